@@ -1,0 +1,83 @@
+/**
+ * @module database/connect
+ * Opens the one SQL path, a `pg` pool: to PostgreSQL when a URL is configured, otherwise to the
+ * embedded PGlite through its node-postgres adapter. Migrations run before the pool is handed out.
+ */
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import pg from 'pg';
+import { redactUrl, type ResolvedConfig } from '../config.js';
+import { DatabaseError } from '../errors.js';
+import { migrate } from './migrate.js';
+
+/** Database is an open pool plus what is needed to close it and to describe it safely. */
+export interface Database {
+  pool: pg.Pool;
+  /** `postgres` for a server, `pglite` for the embedded database. */
+  kind: 'postgres' | 'pglite';
+  /** Where it is, password masked: safe to print. */
+  description: string;
+  close(): Promise<void>;
+}
+
+/** openDatabase connects (or starts PGlite), runs pending migrations, and returns the pool. */
+export async function openDatabase(config: ResolvedConfig['database']): Promise<Database> {
+  const db = config.url ? await openPostgres(config) : await openPglite(config.dataDir);
+  try {
+    await migrate(db.pool);
+  } catch (err) {
+    await db.close();
+    throw err instanceof DatabaseError ? err : new DatabaseError(`migrating ${db.description} failed: ${(err as Error).message}`, { cause: err });
+  }
+  return db;
+}
+
+async function openPostgres(config: ResolvedConfig['database']): Promise<Database> {
+  const description = redactUrl(config.url);
+  const pool = new pg.Pool({
+    connectionString: config.url,
+    max: config.poolSize,
+    connectionTimeoutMillis: config.connectTimeout,
+  });
+  // An idle client dies when the server restarts; the pool replaces it. Without a listener the
+  // 'error' event would crash the satellite.
+  pool.on('error', () => undefined);
+  try {
+    await pool.query('SELECT 1');
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    const { hostname, port } = safeHostPort(config.url);
+    throw new DatabaseError(`cannot connect to PostgreSQL at ${hostname}:${port} (${description}): ${(err as Error).message}`, { cause: err });
+  }
+  return { pool, kind: 'postgres', description, close: () => pool.end() };
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+  let lite: PGlite;
+  try {
+    lite = await PGlite.create(dataDir);
+  } catch (err) {
+    throw new DatabaseError(`cannot open embedded database in ${dataDir}: ${(err as Error).message}`, { cause: err });
+  }
+  const pool = new pg.Pool(createPgConfig(lite));
+  return {
+    pool,
+    kind: 'pglite',
+    description: `pglite:${dataDir}`,
+    close: async () => {
+      await pool.end();
+      await lite.close();
+    },
+  };
+}
+
+function safeHostPort(url: string): { hostname: string; port: string } {
+  try {
+    const u = new URL(url);
+    return { hostname: u.hostname || 'localhost', port: u.port || '5432' };
+  } catch {
+    return { hostname: '(unparsable url)', port: '?' };
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * @module database/migrations
+ * The schema, as an append-only list of versioned migrations. Never edit a released one; add a new one.
+ */
+
+/** Migration is one schema step; `version` orders them and is recorded once applied. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** MIGRATIONS in version order. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'status',
+    // One row per subject (a node id in hex, or `addr:` + an email address) and channel.
+    // prev_last_sent lets a refund restore last_sent; granted is the outcome of the latest reservation.
+    sql: `
+      CREATE TABLE satnotify_status (
+        subject        text        NOT NULL,
+        channel        text        NOT NULL,
+        hr_start       timestamptz,
+        hr_count       integer     NOT NULL DEFAULT 0,
+        day_start      timestamptz,
+        day_count      integer     NOT NULL DEFAULT 0,
+        last_sent      timestamptz,
+        prev_last_sent timestamptz,
+        granted        boolean     NOT NULL DEFAULT false,
+        PRIMARY KEY (subject, channel)
+      );`,
+  },
+];

@@ -1,0 +1,131 @@
+/**
+ * @module errors
+ * Every error satnotify throws, with a stable `code` per class and a code table.
+ */
+
+/** Stable error codes, one per class, with the one-line meaning documented in {@link ERROR_CODES}. */
+export type ErrorCode =
+  | 'ERR_INVALID_CONFIG'
+  | 'ERR_INVALID_NODE_ID'
+  | 'ERR_UNKNOWN_NODE'
+  | 'ERR_INVALID_INPUT'
+  | 'ERR_TEMPLATE'
+  | 'ERR_DELIVERY'
+  | 'ERR_DATABASE';
+
+/** The code table: what each code means, for docs and for log readers. */
+export const ERROR_CODES: Readonly<Record<ErrorCode, string>> = {
+  ERR_INVALID_CONFIG: 'A configuration value is missing, malformed or out of range.',
+  ERR_INVALID_NODE_ID: 'A node id is neither base58check nor 64-character hex of 32 bytes.',
+  ERR_UNKNOWN_NODE: 'The node id is well formed but the overlay has no such node.',
+  ERR_INVALID_INPUT: 'A value bound for an email or a node log is unsafe or malformed.',
+  ERR_TEMPLATE: 'A template is unknown, fails to compile, or lacks a variable.',
+  ERR_DELIVERY: 'SMTP or gRPC delivery failed; `permanent` says whether a retry can help.',
+  ERR_DATABASE: 'The database could not be reached or refused a statement.',
+};
+
+/** SatnotifyError is the base of every error this package throws. */
+export class SatnotifyError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** One configuration problem: where it is (`path`, e.g. `limits.email.maxHr`) and what was wrong. */
+export interface ConfigIssue {
+  path: string;
+  message: string;
+  value?: unknown;
+}
+
+/** InvalidConfigError lists every problem found in a configuration at once. */
+export class InvalidConfigError extends SatnotifyError {
+  readonly issues: readonly ConfigIssue[];
+  constructor(issues: readonly ConfigIssue[], options?: { cause?: unknown }) {
+    const lines = issues.map((i) =>
+      i.value === undefined ? `${i.path}: ${i.message}` : `${i.path}: ${i.message} (got ${JSON.stringify(i.value)})`,
+    );
+    super('ERR_INVALID_CONFIG', `invalid config: ${lines.join('; ')}`, options);
+    this.issues = issues;
+  }
+}
+
+/** InvalidNodeIdError is thrown for a string that is not a node id. */
+export class InvalidNodeIdError extends SatnotifyError {
+  readonly input: string;
+  constructor(input: string, why: string) {
+    super('ERR_INVALID_NODE_ID', `invalid node id ${JSON.stringify(truncate(input))}: ${why}`);
+    this.input = input;
+  }
+}
+
+/** UnknownNodeError is thrown when the overlay has no node with the id. */
+export class UnknownNodeError extends SatnotifyError {
+  readonly nodeId: string;
+  constructor(nodeId: string) {
+    super('ERR_UNKNOWN_NODE', `unknown node ${nodeId}`);
+    this.nodeId = nodeId;
+  }
+}
+
+/** InvalidInputError is thrown for a value that would be unsafe or malformed in a message. */
+export class InvalidInputError extends SatnotifyError {
+  readonly field: string;
+  constructor(field: string, why: string) {
+    super('ERR_INVALID_INPUT', `invalid ${field}: ${why}`);
+    this.field = field;
+  }
+}
+
+/** TemplateError is thrown when a template is unknown, malformed, or misses a variable. */
+export class TemplateError extends SatnotifyError {
+  readonly template: string;
+  constructor(template: string, why: string, options?: { cause?: unknown }) {
+    super('ERR_TEMPLATE', `template ${template}: ${why}`, options);
+    this.template = template;
+  }
+}
+
+/** What the wire said about a failed delivery. */
+export interface DeliveryFailure {
+  channel: 'email' | 'log';
+  /** True when retrying cannot help (SMTP 5xx, gRPC INVALID_ARGUMENT …). */
+  permanent: boolean;
+  /** SMTP reply code (e.g. 550) or gRPC status code. */
+  responseCode?: number;
+  /** The server's reply text, if any. */
+  response?: string;
+  /** The SMTP command or gRPC method that failed. */
+  command?: string;
+}
+
+/** DeliveryError is a failed SMTP or gRPC delivery; `permanent` decides retry versus fail. */
+export class DeliveryError extends SatnotifyError implements DeliveryFailure {
+  readonly channel: 'email' | 'log';
+  readonly permanent: boolean;
+  readonly responseCode?: number;
+  readonly response?: string;
+  readonly command?: string;
+  constructor(failure: DeliveryFailure, message: string, options?: { cause?: unknown }) {
+    super('ERR_DELIVERY', `${failure.channel} delivery failed (${failure.permanent ? 'permanent' : 'transient'}): ${message}`, options);
+    this.channel = failure.channel;
+    this.permanent = failure.permanent;
+    if (failure.responseCode !== undefined) this.responseCode = failure.responseCode;
+    if (failure.response !== undefined) this.response = failure.response;
+    if (failure.command !== undefined) this.command = failure.command;
+  }
+}
+
+/** DatabaseError is a database that cannot be reached; the message names host and port, never the password. */
+export class DatabaseError extends SatnotifyError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_DATABASE', message, options);
+  }
+}
+
+function truncate(s: string): string {
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}

@@ -1,0 +1,35 @@
+/**
+ * @module satnotify
+ * Rate-limited, durable notifications from a storage-network satellite to node operators.
+ *
+ * @example
+ * ```ts
+ * import { resolveConfig } from 'satnotify';
+ * const config = resolveConfig({ limits: { email: { maxHr: 2, maxDay: 5, minDelay: '15m' } } });
+ * ```
+ */
+export { DEFAULTS, resolveConfig, readConfigFile, configFromEnv, redactUrl } from './config.js';
+export type { Config, ResolvedConfig, Limit } from './config.js';
+export {
+  SatnotifyError,
+  InvalidConfigError,
+  InvalidNodeIdError,
+  UnknownNodeError,
+  InvalidInputError,
+  TemplateError,
+  DeliveryError,
+  DatabaseError,
+  ERROR_CODES,
+} from './errors.js';
+export type { ErrorCode, ConfigIssue, DeliveryFailure } from './errors.js';
+export { decide, EMPTY_STATUS } from './notification/policy.js';
+export type { Decision, DenyReason, LimitOptions, Status } from './notification/policy.js';
+export { windowsAt } from './notification/windows.js';
+export type { Windows } from './notification/windows.js';
+export type { StatusStore, StatusKey, Reservation, ReserveResult } from './notification/db.js';
+export { MemoryStatusStore } from './notification/memory-store.js';
+export { PgStatusStore } from './notification/pg-store.js';
+export { openDatabase } from './database/connect.js';
+export type { Database } from './database/connect.js';
+export { EVENT_KINDS, LOG_TYPES, LOG_LEVELS, KIND_INFO } from './notification/types.js';
+export type { EventKind, Channel, LogType, LogLevel } from './notification/types.js';

@@ -1,0 +1,54 @@
+/**
+ * @module notification/memory-store
+ * StatusStore in process memory: for tests and single-process simulations.
+ */
+import type { Reservation, ReserveResult, StatusKey, StatusStore } from './db.js';
+import { decide, EMPTY_STATUS, type LimitOptions, type Status } from './policy.js';
+
+/** MemoryStatusStore keeps counters in a Map; JavaScript's single thread makes reserve atomic. */
+export class MemoryStatusStore implements StatusStore {
+  readonly #rows = new Map<string, Status>();
+
+  reserve(key: StatusKey, now: Date, limits: LimitOptions): Promise<ReserveResult> {
+    const status = this.#read(key);
+    const d = decide(status, now, limits);
+    if (!d.allowed) return Promise.resolve({ granted: false, reason: d.reason, retryAt: d.retryAt, status });
+    this.#rows.set(keyOf(key), d.next);
+    const reservation: Reservation = {
+      key,
+      at: now,
+      hrStart: d.next.hrStart as Date,
+      dayStart: d.next.dayStart as Date,
+      previousLastSent: status.lastSent,
+    };
+    return Promise.resolve({ granted: true, reservation, status: d.next });
+  }
+
+  refund(r: Reservation): Promise<void> {
+    const s = this.#read(r.key);
+    this.#rows.set(keyOf(r.key), {
+      hrStart: s.hrStart,
+      hrCounter: sameInstant(s.hrStart, r.hrStart) ? Math.max(0, s.hrCounter - 1) : s.hrCounter,
+      dayStart: s.dayStart,
+      dayCounter: sameInstant(s.dayStart, r.dayStart) ? Math.max(0, s.dayCounter - 1) : s.dayCounter,
+      lastSent: sameInstant(s.lastSent, r.at) ? r.previousLastSent : s.lastSent,
+    });
+    return Promise.resolve();
+  }
+
+  get(key: StatusKey): Promise<Status> {
+    return Promise.resolve(this.#read(key));
+  }
+
+  #read(key: StatusKey): Status {
+    return this.#rows.get(keyOf(key)) ?? EMPTY_STATUS;
+  }
+}
+
+function keyOf(key: StatusKey): string {
+  return `${key.channel}\u0000${key.subject}`;
+}
+
+function sameInstant(a: Date | null, b: Date): boolean {
+  return a !== null && a.getTime() === b.getTime();
+}

@@ -1,0 +1,58 @@
+/**
+ * @module notification/types
+ * The closed set of event kinds and channels, with their display names and node-log type names.
+ */
+
+/** EVENT_KINDS lists every kind of notification; each has an email template of the same name. */
+export const EVENT_KINDS = [
+  'node-offline',
+  'node-online',
+  'audit-failed',
+  'containment-entered',
+  'containment-released',
+  'disqualified',
+  'version-outdated',
+  'announcement',
+] as const;
+
+/** EventKind is one kind of notification. */
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+/** Channel is how a notification travels: email to the operator, or a message into the node's log. */
+export type Channel = 'email' | 'log';
+export const CHANNELS: readonly Channel[] = ['email', 'log'];
+
+/** LOG_TYPES are the node-log message types, named as in `proto/notification.proto`. */
+export const LOG_TYPES = [
+  'CUSTOM',
+  'UPTIME_FAILED',
+  'UPTIME_RECOVERED',
+  'AUDIT_FAILED',
+  'CONTAINMENT_ENTERED',
+  'CONTAINMENT_RELEASED',
+  'DISQUALIFIED',
+  'VERSION_OUTDATED',
+  'DIGEST',
+] as const;
+export type LogType = (typeof LOG_TYPES)[number];
+
+/** LOG_LEVELS are the severities a node writes its log line with. */
+export const LOG_LEVELS = ['info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** KIND_INFO gives each kind its human title, node-log type and severity. */
+export const KIND_INFO: Readonly<Record<EventKind, { title: string; logType: LogType; level: LogLevel }>> = {
+  'node-offline': { title: 'Node offline', logType: 'UPTIME_FAILED', level: 'warn' },
+  'node-online': { title: 'Node back online', logType: 'UPTIME_RECOVERED', level: 'info' },
+  'audit-failed': { title: 'Audit failed', logType: 'AUDIT_FAILED', level: 'warn' },
+  'containment-entered': { title: 'Node in containment', logType: 'CONTAINMENT_ENTERED', level: 'warn' },
+  'containment-released': { title: 'Node released from containment', logType: 'CONTAINMENT_RELEASED', level: 'info' },
+  disqualified: { title: 'Node disqualified', logType: 'DISQUALIFIED', level: 'error' },
+  'version-outdated': { title: 'Node software outdated', logType: 'VERSION_OUTDATED', level: 'warn' },
+  announcement: { title: 'Announcement', logType: 'CUSTOM', level: 'info' },
+};
+
+/** kindOfLogType maps a node-log type back to the kind whose limits it counts against. */
+export function kindOfLogType(type: LogType): EventKind | undefined {
+  return (Object.keys(KIND_INFO) as EventKind[]).find((k) => KIND_INFO[k].logType === type);
+}

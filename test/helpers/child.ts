@@ -1,0 +1,17 @@
+/**
+ * Runs a TypeScript helper in a separate Node process (through tsx) and collects its stdout.
+ */
+import { spawn } from 'node:child_process';
+
+/** runTs runs `file` with `args` in a child process; rejects with its stderr on a non-zero exit. */
+export function runTs(file: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${file} exited ${code}: ${err}`))));
+  });
+}

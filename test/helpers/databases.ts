@@ -1,0 +1,53 @@
+/**
+ * The databases the integration suites run against: the embedded PGlite (always) and the real
+ * PostgreSQL on 127.0.0.1:5432, database `test`. Under CI=true an unreachable server is a failure,
+ * not a skip: the suite then runs and its connection errors fail it.
+ */
+import pg from 'pg';
+import { resolveConfig } from '../../src/config.js';
+import { openDatabase, type Database } from '../../src/database/connect.js';
+
+/** PG_URL is the real server the suites use; override with SATNOTIFY_TEST_PG_URL. */
+export const PG_URL = process.env['SATNOTIFY_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** DatabaseTarget is one database a suite runs against. */
+export interface DatabaseTarget {
+  name: 'pglite' | 'postgres';
+  /** A reason to skip, or undefined to run. */
+  skip: string | undefined;
+  open(): Promise<Database>;
+}
+
+/** postgresSkipReason is undefined when the server answers, or why the PostgreSQL suites are skipped. */
+export const postgresSkipReason: string | undefined = await probe();
+
+async function probe(): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return undefined;
+  } catch (err) {
+    if (process.env['CI'] === 'true') return undefined; // run anyway, so the failure shows
+    return `PostgreSQL at ${PG_URL} unreachable (${(err as Error).message}); start it with pg_ctlcluster`;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** openTestDatabase opens one target with migrations applied. */
+export function openTarget(name: DatabaseTarget['name'], url = PG_URL): Promise<Database> {
+  const database = name === 'pglite' ? { dataDir: 'memory://' } : { url };
+  return openDatabase(resolveConfig({ database }).database);
+}
+
+/** TARGETS lists both databases. */
+export const TARGETS: readonly DatabaseTarget[] = [
+  { name: 'pglite', skip: undefined, open: () => openTarget('pglite') },
+  { name: 'postgres', skip: postgresSkipReason, open: () => openTarget('postgres') },
+];
+
+/** uniqueSubject makes a key no other test or run uses, so suites can share the `test` database. */
+export function uniqueSubject(prefix = 'node'): string {
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+}

@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { DEFAULTS, resolveConfig, type Config } from '../../src/config.js';
+import { parseDurationMs } from '../../src/duration.js';
+import { InvalidConfigError } from '../../src/errors.js';
+
+function configError(fn: () => unknown): InvalidConfigError {
+  try {
+    fn();
+  } catch (err) {
+    assert.ok(err instanceof InvalidConfigError, `expected InvalidConfigError, got ${String(err)}`);
+    return err;
+  }
+  assert.fail('expected an InvalidConfigError');
+}
+
+describe('resolveConfig', () => {
+  it('defaults give a working embedded setup', () => {
+    const c = resolveConfig();
+    assert.equal(c.database.url, '');
+    assert.equal(c.database.dataDir, '.satnotify/db');
+    assert.deepEqual(c.limits.email, { maxHr: 2, maxDay: 5, minDelayMs: 15 * 60_000 });
+    assert.deepEqual(c.limits.log, { maxHr: 10, maxDay: 50, minDelayMs: 60_000 });
+    assert.equal(c.limits.timezone, 'UTC');
+  });
+
+  it('accepts durations as strings or milliseconds', () => {
+    assert.equal(resolveConfig({ limits: { email: { minDelay: '90s' } } }).limits.email.minDelayMs, 90_000);
+    assert.equal(resolveConfig({ limits: { email: { minDelay: '1h30m' } } }).limits.email.minDelayMs, 5_400_000);
+    assert.equal(resolveConfig({ limits: { email: { minDelay: 250 as unknown as string } } }).limits.email.minDelayMs, 250);
+  });
+
+  it('layers file < environment < argument', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'satnotify-config-'));
+    const file = join(dir, 'config.json');
+    writeFileSync(file, JSON.stringify({ limits: { timezone: 'Europe/Berlin', email: { maxHr: 1, maxDay: 9 } } }));
+    const c = resolveConfig(
+      { limits: { email: { maxDay: 7 } } },
+      { file, env: { SATNOTIFY_LIMITS_EMAIL_MAXHR: '3', SATNOTIFY_DATABASE_URL: 'postgres://u:secret@db:5432/x', SATNOTIFY_SATELLITE_NAME: '123' } },
+    );
+    assert.equal(c.limits.timezone, 'Europe/Berlin');
+    assert.deepEqual(c.limits.email, { maxHr: 3, maxDay: 7, minDelayMs: 900_000 });
+    assert.equal(c.database.url, 'postgres://u:secret@db:5432/x');
+    assert.equal(c.satellite.name, '123', 'string keys stay strings');
+  });
+
+  it('falls back to DATABASE_URL', () => {
+    assert.equal(resolveConfig({}, { env: { DATABASE_URL: 'postgres://h/db' } }).database.url, 'postgres://h/db');
+  });
+
+  const invalid: Array<[string, Config, string, unknown]> = [
+    ['negative count', { limits: { email: { maxHr: -1 } } }, 'limits.email.maxHr', -1],
+    ['non-integer count', { limits: { log: { maxDay: 2.5 } } }, 'limits.log.maxDay', 2.5],
+    ['maxHr > maxDay', { limits: { email: { maxHr: 6, maxDay: 5 } } }, 'limits.email.maxHr', 6],
+    ['unknown zone', { limits: { timezone: 'Mars/Olympus' } }, 'limits.timezone', 'Mars/Olympus'],
+    ['bad duration', { limits: { email: { minDelay: '15 minutes' } } }, 'limits.email.minDelay', '15 minutes'],
+    ['unknown key', { limits: { email: { maxHour: 3 } } } as Config, 'limits.email.maxHour', undefined],
+  ];
+  for (const [name, input, path, value] of invalid) {
+    it(`rejects ${name}, naming ${path}`, () => {
+      const err = configError(() => resolveConfig(input));
+      const issue = err.issues.find((i) => i.path === path);
+      assert.ok(issue, `no issue at ${path}: ${err.message}`);
+      assert.deepEqual(issue.value, value);
+      assert.match(err.message, new RegExp(path.replaceAll('.', '\\.')));
+    });
+  }
+
+  it('reports every problem at once', () => {
+    const err = configError(() => resolveConfig({ limits: { timezone: 'Nowhere', email: { maxHr: -2 } } }));
+    assert.deepEqual(err.issues.map((i) => i.path).sort(), ['limits.email.maxHr', 'limits.timezone']);
+  });
+
+  it('rejects an environment variable that names no key, and a bad value in one', () => {
+    assert.match(configError(() => resolveConfig({}, { env: { SATNOTIFY_LIMITS_EMAIL_MAXHOURS: '3' } })).message, /SATNOTIFY_LIMITS_EMAIL_MAXHOURS/);
+    assert.match(configError(() => resolveConfig({}, { env: { SATNOTIFY_LIMITS_EMAIL_MAXHR: 'three' } })).message, /limits\.email\.maxHr/);
+  });
+
+  it('rejects a config file that is not JSON', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'satnotify-config-'));
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, '{ limits: nope');
+    assert.match(configError(() => resolveConfig({}, { file })).message, /not JSON/);
+  });
+
+  it('never prints a password from a URL', () => {
+    const err = configError(() => resolveConfig({ smtp: { url: 'http://user:hunter2@mail:25' } }));
+    assert.doesNotMatch(err.message, /hunter2/);
+    assert.match(err.message, /smtp\.url/);
+  });
+
+  it('DEFAULTS validate', () => {
+    assert.doesNotThrow(() => resolveConfig(DEFAULTS));
+  });
+});
+
+describe('parseDurationMs', () => {
+  for (const [input, ms] of [['0s', 0], ['250ms', 250], ['90s', 90_000], ['15m', 900_000], ['168h', 604_800_000], ['1d', 86_400_000], ['1500', 1500]] as const) {
+    it(`${input} → ${ms}`, () => assert.equal(parseDurationMs(input), ms));
+  }
+  for (const bad of ['', '-5m', '1.5h', '15 m', 'm', '1w', 'soon']) {
+    it(`rejects ${JSON.stringify(bad)}`, () => assert.equal(parseDurationMs(bad), undefined));
+  }
+});
