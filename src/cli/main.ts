@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { SatnotifyError } from '../errors.js';
+import { preview, type PreviewFormat } from './preview.js';
 import { runTimeline, type TimelineRow } from './timeline.js';
 
 const USAGE = `usage: satnotify <command> [options]
@@ -11,6 +12,8 @@ const USAGE = `usage: satnotify <command> [options]
 commands:
   demo [--nodes N] [--json]        the main job on the embedded database
   timeline [--zone Z] [--every M]  a day of email attempts for one node through the limiter
+  preview <template> [--data FILE] [--format html|text]
+                                   render a template with its sample data (or FILE over it)
 `;
 
 /** main runs one CLI invocation and returns the process exit code. */
@@ -27,6 +30,16 @@ export async function main(argv: string[]): Promise<number> {
         printTimeline(rows);
         process.stdout.write(`\n${rows.filter((r) => r.allowed).length} allowed, ${rows.filter((r) => !r.allowed).length} denied (maxHr 2, maxDay 5, minDelay 15m)\n`);
       }
+      return 0;
+    }
+    case 'preview': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { data: { type: 'string' }, format: { type: 'string', default: 'text' } } });
+      const [template] = positionals;
+      if (!template || (values.format !== 'html' && values.format !== 'text')) {
+        process.stderr.write(USAGE);
+        return 2;
+      }
+      process.stdout.write(preview(template, { format: values.format, ...(values.data && { dataFile: values.data }) }));
       return 0;
     }
     case undefined:

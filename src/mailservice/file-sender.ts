@@ -1,0 +1,55 @@
+/**
+ * @module mailservice/file-sender
+ * Sender that writes each message as an `.eml` file: the embedded default when no SMTP server is
+ * configured. It composes through nodemailer's stream transport, so the bytes are the MIME the
+ * SMTP path would put on the wire (CRLF line ends included).
+ */
+import { mkdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import nodemailer from 'nodemailer';
+import { DeliveryError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { MailMessage, Sender, SendResult } from './sender.js';
+
+/** FileSender writes `<outboxDir>/<date>-<message id>.eml` and logs one line per message. */
+export class FileSender implements Sender {
+  readonly description: string;
+  readonly dir: string;
+  readonly #transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  readonly #logger: Logger;
+
+  constructor(dir: string, logger: Logger) {
+    this.dir = resolve(dir);
+    this.description = `files in ${this.dir}`;
+    this.#logger = logger;
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  async send(m: MailMessage): Promise<SendResult> {
+    const file = join(this.dir, `${m.date.toISOString().replace(/[:.]/g, '-')}-${m.messageId.replace(/[^A-Za-z0-9._-]/g, '_')}.eml`);
+    try {
+      const info = (await this.#transport.sendMail({
+        from: m.from,
+        to: m.to,
+        subject: m.subject,
+        html: m.html,
+        text: m.text,
+        messageId: `<${m.messageId}>`,
+        date: m.date,
+        headers: m.headers,
+        disableFileAccess: true,
+        disableUrlAccess: true,
+      })) as { message: Buffer };
+      await writeFile(file, info.message);
+    } catch (err) {
+      throw new DeliveryError({ channel: 'email', permanent: false }, `cannot write ${file}: ${(err as Error).message}`, { cause: err });
+    }
+    this.#logger.info({ to: m.to, subject: m.subject, messageId: m.messageId, file }, 'email written');
+    return { messageId: m.messageId, response: `written ${file}` };
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}

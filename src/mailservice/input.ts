@@ -1,0 +1,47 @@
+/**
+ * @module mailservice/input
+ * Checks for values bound for an email: addresses, header values, and template data that nodes
+ * supply about themselves. Every failure is an InvalidInputError naming the field.
+ */
+import validator from 'validator';
+import { InvalidInputError } from '../errors.js';
+
+/** MAX_FIELD_CHARS bounds any one string in template data. */
+export const MAX_FIELD_CHARS = 20_000;
+/** MAX_MESSAGE_CHARS bounds a rendered email (HTML and text together). */
+export const MAX_MESSAGE_CHARS = 512 * 1024;
+
+/** assertEmailAddress accepts one bare address (no display name), rejecting CR/LF and malformed ones. */
+export function assertEmailAddress(value: unknown, field = 'email'): string {
+  if (typeof value !== 'string' || value.length === 0) throw new InvalidInputError(field, 'no email address');
+  assertHeaderValue(value, field);
+  if (!validator.isEmail(value, { allow_display_name: false, require_tld: false, allow_ip_domain: true })) {
+    throw new InvalidInputError(field, `${JSON.stringify(value.slice(0, 100))} is not an email address`);
+  }
+  return value;
+}
+
+/** assertHeaderValue rejects CR, LF and NUL, which would let a value start a new header. */
+export function assertHeaderValue(value: string, field: string): void {
+  if (/[\r\n\0]/.test(value)) throw new InvalidInputError(field, 'contains a line break or NUL (header injection)');
+  assertWellFormed(value, field);
+}
+
+/** assertWellFormed rejects strings that cannot be encoded as UTF-8 or that carry decoding damage. */
+export function assertWellFormed(value: string, field: string): void {
+  if (!value.isWellFormed()) throw new InvalidInputError(field, 'is not valid UTF-8 (unpaired surrogate)');
+  if (value.includes('\uFFFD')) throw new InvalidInputError(field, 'is not valid UTF-8 (contains U+FFFD from a failed decode)');
+}
+
+/** assertTemplateData walks template data and checks every string: well formed, no NUL, bounded length. */
+export function assertTemplateData(data: unknown, path = 'data'): void {
+  if (typeof data === 'string') {
+    assertWellFormed(data, path);
+    if (data.includes('\0')) throw new InvalidInputError(path, 'contains NUL');
+    if (data.length > MAX_FIELD_CHARS) throw new InvalidInputError(path, `is ${data.length} characters long (at most ${MAX_FIELD_CHARS})`);
+  } else if (Array.isArray(data)) {
+    data.forEach((v, i) => assertTemplateData(v, `${path}[${i}]`));
+  } else if (typeof data === 'object' && data !== null && !(data instanceof Date)) {
+    for (const [k, v] of Object.entries(data)) assertTemplateData(v, `${path}.${k}`);
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * @module mailservice/sender
+ * The Sender seam: one message out, by SMTP or into `.eml` files. createSender picks one from config.
+ */
+import type { ResolvedConfig } from '../config.js';
+import { silentLogger, type Logger } from '../logger.js';
+import { FileSender } from './file-sender.js';
+import { SmtpSender } from './smtp-sender.js';
+
+/** MailMessage is a fully rendered, validated email. */
+export interface MailMessage {
+  from: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  /** Message-ID without angle brackets; stable per notification so resends are recognisable. */
+  messageId: string;
+  date: Date;
+  headers: Record<string, string>;
+}
+
+/** SendResult is what the transport reported for an accepted message. */
+export interface SendResult {
+  messageId: string;
+  /** The server's final reply, or the file written. */
+  response: string;
+}
+
+/** Sender delivers messages; failures are DeliveryError with `permanent` set. */
+export interface Sender {
+  /** Where messages go, without secrets: for logs and the CLI. */
+  readonly description: string;
+  send(message: MailMessage): Promise<SendResult>;
+  /** close waits for messages in flight, then releases connections. */
+  close(): Promise<void>;
+}
+
+/** createSender returns the SMTP sender when `smtp.url` is set, else the file sender. */
+export function createSender(config: Pick<ResolvedConfig, 'smtp' | 'mail'>, logger: Logger = silentLogger): Sender {
+  return config.smtp.url ? new SmtpSender(config.smtp) : new FileSender(config.mail.outboxDir, logger);
+}

@@ -1,0 +1,70 @@
+/**
+ * @module mailservice/smtp-sender
+ * Sender over SMTP through a nodemailer connection pool.
+ */
+import nodemailer from 'nodemailer';
+import type { SMTPPoolOptions } from 'nodemailer/lib/smtp-pool';
+import { redactUrl, type ResolvedConfig } from '../config.js';
+import { toDeliveryError } from './delivery-error.js';
+import type { MailMessage, Sender, SendResult } from './sender.js';
+
+type Transporter = ReturnType<typeof nodemailer.createTransport>;
+
+/** SmtpSender sends over a pooled (or single) SMTP connection with TLS/STARTTLS and optional auth. */
+export class SmtpSender implements Sender {
+  readonly description: string;
+  readonly #transport: Transporter;
+
+  constructor(config: ResolvedConfig['smtp']) {
+    this.description = redactUrl(config.url);
+    this.#transport = nodemailer.createTransport(smtpOptions(config));
+  }
+
+  async send(m: MailMessage): Promise<SendResult> {
+    try {
+      const info = (await this.#transport.sendMail({
+        from: m.from,
+        to: m.to,
+        subject: m.subject,
+        html: m.html,
+        text: m.text,
+        messageId: `<${m.messageId}>`,
+        date: m.date,
+        headers: m.headers,
+        disableFileAccess: true,
+        disableUrlAccess: true,
+      })) as { response?: string };
+      return { messageId: m.messageId, response: info.response ?? '' };
+    } catch (err) {
+      throw toDeliveryError(err);
+    }
+  }
+
+  close(): Promise<void> {
+    this.#transport.close();
+    return Promise.resolve();
+  }
+}
+
+/** smtpOptions maps config to nodemailer options; credentials come from the URL and stay out of logs. */
+export function smtpOptions(config: ResolvedConfig['smtp']): SMTPPoolOptions {
+  const u = new URL(config.url);
+  const secure = u.protocol === 'smtps:' || config.secure;
+  return {
+    pool: true,
+    host: u.hostname,
+    port: u.port ? Number(u.port) : secure ? 465 : 587,
+    secure,
+    requireTLS: config.requireTLS,
+    tls: { rejectUnauthorized: config.tlsRejectUnauthorized },
+    ...(u.username && { auth: { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } }),
+    maxConnections: config.pool ? config.maxConnections : 1,
+    maxMessages: config.pool ? config.maxMessages : 1,
+    ...(config.rateLimit > 0 && { rateDelta: config.rateDelta, rateLimit: config.rateLimit }),
+    connectionTimeout: config.connectionTimeout,
+    greetingTimeout: config.greetingTimeout,
+    socketTimeout: config.socketTimeout,
+    logger: false,
+    debug: false,
+  };
+}

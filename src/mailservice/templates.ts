@@ -1,0 +1,125 @@
+/**
+ * @module mailservice/templates
+ * Loads and compiles every email template once, at startup, with handlebars `strict`, so a missing
+ * variable is an error naming the template and the variable instead of a blank in an email.
+ *
+ * Layout: `templates/<name>.{subject,html,text}.hbs`, partials in `templates/partials/<p>.{html,text}.hbs`,
+ * sample data in `templates/samples/<name>.json`. HTML escapes every value; text and subject do not
+ * (they are not HTML), and the subject is checked for CR/LF by the mail service.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Handlebars from 'handlebars';
+import { TemplateError } from '../errors.js';
+
+/** DEFAULT_TEMPLATES_DIR is the `templates/` folder shipped with the package. */
+export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+
+/** RenderedEmail is a template rendered in all three parts. */
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+type Part = 'subject' | 'html' | 'text';
+type Compiled = Handlebars.TemplateDelegate<Record<string, unknown>>;
+const PARTS: readonly Part[] = ['subject', 'html', 'text'];
+
+/** TemplateSet is every template of a folder, compiled; render() is synchronous and pure. */
+export class TemplateSet {
+  readonly dir: string;
+  readonly #templates = new Map<string, Record<Part, Compiled>>();
+  readonly #samples = new Map<string, Record<string, unknown>>();
+
+  private constructor(dir: string) {
+    this.dir = dir;
+  }
+
+  /** load compiles every complete template set in `dir`; a set missing a part is a TemplateError. */
+  static load(dir: string = DEFAULT_TEMPLATES_DIR): TemplateSet {
+    const set = new TemplateSet(dir);
+    const html = Handlebars.create();
+    const plain = Handlebars.create();
+    const files = readdirSync(dir);
+    const partialsDir = join(dir, 'partials');
+    for (const file of readdirSync(partialsDir)) {
+      const m = /^(.+)\.(html|text)\.hbs$/.exec(file);
+      if (!m) continue;
+      const [, name, format] = m as unknown as [string, string, 'html' | 'text'];
+      const env = format === 'html' ? html : plain;
+      env.registerPartial(name, compile(env, `partials/${file}`, readFileSync(join(partialsDir, file), 'utf8'), format === 'text'));
+    }
+    const names = new Set(files.map((f) => /^(.+)\.(subject|html|text)\.hbs$/.exec(f)?.[1]).filter((n): n is string => n !== undefined));
+    for (const name of names) {
+      const parts = {} as Record<Part, Compiled>;
+      for (const part of PARTS) {
+        const file = `${name}.${part}.hbs`;
+        if (!files.includes(file)) throw new TemplateError(name, `missing ${file} in ${dir}`);
+        const source = readFileSync(join(dir, file), 'utf8');
+        parts[part] = compile(part === 'html' ? html : plain, file, part === 'subject' ? source.trim() : source, part !== 'html');
+      }
+      set.#templates.set(name, parts);
+      const sample = join(dir, 'samples', `${name}.json`);
+      try {
+        set.#samples.set(name, JSON.parse(readFileSync(sample, 'utf8')) as Record<string, unknown>);
+      } catch {
+        // a template without sample data still renders; preview then needs --data
+      }
+    }
+    return set;
+  }
+
+  /** names lists the templates, sorted. */
+  names(): string[] {
+    return [...this.#templates.keys()].sort();
+  }
+
+  /** has tells whether a template exists. */
+  has(name: string): boolean {
+    return this.#templates.has(name);
+  }
+
+  /** sample returns the sample data shipped with a template. */
+  sample(name: string): Record<string, unknown> {
+    const s = this.#samples.get(name);
+    if (!s) throw new TemplateError(name, this.has(name) ? 'no sample data (templates/samples/<name>.json)' : this.#unknown());
+    return structuredClone(s);
+  }
+
+  /** render renders subject, HTML and text; a missing variable is a TemplateError naming it. */
+  render(name: string, data: Record<string, unknown>): RenderedEmail {
+    const t = this.#templates.get(name);
+    if (!t) throw new TemplateError(name, this.#unknown());
+    const subject = run(name, 'subject', t.subject, data);
+    return { subject, html: run(name, 'html', t.html, { ...data, subject }), text: run(name, 'text', t.text, data) };
+  }
+
+  #unknown(): string {
+    return `unknown template (known: ${this.names().join(', ')})`;
+  }
+}
+
+function compile(env: typeof Handlebars, file: string, source: string, plain: boolean): Compiled {
+  try {
+    env.parse(source); // compile() is lazy; parsing now makes a syntax error a startup error
+  } catch (err) {
+    throw new TemplateError(file, `does not compile: ${(err as Error).message}`, { cause: err });
+  }
+  return env.compile<Record<string, unknown>>(source, { strict: true, noEscape: plain });
+}
+
+function run(name: string, part: Part, t: Compiled, data: Record<string, unknown>): string {
+  try {
+    return t(data, { allowProtoPropertiesByDefault: false });
+  } catch (err) {
+    const m = isMissingVariable(err);
+    if (m) throw new TemplateError(`${name}.${part}`, `missing variable "${m[1]}" (line ${m[2]})`, { cause: err });
+    throw new TemplateError(`${name}.${part}`, (err as Error).message, { cause: err });
+  }
+}
+
+function isMissingVariable(err: unknown): RegExpExecArray | null {
+  return err instanceof Error ? /"([^"]+)" not defined in .* - (\d+):\d+/.exec(err.message) : null;
+}
