@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { SatnotifyError } from '../errors.js';
-import { preview, type PreviewFormat } from './preview.js';
+import { preview } from './preview.js';
 import { runTimeline, type TimelineRow } from './timeline.js';
 
 const USAGE = `usage: satnotify <command> [options]
