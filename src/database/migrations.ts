@@ -31,4 +31,31 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (subject, channel)
       );`,
   },
+  {
+    version: 2,
+    name: 'nodes',
+    // Column names follow Storj's satellite `nodes` table where one exists.
+    sql: `
+      CREATE TABLE nodes (
+        id                       bytea       PRIMARY KEY,
+        address                  text        NOT NULL,
+        email                    text        NOT NULL DEFAULT '',
+        wallet                   text        NOT NULL DEFAULT '',
+        version                  text        NOT NULL DEFAULT '',
+        major                    integer,
+        minor                    integer,
+        patch                    integer,
+        last_contact_success     timestamptz,
+        last_contact_failure     timestamptz,
+        disqualified             timestamptz,
+        disqualification_reason  text,
+        contained                timestamptz,
+        audit_score              double precision,
+        unknown_audit_suspended  timestamptz,
+        offline_suspended        timestamptz,
+        created_at               timestamptz NOT NULL DEFAULT now(),
+        updated_at               timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX nodes_email_idx ON nodes (email);`,
+  },
 ];

@@ -51,3 +51,26 @@ export const TARGETS: readonly DatabaseTarget[] = [
 export function uniqueSubject(prefix = 'node'): string {
   return `${prefix}-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 }
+
+/**
+ * freshPostgresUrl drops and recreates a dedicated database on the test server and returns its URL,
+ * for suites that must see only their own rows (selections, fault tests).
+ */
+export async function freshPostgresUrl(name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const u = new URL(PG_URL);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** randomNodeId returns a fresh random node id in hex. */
+export function randomNodeIdHex(): string {
+  return Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('hex');
+}

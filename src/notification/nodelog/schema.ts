@@ -1,0 +1,102 @@
+/**
+ * @module notification/nodelog/schema
+ * The protobuf types of `proto/notification.proto`, loaded with protobufjs, and the gRPC service
+ * definition built from them (no @grpc/proto-loader: one protobufjs, one source of truth).
+ */
+import { fileURLToPath } from 'node:url';
+import type { ServiceDefinition } from '@grpc/grpc-js';
+import protobuf from 'protobufjs';
+import { LOG_LEVELS, LOG_TYPES, type LogLevel, type LogType } from '../types.js';
+
+/** PROTO_PATH is the schema shipped with the package. */
+export const PROTO_PATH = fileURLToPath(new URL('../../../proto/notification.proto', import.meta.url));
+
+/** NotificationMessage is the decoded message, with enums as names and the timestamp as a Date. */
+export interface NotificationMessage {
+  nodeId: Buffer;
+  type: LogType;
+  level: LogLevel;
+  title: string;
+  message: string;
+  createdAt: Date;
+  satelliteId: Buffer;
+  notificationId: string;
+}
+
+/** NotificationResponse is the node's answer. */
+export interface NotificationResponse {
+  accepted: boolean;
+  duplicate: boolean;
+}
+
+const root = protobuf.loadSync(PROTO_PATH);
+const MessageType = root.lookupType('satnotify.v1.NotificationMessage');
+const ResponseType = root.lookupType('satnotify.v1.NotificationResponse');
+
+/** METHOD_PATH is the gRPC path of ProcessNotification. */
+export const METHOD_PATH = '/satnotify.v1.Notification/ProcessNotification';
+
+/** encodeMessage serialises a message for the wire. */
+export function encodeMessage(m: NotificationMessage): Buffer {
+  const ms = m.createdAt.getTime();
+  return Buffer.from(
+    MessageType.encode(
+      MessageType.fromObject({
+        nodeId: m.nodeId,
+        type: LOG_TYPES.indexOf(m.type),
+        level: LOG_LEVELS.indexOf(m.level),
+        title: m.title,
+        message: m.message,
+        createdAt: { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 },
+        satelliteId: m.satelliteId,
+        notificationId: m.notificationId,
+      }),
+    ).finish(),
+  );
+}
+
+/** decodeMessage parses wire bytes; an unknown enum value reads as CUSTOM / info. */
+export function decodeMessage(b: Buffer): NotificationMessage {
+  const o = MessageType.toObject(MessageType.decode(b), { longs: Number, enums: Number, bytes: Buffer, defaults: true }) as {
+    nodeId: Buffer;
+    type: number;
+    level: number;
+    title: string;
+    message: string;
+    createdAt?: { seconds: number; nanos: number };
+    satelliteId: Buffer;
+    notificationId: string;
+  };
+  return {
+    nodeId: Buffer.from(o.nodeId),
+    type: LOG_TYPES[o.type] ?? 'CUSTOM',
+    level: LOG_LEVELS[o.level] ?? 'info',
+    title: o.title,
+    message: o.message,
+    createdAt: new Date((o.createdAt?.seconds ?? 0) * 1000 + Math.floor((o.createdAt?.nanos ?? 0) / 1e6)),
+    satelliteId: Buffer.from(o.satelliteId),
+    notificationId: o.notificationId,
+  };
+}
+
+/** encodeResponse / decodeResponse serialise the answer. */
+export function encodeResponse(r: NotificationResponse): Buffer {
+  return Buffer.from(ResponseType.encode(ResponseType.fromObject(r)).finish());
+}
+export function decodeResponse(b: Buffer): NotificationResponse {
+  return ResponseType.toObject(ResponseType.decode(b), { defaults: true }) as NotificationResponse;
+}
+
+/** NOTIFICATION_SERVICE is the grpc-js service definition of `satnotify.v1.Notification`. */
+export const NOTIFICATION_SERVICE: ServiceDefinition = {
+  processNotification: {
+    path: METHOD_PATH,
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: encodeMessage,
+    requestDeserialize: decodeMessage,
+    responseSerialize: encodeResponse,
+    responseDeserialize: decodeResponse,
+    originalName: 'ProcessNotification',
+  },
+};

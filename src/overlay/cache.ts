@@ -1,0 +1,110 @@
+/**
+ * @module overlay/cache
+ * OverlayCache: the overlay as the notification service sees it. An in-process LRU (bounded size,
+ * TTL) in front of an OverlayDB, invalidated on upsert; selections stream in pages.
+ */
+import { LRUCache } from 'lru-cache';
+import semver from 'semver';
+import type { ResolvedConfig } from '../config.js';
+import { InvalidInputError, UnknownNodeError } from '../errors.js';
+import { assertEmailAddress, assertHeaderValue } from '../mailservice/input.js';
+import type { NodeFilter, NodeInfo, NodeInput, OverlayDB } from './db.js';
+import { NodeId } from './node-id.js';
+
+/** OverlayCache answers "who is this node?" quickly and lists groups of nodes without loading them all. */
+export class OverlayCache {
+  readonly #db: OverlayDB;
+  readonly #cache: LRUCache<string, NodeInfo>;
+  readonly #config: ResolvedConfig['overlay'];
+  readonly #clock: () => Date;
+  #hits = 0;
+  #misses = 0;
+
+  constructor(db: OverlayDB, config: ResolvedConfig['overlay'], clock: () => Date = () => new Date()) {
+    this.#db = db;
+    this.#config = config;
+    this.#clock = clock;
+    this.#cache = new LRUCache({ max: config.cacheSize, ttl: config.cacheTtl, ttlAutopurge: false });
+  }
+
+  /** get returns the node or throws UnknownNodeError; a malformed id is InvalidNodeIdError. */
+  async get(id: string | NodeId): Promise<NodeInfo> {
+    const nodeId = NodeId.parse(id);
+    const cached = this.#cache.get(nodeId.hex);
+    if (cached) {
+      this.#hits++;
+      return cached;
+    }
+    this.#misses++;
+    const node = await this.#db.get(nodeId);
+    if (!node) throw new UnknownNodeError(nodeId.toString());
+    this.#cache.set(nodeId.hex, node);
+    return node;
+  }
+
+  /** upsertNode validates and writes a node, and drops any cached copy. */
+  async upsertNode(input: NodeInput): Promise<NodeInfo> {
+    const id = NodeId.parse(input.id);
+    const existing = await this.#db.get(id);
+    const node: NodeInfo = {
+      email: '',
+      wallet: '',
+      version: '',
+      lastContactSuccess: null,
+      lastContactFailure: null,
+      disqualified: null,
+      disqualificationReason: null,
+      contained: null,
+      auditScore: null,
+      unknownAuditSuspended: null,
+      offlineSuspended: null,
+      createdAt: this.#clock(),
+      ...existing,
+      ...stripUndefined(input),
+      id,
+      address: input.address,
+    };
+    validateNode(node);
+    await this.#db.upsert(node);
+    this.#cache.delete(id.hex);
+    return node;
+  }
+
+  /** invalidate drops a cached node, e.g. after the satellite changed its own nodes table. */
+  invalidate(id: string | NodeId): void {
+    this.#cache.delete(NodeId.parse(id).hex);
+  }
+
+  /** select streams the nodes matching `filter`, one page at a time, ordered by id. */
+  async *select(filter: NodeFilter = {}): AsyncGenerator<NodeInfo[]> {
+    if (filter.versionBelow !== undefined && !semver.valid(filter.versionBelow)) throw new InvalidInputError('versionBelow', `${JSON.stringify(filter.versionBelow)} is not a semver version`);
+    const ids = filter.ids?.map((id) => NodeId.parse(id));
+    const onlineSince = new Date(this.#clock().getTime() - this.#config.onlineWindow);
+    let after: NodeId | null = null;
+    for (;;) {
+      const page = await this.#db.selectPage({ ...filter, ...(ids && { ids }), onlineSince, after, limit: this.#config.pageSize });
+      if (page.length === 0) return;
+      yield page;
+      if (page.length < this.#config.pageSize) return;
+      after = (page.at(-1) as NodeInfo).id;
+    }
+  }
+
+  /** stats reports cache hits and misses since start. */
+  stats(): { hits: number; misses: number; size: number } {
+    return { hits: this.#hits, misses: this.#misses, size: this.#cache.size };
+  }
+}
+
+function validateNode(n: NodeInfo): void {
+  assertHeaderValue(n.address, 'node address');
+  if (!/^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/.test(n.address)) throw new InvalidInputError('node address', `${JSON.stringify(n.address.slice(0, 100))} is not host:port`);
+  if (n.email !== '') assertEmailAddress(n.email, 'node email');
+  assertHeaderValue(n.wallet, 'node wallet');
+  if (n.version !== '' && !semver.valid(n.version)) throw new InvalidInputError('node version', `${JSON.stringify(n.version)} is not a semver version`);
+  if (n.disqualificationReason) assertHeaderValue(n.disqualificationReason, 'disqualification reason');
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
