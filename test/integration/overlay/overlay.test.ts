@@ -4,7 +4,6 @@ import { resolveConfig } from '../../../src/config.js';
 import { openDatabase, type Database } from '../../../src/database/connect.js';
 import { InvalidInputError, InvalidNodeIdError, UnknownNodeError } from '../../../src/errors.js';
 import { OverlayCache } from '../../../src/overlay/cache.js';
-import type { NodeInfo } from '../../../src/overlay/db.js';
 import { NodeId } from '../../../src/overlay/node-id.js';
 import { PgOverlay } from '../../../src/overlay/pg-overlay.js';
 import { freshPostgresUrl, postgresSkipReason, randomNodeIdHex } from '../../helpers/databases.js';
