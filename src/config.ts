@@ -100,6 +100,10 @@ export const DEFAULTS = {
     retryBase: '30s',
     retryMax: '1h',
     maxAttempts: 12,
+    /** How long a worker owns claimed rows; a crashed worker's rows are picked up after this. */
+    lease: '2m',
+    /** Groups delivered in parallel by one worker. */
+    concurrency: 16,
   },
   grouping: {
     /** Emails to one address within this wait go out as one email (Storj: 5m); 0 = no grouping. */
@@ -173,6 +177,8 @@ const schema = z.strictObject({
     retryBase: duration,
     retryMax: duration,
     maxAttempts: positive,
+    lease: duration,
+    concurrency: positive,
   }),
   grouping: z.strictObject({ wait: duration }),
   broadcast: z.strictObject({ ratePerSecond: positive }),

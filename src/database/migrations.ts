@@ -58,4 +58,47 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX nodes_email_idx ON nodes (email);`,
   },
+  {
+    version: 3,
+    name: 'outbox',
+    // One row per notification (and per digest). group_key is what is delivered together:
+    // 'addr:<email>' for email (operator grouping), 'node:<hex>' for the node log.
+    // leased_until marks a row being worked on; an expired lease (a crashed worker) frees it again.
+    // reservations holds the limit reservations a send owns, so a permanent failure can refund them.
+    sql: `
+      CREATE TABLE satnotify_outbox (
+        id            text        PRIMARY KEY,
+        channel       text        NOT NULL,
+        group_key     text        NOT NULL,
+        node_id       bytea,
+        kind          text        NOT NULL,
+        bypass        boolean     NOT NULL DEFAULT false,
+        payload       jsonb       NOT NULL,
+        title         text        NOT NULL,
+        summary       text        NOT NULL,
+        status        text        NOT NULL,
+        reason        text,
+        attempts      integer     NOT NULL DEFAULT 0,
+        due_at        timestamptz NOT NULL,
+        occurred_at   timestamptz NOT NULL,
+        created_at    timestamptz NOT NULL,
+        sent_at       timestamptz,
+        leased_until  timestamptz,
+        digest_id     text,
+        reservations  jsonb
+      );
+      CREATE INDEX satnotify_outbox_due_idx ON satnotify_outbox (due_at) WHERE status IN ('pending', 'held', 'retry');
+      CREATE INDEX satnotify_outbox_group_idx ON satnotify_outbox (group_key, due_at) WHERE status IN ('pending', 'held', 'retry');
+      CREATE INDEX satnotify_outbox_node_idx ON satnotify_outbox (node_id);
+
+      -- What the hooks last saw of each node, so they notify on transitions, not repeats.
+      CREATE TABLE satnotify_node_state (
+        node_id              bytea       PRIMARY KEY,
+        offline_since        timestamptz,
+        contained_since      timestamptz,
+        audit_failing        boolean     NOT NULL DEFAULT false,
+        disqualified_at      timestamptz,
+        version_notified_at  timestamptz
+      );`,
+  },
 ];

@@ -3,7 +3,7 @@
  * The storage seams the notification service depends on. Implementations live beside it
  * (memory-store.ts, pg-store.ts) and are chosen by the factory, never by the service.
  */
-import type { Channel } from './types.js';
+import type { Channel, LogLevel, LogType } from './types.js';
 import type { DenyReason, LimitOptions, Status } from './policy.js';
 
 /** StatusKey names one set of counters: a subject (node id hex, or `addr:` + email) on a channel. */
@@ -37,4 +37,86 @@ export interface StatusStore {
   refund(reservation: Reservation): Promise<void>;
   /** get reads the counters as stored (an untouched key reads as EMPTY_STATUS). */
   get(key: StatusKey): Promise<Status>;
+}
+
+/** OutboxStatus is where a notification is in its life. Final: sent, failed, digested. */
+export type OutboxStatus = 'pending' | 'held' | 'retry' | 'sent' | 'failed' | 'digested';
+
+/** EmailPayload is what an email notification needs to render and send. */
+export interface EmailPayload {
+  to: string;
+  template: string;
+  data: Record<string, unknown>;
+}
+
+/** LogPayload is what a node-log notification needs to send. */
+export interface LogPayload {
+  address: string;
+  type: LogType;
+  level: LogLevel;
+  title: string;
+  text: string;
+}
+
+/** OutboxItem is one durable notification (or digest). */
+export interface OutboxItem {
+  /** Stable id: the email Message-ID's local part and the gRPC notification id. */
+  id: string;
+  channel: Channel;
+  /** What is delivered together: `addr:<email>` (email) or `node:<hex>` (log). */
+  groupKey: string;
+  /** The node (hex), or null for a digest spanning several nodes. */
+  nodeId: string | null;
+  kind: string;
+  /** Skips MaxHr/MaxDay (not MinDelay). */
+  bypass: boolean;
+  payload: EmailPayload | LogPayload;
+  /** One-line title and summary, used when the item is folded into a digest. */
+  title: string;
+  summary: string;
+  status: OutboxStatus;
+  reason: string | null;
+  attempts: number;
+  dueAt: Date;
+  occurredAt: Date;
+  createdAt: Date;
+  sentAt: Date | null;
+  digestId: string | null;
+  /** Limit reservations this item owns while it retries. */
+  reservations: Reservation[] | null;
+}
+
+/** NewItem is an item as created. */
+export type NewItem = Pick<OutboxItem, 'id' | 'channel' | 'groupKey' | 'nodeId' | 'kind' | 'bypass' | 'payload' | 'title' | 'summary' | 'dueAt' | 'occurredAt' | 'createdAt'>;
+
+/** Transition is a change of a node's state that a hook reports; it applies at most once. */
+export type Transition =
+  | { nodeId: string; at: Date; change: 'offline' | 'online' | 'contained' | 'released' | 'audit-failed' | 'audit-passed' | 'disqualified' | 'version-ok' }
+  | { nodeId: string; at: Date; change: 'version-outdated'; cooldownMs: number };
+
+/** TransitionResult says whether the change applied, and what the state was before it. */
+export interface TransitionResult {
+  applied: boolean;
+  offlineSince: Date | null;
+  containedSince: Date | null;
+}
+
+/** Outbox is the durable queue of notifications. */
+export interface Outbox {
+  /** record applies the transition (if any) and, only when it applies, inserts the items built from it; atomically. */
+  record(transition: Transition | null, build: (prev: TransitionResult) => NewItem[]): Promise<NewItem[]>;
+  /**
+   * claim leases the due, unfinished items of up to `groups` groups (or of the one group given),
+   * whole groups at a time, so one worker delivers a group's digest. Expired leases count as free.
+   */
+  claim(options: { now: Date; leaseUntil: Date; groups: number; groupKey?: string }): Promise<OutboxItem[]>;
+  /** insertLeased inserts a new item (a digest) already leased by the caller, folding `folded` into it. */
+  insertDigest(digest: NewItem, folded: readonly string[], leaseUntil: Date): Promise<void>;
+  markSent(id: string, at: Date): Promise<void>;
+  markHeld(ids: readonly string[], dueAt: Date, reason: string): Promise<void>;
+  markRetry(id: string, dueAt: Date, reason: string, reservations: readonly Reservation[]): Promise<void>;
+  markFailed(ids: readonly string[], reason: string): Promise<void>;
+  get(id: string): Promise<OutboxItem | null>;
+  /** counts tallies items by channel and status. */
+  counts(): Promise<Array<{ channel: Channel; status: OutboxStatus; count: number }>>;
 }

@@ -40,16 +40,16 @@ export type LogType = (typeof LOG_TYPES)[number];
 export const LOG_LEVELS = ['info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** KIND_INFO gives each kind its human title, node-log type and severity. */
-export const KIND_INFO: Readonly<Record<EventKind, { title: string; logType: LogType; level: LogLevel }>> = {
-  'node-offline': { title: 'Node offline', logType: 'UPTIME_FAILED', level: 'warn' },
-  'node-online': { title: 'Node back online', logType: 'UPTIME_RECOVERED', level: 'info' },
-  'audit-failed': { title: 'Audit failed', logType: 'AUDIT_FAILED', level: 'warn' },
-  'containment-entered': { title: 'Node in containment', logType: 'CONTAINMENT_ENTERED', level: 'warn' },
-  'containment-released': { title: 'Node released from containment', logType: 'CONTAINMENT_RELEASED', level: 'info' },
-  disqualified: { title: 'Node disqualified', logType: 'DISQUALIFIED', level: 'error' },
-  'version-outdated': { title: 'Node software outdated', logType: 'VERSION_OUTDATED', level: 'warn' },
-  announcement: { title: 'Announcement', logType: 'CUSTOM', level: 'info' },
+/** KIND_INFO gives each kind its human title, node-log type, severity and the first thing to do. */
+export const KIND_INFO: Readonly<Record<EventKind, { title: string; logType: LogType; level: LogLevel; action: string }>> = {
+  'node-offline': { title: 'Node offline', logType: 'UPTIME_FAILED', level: 'warn', action: 'Check that the node runs, its port is forwarded and its public address is current.' },
+  'node-online': { title: 'Node back online', logType: 'UPTIME_RECOVERED', level: 'info', action: 'Nothing; if the outage was unexpected, check the log around its start.' },
+  'audit-failed': { title: 'Audit failed', logType: 'AUDIT_FAILED', level: 'warn', action: 'Check the storage disk and search this log for GET_AUDIT errors.' },
+  'containment-entered': { title: 'Node in containment', logType: 'CONTAINMENT_ENTERED', level: 'warn', action: 'Check disk response times; the pending audit is asked again until answered.' },
+  'containment-released': { title: 'Node released from containment', logType: 'CONTAINMENT_RELEASED', level: 'info', action: 'Nothing.' },
+  disqualified: { title: 'Node disqualified', logType: 'DISQUALIFIED', level: 'error', action: 'Find the cause before it affects other satellites.' },
+  'version-outdated': { title: 'Node software outdated', logType: 'VERSION_OUTDATED', level: 'warn', action: 'Update the node software (docker pull, or check the updater service).' },
+  announcement: { title: 'Announcement', logType: 'CUSTOM', level: 'info', action: 'See the message.' },
 };
 
 /** kindOfLogType maps a node-log type back to the kind whose limits it counts against. */

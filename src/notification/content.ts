@@ -1,0 +1,149 @@
+/**
+ * @module notification/content
+ * Builds outbox items: the template data every email shares, node-log messages, and the one-line
+ * title and summary each item contributes to a digest. Rendering here validates the input, so a
+ * template or input error stops a notification before anything is recorded.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ResolvedConfig } from '../config.js';
+import { InvalidInputError } from '../errors.js';
+import { assertEmailAddress, assertHeaderValue, assertWellFormed } from '../mailservice/input.js';
+import type { MailService } from '../mailservice/service.js';
+import type { NodeInfo } from '../overlay/db.js';
+import type { NewItem } from './db.js';
+import { digestNodes, digestText } from './digest.js';
+import type { OutboxItem } from './db.js';
+import { formatInstant } from './format.js';
+import { MAX_MESSAGE_CHARS, MAX_TITLE_CHARS } from './nodelog/server.js';
+import { KIND_INFO, LOG_LEVELS, LOG_TYPES, kindOfLogType, type EventKind, type LogLevel, type LogType } from './types.js';
+
+/** LogInput is what informNodeLog takes. */
+export interface LogInput {
+  type: LogType;
+  level: LogLevel;
+  title?: string;
+  text: string;
+}
+
+/** Content turns nodes and events into outbox items. */
+export class Content {
+  readonly #mail: MailService;
+  readonly #config: ResolvedConfig;
+
+  constructor(mail: MailService, config: ResolvedConfig) {
+    this.#mail = mail;
+    this.#config = config;
+  }
+
+  /** email builds an email item, rendering it once to validate template and data. */
+  email(node: NodeInfo, template: string, data: Record<string, unknown>, at: Date, dueAt: Date): NewItem {
+    const to = this.recipient(node);
+    const full = { ...this.#common(node, to, at), ...data };
+    const rendered = this.#mail.render(template, full);
+    const kind = template in KIND_INFO ? (template as EventKind) : undefined;
+    return {
+      id: randomUUID(),
+      channel: 'email',
+      groupKey: `addr:${to.toLowerCase()}`,
+      nodeId: node.id.hex,
+      kind: kind ?? template,
+      bypass: kind !== undefined && this.#config.limits.bypass.includes(kind),
+      payload: { to, template, data: full },
+      title: kind ? KIND_INFO[kind].title : rendered.subject,
+      summary: rendered.subject.replace(/^\[[^\]]*\]\s*/, ''),
+      dueAt,
+      occurredAt: at,
+      createdAt: at,
+    };
+  }
+
+  /** log builds a node-log item after checking the message is one the node will accept. */
+  log(node: NodeInfo, input: LogInput, at: Date, dueAt: Date, kind: string = kindOfLogType(input.type) ?? 'custom'): NewItem {
+    if (!LOG_TYPES.includes(input.type)) throw new InvalidInputError('type', `must be one of ${LOG_TYPES.join(', ')}`);
+    if (!LOG_LEVELS.includes(input.level)) throw new InvalidInputError('level', `must be one of ${LOG_LEVELS.join(', ')}`);
+    const title = input.title ?? (kind in KIND_INFO ? KIND_INFO[kind as EventKind].title : 'Satellite notification');
+    assertHeaderValue(title, 'title');
+    if (title.length === 0 || title.length > MAX_TITLE_CHARS) throw new InvalidInputError('title', `must be 1-${MAX_TITLE_CHARS} characters`);
+    assertWellFormed(input.text, 'text');
+    if (input.text.length > MAX_MESSAGE_CHARS) throw new InvalidInputError('text', `is ${input.text.length} characters long (at most ${MAX_MESSAGE_CHARS})`);
+    return {
+      id: randomUUID(),
+      channel: 'log',
+      groupKey: `node:${node.id.hex}`,
+      nodeId: node.id.hex,
+      kind,
+      bypass: kind in KIND_INFO && this.#config.limits.bypass.includes(kind as EventKind),
+      payload: { address: node.address, type: input.type, level: input.level, title, text: input.text },
+      title,
+      summary: input.text.split('\n')[0] ?? '',
+      dueAt,
+      occurredAt: at,
+      createdAt: at,
+    };
+  }
+
+  /** event builds the items of one hook event, on the channels config enables for its kind. */
+  event(node: NodeInfo, kind: EventKind, data: Record<string, unknown>, at: Date): NewItem[] {
+    const items: NewItem[] = [];
+    const channels = this.#config.hooks.channels[kind] ?? [];
+    let summary: string | undefined;
+    if (channels.includes('email') && node.email) {
+      const item = this.email(node, kind, data, at, new Date(at.getTime() + this.#config.grouping.wait));
+      summary = item.summary;
+      items.push(item);
+    }
+    if (channels.includes('log')) {
+      summary ??= this.#mail.render(kind, { ...this.#common(node, node.email || 'operator@invalid', at), ...data }).subject.replace(/^\[[^\]]*\]\s*/, '');
+      const info = KIND_INFO[kind];
+      items.push(this.log(node, { type: info.logType, level: info.level, title: info.title, text: `${summary}. ${info.action}` }, at, at, kind));
+    }
+    return items;
+  }
+
+  /** digest folds claimed items of one group into one item. */
+  digest(items: readonly OutboxItem[], now: Date): NewItem {
+    const first = items[0] as OutboxItem;
+    const zone = this.#config.limits.timezone;
+    const nodes = digestNodes(items, zone);
+    const nodeIds = new Set(items.map((i) => i.nodeId));
+    const base = {
+      id: randomUUID(),
+      channel: first.channel,
+      groupKey: first.groupKey,
+      nodeId: nodeIds.size === 1 ? first.nodeId : null,
+      kind: 'digest',
+      bypass: false,
+      title: 'Digest',
+      summary: `${items.length} notifications`,
+      dueAt: now,
+      occurredAt: (items.at(-1) as OutboxItem).occurredAt,
+      createdAt: now,
+    };
+    if (first.channel === 'email') {
+      const to = (first.payload as { to: string }).to;
+      const data = { satellite: { name: this.#config.satellite.name }, recipient: to, timezone: zone, count: items.length, nodeCount: nodes.length, nodes };
+      this.#mail.render('digest', data);
+      return { ...base, payload: { to, template: 'digest', data } };
+    }
+    const level = LOG_LEVELS[Math.max(...items.map((i) => LOG_LEVELS.indexOf((i.payload as LogInput).level)))] as LogLevel;
+    const address = (first.payload as { address: string }).address;
+    return { ...base, payload: { address, type: 'DIGEST', level, title: `${items.length} notifications held by ${this.#config.satellite.name}`.slice(0, MAX_TITLE_CHARS), text: digestText(nodes) } };
+  }
+
+  /** recipient is the node's operator address, or an InvalidInputError saying why there is none. */
+  recipient(node: NodeInfo): string {
+    if (!node.email) throw new InvalidInputError('node email', `node ${node.id.toString()} has no operator email`);
+    return assertEmailAddress(node.email, 'node email');
+  }
+
+  #common(node: NodeInfo, recipient: string, at: Date): Record<string, unknown> {
+    const zone = this.#config.limits.timezone;
+    return {
+      satellite: { name: this.#config.satellite.name },
+      recipient,
+      timezone: zone,
+      node: { id: node.id.toString(), shortId: node.id.short, address: node.address, port: node.address.slice(node.address.lastIndexOf(':') + 1) },
+      occurredAt: formatInstant(at, zone),
+    };
+  }
+}

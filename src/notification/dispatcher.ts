@@ -1,0 +1,244 @@
+/**
+ * @module notification/dispatcher
+ * The dispatcher is a chore: one pass claims due groups, reserves limits, delivers (singly, or as
+ * one digest when several are due for a node or an operator), and records the outcome. A pass can
+ * run inline (the first attempt of informNode*) or from the background loop; several processes
+ * may run dispatchers on one database.
+ */
+import pMap from 'p-map';
+import type { ResolvedConfig } from '../config.js';
+import { DeliveryError } from '../errors.js';
+import { silentLogger, type Logger } from '../logger.js';
+import type { MailService } from '../mailservice/service.js';
+import { NodeId } from '../overlay/node-id.js';
+import { retryDelayMs } from './backoff.js';
+import type { Content } from './content.js';
+import type { EmailPayload, LogPayload, Outbox, OutboxItem, Reservation, StatusKey, StatusStore } from './db.js';
+import type { Metrics } from './metrics.js';
+import type { NodeLogClient } from './nodelog/client.js';
+import type { LimitOptions } from './policy.js';
+import type { Channel } from './types.js';
+
+/** DispatcherDeps are the dispatcher's collaborators, all injected. */
+export interface DispatcherDeps {
+  config: ResolvedConfig;
+  outbox: Outbox;
+  status: StatusStore;
+  mail: MailService;
+  nodeLog: NodeLogClient;
+  content: Content;
+  metrics: Metrics;
+  clock: () => Date;
+  logger?: Logger;
+}
+
+const NO_COUNT = Number.MAX_SAFE_INTEGER;
+
+/** Dispatcher delivers what is due from the outbox. */
+export class Dispatcher {
+  readonly #d: DispatcherDeps;
+  readonly #logger: Logger;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<unknown> | undefined;
+  #stopped = true;
+
+  constructor(deps: DispatcherDeps) {
+    this.#d = deps;
+    this.#logger = deps.logger ?? silentLogger;
+  }
+
+  /** pass claims and delivers one batch of due groups (or the one group given); returns items claimed. */
+  async pass(groupKey?: string): Promise<number> {
+    const now = this.#d.clock();
+    const cfg = this.#d.config.dispatcher;
+    const items = await this.#d.outbox.claim({
+      now,
+      leaseUntil: new Date(Date.now() + cfg.lease), // leases run on the wall clock, whatever the simulated one says
+      groups: groupKey ? 1 : cfg.batchSize,
+      ...(groupKey && { groupKey }),
+    });
+    const groups = groupBy(items, (i) => i.groupKey);
+    await pMap(groups.values(), (g) => this.#group(g).catch((err: unknown) => this.#logger.error({ group: redactGroup(g[0]?.groupKey), err: String(err) }, 'dispatch of a group failed; it is retried when its lease ends')), { concurrency: cfg.concurrency });
+    return items.length;
+  }
+
+  /** drain runs passes until nothing is due. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (let n = await this.pass(); n > 0; n = await this.pass()) total += n;
+    return total;
+  }
+
+  /** start runs passes in the background: back to back while work is due, else every `interval`. */
+  start(): void {
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    const tick = (): void => {
+      this.#running = this.pass()
+        .catch((err: unknown) => (this.#logger.error({ err: String(err) }, 'dispatcher pass failed'), 0))
+        .then((n) => {
+          if (!this.#stopped) this.#timer = setTimeout(tick, n > 0 ? 0 : this.#d.config.dispatcher.interval);
+        });
+    };
+    tick();
+  }
+
+  /** stop ends the loop and waits for the pass in flight. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    await this.#running;
+  }
+
+  async #group(items: OutboxItem[]): Promise<void> {
+    const now = this.#d.clock();
+    const channel = (items[0] as OutboxItem).channel;
+    const fresh: OutboxItem[] = [];
+    for (const item of items) {
+      if (item.reservations) await this.#deliver(item, item.reservations);
+      else if (item.bypass) await this.#single(item, now);
+      else fresh.push(item);
+    }
+    if (fresh.length === 0) return;
+
+    const granted: Reservation[] = [];
+    const ready: OutboxItem[] = [];
+    for (const nodeItems of groupBy(fresh, (i) => i.nodeId ?? '').values()) {
+      const first = nodeItems[0] as OutboxItem;
+      const r = await this.#d.status.reserve({ subject: first.nodeId ?? first.groupKey, channel }, now, this.#limits(channel));
+      if (r.granted) {
+        granted.push(r.reservation);
+        ready.push(...nodeItems);
+      } else await this.#hold(nodeItems, r.retryAt, r.reason);
+    }
+    if (ready.length === 0) return;
+    if (channel === 'email') {
+      const r = await this.#d.status.reserve(addressKey(ready[0] as OutboxItem), now, { ...this.#d.config.limits.perAddress, timezone: this.#d.config.limits.timezone });
+      if (!r.granted) {
+        await this.#refund(granted);
+        return this.#hold(ready, r.retryAt, `per-address ${r.reason}`);
+      }
+      granted.push(r.reservation);
+    }
+    if (ready.length === 1) return this.#deliver(ready[0] as OutboxItem, granted);
+    const digest = this.#d.content.digest(ready, now);
+    await this.#d.outbox.insertDigest(digest, ready.map((i) => i.id), new Date(Date.now() + this.#d.config.dispatcher.lease));
+    for (const i of ready) this.#d.metrics.count(channel, i.kind, 'digested');
+    await this.#deliver({ ...digest, status: 'pending', reason: null, attempts: 0, sentAt: null, digestId: null, reservations: null }, granted);
+  }
+
+  /** #single delivers a bypass kind: MaxHr/MaxDay do not apply, MinDelay does. */
+  async #single(item: OutboxItem, now: Date): Promise<void> {
+    const limits = { ...this.#limits(item.channel), maxHr: NO_COUNT, maxDay: NO_COUNT };
+    const r = await this.#d.status.reserve({ subject: item.nodeId ?? item.groupKey, channel: item.channel }, now, limits);
+    if (r.granted) await this.#deliver(item, [r.reservation]);
+    else await this.#hold([item], r.retryAt, r.reason);
+  }
+
+  async #deliver(item: OutboxItem, reservations: readonly Reservation[]): Promise<void> {
+    try {
+      await this.#send(item);
+    } catch (err) {
+      return this.#failed(item, reservations, err);
+    }
+    await persist(() => this.#d.outbox.markSent(item.id, this.#d.clock()));
+    this.#d.metrics.count(item.channel, item.kind, 'sent');
+    this.#logger.info({ id: item.id, channel: item.channel, kind: item.kind }, 'notification sent');
+  }
+
+  async #failed(item: OutboxItem, reservations: readonly Reservation[], err: unknown): Promise<void> {
+    const reason = err instanceof Error ? err.message : String(err);
+    const cfg = this.#d.config.dispatcher;
+    const transient = err instanceof DeliveryError && !err.permanent;
+    if (transient && item.attempts + 1 < cfg.maxAttempts) {
+      const due = new Date(this.#d.clock().getTime() + retryDelayMs(item.attempts + 1, cfg.retryBase, cfg.retryMax));
+      await persist(() => this.#d.outbox.markRetry(item.id, due, reason, reservations));
+      this.#d.metrics.count(item.channel, item.kind, 'retried');
+      this.#logger.warn({ id: item.id, channel: item.channel, attempt: item.attempts + 1, retryAt: due.toISOString(), reason }, 'delivery failed; will retry');
+      return;
+    }
+    await this.#refund(reservations);
+    const final = transient ? `gave up after ${item.attempts + 1} attempts: ${reason}` : reason;
+    await persist(() => this.#d.outbox.markFailed([item.id], final));
+    this.#d.metrics.count(item.channel, item.kind, 'failed');
+    this.#logger.error({ id: item.id, channel: item.channel, kind: item.kind, reason: final }, 'notification failed permanently');
+  }
+
+  async #hold(items: readonly OutboxItem[], retryAt: Date | null, reason: string): Promise<void> {
+    const ids = items.map((i) => i.id);
+    if (retryAt === null) {
+      await this.#d.outbox.markFailed(ids, `${reason}: the limit is 0, so this channel never sends`);
+      for (const i of items) this.#d.metrics.count(i.channel, i.kind, 'failed');
+      return;
+    }
+    await this.#d.outbox.markHeld(ids, retryAt, reason);
+    for (const i of items) if (i.status !== 'held') this.#d.metrics.count(i.channel, i.kind, 'held');
+  }
+
+  async #refund(reservations: readonly Reservation[]): Promise<void> {
+    for (const r of reservations) await persist(() => this.#d.status.refund(r));
+  }
+
+  async #send(item: OutboxItem): Promise<void> {
+    if (item.channel === 'email') {
+      const p = item.payload as EmailPayload;
+      const headers: Record<string, string> = { 'X-Satnotify-Kind': item.kind };
+      if (item.nodeId) headers['X-Satnotify-Node'] = NodeId.parse(item.nodeId).toString();
+      const message = this.#d.mail.compose(p.to, this.#d.mail.render(p.template, p.data), { messageId: this.#d.mail.messageIdFor(item.id), date: item.createdAt, headers });
+      await this.#d.mail.sender.send(message);
+      return;
+    }
+    const p = item.payload as LogPayload;
+    const satellite = this.#d.config.satellite.id;
+    await this.#d.nodeLog.send(p.address, {
+      nodeId: item.nodeId ? Buffer.from(item.nodeId, 'hex') : Buffer.alloc(0),
+      type: p.type,
+      level: p.level,
+      title: p.title,
+      message: p.text,
+      createdAt: item.createdAt,
+      satelliteId: satellite ? NodeId.parse(satellite).bytes : Buffer.alloc(0),
+      notificationId: item.id,
+    });
+  }
+
+  #limits(channel: Channel): LimitOptions {
+    return { ...this.#d.config.limits[channel], timezone: this.#d.config.limits.timezone };
+  }
+}
+
+/** groupBy keeps first-appearance order (Map.groupBy needs Node 21). */
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
+function addressKey(item: OutboxItem): StatusKey {
+  return { subject: item.groupKey, channel: 'email' };
+}
+
+/** Group keys hold email addresses; logs get only the kind of key. */
+function redactGroup(key: string | undefined): string {
+  return key?.startsWith('addr:') ? 'addr:…' : (key ?? '');
+}
+
+/**
+ * persist retries a bookkeeping write for up to ~30 s. After a send succeeded, giving up on
+ * recording it would mean sending it again once the lease ends; a database restart takes seconds.
+ */
+async function persist(write: () => Promise<void>): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await write();
+    } catch (err) {
+      if (attempt >= 12) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 5000)));
+    }
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * @module notification/metrics
+ * Prometheus counters in a registry of their own, which a satellite can mount on its metrics endpoint.
+ */
+import { Counter, Histogram, Registry } from 'prom-client';
+
+/** Outcome is what happened to one notification in one step. */
+export type Outcome = 'sent' | 'held' | 'digested' | 'failed' | 'retried';
+
+/** Metrics holds satnotify's counters; labels carry no node ids or addresses (cardinality, privacy). */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly notifications = new Counter({
+    name: 'satnotify_notifications_total',
+    help: 'Notifications by channel, kind and outcome (sent, held, digested, failed, retried).',
+    labelNames: ['channel', 'kind', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly hookSeconds = new Histogram({
+    name: 'satnotify_hook_duration_seconds',
+    help: 'Time a hook call took to record its event.',
+    labelNames: ['hook'] as const,
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5],
+    registers: [this.registry],
+  });
+
+  count(channel: string, kind: string, outcome: Outcome, n = 1): void {
+    this.notifications.inc({ channel, kind, outcome }, n);
+  }
+}

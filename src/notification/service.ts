@@ -1,0 +1,228 @@
+/**
+ * @module notification/service
+ * NotificationService: what a satellite calls. It looks nodes up, validates and records
+ * notifications in the durable outbox, and lets the dispatcher decide and deliver. It owns no SQL,
+ * SMTP or gRPC; those live behind the interfaces it is given.
+ */
+import type { ResolvedConfig } from '../config.js';
+import { silentLogger, type Logger } from '../logger.js';
+import type { MailService } from '../mailservice/service.js';
+import type { OverlayCache } from '../overlay/cache.js';
+import type { NodeFilter } from '../overlay/db.js';
+import type { NodeId } from '../overlay/node-id.js';
+import type { Content, LogInput } from './content.js';
+import type { NewItem, Outbox, StatusStore } from './db.js';
+import type { Dispatcher } from './dispatcher.js';
+import {
+  auditEvent,
+  containmentEvent,
+  disqualifiedEvent,
+  uptimeEvent,
+  versionEvent,
+  type AuditSignal,
+  type ContainmentSignal,
+  type DisqualifiedSignal,
+  type HookEvent,
+  type UptimeSignal,
+  type VersionSignal,
+} from './hooks.js';
+import type { Metrics } from './metrics.js';
+import type { NodeLogClient } from './nodelog/client.js';
+import type { Status } from './policy.js';
+import { CHANNELS, type Channel } from './types.js';
+
+/** Delivery is the outcome of a notification's first attempt. */
+export interface Delivery {
+  id: string;
+  status: 'sent' | 'held' | 'failed';
+  reason?: string;
+  retryAt?: string;
+}
+
+/** HookResult says whether a hook call was news, and the notifications it recorded. */
+export interface HookResult {
+  notified: boolean;
+  ids: string[];
+}
+
+/** BroadcastResult counts what a broadcast recorded. */
+export interface BroadcastResult {
+  nodes: number;
+  enqueued: number;
+  skipped: Array<{ nodeId: string; reason: string }>;
+}
+
+/** ChannelStatus is a node's counters on one channel. */
+export interface ChannelStatus {
+  hrCounter: number;
+  dayCounter: number;
+  lastSent: string | null;
+}
+
+/** NotificationServiceParts are the service's collaborators; createNotificationService wires them. */
+export interface NotificationServiceParts {
+  config: ResolvedConfig;
+  overlay: OverlayCache;
+  outbox: Outbox;
+  status: StatusStore;
+  mail: MailService;
+  nodeLog: NodeLogClient;
+  content: Content;
+  dispatcher: Dispatcher;
+  metrics: Metrics;
+  clock: () => Date;
+  logger?: Logger;
+  /** Runs after everything else on close (the database pool). */
+  onClose?: () => Promise<void>;
+}
+
+/** NotificationService informs node operators by email and node log, within limits, losing nothing. */
+export class NotificationService {
+  readonly overlay: OverlayCache;
+  readonly metrics: Metrics;
+  readonly config: ResolvedConfig;
+  readonly #p: NotificationServiceParts;
+  readonly #logger: Logger;
+  #closed = false;
+
+  constructor(parts: NotificationServiceParts) {
+    this.#p = parts;
+    this.overlay = parts.overlay;
+    this.metrics = parts.metrics;
+    this.config = parts.config;
+    this.#logger = parts.logger ?? silentLogger;
+  }
+
+  /**
+   * informNodeEmail renders `template` for the node's operator, records it, and makes the first
+   * delivery attempt. Unknown node, bad id, missing email, template or input errors throw before
+   * anything is recorded or counted.
+   */
+  async informNodeEmail(nodeId: string | NodeId, message: { template: string; data?: Record<string, unknown> }): Promise<Delivery> {
+    const node = await this.overlay.get(nodeId);
+    const now = this.#p.clock();
+    return this.#recordAndTry(this.#p.content.email(node, message.template, message.data ?? {}, now, now));
+  }
+
+  /** informNodeLog sends a message into the node's log, with the same limits, outbox and first attempt. */
+  async informNodeLog(nodeId: string | NodeId, message: LogInput): Promise<Delivery> {
+    const node = await this.overlay.get(nodeId);
+    const now = this.#p.clock();
+    return this.#recordAndTry(this.#p.content.log(node, message, now, now));
+  }
+
+  /** onUptimeCheck records an uptime check; the first failure and the recovery notify. */
+  onUptimeCheck(nodeId: string | NodeId, signal: UptimeSignal): Promise<HookResult> {
+    return this.#hook('uptime', nodeId, (node, at) => uptimeEvent(node, signal, at, this.config.limits.timezone));
+  }
+
+  /** onAuditResult records an audit; the first failure after passing notifies with score, threshold, distance. */
+  onAuditResult(nodeId: string | NodeId, signal: AuditSignal): Promise<HookResult> {
+    return this.#hook('audit', nodeId, (node, at) => auditEvent(node, signal, at));
+  }
+
+  /** onContainment records containment changes; entering and release notify once each. */
+  onContainment(nodeId: string | NodeId, signal: ContainmentSignal): Promise<HookResult> {
+    return this.#hook('containment', nodeId, (node, at) => containmentEvent(node, signal, at));
+  }
+
+  /** onDisqualified records a disqualification; it notifies once. */
+  onDisqualified(nodeId: string | NodeId, signal: DisqualifiedSignal): Promise<HookResult> {
+    return this.#hook('disqualified', nodeId, (node, at) => disqualifiedEvent(node, signal, at));
+  }
+
+  /** onVersionCheck reminds about outdated software at most once per `hooks.versionCooldown`. */
+  onVersionCheck(nodeId: string | NodeId, signal: VersionSignal): Promise<HookResult> {
+    return this.#hook('version', nodeId, (node, at) => versionEvent(node, signal, at, this.config.hooks.versionCooldown));
+  }
+
+  /**
+   * broadcast emails every node matching `filter`, streaming the overlay in pages. Sends are spread
+   * at `broadcast.ratePerSecond` by their due times, and per-node limits apply as always.
+   */
+  async broadcast(filter: NodeFilter, message: { template: string; data?: Record<string, unknown> }): Promise<BroadcastResult> {
+    const result: BroadcastResult = { nodes: 0, enqueued: 0, skipped: [] };
+    const start = this.#p.clock();
+    const gapMs = 1000 / this.config.broadcast.ratePerSecond;
+    for await (const page of this.overlay.select(filter)) {
+      const items: NewItem[] = [];
+      for (const node of page) {
+        result.nodes++;
+        if (!node.email) {
+          result.skipped.push({ nodeId: node.id.toString(), reason: 'no operator email' });
+          continue;
+        }
+        const due = new Date(start.getTime() + Math.floor(result.enqueued * gapMs));
+        try {
+          items.push(this.#p.content.email(node, message.template, message.data ?? {}, start, due));
+          result.enqueued++;
+        } catch (err) {
+          result.skipped.push({ nodeId: node.id.toString(), reason: (err as Error).message });
+        }
+      }
+      if (items.length) await this.#p.outbox.record(null, () => items);
+    }
+    this.#logger.info({ nodes: result.nodes, enqueued: result.enqueued, skipped: result.skipped.length }, 'broadcast recorded');
+    return result;
+  }
+
+  /** dispatch delivers everything due now (reopened windows, retries due); returns items handled. */
+  dispatch(): Promise<number> {
+    return this.#p.dispatcher.drain();
+  }
+
+  /** status reads a node's counters on both channels. */
+  async status(nodeId: string | NodeId): Promise<Record<Channel, ChannelStatus>> {
+    const node = await this.overlay.get(nodeId);
+    const entries = await Promise.all(CHANNELS.map(async (channel) => [channel, toChannelStatus(await this.#p.status.get({ subject: node.id.hex, channel }))] as const));
+    return Object.fromEntries(entries) as Record<Channel, ChannelStatus>;
+  }
+
+  /** outboxCounts tallies the outbox by channel and status. */
+  outboxCounts(): ReturnType<Outbox['counts']> {
+    return this.#p.outbox.counts();
+  }
+
+  /** close stops the dispatcher, waits for sends in flight, and closes every connection. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#p.dispatcher.stop();
+    await this.#p.mail.close();
+    await this.#p.nodeLog.close();
+    await this.#p.onClose?.();
+  }
+
+  async #recordAndTry(item: NewItem): Promise<Delivery> {
+    await this.#p.outbox.record(null, () => [item]);
+    await this.#p.dispatcher.pass(item.groupKey);
+    return this.#delivery(item.id);
+  }
+
+  async #delivery(id: string): Promise<Delivery> {
+    const item = await this.#p.outbox.get(id);
+    if (!item) return { id, status: 'failed', reason: 'not recorded' };
+    if (item.status === 'digested' && item.digestId) {
+      const digest = await this.#delivery(item.digestId);
+      return { ...digest, id, reason: `in digest ${item.digestId}${digest.reason ? `: ${digest.reason}` : ''}` };
+    }
+    if (item.status === 'sent') return { id, status: 'sent' };
+    if (item.status === 'failed') return { id, status: 'failed', reason: item.reason ?? 'failed' };
+    return { id, status: 'held', reason: item.reason ?? 'queued', retryAt: item.dueAt.toISOString() };
+  }
+
+  async #hook(name: string, nodeId: string | NodeId, event: (node: Awaited<ReturnType<OverlayCache['get']>>, at: Date) => HookEvent): Promise<HookResult> {
+    const t0 = performance.now();
+    const node = await this.overlay.get(nodeId);
+    const at = this.#p.clock();
+    const e = event(node, at);
+    const kind = e.kind;
+    const items = await this.#p.outbox.record(e.transition, (prev) => (kind ? this.#p.content.event(node, kind, e.data(prev), at) : []));
+    this.metrics.hookSeconds.observe({ hook: name }, (performance.now() - t0) / 1000);
+    return { notified: items.length > 0, ids: items.map((i) => i.id) };
+  }
+}
+
+function toChannelStatus(s: Status): ChannelStatus {
+  return { hrCounter: s.hrCounter, dayCounter: s.dayCounter, lastSent: s.lastSent?.toISOString() ?? null };
+}

@@ -1,0 +1,69 @@
+/**
+ * Builds a NotificationService on real parts for the service tests: a database (PGlite or the
+ * real PostgreSQL), the loopback SMTP sink, and a NodeLogServer on loopback.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Config } from '../../src/config.js';
+import { createNotificationService, type ServiceOptions } from '../../src/notification/create.js';
+import { NodeLogServer } from '../../src/notification/nodelog/server.js';
+import type { NotificationService } from '../../src/notification/service.js';
+import { randomNodeIdHex } from './databases.js';
+import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
+
+/** Harness is a service with the servers it talks to. */
+export interface Harness {
+  svc: NotificationService;
+  sink: SmtpSink;
+  nodeLog: NodeLogServer;
+  nodeLogAddress: string;
+  logLines: string[];
+  database: Config['database'];
+  /** reopen closes the service and opens a new one on the same database (a restart). */
+  reopen(over?: Partial<ServiceOptions>): Promise<NotificationService>;
+  addNode(over?: { email?: string; id?: string }): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** harness starts the servers and the service; `database` defaults to a fresh PGlite folder. */
+export async function harness(options: ServiceOptions & { database?: Config['database'] } = {}): Promise<Harness> {
+  const sink = await startSmtpSink();
+  const logLines: string[] = [];
+  const nodeLog = new NodeLogServer({ sink: (l) => logLines.push(l) });
+  const nodeLogAddress = `127.0.0.1:${await nodeLog.listen()}`;
+  const database = options.database ?? { dataDir: join(mkdtempSync(join(tmpdir(), 'satnotify-svc-')), 'db') };
+  const open = (over: Partial<ServiceOptions> = {}): Promise<NotificationService> =>
+    createNotificationService({
+      ...options,
+      ...over,
+      database,
+      smtp: { url: sink.url, from: 'Satellite <noreply@sat.example>', ...options.smtp },
+      satellite: { name: 'test-sat', id: '12EayRS2V1kEsWESU9QMRseFhdxYxKicsiFmxrsLZHeLUtdps3S', ...options.satellite },
+      dispatcher: { autoStart: false, ...options.dispatcher, ...over.dispatcher },
+    });
+  const h: Harness = {
+    svc: await open(),
+    sink,
+    nodeLog,
+    nodeLogAddress,
+    logLines,
+    database,
+    async reopen(over) {
+      await h.svc.close();
+      h.svc = await open(over);
+      return h.svc;
+    },
+    async addNode(over = {}) {
+      const id = over.id ?? randomNodeIdHex();
+      await h.svc.overlay.upsertNode({ id, address: nodeLogAddress, email: over.email ?? `op-${id.slice(0, 8)}@example.com`, version: '1.60.0' });
+      return id;
+    },
+    async close() {
+      await h.svc.close();
+      await nodeLog.close();
+      await sink.close();
+    },
+  };
+  return h;
+}
