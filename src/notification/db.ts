@@ -101,6 +101,16 @@ export interface TransitionResult {
   containedSince: Date | null;
 }
 
+/** OutboxCount is one cell of the outbox tally. */
+export interface OutboxCount {
+  channel: Channel;
+  kind: string;
+  status: OutboxStatus;
+  /** For items folded into a digest: the digest's status, which is what happened to them. */
+  digestStatus: OutboxStatus | null;
+  count: number;
+}
+
 /** Outbox is the durable queue of notifications. */
 export interface Outbox {
   /** record applies the transition (if any) and, only when it applies, inserts the items built from it; atomically. */
@@ -117,6 +127,6 @@ export interface Outbox {
   markRetry(id: string, dueAt: Date, reason: string, reservations: readonly Reservation[]): Promise<void>;
   markFailed(ids: readonly string[], reason: string): Promise<void>;
   get(id: string): Promise<OutboxItem | null>;
-  /** counts tallies items by channel and status. */
-  counts(): Promise<Array<{ channel: Channel; status: OutboxStatus; count: number }>>;
+  /** counts tallies items by channel, kind and status. */
+  counts(): Promise<OutboxCount[]>;
 }

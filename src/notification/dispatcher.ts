@@ -32,7 +32,8 @@ export interface DispatcherDeps {
   logger?: Logger;
 }
 
-const NO_COUNT = Number.MAX_SAFE_INTEGER;
+/** A count limit that never binds; the largest a PostgreSQL integer holds. */
+const NO_COUNT = 2 ** 31 - 1;
 
 /** Dispatcher delivers what is due from the outbox. */
 export class Dispatcher {

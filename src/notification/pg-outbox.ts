@@ -7,7 +7,7 @@
  */
 import type pg from 'pg';
 import type { Channel } from './types.js';
-import type { NewItem, Outbox, OutboxItem, OutboxStatus, Reservation, Transition, TransitionResult } from './db.js';
+import type { NewItem, Outbox, OutboxCount, OutboxItem, OutboxStatus, Reservation, Transition, TransitionResult } from './db.js';
 
 interface ItemRow {
   id: string;
@@ -67,7 +67,11 @@ export class PgOutbox implements Outbox {
       await client.query('BEGIN');
       const prev = transition ? await applyTransition(client, transition) : { applied: true, offlineSince: null, containedSince: null };
       const items = prev.applied ? build(prev) : [];
-      if (items.length > 0) await insertItems(client, items, 'pending', null);
+      if (items.length > 0) {
+        await insertItems(client, items, 'pending', null);
+        const waiting = items.filter((i) => i.dueAt > i.createdAt);
+        if (waiting.length > 0) await joinWaitingBatch(client, waiting);
+      }
       await client.query('COMMIT');
       return items;
     } catch (err) {
@@ -124,11 +128,13 @@ export class PgOutbox implements Outbox {
     return rows[0] ? toItem(rows[0]) : null;
   }
 
-  async counts(): Promise<Array<{ channel: Channel; status: OutboxStatus; count: number }>> {
-    const { rows } = await this.#pool.query<{ channel: Channel; status: OutboxStatus; count: string }>(
-      'SELECT channel, status, count(*) AS count FROM satnotify_outbox GROUP BY channel, status ORDER BY channel, status',
+  async counts(): Promise<OutboxCount[]> {
+    const { rows } = await this.#pool.query<Omit<OutboxCount, 'count'> & { count: string }>(
+      `SELECT o.channel, o.kind, o.status, d.status AS "digestStatus", count(*) AS count
+       FROM satnotify_outbox o LEFT JOIN satnotify_outbox d ON d.id = o.digest_id
+       GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
     );
-    return rows.map((r) => ({ channel: r.channel, status: r.status, count: Number(r.count) }));
+    return rows.map((r) => ({ ...r, count: Number(r.count) }));
   }
 }
 
@@ -140,6 +146,20 @@ async function insertItems(client: pg.PoolClient, items: readonly NewItem[], sta
     return `(${Array.from({ length: 14 }, (_, k) => `$${base + k + 1}`).join(', ')})`;
   });
   await client.query(`INSERT INTO satnotify_outbox (${INSERT_COLUMNS}, leased_until) VALUES ${tuples.join(', ')}`, values);
+}
+
+/**
+ * joinWaitingBatch moves items that wait for operator grouping onto the earliest due time of their
+ * group's waiting items, so everything that arrives within one wait leaves together.
+ */
+async function joinWaitingBatch(client: pg.PoolClient, items: readonly NewItem[]): Promise<void> {
+  await client.query(
+    `UPDATE satnotify_outbox o SET due_at = g.first
+     FROM (SELECT group_key, min(due_at) AS first FROM satnotify_outbox
+           WHERE group_key = ANY($1::text[]) AND status = 'pending' AND due_at > created_at GROUP BY group_key) g
+     WHERE o.id = ANY($2::text[]) AND o.group_key = g.group_key AND o.due_at > g.first`,
+    [[...new Set(items.map((i) => i.groupKey))], items.map((i) => i.id)],
+  );
 }
 
 /**

@@ -3,10 +3,13 @@
  */
 import { spawn } from 'node:child_process';
 
+/** TSX is resolved from this project, so children may run in any working directory. */
+const TSX = import.meta.resolve('tsx');
+
 /** runTs runs `file` with `args` in a child process; rejects with its stderr on a non-zero exit. */
-export function runTs(file: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
+export function runTs(file: string, args: string[], env: NodeJS.ProcessEnv = process.env, cwd?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', TSX, file, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], ...(cwd && { cwd }) });
     let out = '';
     let err = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));

@@ -18,7 +18,7 @@ for (const target of TARGETS) {
       h = await harness({
         clock: clock.now,
         ...(database && { database }),
-        limits: { email: { maxHr: 2, maxDay: 50, minDelay: 0 }, log: { maxHr: 2, maxDay: 50, minDelay: 0 } },
+        limits: { email: { maxHr: 2, maxDay: 50, minDelay: '0s' }, log: { maxHr: 2, maxDay: 50, minDelay: '0s' } },
       });
     });
     after(() => h.close());
