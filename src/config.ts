@@ -137,6 +137,7 @@ const duration = z
     }
     return ms;
   });
+const oneLine = z.string().min(1).refine((v) => !/[\r\n\0]/.test(v), 'must be one line (no CR, LF or NUL)');
 const zone = z.string().refine((v) => IANAZone.isValidZone(v), 'must be an IANA time zone such as Europe/Berlin');
 const channel = z.enum(['email', 'log']);
 const kind = z.enum(EVENT_KINDS);
@@ -149,11 +150,11 @@ const limit = z
   .transform((l) => ({ maxHr: l.maxHr, maxDay: l.maxDay, minDelayMs: l.minDelay }));
 
 const schema = z.strictObject({
-  satellite: z.strictObject({ name: z.string().min(1), id: z.string() }),
+  satellite: z.strictObject({ name: oneLine, id: z.string() }),
   database: z.strictObject({ url: z.string(), dataDir: z.string().min(1), poolSize: positive, connectTimeout: duration }),
   smtp: z.strictObject({
     url: z.string().refine((u) => u === '' || /^smtps?:\/\//.test(u), 'must start with smtp:// or smtps://'),
-    from: z.string().min(3),
+    from: oneLine,
     pool: z.boolean(),
     maxConnections: positive,
     maxMessages: positive,

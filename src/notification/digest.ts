@@ -27,8 +27,23 @@ const PAIRS: Record<string, { closes: string; reads: (from: string, to: string, 
   'containment-released': { closes: 'containment-entered', reads: (from, to, span) => `contained from ${from} to ${to} (${span}), released` },
 };
 
-/** digestNodes groups items by node (first appearance order) and collapses cancelling pairs. */
+/** MAX_EVENTS_PER_NODE bounds a node's section; the rest is summarised in one line, so a storm's digest stays readable and small. */
+export const MAX_EVENTS_PER_NODE = 50;
+
+/** digestNodes groups items by node (first appearance order), collapses cancelling pairs, and caps each node's lines. */
 export function digestNodes(items: readonly OutboxItem[], zone: string): DigestNode[] {
+  return collapse(items, zone).map((n) => (n.events.length <= MAX_EVENTS_PER_NODE ? n : cap(n)));
+}
+
+function cap(n: DigestNode): DigestNode {
+  const kept = n.events.slice(0, MAX_EVENTS_PER_NODE - 1);
+  const rest = n.events.slice(MAX_EVENTS_PER_NODE - 1);
+  const titles = [...new Set(rest.map((e) => e.title))].join(', ');
+  const last = rest.at(-1) as DigestEvent;
+  return { ...n, events: [...kept, { when: last.when, title: `${rest.length} more`, summary: `${titles}; the latest is listed at ${last.when}: ${last.summary}` }] };
+}
+
+function collapse(items: readonly OutboxItem[], zone: string): DigestNode[] {
   const byNode = new Map<string, { node: DigestNode; open: Map<string, { event: DigestEvent; at: Date }> }>();
   const sorted = [...items].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
   for (const item of sorted) {

@@ -29,7 +29,7 @@ export interface SmtpSink {
 }
 
 /** startSmtpSink starts the server on a free loopback port. */
-export async function startSmtpSink(options: { parse?: boolean; serverOptions?: Partial<SMTPServerOptions> } = {}): Promise<SmtpSink> {
+export async function startSmtpSink(options: { parse?: boolean; port?: number; dataDelayMs?: number; serverOptions?: Partial<SMTPServerOptions> } = {}): Promise<SmtpSink> {
   const parse = options.parse ?? true;
   const waiters: Array<{ n: number; resolve: () => void }> = [];
   const sink: SmtpSink = {
@@ -82,13 +82,17 @@ export async function startSmtpSink(options: { parse?: boolean; serverOptions?: 
           }
           callback();
         };
-        if (parse) simpleParser(raw).then(done, callback);
-        else done({} as ParsedMail);
+        const finish = (): void => {
+          if (parse) simpleParser(raw).then(done, callback);
+          else done({} as ParsedMail);
+        };
+        if (options.dataDelayMs) setTimeout(finish, options.dataDelayMs);
+        else finish();
       });
     },
     ...options.serverOptions,
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   sink.port = (server.server.address() as AddressInfo).port;
   sink.url = `smtp://127.0.0.1:${sink.port}`;
   return sink;

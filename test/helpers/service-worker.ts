@@ -1,0 +1,31 @@
+/**
+ * A child process running a NotificationService on a shared PostgreSQL, for the multi-process
+ * fault tests. argv: mode url smtpUrl [args…]
+ *   dispatch            run the background dispatcher until killed (prints "ready")
+ *   inform NODE N START fire N concurrent informNodeEmail for NODE at START (epoch ms); print the status tally
+ */
+import { createNotificationService } from '../../src/notification/create.js';
+
+const [mode, url, smtpUrl, ...rest] = process.argv.slice(2) as [string, string, string, ...string[]];
+const fixedNow = process.env['SATNOTIFY_TEST_NOW'];
+const svc = await createNotificationService({
+  ...(fixedNow && { clock: () => new Date(fixedNow) }),
+  database: { url, poolSize: 10 },
+  smtp: { url: smtpUrl, maxConnections: 4 },
+  limits: JSON.parse(process.env['SATNOTIFY_TEST_LIMITS'] ?? '{}') as Record<string, never>,
+  grouping: { wait: '0s' },
+  dispatcher: { autoStart: mode === 'dispatch', interval: '10ms', lease: '3s', concurrency: 8 },
+});
+
+if (mode === 'dispatch') {
+  process.stdout.write('ready\n');
+  process.on('SIGTERM', () => void svc.close().then(() => process.exit(0)));
+} else if (mode === 'inform') {
+  const [node, n, start] = rest as [string, string, string];
+  await new Promise((r) => setTimeout(r, Math.max(0, Number(start) - Date.now())));
+  const results = await Promise.all(Array.from({ length: Number(n) }, (_, i) => svc.informNodeEmail(node, { template: 'announcement', data: { title: `Concurrent ${process.pid}-${i}`, paragraphs: ['x'], action: 'none' } })));
+  const tally: Record<string, number> = {};
+  for (const r of results) tally[r.status] = (tally[r.status] ?? 0) + 1;
+  await svc.close();
+  process.stdout.write(JSON.stringify(tally));
+}

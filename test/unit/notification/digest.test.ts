@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { OutboxItem } from '../../../src/notification/db.js';
+import { digestNodes, MAX_EVENTS_PER_NODE } from '../../../src/notification/digest.js';
+
+const NODE_A = 'aa'.repeat(32);
+const NODE_B = 'bb'.repeat(32);
+
+function item(nodeId: string, kind: string, iso: string, summary = kind): OutboxItem {
+  return {
+    id: `${kind}-${iso}`,
+    channel: 'log',
+    groupKey: `node:${nodeId}`,
+    nodeId,
+    kind,
+    bypass: false,
+    payload: { address: 'h:1', type: 'CUSTOM', level: 'info', title: kind, text: summary },
+    title: kind,
+    summary,
+    status: 'held',
+    reason: null,
+    attempts: 0,
+    dueAt: new Date(iso),
+    occurredAt: new Date(iso),
+    createdAt: new Date(iso),
+    sentAt: null,
+    digestId: null,
+    reservations: null,
+  };
+}
+
+describe('digestNodes', () => {
+  it('orders by time, groups by node, collapses offline → online and contained → released', () => {
+    const nodes = digestNodes(
+      [
+        item(NODE_A, 'node-online', '2024-05-01T10:41:00Z'),
+        item(NODE_B, 'audit-failed', '2024-05-01T10:10:00Z', 'score 0.962'),
+        item(NODE_A, 'node-offline', '2024-05-01T10:04:00Z'),
+        item(NODE_A, 'containment-entered', '2024-05-01T11:00:00Z'),
+        item(NODE_A, 'containment-released', '2024-05-01T11:30:00Z'),
+        item(NODE_A, 'node-offline', '2024-05-01T12:00:00Z'),
+      ],
+      'UTC',
+    );
+    assert.equal(nodes.length, 2);
+    const [a, b] = nodes;
+    assert.deepEqual(a?.events.map((e) => e.summary), [
+      'offline from 10:04 UTC to 10:41 UTC (37 minutes), back online',
+      'contained from 11:00 UTC to 11:30 UTC (30 minutes), released',
+      'node-offline',
+    ]);
+    assert.deepEqual(b?.events.map((e) => e.summary), ['score 0.962']);
+    assert.equal(a?.events[0]?.when, '2024-05-01 10:04 UTC');
+  });
+
+  it('an online without a held offline stays its own line', () => {
+    const [a] = digestNodes([item(NODE_A, 'node-online', '2024-05-01T10:41:00Z', 'back')], 'UTC');
+    assert.deepEqual(a?.events.map((e) => e.summary), ['back']);
+  });
+
+  it(`caps a node's section at ${MAX_EVENTS_PER_NODE} lines, summarising the rest`, () => {
+    const many = Array.from({ length: 500 }, (_, i) => item(NODE_A, 'audit-failed', new Date(Date.UTC(2024, 4, 1, 0, i)).toISOString(), `n${i}`));
+    const [a] = digestNodes(many, 'UTC');
+    assert.equal(a?.events.length, MAX_EVENTS_PER_NODE);
+    assert.match(a?.events.at(-1)?.title ?? '', /^451 more$/);
+    assert.match(a?.events.at(-1)?.summary ?? '', /n499/);
+  });
+});
