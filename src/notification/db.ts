@@ -122,6 +122,8 @@ export interface Outbox {
   claim(options: { now: Date; leaseUntil: Date; groups: number; groupKey?: string }): Promise<OutboxItem[]>;
   /** insertLeased inserts a new item (a digest) already leased by the caller, folding `folded` into it. */
   insertDigest(digest: NewItem, folded: readonly string[], leaseUntil: Date): Promise<void>;
+  /** release gives up the lease on items without changing them, so the next pass takes them. */
+  release(ids: readonly string[]): Promise<void>;
   markSent(id: string, at: Date): Promise<void>;
   markHeld(ids: readonly string[], dueAt: Date, reason: string): Promise<void>;
   markRetry(id: string, dueAt: Date, reason: string, reservations: readonly Reservation[]): Promise<void>;

@@ -104,14 +104,21 @@ export class Dispatcher {
 
     const granted: Reservation[] = [];
     const ready: OutboxItem[] = [];
+    const later: OutboxItem[] = [];
     for (const nodeItems of groupBy(fresh, (i) => i.nodeId ?? '').values()) {
-      const first = nodeItems[0] as OutboxItem;
+      // One send per node per reservation. Held items leave together as a digest (with anything new);
+      // new items alone are sent one by one, each on its own reservation, so limits count messages.
+      const held = nodeItems.some((i) => i.status === 'held');
+      const take = held ? nodeItems : nodeItems.slice(0, 1);
+      if (!held) later.push(...nodeItems.slice(1));
+      const first = take[0] as OutboxItem;
       const r = await this.#d.status.reserve({ subject: first.nodeId ?? first.groupKey, channel }, now, this.#limits(channel));
       if (r.granted) {
         granted.push(r.reservation);
-        ready.push(...nodeItems);
+        ready.push(...take);
       } else await this.#hold(nodeItems, r.retryAt, r.reason);
     }
+    if (later.length > 0) await this.#d.outbox.release(later.map((i) => i.id));
     if (ready.length === 0) return;
     if (channel === 'email') {
       const r = await this.#d.status.reserve(addressKey(ready[0] as OutboxItem), now, { ...this.#d.config.limits.perAddress, timezone: this.#d.config.limits.timezone });

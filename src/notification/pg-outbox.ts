@@ -102,6 +102,10 @@ export class PgOutbox implements Outbox {
     }
   }
 
+  async release(ids: readonly string[]): Promise<void> {
+    await this.#pool.query('UPDATE satnotify_outbox SET leased_until = NULL WHERE id = ANY($1::text[])', [ids]);
+  }
+
   async markSent(id: string, at: Date): Promise<void> {
     await this.#pool.query(`UPDATE satnotify_outbox SET status = 'sent', sent_at = $2, leased_until = NULL, reason = NULL, reservations = NULL WHERE id = $1`, [id, at]);
   }

@@ -62,10 +62,15 @@ for (const target of TARGETS) {
       assert.equal(first.notified, true);
       assert.equal(first.ids.length, 2, 'email + log');
       for (let i = 0; i < 99; i++) assert.equal((await h.svc.onUptimeCheck(node, { ok: false })).notified, false);
+      clock.set('2024-05-02T09:10:00Z'); // the grouping wait is over: the hour's budget is spent, so it is held
+      await h.svc.dispatch();
       clock.set('2024-05-02T09:41:00Z');
       const back = await h.svc.onUptimeCheck(node, { ok: true });
       assert.equal(back.notified, true);
       assert.equal((await h.svc.onUptimeCheck(node, { ok: true })).notified, false);
+      clock.set('2024-05-02T09:47:00Z');
+      await h.svc.dispatch();
+      assert.equal(h.sink.received.length, sent + 2, 'both held during the hour');
       clock.set('2024-05-02T10:00:00Z');
       await h.svc.dispatch();
       await h.sink.waitFor(sent + 3);

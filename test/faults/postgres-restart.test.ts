@@ -1,0 +1,69 @@
+/**
+ * Restarts the real PostgreSQL server in the middle of delivering 1,000 notifications. It runs on
+ * its own, after the rest of the suite, because a restart cuts every connection on the server.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { createNotificationService } from '../../src/notification/create.js';
+import type { NotificationService } from '../../src/notification/service.js';
+import { freshPostgresUrl, postgresSkipReason, randomNodeIdHex } from '../helpers/databases.js';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
+
+const N = 1000;
+const canRestart = (() => {
+  try {
+    return readdirSync('/etc/postgresql').length > 0 ? undefined : 'no local cluster to restart';
+  } catch {
+    return 'no local cluster to restart (pg_ctlcluster)';
+  }
+})();
+
+describe('PostgreSQL restart in the middle of 1,000 notifications', { skip: postgresSkipReason ?? canRestart }, () => {
+  let sink: SmtpSink;
+  let svc: NotificationService;
+  before(async () => {
+    sink = await startSmtpSink({ parse: true, dataDelayMs: 2 });
+    const url = await freshPostgresUrl('satnotify_restart_test');
+    svc = await createNotificationService({
+      database: { url, poolSize: 6 },
+      smtp: { url: sink.url },
+      grouping: { wait: '0s' },
+      hooks: { channels: { 'node-offline': ['email'] } },
+      dispatcher: { autoStart: false, interval: '20ms', lease: '5s', retryBase: '200ms', retryMax: '2s' },
+    });
+  });
+  after(async () => {
+    await svc.close();
+    await sink.close();
+  });
+
+  it('the pool reconnects: 0 lost, 0 sent twice', async (t) => {
+    for (let i = 0; i < N; i++) {
+      const id = randomNodeIdHex();
+      await svc.overlay.upsertNode({ id, address: '127.0.0.1:1', email: `restart${i}@example.com` });
+      await svc.onUptimeCheck(id, { ok: false });
+    }
+    const dispatcher = (svc as unknown as { dispatch(): Promise<number> }) && svc;
+    const loop = (async () => {
+      const deadline = Date.now() + 120_000;
+      while (new Set(sink.received.map((m) => m.parsed.messageId)).size < N && Date.now() < deadline) {
+        await dispatcher.dispatch().catch(() => undefined); // the restart makes passes fail; the next one goes on
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    await sink.waitFor(N / 3, 60_000);
+    const version = readdirSync('/etc/postgresql')[0] as string;
+    const t0 = performance.now();
+    execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'restart'], { stdio: 'ignore' });
+    const restartMs = performance.now() - t0;
+    const atRestart = sink.received.length;
+    await loop;
+    const ids = sink.received.map((m) => m.parsed.messageId);
+    const unique = new Set(ids).size;
+    t.diagnostic(`restart took ${restartMs.toFixed(0)} ms after ${atRestart} deliveries; delivered ${unique}/${N}, duplicates ${ids.length - unique}`);
+    assert.equal(unique, N, '0 lost');
+    assert.equal(ids.length, N, '0 sent twice');
+  });
+});
