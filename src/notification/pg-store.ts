@@ -64,7 +64,8 @@ export class PgStatusStore implements StatusStore {
 
   async reserve(key: StatusKey, now: Date, limits: LimitOptions): Promise<ReserveResult> {
     const w = windowsAt(now, limits.timezone);
-    const { rows } = await this.#pool.query<StatusRow>(RESERVE, [
+    // Named, so each connection parses and plans it once.
+    const { rows } = await this.#pool.query<StatusRow>({ name: 'satnotify_reserve', text: RESERVE, values: [
       key.subject,
       key.channel,
       w.hourStart,
@@ -73,7 +74,7 @@ export class PgStatusStore implements StatusStore {
       limits.maxHr,
       limits.maxDay,
       limits.minDelayMs,
-    ]);
+    ] });
     const row = rows[0] as StatusRow;
     const status = toStatus(row);
     if (row.granted) {

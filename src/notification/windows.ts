@@ -21,13 +21,30 @@ export interface Windows {
  * (America/Santiago); they are 23 h or 25 h long on DST days.
  */
 export function windowsAt(now: Date, zone: string): Windows {
+  // Every limit check needs the windows, and luxon's zone math costs microseconds; an instant inside
+  // the hour last computed for the zone has the same windows, so reuse them.
+  const t = now.getTime();
+  let ring = recent.get(zone);
+  if (!ring) recent.set(zone, (ring = []));
+  for (const w of ring) if (t >= w.hourStart.getTime() && t < w.hourEnd.getTime()) return w;
+  const w = compute(now, zone);
+  // A few hours per zone: the current one and those a denial looks ahead to (next hour, next day).
+  ring.unshift(w);
+  if (ring.length > RING) ring.pop();
+  return w;
+}
+
+const RING = 4;
+const recent = new Map<string, Windows[]>();
+
+function compute(now: Date, zone: string): Windows {
   const local = DateTime.fromJSDate(now, { zone });
   const hour = local.startOf('hour');
   const day = local.startOf('day');
-  return {
+  return Object.freeze({
     hourStart: hour.toJSDate(),
     hourEnd: hour.plus({ hours: 1 }).toJSDate(),
     dayStart: day.toJSDate(),
     dayEnd: day.plus({ days: 1 }).startOf('day').toJSDate(),
-  };
+  });
 }

@@ -1,0 +1,53 @@
+/**
+ * Limit decisions per second: our check-and-count (MaxHr + MaxDay + MinDelay) against
+ * rate-limiter-flexible, a single limiter and the union of three that gives our semantics.
+ */
+import type pg from 'pg';
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterUnion, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { MemoryStatusStore } from '../src/notification/memory-store.js';
+import { PgStatusStore } from '../src/notification/pg-store.js';
+import type { StatusStore } from '../src/notification/db.js';
+import { compare, opsPerSecond, type Comparison } from './measure.js';
+
+const KEYS = 10_000;
+const LIMITS = { timezone: 'UTC', maxHr: 2, maxDay: 5, minDelayMs: 15 * 60_000 };
+const BASE = Date.UTC(2024, 0, 1, 10);
+
+type Backend = { name: string; pool: pg.Pool | null };
+
+/** limitBenchmarks compares on one backend (memory when pool is null), sequential and at concurrency 32. */
+export async function limitBenchmarks(backend: Backend, ops: number): Promise<Comparison[]> {
+  const ours: StatusStore = backend.pool ? new PgStatusStore(backend.pool) : new MemoryStatusStore();
+  const single = await limiter(backend, 'single', LIMITS.maxHr, 3600);
+  const union = new RateLimiterUnion(
+    await limiter(backend, 'hour', LIMITS.maxHr, 3600),
+    await limiter(backend, 'day', LIMITS.maxDay, 86_400),
+    await limiter(backend, 'gap', 1, LIMITS.minDelayMs / 1000),
+  );
+  const oursOp = (i: number): Promise<unknown> => ours.reserve({ subject: `k${i % KEYS}`, channel: 'email' }, new Date(BASE + i * 10), LIMITS);
+  // A denial is a decision too: RLF rejects with its result object.
+  const rlf = (l: { consume(key: string): Promise<unknown> }) => (i: number): Promise<unknown> => l.consume(`k${i % KEYS}`).catch(() => undefined);
+  const out: Comparison[] = [];
+  for (const concurrency of [1, 32]) {
+    const mode = concurrency === 1 ? 'sequential' : 'concurrency 32';
+    let offset = 0;
+    const run = (op: (i: number) => Promise<unknown>) => async (): Promise<number> => {
+      offset += ops;
+      return opsPerSecond(op, ops, concurrency, offset);
+    };
+    out.push(await compare(`limit decisions, ${backend.name}, ${mode}`, 'RLF single limiter', run(oursOp), run(rlf(single)), 3));
+    out.push(await compare(`limit decisions, ${backend.name}, ${mode}`, 'RLF union (hour+day+gap)', run(oursOp), run(rlf(union)), 3));
+  }
+  return out;
+}
+
+async function limiter(backend: Backend, prefix: string, points: number, duration: number): Promise<RateLimiterAbstract> {
+  if (!backend.pool) return new RateLimiterMemory({ keyPrefix: prefix, points, duration });
+  const pool = backend.pool;
+  return new Promise((resolve, reject) => {
+    const l: RateLimiterPostgres = new RateLimiterPostgres(
+      { storeClient: pool, storeType: 'pg', tableName: `rlf_${prefix}`, keyPrefix: prefix, points, duration, clearExpiredByTimeout: false },
+      (err?: Error) => (err ? reject(err) : resolve(l)),
+    );
+  });
+}
