@@ -14,7 +14,7 @@ export interface Comparison {
 }
 
 /** opsPerSecond runs `op(i)` for i < n with `concurrency` in flight and returns operations per second. */
-export async function opsPerSecond(op: (i: number) => Promise<unknown> | unknown, n: number, concurrency: number, offset = 0): Promise<number> {
+export async function opsPerSecond(op: (i: number) => unknown, n: number, concurrency: number, offset = 0): Promise<number> {
   let next = 0;
   const t0 = performance.now();
   const worker = async (): Promise<void> => {

@@ -8,6 +8,7 @@
 import type pg from 'pg';
 import type { Channel } from './types.js';
 import type { NewItem, Outbox, OutboxCount, OutboxItem, OutboxStatus, Reservation, Transition, TransitionResult } from './db.js';
+import { INITIAL_STATE, planTransition, type NodeState, type StateColumn } from './transitions.js';
 
 interface ItemRow {
   id: string;
@@ -51,7 +52,7 @@ UPDATE satnotify_outbox o SET leased_until = $2
 FROM rows WHERE o.id = rows.id
 RETURNING o.*`;
 
-const INSERT_COLUMNS = 'id, channel, group_key, node_id, kind, bypass, payload, title, summary, status, due_at, occurred_at, created_at';
+const INSERT_COLUMNS = 'id, channel, group_key, node_id, kind, bypass, payload, title, summary, due_at, occurred_at, created_at';
 
 /** PgOutbox implements Outbox with parameterised SQL. */
 export class PgOutbox implements Outbox {
@@ -62,24 +63,28 @@ export class PgOutbox implements Outbox {
   }
 
   async record(transition: Transition | null, build: (prev: TransitionResult) => NewItem[]): Promise<NewItem[]> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
-      const prev = transition ? await applyTransition(client, transition) : { applied: true, offlineSince: null, containedSince: null };
-      const items = prev.applied ? build(prev) : [];
-      if (items.length > 0) {
-        await insertItems(client, items, 'pending', null);
-        const waiting = items.filter((i) => i.dueAt > i.createdAt);
-        if (waiting.length > 0) await joinWaitingBatch(client, waiting);
-      }
-      await client.query('COMMIT');
+    if (!transition) {
+      const items = build({ applied: true, offlineSince: null, containedSince: null });
+      if (items.length > 0) await this.#pool.query(INSERT_ITEMS, itemParams(items, null));
       return items;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
     }
+    // Optimistic: read the state, plan, and write only if the state is still what was read; a
+    // concurrent hook for the same node makes the write miss, and the loop plans again.
+    const id = Buffer.from(transition.nodeId, 'hex');
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const { rows } = await this.#pool.query<StateRow>({ name: 'satnotify_node_state', text: READ_STATE, values: [id] });
+      const plan = planTransition(rows[0] ? toState(rows[0]) : INITIAL_STATE, transition);
+      if (!plan.write) return [];
+      const items = plan.result.applied ? build(plan.result) : [];
+      const w = plan.write;
+      const { rows: done } = await this.#pool.query<{ applied: boolean }>({
+        name: `satnotify_transition_${w.column}`,
+        text: transitionSql(w.column),
+        values: [id, w.to, w.from, ...itemParams(items, null)],
+      });
+      if (done[0]?.applied) return items;
+    }
+    throw new Error(`satnotify: the state of node ${transition.nodeId} kept changing; gave up recording ${transition.change}`);
   }
 
   async claim(o: { now: Date; leaseUntil: Date; groups: number; groupKey?: string }): Promise<OutboxItem[]> {
@@ -91,7 +96,7 @@ export class PgOutbox implements Outbox {
     const client = await this.#pool.connect();
     try {
       await client.query('BEGIN');
-      await insertItems(client, [digest], 'pending', leaseUntil);
+      await client.query(INSERT_ITEMS, itemParams([digest], leaseUntil));
       await client.query(`UPDATE satnotify_outbox SET status = 'digested', digest_id = $1, leased_until = NULL, reservations = NULL WHERE id = ANY($2::text[])`, [digest.id, folded]);
       await client.query('COMMIT');
     } catch (err) {
@@ -142,70 +147,75 @@ export class PgOutbox implements Outbox {
   }
 }
 
-async function insertItems(client: pg.PoolClient, items: readonly NewItem[], status: OutboxStatus, leaseUntil: Date | null): Promise<void> {
-  const values: unknown[] = [];
-  const tuples = items.map((i) => {
-    const base = values.length;
-    values.push(i.id, i.channel, i.groupKey, i.nodeId === null ? null : Buffer.from(i.nodeId, 'hex'), i.kind, i.bypass, JSON.stringify(i.payload), i.title, i.summary, status, i.dueAt, i.occurredAt, i.createdAt, leaseUntil);
-    return `(${Array.from({ length: 14 }, (_, k) => `$${base + k + 1}`).join(', ')})`;
-  });
-  await client.query(`INSERT INTO satnotify_outbox (${INSERT_COLUMNS}, leased_until) VALUES ${tuples.join(', ')}`, values);
+/**
+ * The columns of a new item, as arrays from $<first>: one statement inserts any number of items.
+ * An item that waits for operator grouping (due after it was created) joins the earliest waiting
+ * item of its group, so everything arriving within one wait leaves together.
+ */
+function insertItemsSql(first: number): string {
+  const p = (k: number): string => `$${first + k}`;
+  return `INSERT INTO satnotify_outbox (${INSERT_COLUMNS}, status, leased_until)
+  SELECT v.id, v.channel, v.group_key, v.node_id, v.kind, v.bypass, v.payload, v.title, v.summary,
+         CASE WHEN v.due_at > v.created_at THEN LEAST(v.due_at, (
+           SELECT min(w.due_at) FROM satnotify_outbox w
+           WHERE w.group_key = v.group_key AND w.status = 'pending' AND w.due_at > w.created_at)) ELSE v.due_at END,
+         v.occurred_at, v.created_at, 'pending', ${p(12)}::timestamptz
+  FROM unnest(${p(0)}::text[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::bytea[], ${p(4)}::text[], ${p(5)}::boolean[], ${p(6)}::jsonb[],
+              ${p(7)}::text[], ${p(8)}::text[], ${p(9)}::timestamptz[], ${p(10)}::timestamptz[], ${p(11)}::timestamptz[])
+       AS v(id, channel, group_key, node_id, kind, bypass, payload, title, summary, due_at, occurred_at, created_at)`;
 }
 
-/**
- * joinWaitingBatch moves items that wait for operator grouping onto the earliest due time of their
- * group's waiting items, so everything that arrives within one wait leaves together.
- */
-async function joinWaitingBatch(client: pg.PoolClient, items: readonly NewItem[]): Promise<void> {
-  await client.query(
-    `UPDATE satnotify_outbox o SET due_at = g.first
-     FROM (SELECT group_key, min(due_at) AS first FROM satnotify_outbox
-           WHERE group_key = ANY($1::text[]) AND status = 'pending' AND due_at > created_at GROUP BY group_key) g
-     WHERE o.id = ANY($2::text[]) AND o.group_key = g.group_key AND o.due_at > g.first`,
-    [[...new Set(items.map((i) => i.groupKey))], items.map((i) => i.id)],
-  );
+const INSERT_ITEMS = insertItemsSql(1);
+
+/** itemParams lays items out as the arrays insertItemsSql reads, plus the lease. */
+function itemParams(items: readonly NewItem[], leaseUntil: Date | null): unknown[] {
+  return [
+    items.map((i) => i.id),
+    items.map((i) => i.channel),
+    items.map((i) => i.groupKey),
+    items.map((i) => (i.nodeId === null ? null : Buffer.from(i.nodeId, 'hex'))),
+    items.map((i) => i.kind),
+    items.map((i) => i.bypass),
+    items.map((i) => JSON.stringify(i.payload)),
+    items.map((i) => i.title),
+    items.map((i) => i.summary),
+    items.map((i) => i.dueAt),
+    items.map((i) => i.occurredAt),
+    items.map((i) => i.createdAt),
+    leaseUntil,
+  ];
 }
 
+interface StateRow {
+  offline_since: Date | null;
+  contained_since: Date | null;
+  audit_failing: boolean;
+  disqualified_at: Date | null;
+  version_notified_at: Date | null;
+}
+
+const READ_STATE = 'SELECT offline_since, contained_since, audit_failing, disqualified_at, version_notified_at FROM satnotify_node_state WHERE node_id = $1';
+
 /**
- * applyTransition changes a node's recorded state if the change is news, in the caller's
- * transaction; the row lock makes concurrent hooks for one node see each change exactly once.
+ * transitionSql writes one state column ($2) if it still holds what the plan was made from ($3),
+ * creating the row if the node is new, and inserts the items (from $4) only if that write happened:
+ * one statement, so a recorded change and its notifications exist together or not at all.
  */
-async function applyTransition(client: pg.PoolClient, t: Transition): Promise<TransitionResult> {
-  const id = Buffer.from(t.nodeId, 'hex');
-  await client.query('INSERT INTO satnotify_node_state (node_id) VALUES ($1) ON CONFLICT DO NOTHING', [id]);
-  const { rows } = await client.query<{ offline_since: Date | null; contained_since: Date | null; audit_failing: boolean; disqualified_at: Date | null; version_notified_at: Date | null }>(
-    'SELECT offline_since, contained_since, audit_failing, disqualified_at, version_notified_at FROM satnotify_node_state WHERE node_id = $1 FOR UPDATE',
-    [id],
-  );
-  const s = rows[0] as NonNullable<(typeof rows)[number]>;
-  const prev = { offlineSince: s.offline_since, containedSince: s.contained_since };
-  const set = async (sql: string, ...params: unknown[]): Promise<TransitionResult> => {
-    await client.query(`UPDATE satnotify_node_state SET ${sql} WHERE node_id = $1`, [id, ...params]);
-    return { applied: true, ...prev };
-  };
-  const unchanged: TransitionResult = { applied: false, ...prev };
-  switch (t.change) {
-    case 'offline':
-      return s.offline_since === null ? set('offline_since = $2', t.at) : unchanged;
-    case 'online':
-      return s.offline_since !== null ? set('offline_since = NULL') : unchanged;
-    case 'contained':
-      return s.contained_since === null ? set('contained_since = $2', t.at) : unchanged;
-    case 'released':
-      return s.contained_since !== null ? set('contained_since = NULL') : unchanged;
-    case 'audit-failed':
-      return !s.audit_failing ? set('audit_failing = true') : unchanged;
-    case 'audit-passed':
-      if (s.audit_failing) await set('audit_failing = false');
-      return unchanged; // a passed audit is not news to the operator
-    case 'disqualified':
-      return s.disqualified_at === null ? set('disqualified_at = $2', t.at) : unchanged;
-    case 'version-outdated':
-      return s.version_notified_at === null || t.at.getTime() - s.version_notified_at.getTime() >= t.cooldownMs ? set('version_notified_at = $2', t.at) : unchanged;
-    case 'version-ok':
-      if (s.version_notified_at !== null) await set('version_notified_at = NULL');
-      return unchanged;
-  }
+function transitionSql(column: StateColumn): string {
+  return `WITH t AS (
+    INSERT INTO satnotify_node_state AS s (node_id, ${column}) VALUES ($1, $2)
+    ON CONFLICT (node_id) DO UPDATE SET ${column} = EXCLUDED.${column}
+    WHERE s.${column} IS NOT DISTINCT FROM $3
+    RETURNING 1
+  ), items AS (
+    ${insertItemsSql(4)} WHERE EXISTS (SELECT 1 FROM t)
+    RETURNING 1
+  )
+  SELECT EXISTS (SELECT 1 FROM t) AS applied`;
+}
+
+function toState(r: StateRow): NodeState {
+  return { offlineSince: r.offline_since, containedSince: r.contained_since, auditFailing: r.audit_failing, disqualifiedAt: r.disqualified_at, versionNotifiedAt: r.version_notified_at };
 }
 
 function toItem(r: ItemRow): OutboxItem {

@@ -83,3 +83,19 @@ for (const target of TARGETS) {
     });
   });
 }
+
+describe('concurrent hooks for one node on real PostgreSQL', { skip: postgresSkipReason }, () => {
+  it('200 concurrent failed checks record exactly one offline notification per channel', async () => {
+    const { PG_URL } = await import('../../../helpers/databases.js');
+    const h = await harness({ database: { url: PG_URL } });
+    try {
+      const node = await h.addNode();
+      const results = await Promise.all(Array.from({ length: 200 }, () => h.svc.onUptimeCheck(node, { ok: false })));
+      assert.equal(results.filter((r) => r.notified).length, 1);
+      const ids = results.flatMap((r) => r.ids);
+      assert.equal(ids.length, 2, 'one email and one log notification');
+    } finally {
+      await h.close();
+    }
+  });
+});
