@@ -28,6 +28,10 @@ const add = (c: Comparison): void => {
 };
 
 say(`satnotify benchmarks — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`);
+// The light, allocation-bound comparisons run first, before PGlite's WebAssembly heap exists.
+add(await renderBenchmark(Math.round(20_000 * scale)));
+add(await nodeLogBenchmark(Math.round(5000 * scale)));
+add(await emailBenchmark(Math.round(2000 * scale)));
 for (const c of await limitBenchmarks({ name: 'memory', pool: null }, Math.round(200_000 * scale))) add(c);
 const postgresUp = await reachable();
 if (postgresUp) {
@@ -38,22 +42,23 @@ if (postgresUp) {
 const lite = await openDatabase(resolveConfig({ database: { dataDir: 'memory://' } }).database);
 for (const c of await limitBenchmarks({ name: 'pglite', pool: lite.pool }, Math.round(3000 * scale))) add(c);
 await lite.close();
-add(await renderBenchmark(Math.round(20_000 * scale)));
-add(await nodeLogBenchmark(Math.round(5000 * scale)));
-add(await emailBenchmark(Math.round(2000 * scale)));
 
 let storm: StormResult | undefined;
+let sequentialHooks: StormResult | undefined;
 if (postgresUp) {
   const nodes = Number(values.nodes ?? Math.round(25_000 * scale));
-  say(`storm: ${nodes} nodes fail their uptime check at once (PostgreSQL, maxHr 2) …`);
+  say(`storm: ${nodes} nodes fail their uptime check at once (PostgreSQL, maxHr 2, hooks called 16 at a time) …`);
   storm = await stormBenchmark(await freshPostgresUrl('satnotify_bench_storm'), nodes, 16);
   say(JSON.stringify(storm, null, 2));
+  say('hook latency with one caller (2,000 nodes) …');
+  sequentialHooks = await stormBenchmark(await freshPostgresUrl('satnotify_bench_storm'), Math.round(2000 * scale), 1);
+  say(`  p50 ${sequentialHooks.hookP50Ms} ms, p99 ${sequentialHooks.hookP99Ms} ms`);
 }
 const seconds = Math.round((performance.now() - started) / 1000);
 say(`done in ${seconds} s`);
 if (values.json) {
   process.stdout.write(
-    `${JSON.stringify({ machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version }, seconds, entries, storm })}\n`,
+    `${JSON.stringify({ machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version }, seconds, entries, storm, sequentialHooks })}\n`,
   );
 }
 

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import nodemailer from 'nodemailer';
 import { DeliveryError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { toNodemailer } from './nodemailer-message.js';
 import type { MailMessage, Sender, SendResult } from './sender.js';
 
 /** FileSender writes `<outboxDir>/<date>-<message id>.eml` and logs one line per message. */
@@ -29,18 +30,7 @@ export class FileSender implements Sender {
   async send(m: MailMessage): Promise<SendResult> {
     const file = join(this.dir, `${m.date.toISOString().replace(/[:.]/g, '-')}-${m.messageId.replace(/[^A-Za-z0-9._-]/g, '_')}.eml`);
     try {
-      const info = (await this.#transport.sendMail({
-        from: m.from,
-        to: m.to,
-        subject: m.subject,
-        html: m.html,
-        text: m.text,
-        messageId: `<${m.messageId}>`,
-        date: m.date,
-        headers: m.headers,
-        disableFileAccess: true,
-        disableUrlAccess: true,
-      })) as { message: Buffer };
+      const info = (await this.#transport.sendMail(toNodemailer(m))) as { message: Buffer };
       await writeFile(file, info.message);
     } catch (err) {
       throw new DeliveryError({ channel: 'email', permanent: false }, `cannot write ${file}: ${(err as Error).message}`, { cause: err });

@@ -6,6 +6,7 @@ import nodemailer from 'nodemailer';
 import type { SMTPPoolOptions } from 'nodemailer/lib/smtp-pool';
 import { redactUrl, type ResolvedConfig } from '../config.js';
 import { toDeliveryError } from './delivery-error.js';
+import { toNodemailer } from './nodemailer-message.js';
 import type { MailMessage, Sender, SendResult } from './sender.js';
 
 type Transporter = ReturnType<typeof nodemailer.createTransport>;
@@ -22,18 +23,7 @@ export class SmtpSender implements Sender {
 
   async send(m: MailMessage): Promise<SendResult> {
     try {
-      const info = (await this.#transport.sendMail({
-        from: m.from,
-        to: m.to,
-        subject: m.subject,
-        html: m.html,
-        text: m.text,
-        messageId: `<${m.messageId}>`,
-        date: m.date,
-        headers: m.headers,
-        disableFileAccess: true,
-        disableUrlAccess: true,
-      })) as { response?: string };
+      const info = (await this.#transport.sendMail(toNodemailer(m))) as { response?: string };
       return { messageId: m.messageId, response: info.response ?? '' };
     } catch (err) {
       throw toDeliveryError(err);
