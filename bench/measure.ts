@@ -27,7 +27,10 @@ export async function opsPerSecond(op: (i: number) => unknown, n: number, concur
   return n / ((performance.now() - t0) / 1000);
 }
 
-/** compare interleaves ours and the peer for `rounds` rounds (alternating who goes first) after one warm-up round. */
+/**
+ * compare interleaves ours and the peer for `rounds` rounds (alternating who goes first) after
+ * `warmup` rounds each that are not counted (JIT tiers settle late when many modules are loaded).
+ */
 export async function compare(
   name: string,
   peerName: string,
@@ -35,9 +38,12 @@ export async function compare(
   peer: (round: number) => Promise<number>,
   rounds = 5,
   unit = 'ops/s',
+  warmup = 1,
 ): Promise<Comparison> {
-  await ours(-1);
-  await peer(-1);
+  for (let w = 0; w < warmup; w++) {
+    await ours(-1);
+    await peer(-1);
+  }
   const a: number[] = [];
   const b: number[] = [];
   for (let r = 0; r < rounds; r++) {

@@ -48,7 +48,7 @@ export async function renderBenchmark(ops: number): Promise<Comparison> {
       const subject = bare.subject(data);
       sink += bare.html({ ...data, subject }).length + bare.text(data).length;
     }, ops, 1);
-  const result = await compare('render audit-failed (subject + HTML + text)', 'bare compiled handlebars', ours, peer, 5);
+  const result = await compare('render audit-failed (subject + HTML + text)', 'bare compiled handlebars', ours, peer, 5, 'ops/s', 4);
   if (sink === 0) throw new Error('nothing rendered');
   return result;
 }

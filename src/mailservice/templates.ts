@@ -68,6 +68,9 @@ export class TemplateSet {
         // a template without sample data still renders; preview then needs --data
       }
     }
+    // Render every sample once now: a template that no longer matches its sample fails at startup,
+    // not in front of an operator (and the renderer is warm before the first real email).
+    for (const [name, sample] of set.#samples) set.render(name, sample);
     return set;
   }
 
@@ -112,7 +115,7 @@ function compile(env: typeof Handlebars, file: string, source: string, plain: bo
 
 function run(name: string, part: Part, t: Compiled, data: Record<string, unknown>): string {
   try {
-    return t(data, { allowProtoPropertiesByDefault: false });
+    return t(data); // prototype access stays off: handlebars denies it by default
   } catch (err) {
     const m = isMissingVariable(err);
     if (m) throw new TemplateError(`${name}.${part}`, `missing variable "${m[1]}" (line ${m[2]})`, { cause: err });
