@@ -120,7 +120,7 @@ export interface Outbox {
    * whole groups at a time, so one worker delivers a group's digest. Expired leases count as free.
    */
   claim(options: { now: Date; leaseUntil: Date; groups: number; groupKey?: string }): Promise<OutboxItem[]>;
-  /** insertLeased inserts a new item (a digest) already leased by the caller, folding `folded` into it. */
+  /** insertDigest inserts a digest already leased by the caller and marks the `folded` items as digested into it. */
   insertDigest(digest: NewItem, folded: readonly string[], leaseUntil: Date): Promise<void>;
   /** release gives up the lease on items without changing them, so the next pass takes them. */
   release(ids: readonly string[]): Promise<void>;
