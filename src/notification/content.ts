@@ -13,7 +13,7 @@ import type { NodeInfo } from '../overlay/db.js';
 import type { NewItem, OutboxItem } from './db.js';
 import { digestNodes, digestText } from './digest.js';
 import { formatInstant } from './format.js';
-import { MAX_MESSAGE_CHARS, MAX_TITLE_CHARS } from './nodelog/server.js';
+import { MAX_MESSAGE_CHARS, MAX_TITLE_CHARS } from './nodelog/schema.js';
 import { KIND_INFO, LOG_LEVELS, LOG_TYPES, kindOfLogType, type EventKind, type LogLevel, type LogType } from './types.js';
 
 /** LogInput is what informNodeLog takes. */

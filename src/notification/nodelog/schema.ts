@@ -11,6 +11,10 @@ import { LOG_LEVELS, LOG_TYPES, type LogLevel, type LogType } from '../types.js'
 /** PROTO_PATH is the schema shipped with the package. */
 export const PROTO_PATH = fileURLToPath(new URL('../../../proto/notification.proto', import.meta.url));
 
+/** Bounds on what a node accepts (the server answers INVALID_ARGUMENT beyond them); the satellite checks them first. */
+export const MAX_TITLE_CHARS = 200;
+export const MAX_MESSAGE_CHARS = 16_384;
+
 /** NotificationMessage is the decoded message, with enums as names and the timestamp as a Date. */
 export interface NotificationMessage {
   nodeId: Buffer;

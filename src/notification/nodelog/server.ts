@@ -8,11 +8,7 @@ import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import { LRUCache } from 'lru-cache';
 import { NodeId } from '../../overlay/node-id.js';
-import { NOTIFICATION_SERVICE, type NotificationMessage, type NotificationResponse } from './schema.js';
-
-/** Bounds on what a node accepts; larger messages are INVALID_ARGUMENT. */
-export const MAX_TITLE_CHARS = 200;
-export const MAX_MESSAGE_CHARS = 16_384;
+import { MAX_MESSAGE_CHARS, MAX_TITLE_CHARS, NOTIFICATION_SERVICE, type NotificationMessage, type NotificationResponse } from './schema.js';
 
 /** NodeLogServerOptions configure the receiver; all optional. */
 export interface NodeLogServerOptions {
