@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { parseDurationMs } from './duration.js';
 import { InvalidConfigError, type ConfigIssue } from './errors.js';
 import { EVENT_KINDS, type Channel, type EventKind } from './notification/types.js';
+import { NodeId } from './overlay/node-id.js';
 
 /** DEFAULTS is every setting with its default; durations are strings, counts are per window. */
 export const DEFAULTS = {
@@ -138,6 +139,7 @@ const duration = z
     return ms;
   });
 const oneLine = z.string().min(1).refine((v) => !/[\r\n\0]/.test(v), 'must be one line (no CR, LF or NUL)');
+const nodeIdOrEmpty = z.string().refine((v) => v === '' || isNodeId(v), 'must be a node id (base58check or 64 hex digits), or empty');
 const zone = z.string().refine((v) => IANAZone.isValidZone(v), 'must be an IANA time zone such as Europe/Berlin');
 const channel = z.enum(['email', 'log']);
 const kind = z.enum(EVENT_KINDS);
@@ -150,7 +152,7 @@ const limit = z
   .transform((l) => ({ maxHr: l.maxHr, maxDay: l.maxDay, minDelayMs: l.minDelay }));
 
 const schema = z.strictObject({
-  satellite: z.strictObject({ name: oneLine, id: z.string() }),
+  satellite: z.strictObject({ name: oneLine, id: nodeIdOrEmpty }),
   database: z.strictObject({ url: z.string(), dataDir: z.string().min(1), poolSize: positive, connectTimeout: duration }),
   smtp: z.strictObject({
     url: z.string().refine((u) => u === '' || /^smtps?:\/\//.test(u), 'must start with smtp:// or smtps://'),
@@ -289,6 +291,15 @@ function deepMerge<T>(base: T, over: unknown): T {
     out[k] = isPlainObject(v) && isPlainObject(out[k]) ? deepMerge(out[k], v) : v;
   }
   return out as T;
+}
+
+function isNodeId(v: string): boolean {
+  try {
+    NodeId.parse(v);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

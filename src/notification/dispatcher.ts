@@ -39,6 +39,8 @@ const NO_COUNT = 2 ** 31 - 1;
 export class Dispatcher {
   readonly #d: DispatcherDeps;
   readonly #logger: Logger;
+  /** The satellite's id as sent in node-log messages, parsed once (config validated it). */
+  readonly #satelliteId: Buffer;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<unknown> | undefined;
   #stopped = true;
@@ -46,6 +48,7 @@ export class Dispatcher {
   constructor(deps: DispatcherDeps) {
     this.#d = deps;
     this.#logger = deps.logger ?? silentLogger;
+    this.#satelliteId = deps.config.satellite.id ? NodeId.parse(deps.config.satellite.id).bytes : Buffer.alloc(0);
   }
 
   /** pass claims and delivers one batch of due groups (or the one group given); returns items claimed. */
@@ -112,7 +115,7 @@ export class Dispatcher {
       const take = held ? nodeItems : nodeItems.slice(0, 1);
       if (!held) later.push(...nodeItems.slice(1));
       const first = take[0] as OutboxItem;
-      const r = await this.#d.status.reserve({ subject: first.nodeId ?? first.groupKey, channel }, now, this.#limits(channel));
+      const r = await this.#d.status.reserve(nodeKey(first), now, this.#limits(channel));
       if (r.granted) {
         granted.push(r.reservation);
         ready.push(...take);
@@ -121,7 +124,7 @@ export class Dispatcher {
     if (later.length > 0) await this.#d.outbox.release(later.map((i) => i.id));
     if (ready.length === 0) return;
     if (channel === 'email') {
-      const r = await this.#d.status.reserve(addressKey(ready[0] as OutboxItem), now, { ...this.#d.config.limits.perAddress, timezone: this.#d.config.limits.timezone });
+      const r = await this.#d.status.reserve(addressKey(ready[0] as OutboxItem), now, this.#limits('perAddress'));
       if (!r.granted) {
         await this.#refund(granted);
         return this.#hold(ready, r.retryAt, `per-address ${r.reason}`);
@@ -138,7 +141,7 @@ export class Dispatcher {
   /** #single delivers a bypass kind: MaxHr/MaxDay do not apply, MinDelay does. */
   async #single(item: OutboxItem, now: Date): Promise<void> {
     const limits = { ...this.#limits(item.channel), maxHr: NO_COUNT, maxDay: NO_COUNT };
-    const r = await this.#d.status.reserve({ subject: item.nodeId ?? item.groupKey, channel: item.channel }, now, limits);
+    const r = await this.#d.status.reserve(nodeKey(item), now, limits);
     if (r.granted) await this.#deliver(item, [r.reservation]);
     else await this.#hold([item], r.retryAt, r.reason);
   }
@@ -197,7 +200,6 @@ export class Dispatcher {
       return;
     }
     const p = item.payload as LogPayload;
-    const satellite = this.#d.config.satellite.id;
     await this.#d.nodeLog.send(p.address, {
       nodeId: item.nodeId ? Buffer.from(item.nodeId, 'hex') : Buffer.alloc(0),
       type: p.type,
@@ -205,13 +207,14 @@ export class Dispatcher {
       title: p.title,
       message: p.text,
       createdAt: item.createdAt,
-      satelliteId: satellite ? NodeId.parse(satellite).bytes : Buffer.alloc(0),
+      satelliteId: this.#satelliteId,
       notificationId: item.id,
     });
   }
 
-  #limits(channel: Channel): LimitOptions {
-    return { ...this.#d.config.limits[channel], timezone: this.#d.config.limits.timezone };
+  /** #limits is a channel's per-node limits, or the per-operator ones, in the configured zone. */
+  #limits(which: Channel | 'perAddress'): LimitOptions {
+    return { ...this.#d.config.limits[which], timezone: this.#d.config.limits.timezone };
   }
 }
 
@@ -225,6 +228,11 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
     else out.set(k, [item]);
   }
   return out;
+}
+
+/** nodeKey counts against the item's node (a digest spanning nodes has none: its group). */
+function nodeKey(item: OutboxItem): StatusKey {
+  return { subject: item.nodeId ?? item.groupKey, channel: item.channel };
 }
 
 function addressKey(item: OutboxItem): StatusKey {

@@ -58,6 +58,7 @@ describe('resolveConfig', () => {
     ['unknown zone', { limits: { timezone: 'Mars/Olympus' } }, 'limits.timezone', 'Mars/Olympus'],
     ['bad duration', { limits: { email: { minDelay: '15 minutes' } } }, 'limits.email.minDelay', '15 minutes'],
     ['unknown key', { limits: { email: { maxHour: 3 } } } as Config, 'limits.email.maxHour', undefined],
+    ['bad satellite id', { satellite: { id: '12EayRS2V1kEsWESU9QMRseFhdxYxKicsiFmxrsLZHeLUtdps3T' } }, 'satellite.id', '12EayRS2V1kEsWESU9QMRseFhdxYxKicsiFmxrsLZHeLUtdps3T'],
   ];
   for (const [name, input, path, value] of invalid) {
     it(`rejects ${name}, naming ${path}`, () => {
