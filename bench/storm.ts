@@ -5,6 +5,7 @@
  */
 import { createNotificationService } from '../src/notification/create.js';
 import { NodeLogServer } from '../src/notification/nodelog/server.js';
+import { tallyChannel } from '../src/notification/tally.js';
 import { percentile } from './measure.js';
 import { startDiscardingSmtp } from './sinks.js';
 
@@ -61,13 +62,8 @@ export async function stormBenchmark(url: string, nodes: number, hookConcurrency
     const drainSeconds = (performance.now() - t1) / 1000;
     const counts = await svc.outboxCounts();
     const tally = (channel: 'email' | 'log'): StormResult['emails'] => {
-      const mine = counts.filter((c) => c.channel === channel);
-      const items = mine.filter((c) => c.kind !== 'digest');
-      return {
-        sent: items.filter((c) => (c.digestStatus ?? c.status) === 'sent').reduce((n, c) => n + c.count, 0),
-        held: items.filter((c) => !['sent', 'failed'].includes(c.digestStatus ?? c.status)).reduce((n, c) => n + c.count, 0),
-        messages: mine.filter((c) => c.status === 'sent').reduce((n, c) => n + c.count, 0),
-      };
+      const t = tallyChannel(counts, channel);
+      return { sent: t.sent, held: t.held, messages: t.messages };
     };
     return {
       database: url.replace(/\/\/[^@]*@/, '//'),

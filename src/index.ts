@@ -59,3 +59,5 @@ export type { LogInput } from './notification/content.js';
 export type { UptimeSignal, AuditSignal, ContainmentSignal, DisqualifiedSignal, VersionSignal } from './notification/hooks.js';
 export type { Outbox, OutboxItem, OutboxStatus, OutboxCount } from './notification/db.js';
 export { Metrics } from './notification/metrics.js';
+export { tallyChannel, outcomeOf } from './notification/tally.js';
+export type { ChannelTally, Outcome as NotificationOutcome } from './notification/tally.js';

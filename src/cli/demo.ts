@@ -10,30 +10,21 @@ import { join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { jsonLinesLogger } from '../logger.js';
 import { createNotificationService } from '../notification/create.js';
-import type { OutboxCount } from '../notification/db.js';
 import { NodeLogServer } from '../notification/nodelog/server.js';
 import type { NotificationService } from '../notification/service.js';
+import { outcomeOf, tallyChannel, type ChannelTally } from '../notification/tally.js';
 import type { Channel } from '../notification/types.js';
 import { NodeId } from '../overlay/node-id.js';
 
-/** DemoReport is the demo's result; `--json` prints it. */
+/** DemoReport is the demo's result; `--json` prints it (without byKind and logSample). */
 export interface DemoReport {
   nodes: number;
-  emails: ChannelReport & { digests: number };
-  logs: ChannelReport & { digests: number };
+  emails: ChannelTally;
+  logs: ChannelTally;
   duplicates: number;
   outboxDir: string;
   byKind: Array<{ channel: Channel; kind: string; sent: number; held: number; failed: number }>;
   logSample: string[];
-}
-
-interface ChannelReport {
-  generated: number;
-  /** Messages that left: single notifications plus digests. */
-  messages: number;
-  sent: number;
-  held: number;
-  failed: number;
 }
 
 const ZONE = 'Europe/Berlin';
@@ -113,28 +104,11 @@ function versionOf(i: number): string {
 
 async function report(svc: NotificationService, nodes: number, outboxDir: string, server: NodeLogServer, logLines: string[]): Promise<DemoReport> {
   const counts = await svc.outboxCounts();
-  // What happened to an item: its own status, or for an item folded into a digest, the digest's.
-  const outcome = (r: OutboxCount): 'sent' | 'held' | 'failed' => {
-    const s = r.digestStatus ?? r.status;
-    return s === 'sent' || s === 'failed' ? s : 'held';
-  };
-  const channel = (c: Channel): ChannelReport & { digests: number } => {
-    const items = counts.filter((r) => r.channel === c && r.kind !== 'digest');
-    const sum = (o: 'sent' | 'held' | 'failed'): number => items.filter((r) => outcome(r) === o).reduce((n, r) => n + r.count, 0);
-    return {
-      generated: items.reduce((n, r) => n + r.count, 0),
-      messages: counts.filter((r) => r.channel === c && r.status === 'sent').reduce((n, r) => n + r.count, 0),
-      sent: sum('sent'),
-      held: sum('held'),
-      failed: sum('failed'),
-      digests: counts.filter((r) => r.channel === c && r.kind === 'digest' && r.status === 'sent').reduce((n, r) => n + r.count, 0),
-    };
-  };
   const kinds = new Map<string, DemoReport['byKind'][number]>();
   for (const r of counts) {
     if (r.kind === 'digest') continue;
     const row = kinds.get(`${r.channel}/${r.kind}`) ?? { channel: r.channel, kind: r.kind, sent: 0, held: 0, failed: 0 };
-    row[outcome(r)] += r.count;
+    row[outcomeOf(r)] += r.count;
     kinds.set(`${r.channel}/${r.kind}`, row);
   }
   const messageIds = readdirSync(outboxDir)
@@ -142,8 +116,8 @@ async function report(svc: NotificationService, nodes: number, outboxDir: string
     .map((f) => f.replace(/^[0-9TZ-]+-/, ''));
   return {
     nodes,
-    emails: channel('email'),
-    logs: channel('log'),
+    emails: tallyChannel(counts, 'email'),
+    logs: tallyChannel(counts, 'log'),
     duplicates: messageIds.length - new Set(messageIds).size + server.counts.duplicate,
     outboxDir,
     byKind: [...kinds.values()],

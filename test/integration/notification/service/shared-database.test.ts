@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createNotificationService } from '../../../../src/notification/create.js';
 import type { NotificationService } from '../../../../src/notification/service.js';
+import { tallyChannel } from '../../../../src/notification/tally.js';
 import { TestClock } from '../../../helpers/clock.js';
 import { freshPostgresUrl, postgresSkipReason, randomNodeIdHex } from '../../../helpers/databases.js';
 import { startSmtpSink, type SmtpSink } from '../../../helpers/smtp-sink.js';
@@ -71,17 +72,8 @@ async function quiet(svc: NotificationService): Promise<void> {
   }
 }
 
-/** statusCounts: items sent (alone or inside a sent digest), items held, and messages that left. */
+/** statusCounts: items sent (alone or inside a sent digest), items held, and messages that left (email is the only channel here). */
 async function statusCounts(svc: NotificationService): Promise<{ sentItems: number; heldItems: number; messages: number }> {
-  let sentItems = 0;
-  let heldItems = 0;
-  let messages = 0;
-  for (const c of await svc.outboxCounts()) {
-    const outcome = c.digestStatus ?? c.status;
-    if (c.status === 'sent') messages += c.count;
-    if (c.kind === 'digest') continue;
-    if (outcome === 'sent') sentItems += c.count;
-    else if (outcome !== 'failed') heldItems += c.count;
-  }
-  return { sentItems, heldItems, messages };
+  const t = tallyChannel(await svc.outboxCounts(), 'email');
+  return { sentItems: t.sent, heldItems: t.held, messages: t.messages };
 }

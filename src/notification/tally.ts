@@ -1,0 +1,44 @@
+/**
+ * @module notification/tally
+ * What happened to the notifications in an outbox, per channel: one definition shared by the demo,
+ * the benchmarks and anyone reading `outboxCounts()`. Pure.
+ */
+import type { OutboxCount } from './db.js';
+import type { Channel } from './types.js';
+
+/** Outcome is where a notification ended up: delivered, still waiting, or given up. */
+export type Outcome = 'sent' | 'held' | 'failed';
+
+/** ChannelTally counts one channel's notifications and the messages that carried them. */
+export interface ChannelTally {
+  /** Notifications created (digests are carriers, not notifications). */
+  generated: number;
+  sent: number;
+  held: number;
+  failed: number;
+  /** Messages that left: single notifications plus digests. */
+  messages: number;
+  /** Digests that left. */
+  digests: number;
+}
+
+/** outcomeOf is an item's own status, or, for an item folded into a digest, the digest's. */
+export function outcomeOf(c: OutboxCount): Outcome {
+  const s = c.digestStatus ?? c.status;
+  return s === 'sent' || s === 'failed' ? s : 'held';
+}
+
+/** tallyChannel sums the outbox counts of one channel. */
+export function tallyChannel(counts: readonly OutboxCount[], channel: Channel): ChannelTally {
+  const mine = counts.filter((c) => c.channel === channel);
+  const sum = (rows: OutboxCount[]): number => rows.reduce((n, c) => n + c.count, 0);
+  const items = mine.filter((c) => c.kind !== 'digest');
+  return {
+    generated: sum(items),
+    sent: sum(items.filter((c) => outcomeOf(c) === 'sent')),
+    held: sum(items.filter((c) => outcomeOf(c) === 'held')),
+    failed: sum(items.filter((c) => outcomeOf(c) === 'failed')),
+    messages: sum(mine.filter((c) => c.status === 'sent')),
+    digests: sum(mine.filter((c) => c.kind === 'digest' && c.status === 'sent')),
+  };
+}
