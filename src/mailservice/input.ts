@@ -35,13 +35,35 @@ export function assertWellFormed(value: string, field: string): void {
 
 /** assertTemplateData walks template data and checks every string: well formed, no NUL, bounded length. */
 export function assertTemplateData(data: unknown, path = 'data'): void {
-  if (typeof data === 'string') {
-    assertWellFormed(data, path);
-    if (data.includes('\0')) throw new InvalidInputError(path, 'contains NUL');
-    if (data.length > MAX_FIELD_CHARS) throw new InvalidInputError(path, `is ${data.length} characters long (at most ${MAX_FIELD_CHARS})`);
-  } else if (Array.isArray(data)) {
-    data.forEach((v, i) => assertTemplateData(v, `${path}[${i}]`));
-  } else if (typeof data === 'object' && data !== null && !(data instanceof Date)) {
-    for (const [k, v] of Object.entries(data)) assertTemplateData(v, `${path}.${k}`);
+  const bad = findBadString(data);
+  if (bad) assertDataString(bad.value, path + bad.at);
+}
+
+/** assertDataString checks one string of template data, naming `field` in the error. */
+function assertDataString(value: string, field: string): void {
+  assertWellFormed(value, field);
+  if (value.includes('\0')) throw new InvalidInputError(field, 'contains NUL');
+  if (value.length > MAX_FIELD_CHARS) throw new InvalidInputError(field, `is ${value.length} characters long (at most ${MAX_FIELD_CHARS})`);
+}
+
+// Every render walks its data, so the walk builds no path strings; the path of a bad string is
+// put together on the way back out, only when there is one.
+function findBadString(v: unknown): { value: string; at: string } | undefined {
+  if (typeof v === 'string') {
+    const ok = v.length <= MAX_FIELD_CHARS && v.isWellFormed() && !v.includes('\uFFFD') && !v.includes('\0');
+    return ok ? undefined : { value: v, at: '' };
   }
+  if (typeof v !== 'object' || v === null || v instanceof Date) return undefined;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const bad = findBadString(v[i]);
+      if (bad) return { value: bad.value, at: `[${i}]${bad.at}` };
+    }
+    return undefined;
+  }
+  for (const k of Object.keys(v)) {
+    const bad = findBadString((v as Record<string, unknown>)[k]);
+    if (bad) return { value: bad.value, at: `.${k}${bad.at}` };
+  }
+  return undefined;
 }

@@ -1,8 +1,9 @@
 /**
  * @module notification/pg-store
- * StatusStore on PostgreSQL or PGlite. A reservation is one statement, one round trip: an upsert
- * that locks the row, applies MaxHr/MaxDay/MinDelay and counts, with window starts computed by
- * luxon in TypeScript and passed as parameters. It mirrors policy.ts's arithmetic; a property test
+ * StatusStore on PostgreSQL or PGlite. A reservation is one statement, one round trip: it judges
+ * MaxHr/MaxDay/MinDelay on its snapshot (a denial ends there, writing nothing), and an upsert that
+ * locks the row decides again and counts the rest, with window starts computed by luxon in
+ * TypeScript and passed as parameters. It mirrors policy.ts's arithmetic; a property test
  * replays random sequences through both and demands identical decisions.
  *
  * Reservations made in the same tick with the same limits share one statement (one row each), so
@@ -25,30 +26,56 @@ interface StatusRow {
   granted: boolean;
 }
 
-// Rows come as arrays ($1 subjects, $2 channels, $3 hour starts, $4 day starts, $5 instants); the
-// limits are shared ($6 maxHr, $7 maxDay, $8 minDelay ms). A new row is a granted first send.
-// The counters of the current windows: a stored counter from an older window counts as 0.
-const HOUR_COUNT = 'CASE WHEN s.hr_start = EXCLUDED.hr_start THEN s.hr_count ELSE 0 END';
-const DAY_COUNT = 'CASE WHEN s.day_start = EXCLUDED.day_start THEN s.day_count ELSE 0 END';
-// policy.ts's rule: under both counts, and at least minDelay after the last send.
-const OK = `(${DAY_COUNT} < $7::int AND ${HOUR_COUNT} < $6::int
-  AND (s.last_sent IS NULL OR s.last_sent <= EXCLUDED.last_sent - $8::float8 * interval '1 millisecond'))`;
-// The row is always written (granted or not) so that RETURNING reports the exact state the decision
-// was taken on, while the row lock is held; a denial therefore needs no second read.
-const RESERVE = `
-INSERT INTO satnotify_status AS s
-  (subject, channel, hr_start, hr_count, day_start, day_count, last_sent, prev_last_sent, granted)
-SELECT u.subject, u.channel, u.hr_start, 1, u.day_start, 1, u.at, NULL, true
-FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[]) AS u(subject, channel, hr_start, day_start, at)
-ON CONFLICT (subject, channel) DO UPDATE SET
-  hr_start       = CASE WHEN ${OK} THEN EXCLUDED.hr_start ELSE s.hr_start END,
-  hr_count       = CASE WHEN ${OK} THEN ${HOUR_COUNT} + 1 ELSE s.hr_count END,
-  day_start      = CASE WHEN ${OK} THEN EXCLUDED.day_start ELSE s.day_start END,
-  day_count      = CASE WHEN ${OK} THEN ${DAY_COUNT} + 1 ELSE s.day_count END,
-  last_sent      = CASE WHEN ${OK} THEN EXCLUDED.last_sent ELSE s.last_sent END,
-  prev_last_sent = CASE WHEN ${OK} THEN s.last_sent ELSE s.prev_last_sent END,
-  granted        = ${OK}
-RETURNING subject, channel, hr_start, hr_count, day_start, day_count, last_sent, prev_last_sent, granted`;
+// Rows come as $1 subjects, $2 channels, $3 hour starts, $4 day starts, $5 instants (arrays, or
+// scalars for a single row); the limits are shared ($6 maxHr, $7 maxDay, $8 minDelay ms). policy.ts's rule, between a stored row
+// and an incoming one: under both counts of the current windows (a counter from an older window
+// counts as 0), and at least minDelay after the last send. A missing row (all NULL) passes.
+const counted = (stored: string, incoming: string, w: 'hr' | 'day'): string =>
+  `CASE WHEN ${stored}.${w}_start = ${incoming}.${w}_start THEN ${stored}.${w}_count ELSE 0 END`;
+const allows = (stored: string, incoming: string): string => `(
+  ${counted(stored, incoming, 'day')} < $7::int AND ${counted(stored, incoming, 'hr')} < $6::int
+  AND (${stored}.last_sent IS NULL OR ${stored}.last_sent <= ${incoming}.last_sent - $8::float8 * interval '1 millisecond'))`;
+const OK = allows('s', 'EXCLUDED');
+const COLUMNS = 'subject, channel, hr_start, hr_count, day_start, day_count, last_sent, prev_last_sent, granted';
+
+// First every row is judged on the statement's snapshot, without a lock. A denial there is exact
+// (the snapshot is the committed state at a moment inside this call, and denying changes nothing),
+// so it is answered from the snapshot and writes nothing: a node over its limit costs no lock, no WAL and
+// no commit flush. Only rows the snapshot allows go on to the upsert, which takes the row lock and
+// decides again on the latest version. That row is always written (granted or not), so RETURNING
+// reports the exact state the decision was taken on while the lock is held. Rows are inserted in
+// the order given: callers sort them, so two batches lock rows in one global order.
+const reserveSql = (rows: string): string => `
+WITH u AS (${rows}), seen AS (
+  SELECT u.*, ${allows('s', 'u')} AS ok,
+    s.hr_start AS s_hr_start, s.hr_count, s.day_start AS s_day_start, s.day_count, s.last_sent AS s_last_sent, s.prev_last_sent
+  FROM u LEFT JOIN satnotify_status s USING (subject, channel)
+), reserved AS (
+  INSERT INTO satnotify_status AS s (${COLUMNS})
+  SELECT subject, channel, hr_start, 1, day_start, 1, last_sent, NULL, true FROM seen WHERE ok ORDER BY n
+  ON CONFLICT (subject, channel) DO UPDATE SET
+    hr_start       = CASE WHEN ${OK} THEN EXCLUDED.hr_start ELSE s.hr_start END,
+    hr_count       = CASE WHEN ${OK} THEN ${counted('s', 'EXCLUDED', 'hr')} + 1 ELSE s.hr_count END,
+    day_start      = CASE WHEN ${OK} THEN EXCLUDED.day_start ELSE s.day_start END,
+    day_count      = CASE WHEN ${OK} THEN ${counted('s', 'EXCLUDED', 'day')} + 1 ELSE s.day_count END,
+    last_sent      = CASE WHEN ${OK} THEN EXCLUDED.last_sent ELSE s.last_sent END,
+    prev_last_sent = CASE WHEN ${OK} THEN s.last_sent ELSE s.prev_last_sent END,
+    granted        = ${OK}
+  RETURNING ${COLUMNS}
+)
+SELECT * FROM reserved
+UNION ALL
+SELECT subject, channel, s_hr_start, hr_count, s_day_start, day_count, s_last_sent, prev_last_sent, false FROM seen WHERE NOT ok`;
+
+// A lone caller's row comes as scalars: PostgreSQL then settles on one generic plan for the
+// prepared statement. Arrays make it estimate ten rows for a generic plan against one for a
+// custom plan, so it would plan anew on every call (a third of a sequential call's time).
+const RESERVE_ONE = reserveSql(
+  'SELECT $1::text AS subject, $2::text AS channel, $3::timestamptz AS hr_start, $4::timestamptz AS day_start, $5::timestamptz AS last_sent, 1::bigint AS n',
+);
+const RESERVE_MANY = reserveSql(
+  'SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[]) WITH ORDINALITY AS u(subject, channel, hr_start, day_start, last_sent, n)',
+);
 
 // Undo one reservation: decrement only the windows it counted in, and restore last_sent only if
 // no later reservation has replaced it.
@@ -59,7 +86,7 @@ UPDATE satnotify_status SET
   last_sent = CASE WHEN last_sent = $5 THEN $6::timestamptz ELSE last_sent END
 WHERE subject = $1 AND channel = $2`;
 
-const SELECT = 'SELECT subject, channel, hr_start, hr_count, day_start, day_count, last_sent, prev_last_sent, granted FROM satnotify_status WHERE subject = $1 AND channel = $2';
+const SELECT = `SELECT ${COLUMNS} FROM satnotify_status WHERE subject = $1 AND channel = $2`;
 
 /** The most rows one reservation statement carries. */
 const MAX_BATCH = 500;
@@ -137,19 +164,12 @@ export class PgStatusStore implements StatusStore {
     batch.sort((a, b) => (keyOf(a.key) < keyOf(b.key) ? -1 : keyOf(a.key) > keyOf(b.key) ? 1 : 0));
     const windows = batch.map((c) => windowsAt(c.now, limits.timezone));
     try {
+      const columns = [batch.map((c) => c.key.subject), batch.map((c) => c.key.channel), windows.map((w) => w.hourStart), windows.map((w) => w.dayStart), batch.map((c) => c.now)];
+      const one = batch.length === 1;
       const { rows } = await this.#pool.query<StatusRow>({
-        name: 'satnotify_reserve',
-        text: RESERVE,
-        values: [
-          batch.map((c) => c.key.subject),
-          batch.map((c) => c.key.channel),
-          windows.map((w) => w.hourStart),
-          windows.map((w) => w.dayStart),
-          batch.map((c) => c.now),
-          limits.maxHr,
-          limits.maxDay,
-          limits.minDelayMs,
-        ],
+        name: one ? 'satnotify_reserve_one' : 'satnotify_reserve',
+        text: one ? RESERVE_ONE : RESERVE_MANY,
+        values: [...(one ? columns.map((c) => c[0]) : columns), limits.maxHr, limits.maxDay, limits.minDelayMs],
       });
       const byKey = new Map(rows.map((r) => [`${r.channel}\u0000${r.subject}`, r]));
       batch.forEach((c, i) => {

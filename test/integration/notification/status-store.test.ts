@@ -46,6 +46,24 @@ for (const target of TARGETS) {
       assert.equal((await store.reserve(key, at('2024-01-01T10:00:30Z'), l)).granted, true);
     });
 
+    it('a denial writes nothing: the row version stays, and later grants still count', async () => {
+      const key = { subject: uniqueSubject(), channel: 'email' as const };
+      const l = limits({ maxHr: 1, maxDay: 5, minDelayMs: 60_000 });
+      const version = async (): Promise<string> =>
+        (await db.pool.query<{ v: string }>('SELECT xmin::text AS v FROM satnotify_status WHERE subject = $1 AND channel = $2', [key.subject, key.channel])).rows[0]?.v ?? 'none';
+      assert.equal((await store.reserve(key, at('2024-01-01T10:00:00Z'), l)).granted, true);
+      const granted = await version();
+      const denied = await store.reserve(key, at('2024-01-01T10:30:00Z'), l);
+      assert.equal(denied.granted, false);
+      assert.equal(!denied.granted && denied.reason, 'max-hour');
+      assert.equal(denied.status.hrCounter, 1, 'a denial reports the state it was decided on');
+      assert.equal(await version(), granted, 'a denial must not rewrite the row');
+      const next = await store.reserve(key, at('2024-01-01T11:00:00Z'), l);
+      assert.equal(next.granted, true);
+      assert.notEqual(await version(), granted);
+      assert.equal((await store.get(key)).dayCounter, 2);
+    });
+
     it('maxHr 0 never grants', async () => {
       const key = { subject: uniqueSubject(), channel: 'email' as const };
       const r = await store.reserve(key, at('2024-01-01T10:00:00Z'), limits({ maxHr: 0 }));
