@@ -6,9 +6,10 @@
  * and never deliver one row twice at once.
  */
 import type pg from 'pg';
+import { KeyedBatcher } from '../database/batch.js';
 import type { Channel } from './types.js';
 import type { NewItem, Outbox, OutboxCount, OutboxItem, OutboxStatus, Reservation, Transition, TransitionResult } from './db.js';
-import { INITIAL_STATE, planTransition, type NodeState, type StateColumn } from './transitions.js';
+import { INITIAL_STATE, planTransition, type NodeState, type StateColumn, type StateWrite } from './transitions.js';
 
 interface ItemRow {
   id: string;
@@ -52,39 +53,44 @@ UPDATE satnotify_outbox o SET leased_until = $2
 FROM rows WHERE o.id = rows.id
 RETURNING o.*`;
 
+/** A hook call waiting for its transition to be recorded. */
+interface PendingTransition {
+  transition: Transition;
+  build: (prev: TransitionResult) => NewItem[];
+  attempts: number;
+  resolve: (items: NewItem[]) => void;
+  reject: (err: unknown) => void;
+}
+
+/** A transition planned on the state read, with the items it records if it applies. */
+interface PlannedWrite {
+  call: PendingTransition;
+  write: StateWrite;
+  /** Whether the node's state row existed when read. */
+  known: boolean;
+  items: NewItem[];
+}
+
+/** The most hook transitions one batch carries. */
+const MAX_TRANSITIONS = 500;
+/** How often one transition is planned again before the hook gives up. */
+const MAX_ATTEMPTS = 10;
+
 const INSERT_COLUMNS = 'id, channel, group_key, node_id, kind, bypass, payload, title, summary, due_at, occurred_at, created_at';
 
 /** PgOutbox implements Outbox with parameterised SQL. */
 export class PgOutbox implements Outbox {
   readonly #pool: pg.Pool;
+  /** Hook transitions made in the same tick share one read and one write per state column. */
+  readonly #transitions = new KeyedBatcher<PendingTransition>({ run: (batch) => this.#applyTransitions(batch), keyOf: (c) => c.transition.nodeId, max: MAX_TRANSITIONS });
 
   constructor(pool: pg.Pool) {
     this.#pool = pool;
   }
 
-  async record(transition: Transition | null, build: (prev: TransitionResult) => NewItem[]): Promise<NewItem[]> {
-    if (!transition) {
-      const items = build({ applied: true, offlineSince: null, containedSince: null });
-      if (items.length > 0) await this.#pool.query(INSERT_ITEMS, itemParams(items, null));
-      return items;
-    }
-    // Optimistic: read the state, plan, and write only if the state is still what was read; a
-    // concurrent hook for the same node makes the write miss, and the loop plans again.
-    const id = Buffer.from(transition.nodeId, 'hex');
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const { rows } = await this.#pool.query<StateRow>({ name: 'satnotify_node_state', text: READ_STATE, values: [id] });
-      const plan = planTransition(rows[0] ? toState(rows[0]) : INITIAL_STATE, transition);
-      if (!plan.write) return [];
-      const items = plan.result.applied ? build(plan.result) : [];
-      const w = plan.write;
-      const { rows: done } = await this.#pool.query<{ applied: boolean }>({
-        name: `satnotify_transition_${w.column}`,
-        text: transitionSql(w.column),
-        values: [id, w.to, w.from, ...itemParams(items, null)],
-      });
-      if (done[0]?.applied) return items;
-    }
-    throw new Error(`satnotify: the state of node ${transition.nodeId} kept changing; gave up recording ${transition.change}`);
+  record(transition: Transition | null, build: (prev: TransitionResult) => NewItem[]): Promise<NewItem[]> {
+    if (!transition) return this.#insert(build({ applied: true, offlineSince: null, containedSince: null }));
+    return new Promise((resolve, reject) => this.#transitions.add({ transition, build, attempts: 0, resolve, reject }));
   }
 
   async claim(o: { now: Date; leaseUntil: Date; groups: number; groupKey?: string }): Promise<OutboxItem[]> {
@@ -145,18 +151,93 @@ export class PgOutbox implements Outbox {
     );
     return rows.map((r) => ({ ...r, count: Number(r.count) }));
   }
+
+  async #insert(items: NewItem[]): Promise<NewItem[]> {
+    if (items.length > 0) await this.#pool.query(INSERT_ITEMS, itemParams(items, null));
+    return items;
+  }
+
+  /**
+   * Optimistic, for a whole batch: read the nodes' states, plan each transition (pure), and write
+   * each column's changes guarded by the state they were planned from, in one statement with their
+   * items. A transition whose guard misses (a concurrent hook changed the node) is planned again.
+   */
+  async #applyTransitions(batch: PendingTransition[]): Promise<void> {
+    // Rows are taken in one global order, so two processes' batches do not wait on each other in a circle.
+    batch.sort((a, b) => (a.transition.nodeId < b.transition.nodeId ? -1 : 1));
+    let states: Map<string, StateRow>;
+    try {
+      const { rows } = await this.#pool.query<StateRow & { node_id: Buffer }>({ name: 'satnotify_node_states', text: READ_STATES, values: [batch.map((c) => Buffer.from(c.transition.nodeId, 'hex'))] });
+      states = new Map(rows.map((r) => [r.node_id.toString('hex'), r]));
+    } catch (err) {
+      for (const c of batch) c.reject(err);
+      return;
+    }
+    const byColumn = new Map<StateColumn, PlannedWrite[]>();
+    for (const call of batch) {
+      const row = states.get(call.transition.nodeId);
+      const plan = planTransition(row ? toState(row) : INITIAL_STATE, call.transition);
+      if (!plan.write) {
+        call.resolve([]);
+        continue;
+      }
+      let items: NewItem[];
+      try {
+        items = plan.result.applied ? call.build(plan.result) : [];
+      } catch (err) {
+        call.reject(err); // bad input or template: nothing is written for this call
+        continue;
+      }
+      const writes = byColumn.get(plan.write.column) ?? [];
+      writes.push({ call, write: plan.write, known: row !== undefined, items });
+      byColumn.set(plan.write.column, writes);
+    }
+    await Promise.all([...byColumn].map(([column, writes]) => this.#writeTransitions(column, writes)));
+  }
+
+  async #writeTransitions(column: StateColumn, writes: PlannedWrite[]): Promise<void> {
+    let applied: Set<string>;
+    try {
+      const { rows } = await this.#pool.query<{ node_id: Buffer }>({
+        name: `satnotify_transitions_${column}`,
+        text: transitionsSql(column),
+        values: [
+          writes.map((w) => Buffer.from(w.call.transition.nodeId, 'hex')),
+          writes.map((w) => w.write.to),
+          writes.map((w) => w.write.from),
+          writes.map((w) => w.known),
+          ...itemParams(writes.flatMap((w) => w.items), null),
+        ],
+      });
+      applied = new Set(rows.map((r) => r.node_id.toString('hex')));
+    } catch (err) {
+      // Two processes' batches can still deadlock (a row one created while the other read it as
+      // missing); PostgreSQL aborts one statement, whose transitions are then simply planned again.
+      if (!isConflict(err)) {
+        for (const w of writes) w.call.reject(err);
+        return;
+      }
+      applied = new Set();
+    }
+    for (const { call, items } of writes) {
+      if (applied.has(call.transition.nodeId)) call.resolve(items);
+      else if (++call.attempts >= MAX_ATTEMPTS) call.reject(new Error(`satnotify: the state of node ${call.transition.nodeId} kept changing; gave up recording ${call.transition.change}`));
+      else this.#transitions.add(call, true);
+    }
+  }
 }
 
 /**
  * The columns of a new item, as arrays from $<first>: one statement inserts any number of items.
  * An item that waits for operator grouping (due after it was created) joins the earliest waiting
- * item of its group, so everything arriving within one wait leaves together.
+ * item of its group, stored or in the same statement, so everything arriving within one wait
+ * leaves together.
  */
 function insertItemsSql(first: number): string {
   const p = (k: number): string => `$${first + k}`;
   return `INSERT INTO satnotify_outbox (${INSERT_COLUMNS}, status, leased_until)
   SELECT v.id, v.channel, v.group_key, v.node_id, v.kind, v.bypass, v.payload, v.title, v.summary,
-         CASE WHEN v.due_at > v.created_at THEN LEAST(v.due_at, (
+         CASE WHEN v.due_at > v.created_at THEN LEAST(min(v.due_at) FILTER (WHERE v.due_at > v.created_at) OVER (PARTITION BY v.group_key), (
            SELECT min(w.due_at) FROM satnotify_outbox w
            WHERE w.group_key = v.group_key AND w.status = 'pending' AND w.due_at > w.created_at)) ELSE v.due_at END,
          v.occurred_at, v.created_at, 'pending', ${p(12)}::timestamptz
@@ -194,24 +275,51 @@ interface StateRow {
   version_notified_at: Date | null;
 }
 
-const READ_STATE = 'SELECT offline_since, contained_since, audit_failing, disqualified_at, version_notified_at FROM satnotify_node_state WHERE node_id = $1';
+const READ_STATES = 'SELECT node_id, offline_since, contained_since, audit_failing, disqualified_at, version_notified_at FROM satnotify_node_state WHERE node_id = ANY($1::bytea[])';
+
+/** The SQL type of each state column, and the value a node starts with (the row's default). */
+const COLUMN_TYPES: Record<StateColumn, { type: string; initial: string }> = {
+  offline_since: { type: 'timestamptz', initial: 'NULL' },
+  contained_since: { type: 'timestamptz', initial: 'NULL' },
+  audit_failing: { type: 'boolean', initial: 'false' },
+  disqualified_at: { type: 'timestamptz', initial: 'NULL' },
+  version_notified_at: { type: 'timestamptz', initial: 'NULL' },
+};
 
 /**
- * transitionSql writes one state column ($2) if it still holds what the plan was made from ($3),
- * creating the row if the node is new, and inserts the items (from $4) only if that write happened:
- * one statement, so a recorded change and its notifications exist together or not at all.
+ * transitionsSql writes one state column for many nodes ($1 ids, $2 new values, $3 the values the
+ * plans were made from, $4 whether the node's row existed then) and inserts the items (from $5) of
+ * exactly the nodes whose write happened: one statement, so a recorded change and its
+ * notifications exist together or not at all. A row that existed changes only if it still holds
+ * the planned-from value; a missing row is created, or, if a concurrent hook created it meanwhile,
+ * changed only if the column still holds its initial value. It returns the nodes that changed.
  */
-function transitionSql(column: StateColumn): string {
-  return `WITH t AS (
-    INSERT INTO satnotify_node_state AS s (node_id, ${column}) VALUES ($1, $2)
-    ON CONFLICT (node_id) DO UPDATE SET ${column} = EXCLUDED.${column}
-    WHERE s.${column} IS NOT DISTINCT FROM $3
-    RETURNING 1
+function transitionsSql(column: StateColumn): string {
+  const { type, initial } = COLUMN_TYPES[column];
+  return `WITH change AS (
+    SELECT * FROM unnest($1::bytea[], $2::${type}[], $3::${type}[], $4::boolean[]) AS change(node_id, to_value, from_value, known)
+  ), updated AS (
+    UPDATE satnotify_node_state s SET ${column} = change.to_value FROM change
+    WHERE change.known AND s.node_id = change.node_id AND s.${column} IS NOT DISTINCT FROM change.from_value
+    RETURNING s.node_id
+  ), created AS (
+    INSERT INTO satnotify_node_state AS s (node_id, ${column})
+    SELECT node_id, to_value FROM change WHERE NOT known ORDER BY node_id
+    ON CONFLICT (node_id) DO UPDATE SET ${column} = EXCLUDED.${column} WHERE s.${column} IS NOT DISTINCT FROM ${initial}
+    RETURNING s.node_id
+  ), applied AS (
+    SELECT node_id FROM updated UNION ALL SELECT node_id FROM created
   ), items AS (
-    ${insertItemsSql(4)} WHERE EXISTS (SELECT 1 FROM t)
+    ${insertItemsSql(5)} WHERE v.node_id IN (SELECT node_id FROM applied)
     RETURNING 1
   )
-  SELECT EXISTS (SELECT 1 FROM t) AS applied`;
+  SELECT node_id FROM applied`;
+}
+
+/** isConflict tells a deadlock or serialization failure, after which a statement may simply run again. */
+function isConflict(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return code === '40P01' || code === '40001';
 }
 
 function toState(r: StateRow): NodeState {

@@ -10,6 +10,7 @@
  * a storm or many concurrent callers cost one round trip per batch, not per node.
  */
 import type pg from 'pg';
+import { KeyedBatcher } from '../database/batch.js';
 import type { Reservation, ReserveResult, StatusKey, StatusStore } from './db.js';
 import { decide, EMPTY_STATUS, type LimitOptions, type Status } from './policy.js';
 import { windowsAt } from './windows.js';
@@ -101,9 +102,8 @@ interface Pending {
 /** PgStatusStore keeps counters in `satnotify_status`, shared by every process on the database. */
 export class PgStatusStore implements StatusStore {
   readonly #pool: pg.Pool;
-  /** Calls waiting for the next statement, per limits. */
-  readonly #queued = new Map<string, { limits: LimitOptions; calls: Pending[] }>();
-  #scheduled = false;
+  /** One batcher per set of limits: a statement carries one set. */
+  readonly #batchers = new Map<string, KeyedBatcher<Pending>>();
 
   constructor(pool: pg.Pool) {
     this.#pool = pool;
@@ -112,7 +112,8 @@ export class PgStatusStore implements StatusStore {
   reserve(key: StatusKey, now: Date, limits: LimitOptions): Promise<ReserveResult> {
     // A limit of 0 never grants and needs no lock: read and explain.
     if (limits.maxHr === 0 || limits.maxDay === 0) return this.get(key).then((status) => denial(status, now, limits, key));
-    return new Promise((resolve, reject) => this.#enqueue(limits, [{ key, now, resolve, reject }], false));
+    const batcher = this.#batcher(limits);
+    return new Promise((resolve, reject) => batcher.add({ key, now, resolve, reject }));
   }
 
   async refund(r: Reservation): Promise<void> {
@@ -124,39 +125,11 @@ export class PgStatusStore implements StatusStore {
     return rows[0] ? toStatus(rows[0]) : EMPTY_STATUS;
   }
 
-  #enqueue(limits: LimitOptions, calls: Pending[], first: boolean): void {
+  #batcher(limits: LimitOptions): KeyedBatcher<Pending> {
     const sig = `${limits.timezone}|${limits.maxHr}|${limits.maxDay}|${limits.minDelayMs}`;
-    let q = this.#queued.get(sig);
-    if (!q) this.#queued.set(sig, (q = { limits, calls: [] }));
-    if (first) q.calls.unshift(...calls);
-    else q.calls.push(...calls);
-    if (!this.#scheduled) {
-      this.#scheduled = true;
-      setImmediate(() => this.#flush());
-    }
-  }
-
-  #flush(): void {
-    this.#scheduled = false;
-    const queued = [...this.#queued.values()];
-    this.#queued.clear();
-    for (const q of queued) {
-      // One row per key per statement (ON CONFLICT cannot touch a row twice); a repeated key waits
-      // for this statement to finish, then goes first in the next, so calls for one key keep their order.
-      const seen = new Set<string>();
-      const batch: Pending[] = [];
-      const later: Pending[] = [];
-      for (const c of q.calls) {
-        const k = keyOf(c.key);
-        if (seen.has(k) || batch.length >= MAX_BATCH) later.push(c);
-        else {
-          seen.add(k);
-          batch.push(c);
-        }
-      }
-      const run = this.#run(batch, q.limits);
-      if (later.length > 0) void run.then(() => this.#enqueue(q.limits, later, true));
-    }
+    let batcher = this.#batchers.get(sig);
+    if (!batcher) this.#batchers.set(sig, (batcher = new KeyedBatcher({ run: (batch) => this.#run(batch, limits), keyOf: (c) => keyOf(c.key), max: MAX_BATCH })));
+    return batcher;
   }
 
   async #run(batch: Pending[], limits: LimitOptions): Promise<void> {

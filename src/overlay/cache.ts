@@ -1,8 +1,10 @@
 /**
  * @module overlay/cache
  * OverlayCache: the overlay as the notification service sees it. An in-process LRU (bounded size,
- * TTL) in front of an OverlayDB, invalidated on upsert; selections stream in pages.
+ * TTL) in front of an OverlayDB, invalidated on upsert; selections stream in pages. Misses made
+ * in the same tick go to the database as one lookup (a storm asks for thousands of nodes at once).
  */
+import DataLoader from 'dataloader';
 import { LRUCache } from 'lru-cache';
 import semver from 'semver';
 import type { ResolvedConfig } from '../config.js';
@@ -15,6 +17,8 @@ import { NodeId } from './node-id.js';
 export class OverlayCache {
   readonly #db: OverlayDB;
   readonly #cache: LRUCache<string, NodeInfo>;
+  /** Batches concurrent misses; the LRU is the only cache, so the loader keeps none of its own. */
+  readonly #loader: DataLoader<NodeId, NodeInfo | null, string>;
   readonly #config: ResolvedConfig['overlay'];
   readonly #clock: () => Date;
   #hits = 0;
@@ -25,6 +29,11 @@ export class OverlayCache {
     this.#config = config;
     this.#clock = clock;
     this.#cache = new LRUCache({ max: config.cacheSize, ttl: config.cacheTtl, ttlAutopurge: false });
+    this.#loader = new DataLoader((ids) => (db.getMany ? db.getMany(ids) : Promise.all(ids.map((id) => db.get(id)))), {
+      cache: false,
+      maxBatchSize: config.pageSize,
+      batchScheduleFn: (run) => setImmediate(run),
+    });
   }
 
   /** get returns the node or throws UnknownNodeError; a malformed id is InvalidNodeIdError. */
@@ -36,7 +45,7 @@ export class OverlayCache {
       return cached;
     }
     this.#misses++;
-    const node = await this.#db.get(nodeId);
+    const node = await this.#loader.load(nodeId);
     if (!node) throw new UnknownNodeError(nodeId.toString());
     this.#cache.set(nodeId.hex, node);
     return node;

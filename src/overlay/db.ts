@@ -50,6 +50,11 @@ export interface SelectQuery extends NodeFilter {
 /** OverlayDB stores nodes. */
 export interface OverlayDB {
   get(id: NodeId): Promise<NodeInfo | null>;
+  /**
+   * getMany looks up several nodes in one query, answering in the order asked (null where
+   * unknown). Optional: without it, concurrent lookups are made one `get` each.
+   */
+  getMany?(ids: readonly NodeId[]): Promise<Array<NodeInfo | null>>;
   upsert(node: NodeInfo): Promise<void>;
   /** selectPage returns up to `limit` nodes after `after`, ordered by id. */
   selectPage(query: SelectQuery): Promise<NodeInfo[]>;

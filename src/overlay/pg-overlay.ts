@@ -53,6 +53,15 @@ export class PgOverlay implements OverlayDB {
     return rows[0] ? toNode(rows[0]) : null;
   }
 
+  async getMany(ids: readonly NodeId[]): Promise<Array<NodeInfo | null>> {
+    const { rows } = await this.#pool.query<NodeRow>({ name: 'satnotify_nodes_many', text: `SELECT ${COLUMNS} FROM nodes WHERE id = ANY($1::bytea[])`, values: [ids.map((id) => id.bytes)] });
+    const byHex = new Map(rows.map((r) => [r.id.toString('hex'), r]));
+    return ids.map((id) => {
+      const row = byHex.get(id.hex);
+      return row ? toNode(row) : null;
+    });
+  }
+
   async upsert(n: NodeInfo): Promise<void> {
     const v = semver.parse(n.version);
     await this.#pool.query(UPSERT, [
