@@ -113,8 +113,12 @@ export interface OutboxCount {
 
 /** Outbox is the durable queue of notifications. */
 export interface Outbox {
-  /** record applies the transition (if any) and, only when it applies, inserts the items built from it; atomically. */
-  record(transition: Transition | null, build: (prev: TransitionResult) => NewItem[]): Promise<NewItem[]>;
+  /**
+   * record applies the transition (if any) and inserts the items built for it, atomically. `build`
+   * runs before every write the transition needs, told whether the change is news (`applied`);
+   * it returns no items for a change that is not, and if it throws or rejects nothing is written.
+   */
+  record(transition: Transition | null, build: (prev: TransitionResult) => NewItem[] | Promise<NewItem[]>): Promise<NewItem[]>;
   /**
    * claim leases the due, unfinished items of up to `groups` groups (or of the one group given),
    * whole groups at a time, so one worker delivers a group's digest. Expired leases count as free.

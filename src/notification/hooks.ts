@@ -1,11 +1,14 @@
 /**
  * @module notification/hooks
  * What the satellite's loops report, turned into node-state transitions and the event to notify
- * when a transition is news. Pure: the service records the result.
+ * when a transition is news. Pure: the service records the result. A transition needs only the
+ * node's id, so the service reads the node's state while it looks the node up; the data of the
+ * notification needs the node.
  */
 import semver from 'semver';
 import { InvalidInputError } from '../errors.js';
 import type { NodeInfo } from '../overlay/db.js';
+import type { NodeId } from '../overlay/node-id.js';
 import type { Transition, TransitionResult } from './db.js';
 import { formatInstant, formatSpan } from './format.js';
 import type { EventKind } from './types.js';
@@ -14,7 +17,7 @@ import type { EventKind } from './types.js';
 export interface HookEvent {
   transition: Transition;
   kind: EventKind | null;
-  data: (prev: TransitionResult) => Record<string, unknown>;
+  data: (node: NodeInfo, prev: TransitionResult) => Record<string, unknown>;
 }
 
 /** Signals the satellite passes to the hooks. */
@@ -27,19 +30,19 @@ export interface VersionSignal { version: string; minimum: string }
 const none = (): Record<string, unknown> => ({});
 
 /** uptimeEvent: offline once when checks start failing, online once when they recover. */
-export function uptimeEvent(node: NodeInfo, s: UptimeSignal, at: Date, zone: string): HookEvent {
-  const id = node.id.hex;
+export function uptimeEvent(nodeId: NodeId, s: UptimeSignal, at: Date, zone: string): HookEvent {
+  const id = nodeId.hex;
   if (!s.ok) {
     return {
       transition: { nodeId: id, at, change: 'offline' },
       kind: 'node-offline',
-      data: () => ({ lastContact: node.lastContactSuccess ? formatInstant(node.lastContactSuccess, zone) : 'not recorded' }),
+      data: (node) => ({ lastContact: node.lastContactSuccess ? formatInstant(node.lastContactSuccess, zone) : 'not recorded' }),
     };
   }
   return {
     transition: { nodeId: id, at, change: 'online' },
     kind: 'node-online',
-    data: (prev) => {
+    data: (_node, prev) => {
       const since = prev.offlineSince ?? at;
       return { offlineSince: formatInstant(since, zone), offlineFor: formatSpan(at.getTime() - since.getTime()) };
     },
@@ -47,11 +50,11 @@ export function uptimeEvent(node: NodeInfo, s: UptimeSignal, at: Date, zone: str
 }
 
 /** auditEvent: the first failure after passing audits notifies, with score, threshold and distance. */
-export function auditEvent(node: NodeInfo, s: AuditSignal, at: Date): HookEvent {
+export function auditEvent(nodeId: NodeId, s: AuditSignal, at: Date): HookEvent {
   for (const [k, v] of [['score', s.score], ['dqThreshold', s.dqThreshold]] as const) {
     if (!Number.isFinite(v) || v < 0 || v > 1) throw new InvalidInputError(k, `must be a number from 0 to 1, got ${v}`);
   }
-  const id = node.id.hex;
+  const id = nodeId.hex;
   if (s.passed) return { transition: { nodeId: id, at, change: 'audit-passed' }, kind: null, data: none };
   return {
     transition: { nodeId: id, at, change: 'audit-failed' },
@@ -61,25 +64,25 @@ export function auditEvent(node: NodeInfo, s: AuditSignal, at: Date): HookEvent 
 }
 
 /** containmentEvent: entering and leaving containment notify once each. */
-export function containmentEvent(node: NodeInfo, s: ContainmentSignal, at: Date): HookEvent {
+export function containmentEvent(nodeId: NodeId, s: ContainmentSignal, at: Date): HookEvent {
   return s.contained
-    ? { transition: { nodeId: node.id.hex, at, change: 'contained' }, kind: 'containment-entered', data: none }
-    : { transition: { nodeId: node.id.hex, at, change: 'released' }, kind: 'containment-released', data: none };
+    ? { transition: { nodeId: nodeId.hex, at, change: 'contained' }, kind: 'containment-entered', data: none }
+    : { transition: { nodeId: nodeId.hex, at, change: 'released' }, kind: 'containment-released', data: none };
 }
 
 /** disqualifiedEvent notifies once per node. */
-export function disqualifiedEvent(node: NodeInfo, s: DisqualifiedSignal, at: Date): HookEvent {
-  return { transition: { nodeId: node.id.hex, at, change: 'disqualified' }, kind: 'disqualified', data: () => ({ reason: s.reason || 'not given' }) };
+export function disqualifiedEvent(nodeId: NodeId, s: DisqualifiedSignal, at: Date): HookEvent {
+  return { transition: { nodeId: nodeId.hex, at, change: 'disqualified' }, kind: 'disqualified', data: () => ({ reason: s.reason || 'not given' }) };
 }
 
 /** versionEvent reminds about an outdated version at most once per cooldown; an update resets it. */
-export function versionEvent(node: NodeInfo, s: VersionSignal, at: Date, cooldownMs: number): HookEvent {
+export function versionEvent(nodeId: NodeId, s: VersionSignal, at: Date, cooldownMs: number): HookEvent {
   for (const [k, v] of [['version', s.version], ['minimum', s.minimum]] as const) {
     if (!semver.valid(v)) throw new InvalidInputError(k, `${JSON.stringify(v)} is not a semver version`);
   }
-  if (!semver.lt(s.version, s.minimum)) return { transition: { nodeId: node.id.hex, at, change: 'version-ok' }, kind: null, data: none };
+  if (!semver.lt(s.version, s.minimum)) return { transition: { nodeId: nodeId.hex, at, change: 'version-ok' }, kind: null, data: none };
   return {
-    transition: { nodeId: node.id.hex, at, change: 'version-outdated', cooldownMs },
+    transition: { nodeId: nodeId.hex, at, change: 'version-outdated', cooldownMs },
     kind: 'version-outdated',
     data: () => ({ version: s.version, minimum: s.minimum }),
   };

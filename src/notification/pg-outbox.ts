@@ -56,7 +56,7 @@ RETURNING o.*`;
 /** A hook call waiting for its transition to be recorded. */
 interface PendingTransition {
   transition: Transition;
-  build: (prev: TransitionResult) => NewItem[];
+  build: (prev: TransitionResult) => NewItem[] | Promise<NewItem[]>;
   attempts: number;
   resolve: (items: NewItem[]) => void;
   reject: (err: unknown) => void;
@@ -88,8 +88,8 @@ export class PgOutbox implements Outbox {
     this.#pool = pool;
   }
 
-  record(transition: Transition | null, build: (prev: TransitionResult) => NewItem[]): Promise<NewItem[]> {
-    if (!transition) return this.#insert(build({ applied: true, offlineSince: null, containedSince: null }));
+  async record(transition: Transition | null, build: (prev: TransitionResult) => NewItem[] | Promise<NewItem[]>): Promise<NewItem[]> {
+    if (!transition) return this.#insert(await build({ applied: true, offlineSince: null, containedSince: null }));
     return new Promise((resolve, reject) => this.#transitions.add({ transition, build, attempts: 0, resolve, reject }));
   }
 
@@ -173,24 +173,28 @@ export class PgOutbox implements Outbox {
       for (const c of batch) c.reject(err);
       return;
     }
+    const planned = await Promise.all(
+      batch.map(async (call): Promise<PlannedWrite | null> => {
+        const row = states.get(call.transition.nodeId);
+        const plan = planTransition(row ? toState(row) : INITIAL_STATE, call.transition);
+        if (!plan.write) {
+          call.resolve([]);
+          return null;
+        }
+        try {
+          return { call, write: plan.write, known: row !== undefined, items: await call.build(plan.result) };
+        } catch (err) {
+          call.reject(err); // unknown node, bad input or template: nothing is written for this call
+          return null;
+        }
+      }),
+    );
     const byColumn = new Map<StateColumn, PlannedWrite[]>();
-    for (const call of batch) {
-      const row = states.get(call.transition.nodeId);
-      const plan = planTransition(row ? toState(row) : INITIAL_STATE, call.transition);
-      if (!plan.write) {
-        call.resolve([]);
-        continue;
-      }
-      let items: NewItem[];
-      try {
-        items = plan.result.applied ? call.build(plan.result) : [];
-      } catch (err) {
-        call.reject(err); // bad input or template: nothing is written for this call
-        continue;
-      }
-      const writes = byColumn.get(plan.write.column) ?? [];
-      writes.push({ call, write: plan.write, known: row !== undefined, items });
-      byColumn.set(plan.write.column, writes);
+    for (const w of planned) {
+      if (!w) continue;
+      const writes = byColumn.get(w.write.column) ?? [];
+      writes.push(w);
+      byColumn.set(w.write.column, writes);
     }
     await Promise.all([...byColumn].map(([column, writes]) => this.#writeTransitions(column, writes)));
   }

@@ -9,7 +9,7 @@ import { silentLogger, type Logger } from '../logger.js';
 import type { MailService } from '../mailservice/service.js';
 import type { OverlayCache } from '../overlay/cache.js';
 import type { NodeFilter } from '../overlay/db.js';
-import type { NodeId } from '../overlay/node-id.js';
+import { NodeId } from '../overlay/node-id.js';
 import type { Content, LogInput } from './content.js';
 import type { NewItem, Outbox, StatusStore } from './db.js';
 import type { Dispatcher } from './dispatcher.js';
@@ -113,27 +113,27 @@ export class NotificationService {
 
   /** onUptimeCheck records an uptime check; the first failure and the recovery notify. */
   onUptimeCheck(nodeId: string | NodeId, signal: UptimeSignal): Promise<HookResult> {
-    return this.#hook('uptime', nodeId, (node, at) => uptimeEvent(node, signal, at, this.config.limits.timezone));
+    return this.#hook('uptime', nodeId, (id, at) => uptimeEvent(id, signal, at, this.config.limits.timezone));
   }
 
   /** onAuditResult records an audit; the first failure after passing notifies with score, threshold, distance. */
   onAuditResult(nodeId: string | NodeId, signal: AuditSignal): Promise<HookResult> {
-    return this.#hook('audit', nodeId, (node, at) => auditEvent(node, signal, at));
+    return this.#hook('audit', nodeId, (id, at) => auditEvent(id, signal, at));
   }
 
   /** onContainment records containment changes; entering and release notify once each. */
   onContainment(nodeId: string | NodeId, signal: ContainmentSignal): Promise<HookResult> {
-    return this.#hook('containment', nodeId, (node, at) => containmentEvent(node, signal, at));
+    return this.#hook('containment', nodeId, (id, at) => containmentEvent(id, signal, at));
   }
 
   /** onDisqualified records a disqualification; it notifies once. */
   onDisqualified(nodeId: string | NodeId, signal: DisqualifiedSignal): Promise<HookResult> {
-    return this.#hook('disqualified', nodeId, (node, at) => disqualifiedEvent(node, signal, at));
+    return this.#hook('disqualified', nodeId, (id, at) => disqualifiedEvent(id, signal, at));
   }
 
   /** onVersionCheck reminds about outdated software at most once per `hooks.versionCooldown`. */
   onVersionCheck(nodeId: string | NodeId, signal: VersionSignal): Promise<HookResult> {
-    return this.#hook('version', nodeId, (node, at) => versionEvent(node, signal, at, this.config.hooks.versionCooldown));
+    return this.#hook('version', nodeId, (id, at) => versionEvent(id, signal, at, this.config.hooks.versionCooldown));
   }
 
   /**
@@ -211,13 +211,19 @@ export class NotificationService {
     return { id, status: 'held', reason: item.reason ?? 'queued', retryAt: item.dueAt.toISOString() };
   }
 
-  async #hook(name: string, nodeId: string | NodeId, event: (node: Awaited<ReturnType<OverlayCache['get']>>, at: Date) => HookEvent): Promise<HookResult> {
+  async #hook(name: string, nodeId: string | NodeId, event: (id: NodeId, at: Date) => HookEvent): Promise<HookResult> {
     const t0 = performance.now();
-    const node = await this.overlay.get(nodeId);
+    const id = NodeId.parse(nodeId);
     const at = this.#p.clock();
-    const e = event(node, at);
-    const kind = e.kind;
-    const items = await this.#p.outbox.record(e.transition, (prev) => (kind ? this.#p.content.event(node, kind, e.data(prev), at) : []));
+    const e = event(id, at);
+    // The outbox reads the node's state while the overlay looks the node up; the notification is
+    // built (and anything written) only once the node is known.
+    const node = this.overlay.get(id);
+    const recorded = this.#p.outbox.record(e.transition, async (prev) => {
+      const n = await node;
+      return prev.applied && e.kind ? this.#p.content.event(n, e.kind, e.data(n, prev), at) : [];
+    });
+    const [items] = await Promise.all([recorded, node]);
     this.metrics.hookSeconds.observe({ hook: name }, (performance.now() - t0) / 1000);
     return { notified: items.length > 0, ids: items.map((i) => i.id) };
   }

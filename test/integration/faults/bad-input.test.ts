@@ -54,6 +54,8 @@ describe('bad input: a typed error with a clear message; nothing counted, sent o
     ['unknown log type', () => h.svc.informNodeLog(node, { type: 'NOPE' as 'CUSTOM', level: 'info', text: 'x' }), InvalidInputError, /type/],
     ['invalid UTF-8 in a node field', () => h.svc.informNodeEmail(node, { template: 'node-offline', data: { lastContact: 'bad \uDC00' } }), InvalidInputError, /UTF-8/],
     ['invalid UTF-8 in a stored node field', () => h.svc.overlay.upsertNode({ id: randomNodeIdHex(), address: 'h:1', wallet: 'w\uD800' }), InvalidInputError, /UTF-8/],
+    ['hook on an unknown node', () => h.svc.onUptimeCheck(randomNodeIdHex(), { ok: false }), UnknownNodeError, /unknown node/],
+    ['hook with a malformed node id', () => h.svc.onContainment('not-a-node-id', { contained: true }), InvalidNodeIdError, /not-a-node-id/],
     ['bad audit score', () => h.svc.onAuditResult(node, { passed: false, score: Number.NaN, dqThreshold: 0.96 }), InvalidInputError, /score/],
     ['bad version', () => h.svc.onVersionCheck(node, { version: 'latest', minimum: '1.68.0' }), InvalidInputError, /version/],
   ];
@@ -73,6 +75,14 @@ describe('bad input: a typed error with a clear message; nothing counted, sent o
       assert.equal(h.logLines.length, before.logged, 'nothing logged on the node');
     });
   }
+
+  it('a hook refused for an unknown node leaves no state behind: once the node is known, the same hook is news', async () => {
+    const id = randomNodeIdHex();
+    await assert.rejects(h.svc.onUptimeCheck(id, { ok: false }), UnknownNodeError);
+    await h.svc.overlay.upsertNode({ id, address: h.nodeLogAddress, email: 'late@example.com' });
+    const r = await h.svc.onUptimeCheck(id, { ok: false });
+    assert.equal(r.notified, true, 'the refused call must not have recorded the node as offline');
+  });
 
   it('<script>, handlebars syntax and SQL in node-supplied fields are escaped and inert', async () => {
     const id = randomNodeIdHex();

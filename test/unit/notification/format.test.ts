@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DateTime } from 'luxon';
+import { formatClock, formatInstant, formatSpan, zoneAbbreviation } from '../../../src/notification/format.js';
+
+describe('format', () => {
+  it('names the zone as luxon does, in summer, winter and both halves of the fall-back hour', () => {
+    const cases: Array<[string, string]> = [
+      ['2024-05-01T08:04:00Z', 'Europe/Berlin'],
+      ['2024-01-15T08:04:00Z', 'Europe/Berlin'],
+      ['2024-10-27T00:30:00Z', 'Europe/Berlin'], // 02:30, first time (summer time)
+      ['2024-10-27T01:30:00Z', 'Europe/Berlin'], // 02:30, second time (winter time)
+      ['2024-07-04T16:00:00Z', 'America/New_York'],
+      ['2024-05-01T08:04:00Z', 'Asia/Kathmandu'],
+      ['2024-09-08T03:30:00Z', 'America/Santiago'],
+    ];
+    for (const [iso, zone] of cases) {
+      const d = new Date(iso);
+      assert.equal(zoneAbbreviation(d, zone), DateTime.fromJSDate(d, { zone }).toFormat('ZZZZ'), `${iso} in ${zone}`);
+    }
+  });
+
+  it('tells the two halves of the fall-back hour apart', () => {
+    const first = formatInstant(new Date('2024-10-27T00:30:00Z'), 'Europe/Berlin');
+    const second = formatInstant(new Date('2024-10-27T01:30:00Z'), 'Europe/Berlin');
+    assert.match(first, /^2024-10-27 02:30 \S+ \(Europe\/Berlin\)$/);
+    assert.match(second, /^2024-10-27 02:30 \S+ \(Europe\/Berlin\)$/);
+    assert.notEqual(first, second);
+  });
+
+  it('prints UTC plainly, and clock times with the zone', () => {
+    assert.equal(formatInstant(new Date('2024-05-01T10:04:59Z'), 'UTC'), '2024-05-01 10:04 UTC');
+    assert.equal(formatClock(new Date('2024-05-01T10:04:00Z'), 'UTC'), '10:04 UTC');
+    assert.equal(formatClock(new Date('2024-05-01T04:19:00Z'), 'Asia/Kathmandu'), `10:04 ${zoneAbbreviation(new Date('2024-05-01T04:19:00Z'), 'Asia/Kathmandu')}`);
+  });
+
+  it('spans read in minutes, hours or days', () => {
+    assert.equal(formatSpan(37 * 60_000), '37 minutes');
+    assert.equal(formatSpan(60_000), '1 minute');
+    assert.equal(formatSpan(125 * 60_000), '2 h 5 min');
+    assert.equal(formatSpan((3 * 24 + 4) * 3_600_000), '3 days 4 h');
+  });
+});
