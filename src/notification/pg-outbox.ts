@@ -33,15 +33,23 @@ interface ItemRow {
 }
 
 const OPEN = `('pending', 'held', 'retry')`;
+/** How many due rows a pass reads per group it may claim (an operator's group holds a few). */
+const ROWS_PER_GROUP = 4;
 
 // Groups with something due, oldest first; a group another worker holds (advisory lock) is skipped,
 // and the rows are leased under FOR UPDATE SKIP LOCKED. $1 now, $2 lease end, $3 group count, $4 one group or NULL.
+// The groups come from the earliest due rows, read in order through the partial due_at index, so a
+// pass costs what it claims, not the whole backlog (50,000 waiting items made every pass scan them
+// all). A group's first row is its oldest, so these are still the oldest groups; when older groups
+// hold many rows, a pass just takes fewer groups.
 const CLAIM = `
-WITH due AS (
-  SELECT group_key, min(due_at) AS first_due FROM satnotify_outbox
+WITH first_rows AS (
+  SELECT group_key, due_at FROM satnotify_outbox
   WHERE status IN ${OPEN} AND due_at <= $1 AND (leased_until IS NULL OR leased_until < $1)
     AND ($4::text IS NULL OR group_key = $4)
-  GROUP BY group_key ORDER BY first_due LIMIT $3
+  ORDER BY due_at LIMIT $3::int * ${ROWS_PER_GROUP}
+), due AS (
+  SELECT group_key, min(due_at) AS first_due FROM first_rows GROUP BY group_key ORDER BY first_due LIMIT $3
 ), mine AS (
   SELECT group_key FROM due WHERE pg_try_advisory_xact_lock(hashtextextended(group_key, 0))
 ), rows AS (
