@@ -37,21 +37,21 @@ say(`satnotify benchmarks — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'c
 // The light, allocation-bound comparisons run first, before PGlite's WebAssembly heap exists.
 add(await renderBenchmarkIsolated(Math.round(20_000 * scale)));
 elapsed('render');
-add(await nodeLogBenchmark(Math.round(5000 * scale)));
+add(await nodeLogBenchmark(Math.round(2500 * scale)));
 elapsed('node log');
-add(await emailBenchmark(Math.round(2000 * scale)));
+add(await emailBenchmark(Math.round(1000 * scale)));
 elapsed('email');
-for (const c of await limitBenchmarks({ name: 'memory', pool: null }, Math.round(200_000 * scale))) add(c);
+for (const c of await limitBenchmarks({ name: 'memory', pool: null }, Math.round(100_000 * scale))) add(c);
 elapsed('limits in memory');
 const postgresUp = await reachable();
 if (postgresUp) {
   const db = await openDatabase(resolveConfig({ database: { url: await freshPostgresUrl('satnotify_bench_limits'), poolSize: 10 } }).database);
-  for (const c of await limitBenchmarks({ name: 'postgres', pool: db.pool }, Math.round(4000 * scale))) add(c);
+  for (const c of await limitBenchmarks({ name: 'postgres', pool: db.pool }, Math.round(3000 * scale))) add(c);
   await db.close();
   elapsed('limits on PostgreSQL');
 } else say('PostgreSQL on 127.0.0.1:5432 unreachable: skipping its entries');
 const lite = await openDatabase(resolveConfig({ database: { dataDir: 'memory://' } }).database);
-for (const c of await limitBenchmarks({ name: 'pglite', pool: lite.pool }, Math.round(3000 * scale))) add(c);
+for (const c of await limitBenchmarks({ name: 'pglite', pool: lite.pool }, Math.round(2000 * scale))) add(c);
 await lite.close();
 elapsed('limits on PGlite');
 
