@@ -25,6 +25,23 @@ for (const target of TARGETS) {
     });
     after(() => db.close());
 
+    it('answers concurrent lookups of known and unknown nodes, with getMany and without it', async () => {
+      const known = [randomNodeIdHex(), randomNodeIdHex(), randomNodeIdHex()];
+      for (const [i, id] of known.entries()) await overlay.upsertNode({ id, address: `n${i}.example:1`, email: `op${i}@example.com` });
+      const unknown = randomNodeIdHex();
+      const pg = new PgOverlay(db.pool);
+      const withoutGetMany = { get: (id: NodeId) => pg.get(id), upsert: pg.upsert.bind(pg), selectPage: pg.selectPage.bind(pg) };
+      for (const source of [pg, withoutGetMany]) {
+        const cache = new OverlayCache(source, resolveConfig({}).overlay, () => NOW);
+        const asked = [known[2], unknown, known[0], known[1], known[2]] as string[];
+        const answers = await Promise.allSettled(asked.map((id) => cache.get(id)));
+        assert.deepEqual(
+          answers.map((a) => (a.status === 'fulfilled' ? a.value.address : (a.reason as Error).constructor.name)),
+          ['n2.example:1', 'UnknownNodeError', 'n0.example:1', 'n1.example:1', 'n2.example:1'],
+        );
+      }
+    });
+
     it('upserts and gets a node with every field', async () => {
       const id = randomNodeIdHex();
       const input = {
