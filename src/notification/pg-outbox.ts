@@ -166,6 +166,9 @@ export class PgOutbox implements Outbox {
   }
 
   /**
+   * Batch statements are not prepared: each is planned for its size and the tables' as they are
+   * now (see pg-store.ts for the plan that a cache kept past its time).
+   *
    * Optimistic, for a whole batch: read the nodes' states, plan each transition (pure), and write
    * each column's changes guarded by the state they were planned from, in one statement with their
    * items. A transition whose guard misses (a concurrent hook changed the node) is planned again.
@@ -175,7 +178,7 @@ export class PgOutbox implements Outbox {
     batch.sort((a, b) => (a.transition.nodeId < b.transition.nodeId ? -1 : 1));
     let states: Map<string, StateRow>;
     try {
-      const { rows } = await this.#pool.query<StateRow & { node_id: Buffer }>({ name: 'satnotify_node_states', text: READ_STATES, values: [batch.map((c) => Buffer.from(c.transition.nodeId, 'hex'))] });
+      const { rows } = await this.#pool.query<StateRow & { node_id: Buffer }>(READ_STATES, [batch.map((c) => Buffer.from(c.transition.nodeId, 'hex'))]);
       states = new Map(rows.map((r) => [r.node_id.toString('hex'), r]));
     } catch (err) {
       for (const c of batch) c.reject(err);
@@ -211,7 +214,6 @@ export class PgOutbox implements Outbox {
     let applied: Set<string>;
     try {
       const { rows } = await this.#pool.query<{ node_id: Buffer }>({
-        name: `satnotify_transitions_${column}`,
         text: transitionsSql(column),
         values: [
           writes.map((w) => Buffer.from(w.call.transition.nodeId, 'hex')),

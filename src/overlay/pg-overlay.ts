@@ -54,7 +54,7 @@ export class PgOverlay implements OverlayDB {
   }
 
   async getMany(ids: readonly NodeId[]): Promise<Array<NodeInfo | null>> {
-    const { rows } = await this.#pool.query<NodeRow>({ name: 'satnotify_nodes_many', text: `SELECT ${COLUMNS} FROM nodes WHERE id = ANY($1::bytea[])`, values: [ids.map((id) => id.bytes)] });
+    const { rows } = await this.#pool.query<NodeRow>(`SELECT ${COLUMNS} FROM nodes WHERE id = ANY($1::bytea[])`, [ids.map((id) => id.bytes)]);
     const byHex = new Map(rows.map((r) => [r.id.toString('hex'), r]));
     return ids.map((id) => {
       const row = byHex.get(id.hex);
