@@ -46,12 +46,12 @@ elapsed('limits in memory');
 const postgresUp = await reachable();
 if (postgresUp) {
   const db = await openDatabase(resolveConfig({ database: { url: await freshPostgresUrl('satnotify_bench_limits'), poolSize: 10 } }).database);
-  for (const c of await limitBenchmarks({ name: 'postgres', pool: db.pool }, Math.round(3000 * scale))) add(c);
+  for (const c of await limitBenchmarks({ name: 'postgres', pool: db.pool }, Math.round(2000 * scale))) add(c);
   await db.close();
   elapsed('limits on PostgreSQL');
 } else say('PostgreSQL on 127.0.0.1:5432 unreachable: skipping its entries');
 const lite = await openDatabase(resolveConfig({ database: { dataDir: 'memory://' } }).database);
-for (const c of await limitBenchmarks({ name: 'pglite', pool: lite.pool }, Math.round(2000 * scale))) add(c);
+for (const c of await limitBenchmarks({ name: 'pglite', pool: lite.pool }, Math.round(1500 * scale))) add(c);
 await lite.close();
 elapsed('limits on PGlite');
 
