@@ -28,9 +28,10 @@ interface StatusRow {
 }
 
 // Rows come as $1 subjects, $2 channels, $3 hour starts, $4 day starts, $5 instants (arrays, or
-// scalars for a single row); the limits are shared ($6 maxHr, $7 maxDay, $8 minDelay ms). policy.ts's rule, between a stored row
-// and an incoming one: under both counts of the current windows (a counter from an older window
-// counts as 0), and at least minDelay after the last send. A missing row (all NULL) passes.
+// scalars for a single row); the limits are shared ($6 maxHr, $7 maxDay, $8 minDelay ms).
+// policy.ts's rule, between a stored row and an incoming one: under both counts of the current
+// windows (a counter from an older window counts as 0), and at least minDelay after the last send.
+// A missing row (all NULL) passes.
 const counted = (stored: string, incoming: string, w: 'hr' | 'day'): string =>
   `CASE WHEN ${stored}.${w}_start = ${incoming}.${w}_start THEN ${stored}.${w}_count ELSE 0 END`;
 const allows = (stored: string, incoming: string): string => `(
@@ -41,8 +42,8 @@ const COLUMNS = 'subject, channel, hr_start, hr_count, day_start, day_count, las
 
 // First every row is judged on the statement's snapshot, without a lock. A denial there is exact
 // (the snapshot is the committed state at a moment inside this call, and denying changes nothing),
-// so it is answered from the snapshot and writes nothing: a node over its limit costs no lock, no WAL and
-// no commit flush. Only rows the snapshot allows go on to the upsert, which takes the row lock and
+// so it is answered from the snapshot and writes nothing: a node over its limit costs no lock, no
+// WAL and no commit flush. Only rows the snapshot allows go on to the upsert, which takes the row lock and
 // decides again on the latest version. That row is always written (granted or not), so RETURNING
 // reports the exact state the decision was taken on while the lock is held. Rows are inserted in
 // the order given: callers sort them, so two batches lock rows in one global order.
