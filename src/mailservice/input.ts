@@ -29,41 +29,50 @@ export function assertHeaderValue(value: string, field: string): void {
 
 /** assertWellFormed rejects strings that cannot be encoded as UTF-8 or that carry decoding damage. */
 export function assertWellFormed(value: string, field: string): void {
-  if (!value.isWellFormed()) throw new InvalidInputError(field, 'is not valid UTF-8 (unpaired surrogate)');
-  if (value.includes('\uFFFD')) throw new InvalidInputError(field, 'is not valid UTF-8 (contains U+FFFD from a failed decode)');
+  const problem = malformation(value);
+  if (problem) throw new InvalidInputError(field, problem);
 }
 
 /** assertTemplateData walks template data and checks every string: well formed, no NUL, bounded length. */
 export function assertTemplateData(data: unknown, path = 'data'): void {
   const bad = findBadString(data);
-  if (bad) assertDataString(bad.value, path + bad.at);
+  if (bad) throw new InvalidInputError(path + bad.at, bad.problem);
 }
 
-/** assertDataString checks one string of template data, naming `field` in the error. */
-function assertDataString(value: string, field: string): void {
-  assertWellFormed(value, field);
-  if (value.includes('\0')) throw new InvalidInputError(field, 'contains NUL');
-  if (value.length > MAX_FIELD_CHARS) throw new InvalidInputError(field, `is ${value.length} characters long (at most ${MAX_FIELD_CHARS})`);
+/** malformation says why a string cannot go into an email as UTF-8, or nothing when it can. */
+function malformation(value: string): string | undefined {
+  if (!value.isWellFormed()) return 'is not valid UTF-8 (unpaired surrogate)';
+  if (value.includes('\uFFFD')) return 'is not valid UTF-8 (contains U+FFFD from a failed decode)';
+  return undefined;
+}
+
+/** dataStringProblem says what is wrong with one string of template data, or nothing. */
+function dataStringProblem(value: string): string | undefined {
+  return (
+    malformation(value) ??
+    (value.includes('\0') ? 'contains NUL' : undefined) ??
+    (value.length > MAX_FIELD_CHARS ? `is ${value.length} characters long (at most ${MAX_FIELD_CHARS})` : undefined)
+  );
 }
 
 // Every render walks its data, so the walk builds no path strings; the path of a bad string is
 // put together on the way back out, only when there is one.
-function findBadString(v: unknown): { value: string; at: string } | undefined {
+function findBadString(v: unknown): { problem: string; at: string } | undefined {
   if (typeof v === 'string') {
-    const ok = v.length <= MAX_FIELD_CHARS && v.isWellFormed() && !v.includes('\uFFFD') && !v.includes('\0');
-    return ok ? undefined : { value: v, at: '' };
+    const problem = dataStringProblem(v);
+    return problem === undefined ? undefined : { problem, at: '' };
   }
   if (typeof v !== 'object' || v === null || v instanceof Date) return undefined;
   if (Array.isArray(v)) {
     for (let i = 0; i < v.length; i++) {
       const bad = findBadString(v[i]);
-      if (bad) return { value: bad.value, at: `[${i}]${bad.at}` };
+      if (bad) return { problem: bad.problem, at: `[${i}]${bad.at}` };
     }
     return undefined;
   }
   for (const k of Object.keys(v)) {
     const bad = findBadString((v as Record<string, unknown>)[k]);
-    if (bad) return { value: bad.value, at: `.${k}${bad.at}` };
+    if (bad) return { problem: bad.problem, at: `.${k}${bad.at}` };
   }
   return undefined;
 }
