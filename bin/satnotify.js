@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// The published CLI runs the compiled output; `npm ci` builds it through the `prepare` script.
-await import('../dist/cli/main.js');
+// The published CLI runs the compiled output (`npm run build`; `npm pack` builds it first).
+await import('../dist/cli/bin.js');

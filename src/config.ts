@@ -10,6 +10,9 @@ import { parseDurationMs } from './duration.js';
 import { InvalidConfigError, type ConfigIssue } from './errors.js';
 import { EVENT_KINDS, type Channel, type EventKind } from './notification/types.js';
 import { NodeId } from './overlay/node-id.js';
+import { redactSecrets, redactUrl } from './redact.js';
+
+export { redactUrl };
 
 /** DEFAULTS is every setting with its default; durations are strings, counts are per window. */
 export const DEFAULTS = {
@@ -197,17 +200,28 @@ export type Limit = ResolvedConfig['limits']['email'];
  * resolveConfig merges defaults, an optional JSON file, `SATNOTIFY_…` variables and `input` (in
  * rising priority) and validates the result once. Throws InvalidConfigError naming every bad key.
  */
-export function resolveConfig(input: Config = {}, options: { env?: NodeJS.ProcessEnv; file?: string } = {}): ResolvedConfig {
+export function resolveConfig(input: Config = {}, options: ConfigSources = {}): ResolvedConfig {
+  const merged = mergeConfig(input, options);
+  const parsed = schema.safeParse(merged);
+  if (!parsed.success) throw new InvalidConfigError(parsed.error.issues.flatMap((i) => toConfigIssues(i, merged)));
+  return parsed.data;
+}
+
+/** ConfigSources are where configuration comes from besides the object passed in code. */
+export interface ConfigSources {
+  env?: NodeJS.ProcessEnv;
+  file?: string;
+}
+
+/** mergeConfig lays defaults, the file, `SATNOTIFY_…` variables and `input` over each other, unvalidated. */
+export function mergeConfig(input: Config = {}, options: ConfigSources = {}): Config {
   const env = options.env ?? {};
   const fromFile = options.file ? readConfigFile(options.file) : {};
   const fromEnv = configFromEnv(env);
   if (!fromEnv.database?.url && !input.database?.url && env['DATABASE_URL']) {
     (fromEnv.database ??= {}).url = env['DATABASE_URL'];
   }
-  const merged = deepMerge(deepMerge(deepMerge(DEFAULTS, fromFile), fromEnv), input);
-  const parsed = schema.safeParse(merged);
-  if (!parsed.success) throw new InvalidConfigError(parsed.error.issues.flatMap((i) => toConfigIssues(i, merged)));
-  return parsed.data;
+  return deepMerge(deepMerge(deepMerge(DEFAULTS, fromFile), fromEnv), input);
 }
 
 /** readConfigFile reads a JSON config file; anything but a JSON object is InvalidConfigError. */
@@ -252,17 +266,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Config {
   return out;
 }
 
-/** redactUrl hides the password in a connection URL, for logs and errors. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
-  }
-}
-
 function parseEnvValue(raw: string, shape: unknown): unknown {
   if (typeof shape === 'string') return raw;
   try {
@@ -279,8 +282,7 @@ function toConfigIssues(issue: z.core.$ZodIssue, input: unknown): ConfigIssue[] 
   }
   const joined = path.join('.') || '(root)';
   const value = path.reduce<unknown>((v, k) => (isPlainObject(v) || Array.isArray(v) ? (v as Record<string, unknown>)[k] : undefined), input);
-  const shown = /url|pass/i.test(joined) && typeof value === 'string' ? redactUrl(value) : value;
-  return [{ path: joined, message: issue.message, value: shown }];
+  return [{ path: joined, message: issue.message, value: redactSecrets(value, path.at(-1)) }];
 }
 
 function deepMerge<T>(base: T, over: unknown): T {

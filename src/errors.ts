@@ -65,8 +65,9 @@ export class InvalidNodeIdError extends SatnotifyError {
 /** UnknownNodeError is thrown when the overlay has no node with the id. */
 export class UnknownNodeError extends SatnotifyError {
   readonly nodeId: string;
-  constructor(nodeId: string) {
-    super('ERR_UNKNOWN_NODE', `unknown node ${nodeId}`);
+  /** `where` names the database that was asked, for a reader who may have asked the wrong one. */
+  constructor(nodeId: string, where?: string) {
+    super('ERR_UNKNOWN_NODE', `unknown node ${nodeId}${where ? ` in ${where}` : ''}`);
     this.nodeId = nodeId;
   }
 }

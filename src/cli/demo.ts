@@ -3,31 +3,57 @@
  * `satnotify demo`: the main job on the embedded database. Seeds nodes into PGlite, starts an
  * in-process NodeLogServer every node points to, and plays a scripted day on a simulated clock:
  * outages, audit failures near the disqualification bar, containment, a disqualification, outdated
- * versions, a storm where every node fails at once, and a broadcast. Then it reports what happened.
+ * versions, a storm where every node fails at once, and a broadcast. Each step reports what the
+ * satellite said and what satnotify did; the end says where everything went and what to open next.
  */
-import { readdirSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { jsonLinesLogger } from '../logger.js';
 import { createNotificationService } from '../notification/create.js';
+import { formatClock, formatSpan } from '../notification/format.js';
 import { NodeLogServer } from '../notification/nodelog/server.js';
 import type { NotificationService } from '../notification/service.js';
 import { outcomeOf, tallyChannel, type ChannelTally } from '../notification/tally.js';
 import type { Channel } from '../notification/types.js';
 import { NodeId } from '../overlay/node-id.js';
 
-/** DemoReport is the demo's result; `--json` prints it (without byKind and logSample). */
+/** DemoStep is one moment of the day: what the satellite reported, and what satnotify did about it. */
+export interface DemoStep {
+  at: string;
+  what: string;
+  /** Notifications recorded in this step, per channel. */
+  recorded: Record<Channel, number>;
+  /** Messages that left in this step: emails (a digest is one) and node-log messages. */
+  sent: Record<Channel, number>;
+  /** Notifications waiting after this step: in the grouping wait, or held by a limit. */
+  waiting: number;
+}
+
+/** DemoReport is the demo's result; `--json` prints its contract part (see demoJson). */
 export interface DemoReport {
   nodes: number;
+  operators: number;
+  zone: string;
   emails: ChannelTally;
   logs: ChannelTally;
   duplicates: number;
   outboxDir: string;
+  databaseDir: string;
+  /** An email to open first: a digest if one left, else any. */
+  sampleEmail: string | null;
+  nodeIds: string[];
+  steps: DemoStep[];
   byKind: Array<{ channel: Channel; kind: string; sent: number; held: number; failed: number }>;
   logSample: string[];
 }
 
 const ZONE = 'Europe/Berlin';
+
+/** demoJson is the object `satnotify demo --json` prints (CONTRACT.md). */
+export function demoJson(r: DemoReport): Pick<DemoReport, 'nodes' | 'emails' | 'logs' | 'duplicates' | 'outboxDir'> {
+  return { nodes: r.nodes, emails: r.emails, logs: r.logs, duplicates: r.duplicates, outboxDir: r.outboxDir };
+}
 
 /** runDemo plays the scripted day with `nodes` nodes under `dir` (wiped first) and returns the report. */
 export async function runDemo(options: { nodes?: number; dir?: string; log?: (line: string) => void } = {}): Promise<DemoReport> {
@@ -35,6 +61,7 @@ export async function runDemo(options: { nodes?: number; dir?: string; log?: (li
   const say = options.log ?? (() => undefined);
   const dir = resolve(options.dir ?? '.satnotify/demo');
   rmSync(dir, { recursive: true, force: true });
+  const outboxDir = join(dir, 'outbox');
   const logLines: string[] = [];
   const nodeLog = new NodeLogServer({ sink: (l) => logLines.push(l) });
   const address = `127.0.0.1:${await nodeLog.listen()}`;
@@ -42,54 +69,124 @@ export async function runDemo(options: { nodes?: number; dir?: string; log?: (li
   const svc = await createNotificationService({
     clock: () => now.toJSDate(),
     database: { dataDir: join(dir, 'db') },
-    mail: { outboxDir: join(dir, 'outbox') },
+    mail: { outboxDir },
     satellite: { name: 'demo-satellite', id: '12EayRS2V1kEsWESU9QMRseFhdxYxKicsiFmxrsLZHeLUtdps3S' },
     limits: { timezone: ZONE },
     dispatcher: { autoStart: false },
     nodeLog: { idleClose: '5s' },
-    // Problems go to stderr; routine lines would drown the timeline.
+    // Problems go to stderr; routine lines would drown the story.
     logger: { ...jsonLinesLogger((l) => process.stderr.write(l)), info: () => undefined },
   });
   try {
     const ids = await seed(svc, count, address, now.toJSDate());
+    const operators = Math.ceil(count / 3);
+    intro(svc, say, { nodes: count, operators, dir });
+    const steps: DemoStep[] = [];
+    const snapshot = async (): Promise<{ email: ChannelTally; log: ChannelTally }> => {
+      const counts = await svc.outboxCounts();
+      return { email: tallyChannel(counts, 'email'), log: tallyChannel(counts, 'log') };
+    };
     const at = async (hhmm: string, what: string, act: () => Promise<unknown>): Promise<void> => {
       now = DateTime.fromISO(`${now.toISODate()}T${hhmm}`, { zone: ZONE });
+      const before = await snapshot();
       await act();
-      const handled = await svc.dispatch();
-      say(`${now.toFormat('yyyy-MM-dd HH:mm ZZZZ')}  ${what} (${handled} delivered or held)`);
+      await svc.dispatch();
+      const after = await snapshot();
+      const step: DemoStep = {
+        at: `${now.toISODate()} ${formatClock(now.toJSDate(), ZONE)}`,
+        what,
+        recorded: { email: after.email.generated - before.email.generated, log: after.log.generated - before.log.generated },
+        sent: { email: after.email.messages - before.email.messages, log: after.log.messages - before.log.messages },
+        waiting: after.email.held + after.log.held,
+      };
+      steps.push(step);
+      say(describeStep(step));
     };
     const some = (from: number, n: number): string[] => ids.slice(from % ids.length, (from % ids.length) + n);
     const each = (list: string[], f: (id: string) => Promise<unknown>): Promise<unknown> => Promise.all(list.map(f));
+    const down = some(0, 5);
+    const auditing = some(5, 5);
+    const contained = some(10, 2);
+    const dq = some(12, 1);
 
-    await at('06:00', `${some(0, 5).length} nodes go offline; checks keep failing every 10 min`, () => each(some(0, 5), (id) => svc.onUptimeCheck(id, { ok: false })));
-    for (const t of ['06:10', '06:20', '06:30']) await at(t, 'repeated failed checks (no new news)', () => each(some(0, 5), (id) => svc.onUptimeCheck(id, { ok: false })));
-    await at('06:40', 'they come back online', () => each(some(0, 5), (id) => svc.onUptimeCheck(id, { ok: true })));
-    await at('08:00', 'audit failures approaching the disqualification bar', () =>
-      each(some(5, 5), (id) => svc.onAuditResult(id, { passed: false, score: 0.962 + Math.random() * 0.01, dqThreshold: 0.96 })),
+    await at('06:00', `uptime checks fail for ${nodes(down.length)}`, () => each(down, (id) => svc.onUptimeCheck(id, { ok: false })));
+    for (const t of ['06:10', '06:20', '06:30']) await at(t, `uptime checks fail again for the same ${nodes(down.length)}`, () => each(down, (id) => svc.onUptimeCheck(id, { ok: false })));
+    await at('06:40', `uptime checks succeed again for the ${nodes(down.length)}`, () => each(down, (id) => svc.onUptimeCheck(id, { ok: true })));
+    await at('08:00', `audits fail for ${nodes(auditing.length)}, whose scores are just above the disqualification bar`, () =>
+      each(auditing, (id) => svc.onAuditResult(id, { passed: false, score: 0.962 + Math.random() * 0.01, dqThreshold: 0.96 })),
     );
-    await at('09:00', 'two nodes enter containment', () => each(some(10, 2), (id) => svc.onContainment(id, { contained: true })));
-    await at('09:30', 'and are released', () => each(some(10, 2), (id) => svc.onContainment(id, { contained: false })));
-    await at('10:00', 'one node is disqualified', () => each(some(12, 1), (id) => svc.onDisqualified(id, { reason: 'audit failure' })));
-    await at('11:00', 'version check of every node (minimum 1.68.0)', () => each(ids, (id) => svc.onVersionCheck(id, { version: versionOf(ids.indexOf(id)), minimum: '1.68.0' })));
-    await at('14:00', 'STORM: every node fails its uptime check at once', () => each(ids, (id) => svc.onUptimeCheck(id, { ok: false })));
-    for (const t of ['14:10', '14:20']) await at(t, 'the storm goes on (repeats suppressed)', () => each(ids, (id) => svc.onUptimeCheck(id, { ok: false })));
-    await at('14:35', 'every node recovers', () => each(ids, (id) => svc.onUptimeCheck(id, { ok: true })));
-    await at('16:00', 'broadcast to nodes below 1.68.0', () =>
+    await at('09:00', `containment starts for ${nodes(contained.length)}`, () => each(contained, (id) => svc.onContainment(id, { contained: true })));
+    await at('09:30', `containment ends for the ${nodes(contained.length)}`, () => each(contained, (id) => svc.onContainment(id, { contained: false })));
+    await at('10:00', `the satellite disqualifies ${nodes(dq.length)}`, () => each(dq, (id) => svc.onDisqualified(id, { reason: 'audit failure' })));
+    await at('11:00', `version check of all ${nodes(ids.length)} (minimum 1.68.0; ${nodes(ids.filter((_, i) => versionOf(i) === OLD_VERSION).length)} run ${OLD_VERSION})`, () =>
+      each(ids, (id) => svc.onVersionCheck(id, { version: versionOf(ids.indexOf(id)), minimum: '1.68.0' })),
+    );
+    await at('14:00', `STORM: uptime checks fail for all ${nodes(ids.length)} at once`, () => each(ids, (id) => svc.onUptimeCheck(id, { ok: false })));
+    for (const t of ['14:10', '14:20']) await at(t, 'the storm goes on: the same checks fail again', () => each(ids, (id) => svc.onUptimeCheck(id, { ok: false })));
+    await at('14:35', `uptime checks succeed again for all ${nodes(ids.length)}`, () => each(ids, (id) => svc.onUptimeCheck(id, { ok: true })));
+    await at('16:00', 'the satellite broadcasts an announcement to the nodes below 1.68.0', () =>
       svc.broadcast({ versionBelow: '1.68.0' }, { template: 'announcement', data: { title: 'Please update to 1.68', paragraphs: ['Versions below 1.68.0 stop receiving data on 2024-05-15.'], action: 'Update the node software.' } }),
     );
-    for (const t of ['17:00', '18:00', '20:00', '23:30']) await at(t, 'dispatcher pass (held windows reopen)', () => Promise.resolve());
+    for (const t of ['17:00', '20:00']) await at(t, 'nothing new is reported; the dispatcher sends what the limits allow again', () => Promise.resolve());
     now = now.plus({ days: 1 });
-    for (const t of ['00:00', '00:30', '01:00', '02:00', '06:00', '12:00']) await at(t, 'next day: held notifications go out as digests', () => Promise.resolve());
-    return await report(svc, count, join(dir, 'outbox'), nodeLog, logLines);
+    for (const t of ['00:00', '06:00']) await at(t, 'next day: the daily limits start again; what is still held leaves as one digest per node', () => Promise.resolve());
+    return await report(svc, { nodes: count, operators, dir, outboxDir, ids, steps, server: nodeLog, logLines });
   } finally {
     await svc.close();
     await nodeLog.close();
   }
 }
 
-async function seed(svc: NotificationService, count: number, address: string, now: Date): Promise<string[]> {
+function intro(svc: NotificationService, say: (line: string) => void, o: { nodes: number; operators: number; dir: string }): void {
+  const { email, log, timezone } = svc.config.limits;
+  const limit = (l: typeof email): string => `${l.maxHr} per hour, ${l.maxDay} per day, at least ${formatSpan(l.minDelayMs)} apart`;
+  say(`satnotify demo: one simulated day of a satellite with ${nodes(o.nodes)} of ${o.operators} operator${o.operators === 1 ? '' : 's'} (up to 3 nodes each), in ${timezone}.`);
+  say(`Everything is written under ${shown(o.dir)}: the embedded database (db/) and every email as an .eml file (outbox/).`);
+  say(`Limits per node: emails ${limit(email)}; node-log messages ${limit(log)}.`);
+  say(`An operator's emails wait ${formatSpan(svc.config.grouping.wait)} so that several nodes' news leaves as one email; what a limit holds back leaves later as one digest.`);
+  say('');
+  say('Each step: what the satellite reported → what satnotify recorded, what left, and what is still waiting.');
+  say('');
+}
+
+function describeStep(s: DemoStep): string {
+  const recorded = s.recorded.email + s.recorded.log;
+  const news = recorded === 0 ? 'no new notifications (nothing changed since the last report)' : `${count(recorded, 'new notification')} (${s.recorded.email} by email, ${s.recorded.log} to node logs)`;
+  const sent = s.sent.email + s.sent.log === 0 ? 'nothing sent' : `sent ${count(s.sent.email, 'email')} and ${count(s.sent.log, 'node-log message')}`;
+  const waiting = s.waiting === 0 ? 'nothing waiting' : `${s.waiting} waiting (for the grouping wait, or held by a limit)`;
+  return `${s.at}  ${s.what}\n${' '.repeat(s.at.length + 2)}→ ${news}; ${sent}; ${waiting}`;
+}
+
+/** printDemo prints the summary after the steps: what happened, per kind, and where to look next. */
+export function printDemo(r: DemoReport, write: (line: string) => void): void {
+  write('');
+  write('What happened to every notification ("sent" includes those delivered inside a digest):');
+  write(`  ${'channel'.padEnd(8)} ${'kind'.padEnd(22)} ${'sent'.padStart(5)} ${'held'.padStart(5)} ${'failed'.padStart(6)}`);
+  for (const k of r.byKind) write(`  ${k.channel.padEnd(8)} ${k.kind.padEnd(22)} ${String(k.sent).padStart(5)} ${String(k.held).padStart(5)} ${String(k.failed).padStart(6)}`);
+  write('');
+  for (const [name, c, carrier] of [['email', r.emails, 'email'], ['node log', r.logs, 'node-log message']] as const) {
+    write(`${`${name}:`.padEnd(10)}${count(c.generated, 'notification')} → ${count(c.messages, carrier)} sent (${c.messages - c.digests} single, ${count(c.digests, 'digest')}); ${c.held} still held, ${c.failed} failed`);
+  }
+  write(`duplicates: ${r.duplicates} (every email's Message-ID and every node-log id arrived once)`);
+  if (r.emails.held + r.logs.held > 0) write('"still held" ones leave as a digest once their node may be sent to again, after the demo\'s last step.');
+  write('');
+  write('Open next:');
+  const next = (label: string, what: string): void => write(`  ${label.padEnd(20)} ${what}`);
+  next('the emails', `${shown(r.outboxDir)} (${count(r.emails.messages, '.eml file')}; any mail client or text editor opens them)`);
+  if (r.sampleEmail) next('e.g. a digest', shown(r.sampleEmail));
+  next('a template', 'npx satnotify preview audit-failed   (--format html for the HTML part)');
+  if (r.nodeIds[0]) next("a node's counters", `npx satnotify status ${r.nodeIds[0]} --db ${shown(r.databaseDir)}`);
+  next('the limiter, a day', 'npx satnotify timeline --zone Europe/Berlin');
+  if (r.logSample.length > 0) {
+    write('');
+    write('What a node wrote into its own log (first lines, then digests):');
+    for (const l of r.logSample) write(`  ${l.trim()}`);
+  }
+}
+
+async function seed(svc: NotificationService, n: number, address: string, now: Date): Promise<string[]> {
   const ids: string[] = [];
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < n; i++) {
     const id = NodeId.fromBytes(Buffer.from(crypto.getRandomValues(new Uint8Array(32)))).toString();
     // Operators own up to three nodes each, so grouping has something to group.
     await svc.overlay.upsertNode({ id, address, email: `operator${Math.floor(i / 3)}@example.com`, version: versionOf(i), lastContactSuccess: now, auditScore: 1 });
@@ -98,11 +195,25 @@ async function seed(svc: NotificationService, count: number, address: string, no
   return ids;
 }
 
+/** Three nodes in ten run an outdated version. */
+const OLD_VERSION = '1.60.2';
+
 function versionOf(i: number): string {
-  return i % 10 < 3 ? '1.60.2' : '1.70.1';
+  return i % 10 < 3 ? OLD_VERSION : '1.70.1';
 }
 
-async function report(svc: NotificationService, nodes: number, outboxDir: string, server: NodeLogServer, logLines: string[]): Promise<DemoReport> {
+interface ReportInput {
+  nodes: number;
+  operators: number;
+  dir: string;
+  outboxDir: string;
+  ids: string[];
+  steps: DemoStep[];
+  server: NodeLogServer;
+  logLines: string[];
+}
+
+async function report(svc: NotificationService, o: ReportInput): Promise<DemoReport> {
   const counts = await svc.outboxCounts();
   const kinds = new Map<string, DemoReport['byKind'][number]>();
   for (const r of counts) {
@@ -111,16 +222,37 @@ async function report(svc: NotificationService, nodes: number, outboxDir: string
     row[outcomeOf(r)] += r.count;
     kinds.set(`${r.channel}/${r.kind}`, row);
   }
-  const messageIds = readdirSync(outboxDir)
-    .filter((f) => f.endsWith('.eml'))
-    .map((f) => f.replace(/^[0-9TZ-]+-/, ''));
+  const files = existsSync(o.outboxDir) ? readdirSync(o.outboxDir).filter((f) => f.endsWith('.eml')) : [];
+  const messageIds = files.map((f) => f.replace(/^[0-9TZ-]+-/, ''));
+  const digest = files.find((f) => readFileSync(join(o.outboxDir, f), 'utf8').includes('X-Satnotify-Kind: digest'));
+  const sample = digest ?? files[0];
   return {
-    nodes,
+    nodes: o.nodes,
+    operators: o.operators,
+    zone: ZONE,
     emails: tallyChannel(counts, 'email'),
     logs: tallyChannel(counts, 'log'),
-    duplicates: messageIds.length - new Set(messageIds).size + server.counts.duplicate,
-    outboxDir,
+    duplicates: messageIds.length - new Set(messageIds).size + o.server.counts.duplicate,
+    outboxDir: o.outboxDir,
+    databaseDir: join(o.dir, 'db'),
+    sampleEmail: sample ? join(o.outboxDir, sample) : null,
+    nodeIds: o.ids,
+    steps: o.steps,
     byKind: [...kinds.values()],
-    logSample: logLines.slice(0, 3).concat(logLines.filter((l) => l.includes('"DIGEST"')).slice(0, 2)),
+    logSample: o.logLines.slice(0, 3).concat(o.logLines.filter((l) => l.includes('"DIGEST"')).slice(0, 2)),
   };
+}
+
+function nodes(n: number): string {
+  return count(n, 'node');
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** shown is a path as the user should type it: relative when under the working directory. */
+function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') ? rel : path;
 }

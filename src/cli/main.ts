@@ -1,133 +1,148 @@
 /**
  * @module cli/main
- * The `satnotify` command line: parses arguments and hands each subcommand to its module.
- * Commands that need a database or SMTP read config from `--config FILE` and `SATNOTIFY_…` variables.
+ * The `satnotify` command line: commander parses arguments and prints each command's help; this
+ * file maps outcomes to exit codes. 0: done or help shown. 2: a bad command, flag or value (one
+ * line naming it, then that command's usage). 1: the command ran and failed (one line with a hint).
+ * No stack trace reaches the user unless SATNOTIFY_DEBUG=1.
  */
-import { parseArgs } from 'node:util';
-import { resolveConfig } from '../config.js';
-import { SatnotifyError } from '../errors.js';
-import { createSender } from '../mailservice/sender.js';
-import { MailService } from '../mailservice/service.js';
-import { TemplateSet } from '../mailservice/templates.js';
-import { createNotificationService } from '../notification/create.js';
-import { runDemo, type DemoReport } from './demo.js';
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { IANAZone } from 'luxon';
+import { DatabaseError, InvalidConfigError, SatnotifyError } from '../errors.js';
+import { demoJson, printDemo, runDemo } from './demo.js';
 import { preview } from './preview.js';
-import { runTimeline, type TimelineRow } from './timeline.js';
+import { sendTest } from './send-test.js';
+import { showConfig } from './show-config.js';
+import { nodeStatus } from './status.js';
+import { printTimeline, runTimeline } from './timeline.js';
 
-const USAGE = `usage: satnotify <command> [options]
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-commands:
-  demo [--nodes N] [--json]        the main job: a scripted day on the embedded database
-  preview <template> [--data FILE] [--format html|text]
-                                   render a template with its sample data (or FILE over it)
-  status <nodeId> [--config FILE]  a node's counters on both channels
-  send-test --to ADDRESS [--config FILE]
-                                   send the sample announcement through the configured sender
-  timeline [--zone Z] [--every M]  a day of email attempts for one node through the limiter
-`;
+/** CliIO is where the CLI writes; tests pass their own. */
+export interface CliIO {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  env: NodeJS.ProcessEnv;
+}
 
-/** main runs one CLI invocation and returns the process exit code. */
-export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case 'demo': {
-      const { values } = parseArgs({ args: rest, options: { nodes: { type: 'string', default: '50' }, json: { type: 'boolean' } } });
-      const nodes = Number(values.nodes);
-      if (!Number.isInteger(nodes) || nodes < 1) return usage('--nodes takes a whole number ≥ 1');
-      const report = await runDemo({ nodes, ...(!values.json && { log: (l: string) => process.stdout.write(`${l}\n`) }) });
-      if (values.json) {
-        const { byKind: _k, logSample: _s, ...contract } = report;
-        process.stdout.write(`${JSON.stringify(contract)}\n`);
-      } else printDemo(report);
-      return 0;
-    }
-    case 'timeline': {
-      const { values } = parseArgs({ args: rest, options: { zone: { type: 'string', default: 'Europe/Berlin' }, every: { type: 'string', default: '10' } } });
-      printTimeline(await runTimeline({ limits: { timezone: values.zone } }, Number(values.every)));
-      return 0;
-    }
-    case 'preview': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { data: { type: 'string' }, format: { type: 'string', default: 'text' } } });
-      const [template] = positionals;
-      if (!template) return usage('preview needs a template name');
-      if (values.format !== 'html' && values.format !== 'text') return usage('--format is html or text');
-      process.stdout.write(preview(template, { format: values.format, ...(values.data && { dataFile: values.data }) }));
-      return 0;
-    }
-    case 'status': {
-      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { config: { type: 'string' } } });
-      const [nodeId] = positionals;
-      if (!nodeId) return usage('status needs a node id');
-      const svc = await createNotificationService({ env: process.env, dispatcher: { autoStart: false }, ...(values.config && { configFile: values.config }) });
-      try {
-        process.stdout.write(`${JSON.stringify(await svc.status(nodeId), null, 2)}\n`);
-      } finally {
-        await svc.close();
-      }
-      return 0;
-    }
-    case 'send-test': {
-      const { values } = parseArgs({ args: rest, options: { to: { type: 'string' }, config: { type: 'string' } } });
-      if (!values.to) return usage('send-test needs --to ADDRESS');
-      const config = resolveConfig({}, { env: process.env, ...(values.config && { file: values.config }) });
-      const templates = TemplateSet.load(config.mail.templatesDir || undefined);
-      const mail = new MailService({ templates, sender: createSender(config), from: config.smtp.from });
-      try {
-        const data = { ...templates.sample('announcement'), satellite: { name: config.satellite.name }, recipient: values.to, title: 'satnotify test message' };
-        const r = await mail.sendRendered(values.to, 'announcement', data);
-        process.stdout.write(`sent ${r.messageId} via ${mail.sender.description}: ${r.response}\n`);
-      } finally {
-        await mail.close();
-      }
-      return 0;
-    }
-    case undefined:
-    case 'help':
-    case '--help':
-      process.stdout.write(USAGE);
-      return command === undefined ? 2 : 0;
-    default:
-      return usage(`unknown command ${JSON.stringify(command)}`);
+/** main runs one CLI invocation and returns the process exit code; it never throws. */
+export async function main(argv: string[], io: CliIO = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), env: process.env }): Promise<number> {
+  const program = buildProgram(io);
+  if (argv.length === 0) {
+    io.out(program.helpInformation());
+    return 0;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2; // commander already printed the line and the usage
+    io.err(`satnotify: ${explain(err)}\n`);
+    if (io.env['SATNOTIFY_DEBUG'] === '1' && err instanceof Error && err.stack) io.err(`${err.stack}\n`);
+    return 1;
   }
 }
 
-function usage(problem: string): number {
-  process.stderr.write(`satnotify: ${problem}\n${USAGE}`);
-  return 2;
+function buildProgram(io: CliIO): Command {
+  const program = new Command('satnotify')
+    .description('Rate-limited notifications from a storage-network satellite to node operators.')
+    .version(VERSION, '-v, --version')
+    .exitOverride()
+    .showHelpAfterError()
+    .configureOutput({
+      writeOut: io.out,
+      writeErr: io.err,
+      outputError: (line, write) => write(line.replace(/^error: /, 'satnotify: ')),
+    })
+    .addHelpText('after', `\nRun "satnotify <command> --help" for a command's options and an example.\nSet SATNOTIFY_DEBUG=1 to see stack traces.`);
+
+  program
+    .command('demo')
+    .description('the main job: a scripted day of a satellite on the embedded database (no server needed)')
+    .addOption(new Option('--nodes <n>', 'how many storage nodes to simulate').default(50).argParser(wholeNumber(1, 10_000)))
+    .option('--dir <dir>', 'where the demo writes its database and emails (wiped first)', '.satnotify/demo')
+    .option('--json', 'print one JSON object instead of the story')
+    .addHelpText('after', '\nExample:\n  satnotify demo --nodes 12')
+    .action(async (o: { nodes: number; dir: string; json?: boolean }) => {
+      const report = await runDemo({ nodes: o.nodes, dir: o.dir, ...(!o.json && { log: (l: string) => io.out(`${l}\n`) }) });
+      if (o.json) io.out(`${JSON.stringify(demoJson(report))}\n`);
+      else printDemo(report, (l) => io.out(`${l}\n`));
+    });
+
+  program
+    .command('preview')
+    .description('render an email template with its sample data, or a JSON file laid over it')
+    .argument('<template>', 'template name, e.g. audit-failed')
+    .option('--data <file>', 'JSON object whose keys replace the sample data')
+    .addOption(new Option('--format <format>', 'which part to print').choices(['text', 'html']).default('text'))
+    .addHelpText('after', '\nExample:\n  satnotify preview node-offline --format html > offline.html')
+    .action((template: string, o: { data?: string; format: 'text' | 'html' }) => {
+      io.out(preview(template, { format: o.format, ...(o.data && { dataFile: o.data }) }));
+    });
+
+  program
+    .command('status')
+    .description("a node's counters per channel (sends this hour, this day, last send)")
+    .argument('<nodeId>', 'node id (base58check or 64 hex digits)')
+    .option('--db <dir>', 'embedded database folder (the demo writes .satnotify/demo/db)')
+    .option('--config <file>', 'JSON config file (SATNOTIFY_* variables apply over it)')
+    .addHelpText('after', '\nExamples:\n  satnotify status 12EayRS2V1kEsWESU9QMRseFhdxYxKicsiFmxrsLZHeLUtdps3S --db .satnotify/demo/db\n  SATNOTIFY_DATABASE_URL=postgres://127.0.0.1/sat satnotify status <nodeId>')
+    .action(async (nodeId: string, o: { db?: string; config?: string }) => {
+      io.out(`${JSON.stringify(await nodeStatus(nodeId, { env: io.env, ...o }), null, 2)}\n`);
+    });
+
+  program
+    .command('send-test')
+    .description('send the sample announcement through the configured sender (SMTP, or .eml files)')
+    .requiredOption('--to <address>', 'recipient email address')
+    .option('--config <file>', 'JSON config file (SATNOTIFY_* variables apply over it)')
+    .addHelpText('after', '\nExample:\n  SATNOTIFY_SMTP_URL=smtp://127.0.0.1:2525 satnotify send-test --to you@example.com')
+    .action(async (o: { to: string; config?: string }) => {
+      io.out(`${await sendTest(o.to, { env: io.env, ...(o.config && { configFile: o.config }) })}\n`);
+    });
+
+  program
+    .command('timeline')
+    .description('play one day of email attempts for one node through the limiter (in memory) and show what was allowed')
+    .addOption(new Option('--zone <zone>', 'IANA time zone whose calendar hours and days count').default('Europe/Berlin').argParser(ianaZone))
+    .addOption(new Option('--every <minutes>', 'minutes between attempts').default(10).argParser(wholeNumber(1, 1440)))
+    .option('--config <file>', 'JSON config file whose limits.email to use (SATNOTIFY_* variables apply over it)')
+    .addHelpText('after', '\nThe day is 2024-10-27, when Europe falls back: it has 25 hours.\n\nExample:\n  SATNOTIFY_LIMITS_EMAIL_MAXHR=1 satnotify timeline --zone America/New_York --every 30')
+    .action(async (o: { zone: string; every: number; config?: string }) => {
+      printTimeline(await runTimeline({ zone: o.zone, everyMinutes: o.every, env: io.env, ...(o.config && { configFile: o.config }) }), (l) => io.out(`${l}\n`));
+    });
+
+  program
+    .command('config')
+    .description('print the configuration in effect (defaults, --config file, SATNOTIFY_* variables), passwords masked')
+    .option('--config <file>', 'JSON config file')
+    .option('--defaults', 'print only the defaults')
+    .addHelpText('after', '\nEvery key is described in CONFIG.md.\n\nExample:\n  SATNOTIFY_LIMITS_EMAIL_MAXHR=3 satnotify config')
+    .action((o: { config?: string; defaults?: boolean }) => {
+      io.out(`${JSON.stringify(showConfig({ env: o.defaults ? {} : io.env, ...(o.config && !o.defaults && { configFile: o.config }) }), null, 2)}\n`);
+    });
+
+  return program;
 }
 
-function printDemo(r: DemoReport): void {
-  const w = (s: string): boolean => process.stdout.write(`${s}\n`);
-  w('');
-  w(`${r.nodes} nodes. Per kind and channel (items; "sent" includes those delivered inside a digest):`);
-  w(`  ${'channel'.padEnd(8)} ${'kind'.padEnd(22)} ${'sent'.padStart(5)} ${'held'.padStart(5)} ${'failed'.padStart(6)}`);
-  for (const k of r.byKind) w(`  ${k.channel.padEnd(8)} ${k.kind.padEnd(22)} ${String(k.sent).padStart(5)} ${String(k.held).padStart(5)} ${String(k.failed).padStart(6)}`);
-  for (const [name, c] of [['emails', r.emails], ['node logs', r.logs]] as const) {
-    w(`${name}: ${c.generated} generated = ${c.sent} sent + ${c.held} held + ${c.failed} failed; ${c.digests} digests delivered`);
-  }
-  w(`duplicates: ${r.duplicates}`);
-  w(`emails written to ${r.outboxDir}`);
-  w('sample node-log lines:');
-  for (const l of r.logSample) w(`  ${l.trim()}`);
+/** explain is the one line a user reads for a failed command: what went wrong and what to try. */
+function explain(err: unknown): string {
+  if (err instanceof InvalidConfigError) return `${err.message}\n  (check the --config file and SATNOTIFY_* variables; "satnotify config --help" shows where values come from)`;
+  if (err instanceof DatabaseError) return `${err.message}\n  (is the database running and the URL right? SATNOTIFY_DATABASE_URL or database.url in --config)`;
+  if (err instanceof SatnotifyError) return err.message;
+  const message = err instanceof Error ? err.message : String(err);
+  return `${message.split('\n')[0] ?? message} (SATNOTIFY_DEBUG=1 shows the stack trace)`;
 }
 
-/** printTimeline prints one line per attempt, folding a run of identical denials into one line. */
-function printTimeline(rows: TimelineRow[]): void {
-  const say = (r: TimelineRow): string => (r.allowed ? 'ALLOWED' : `denied  ${r.reason} (next ${r.retryAt ?? 'never'})`);
-  for (let i = 0; i < rows.length; ) {
-    let j = i;
-    while (j + 1 < rows.length && say(rows[j + 1] as TimelineRow) === say(rows[i] as TimelineRow) && !rows[i]?.allowed) j++;
-    const first = rows[i] as TimelineRow;
-    const span = j > i ? `${first.at} … ${(rows[j] as TimelineRow).at.slice(11)} ×${j - i + 1}` : first.at;
-    process.stdout.write(`${span.padEnd(40)} ${say(first)}\n`);
-    i = j + 1;
-  }
-  process.stdout.write(`\n${rows.filter((r) => r.allowed).length} allowed, ${rows.filter((r) => !r.allowed).length} denied (email defaults: maxHr 2, maxDay 5, minDelay 15m)\n`);
+function wholeNumber(min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}.`);
+    return n;
+  };
 }
 
-try {
-  process.exitCode = await main(process.argv.slice(2));
-} catch (err) {
-  process.stderr.write(`satnotify: ${err instanceof SatnotifyError ? err.message : ((err as Error).stack ?? String(err))}\n`);
-  process.exitCode = 1;
+function ianaZone(value: string): string {
+  if (!IANAZone.isValidZone(value)) throw new InvalidArgumentError('must be an IANA time zone such as Europe/Berlin or UTC.');
+  return value;
 }

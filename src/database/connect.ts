@@ -3,7 +3,8 @@
  * Opens the one SQL path, a `pg` pool: to PostgreSQL when a URL is configured, otherwise to the
  * embedded PGlite through its node-postgres adapter. Migrations run before the pool is handed out.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import pg from 'pg';
@@ -31,6 +32,14 @@ export async function openDatabase(config: ResolvedConfig['database']): Promise<
     throw err instanceof DatabaseError ? err : new DatabaseError(`migrating ${db.description} failed: ${(err as Error).message}`, { cause: err });
   }
   return db;
+}
+
+/**
+ * embeddedDatabaseExists tells whether `dataDir` already holds an embedded database, so a command
+ * that only reads (`satnotify status`) can say so instead of creating an empty one.
+ */
+export function embeddedDatabaseExists(dataDir: string): boolean {
+  return dataDir.startsWith('memory://') || existsSync(join(dataDir, 'PG_VERSION'));
 }
 
 async function openPostgres(config: ResolvedConfig['database']): Promise<Database> {

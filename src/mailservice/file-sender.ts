@@ -4,8 +4,7 @@
  * configured. It composes through nodemailer's stream transport, so the bytes are the MIME the
  * SMTP path would put on the wire (CRLF line ends included).
  */
-import { mkdirSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import nodemailer from 'nodemailer';
 import { DeliveryError } from '../errors.js';
@@ -24,13 +23,14 @@ export class FileSender implements Sender {
     this.dir = resolve(dir);
     this.description = `files in ${this.dir}`;
     this.#logger = logger;
-    mkdirSync(this.dir, { recursive: true });
   }
 
   async send(m: MailMessage): Promise<SendResult> {
     const file = join(this.dir, `${m.date.toISOString().replace(/[:.]/g, '-')}-${m.messageId.replace(/[^A-Za-z0-9._-]/g, '_')}.eml`);
     try {
       const info = (await this.#transport.sendMail(toNodemailer(m))) as { message: Buffer };
+      // The folder is made on the first message, so a process that never sends mail leaves none behind.
+      await mkdir(this.dir, { recursive: true });
       await writeFile(file, info.message);
     } catch (err) {
       throw new DeliveryError({ channel: 'email', permanent: false }, `cannot write ${file}: ${(err as Error).message}`, { cause: err });

@@ -16,17 +16,26 @@ export function formatClock(d: Date, zone: string): string {
 }
 
 /**
- * zoneAbbreviation is the zone's short name at `d` (`CEST`, or `GMT+2` where the locale has none),
- * as luxon's `ZZZZ` gives it in the default locale. luxon builds a new Intl.DateTimeFormat for
- * every such name (about 0.2 ms, paid several times per notification); one per zone is reused.
+ * zoneAbbreviation is the zone's short name at `d`: the letters an operator knows (`CEST`, `EDT`,
+ * `CET`) where an English locale has them, else the offset (`GMT+5:45`). US English names only
+ * American zones, British English names the European ones, so the first that is not an offset wins;
+ * every message, the demo and `preview` use this one function, so a zone reads the same everywhere.
+ * One formatter per zone and locale is reused (building one costs about 0.2 ms).
  */
 export function zoneAbbreviation(d: Date, zone: string): string {
-  let f = shortNames.get(zone);
-  if (!f) shortNames.set(zone, (f = new Intl.DateTimeFormat(undefined, { timeZone: zone, timeZoneName: 'short' })));
-  return f.formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? zone;
+  let names = shortNames.get(zone);
+  if (!names) shortNames.set(zone, (names = NAME_LOCALES.map((l) => new Intl.DateTimeFormat(l, { timeZone: zone, timeZoneName: 'short' }))));
+  let offset = zone;
+  for (const f of names) {
+    const name = f.formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? zone;
+    if (!/^(GMT|UTC)[+-]/.test(name)) return name;
+    offset = name;
+  }
+  return offset;
 }
 
-const shortNames = new Map<string, Intl.DateTimeFormat>();
+const NAME_LOCALES = ['en-US', 'en-GB'];
+const shortNames = new Map<string, Intl.DateTimeFormat[]>();
 
 /** formatSpan: `37 minutes`, `2 h 5 min`, `3 days 4 h`. */
 export function formatSpan(ms: number): string {

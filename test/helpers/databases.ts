@@ -6,6 +6,7 @@
 import pg from 'pg';
 import { resolveConfig } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/database/connect.js';
+import { dropAtExit } from './scratch.js';
 
 /** PG_URL is the real server the suites use; override with SATNOTIFY_TEST_PG_URL. */
 export const PG_URL = process.env['SATNOTIFY_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -53,10 +54,13 @@ export function uniqueSubject(prefix = 'node'): string {
 }
 
 /**
- * freshPostgresUrl drops and recreates a dedicated database on the test server and returns its URL,
- * for suites that must see only their own rows (selections, fault tests).
+ * freshPostgresUrl creates a dedicated database on the test server and returns its URL, for suites
+ * that must see only their own rows (selections, fault tests). The name gets this process's id, so
+ * concurrent runs do not collide, and the database is dropped when the process exits.
  */
-export async function freshPostgresUrl(name: string): Promise<string> {
+export async function freshPostgresUrl(base: string): Promise<string> {
+  const name = `${base}_${process.pid}`;
+  dropAtExit(name, PG_URL);
   const admin = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
   await admin.connect();
   try {

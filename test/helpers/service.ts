@@ -2,8 +2,6 @@
  * Builds a NotificationService on real parts for the service tests: a database (PGlite or the
  * real PostgreSQL), the loopback SMTP sink, and a NodeLogServer on loopback.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../../src/config.js';
 import { createNotificationService, type ServiceOptions } from '../../src/notification/create.js';
@@ -11,6 +9,7 @@ import { NodeLogServer } from '../../src/notification/nodelog/server.js';
 import type { NotificationService } from '../../src/notification/service.js';
 import { randomNodeIdHex } from './databases.js';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
+import { scratchDir } from './scratch.js';
 
 /** Harness is a service with the servers it talks to. */
 export interface Harness {
@@ -32,7 +31,7 @@ export async function harness(options: ServiceOptions & { database?: Config['dat
   const logLines: string[] = [];
   const nodeLog = new NodeLogServer({ sink: (l) => logLines.push(l) });
   const nodeLogAddress = `127.0.0.1:${await nodeLog.listen()}`;
-  const database = options.database ?? { dataDir: join(mkdtempSync(join(tmpdir(), 'satnotify-svc-')), 'db') };
+  const database = options.database ?? { dataDir: join(scratchDir('svc'), 'db') };
   const open = (over: Partial<ServiceOptions> = {}): Promise<NotificationService> =>
     createNotificationService({
       ...options,

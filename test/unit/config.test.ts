@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DEFAULTS, resolveConfig, type Config } from '../../src/config.js';
 import { parseDurationMs } from '../../src/duration.js';
 import { InvalidConfigError } from '../../src/errors.js';
+import { scratchDir } from '../helpers/scratch.js';
 
 function configError(fn: () => unknown): InvalidConfigError {
   try {
@@ -34,7 +34,7 @@ describe('resolveConfig', () => {
   });
 
   it('layers file < environment < argument', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'satnotify-config-'));
+    const dir = scratchDir('config');
     const file = join(dir, 'config.json');
     writeFileSync(file, JSON.stringify({ limits: { timezone: 'Europe/Berlin', email: { maxHr: 1, maxDay: 9 } } }));
     const c = resolveConfig(
@@ -81,7 +81,7 @@ describe('resolveConfig', () => {
   });
 
   it('rejects a config file that is not JSON', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'satnotify-config-'));
+    const dir = scratchDir('config');
     const file = join(dir, 'bad.json');
     writeFileSync(file, '{ limits: nope');
     assert.match(configError(() => resolveConfig({}, { file })).message, /not JSON/);

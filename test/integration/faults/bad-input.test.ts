@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { SatnotifyError} from '../../../src/errors.js';
@@ -9,6 +8,7 @@ import { createNotificationService } from '../../../src/notification/create.js';
 import { TestClock } from '../../helpers/clock.js';
 import { randomNodeIdHex } from '../../helpers/databases.js';
 import { harness, type Harness } from '../../helpers/service.js';
+import { scratchDir } from '../../helpers/scratch.js';
 
 type ErrorClass = abstract new (...args: never[]) => SatnotifyError;
 
@@ -28,7 +28,7 @@ describe('bad input: a typed error with a clear message; nothing counted, sent o
   });
   after(() => h.close());
 
-  const dir = mkdtempSync(join(tmpdir(), 'satnotify-bad-'));
+  const dir = scratchDir('bad');
   const notJson = join(dir, 'config.json');
   writeFileSync(notJson, '{ "limits": ');
 

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { simpleParser } from 'mailparser';
 import { mailService, TEMPLATES } from '../../helpers/mail.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink.js';
+import { scratchDir } from '../../helpers/scratch.js';
 
 describe('FileSender', () => {
   let sink: SmtpSink;
@@ -13,7 +13,7 @@ describe('FileSender', () => {
   after(() => sink.close());
 
   it('writes .eml files that parse to the same content as the SMTP path', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'satnotify-outbox-'));
+    const dir = scratchDir('outbox');
     const files = mailService({ mail: { outboxDir: dir } });
     const smtp = mailService({ smtp: { url: sink.url } });
     const options = { messageId: 'same-id@sat.example', date: new Date('2024-05-01T10:00:00Z'), headers: { 'X-Satnotify-Kind': 'audit-failed' } };

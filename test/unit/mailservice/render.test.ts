@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { InvalidInputError, TemplateError } from '../../../src/errors.js';
 import { mailService, TEMPLATES } from '../../helpers/mail.js';
+import { scratchDir } from '../../helpers/scratch.js';
 
-const mail = mailService({ mail: { outboxDir: mkdtempSync(join(tmpdir(), 'satnotify-render-')) } });
+const mail = mailService({ mail: { outboxDir: scratchDir('render') } });
 const KINDS = ['node-offline', 'node-online', 'audit-failed', 'containment-entered', 'containment-released', 'disqualified', 'version-outdated', 'announcement', 'digest'];
 
 function sampleWithNode(field: string, value: string): Record<string, unknown> {

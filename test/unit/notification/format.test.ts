@@ -1,23 +1,20 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DateTime } from 'luxon';
 import { formatClock, formatInstant, formatSpan, zoneAbbreviation } from '../../../src/notification/format.js';
 
 describe('format', () => {
-  it('names the zone as luxon does, in summer, winter and both halves of the fall-back hour', () => {
-    const cases: Array<[string, string]> = [
-      ['2024-05-01T08:04:00Z', 'Europe/Berlin'],
-      ['2024-01-15T08:04:00Z', 'Europe/Berlin'],
-      ['2024-10-27T00:30:00Z', 'Europe/Berlin'], // 02:30, first time (summer time)
-      ['2024-10-27T01:30:00Z', 'Europe/Berlin'], // 02:30, second time (winter time)
-      ['2024-07-04T16:00:00Z', 'America/New_York'],
-      ['2024-05-01T08:04:00Z', 'Asia/Kathmandu'],
-      ['2024-09-08T03:30:00Z', 'America/Santiago'],
+  it('names the zone by its letters where English has them, else by its offset', () => {
+    const cases: Array<[string, string, string]> = [
+      ['2024-05-01T08:04:00Z', 'Europe/Berlin', 'CEST'],
+      ['2024-01-15T08:04:00Z', 'Europe/Berlin', 'CET'],
+      ['2024-10-27T00:30:00Z', 'Europe/Berlin', 'CEST'], // 02:30, first time (summer time)
+      ['2024-10-27T01:30:00Z', 'Europe/Berlin', 'CET'], // 02:30, second time (winter time)
+      ['2024-07-04T16:00:00Z', 'America/New_York', 'EDT'],
+      ['2024-05-01T08:04:00Z', 'Europe/London', 'BST'],
+      ['2024-05-01T08:04:00Z', 'Asia/Kathmandu', 'GMT+5:45'],
+      ['2024-09-08T03:30:00Z', 'America/Santiago', 'GMT-4'],
     ];
-    for (const [iso, zone] of cases) {
-      const d = new Date(iso);
-      assert.equal(zoneAbbreviation(d, zone), DateTime.fromJSDate(d, { zone }).toFormat('ZZZZ'), `${iso} in ${zone}`);
-    }
+    for (const [iso, zone, name] of cases) assert.equal(zoneAbbreviation(new Date(iso), zone), name, `${iso} in ${zone}`);
   });
 
   it('tells the two halves of the fall-back hour apart', () => {
