@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
-import { parseDurationMs } from './duration.js';
+import { formatDuration, parseDurationMs } from './duration.js';
 import { InvalidConfigError, type ConfigIssue } from './errors.js';
 import { EVENT_KINDS, type Channel, type EventKind } from './notification/types.js';
 import { NodeId } from './overlay/node-id.js';
@@ -14,187 +14,205 @@ import { redactSecrets, redactUrl } from './redact.js';
 
 export { redactUrl };
 
-/** DEFAULTS is every setting with its default; durations are strings, counts are per window. */
-export const DEFAULTS = {
-  satellite: {
-    /** Shown in email headers and node log lines. */
-    name: 'Satellite',
-    /** The satellite's own node id (base58check); sent in node-log messages when set. */
-    id: '',
-  },
-  database: {
-    /** PostgreSQL URL. Empty: the embedded PGlite in `dataDir` (or `DATABASE_URL` when set). */
-    url: '',
-    /** Embedded database folder; `memory://` keeps it in memory (tests). */
-    dataDir: '.satnotify/db',
-    /** Pool size for a real PostgreSQL server (PGlite is single-connection). */
-    poolSize: 10,
-    /** How long to wait for a connection before failing. */
-    connectTimeout: '5s',
-  },
-  smtp: {
-    /** SMTP URL (`smtp://`, `smtps://`, credentials allowed). Empty: `.eml` files in `mail.outboxDir`. */
-    url: '',
-    /** The From header of every email. */
-    from: 'Satellite <noreply@satellite.invalid>',
-    /** Reuse connections (nodemailer pool). */
-    pool: true,
-    /** Pooled connections at most. */
-    maxConnections: 5,
-    /** Messages per pooled connection before it is recycled. */
-    maxMessages: 100,
-    /** nodemailer rate window and messages per window; rateLimit 0 = unlimited. */
-    rateDelta: '1s',
-    rateLimit: 0,
-    /** Implicit TLS (port 465 style). */
-    secure: false,
-    /** Refuse to send unless STARTTLS succeeds. */
-    requireTLS: false,
-    /** Verify the server certificate (keep true in production). */
-    tlsRejectUnauthorized: true,
-    connectionTimeout: '10s',
-    greetingTimeout: '10s',
-    socketTimeout: '30s',
-  },
-  mail: {
-    /** Where the file sender writes `.eml` files. */
-    outboxDir: '.satnotify/outbox',
-    /** Template folder; empty: the templates shipped with the package. */
-    templatesDir: '',
-  },
-  limits: {
-    /** IANA zone whose calendar hours and days the limits count in. */
-    timezone: 'UTC',
-    /** Per node, per channel: sends per calendar hour, per calendar day, and the minimum gap. */
-    email: { maxHr: 2, maxDay: 5, minDelay: '15m' },
-    log: { maxHr: 10, maxDay: 50, minDelay: '1m' },
-    /** Per operator email address, across all of that operator's nodes. */
-    perAddress: { maxHr: 6, maxDay: 24, minDelay: '0s' },
-    /** Kinds that skip MaxHr/MaxDay (never MinDelay, see README). */
-    bypass: ['disqualified'] as EventKind[],
-  },
-  overlay: {
-    /** Nodes kept in the in-process LRU cache. */
-    cacheSize: 10_000,
-    /** How long a cached node is trusted. */
-    cacheTtl: '1m',
-    /** A node is online when its last successful contact is within this window (Storj: 4h). */
-    onlineWindow: '4h',
-    /** Rows per page when streaming a selection. */
-    pageSize: 500,
-  },
-  nodeLog: {
-    /** Deadline of one ProcessNotification call. */
-    deadline: '5s',
-    /** gRPC keepalive ping interval. */
-    keepalive: '30s',
-    /** Close a node's channel after it has been idle this long. */
-    idleClose: '5m',
-    /** Use TLS to reach nodes. */
-    tls: false,
-  },
-  dispatcher: {
-    /** Start the background dispatcher on create. */
-    autoStart: true,
-    /** Pause between passes when nothing is due. */
-    interval: '1s',
-    /** Outbox rows claimed per pass. */
-    batchSize: 100,
-    /** Exponential backoff for transient failures: base, cap, and attempts before failing for good. */
-    retryBase: '30s',
-    retryMax: '1h',
-    maxAttempts: 12,
-    /** How long a worker owns claimed rows; a crashed worker's rows are picked up after this. */
-    lease: '2m',
-    /** Groups delivered in parallel by one worker. */
-    concurrency: 16,
-  },
-  grouping: {
-    /** Emails to one address within this wait go out as one email (Storj: 5m); 0 = no grouping. */
-    wait: '5m',
-  },
-  broadcast: {
-    /** Global send rate of a broadcast, emails per second. */
-    ratePerSecond: 20,
-  },
-  hooks: {
-    /** Channels each kind notifies on. */
-    channels: Object.fromEntries(EVENT_KINDS.map((k) => [k, ['email', 'log']])) as Record<EventKind, Channel[]>,
-    /** A version reminder repeats no more often than this (Storj: 168h). */
-    versionCooldown: '168h',
-  },
-};
+// Bounds: counts stay far below PostgreSQL's integer and what any satellite means; durations stay
+// within what Node's timers hold (2^31-1 ms, about 24.8 days) where they become timers, and within
+// what the code and PostgreSQL's timestamps hold elsewhere. Zero is allowed only where it means
+// something (no gap, no grouping, unlimited rate).
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/** The most sends a limit may allow per window. */
+const MAX_COUNT = 1_000_000;
 
-/** Config is what callers pass: every key optional, at any depth. */
-export type Config = DeepPartial<typeof DEFAULTS>;
-type DeepPartial<T> = { [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K] };
+/** count is a whole number within bounds, with its default and description. */
+function count(def: number, min: number, max: number, text: string) {
+  return z.number().int('must be a whole number').min(min, `must be ≥ ${min}`).max(max, `must be ≤ ${max}`).default(def).describe(`${text} (${min}–${max}).`);
+}
 
-const count = z.number().int('must be a whole number').nonnegative('must be ≥ 0');
-const positive = z.number().int('must be a whole number').positive('must be > 0');
-const duration = z
-  .union([z.string(), z.number()])
-  .transform((v, ctx) => {
-    const ms = parseDurationMs(v);
-    if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'must be a duration such as 90s, 15m, 1h30m, or milliseconds' });
-      return z.NEVER;
-    }
-    return ms;
-  });
-const oneLine = z.string().min(1).refine((v) => !/[\r\n\0]/.test(v), 'must be one line (no CR, LF or NUL)');
-const nodeIdOrEmpty = z.string().refine((v) => v === '' || isNodeId(v), 'must be a node id (base58check or 64 hex digits), or empty');
-const zone = z.string().refine((v) => IANAZone.isValidZone(v), 'must be an IANA time zone such as Europe/Berlin');
-const channel = z.enum(['email', 'log']);
-const kind = z.enum(EVENT_KINDS);
+/** duration takes `90s`, `15m`, `1h30m` or milliseconds, within bounds, and yields milliseconds. */
+function duration(def: string, min: number, max: number, text: string) {
+  return z
+    .union([z.string(), z.number()])
+    .transform((v, ctx) => {
+      const ms = parseDurationMs(v);
+      if (ms === undefined) ctx.addIssue({ code: 'custom', message: 'must be a duration such as 90s, 15m, 1h30m, or milliseconds' });
+      else if (ms < min || ms > max) ctx.addIssue({ code: 'custom', message: `must be from ${formatDuration(min)} to ${formatDuration(max)}` });
+      return ms ?? 0;
+    })
+    .prefault(def)
+    .describe(`${text} (duration, ${formatDuration(min)}–${formatDuration(max)}).`);
+}
 
-const limit = z
-  .strictObject({ maxHr: count, maxDay: count, minDelay: duration })
-  .superRefine((l, ctx) => {
-    if (l.maxHr > l.maxDay) ctx.addIssue({ code: 'custom', path: ['maxHr'], message: `must be ≤ maxDay (${l.maxDay})`, input: l.maxHr });
-  })
-  .transform((l) => ({ maxHr: l.maxHr, maxDay: l.maxDay, minDelayMs: l.minDelay }));
+const flag = (def: boolean, text: string) => z.boolean().default(def).describe(`${text}.`);
+const oneLine = (def: string, text: string) =>
+  z.string().min(1).refine((v) => !/[\r\n\0]/.test(v), 'must be one line (no CR, LF or NUL)').default(def).describe(`${text}.`);
+// Every key of a section has a default, so {} is a valid input; `never` says so to the generic type.
+const section = <T extends z.core.$ZodLooseShape>(shape: T, text: string) => z.strictObject(shape).prefault({} as never).describe(text);
 
+/** url accepts '' (not set) or a URL whose scheme is one of `schemes`; it is parsed here so a bad one fails at startup. */
+function url(schemes: readonly string[], text: string) {
+  return z
+    .string()
+    .refine((u) => u === '' || (URL.canParse(u) && schemes.includes(new URL(u).protocol.slice(0, -1))), `must be a URL starting with ${schemes.map((x) => `${x}://`).join(' or ')}`)
+    .default('')
+    .describe(`${text}.`);
+}
+
+const limit = (maxHr: number, maxDay: number, minDelay: string, who: string) =>
+  z
+    .strictObject({
+      maxHr: count(maxHr, 0, MAX_COUNT, `Sends per calendar hour ${who}; 0: never`),
+      maxDay: count(maxDay, 0, MAX_COUNT, `Sends per calendar day ${who}; 0: never; at least maxHr`),
+      minDelay: duration(minDelay, 0, 30 * DAY, `Least time between two sends ${who}; 0: no gap`),
+    })
+    .superRefine((l, ctx) => {
+      if (l.maxHr > l.maxDay) ctx.addIssue({ code: 'custom', path: ['maxHr'], message: `must be ≤ maxDay (${l.maxDay})`, input: l.maxHr });
+    })
+    .transform((l) => ({ maxHr: l.maxHr, maxDay: l.maxDay, minDelayMs: l.minDelay }))
+    .prefault({})
+    .describe(`Limits ${who}.`);
+
+/** The configuration: every key once, with its default, bounds and unit. CONFIG.md is generated from it. */
 const schema = z.strictObject({
-  satellite: z.strictObject({ name: oneLine, id: nodeIdOrEmpty }),
-  database: z.strictObject({ url: z.string(), dataDir: z.string().min(1), poolSize: positive, connectTimeout: duration }),
-  smtp: z.strictObject({
-    url: z.string().refine((u) => u === '' || /^smtps?:\/\//.test(u), 'must start with smtp:// or smtps://'),
-    from: oneLine,
-    pool: z.boolean(),
-    maxConnections: positive,
-    maxMessages: positive,
-    rateDelta: duration,
-    rateLimit: count,
-    secure: z.boolean(),
-    requireTLS: z.boolean(),
-    tlsRejectUnauthorized: z.boolean(),
-    connectionTimeout: duration,
-    greetingTimeout: duration,
-    socketTimeout: duration,
-  }),
-  mail: z.strictObject({ outboxDir: z.string().min(1), templatesDir: z.string() }),
-  limits: z.strictObject({ timezone: zone, email: limit, log: limit, perAddress: limit, bypass: z.array(kind) }),
-  overlay: z.strictObject({ cacheSize: positive, cacheTtl: duration, onlineWindow: duration, pageSize: positive }),
-  nodeLog: z.strictObject({ deadline: duration, keepalive: duration, idleClose: duration, tls: z.boolean() }),
-  dispatcher: z.strictObject({
-    autoStart: z.boolean(),
-    interval: duration,
-    batchSize: positive,
-    retryBase: duration,
-    retryMax: duration,
-    maxAttempts: positive,
-    lease: duration,
-    concurrency: positive,
-  }),
-  grouping: z.strictObject({ wait: duration }),
-  broadcast: z.strictObject({ ratePerSecond: positive }),
-  hooks: z.strictObject({ channels: z.record(kind, z.array(channel)), versionCooldown: duration }),
+  satellite: section(
+    {
+      name: oneLine('Satellite', 'Shown in email headers and node-log lines'),
+      id: z
+        .string()
+        .refine((v) => v === '' || isNodeId(v), 'must be a node id (base58check or 64 hex digits), or empty')
+        .default('')
+        .describe("The satellite's own node id (base58check); sent in node-log messages when set."),
+    },
+    'Who is sending.',
+  ),
+  database: section(
+    {
+      url: url(['postgres', 'postgresql'], 'PostgreSQL URL; empty: the embedded PGlite in `dataDir` (`DATABASE_URL` also sets it)'),
+      dataDir: z.string().min(1).default('.satnotify/db').describe('Embedded database folder; `memory://` keeps it in memory.'),
+      poolSize: count(10, 1, 1000, 'Connections to a PostgreSQL server (PGlite has one)'),
+      connectTimeout: duration('5s', 100, 10 * MINUTE, 'How long to wait for a connection before failing'),
+    },
+    'Where counters, the outbox and the overlay live.',
+  ),
+  smtp: section(
+    {
+      url: url(['smtp', 'smtps'], 'SMTP URL, credentials allowed (`smtps://user:pass@host:465`); empty: `.eml` files in `mail.outboxDir`'),
+      from: oneLine('Satellite <noreply@satellite.invalid>', 'The From header of every email'),
+      pool: flag(true, 'Reuse connections (nodemailer pool)'),
+      maxConnections: count(5, 1, 1000, 'Pooled connections at most'),
+      maxMessages: count(100, 1, MAX_COUNT, 'Messages per pooled connection before it is recycled'),
+      rateDelta: duration('1s', 1, DAY, 'The window `rateLimit` counts in'),
+      rateLimit: count(0, 0, MAX_COUNT, 'Messages per `rateDelta`; 0: unlimited'),
+      secure: flag(false, 'Implicit TLS (port 465 style)'),
+      requireTLS: flag(false, 'Refuse to send unless STARTTLS succeeds'),
+      tlsRejectUnauthorized: flag(true, 'Verify the server certificate (keep true in production)'),
+      connectionTimeout: duration('10s', 100, 10 * MINUTE, 'How long to wait for the TCP connection'),
+      greetingTimeout: duration('10s', 100, 10 * MINUTE, "How long to wait for the server's greeting"),
+      socketTimeout: duration('30s', 100, 10 * MINUTE, 'How long a connection may stay silent'),
+    },
+    'Outgoing mail.',
+  ),
+  mail: section(
+    {
+      outboxDir: z.string().min(1).default('.satnotify/outbox').describe('Where the file sender writes `.eml` files (made on the first email).'),
+      templatesDir: z.string().default('').describe('Template folder; empty: the templates shipped with the package.'),
+    },
+    'Email rendering and the file sender.',
+  ),
+  limits: section(
+    {
+      timezone: z
+        .string()
+        .refine((v) => IANAZone.isValidZone(v), 'must be an IANA time zone such as Europe/Berlin')
+        .default('UTC')
+        .describe('IANA zone whose calendar hours and days the limits count in.'),
+      email: limit(2, 5, '15m', 'per node by email'),
+      log: limit(10, 50, '1m', 'per node to its log'),
+      perAddress: limit(6, 24, '0s', "per operator address, across the operator's nodes"),
+      bypass: z
+        .array(z.enum(EVENT_KINDS))
+        .default(['disqualified'])
+        .describe('Kinds that skip maxHr and maxDay (never minDelay).'),
+    },
+    'MaxHr, MaxDay and MinDelay.',
+  ),
+  overlay: section(
+    {
+      cacheSize: count(10_000, 1, 10_000_000, 'Nodes kept in the in-process cache'),
+      cacheTtl: duration('1m', 1, DAY, 'How long a cached node is trusted'),
+      onlineWindow: duration('4h', MINUTE, 30 * DAY, 'A node is online when its last successful contact is within this window (Storj: 4h)'),
+      pageSize: count(500, 1, 10_000, 'Rows per page when streaming a selection'),
+    },
+    'Nodes and their operators.',
+  ),
+  nodeLog: section(
+    {
+      deadline: duration('5s', 10, 10 * MINUTE, 'Deadline of one ProcessNotification call'),
+      keepalive: duration('30s', SECOND, HOUR, 'gRPC keepalive ping interval'),
+      idleClose: duration('5m', 10, DAY, "Close a node's channel after it has been idle this long"),
+      tls: flag(false, 'Use TLS to reach nodes'),
+    },
+    'Messages into the node log over gRPC.',
+  ),
+  dispatcher: section(
+    {
+      autoStart: flag(true, 'Start the background dispatcher on create'),
+      interval: duration('1s', 1, HOUR, 'Pause between passes when nothing is due'),
+      batchSize: count(100, 1, 10_000, 'Groups claimed per pass'),
+      retryBase: duration('30s', 1, DAY, 'First retry delay after a transient failure (doubles, with jitter)'),
+      retryMax: duration('1h', 1, 7 * DAY, 'Longest retry delay'),
+      maxAttempts: count(12, 1, 100, 'Attempts before a transient failure is final'),
+      lease: duration('2m', SECOND, HOUR, "How long a worker owns claimed rows; a crashed worker's rows are taken over after it"),
+      concurrency: count(16, 1, 1000, 'Groups delivered in parallel by one worker'),
+    },
+    'The background delivery loop.',
+  ),
+  grouping: section(
+    { wait: duration('5m', 0, DAY, 'Emails to one address within this wait leave as one email (Storj: 5m); 0: no grouping') },
+    "Operator grouping of hook emails.",
+  ),
+  broadcast: section({ ratePerSecond: count(20, 1, 100_000, 'Emails per second a broadcast is spread at') }, 'Announcements to many nodes.'),
+  hooks: section(
+    {
+      channels: z
+        .partialRecord(z.enum(EVENT_KINDS), z.array(z.enum(['email', 'log'])))
+        .default(Object.fromEntries(EVENT_KINDS.map((k) => [k, ['email', 'log']])) as Record<EventKind, Channel[]>)
+        .describe('Channels each kind notifies on, e.g. `{ "node-offline": ["email"] }`; default: every kind on email and log.'),
+      versionCooldown: duration('168h', MINUTE, 365 * DAY, 'A version reminder repeats no more often than this (Storj: 168h)'),
+    },
+    "The satellite's uptime, audit, containment and version hooks.",
+  ),
 });
 
+/** Config is what callers pass: every key optional, at any depth; durations as `15m` or milliseconds. */
+export type Config = z.input<typeof schema>;
 /** ResolvedConfig is the validated configuration with durations in milliseconds. */
 export type ResolvedConfig = z.output<typeof schema>;
 /** Limit is one channel's validated limits. */
 export type Limit = ResolvedConfig['limits']['email'];
+
+/** CONFIG_JSON_SCHEMA describes every key (type, default, bounds, description); CONFIG.md is made from it. */
+export const CONFIG_JSON_SCHEMA = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+
+/** JsonSchema is the part of a JSON Schema node the reference and DEFAULTS read. */
+export interface JsonSchema {
+  type?: string | string[];
+  description?: string;
+  default?: unknown;
+  minimum?: number;
+  maximum?: number;
+  properties?: Record<string, JsonSchema>;
+}
+
+/** DEFAULTS is every setting with its default, as a caller would write it (durations as strings). */
+export const DEFAULTS = defaultsOf(CONFIG_JSON_SCHEMA) as DeepRequired<Config>;
+type DeepRequired<T> = { [K in keyof T]-?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object | undefined ? DeepRequired<NonNullable<T[K]>> : T[K] };
+
+function defaultsOf(node: JsonSchema): unknown {
+  if (!node.properties) return node.default;
+  return Object.fromEntries(Object.entries(node.properties).map(([k, v]) => [k, defaultsOf(v)]));
+}
 
 /**
  * resolveConfig merges defaults, an optional JSON file, `SATNOTIFY_…` variables and `input` (in

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { IANAZone } from 'luxon';
 import { DatabaseError, InvalidConfigError, SatnotifyError } from '../errors.js';
+import { configReference } from './config-reference.js';
 import { demoJson, printDemo, runDemo } from './demo.js';
 import { preview } from './preview.js';
 import { sendTest } from './send-test.js';
@@ -117,8 +118,10 @@ function buildProgram(io: CliIO): Command {
     .description('print the configuration in effect (defaults, --config file, SATNOTIFY_* variables), passwords masked')
     .option('--config <file>', 'JSON config file')
     .option('--defaults', 'print only the defaults')
+    .option('--reference', 'print the reference of every key (CONFIG.md), as Markdown')
     .addHelpText('after', '\nEvery key is described in CONFIG.md.\n\nExample:\n  SATNOTIFY_LIMITS_EMAIL_MAXHR=3 satnotify config')
-    .action((o: { config?: string; defaults?: boolean }) => {
+    .action((o: { config?: string; defaults?: boolean; reference?: boolean }) => {
+      if (o.reference) return io.out(configReference());
       io.out(`${JSON.stringify(showConfig({ env: o.defaults ? {} : io.env, ...(o.config && !o.defaults && { configFile: o.config }) }), null, 2)}\n`);
     });
 

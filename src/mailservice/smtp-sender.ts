@@ -36,7 +36,10 @@ export class SmtpSender implements Sender {
   }
 }
 
-/** smtpOptions maps config to nodemailer options; credentials come from the URL and stay out of logs. */
+/**
+ * smtpOptions maps config to nodemailer options; credentials come from the URL and stay out of logs.
+ * @internal Not part of the published types, which would otherwise need nodemailer's.
+ */
 export function smtpOptions(config: ResolvedConfig['smtp']): SMTPPoolOptions {
   const u = new URL(config.url);
   const secure = u.protocol === 'smtps:' || config.secure;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { describe, it } from 'node:test';
 import { DEFAULTS, resolveConfig, type Config } from '../../src/config.js';
 import { parseDurationMs } from '../../src/duration.js';
@@ -69,6 +70,32 @@ describe('resolveConfig', () => {
       assert.match(err.message, new RegExp(path.replaceAll('.', '\\.')));
     });
   }
+
+  const outOfBounds: Array<[string, Config, string]> = [
+    ['a count beyond any window', { limits: { email: { maxHr: 3e9, maxDay: 3e9 } } }, 'limits.email.maxHr'],
+    ['a minDelay beyond 30 days', { limits: { email: { minDelay: '99999999999d' } } }, 'limits.email.minDelay'],
+    ['1e20 milliseconds', { limits: { email: { minDelay: '99999999999999999999' } } }, 'limits.email.minDelay'],
+    ["an interval Node's timers cannot hold", { dispatcher: { interval: '30d' } }, 'dispatcher.interval'],
+    ['an interval of 0 (a busy loop)', { dispatcher: { interval: 0 } }, 'dispatcher.interval'],
+    ['a grouping wait beyond a day', { grouping: { wait: '99999999d' } }, 'grouping.wait'],
+    ['an SMTP URL that is no URL', { smtp: { url: 'smtp://u:pw@[bad' } }, 'smtp.url'],
+    ['a database URL with another scheme', { database: { url: 'mysql://h/db' } }, 'database.url'],
+  ];
+  for (const [name, input, path] of outOfBounds) {
+    it(`rejects ${name}, naming ${path}`, () => {
+      const err = configError(() => resolveConfig(input));
+      assert.ok(err.issues.some((i) => i.path === path), `no issue at ${path}: ${err.message}`);
+    });
+  }
+
+  it('masks a password by the shape of the value, whatever the key', () => {
+    for (const input of [{ database: 'postgres://u:S3cretDB@h/db' }, { smtp: 'smtp://u:S3cretDB@h' }, { smtp: { url: 'smtp://u:S3cretDB@[bad' } }] as unknown as Config[]) {
+      const err = configError(() => resolveConfig(input));
+      assert.doesNotMatch(`${err.message} ${inspect(err, { depth: 5 })} ${JSON.stringify(err)}`, /S3cretDB/);
+    }
+    const env = configError(() => resolveConfig({}, { env: { SATNOTIFY_DATABASE: 'postgres://u:S3cretDB@h/db' } }));
+    assert.doesNotMatch(`${env.message} ${inspect(env, { depth: 5 })}`, /S3cretDB/);
+  });
 
   it('reports every problem at once', () => {
     const err = configError(() => resolveConfig({ limits: { timezone: 'Nowhere', email: { maxHr: -2 } } }));
