@@ -10,7 +10,7 @@ import { formatDuration, parseDurationMs } from './duration.js';
 import { InvalidConfigError, type ConfigIssue } from './errors.js';
 import { EVENT_KINDS, type Channel, type EventKind } from './notification/types.js';
 import { NodeId } from './overlay/node-id.js';
-import { redactSecrets, redactUrl } from './redact.js';
+import { redactedViews, redactSecrets, redactUrl } from './redact.js';
 
 export { redactUrl };
 
@@ -222,7 +222,7 @@ export function resolveConfig(input: Config = {}, options: ConfigSources = {}): 
   const merged = mergeConfig(input, options);
   const parsed = schema.safeParse(merged);
   if (!parsed.success) throw new InvalidConfigError(parsed.error.issues.flatMap((i) => toConfigIssues(i, merged)));
-  return parsed.data;
+  return redactedViews(parsed.data);
 }
 
 /** ConfigSources are where configuration comes from besides the object passed in code. */

@@ -72,12 +72,25 @@ export class UnknownNodeError extends SatnotifyError {
   }
 }
 
-/** InvalidInputError is thrown for a value that would be unsafe or malformed in a message. */
+/** One bad input field: where it is (`data.score`, `signal.ok`) and what is wrong with it. */
+export interface InputIssue {
+  path: string;
+  message: string;
+}
+
+/**
+ * InvalidInputError is thrown for an argument that is malformed, out of range or unsafe in a
+ * message. `issues` lists every bad field at once; `field` is the first. Messages never quote a
+ * value that could hold a secret.
+ */
 export class InvalidInputError extends SatnotifyError {
   readonly field: string;
-  constructor(field: string, why: string) {
-    super('ERR_INVALID_INPUT', `invalid ${field}: ${why}`);
-    this.field = field;
+  readonly issues: readonly InputIssue[];
+  constructor(field: string | readonly InputIssue[], why = '') {
+    const issues = typeof field === 'string' ? [{ path: field, message: why }] : field;
+    super('ERR_INVALID_INPUT', `invalid ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+    this.issues = issues;
+    this.field = issues[0]?.path ?? '(input)';
   }
 }
 

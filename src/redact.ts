@@ -5,6 +5,7 @@
  * key's name, because a URL with a password turns up where no key says so (a whole `database`
  * given as a string, an error message quoting its input).
  */
+import { inspect, type InspectOptionsStylized } from 'node:util';
 
 /** The mask that replaces a secret. */
 export const MASK = '***';
@@ -23,5 +24,20 @@ export function redactSecrets(value: unknown, key = ''): unknown {
   if (typeof value === 'string') return SECRET_KEY.test(key) && value !== '' ? MASK : redactUrl(value);
   if (Array.isArray(value)) return value.map((v) => redactSecrets(v));
   if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactSecrets(v, k)]));
+  return value;
+}
+
+/**
+ * redactedViews makes `value` print with its secrets masked wherever it is printed whole or in
+ * part: `util.inspect` (console.log, a logger) and `JSON.stringify` see a redacted copy of it and
+ * of every object inside it, while code reading the fields still gets the real values. The views
+ * are non-enumerable, so spreading or iterating the object sees only its own data.
+ */
+export function redactedViews<T extends object>(value: T): T {
+  for (const inner of Object.values(value)) if (typeof inner === 'object' && inner !== null && !Array.isArray(inner)) redactedViews(inner);
+  Object.defineProperties(value, {
+    [inspect.custom]: { value: (_depth: number, options: InspectOptionsStylized) => inspect(redactSecrets({ ...value }), { ...options, customInspect: false }) },
+    toJSON: { value: () => redactSecrets({ ...value }) },
+  });
   return value;
 }

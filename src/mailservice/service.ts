@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { InvalidInputError } from '../errors.js';
-import { assertEmailAddress, assertHeaderValue, assertTemplateData, MAX_MESSAGE_CHARS } from './input.js';
+import { assertEmailAddress, assertHeaderValue, MAX_MESSAGE_CHARS } from './input.js';
+import { assertJsonSafe } from './template-data.js';
 import type { MailMessage, Sender, SendResult } from './sender.js';
 import type { RenderedEmail, TemplateSet } from './templates.js';
 
@@ -34,7 +35,7 @@ export class MailService {
 
   /** render checks the data, renders the template, and checks the result is safe to send. */
   render(template: string, data: Record<string, unknown>): RenderedEmail {
-    assertTemplateData(data);
+    assertJsonSafe(data, 'data');
     const r = this.templates.render(template, data);
     assertHeaderValue(r.subject, `${template} subject`);
     if (r.html.length + r.text.length > MAX_MESSAGE_CHARS) {

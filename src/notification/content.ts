@@ -6,9 +6,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ResolvedConfig } from '../config.js';
+import { z } from 'zod';
 import { InvalidInputError } from '../errors.js';
-import { assertEmailAddress, assertHeaderValue, assertWellFormed } from '../mailservice/input.js';
+import { parseInput } from '../input/parse.js';
+import { lines, oneLine } from '../input/text.js';
+import { assertEmailAddress } from '../mailservice/input.js';
 import type { MailService } from '../mailservice/service.js';
+import { INTERNAL_TEMPLATES, parseTemplateData } from '../mailservice/template-data.js';
 import type { NodeInfo } from '../overlay/db.js';
 import type { NewItem, OutboxItem } from './db.js';
 import { digestNodes, digestText } from './digest.js';
@@ -16,13 +20,25 @@ import { formatInstant } from './format.js';
 import { MAX_MESSAGE_CHARS, MAX_TITLE_CHARS } from './nodelog/schema.js';
 import { KIND_INFO, LOG_LEVELS, LOG_TYPES, kindOfLogType, type EventKind, type LogLevel, type LogType } from './types.js';
 
-/** LogInput is what informNodeLog takes. */
-export interface LogInput {
-  type: LogType;
-  level: LogLevel;
-  title?: string;
-  text: string;
-}
+/** LOG_INPUT is what informNodeLog takes, checked at the door: what a node's log server accepts. */
+export const LOG_INPUT = z.strictObject({
+  type: z.enum(LOG_TYPES),
+  level: z.enum(LOG_LEVELS),
+  title: oneLine(MAX_TITLE_CHARS).optional(),
+  text: lines(MAX_MESSAGE_CHARS),
+});
+export type LogInput = z.input<typeof LOG_INPUT>;
+
+/** EMAIL_MESSAGE is what informNodeEmail and broadcast take; `data` is checked by the template's own schema. */
+export const EMAIL_MESSAGE = z.strictObject({
+  template: z
+    .string()
+    .min(1)
+    .max(100)
+    .refine((t) => !INTERNAL_TEMPLATES.has(t), 'is built by satnotify itself, not sent by callers'),
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+export type EmailMessage = z.input<typeof EMAIL_MESSAGE>;
 
 /** Content turns nodes and events into outbox items. */
 export class Content {
@@ -34,10 +50,23 @@ export class Content {
     this.#config = config;
   }
 
-  /** email builds an email item, rendering it once to validate template and data. */
+  /**
+   * checkEmail checks a caller's email message at the door: its shape, that the template exists,
+   * and its data against the template's schema. Throws InvalidInputError or TemplateError.
+   */
+  checkEmail(message: unknown): { template: string; data: Record<string, unknown> } {
+    const { template, data = {} } = parseInput(EMAIL_MESSAGE, message, 'message');
+    if (!this.#mail.templates.has(template)) this.#mail.templates.render(template, {}); // throws TemplateError naming the known ones
+    return { template, data: parseTemplateData(template, data) };
+  }
+
+  /**
+   * email builds an email item and renders it once to validate it. Caller data has passed
+   * checkEmail; hooks build theirs. The built-in fields go last, so nothing overrides them.
+   */
   email(node: NodeInfo, template: string, data: Record<string, unknown>, at: Date, dueAt: Date): NewItem {
     const to = this.recipient(node);
-    const full = { ...this.#common(node, to, at), ...data };
+    const full = { ...data, ...this.#common(node, to, at) };
     const rendered = this.#mail.render(template, full);
     const kind = template in KIND_INFO ? (template as EventKind) : undefined;
     return {
@@ -56,15 +85,9 @@ export class Content {
     };
   }
 
-  /** log builds a node-log item after checking the message is one the node will accept. */
+  /** log builds a node-log item; `input` was checked against LOG_INPUT at the door (or built here). */
   log(node: NodeInfo, input: LogInput, at: Date, dueAt: Date, kind: string = kindOfLogType(input.type) ?? 'custom'): NewItem {
-    if (!LOG_TYPES.includes(input.type)) throw new InvalidInputError('type', `must be one of ${LOG_TYPES.join(', ')}`);
-    if (!LOG_LEVELS.includes(input.level)) throw new InvalidInputError('level', `must be one of ${LOG_LEVELS.join(', ')}`);
     const title = input.title ?? (kind in KIND_INFO ? KIND_INFO[kind as EventKind].title : 'Satellite notification');
-    assertHeaderValue(title, 'title');
-    if (title.length === 0 || title.length > MAX_TITLE_CHARS) throw new InvalidInputError('title', `must be 1-${MAX_TITLE_CHARS} characters`);
-    assertWellFormed(input.text, 'text');
-    if (input.text.length > MAX_MESSAGE_CHARS) throw new InvalidInputError('text', `is ${input.text.length} characters long (at most ${MAX_MESSAGE_CHARS})`);
     return {
       id: randomUUID(),
       channel: 'log',

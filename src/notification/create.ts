@@ -4,6 +4,7 @@
  * SMTP or .eml files) and wires them into a NotificationService.
  */
 import { resolveConfig, type Config } from '../config.js';
+import { InvalidConfigError, type ConfigIssue } from '../errors.js';
 import { openDatabase } from '../database/connect.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { createSender } from '../mailservice/sender.js';
@@ -45,20 +46,43 @@ export interface ServiceOptions extends Config {
  * ```
  */
 export async function createNotificationService(options: ServiceOptions = {}): Promise<NotificationService> {
-  const { clock = () => new Date(), logger = silentLogger, env, configFile, nodeLogClient, ...input } = options;
+  const { clock = () => new Date(), logger = silentLogger, env, configFile, nodeLogClient, ...input } = checkOptions(options);
   const config = resolveConfig(input, { ...(env && { env }), ...(configFile && { file: configFile }) });
   const templates = TemplateSet.load(config.mail.templatesDir || undefined);
   const db = await openDatabase(config.database);
-  const mail = new MailService({ templates, sender: createSender(config, logger), from: config.smtp.from });
-  const nodeLog = nodeLogClient ?? new GrpcNodeLogClient(config.nodeLog);
-  const outbox = new PgOutbox(db.pool);
-  const status = new PgStatusStore(db.pool);
-  const metrics = new Metrics();
-  const content = new Content(mail, config);
-  const dispatcher = new Dispatcher({ config, outbox, status, mail, nodeLog, content, metrics, clock, logger });
-  const overlay = new OverlayCache(new PgOverlay(db.pool), config.overlay, clock);
-  logger.info({ database: db.description, mail: mail.sender.description }, 'satnotify ready');
-  const service = new NotificationService({ config, overlay, outbox, status, mail, nodeLog, content, dispatcher, metrics, clock, logger, onClose: () => db.close() });
-  if (config.dispatcher.autoStart) dispatcher.start();
-  return service;
+  // Whatever fails from here on, the database opened above is closed before the error leaves.
+  try {
+    const mail = new MailService({ templates, sender: createSender(config, logger), from: config.smtp.from });
+    const nodeLog = nodeLogClient ?? new GrpcNodeLogClient(config.nodeLog);
+    const outbox = new PgOutbox(db.pool);
+    const status = new PgStatusStore(db.pool);
+    const metrics = new Metrics();
+    const content = new Content(mail, config);
+    const dispatcher = new Dispatcher({ config, outbox, status, mail, nodeLog, content, metrics, clock, logger });
+    const overlay = new OverlayCache(new PgOverlay(db.pool), config.overlay, clock);
+    logger.info({ database: db.description, mail: mail.sender.description }, 'satnotify ready');
+    const service = new NotificationService({ config, overlay, outbox, status, mail, nodeLog, content, dispatcher, metrics, clock, logger, onClose: () => db.close() });
+    if (config.dispatcher.autoStart) dispatcher.start();
+    return service;
+  } catch (err) {
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** checkOptions refuses options that are not an object, and injected parts of the wrong kind, before anything opens. */
+function checkOptions(options: unknown): ServiceOptions {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new InvalidConfigError([{ path: '(options)', message: 'must be an object' }]);
+  const o = options as Record<string, unknown>;
+  const issues: ConfigIssue[] = [];
+  if (o['clock'] !== undefined && typeof o['clock'] !== 'function') issues.push({ path: 'clock', message: 'must be a function returning a Date' });
+  for (const [key, methods] of [['logger', ['info', 'warn', 'error']], ['nodeLogClient', ['send', 'close']]] as const) {
+    const v = o[key] as Record<string, unknown> | undefined;
+    if (v !== undefined && (typeof v !== 'object' || v === null || methods.some((m) => typeof v[m] !== 'function'))) issues.push({ path: key, message: `must be an object with ${methods.join(', ')} methods` });
+  }
+  if (o['env'] !== undefined && (typeof o['env'] !== 'object' || o['env'] === null)) issues.push({ path: 'env', message: 'must be an object of environment variables' });
+  if (o['configFile'] !== undefined && typeof o['configFile'] !== 'string') issues.push({ path: 'configFile', message: 'must be a file path' });
+  if (issues.length > 0) throw new InvalidConfigError(issues);
+  return options as ServiceOptions;
 }

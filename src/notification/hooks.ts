@@ -6,7 +6,9 @@
  * notification needs the node.
  */
 import semver from 'semver';
-import { InvalidInputError } from '../errors.js';
+import { z } from 'zod';
+import { oneLine } from '../input/text.js';
+import { semverVersion } from '../input/version.js';
 import type { NodeInfo } from '../overlay/db.js';
 import type { NodeId } from '../overlay/node-id.js';
 import type { Transition, TransitionResult } from './db.js';
@@ -20,12 +22,24 @@ export interface HookEvent {
   data: (node: NodeInfo, prev: TransitionResult) => Record<string, unknown>;
 }
 
-/** Signals the satellite passes to the hooks. */
-export interface UptimeSignal { ok: boolean }
-export interface AuditSignal { passed: boolean; score: number; dqThreshold: number }
-export interface ContainmentSignal { contained: boolean }
-export interface DisqualifiedSignal { reason: string }
-export interface VersionSignal { version: string; minimum: string }
+const unit = z.number().finite().min(0, 'must be from 0 to 1').max(1, 'must be from 0 to 1');
+
+/**
+ * The signals the satellite passes to the hooks, as schemas checked at the door: booleans are
+ * booleans (the string 'false' is not), scores are numbers in 0..1, unknown fields are refused.
+ */
+export const SIGNALS = {
+  uptime: z.strictObject({ ok: z.boolean() }),
+  audit: z.strictObject({ passed: z.boolean(), score: unit, dqThreshold: unit }),
+  containment: z.strictObject({ contained: z.boolean() }),
+  disqualified: z.strictObject({ reason: oneLine(500, 0) }),
+  version: z.strictObject({ version: semverVersion, minimum: semverVersion }),
+};
+export type UptimeSignal = z.infer<typeof SIGNALS.uptime>;
+export type AuditSignal = z.infer<typeof SIGNALS.audit>;
+export type ContainmentSignal = z.infer<typeof SIGNALS.containment>;
+export type DisqualifiedSignal = z.infer<typeof SIGNALS.disqualified>;
+export type VersionSignal = z.infer<typeof SIGNALS.version>;
 
 const none = (): Record<string, unknown> => ({});
 
@@ -51,9 +65,6 @@ export function uptimeEvent(nodeId: NodeId, s: UptimeSignal, at: Date, zone: str
 
 /** auditEvent: the first failure after passing audits notifies, with score, threshold and distance. */
 export function auditEvent(nodeId: NodeId, s: AuditSignal, at: Date): HookEvent {
-  for (const [k, v] of [['score', s.score], ['dqThreshold', s.dqThreshold]] as const) {
-    if (!Number.isFinite(v) || v < 0 || v > 1) throw new InvalidInputError(k, `must be a number from 0 to 1, got ${v}`);
-  }
   const id = nodeId.hex;
   if (s.passed) return { transition: { nodeId: id, at, change: 'audit-passed' }, kind: null, data: none };
   return {
@@ -77,9 +88,6 @@ export function disqualifiedEvent(nodeId: NodeId, s: DisqualifiedSignal, at: Dat
 
 /** versionEvent reminds about an outdated version at most once per cooldown; an update resets it. */
 export function versionEvent(nodeId: NodeId, s: VersionSignal, at: Date, cooldownMs: number): HookEvent {
-  for (const [k, v] of [['version', s.version], ['minimum', s.minimum]] as const) {
-    if (!semver.valid(v)) throw new InvalidInputError(k, `${JSON.stringify(v)} is not a semver version`);
-  }
   if (!semver.lt(s.version, s.minimum)) return { transition: { nodeId: nodeId.hex, at, change: 'version-ok' }, kind: null, data: none };
   return {
     transition: { nodeId: nodeId.hex, at, change: 'version-outdated', cooldownMs },

@@ -10,7 +10,9 @@ import type { MailService } from '../mailservice/service.js';
 import type { OverlayCache } from '../overlay/cache.js';
 import type { NodeFilter } from '../overlay/db.js';
 import { NodeId } from '../overlay/node-id.js';
-import type { Content, LogInput } from './content.js';
+import { parseInput } from '../input/parse.js';
+import type { z } from 'zod';
+import { LOG_INPUT, type Content, type EmailMessage, type LogInput } from './content.js';
 import type { NewItem, Outbox, StatusStore } from './db.js';
 import type { Dispatcher } from './dispatcher.js';
 import {
@@ -25,6 +27,7 @@ import {
   type HookEvent,
   type UptimeSignal,
   type VersionSignal,
+  SIGNALS,
 } from './hooks.js';
 import type { Metrics } from './metrics.js';
 import type { NodeLogClient } from './nodelog/client.js';
@@ -98,49 +101,55 @@ export class NotificationService {
    * delivery attempt. Unknown node, bad id, missing email, template or input errors throw before
    * anything is recorded or counted.
    */
-  async informNodeEmail(nodeId: string | NodeId, message: { template: string; data?: Record<string, unknown> }): Promise<Delivery> {
-    const node = await this.overlay.get(nodeId);
+  async informNodeEmail(nodeId: string | NodeId, message: EmailMessage): Promise<Delivery> {
+    const id = NodeId.parse(nodeId);
+    const { template, data } = this.#p.content.checkEmail(message);
+    const node = await this.overlay.get(id);
     const now = this.#p.clock();
-    return this.#recordAndTry(this.#p.content.email(node, message.template, message.data ?? {}, now, now));
+    return this.#recordAndTry(this.#p.content.email(node, template, data, now, now));
   }
 
   /** informNodeLog sends a message into the node's log, with the same limits, outbox and first attempt. */
   async informNodeLog(nodeId: string | NodeId, message: LogInput): Promise<Delivery> {
-    const node = await this.overlay.get(nodeId);
+    const id = NodeId.parse(nodeId);
+    const input = parseInput(LOG_INPUT, message, 'message');
+    const node = await this.overlay.get(id);
     const now = this.#p.clock();
-    return this.#recordAndTry(this.#p.content.log(node, message, now, now));
+    return this.#recordAndTry(this.#p.content.log(node, input, now, now));
   }
 
   /** onUptimeCheck records an uptime check; the first failure and the recovery notify. */
   onUptimeCheck(nodeId: string | NodeId, signal: UptimeSignal): Promise<HookResult> {
-    return this.#hook('uptime', nodeId, (id, at) => uptimeEvent(id, signal, at, this.config.limits.timezone));
+    return this.#hook('uptime', nodeId, signal, (id, s, at) => uptimeEvent(id, s, at, this.config.limits.timezone), SIGNALS.uptime);
   }
 
   /** onAuditResult records an audit; the first failure after passing notifies with score, threshold, distance. */
   onAuditResult(nodeId: string | NodeId, signal: AuditSignal): Promise<HookResult> {
-    return this.#hook('audit', nodeId, (id, at) => auditEvent(id, signal, at));
+    return this.#hook('audit', nodeId, signal, auditEvent, SIGNALS.audit);
   }
 
   /** onContainment records containment changes; entering and release notify once each. */
   onContainment(nodeId: string | NodeId, signal: ContainmentSignal): Promise<HookResult> {
-    return this.#hook('containment', nodeId, (id, at) => containmentEvent(id, signal, at));
+    return this.#hook('containment', nodeId, signal, containmentEvent, SIGNALS.containment);
   }
 
   /** onDisqualified records a disqualification; it notifies once. */
   onDisqualified(nodeId: string | NodeId, signal: DisqualifiedSignal): Promise<HookResult> {
-    return this.#hook('disqualified', nodeId, (id, at) => disqualifiedEvent(id, signal, at));
+    return this.#hook('disqualified', nodeId, signal, disqualifiedEvent, SIGNALS.disqualified);
   }
 
   /** onVersionCheck reminds about outdated software at most once per `hooks.versionCooldown`. */
   onVersionCheck(nodeId: string | NodeId, signal: VersionSignal): Promise<HookResult> {
-    return this.#hook('version', nodeId, (id, at) => versionEvent(id, signal, at, this.config.hooks.versionCooldown));
+    return this.#hook('version', nodeId, signal, (id, s, at) => versionEvent(id, s, at, this.config.hooks.versionCooldown), SIGNALS.version);
   }
 
   /**
    * broadcast emails every node matching `filter`, streaming the overlay in pages. Sends are spread
    * at `broadcast.ratePerSecond` by their due times, and per-node limits apply as always.
    */
-  async broadcast(filter: NodeFilter, message: { template: string; data?: Record<string, unknown> }): Promise<BroadcastResult> {
+  async broadcast(filter: NodeFilter, message: EmailMessage): Promise<BroadcastResult> {
+    // The message is the same for every node: a bad one fails here, before anything is recorded.
+    const { template, data } = this.#p.content.checkEmail(message);
     const result: BroadcastResult = { nodes: 0, enqueued: 0, skipped: [] };
     const start = this.#p.clock();
     const gapMs = 1000 / this.config.broadcast.ratePerSecond;
@@ -154,7 +163,7 @@ export class NotificationService {
         }
         const due = new Date(start.getTime() + Math.floor(result.enqueued * gapMs));
         try {
-          items.push(this.#p.content.email(node, message.template, message.data ?? {}, start, due));
+          items.push(this.#p.content.email(node, template, data, start, due));
           result.enqueued++;
         } catch (err) {
           result.skipped.push({ nodeId: node.id.toString(), reason: (err as Error).message });
@@ -211,11 +220,12 @@ export class NotificationService {
     return { id, status: 'held', reason: item.reason ?? 'queued', retryAt: item.dueAt.toISOString() };
   }
 
-  async #hook(name: string, nodeId: string | NodeId, event: (id: NodeId, at: Date) => HookEvent): Promise<HookResult> {
+  async #hook<S extends z.ZodType>(name: keyof typeof SIGNALS, nodeId: string | NodeId, signal: unknown, event: (id: NodeId, s: z.output<S>, at: Date) => HookEvent, schema: S): Promise<HookResult> {
     const t0 = performance.now();
     const id = NodeId.parse(nodeId);
+    const s = parseInput(schema, signal, 'signal');
     const at = this.#p.clock();
-    const e = event(id, at);
+    const e = event(id, s, at);
     // The outbox reads the node's state while the overlay looks the node up; the notification is
     // built (and anything written) only once the node is known.
     const node = this.overlay.get(id);

@@ -6,11 +6,10 @@
  */
 import DataLoader from 'dataloader';
 import { LRUCache } from 'lru-cache';
-import semver from 'semver';
 import type { ResolvedConfig } from '../config.js';
-import { InvalidInputError, UnknownNodeError } from '../errors.js';
-import { assertEmailAddress, assertHeaderValue } from '../mailservice/input.js';
-import type { NodeFilter, NodeInfo, NodeInput, OverlayDB } from './db.js';
+import { UnknownNodeError } from '../errors.js';
+import { parseInput } from '../input/parse.js';
+import { NODE_FILTER, NODE_INPUT, type NodeFilter, type NodeInfo, type NodeInput, type OverlayDB } from './db.js';
 import { NodeId } from './node-id.js';
 
 /** OverlayCache answers "who is this node?" quickly and lists groups of nodes without loading them all. */
@@ -52,10 +51,11 @@ export class OverlayCache {
   }
 
   /** upsertNode validates and writes a node, and drops any cached copy. */
-  async upsertNode(input: NodeInput): Promise<NodeInfo> {
+  async upsertNode(node: NodeInput): Promise<NodeInfo> {
+    const input = parseInput(NODE_INPUT, node, 'node');
     const id = NodeId.parse(input.id);
     const existing = await this.#db.get(id);
-    const node: NodeInfo = {
+    const merged: NodeInfo = {
       email: '',
       wallet: '',
       version: '',
@@ -73,10 +73,9 @@ export class OverlayCache {
       id,
       address: input.address,
     };
-    validateNode(node);
-    await this.#db.upsert(node);
+    await this.#db.upsert(merged);
     this.#cache.delete(id.hex);
-    return node;
+    return merged;
   }
 
   /** invalidate drops a cached node, e.g. after the satellite changed its own nodes table. */
@@ -85,8 +84,8 @@ export class OverlayCache {
   }
 
   /** select streams the nodes matching `filter`, one page at a time, ordered by id. */
-  async *select(filter: NodeFilter = {}): AsyncGenerator<NodeInfo[]> {
-    if (filter.versionBelow !== undefined && !semver.valid(filter.versionBelow)) throw new InvalidInputError('versionBelow', `${JSON.stringify(filter.versionBelow)} is not a semver version`);
+  async *select(selection: NodeFilter): AsyncGenerator<NodeInfo[]> {
+    const { all: _all, ...filter } = parseInput(NODE_FILTER, selection, 'filter');
     const ids = filter.ids?.map((id) => NodeId.parse(id));
     const onlineSince = new Date(this.#clock().getTime() - this.#config.onlineWindow);
     let after: NodeId | null = null;
@@ -103,15 +102,6 @@ export class OverlayCache {
   stats(): { hits: number; misses: number; size: number } {
     return { hits: this.#hits, misses: this.#misses, size: this.#cache.size };
   }
-}
-
-function validateNode(n: NodeInfo): void {
-  assertHeaderValue(n.address, 'node address');
-  if (!/^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/.test(n.address)) throw new InvalidInputError('node address', `${JSON.stringify(n.address.slice(0, 100))} is not host:port`);
-  if (n.email !== '') assertEmailAddress(n.email, 'node email');
-  assertHeaderValue(n.wallet, 'node wallet');
-  if (n.version !== '' && !semver.valid(n.version)) throw new InvalidInputError('node version', `${JSON.stringify(n.version)} is not a semver version`);
-  if (n.disqualificationReason) assertHeaderValue(n.disqualificationReason, 'disqualification reason');
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -2,7 +2,11 @@
  * @module overlay/db
  * What the satellite knows about a node, and the OverlayDB seam that stores it.
  */
-import type { NodeId } from './node-id.js';
+import { z } from 'zod';
+import { emailAddress, hostPort } from '../input/address.js';
+import { oneLine } from '../input/text.js';
+import { semverVersion } from '../input/version.js';
+import { NodeId } from './node-id.js';
 
 /** NodeInfo is one node as the overlay knows it. */
 export interface NodeInfo {
@@ -26,19 +30,50 @@ export interface NodeInfo {
   createdAt: Date;
 }
 
-/** NodeInput is what upsertNode takes: the id and address, the rest optional. */
-export type NodeInput = { id: string | NodeId; address: string } & Partial<Omit<NodeInfo, 'id' | 'address' | 'createdAt'>>;
+const nodeIdInput = z.union([z.string(), z.custom<NodeId>((v) => v instanceof NodeId, 'must be a node id')]);
+const instant = z
+  .union([z.date().refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date'), z.iso.datetime({ offset: true }).transform((t) => new Date(t))])
+  .nullable()
+  .optional();
 
-/** NodeFilter selects a group of nodes; every given field must match. */
-export interface NodeFilter {
-  ids?: readonly (string | NodeId)[];
-  /** Nodes whose version is below this semver (nodes with an unknown version are not selected). */
-  versionBelow?: string;
-  /** Online: last successful contact within the online window of `now`. */
-  online?: boolean;
-  disqualified?: boolean;
-  contained?: boolean;
-}
+/** NODE_INPUT is what upsertNode takes, checked at the door: the id and address, the rest optional. */
+export const NODE_INPUT = z.strictObject({
+  id: nodeIdInput,
+  address: hostPort,
+  email: emailAddress({ optional: true }).optional(),
+  wallet: oneLine(128, 0).optional(),
+  version: z.union([z.literal(''), semverVersion]).optional(),
+  lastContactSuccess: instant,
+  lastContactFailure: instant,
+  disqualified: instant,
+  disqualificationReason: oneLine(500, 0).nullable().optional(),
+  contained: instant,
+  auditScore: z.number().finite().min(0, 'must be from 0 to 1').max(1, 'must be from 0 to 1').nullable().optional(),
+  unknownAuditSuspended: instant,
+  offlineSuspended: instant,
+});
+/** NodeInput is what upsertNode takes (dates as Date or ISO 8601 strings). */
+export type NodeInput = z.input<typeof NODE_INPUT>;
+
+/**
+ * NODE_FILTER selects a group of nodes; every given field must match. An empty filter is refused
+ * (a typo such as `versionbelow` must not select every node): `{ all: true }` says so on purpose.
+ */
+export const NODE_FILTER = z
+  .strictObject({
+    all: z.literal(true).optional(),
+    ids: z.array(nodeIdInput).min(1).max(100_000).optional(),
+    /** Nodes whose version is below this semver (nodes with an unknown version are not selected). */
+    versionBelow: semverVersion.optional(),
+    /** Online: last successful contact within the online window of `now`. */
+    online: z.boolean().optional(),
+    disqualified: z.boolean().optional(),
+    contained: z.boolean().optional(),
+  })
+  .refine((f) => Object.keys(f).length > 0, 'selects nothing; pass { all: true } to select every node')
+  .refine((f) => !f.all || Object.keys(f).length === 1, 'all: true cannot be combined with other fields');
+/** NodeFilter selects a group of nodes. */
+export type NodeFilter = z.input<typeof NODE_FILTER>;
 
 /** SelectQuery is a NodeFilter resolved against a clock and a window, for one page. */
 export interface SelectQuery extends NodeFilter {

@@ -23,7 +23,7 @@ export class NodeId {
   static parse(input: string | NodeId | Uint8Array): NodeId {
     if (input instanceof NodeId) return input;
     if (input instanceof Uint8Array) return NodeId.fromBytes(input);
-    if (typeof input !== 'string') throw new InvalidNodeIdError(String(input), 'not a string');
+    if (typeof input !== 'string') throw new InvalidNodeIdError(`(${input === null ? 'null' : Array.isArray(input) ? 'array' : typeof input})`, 'not a string');
     if (/^[0-9a-fA-F]{64}$/.test(input)) return new NodeId(Buffer.from(input, 'hex'));
     let decoded: Uint8Array;
     try {

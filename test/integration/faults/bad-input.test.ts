@@ -36,13 +36,14 @@ describe('bad input: a typed error with a clear message; nothing counted, sent o
     ['unknown node', () => h.svc.informNodeEmail(randomNodeIdHex(), { template: 'node-offline', data: { lastContact: 'x' } }), UnknownNodeError, /unknown node/],
     ['malformed node id', () => h.svc.informNodeEmail('12EayRS2V1kEsWESU9QMRseFhdxYxKicsiFmxrsLZHeLUtdps3T', { template: 'node-offline' }), InvalidNodeIdError, /checksum/],
     ['node without email', () => h.svc.informNodeEmail(noEmail, { template: 'node-offline', data: { lastContact: 'x' } }), InvalidInputError, /has no operator email/],
-    ['node with an invalid email', () => h.svc.overlay.upsertNode({ id: badEmail, address: 'h:1', email: 'not an address' }), InvalidInputError, /node email/],
-    ['CR/LF in a subject value', () => h.svc.informNodeEmail(node, { template: 'announcement', data: { title: 'Hi\r\nBcc: all@example.com', paragraphs: [], action: 'x' } }), InvalidInputError, /subject.*header injection/],
-    ['CR/LF in a node address', () => h.svc.overlay.upsertNode({ id: randomNodeIdHex(), address: 'evil:1\r\nX-Injected: 1', email: 'a@example.com' }), InvalidInputError, /node address/],
+    ['node with an invalid email', () => h.svc.overlay.upsertNode({ id: badEmail, address: 'h:1', email: 'not an address' }), InvalidInputError, /node\.email: is not an email address/],
+    ['CR/LF in a subject value', () => h.svc.informNodeEmail(node, { template: 'announcement', data: { title: 'Hi\r\nBcc: all@example.com', paragraphs: ['p'], action: 'x' } }), InvalidInputError, /data\.title: contains a line break/],
+    ['CR/LF in a node address', () => h.svc.overlay.upsertNode({ id: randomNodeIdHex(), address: 'evil:1\r\nX-Injected: 1', email: 'a@example.com' }), InvalidInputError, /node\.address/],
+    ['markup in a node address', () => h.svc.overlay.upsertNode({ id: randomNodeIdHex(), address: 'x<script>alert(1)</script>:1', email: 'a@example.com' }), InvalidInputError, /node\.address: has a host that is neither/],
     ['CR/LF in the satellite name', () => createNotificationService({ satellite: { name: 'Sat\r\nBcc: x@y.z' }, database: { dataDir: 'memory://' } }), InvalidConfigError, /satellite\.name/],
     ['CR/LF in From', () => createNotificationService({ smtp: { from: 'a@b.c\nBcc: x@y.z' } }), InvalidConfigError, /smtp\.from/],
     ['unknown template', () => h.svc.informNodeEmail(node, { template: 'nope' }), TemplateError, /unknown template/],
-    ['missing template variable', () => h.svc.informNodeEmail(node, { template: 'audit-failed', data: { score: '1' } }), TemplateError, /missing variable "threshold"/],
+    ['missing template fields, all named', () => h.svc.informNodeEmail(node, { template: 'audit-failed', data: { score: '1' } }), InvalidInputError, /data\.threshold: is required; data\.distance: is required/],
     ['negative limit', () => createNotificationService({ limits: { email: { maxHr: -1 } } }), InvalidConfigError, /limits\.email\.maxHr/],
     ['non-integer limit', () => createNotificationService({ limits: { email: { maxDay: 1.5 } } }), InvalidConfigError, /limits\.email\.maxDay/],
     ['maxHr > maxDay', () => createNotificationService({ limits: { log: { maxHr: 9, maxDay: 3 } } }), InvalidConfigError, /maxHr: must be ≤ maxDay/],
@@ -86,8 +87,8 @@ describe('bad input: a typed error with a clear message; nothing counted, sent o
 
   it('<script>, handlebars syntax and SQL in node-supplied fields are escaped and inert', async () => {
     const id = randomNodeIdHex();
-    await h.svc.overlay.upsertNode({ id, address: 'x<script>alert(1)</script>:1', email: 'inert@example.com', wallet: "'); DROP TABLE nodes; --" });
-    const d = await h.svc.informNodeEmail(id, { template: 'node-offline', data: { lastContact: '{{satellite.name}} <b>bold</b>' } });
+    await h.svc.overlay.upsertNode({ id, address: 'inert.example:1', email: 'inert@example.com', wallet: "'); DROP TABLE nodes; --" });
+    const d = await h.svc.informNodeEmail(id, { template: 'node-offline', data: { lastContact: '<script>alert(1)</script>{{satellite.name}} <b>bold</b>' } });
     assert.equal(d.status, 'sent');
     await h.sink.waitFor(1);
     const mail = (h.sink.received.at(-1) as (typeof h.sink.received)[number]).parsed;

@@ -56,7 +56,8 @@ describe('templates', () => {
   });
 
   const rejected: Array<[string, () => unknown, RegExp]> = [
-    ['CR/LF in a subject-bound value', () => mail.render('node-offline', sampleWithNode('shortId', 'abc\r\nBcc: victim@example.com')), /subject.*header injection/],
+    ['CR/LF in a subject-bound value', () => mail.render('node-offline', sampleWithNode('shortId', 'abc\r\nBcc: victim@example.com')), /data\.node\.shortId.*control character/],
+    ['LF alone in a subject-bound value', () => mail.render('node-offline', sampleWithNode('shortId', 'abc\nBcc: victim@example.com')), /node-offline subject.*line break/],
     ['CR/LF in the recipient', () => mail.compose('op@example.com\r\nBcc: x@example.com', mail.render('node-online', TEMPLATES.sample('node-online'))), /recipient/],
     ['an invalid recipient', () => mail.compose('not-an-address', mail.render('node-online', TEMPLATES.sample('node-online'))), /recipient.*not an email address/],
     ['an unpaired surrogate', () => mail.render('node-offline', sampleWithNode('address', 'bad\uD800')), /data\.node\.address.*UTF-8/],

@@ -1,0 +1,50 @@
+/**
+ * @module input/text
+ * The rules every string from outside must pass before it may reach a message, a header or the
+ * database: valid UTF-8, no NUL or other control characters (line breaks only where lines are
+ * allowed), no bidirectional overrides (U+202E makes `moc.elpmaxe@` read as something else), and a
+ * length counted in code points, as an operator would count characters.
+ */
+import { z } from 'zod';
+
+// C0 controls and DEL; tab and newline are allowed in multi-line text only.
+const CONTROL_ONE_LINE = /[\u0000-\u001F\u007F]/;
+const CONTROL_LINES = /[\u0000-\u0008\u000B-\u001F\u007F]/;
+// Bidirectional embeddings, overrides, isolates and marks.
+const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
+
+/** textProblem says what is wrong with a string, or nothing; `lines` allows tab and LF. */
+export function textProblem(value: string, o: { lines: boolean; max: number; min?: number }): string | undefined {
+  if (!value.isWellFormed()) return 'is not valid UTF-8 (unpaired surrogate)';
+  if (value.includes('\uFFFD')) return 'is not valid UTF-8 (contains U+FFFD from a failed decode)';
+  if ((o.lines ? CONTROL_LINES : CONTROL_ONE_LINE).test(value)) return o.lines ? 'contains a control character (NUL, CR, ESC …)' : 'contains a line break or another control character';
+  if (BIDI.test(value)) return 'contains a bidirectional control character';
+  const length = codePoints(value);
+  if (length < (o.min ?? 0)) return o.min === 1 ? 'must not be empty' : `must be at least ${o.min} characters`;
+  if (length > o.max) return `is ${length} characters long (at most ${o.max})`;
+  return undefined;
+}
+
+/** codePoints counts characters as an operator would (an emoji is one, not two UTF-16 units). */
+export function codePoints(value: string): number {
+  let n = 0;
+  for (const _ of value) n++;
+  return n;
+}
+
+/** oneLine is a string for a subject, title or header: one line, at most `max` characters. */
+export function oneLine(max: number, min = 1) {
+  return checked({ lines: false, max, min });
+}
+
+/** lines is a string of text that may span lines (tab and LF only), at most `max` characters. */
+export function lines(max: number, min = 1) {
+  return checked({ lines: true, max, min });
+}
+
+function checked(o: { lines: boolean; max: number; min: number }) {
+  return z.string().superRefine((v, ctx) => {
+    const problem = textProblem(v, o);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+}

@@ -1,0 +1,96 @@
+/**
+ * @module mailservice/template-data
+ * What data each shipped template takes from its caller, declared once as a schema: fields are
+ * typed and bounded, unknown fields are refused (so typos and 20 MB blobs never reach the outbox),
+ * and every missing or ill-typed field is listed at once. The fields satnotify fills itself
+ * (satellite, node, recipient, times) are not the caller's to set. Templates from a custom folder
+ * have no schema; their data is checked for JSON safety and size only.
+ */
+import { z } from 'zod';
+import { InvalidInputError } from '../errors.js';
+import { parseInput } from '../input/parse.js';
+import { lines, oneLine, textProblem } from '../input/text.js';
+import { semverVersion } from '../input/version.js';
+
+/** BUILT_IN_FIELDS are filled by satnotify for every email; caller data may not set them. */
+export const BUILT_IN_FIELDS = ['satellite', 'recipient', 'timezone', 'node', 'occurredAt'] as const;
+
+/** The most a caller's template data may weigh, as JSON. */
+export const MAX_DATA_BYTES = 64 * 1024;
+/** How deep caller data may nest (for templates without a schema). */
+const MAX_DEPTH = 16;
+
+const instant = oneLine(100).describe('a time as the operator reads it, e.g. 2024-05-01 10:04 CEST (Europe/Berlin)');
+const decimal = z
+  .union([z.number().finite().transform(String), z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal number such as 0.962')])
+  .describe('a decimal number (string or number), e.g. 0.962');
+
+/** TEMPLATE_DATA maps each shipped template to the schema of its caller data. */
+export const TEMPLATE_DATA: Readonly<Record<string, z.ZodType<Record<string, unknown>>>> = {
+  'node-offline': z.strictObject({ lastContact: instant.describe('the last successful contact') }),
+  'node-online': z.strictObject({ offlineSince: instant.describe('when the node went offline'), offlineFor: oneLine(100).describe('how long it was offline, e.g. 37 minutes') }),
+  'audit-failed': z.strictObject({ score: decimal.describe('audit score, 0..1'), threshold: decimal.describe('disqualification threshold, 0..1'), distance: decimal.describe('score minus threshold') }),
+  'containment-entered': z.strictObject({}),
+  'containment-released': z.strictObject({}),
+  disqualified: z.strictObject({ reason: oneLine(500).describe('why the node was disqualified') }),
+  'version-outdated': z.strictObject({ version: semverVersion.describe("the node's version"), minimum: semverVersion.describe('the minimum version allowed') }),
+  announcement: z.strictObject({
+    title: oneLine(200).describe('one-line headline'),
+    paragraphs: z.array(lines(4000)).min(1).max(20).describe('1-20 paragraphs of text'),
+    action: lines(1000).describe('what the operator should do'),
+  }),
+};
+
+/** Templates only satnotify itself renders (a digest is built from held notifications). */
+export const INTERNAL_TEMPLATES: ReadonlySet<string> = new Set(['digest']);
+
+/**
+ * parseTemplateData checks a caller's data for `template`: refuses built-in fields, applies the
+ * template's schema when it has one, and bounds size and shape either way. Throws InvalidInputError.
+ */
+export function parseTemplateData(template: string, data: unknown): Record<string, unknown> {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new InvalidInputError('data', 'must be an object');
+  const builtIn = BUILT_IN_FIELDS.filter((f) => Object.hasOwn(data, f));
+  if (builtIn.length > 0) throw new InvalidInputError(builtIn.map((f) => ({ path: `data.${f}`, message: 'is filled by satnotify and cannot be set by the caller' })));
+  const schema = TEMPLATE_DATA[template];
+  if (schema) return parseInput(schema, data, 'data');
+  assertJsonSafe(data, 'data');
+  const bytes = Buffer.byteLength(JSON.stringify(data));
+  if (bytes > MAX_DATA_BYTES) throw new InvalidInputError('data', `is ${bytes} bytes as JSON (at most ${MAX_DATA_BYTES})`);
+  return data as Record<string, unknown>;
+}
+
+/**
+ * assertJsonSafe checks any template data before a render: no cycles, bounded depth, nothing JSON
+ * cannot carry, and every string and key valid text. The render of a custom template and a digest
+ * go through it too, so no input can overflow the stack or put a NUL into the outbox.
+ */
+export function assertJsonSafe(data: unknown, path: string): void {
+  const problem = shapeProblem(data, 0, new Set());
+  if (problem) throw new InvalidInputError(`${path}${problem.at}`, problem.why);
+}
+
+/** shapeProblem finds what JSON cannot carry or an email should not: cycles, depth, BigInt, functions, bad strings. */
+function shapeProblem(v: unknown, depth: number, seen: Set<object>): { at: string; why: string } | undefined {
+  if (typeof v === 'string') {
+    const why = textProblem(v, { lines: true, max: 20_000 });
+    return why ? { at: '', why } : undefined;
+  }
+  if (typeof v === 'number') return Number.isFinite(v) ? undefined : { at: '', why: 'must be a finite number' };
+  if (typeof v === 'boolean' || v === null) return undefined;
+  if (typeof v !== 'object') return { at: '', why: `cannot be a ${typeof v}` };
+  if (depth >= MAX_DEPTH) return { at: '', why: `nests deeper than ${MAX_DEPTH} levels` };
+  if (seen.has(v)) return { at: '', why: 'refers to itself (a cycle)' };
+  seen.add(v);
+  const entries = Array.isArray(v) ? v.map((x, i) => [`[${i}]`, x] as const) : Object.entries(v).map(([k, x]) => [`.${k}`, x] as const);
+  for (const [at, x] of entries) {
+    if (!Array.isArray(v)) {
+      const keyProblem = textProblem(at.slice(1), { lines: false, max: 100 });
+      if (keyProblem) return { at: '', why: `has a key that ${keyProblem}` };
+    }
+    const inner = shapeProblem(x, depth + 1, seen);
+    if (inner) return { at: at + inner.at, why: inner.why };
+  }
+  seen.delete(v);
+  return undefined;
+}
