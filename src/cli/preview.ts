@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { InvalidInputError } from '../errors.js';
+import { BUILT_IN_FIELDS, parseTemplateData } from '../mailservice/template-data.js';
 import { TemplateSet } from '../mailservice/templates.js';
 
 /** PreviewFormat is the part to print; `text` also prints the subject line. */
@@ -14,6 +15,8 @@ export type PreviewFormat = 'html' | 'text';
 export function preview(template: string, options: { dataFile?: string; format?: PreviewFormat } = {}): string {
   const templates = TemplateSet.load();
   const data = { ...templates.sample(template), ...(options.dataFile ? readJsonObject(options.dataFile) : {}) };
+  // The file may change what satnotify fills (to try another satellite name); the rest is checked as a caller's data would be.
+  parseTemplateData(template, Object.fromEntries(Object.entries(data).filter(([k]) => !(BUILT_IN_FIELDS as readonly string[]).includes(k))));
   const r = templates.render(template, data);
   return options.format === 'html' ? r.html : `Subject: ${r.subject}\n\n${r.text}`;
 }

@@ -22,7 +22,7 @@ const MAX_DEPTH = 16;
 
 const instant = oneLine(100).describe('a time as the operator reads it, e.g. 2024-05-01 10:04 CEST (Europe/Berlin)');
 const decimal = z
-  .union([z.number().finite().transform(String), z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal number such as 0.962')])
+  .union([z.number().finite().transform(String), z.string().regex(/^-?\d+(\.\d+)?$/)], { error: 'must be a decimal number such as 0.962 (a number or a string)' })
   .describe('a decimal number (string or number), e.g. 0.962');
 
 /** TEMPLATE_DATA maps each shipped template to the schema of its caller data. */

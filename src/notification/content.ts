@@ -18,7 +18,7 @@ import type { NewItem, OutboxItem } from './db.js';
 import { digestNodes, digestText } from './digest.js';
 import { formatInstant } from './format.js';
 import { MAX_MESSAGE_CHARS, MAX_TITLE_CHARS } from './nodelog/schema.js';
-import { KIND_INFO, LOG_LEVELS, LOG_TYPES, kindOfLogType, type EventKind, type LogLevel, type LogType } from './types.js';
+import { KIND_INFO, LOG_LEVELS, LOG_TYPES, kindOfLogType, type EventKind, type LogLevel } from './types.js';
 
 /** LOG_INPUT is what informNodeLog takes, checked at the door: what a node's log server accepts. */
 export const LOG_INPUT = z.strictObject({

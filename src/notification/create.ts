@@ -84,5 +84,5 @@ function checkOptions(options: unknown): ServiceOptions {
   if (o['env'] !== undefined && (typeof o['env'] !== 'object' || o['env'] === null)) issues.push({ path: 'env', message: 'must be an object of environment variables' });
   if (o['configFile'] !== undefined && typeof o['configFile'] !== 'string') issues.push({ path: 'configFile', message: 'must be a file path' });
   if (issues.length > 0) throw new InvalidConfigError(issues);
-  return options as ServiceOptions;
+  return options;
 }

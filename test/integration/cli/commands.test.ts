@@ -3,7 +3,7 @@
  * 2 bad usage, 1 failed), one line per problem and never a stack trace.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createNotificationService } from '../../../src/notification/create.js';
@@ -100,6 +100,23 @@ describe('satnotify CLI: commands', () => {
     const r = await runCli(['preview', 'nope'], { env: CLEAN_ENV });
     assert.equal(r.code, 1);
     assert.match(r.stderr, /^satnotify: template nope: unknown template \(known: .*audit-failed/);
+    assertNoStack(r);
+  });
+
+  it('preview --data checks the file as caller data: unknown and ill-typed fields named, exit 1', async () => {
+    const dir = scratchDir('cli-preview');
+    const file = join(dir, 'data.json');
+    writeFileSync(file, JSON.stringify({ score: { x: 1 }, scroe: '0.9' }));
+    const r = await runCli(['preview', 'audit-failed', '--data', file], { env: CLEAN_ENV });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^satnotify: invalid data\.score: must be a decimal number.*; data: unknown field "scroe"$/m);
+    assertNoStack(r);
+  });
+
+  it('a malformed node id is one line naming it, exit 1', async () => {
+    const r = await runCli(['status', 'not-a-node', '--db', scratchDir('cli-badid')], { env: CLEAN_ENV });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^satnotify: /);
     assertNoStack(r);
   });
 
