@@ -1,10 +1,13 @@
 /**
  * @module notification/nodelog/grpc-client
- * NodeLogClient over gRPC (@grpc/grpc-js): one channel per node address, reused, closed when idle;
- * a deadline per call; keepalive; optional TLS. gRPC status codes become transient or permanent
- * DeliveryErrors.
+ * NodeLogClient over gRPC (@grpc/grpc-js): one channel per node address, reused, closed when idle,
+ * closed at once when the node could not be reached (a channel left open to an unreachable node
+ * keeps reconnecting, which costs CPU), and at most `maxChannels` open (the least recently used
+ * goes first); a deadline per call; keepalive; optional TLS. gRPC status codes become transient or
+ * permanent DeliveryErrors.
  */
 import * as grpc from '@grpc/grpc-js';
+import { LRUCache } from 'lru-cache';
 import type { ResolvedConfig } from '../../config.js';
 import { DeliveryError } from '../../errors.js';
 import type { NodeLogClient } from './client.js';
@@ -24,16 +27,20 @@ interface Channel {
   client: grpc.Client;
   inFlight: number;
   idleTimer: NodeJS.Timeout | undefined;
+  /** Evicted or failed while calls were in flight: close when the last one ends. */
+  retired: boolean;
+  closed: boolean;
 }
 
 /** GrpcNodeLogClient sends ProcessNotification calls to nodes. */
 export class GrpcNodeLogClient implements NodeLogClient {
   readonly #config: ResolvedConfig['nodeLog'];
-  readonly #channels = new Map<string, Channel>();
+  readonly #channels: LRUCache<string, Channel>;
   readonly #credentials: grpc.ChannelCredentials;
 
   constructor(config: ResolvedConfig['nodeLog'], credentials?: grpc.ChannelCredentials) {
     this.#config = config;
+    this.#channels = new LRUCache<string, Channel>({ max: config.maxChannels, dispose: (ch) => retire(ch) });
     this.#credentials = credentials ?? (config.tls ? grpc.credentials.createSsl() : grpc.credentials.createInsecure());
   }
 
@@ -50,20 +57,22 @@ export class GrpcNodeLogClient implements NodeLogClient {
         { deadline: Date.now() + this.#config.deadline },
         (err, response) => {
           ch.inFlight--;
-          this.#armIdle(address, ch);
-          if (err) reject(toDeliveryError(err, address));
-          else resolve(response as NotificationResponse);
+          if (err?.code === grpc.status.UNAVAILABLE && this.#channels.peek(address) === ch) this.#channels.delete(address); // disposes: retire
+          if (ch.retired) retire(ch);
+          else this.#armIdle(address, ch);
+          if (err) return reject(toDeliveryError(err, address));
+          const r = response as NotificationResponse;
+          // The protocol answers accepted or duplicate; neither is a receiver that did not log it
+          // and will not say why. A retry would get the same answer, so it is final.
+          if (!r.accepted && !r.duplicate) return reject(new DeliveryError({ channel: 'log', permanent: true, command: 'ProcessNotification', response: 'accepted=false duplicate=false' }, `${address}: the node answered neither accepted nor duplicate`));
+          resolve(r);
         },
       );
     });
   }
 
   close(): Promise<void> {
-    for (const ch of this.#channels.values()) {
-      clearTimeout(ch.idleTimer);
-      ch.client.close();
-    }
-    this.#channels.clear();
+    this.#channels.clear(); // disposes every channel
     return Promise.resolve();
   }
 
@@ -86,6 +95,8 @@ export class GrpcNodeLogClient implements NodeLogClient {
         }),
         inFlight: 0,
         idleTimer: undefined,
+        retired: false,
+        closed: false,
       };
       this.#channels.set(address, ch);
     }
@@ -98,12 +109,19 @@ export class GrpcNodeLogClient implements NodeLogClient {
     if (ch.inFlight > 0) return;
     clearTimeout(ch.idleTimer);
     ch.idleTimer = setTimeout(() => {
-      if (ch.inFlight === 0 && this.#channels.get(address) === ch) {
-        this.#channels.delete(address);
-        ch.client.close();
-      }
+      if (ch.inFlight === 0 && this.#channels.peek(address) === ch) this.#channels.delete(address);
     }, this.#config.idleClose);
     ch.idleTimer.unref();
+  }
+}
+
+/** retire closes a channel now, or once its last call in flight ends. */
+function retire(ch: Channel): void {
+  ch.retired = true;
+  clearTimeout(ch.idleTimer);
+  if (ch.inFlight === 0 && !ch.closed) {
+    ch.closed = true;
+    ch.client.close();
   }
 }
 

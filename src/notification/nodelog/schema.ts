@@ -27,6 +27,12 @@ export interface NotificationMessage {
   notificationId: string;
 }
 
+/**
+ * ReceivedMessage is a message as a receiver decodes it: `createdAt` is null when the sender left it
+ * out or it lies outside what a Date holds (the receiver refuses both).
+ */
+export type ReceivedMessage = Omit<NotificationMessage, 'createdAt'> & { createdAt: Date | null };
+
 /** NotificationResponse is the node's answer. */
 export interface NotificationResponse {
   accepted: boolean;
@@ -51,7 +57,8 @@ export function encodeMessage(m: NotificationMessage): Buffer {
         level: LOG_LEVELS.indexOf(m.level),
         title: m.title,
         message: m.message,
-        createdAt: { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 },
+        // A Timestamp's nanos are 0..999,999,999 also before 1970: -0.001 s is seconds -1, nanos 999,000,000.
+        createdAt: { seconds: Math.floor(ms / 1000), nanos: (ms - Math.floor(ms / 1000) * 1000) * 1e6 },
         satelliteId: m.satelliteId,
         notificationId: m.notificationId,
       }),
@@ -59,8 +66,8 @@ export function encodeMessage(m: NotificationMessage): Buffer {
   );
 }
 
-/** decodeMessage parses wire bytes; an unknown enum value reads as CUSTOM / info. */
-export function decodeMessage(b: Buffer): NotificationMessage {
+/** decodeMessage parses wire bytes; an unknown enum value reads as CUSTOM / info, as the proto says. */
+export function decodeMessage(b: Buffer): ReceivedMessage {
   const o = MessageType.toObject(MessageType.decode(b), { longs: Number, enums: Number, bytes: Buffer, defaults: true }) as {
     nodeId: Buffer;
     type: number;
@@ -77,10 +84,16 @@ export function decodeMessage(b: Buffer): NotificationMessage {
     level: LOG_LEVELS[o.level] ?? 'info',
     title: o.title,
     message: o.message,
-    createdAt: new Date((o.createdAt?.seconds ?? 0) * 1000 + Math.floor((o.createdAt?.nanos ?? 0) / 1e6)),
+    createdAt: o.createdAt ? toDate(o.createdAt) : null,
     satelliteId: Buffer.from(o.satelliteId),
     notificationId: o.notificationId,
   };
+}
+
+function toDate(t: { seconds: number; nanos: number }): Date | null {
+  if (!Number.isSafeInteger(t.seconds) || !Number.isInteger(t.nanos) || t.nanos < 0 || t.nanos > 999_999_999) return null;
+  const d = new Date(t.seconds * 1000 + Math.floor(t.nanos / 1e6));
+  return Number.isNaN(d.getTime()) ? null : d;
 }
 
 /** encodeResponse / decodeResponse serialise the answer. */

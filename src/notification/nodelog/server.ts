@@ -7,8 +7,9 @@
 import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import { LRUCache } from 'lru-cache';
+import { textProblem } from '../../input/text.js';
 import { NodeId } from '../../overlay/node-id.js';
-import { MAX_MESSAGE_CHARS, MAX_TITLE_CHARS, NOTIFICATION_SERVICE, type NotificationMessage, type NotificationResponse } from './schema.js';
+import { MAX_MESSAGE_CHARS, MAX_TITLE_CHARS, NOTIFICATION_SERVICE, type NotificationResponse, type ReceivedMessage } from './schema.js';
 
 /** NodeLogServerOptions configure the receiver; all optional. */
 export interface NodeLogServerOptions {
@@ -38,13 +39,15 @@ export class NodeLogServer {
     this.#seen = new LRUCache({ max: options.dedupeSize ?? 100_000 });
     this.#credentials = options.credentials ?? grpc.ServerCredentials.createInsecure();
     this.#server.addService(NOTIFICATION_SERVICE, {
-      processNotification: (call: grpc.ServerUnaryCall<NotificationMessage, NotificationResponse>, callback: grpc.sendUnaryData<NotificationResponse>) => {
-        const problem = this.#validate(call.request);
-        if (problem) {
+      processNotification: (call: grpc.ServerUnaryCall<ReceivedMessage, NotificationResponse>, callback: grpc.sendUnaryData<NotificationResponse>) => {
+        // Everything is checked, and the log line built, before the id is marked seen: a message
+        // refused here can be sent again, corrected, under the same id.
+        const checked = this.#validate(call.request);
+        if (typeof checked === 'string') {
           this.counts.rejected++;
-          return callback({ code: grpc.status.INVALID_ARGUMENT, details: problem });
+          return callback({ code: grpc.status.INVALID_ARGUMENT, details: checked });
         }
-        callback(null, this.#accept(call.request));
+        callback(null, this.#accept(call.request.notificationId, checked));
       },
     });
     this.#health.addToServer(this.#server);
@@ -63,25 +66,20 @@ export class NodeLogServer {
     return new Promise((resolve) => this.#server.tryShutdown(() => resolve()));
   }
 
-  #validate(m: NotificationMessage): string | undefined {
+  /** #validate returns what is wrong with a message, or its log line. */
+  #validate(m: ReceivedMessage): string | { line: string } {
     if (m.nodeId.length !== 32) return `node_id must be 32 bytes, got ${m.nodeId.length}`;
     if (this.#nodeId && !this.#nodeId.bytes.equals(m.nodeId)) return 'node_id is not this node';
-    if (!m.notificationId || m.notificationId.length > 128) return 'notification_id must be 1-128 characters';
-    if (!m.title || m.title.length > MAX_TITLE_CHARS || /[\r\n]/.test(m.title)) return `title must be one line of 1-${MAX_TITLE_CHARS} characters`;
-    if (m.message.length > MAX_MESSAGE_CHARS) return `message is longer than ${MAX_MESSAGE_CHARS} characters`;
+    const id = textProblem(m.notificationId, { lines: false, max: 128, min: 1 });
+    if (id) return `notification_id ${id}`;
+    const title = textProblem(m.title, { lines: false, max: MAX_TITLE_CHARS, min: 1 });
+    if (title) return `title ${title}`;
+    const message = textProblem(m.message, { lines: true, max: MAX_MESSAGE_CHARS });
+    if (message) return `message ${message}`;
     if (m.satelliteId.length !== 0 && m.satelliteId.length !== 32) return 'satellite_id must be empty or 32 bytes';
-    return undefined;
-  }
-
-  #accept(m: NotificationMessage): NotificationResponse {
-    if (this.#seen.has(m.notificationId)) {
-      this.counts.duplicate++;
-      return { accepted: false, duplicate: true };
-    }
-    this.#seen.set(m.notificationId, true);
-    this.counts.accepted++;
-    this.#sink(
-      `${JSON.stringify({
+    if (m.createdAt === null) return 'created_at must be set to a time a Date can hold';
+    return {
+      line: `${JSON.stringify({
         time: new Date().toISOString(),
         level: m.level,
         source: 'satellite-notification',
@@ -93,7 +91,17 @@ export class NodeLogServer {
         createdAt: m.createdAt.toISOString(),
         notificationId: m.notificationId,
       })}\n`,
-    );
+    };
+  }
+
+  #accept(notificationId: string, checked: { line: string }): NotificationResponse {
+    if (this.#seen.has(notificationId)) {
+      this.counts.duplicate++;
+      return { accepted: false, duplicate: true };
+    }
+    this.#seen.set(notificationId, true);
+    this.counts.accepted++;
+    this.#sink(checked.line);
     return { accepted: true, duplicate: false };
   }
 }
