@@ -44,7 +44,7 @@ export interface DemoReport {
   sampleEmail: string | null;
   nodeIds: string[];
   steps: DemoStep[];
-  byKind: Array<{ channel: Channel; kind: string; sent: number; held: number; failed: number }>;
+  byKind: Array<{ channel: Channel; kind: string; sent: number; held: number; failed: number; suppressed: number }>;
   logSample: string[];
 }
 
@@ -161,12 +161,13 @@ function describeStep(s: DemoStep): string {
 export function printDemo(r: DemoReport, write: (line: string) => void): void {
   write('');
   write('What happened to every notification ("sent" includes those delivered inside a digest):');
-  write(`  ${'channel'.padEnd(8)} ${'kind'.padEnd(22)} ${'sent'.padStart(5)} ${'held'.padStart(5)} ${'failed'.padStart(6)}`);
-  for (const k of r.byKind) write(`  ${k.channel.padEnd(8)} ${k.kind.padEnd(22)} ${String(k.sent).padStart(5)} ${String(k.held).padStart(5)} ${String(k.failed).padStart(6)}`);
+  write(`  ${'channel'.padEnd(8)} ${'kind'.padEnd(22)} ${'sent'.padStart(5)} ${'held'.padStart(5)} ${'failed'.padStart(6)} ${'suppressed'.padStart(10)}`);
+  for (const k of r.byKind) write(`  ${k.channel.padEnd(8)} ${k.kind.padEnd(22)} ${String(k.sent).padStart(5)} ${String(k.held).padStart(5)} ${String(k.failed).padStart(6)} ${String(k.suppressed).padStart(10)}`);
   write('');
   for (const [name, c, carrier] of [['email', r.emails, 'email'], ['node log', r.logs, 'node-log message']] as const) {
-    write(`${`${name}:`.padEnd(10)}${count(c.generated, 'notification')} → ${count(c.messages, carrier)} sent (${c.messages - c.digests} single, ${count(c.digests, 'digest')}); ${c.held} still held, ${c.failed} failed`);
+    write(`${`${name}:`.padEnd(10)}${count(c.generated, 'notification')} → ${count(c.messages, carrier)} sent (${c.messages - c.digests} single, ${count(c.digests, 'digest')}); ${c.held} still held, ${c.failed} failed, ${c.suppressed} suppressed`);
   }
+  if (r.emails.suppressed + r.logs.suppressed > 0) write('"suppressed": news about the disqualified node after its disqualification, recorded but not sent.');
   write(`duplicates: ${r.duplicates} (every email's Message-ID and every node-log id arrived once)`);
   if (r.emails.held + r.logs.held > 0) write('"still held" ones leave as a digest once their node may be sent to again, after the demo\'s last step.');
   write('');
@@ -218,7 +219,7 @@ async function report(svc: NotificationService, o: ReportInput): Promise<DemoRep
   const kinds = new Map<string, DemoReport['byKind'][number]>();
   for (const r of counts) {
     if (r.kind === 'digest') continue;
-    const row = kinds.get(`${r.channel}/${r.kind}`) ?? { channel: r.channel, kind: r.kind, sent: 0, held: 0, failed: 0 };
+    const row = kinds.get(`${r.channel}/${r.kind}`) ?? { channel: r.channel, kind: r.kind, sent: 0, held: 0, failed: 0, suppressed: 0 };
     row[outcomeOf(r)] += r.count;
     kinds.set(`${r.channel}/${r.kind}`, row);
   }

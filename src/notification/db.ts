@@ -39,8 +39,11 @@ export interface StatusStore {
   get(key: StatusKey): Promise<Status>;
 }
 
-/** OutboxStatus is where a notification is in its life. Final: sent, failed, digested. */
-export type OutboxStatus = 'pending' | 'held' | 'retry' | 'sent' | 'failed' | 'digested';
+/**
+ * OutboxStatus is where a notification is in its life. Final: sent, failed, digested, and
+ * suppressed (recorded, never sent and never counted: e.g. news about a disqualified node).
+ */
+export type OutboxStatus = 'pending' | 'held' | 'retry' | 'sent' | 'failed' | 'digested' | 'suppressed';
 
 /** EmailPayload is what an email notification needs to render and send. */
 export interface EmailPayload {
@@ -86,8 +89,10 @@ export interface OutboxItem {
   reservations: Reservation[] | null;
 }
 
-/** NewItem is an item as created. */
-export type NewItem = Pick<OutboxItem, 'id' | 'channel' | 'groupKey' | 'nodeId' | 'kind' | 'bypass' | 'payload' | 'title' | 'summary' | 'dueAt' | 'occurredAt' | 'createdAt'>;
+/** NewItem is an item as created; it starts `pending` unless it is recorded as `suppressed`, with the reason. */
+export type NewItem = Pick<OutboxItem, 'id' | 'channel' | 'groupKey' | 'nodeId' | 'kind' | 'bypass' | 'payload' | 'title' | 'summary' | 'dueAt' | 'occurredAt' | 'createdAt'> & {
+  suppressed?: string;
+};
 
 /** Transition is a change of a node's state that a hook reports; it applies at most once. */
 export type Transition =
@@ -99,6 +104,8 @@ export interface TransitionResult {
   applied: boolean;
   offlineSince: Date | null;
   containedSince: Date | null;
+  /** The node was disqualified before this change. */
+  disqualified: boolean;
 }
 
 /** OutboxCount is one cell of the outbox tally. */
@@ -132,6 +139,11 @@ export interface Outbox {
   markHeld(ids: readonly string[], dueAt: Date, reason: string): Promise<void>;
   markRetry(id: string, dueAt: Date, reason: string, reservations: readonly Reservation[]): Promise<void>;
   markFailed(ids: readonly string[], reason: string): Promise<void>;
+  /**
+   * suppressOpen ends the node's not-yet-sent notifications (pending or held, not leased, not
+   * carrying a reservation) of every kind but `except` as suppressed with `reason`; returns them.
+   */
+  suppressOpen(nodeId: string, except: string, reason: string): Promise<Array<{ channel: Channel; kind: string }>>;
   get(id: string): Promise<OutboxItem | null>;
   /** counts tallies items by channel, kind and status. */
   counts(): Promise<OutboxCount[]>;

@@ -5,14 +5,14 @@
 import { Counter, Histogram, Registry } from 'prom-client';
 
 /** Outcome is what happened to one notification in one step. */
-export type Outcome = 'sent' | 'held' | 'digested' | 'failed' | 'retried';
+export type Outcome = 'sent' | 'held' | 'digested' | 'failed' | 'retried' | 'suppressed';
 
 /** Metrics holds satnotify's counters; labels carry no node ids or addresses (cardinality, privacy). */
 export class Metrics {
   readonly registry = new Registry();
   readonly notifications = new Counter({
     name: 'satnotify_notifications_total',
-    help: 'Notifications by channel, kind and outcome (sent, held, digested, failed, retried).',
+    help: 'Notifications by channel, kind and outcome (sent, held, digested, failed, retried, suppressed).',
     labelNames: ['channel', 'kind', 'outcome'] as const,
     registers: [this.registry],
   });

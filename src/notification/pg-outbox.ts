@@ -97,7 +97,7 @@ export class PgOutbox implements Outbox {
   }
 
   async record(transition: Transition | null, build: (prev: TransitionResult) => NewItem[] | Promise<NewItem[]>): Promise<NewItem[]> {
-    if (!transition) return this.#insert(await build({ applied: true, offlineSince: null, containedSince: null }));
+    if (!transition) return this.#insert(await build({ applied: true, offlineSince: null, containedSince: null, disqualified: false }));
     return new Promise((resolve, reject) => this.#transitions.add({ transition, build, attempts: 0, resolve, reject }));
   }
 
@@ -144,6 +144,17 @@ export class PgOutbox implements Outbox {
 
   async markFailed(ids: readonly string[], reason: string): Promise<void> {
     await this.#pool.query(`UPDATE satnotify_outbox SET status = 'failed', reason = $2, leased_until = NULL, reservations = NULL WHERE id = ANY($1::text[])`, [ids, reason]);
+  }
+
+  async suppressOpen(nodeId: string, except: string, reason: string): Promise<Array<{ channel: Channel; kind: string }>> {
+    // Leases run on the wall clock, so a row a worker holds right now is left to that worker.
+    const { rows } = await this.#pool.query<{ channel: Channel; kind: string }>(
+      `UPDATE satnotify_outbox SET status = 'suppressed', reason = $3
+       WHERE node_id = $1 AND kind <> $2 AND status IN ('pending', 'held') AND reservations IS NULL AND (leased_until IS NULL OR leased_until < now())
+       RETURNING channel, kind`,
+      [Buffer.from(nodeId, 'hex'), except, reason],
+    );
+    return rows;
   }
 
   async get(id: string): Promise<OutboxItem | null> {
@@ -249,15 +260,15 @@ export class PgOutbox implements Outbox {
  */
 function insertItemsSql(first: number): string {
   const p = (k: number): string => `$${first + k}`;
-  return `INSERT INTO satnotify_outbox (${INSERT_COLUMNS}, status, leased_until)
+  return `INSERT INTO satnotify_outbox (${INSERT_COLUMNS}, status, reason, leased_until)
   SELECT v.id, v.channel, v.group_key, v.node_id, v.kind, v.bypass, v.payload, v.title, v.summary,
          CASE WHEN v.due_at > v.created_at THEN LEAST(min(v.due_at) FILTER (WHERE v.due_at > v.created_at) OVER (PARTITION BY v.group_key), (
            SELECT min(w.due_at) FROM satnotify_outbox w
            WHERE w.group_key = v.group_key AND w.status = 'pending' AND w.due_at > w.created_at)) ELSE v.due_at END,
-         v.occurred_at, v.created_at, 'pending', ${p(12)}::timestamptz
+         v.occurred_at, v.created_at, CASE WHEN v.suppressed IS NULL THEN 'pending' ELSE 'suppressed' END, v.suppressed, ${p(13)}::timestamptz
   FROM unnest(${p(0)}::text[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::bytea[], ${p(4)}::text[], ${p(5)}::boolean[], ${p(6)}::jsonb[],
-              ${p(7)}::text[], ${p(8)}::text[], ${p(9)}::timestamptz[], ${p(10)}::timestamptz[], ${p(11)}::timestamptz[])
-       AS v(id, channel, group_key, node_id, kind, bypass, payload, title, summary, due_at, occurred_at, created_at)`;
+              ${p(7)}::text[], ${p(8)}::text[], ${p(9)}::timestamptz[], ${p(10)}::timestamptz[], ${p(11)}::timestamptz[], ${p(12)}::text[])
+       AS v(id, channel, group_key, node_id, kind, bypass, payload, title, summary, due_at, occurred_at, created_at, suppressed)`;
 }
 
 const INSERT_ITEMS = insertItemsSql(1);
@@ -277,6 +288,7 @@ function itemParams(items: readonly NewItem[], leaseUntil: Date | null): unknown
     items.map((i) => i.dueAt),
     items.map((i) => i.occurredAt),
     items.map((i) => i.createdAt),
+    items.map((i) => i.suppressed ?? null),
     leaseUntil,
   ];
 }

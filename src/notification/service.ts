@@ -8,7 +8,7 @@ import type { ResolvedConfig } from '../config.js';
 import { silentLogger, type Logger } from '../logger.js';
 import type { MailService } from '../mailservice/service.js';
 import type { OverlayCache } from '../overlay/cache.js';
-import type { NodeFilter } from '../overlay/db.js';
+import type { NodeFilter, NodeInfo } from '../overlay/db.js';
 import { NodeId } from '../overlay/node-id.js';
 import { parseInput } from '../input/parse.js';
 import type { z } from 'zod';
@@ -37,16 +37,22 @@ import { CHANNELS, type Channel } from './types.js';
 /** Delivery is the outcome of a notification's first attempt. */
 export interface Delivery {
   id: string;
-  status: 'sent' | 'held' | 'failed';
+  status: 'sent' | 'held' | 'failed' | 'suppressed';
   reason?: string;
   retryAt?: string;
 }
 
-/** HookResult says whether a hook call was news, and the notifications it recorded. */
+/**
+ * HookResult says whether a hook call notified anyone, and the notifications it recorded (news
+ * about a disqualified node is recorded suppressed: in `ids`, with `notified` false).
+ */
 export interface HookResult {
   notified: boolean;
   ids: string[];
 }
+
+/** Why a hook's notification about a disqualified node is not sent. */
+const DISQUALIFIED = 'the node is disqualified on this satellite; only what the satellite sends explicitly reaches it';
 
 /** BroadcastResult counts what a broadcast recorded. */
 export interface BroadcastResult {
@@ -120,7 +126,9 @@ export class NotificationService {
 
   /** onUptimeCheck records an uptime check; the first failure and the recovery notify. */
   onUptimeCheck(nodeId: string | NodeId, signal: UptimeSignal): Promise<HookResult> {
-    return this.#hook('uptime', nodeId, signal, (id, s, at) => uptimeEvent(id, s, at, this.config.limits.timezone), SIGNALS.uptime);
+    // The check's outcome is stored on the node after its notification is built, so an offline
+    // notice says when the node was last reached before this failure, and the next one after a recovery.
+    return this.#hook('uptime', nodeId, signal, (id, s, at) => uptimeEvent(id, s, at, this.config.limits.timezone), SIGNALS.uptime, (node, s, at) => this.overlay.recordContact(node, s.ok, at));
   }
 
   /** onAuditResult records an audit; the first failure after passing notifies with score, threshold, distance. */
@@ -217,10 +225,18 @@ export class NotificationService {
     }
     if (item.status === 'sent') return { id, status: 'sent' };
     if (item.status === 'failed') return { id, status: 'failed', reason: item.reason ?? 'failed' };
+    if (item.status === 'suppressed') return { id, status: 'suppressed', reason: item.reason ?? 'suppressed' };
     return { id, status: 'held', reason: item.reason ?? 'queued', retryAt: item.dueAt.toISOString() };
   }
 
-  async #hook<S extends z.ZodType>(name: keyof typeof SIGNALS, nodeId: string | NodeId, signal: unknown, event: (id: NodeId, s: z.output<S>, at: Date) => HookEvent, schema: S): Promise<HookResult> {
+  async #hook<S extends z.ZodType>(
+    name: keyof typeof SIGNALS,
+    nodeId: string | NodeId,
+    signal: unknown,
+    event: (id: NodeId, s: z.output<S>, at: Date) => HookEvent,
+    schema: S,
+    after?: (node: NodeInfo, s: z.output<S>, at: Date) => Promise<void>,
+  ): Promise<HookResult> {
     const t0 = performance.now();
     const id = NodeId.parse(nodeId);
     const s = parseInput(schema, signal, 'signal');
@@ -231,11 +247,21 @@ export class NotificationService {
     const node = this.overlay.get(id);
     const recorded = this.#p.outbox.record(e.transition, async (prev) => {
       const n = await node;
-      return prev.applied && e.kind ? this.#p.content.event(n, e.kind, e.data(n, prev), at) : [];
+      if (!prev.applied || !e.kind) return [];
+      const items = this.#p.content.event(n, e.kind, e.data(n, prev), at);
+      // Once disqualified on this satellite, a node hears nothing more from its hooks: the news is
+      // recorded (it is still true, and shows in the operator's feed) but never sent or counted.
+      return prev.disqualified && e.kind !== 'disqualified' ? items.map((i) => ({ ...i, suppressed: DISQUALIFIED })) : items;
     });
-    const [items] = await Promise.all([recorded, node]);
+    const [items, known] = await Promise.all([recorded, node]);
+    await after?.(known, s, at);
+    for (const i of items) if (i.suppressed) this.metrics.count(i.channel, i.kind, 'suppressed');
+    if (e.kind === 'disqualified' && items.length > 0) {
+      // What was still waiting to be sent about the node (an offline notice held by a limit) goes quiet too.
+      for (const i of await this.#p.outbox.suppressOpen(id.hex, 'disqualified', DISQUALIFIED)) this.metrics.count(i.channel, i.kind, 'suppressed');
+    }
     this.metrics.hookSeconds.observe({ hook: name }, (performance.now() - t0) / 1000);
-    return { notified: items.length > 0, ids: items.map((i) => i.id) };
+    return { notified: items.some((i) => !i.suppressed), ids: items.map((i) => i.id) };
   }
 }
 

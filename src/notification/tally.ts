@@ -6,8 +6,8 @@
 import type { OutboxCount } from './db.js';
 import type { Channel } from './types.js';
 
-/** Outcome is where a notification ended up: delivered, still waiting, or given up. */
-export type Outcome = 'sent' | 'held' | 'failed';
+/** Outcome is where a notification ended up: delivered, still waiting, given up, or deliberately not sent. */
+export type Outcome = 'sent' | 'held' | 'failed' | 'suppressed';
 
 /** ChannelTally counts one channel's notifications and the messages that carried them. */
 export interface ChannelTally {
@@ -16,6 +16,8 @@ export interface ChannelTally {
   sent: number;
   held: number;
   failed: number;
+  /** Recorded but deliberately not sent (e.g. news about a disqualified node). */
+  suppressed: number;
   /** Messages that left: single notifications plus digests. */
   messages: number;
   /** Digests that left. */
@@ -25,7 +27,7 @@ export interface ChannelTally {
 /** outcomeOf is an item's own status, or, for an item folded into a digest, the digest's. */
 export function outcomeOf(c: OutboxCount): Outcome {
   const s = c.digestStatus ?? c.status;
-  return s === 'sent' || s === 'failed' ? s : 'held';
+  return s === 'sent' || s === 'failed' || s === 'suppressed' ? s : 'held';
 }
 
 /** tallyChannel sums the outbox counts of one channel. */
@@ -38,6 +40,7 @@ export function tallyChannel(counts: readonly OutboxCount[], channel: Channel): 
     sent: sum(items.filter((c) => outcomeOf(c) === 'sent')),
     held: sum(items.filter((c) => outcomeOf(c) === 'held')),
     failed: sum(items.filter((c) => outcomeOf(c) === 'failed')),
+    suppressed: sum(items.filter((c) => outcomeOf(c) === 'suppressed')),
     messages: sum(mine.filter((c) => c.status === 'sent')),
     digests: sum(mine.filter((c) => c.kind === 'digest' && c.status === 'sent')),
   };

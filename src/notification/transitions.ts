@@ -36,7 +36,7 @@ export interface TransitionPlan {
 
 /** planTransition decides the effect of `t` on `state`. */
 export function planTransition(state: NodeState, t: Transition): TransitionPlan {
-  const prev = { offlineSince: state.offlineSince, containedSince: state.containedSince };
+  const prev = { offlineSince: state.offlineSince, containedSince: state.containedSince, disqualified: state.disqualifiedAt !== null };
   const news = (column: StateColumn, from: StateWrite['from'], to: StateWrite['to']): TransitionPlan => ({ write: { column, from, to }, result: { applied: true, ...prev } });
   const quiet = (column: StateColumn, from: StateWrite['from'], to: StateWrite['to']): TransitionPlan => ({ write: { column, from, to }, result: { applied: false, ...prev } });
   const nothing: TransitionPlan = { write: null, result: { applied: false, ...prev } };

@@ -9,7 +9,7 @@ import { LRUCache } from 'lru-cache';
 import type { ResolvedConfig } from '../config.js';
 import { UnknownNodeError } from '../errors.js';
 import { parseInput } from '../input/parse.js';
-import { NODE_FILTER, NODE_INPUT, type NodeFilter, type NodeInfo, type NodeInput, type OverlayDB } from './db.js';
+import { NODE_FILTER, NODE_INPUT, type Contact, type NodeFilter, type NodeInfo, type NodeInput, type OverlayDB } from './db.js';
 import { NodeId } from './node-id.js';
 
 /** OverlayCache answers "who is this node?" quickly and lists groups of nodes without loading them all. */
@@ -18,6 +18,8 @@ export class OverlayCache {
   readonly #cache: LRUCache<string, NodeInfo>;
   /** Batches concurrent misses; the LRU is the only cache, so the loader keeps none of its own. */
   readonly #loader: DataLoader<NodeId, NodeInfo | null, string>;
+  /** Uptime checks made in the same tick are stored in one statement. */
+  readonly #contacts: DataLoader<Contact, void, string>;
   readonly #config: ResolvedConfig['overlay'];
   readonly #clock: () => Date;
   #hits = 0;
@@ -33,6 +35,24 @@ export class OverlayCache {
       maxBatchSize: config.pageSize,
       batchScheduleFn: (run) => setImmediate(run),
     });
+    this.#contacts = new DataLoader(async (contacts) => (await db.recordContacts?.(contacts), contacts.map(() => undefined)), {
+      cache: false,
+      maxBatchSize: config.pageSize,
+      batchScheduleFn: (run) => setImmediate(run),
+    });
+  }
+
+  /**
+   * recordContact stores an uptime check's outcome on the node, so the next notification says
+   * when it was last reached. Writes are skipped while the stored time is less than a minute old:
+   * a satellite checks often, and a minute is finer than any message shows.
+   */
+  async recordContact(node: NodeInfo, ok: boolean, at: Date): Promise<void> {
+    const last = ok ? node.lastContactSuccess : node.lastContactFailure;
+    if (!this.#db.recordContacts || (last && at.getTime() - last.getTime() < CONTACT_PRECISION_MS && at >= last)) return;
+    await this.#contacts.load({ id: node.id, ok, at });
+    const cached = this.#cache.get(node.id.hex);
+    if (cached) this.#cache.set(node.id.hex, { ...cached, ...(ok ? { lastContactSuccess: maxDate(cached.lastContactSuccess, at) } : { lastContactFailure: maxDate(cached.lastContactFailure, at) }) });
   }
 
   /** get returns the node or throws UnknownNodeError; a malformed id is InvalidNodeIdError. */
@@ -102,6 +122,13 @@ export class OverlayCache {
   stats(): { hits: number; misses: number; size: number } {
     return { hits: this.#hits, misses: this.#misses, size: this.#cache.size };
   }
+}
+
+/** How fresh a stored contact time must be for a new check to skip the write. */
+const CONTACT_PRECISION_MS = 60_000;
+
+function maxDate(a: Date | null, b: Date): Date {
+  return a && a > b ? a : b;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

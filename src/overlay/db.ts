@@ -75,6 +75,13 @@ export const NODE_FILTER = z
 /** NodeFilter selects a group of nodes. */
 export type NodeFilter = z.input<typeof NODE_FILTER>;
 
+/** Contact is one uptime check's outcome. */
+export interface Contact {
+  id: NodeId;
+  ok: boolean;
+  at: Date;
+}
+
 /** SelectQuery is a NodeFilter resolved against a clock and a window, for one page. */
 export interface SelectQuery extends NodeFilter {
   onlineSince: Date;
@@ -91,6 +98,11 @@ export interface OverlayDB {
    */
   getMany?(ids: readonly NodeId[]): Promise<Array<NodeInfo | null>>;
   upsert(node: NodeInfo): Promise<void>;
+  /**
+   * recordContacts stores the outcome of uptime checks (last successful or failed contact), never
+   * moving a time backwards. Optional: a satellite whose own overlay tracks contacts leaves it out.
+   */
+  recordContacts?(contacts: readonly Contact[]): Promise<void>;
   /** selectPage returns up to `limit` nodes after `after`, ordered by id. */
   selectPage(query: SelectQuery): Promise<NodeInfo[]>;
 }

@@ -4,7 +4,7 @@
  */
 import type pg from 'pg';
 import semver from 'semver';
-import type { NodeInfo, OverlayDB, SelectQuery } from './db.js';
+import type { Contact, NodeInfo, OverlayDB, SelectQuery } from './db.js';
 import { NodeId } from './node-id.js';
 
 interface NodeRow {
@@ -69,6 +69,17 @@ export class PgOverlay implements OverlayDB {
       n.lastContactSuccess, n.lastContactFailure, n.disqualified, n.disqualificationReason, n.contained, n.auditScore,
       n.unknownAuditSuspended, n.offlineSuspended, n.createdAt,
     ]);
+  }
+
+  async recordContacts(contacts: readonly Contact[]): Promise<void> {
+    await this.#pool.query(
+      `UPDATE nodes n SET
+         last_contact_success = CASE WHEN c.ok THEN greatest(n.last_contact_success, c.at) ELSE n.last_contact_success END,
+         last_contact_failure = CASE WHEN c.ok THEN n.last_contact_failure ELSE greatest(n.last_contact_failure, c.at) END
+       FROM unnest($1::bytea[], $2::boolean[], $3::timestamptz[]) AS c(id, ok, at)
+       WHERE n.id = c.id`,
+      [contacts.map((c) => c.id.bytes), contacts.map((c) => c.ok), contacts.map((c) => c.at)],
+    );
   }
 
   async selectPage(q: SelectQuery): Promise<NodeInfo[]> {

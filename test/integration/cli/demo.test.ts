@@ -10,7 +10,7 @@ describe('satnotify demo', () => {
   it('plays the day: the numbers add up, nothing is duplicated, the storm is digested', async () => {
     const dir = scratchDir('demo');
     const r = await runDemo({ nodes: 30, dir });
-    for (const c of [r.emails, r.logs]) assert.equal(c.sent + c.held + c.failed, c.generated);
+    for (const c of [r.emails, r.logs]) assert.equal(c.sent + c.held + c.failed + c.suppressed, c.generated);
     assert.equal(r.duplicates, 0);
     assert.ok(r.emails.digests >= 1, 'the storm produced digests');
     assert.ok(r.emails.generated > 30 && r.logs.generated > 30);
@@ -26,8 +26,8 @@ describe('satnotify demo', () => {
     const j = JSON.parse(r.stdout) as Record<string, unknown>;
     assert.deepEqual(Object.keys(j).sort(), ['duplicates', 'emails', 'logs', 'nodes', 'outboxDir']);
     const emails = j['emails'] as Record<string, number>;
-    assert.deepEqual(Object.keys(emails).sort(), ['digests', 'failed', 'generated', 'held', 'messages', 'sent']);
-    assert.equal(emails['sent']! + emails['held']! + emails['failed']!, emails['generated']);
+    assert.deepEqual(Object.keys(emails).sort(), ['digests', 'failed', 'generated', 'held', 'messages', 'sent', 'suppressed']);
+    assert.equal(emails['sent']! + emails['held']! + emails['failed']! + emails['suppressed']!, emails['generated']);
     assert.equal(j['nodes'], 12);
     assert.equal(j['duplicates'], 0);
   });
