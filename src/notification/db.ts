@@ -131,8 +131,13 @@ export interface Outbox {
    * whole groups at a time, so one worker delivers a group's digest. Expired leases count as free.
    */
   claim(options: { now: Date; leaseUntil: Date; groups: number; groupKey?: string }): Promise<OutboxItem[]>;
-  /** insertDigest inserts a digest already leased by the caller and marks the `folded` items as digested into it. */
-  insertDigest(digest: NewItem, folded: readonly string[], leaseUntil: Date): Promise<void>;
+  /**
+   * insertDigest inserts a digest already leased by the caller, owning `reservations`, and marks the
+   * `folded` items as digested into it, in one transaction.
+   */
+  insertDigest(digest: NewItem, folded: readonly string[], leaseUntil: Date, reservations: readonly Reservation[]): Promise<void>;
+  /** attachReservations records on a claimed row the reservations its send owns, before it is sent. */
+  attachReservations(id: string, reservations: readonly Reservation[]): Promise<void>;
   /** release gives up the lease on items without changing them, so the next pass takes them. */
   release(ids: readonly string[]): Promise<void>;
   markSent(id: string, at: Date): Promise<void>;

@@ -13,11 +13,12 @@ import type { MailService } from '../mailservice/service.js';
 import { NodeId } from '../overlay/node-id.js';
 import { retryDelayMs } from './backoff.js';
 import type { Content } from './content.js';
-import type { EmailPayload, LogPayload, Outbox, OutboxItem, Reservation, StatusKey, StatusStore } from './db.js';
+import type { EmailPayload, LogPayload, NewItem, Outbox, OutboxItem, Reservation, StatusKey, StatusStore } from './db.js';
 import type { Metrics } from './metrics.js';
 import type { NodeLogClient } from './nodelog/client.js';
 import type { LimitOptions } from './policy.js';
 import type { Channel } from './types.js';
+import { windowsAt } from './windows.js';
 
 /** DispatcherDeps are the dispatcher's collaborators, all injected. */
 export interface DispatcherDeps {
@@ -62,8 +63,18 @@ export class Dispatcher {
       ...(groupKey && { groupKey }),
     });
     const groups = groupBy(items, (i) => i.groupKey);
-    await pMap(groups.values(), (g) => this.#group(g).catch((err: unknown) => this.#logger.error({ group: redactGroup(g[0]?.groupKey), err: String(err) }, 'dispatch of a group failed; it is retried when its lease ends')), { concurrency: cfg.concurrency });
+    await pMap(groups.values(), (g) => this.#group(g).catch((err: unknown) => this.#failedGroup(g, err)), { concurrency: cfg.concurrency });
     return items.length;
+  }
+
+  /**
+   * #failedGroup handles a group whose pass broke (the database went away mid-pass): its rows are
+   * released for the next pass rather than left leased for the whole lease. What was reserved is
+   * on the rows (or was refunded), so nothing is counted twice when they are taken again.
+   */
+  async #failedGroup(items: readonly OutboxItem[], err: unknown): Promise<void> {
+    this.#logger.error({ group: redactGroup(items[0]?.groupKey), err: String(err) }, 'dispatch of a group failed; it is retried on the next pass');
+    await this.#d.outbox.release(items.map((i) => i.id)).catch(() => undefined); // the lease ends anyway if this fails too
   }
 
   /** drain runs passes until nothing is due. */
@@ -99,6 +110,7 @@ export class Dispatcher {
     const channel = (items[0] as OutboxItem).channel;
     const fresh: OutboxItem[] = [];
     for (const item of items) {
+      // A row that owns reservations (a retry, or one a crashed worker had reserved) goes out on them.
       if (item.reservations) await this.#deliver(item, item.reservations);
       else if (item.bypass) await this.#single(item, now);
       else fresh.push(item);
@@ -108,12 +120,14 @@ export class Dispatcher {
     const granted: Reservation[] = [];
     const ready: OutboxItem[] = [];
     const later: OutboxItem[] = [];
+    const { hourStart } = windowsAt(now, this.#d.config.limits.timezone);
     for (const nodeItems of groupBy(fresh, (i) => i.nodeId ?? '').values()) {
-      // One send per node per reservation. Held items leave together as a digest (with anything new);
-      // new items alone are sent one by one, each on its own reservation, so limits count messages.
-      const held = nodeItems.some((i) => i.status === 'held');
-      const take = held ? nodeItems : nodeItems.slice(0, 1);
-      if (!held) later.push(...nodeItems.slice(1));
+      // One send per node per reservation. New items leave one by one, each on its own reservation,
+      // so limits count messages. A backlog leaves whole, as one digest: items held by a limit, or
+      // due in an earlier hour than this one (they missed their window: a restart, a closed process).
+      const backlog = nodeItems.some((i) => i.status === 'held' || i.dueAt < hourStart);
+      const take = backlog ? nodeItems : nodeItems.slice(0, 1);
+      if (!backlog) later.push(...nodeItems.slice(1));
       const first = take[0] as OutboxItem;
       const r = await this.#d.status.reserve(nodeKey(first), now, this.#limits(channel));
       if (r.granted) {
@@ -131,19 +145,50 @@ export class Dispatcher {
       }
       granted.push(r.reservation);
     }
-    if (ready.length === 1) return this.#deliver(ready[0] as OutboxItem, granted);
-    const digest = this.#d.content.digest(ready, now);
-    await this.#d.outbox.insertDigest(digest, ready.map((i) => i.id), new Date(Date.now() + this.#d.config.dispatcher.lease));
-    for (const i of ready) this.#d.metrics.count(channel, i.kind, 'digested');
-    await this.#deliver({ ...digest, status: 'pending', reason: null, attempts: 0, sentAt: null, digestId: null, reservations: null }, granted);
+    const message = await this.#carrier(ready, granted, now);
+    if (message) await this.#deliver(message, granted);
+  }
+
+  /**
+   * #carrier makes what leaves for `ready`: the item itself, or a digest of them, and writes the
+   * reservations onto it before anything is sent, so a worker that takes it over after a crash
+   * sends on them instead of counting again. If that fails, nothing was sent: the reservations are
+   * refunded, and a message that cannot be built is recorded as failed with the reason.
+   */
+  async #carrier(ready: readonly OutboxItem[], granted: readonly Reservation[], now: Date): Promise<OutboxItem | undefined> {
+    const first = ready[0] as OutboxItem;
+    let digest: NewItem | undefined;
+    try {
+      if (ready.length > 1) digest = this.#d.content.digest(ready, now);
+    } catch (err) {
+      await this.#refund(granted);
+      const reason = `could not build the digest: ${err instanceof Error ? err.message : String(err)}`;
+      await persist(() => this.#d.outbox.markFailed(ready.map((i) => i.id), reason));
+      for (const i of ready) this.#d.metrics.count(i.channel, i.kind, 'failed');
+      this.#logger.error({ channel: first.channel, items: ready.length, reason }, 'digest failed permanently');
+      return undefined;
+    }
+    try {
+      if (!digest) {
+        await this.#d.outbox.attachReservations(first.id, granted);
+        return first;
+      }
+      await this.#d.outbox.insertDigest(digest, ready.map((i) => i.id), new Date(Date.now() + this.#d.config.dispatcher.lease), granted);
+    } catch (err) {
+      await this.#refund(granted);
+      throw err;
+    }
+    for (const i of ready) this.#d.metrics.count(i.channel, i.kind, 'digested');
+    return { ...digest, status: 'pending', reason: null, attempts: 0, sentAt: null, digestId: null, reservations: [...granted] };
   }
 
   /** #single delivers a bypass kind: MaxHr/MaxDay do not apply, MinDelay does. */
   async #single(item: OutboxItem, now: Date): Promise<void> {
     const limits = { ...this.#limits(item.channel), maxHr: NO_COUNT, maxDay: NO_COUNT };
     const r = await this.#d.status.reserve(nodeKey(item), now, limits);
-    if (r.granted) await this.#deliver(item, [r.reservation]);
-    else await this.#hold([item], r.retryAt, r.reason);
+    if (!r.granted) return this.#hold([item], r.retryAt, r.reason);
+    const message = await this.#carrier([item], [r.reservation], now);
+    if (message) await this.#deliver(message, [r.reservation]);
   }
 
   async #deliver(item: OutboxItem, reservations: readonly Reservation[]): Promise<void> {

@@ -106,11 +106,12 @@ export class PgOutbox implements Outbox {
     return rows.map(toItem).sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.createdAt.getTime() - b.createdAt.getTime());
   }
 
-  async insertDigest(digest: NewItem, folded: readonly string[], leaseUntil: Date): Promise<void> {
+  async insertDigest(digest: NewItem, folded: readonly string[], leaseUntil: Date, reservations: readonly Reservation[]): Promise<void> {
     const client = await this.#pool.connect();
     try {
       await client.query('BEGIN');
       await client.query(INSERT_ITEMS, itemParams([digest], leaseUntil));
+      await client.query('UPDATE satnotify_outbox SET reservations = $2 WHERE id = $1', [digest.id, JSON.stringify(reservations)]);
       await client.query(`UPDATE satnotify_outbox SET status = 'digested', digest_id = $1, leased_until = NULL, reservations = NULL WHERE id = ANY($2::text[])`, [digest.id, folded]);
       await client.query('COMMIT');
     } catch (err) {
@@ -119,6 +120,10 @@ export class PgOutbox implements Outbox {
     } finally {
       client.release();
     }
+  }
+
+  async attachReservations(id: string, reservations: readonly Reservation[]): Promise<void> {
+    await this.#pool.query('UPDATE satnotify_outbox SET reservations = $2 WHERE id = $1', [id, JSON.stringify(reservations)]);
   }
 
   async release(ids: readonly string[]): Promise<void> {

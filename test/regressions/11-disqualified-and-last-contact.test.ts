@@ -65,17 +65,11 @@ describe('issue 11: after disqualification, silence; last contact as seen', () =
 
   it('an offline notice names the last successful check, not the node record as first seen', async () => {
     const node = await h.addNode({ email: 'contact@example.com' });
-    clock.set('2024-05-03T04:53:00Z');
-    await h.svc.onUptimeCheck(node, { ok: true });
-    clock.set('2024-05-03T07:00:00Z');
-    await h.svc.onUptimeCheck(node, { ok: false });
-    clock.set('2024-05-03T08:21:00Z');
-    await h.svc.onUptimeCheck(node, { ok: true });
-    clock.set('2024-05-03T09:50:00Z');
-    await h.svc.onUptimeCheck(node, { ok: true });
-    clock.set('2024-05-03T10:00:00Z');
-    await h.svc.onUptimeCheck(node, { ok: false });
-    await h.svc.dispatch();
+    for (const [at, ok] of [['04:53', true], ['07:00', false], ['08:21', true], ['09:50', true], ['10:00', false]] as const) {
+      clock.set(`2024-05-03T${at}:00Z`);
+      await h.svc.onUptimeCheck(node, { ok });
+      await h.svc.dispatch();
+    }
     await h.sink.waitFor(3);
     const offline = h.sink.received.filter((m) => m.envelopeTo.includes('contact@example.com') && /offline/i.test(m.parsed.subject ?? ''));
     assert.equal(offline.length, 2);

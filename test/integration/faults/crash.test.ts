@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { createNotificationService } from '../../../src/notification/create.js';
 import { startTs } from '../../helpers/child.js';
 import { freshPostgresUrl, postgresSkipReason, randomNodeIdHex } from '../../helpers/databases.js';
@@ -33,9 +34,19 @@ describe('a dispatcher process killed with SIGKILL mid-batch', { skip: postgresS
     const atKill = sink.received.length;
     const second = await startTs(WORKER, ['dispatch', url, sink.url]);
     const ids = (): string[] => sink.received.map((m) => m.parsed.messageId ?? '');
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    const open = async (): Promise<number> => Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM satnotify_outbox WHERE status IN ('pending', 'held', 'retry')`)).rows[0]?.n);
     const deadline = Date.now() + 60_000;
-    while (new Set(ids()).size < N && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while ((new Set(ids()).size < N || (await open()) > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     second.kill('SIGTERM');
+    // The takeover sends on the reservations the killed worker wrote onto its rows: no node is
+    // counted twice for its one message, and nothing waits out a MinDelay it never used.
+    const doubled = await db.query<{ subject: string; day_count: number }>(`SELECT subject, day_count FROM satnotify_status WHERE channel = 'email' AND day_count <> 1`);
+    const waiting = await open();
+    await db.end();
+    assert.deepEqual(doubled.rows, [], 'every node and address counted exactly one send');
+    assert.equal(waiting, 0, 'nothing left held or pending');
     const unique = new Set(ids()).size;
     const duplicates = ids().length - unique;
     t.diagnostic(`killed after ${atKill} deliveries; delivered ${unique}/${N}; duplicates ${duplicates} (sends in flight at the kill, re-sent after their 3 s lease with the same Message-ID)`);
