@@ -15,7 +15,7 @@ import type { MailService } from '../mailservice/service.js';
 import { INTERNAL_TEMPLATES, parseTemplateData } from '../mailservice/template-data.js';
 import type { NodeInfo } from '../overlay/db.js';
 import type { NewItem, OutboxItem } from './db.js';
-import { digestNodes, digestText } from './digest.js';
+import { digestOf, digestText } from './digest.js';
 import { formatInstant } from './format.js';
 import { MAX_MESSAGE_CHARS, MAX_TITLE_CHARS } from './nodelog/schema.js';
 import { KIND_INFO, LOG_LEVELS, LOG_TYPES, kindOfLogType, type EventKind, type LogLevel } from './types.js';
@@ -126,7 +126,7 @@ export class Content {
   digest(items: readonly OutboxItem[], now: Date): NewItem {
     const first = items[0] as OutboxItem;
     const zone = this.#config.limits.timezone;
-    const nodes = digestNodes(items, zone);
+    const { nodes, omitted } = digestOf(items, zone);
     const nodeIds = new Set(items.map((i) => i.nodeId));
     const base = {
       id: randomUUID(),
@@ -143,13 +143,13 @@ export class Content {
     };
     if (first.channel === 'email') {
       const to = (first.payload as { to: string }).to;
-      const data = { satellite: { name: this.#config.satellite.name }, recipient: to, timezone: zone, count: items.length, nodeCount: nodes.length, nodes };
+      const data = { satellite: { name: this.#config.satellite.name }, recipient: to, timezone: zone, count: items.length, nodeCount: nodeIds.size, nodes, omitted };
       this.#mail.render('digest', data);
       return { ...base, payload: { to, template: 'digest', data } };
     }
     const level = LOG_LEVELS[Math.max(...items.map((i) => LOG_LEVELS.indexOf((i.payload as LogInput).level)))] as LogLevel;
     const address = (first.payload as { address: string }).address;
-    return { ...base, payload: { address, type: 'DIGEST', level, title: `${items.length} notifications held by ${this.#config.satellite.name}`.slice(0, MAX_TITLE_CHARS), text: digestText(nodes) } };
+    return { ...base, payload: { address, type: 'DIGEST', level, title: `${items.length} notifications held by ${this.#config.satellite.name}`.slice(0, MAX_TITLE_CHARS), text: digestText(nodes, MAX_MESSAGE_CHARS) } };
   }
 
   /** recipient is the node's operator address, or an InvalidInputError saying why there is none. */

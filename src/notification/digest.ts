@@ -5,6 +5,7 @@
  */
 import { NodeId } from '../overlay/node-id.js';
 import type { EmailPayload, LogPayload, OutboxItem } from './db.js';
+import { KIND_INFO, LOG_LEVELS, type EventKind, type LogLevel } from './types.js';
 import { formatClock, formatInstant, formatSpan } from './format.js';
 
 /** DigestEvent is one line of a digest. */
@@ -21,6 +22,16 @@ export interface DigestNode {
   events: DigestEvent[];
 }
 
+/**
+ * Digest is what one digest lists: node sections, worst first, within a budget of lines, and a
+ * summary of the nodes past the budget (null when every node is listed), so a digest for an
+ * operator with thousands of nodes still leaves, at a size any mailbox takes.
+ */
+export interface Digest {
+  nodes: DigestNode[];
+  omitted: { nodes: number; events: number; byKind: Array<{ title: string; count: number }> } | null;
+}
+
 /** Pairs whose second kind cancels the first, with how the collapsed line reads. */
 const PAIRS: Record<string, { closes: string; reads: (from: string, to: string, span: string) => string }> = {
   'node-online': { closes: 'node-offline', reads: (from, to, span) => `offline from ${from} to ${to} (${span}), back online` },
@@ -29,6 +40,54 @@ const PAIRS: Record<string, { closes: string; reads: (from: string, to: string, 
 
 /** MAX_EVENTS_PER_NODE bounds a node's section; the rest is summarised in one line, so a storm's digest stays readable and small. */
 export const MAX_EVENTS_PER_NODE = 50;
+/** MAX_DIGEST_LINES bounds the event lines of one digest; nodes past it are counted per kind instead. */
+export const MAX_DIGEST_LINES = 400;
+
+/**
+ * digestOf lists `items` as node sections, the nodes with the most severe events first (ties in
+ * order of first appearance), until MAX_DIGEST_LINES lines are used; the remaining nodes are
+ * summarised as counts per kind.
+ */
+export function digestOf(items: readonly OutboxItem[], zone: string): Digest {
+  const severity = new Map<string, number>();
+  for (const i of items) {
+    const key = displayId(i);
+    const level = LOG_LEVELS.indexOf(levelOf(i));
+    if (level > (severity.get(key) ?? -1)) severity.set(key, level);
+  }
+  const all = digestNodes(items, zone);
+  const ranked = all.map((n, order) => ({ n, order, level: severity.get(n.id) ?? 0 })).sort((a, b) => b.level - a.level || a.order - b.order);
+  const nodes: DigestNode[] = [];
+  let lines = 0;
+  let cut = ranked.length;
+  for (const [i, { n }] of ranked.entries()) {
+    if (lines + n.events.length > MAX_DIGEST_LINES && nodes.length > 0) {
+      cut = i;
+      break;
+    }
+    nodes.push(n);
+    lines += n.events.length;
+  }
+  if (cut === ranked.length) return { nodes, omitted: null };
+  const rest = new Set(ranked.slice(cut).map((r) => r.n.id));
+  const byKind = new Map<string, number>();
+  let events = 0;
+  for (const i of items) {
+    if (!rest.has(displayId(i))) continue;
+    events++;
+    byKind.set(i.title, (byKind.get(i.title) ?? 0) + 1);
+  }
+  return { nodes, omitted: { nodes: rest.size, events, byKind: [...byKind].map(([title, count]) => ({ title, count })) } };
+}
+
+function displayId(item: OutboxItem): string {
+  return item.nodeId ? NodeId.parse(item.nodeId).toString() : 'unknown';
+}
+
+function levelOf(item: OutboxItem): LogLevel {
+  if (item.channel === 'log') return (item.payload as LogPayload).level;
+  return item.kind in KIND_INFO ? KIND_INFO[item.kind as EventKind].level : 'info';
+}
 
 /** digestNodes groups items by node (first appearance order), collapses cancelling pairs, and caps each node's lines. */
 export function digestNodes(items: readonly OutboxItem[], zone: string): DigestNode[] {
@@ -50,7 +109,7 @@ function collapse(items: readonly OutboxItem[], zone: string): DigestNode[] {
     const key = item.nodeId ?? 'unknown';
     let entry = byNode.get(key);
     if (!entry) {
-      entry = { node: { id: item.nodeId ? NodeId.parse(item.nodeId).toString() : 'unknown', address: addressOf(item), events: [] }, open: new Map() };
+      entry = { node: { id: displayId(item), address: addressOf(item), events: [] }, open: new Map() };
       byNode.set(key, entry);
     }
     const pair = PAIRS[item.kind];
@@ -67,9 +126,12 @@ function collapse(items: readonly OutboxItem[], zone: string): DigestNode[] {
   return [...byNode.values()].map((e) => e.node);
 }
 
-/** digestText renders a digest as plain lines, for the node log. */
-export function digestText(nodes: readonly DigestNode[]): string {
-  return nodes.flatMap((n) => n.events.map((e) => `${e.when} ${e.title}: ${e.summary}`)).join('\n');
+/** digestText renders a digest as plain lines, for the node log, within `maxChars` code points. */
+export function digestText(nodes: readonly DigestNode[], maxChars: number): string {
+  const lines = nodes.flatMap((n) => n.events.map((e) => `${e.when} ${e.title}: ${e.summary}`));
+  let text = lines.join('\n');
+  for (let kept = lines.length - 1; [...text].length > maxChars && kept > 0; kept--) text = `${lines.slice(0, kept).join('\n')}\n… and ${lines.length - kept} more lines`;
+  return text;
 }
 
 function addressOf(item: OutboxItem): string {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { OutboxItem } from '../../../src/notification/db.js';
-import { digestNodes, MAX_EVENTS_PER_NODE } from '../../../src/notification/digest.js';
+import { digestNodes, digestOf, digestText, MAX_DIGEST_LINES, MAX_EVENTS_PER_NODE } from '../../../src/notification/digest.js';
 
 const NODE_A = 'aa'.repeat(32);
 const NODE_B = 'bb'.repeat(32);
@@ -64,5 +64,22 @@ describe('digestNodes', () => {
     assert.equal(a?.events.length, MAX_EVENTS_PER_NODE);
     assert.match(a?.events.at(-1)?.title ?? '', /^451 more$/);
     assert.match(a?.events.at(-1)?.summary ?? '', /n499/);
+  });
+
+  it('lists the worst nodes first and summarises the nodes past the line budget by kind', () => {
+    const ids = Array.from({ length: 1000 }, (_, i) => i.toString(16).padStart(64, '0'));
+    const items = ids.map((id, i) => item(id, i === 999 ? 'disqualified' : 'node-offline', new Date(Date.UTC(2024, 4, 1, 0, 0, i)).toISOString()));
+    items[999]!.payload = { address: 'h:1', type: 'DISQUALIFIED', level: 'error', title: 'dq', text: 'dq' };
+    const d = digestOf(items, 'UTC');
+    assert.equal(d.nodes.length, MAX_DIGEST_LINES);
+    assert.equal(d.nodes[0]?.events[0]?.title, 'disqualified', 'the error-level node leads');
+    assert.deepEqual(d.omitted, { nodes: 1000 - MAX_DIGEST_LINES, events: 1000 - MAX_DIGEST_LINES, byKind: [{ title: 'node-offline', count: 1000 - MAX_DIGEST_LINES }] });
+  });
+
+  it('a node-log digest text stays within the node limit, saying how many lines it left out', () => {
+    const many = Array.from({ length: 50 }, (_, i) => item(NODE_A, 'audit-failed', new Date(Date.UTC(2024, 4, 1, 0, i)).toISOString(), 'x'.repeat(500)));
+    const text = digestText(digestNodes(many, 'UTC'), 4000);
+    assert.ok([...text].length <= 4000);
+    assert.match(text, /… and \d+ more lines$/);
   });
 });
