@@ -166,6 +166,7 @@ const schema = z.strictObject({
       maxAttempts: count(12, 1, 100, 'Attempts before a transient failure is final'),
       lease: duration('2m', SECOND, HOUR, "How long a worker owns claimed rows; a crashed worker's rows are taken over after it"),
       concurrency: count(16, 1, 1000, 'Groups delivered in parallel by one worker'),
+      firstAttemptWait: duration('10s', 0, 5 * MINUTE, "How long informNodeEmail/informNodeLog wait for another worker's pass of their group before answering `queued`"),
     },
     'The background delivery loop.',
   ),

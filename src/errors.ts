@@ -143,3 +143,17 @@ export class DatabaseError extends SatnotifyError {
 function truncate(s: string): string {
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
+
+/**
+ * orDatabaseError awaits a call into a store and turns what is not already a SatnotifyError (a
+ * pool timeout, a lost connection, a statement the server refused) into a DatabaseError, so a
+ * caller catches one typed error whatever the database did.
+ */
+export async function orDatabaseError<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (err) {
+    if (err instanceof SatnotifyError) throw err;
+    throw new DatabaseError(`the database failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+}

@@ -107,7 +107,6 @@ export class Dispatcher {
 
   async #group(items: OutboxItem[]): Promise<void> {
     const now = this.#d.clock();
-    const channel = (items[0] as OutboxItem).channel;
     const fresh: OutboxItem[] = [];
     for (const item of items) {
       // A row that owns reservations (a retry, or one a crashed worker had reserved) goes out on them.
@@ -119,6 +118,23 @@ export class Dispatcher {
 
     const granted: Reservation[] = [];
     const ready: OutboxItem[] = [];
+    try {
+      if (!(await this.#reserve(fresh, now, granted, ready))) return;
+    } catch (err) {
+      await this.#refund(granted); // whatever broke, nothing was sent on these
+      throw err;
+    }
+    const message = await this.#carrier(ready, granted, now);
+    if (message) await this.#deliver(message, granted);
+  }
+
+  /**
+   * #reserve takes the node (and, for email, the operator address) reservations for `fresh`
+   * items, holding what a limit denies; it fills `granted` and `ready` as it goes, so a caller
+   * whose call breaks half-way refunds exactly what was granted. False: nothing is ready to send.
+   */
+  async #reserve(fresh: readonly OutboxItem[], now: Date, granted: Reservation[], ready: OutboxItem[]): Promise<boolean> {
+    const channel = (fresh[0] as OutboxItem).channel;
     const later: OutboxItem[] = [];
     const { hourStart } = windowsAt(now, this.#d.config.limits.timezone);
     for (const nodeItems of groupBy(fresh, (i) => i.nodeId ?? '').values()) {
@@ -136,17 +152,17 @@ export class Dispatcher {
       } else await this.#hold(nodeItems, r.retryAt, r.reason);
     }
     if (later.length > 0) await this.#d.outbox.release(later.map((i) => i.id));
-    if (ready.length === 0) return;
+    if (ready.length === 0) return false;
     if (channel === 'email') {
       const r = await this.#d.status.reserve(addressKey(ready[0] as OutboxItem), now, this.#limits('perAddress'));
       if (!r.granted) {
-        await this.#refund(granted);
-        return this.#hold(ready, r.retryAt, `per-address ${r.reason}`);
+        await this.#refund(granted.splice(0));
+        await this.#hold(ready, r.retryAt, `per-address ${r.reason}`);
+        return false;
       }
       granted.push(r.reservation);
     }
-    const message = await this.#carrier(ready, granted, now);
-    if (message) await this.#deliver(message, granted);
+    return true;
   }
 
   /**

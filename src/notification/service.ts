@@ -9,6 +9,7 @@ import { silentLogger, type Logger } from '../logger.js';
 import type { MailService } from '../mailservice/service.js';
 import type { OverlayCache } from '../overlay/cache.js';
 import type { NodeFilter, NodeInfo } from '../overlay/db.js';
+import { orDatabaseError } from '../errors.js';
 import { NodeId } from '../overlay/node-id.js';
 import { parseInput } from '../input/parse.js';
 import type { z } from 'zod';
@@ -29,15 +30,21 @@ import {
   type VersionSignal,
   SIGNALS,
 } from './hooks.js';
+import { formatSpan } from './format.js';
 import type { Metrics } from './metrics.js';
 import type { NodeLogClient } from './nodelog/client.js';
 import type { Status } from './policy.js';
 import { CHANNELS, type Channel } from './types.js';
 
-/** Delivery is the outcome of a notification's first attempt. */
+/**
+ * Delivery is the outcome of a notification's first attempt: `sent` (alone or in a digest),
+ * `held` (over a limit, or retrying a transient failure; `retryAt` is when it may leave),
+ * `failed` (permanently, with the reason), `suppressed`, or `queued` when the attempt had not
+ * finished within `dispatcher.firstAttemptWait` (the dispatcher delivers it).
+ */
 export interface Delivery {
   id: string;
-  status: 'sent' | 'held' | 'failed' | 'suppressed';
+  status: 'sent' | 'held' | 'failed' | 'suppressed' | 'queued';
   reason?: string;
   retryAt?: string;
 }
@@ -110,7 +117,7 @@ export class NotificationService {
   async informNodeEmail(nodeId: string | NodeId, message: EmailMessage): Promise<Delivery> {
     const id = NodeId.parse(nodeId);
     const { template, data } = this.#p.content.checkEmail(message);
-    const node = await this.overlay.get(id);
+    const node = await orDatabaseError(this.overlay.get(id));
     const now = this.#p.clock();
     return this.#recordAndTry(this.#p.content.email(node, template, data, now, now));
   }
@@ -119,7 +126,7 @@ export class NotificationService {
   async informNodeLog(nodeId: string | NodeId, message: LogInput): Promise<Delivery> {
     const id = NodeId.parse(nodeId);
     const input = parseInput(LOG_INPUT, message, 'message');
-    const node = await this.overlay.get(id);
+    const node = await orDatabaseError(this.overlay.get(id));
     const now = this.#p.clock();
     return this.#recordAndTry(this.#p.content.log(node, input, now, now));
   }
@@ -158,6 +165,10 @@ export class NotificationService {
   async broadcast(filter: NodeFilter, message: EmailMessage): Promise<BroadcastResult> {
     // The message is the same for every node: a bad one fails here, before anything is recorded.
     const { template, data } = this.#p.content.checkEmail(message);
+    return orDatabaseError(this.#broadcast(filter, template, data));
+  }
+
+  async #broadcast(filter: NodeFilter, template: string, data: Record<string, unknown>): Promise<BroadcastResult> {
     const result: BroadcastResult = { nodes: 0, enqueued: 0, skipped: [] };
     const start = this.#p.clock();
     const gapMs = 1000 / this.config.broadcast.ratePerSecond;
@@ -190,8 +201,8 @@ export class NotificationService {
 
   /** status reads a node's counters on both channels. */
   async status(nodeId: string | NodeId): Promise<Record<Channel, ChannelStatus>> {
-    const node = await this.overlay.get(nodeId);
-    const entries = await Promise.all(CHANNELS.map(async (channel) => [channel, toChannelStatus(await this.#p.status.get({ subject: node.id.hex, channel }))] as const));
+    const node = await orDatabaseError(this.overlay.get(nodeId));
+    const entries = await orDatabaseError(Promise.all(CHANNELS.map(async (channel) => [channel, toChannelStatus(await this.#p.status.get({ subject: node.id.hex, channel }))] as const)));
     return Object.fromEntries(entries) as Record<Channel, ChannelStatus>;
   }
 
@@ -210,23 +221,50 @@ export class NotificationService {
     await this.#p.onClose?.();
   }
 
+  /**
+   * #recordAndTry records the item and makes its first attempt. When another worker holds the
+   * item's group (a concurrent call, another process), it waits for that worker's pass, polling
+   * with backoff, up to `dispatcher.firstAttemptWait`; then it answers `queued`. A pass that
+   * breaks (the database is overloaded) counts as not yet decided, never as an answer.
+   */
   async #recordAndTry(item: NewItem): Promise<Delivery> {
-    await this.#p.outbox.record(null, () => [item]);
-    await this.#p.dispatcher.pass(item.groupKey);
-    return this.#delivery(item.id);
+    await orDatabaseError(this.#p.outbox.record(null, () => [item]));
+    const deadline = performance.now() + this.config.dispatcher.firstAttemptWait;
+    for (let pauseMs = 5; ; pauseMs = Math.min(pauseMs * 2, 250)) {
+      try {
+        await this.#p.dispatcher.pass(item.groupKey);
+        const decided = await this.#delivery(item.id);
+        if (decided) return decided;
+      } catch (err) {
+        this.#logger.warn({ id: item.id, err: String(err) }, 'first attempt did not complete; waiting');
+      }
+      const left = deadline - performance.now();
+      if (left <= 0) return { id: item.id, status: 'queued', reason: `its first attempt had not finished after ${formatSpan(this.config.dispatcher.firstAttemptWait)}; the dispatcher delivers it` };
+      await new Promise((r) => setTimeout(r, Math.min(pauseMs, left)));
+    }
   }
 
-  async #delivery(id: string): Promise<Delivery> {
+  /** #delivery is what happened to an item's first attempt, or undefined while it has had none. */
+  async #delivery(id: string): Promise<Delivery | undefined> {
     const item = await this.#p.outbox.get(id);
     if (!item) return { id, status: 'failed', reason: 'not recorded' };
     if (item.status === 'digested' && item.digestId) {
       const digest = await this.#delivery(item.digestId);
-      return { ...digest, id, reason: `in digest ${item.digestId}${digest.reason ? `: ${digest.reason}` : ''}` };
+      return digest && { ...digest, id, reason: `in digest ${item.digestId}${digest.reason ? `: ${digest.reason}` : ''}` };
     }
-    if (item.status === 'sent') return { id, status: 'sent' };
-    if (item.status === 'failed') return { id, status: 'failed', reason: item.reason ?? 'failed' };
-    if (item.status === 'suppressed') return { id, status: 'suppressed', reason: item.reason ?? 'suppressed' };
-    return { id, status: 'held', reason: item.reason ?? 'queued', retryAt: item.dueAt.toISOString() };
+    switch (item.status) {
+      case 'sent':
+        return { id, status: 'sent' };
+      case 'failed':
+        return { id, status: 'failed', reason: item.reason ?? 'failed' };
+      case 'suppressed':
+        return { id, status: 'suppressed', reason: item.reason ?? 'suppressed' };
+      case 'held':
+      case 'retry':
+        return { id, status: 'held', reason: item.reason ?? 'held', retryAt: item.dueAt.toISOString() };
+      default:
+        return undefined; // pending: not attempted yet, or a worker is sending it now
+    }
   }
 
   async #hook<S extends z.ZodType>(
@@ -253,7 +291,7 @@ export class NotificationService {
       // recorded (it is still true, and shows in the operator's feed) but never sent or counted.
       return prev.disqualified && e.kind !== 'disqualified' ? items.map((i) => ({ ...i, suppressed: DISQUALIFIED })) : items;
     });
-    const [items, known] = await Promise.all([recorded, node]);
+    const [items, known] = await orDatabaseError(Promise.all([recorded, node]));
     await after?.(known, s, at);
     for (const i of items) if (i.suppressed) this.metrics.count(i.channel, i.kind, 'suppressed');
     if (e.kind === 'disqualified' && items.length > 0) {

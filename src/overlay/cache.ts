@@ -7,7 +7,7 @@
 import DataLoader from 'dataloader';
 import { LRUCache } from 'lru-cache';
 import type { ResolvedConfig } from '../config.js';
-import { UnknownNodeError } from '../errors.js';
+import { orDatabaseError, UnknownNodeError } from '../errors.js';
 import { parseInput } from '../input/parse.js';
 import { NODE_FILTER, NODE_INPUT, type Contact, type NodeFilter, type NodeInfo, type NodeInput, type OverlayDB } from './db.js';
 import { NodeId } from './node-id.js';
@@ -50,7 +50,7 @@ export class OverlayCache {
   async recordContact(node: NodeInfo, ok: boolean, at: Date): Promise<void> {
     const last = ok ? node.lastContactSuccess : node.lastContactFailure;
     if (!this.#db.recordContacts || (last && at.getTime() - last.getTime() < CONTACT_PRECISION_MS && at >= last)) return;
-    await this.#contacts.load({ id: node.id, ok, at });
+    await orDatabaseError(this.#contacts.load({ id: node.id, ok, at }));
     const cached = this.#cache.get(node.id.hex);
     if (cached) this.#cache.set(node.id.hex, { ...cached, ...(ok ? { lastContactSuccess: maxDate(cached.lastContactSuccess, at) } : { lastContactFailure: maxDate(cached.lastContactFailure, at) }) });
   }
@@ -64,7 +64,7 @@ export class OverlayCache {
       return cached;
     }
     this.#misses++;
-    const node = await this.#loader.load(nodeId);
+    const node = await orDatabaseError(this.#loader.load(nodeId));
     if (!node) throw new UnknownNodeError(nodeId.toString());
     this.#cache.set(nodeId.hex, node);
     return node;
@@ -74,7 +74,7 @@ export class OverlayCache {
   async upsertNode(node: NodeInput): Promise<NodeInfo> {
     const input = parseInput(NODE_INPUT, node, 'node');
     const id = NodeId.parse(input.id);
-    const existing = await this.#db.get(id);
+    const existing = await orDatabaseError(this.#db.get(id));
     const merged: NodeInfo = {
       email: '',
       wallet: '',
@@ -93,7 +93,7 @@ export class OverlayCache {
       id,
       address: input.address,
     };
-    await this.#db.upsert(merged);
+    await orDatabaseError(this.#db.upsert(merged));
     this.#cache.delete(id.hex);
     return merged;
   }
@@ -110,7 +110,7 @@ export class OverlayCache {
     const onlineSince = new Date(this.#clock().getTime() - this.#config.onlineWindow);
     let after: NodeId | null = null;
     for (;;) {
-      const page = await this.#db.selectPage({ ...filter, ...(ids && { ids }), onlineSince, after, limit: this.#config.pageSize });
+      const page: NodeInfo[] = await orDatabaseError(this.#db.selectPage({ ...filter, ...(ids && { ids }), onlineSince, after, limit: this.#config.pageSize }));
       if (page.length === 0) return;
       yield page;
       if (page.length < this.#config.pageSize) return;

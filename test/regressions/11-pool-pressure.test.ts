@@ -1,0 +1,43 @@
+/**
+ * Issue 11, item 8, under pool pressure on real PostgreSQL: 300 distinct nodes informed at once
+ * through a pool of 2 connections with a short connect timeout. Every call answers what happened
+ * to its own notification (or fails with a typed DatabaseError when it could not even be
+ * recorded); none is told `queued` while its attempt failed, and no row stays leased afterwards.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { DatabaseError } from '../../src/errors.js';
+import { freshPostgresUrl, postgresSkipReason, randomNodeIdHex } from '../helpers/databases.js';
+import { harness, type Harness } from '../helpers/service.js';
+
+const N = 300;
+
+describe('issue 11: honest outcomes under pool pressure', { skip: postgresSkipReason }, () => {
+  let h: Harness;
+  let url: string;
+  before(async () => {
+    url = await freshPostgresUrl('satnotify_pool_test');
+    h = await harness({ database: { url, poolSize: 2, connectTimeout: '100ms' }, grouping: { wait: '0s' } });
+  });
+  after(() => h.close());
+
+  it(`${N} concurrent calls on a pool of 2: sent or a typed error, never queued; nothing left leased`, async (t) => {
+    const ids: string[] = [];
+    for (let i = 0; i < N; i++) ids.push(await h.addNode({ id: randomNodeIdHex(), email: `pool${i}@example.com` }));
+    const results = await Promise.allSettled(ids.map((id) => h.svc.informNodeEmail(id, { template: 'announcement', data: { title: 'Pool', paragraphs: ['p'], action: 'a' } })));
+    const tally: Record<string, number> = {};
+    for (const r of results) {
+      const key = r.status === 'fulfilled' ? (r.value.status === 'sent' ? 'sent' : `${r.value.status}: ${r.value.reason}`) : r.reason instanceof DatabaseError ? 'DatabaseError' : `other: ${String(r.reason)}`;
+      tally[key] = (tally[key] ?? 0) + 1;
+    }
+    t.diagnostic(JSON.stringify(tally));
+    assert.deepEqual(Object.keys(tally).filter((k) => k !== 'sent' && k !== 'DatabaseError'), [], JSON.stringify(tally));
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    const { rows } = await db.query<{ leased: string; open: string }>(`SELECT count(*) FILTER (WHERE leased_until > now()) AS leased, count(*) FILTER (WHERE status IN ('pending', 'held', 'retry')) AS open FROM satnotify_outbox`);
+    await db.end();
+    assert.deepEqual(rows[0], { leased: '0', open: '0' });
+    assert.equal(h.sink.received.length, tally['sent'] ?? 0);
+  });
+});
