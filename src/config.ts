@@ -107,6 +107,7 @@ const schema = z.strictObject({
       secure: flag(false, 'Implicit TLS (port 465 style)'),
       requireTLS: flag(false, 'Refuse to send unless STARTTLS succeeds'),
       tlsRejectUnauthorized: flag(true, 'Verify the server certificate (keep true in production)'),
+      verifyOnStart: flag(false, 'Fail createNotificationService when the server cannot be reached, logged into or trusted (it is always checked at startup; when false, a failure is logged once)'),
       connectionTimeout: duration('10s', 100, 10 * MINUTE, 'How long to wait for the TCP connection'),
       greetingTimeout: duration('10s', 100, 10 * MINUTE, "How long to wait for the server's greeting"),
       socketTimeout: duration('30s', 100, 10 * MINUTE, 'How long a connection may stay silent'),

@@ -13,17 +13,29 @@ interface NodemailerError extends Error {
   permanent?: boolean;
 }
 
-/** Envelope and message errors without a reply code are our own input; retrying cannot fix them. */
-const PERMANENT_CODES = new Set(['EENVELOPE', 'EMESSAGE', 'EAUTH']);
+/**
+ * Errors without a reply code that retrying cannot fix: our own envelope or message, refused
+ * credentials, and a server that will not do the TLS the config requires.
+ */
+const PERMANENT_CODES = new Set(['EENVELOPE', 'EMESSAGE', 'EAUTH', 'ETLS']);
+/**
+ * A certificate the config refuses to trust (self-signed, expired, wrong host, unknown CA) stays
+ * refused until someone changes the server or the config: a configuration failure, not a passing one.
+ * nodemailer reports these as ESOCKET with the TLS library's message.
+ */
+const CERTIFICATE = /certificate|self[- ]signed|unable to (get|verify)|CERT_|altname|wrong version number/i;
 
 /**
  * toDeliveryError classifies a nodemailer failure. 5xx replies are permanent (nodemailer's
- * `permanent`, which rightly treats 503 as transient); every 4xx reply, including 451 at RCPT that
- * nodemailer's isTransientError does not list, and every connection or timeout error is transient.
+ * `permanent`, which rightly treats 503 as transient), and so are refused credentials, a missing
+ * STARTTLS the config requires and an untrusted certificate; every 4xx reply, including 451 at RCPT
+ * that nodemailer's isTransientError does not list, and every other connection or timeout error is
+ * transient.
  */
 export function toDeliveryError(err: unknown): DeliveryError {
   const e = err as NodemailerError;
-  const permanent = e.responseCode !== undefined ? e.permanent === true : PERMANENT_CODES.has(e.code ?? '');
+  const permanent =
+    e.responseCode !== undefined ? e.permanent === true : PERMANENT_CODES.has(e.code ?? '') || (e.code === 'ESOCKET' && CERTIFICATE.test(e.message));
   return new DeliveryError(
     {
       channel: 'email',

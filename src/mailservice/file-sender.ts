@@ -39,6 +39,11 @@ export class FileSender implements Sender {
     return { messageId: m.messageId, response: `written ${file}` };
   }
 
+  /** verify has nothing to check before the first message makes the folder. */
+  verify(): Promise<void> {
+    return Promise.resolve();
+  }
+
   close(): Promise<void> {
     return Promise.resolve();
   }

@@ -32,6 +32,8 @@ export interface Sender {
   /** Where messages go, without secrets: for logs and the CLI. */
   readonly description: string;
   send(message: MailMessage): Promise<SendResult>;
+  /** verify checks that messages can be sent (connect, TLS, login) without sending one; failures are DeliveryError. */
+  verify(): Promise<void>;
   /** close waits for messages in flight, then releases connections. */
   close(): Promise<void>;
 }

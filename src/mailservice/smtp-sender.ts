@@ -30,6 +30,14 @@ export class SmtpSender implements Sender {
     }
   }
 
+  async verify(): Promise<void> {
+    try {
+      await this.#transport.verify();
+    } catch (err) {
+      throw toDeliveryError(err);
+    }
+  }
+
   close(): Promise<void> {
     this.#transport.close();
     return Promise.resolve();

@@ -53,6 +53,10 @@ export async function createNotificationService(options: ServiceOptions = {}): P
   // Whatever fails from here on, the database opened above is closed before the error leaves.
   try {
     const mail = new MailService({ templates, sender: createSender(config, logger), from: config.smtp.from });
+    // A server that refuses our login or certificate refuses every message; say so now, not per message.
+    const verified = mail.sender.verify();
+    if (config.smtp.verifyOnStart) await verified;
+    else verified.catch((err: unknown) => logger.error({ mail: mail.sender.description, err: err instanceof Error ? err.message : String(err) }, 'the mail server failed verification; emails will fail until it is fixed'));
     const nodeLog = nodeLogClient ?? new GrpcNodeLogClient(config.nodeLog);
     const outbox = new PgOutbox(db.pool);
     const status = new PgStatusStore(db.pool);

@@ -92,6 +92,8 @@ export async function startSmtpSink(options: { parse?: boolean; port?: number; d
     },
     ...options.serverOptions,
   });
+  // Clients that give up mid-handshake (an untrusted certificate) are expected here, not errors of the sink.
+  server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   sink.port = (server.server.address() as AddressInfo).port;
   sink.url = `smtp://127.0.0.1:${sink.port}`;
