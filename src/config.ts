@@ -165,6 +165,7 @@ const schema = z.strictObject({
       retryBase: duration('30s', 1, DAY, 'First retry delay after a transient failure (doubles, with jitter)'),
       retryMax: duration('1h', 1, 7 * DAY, 'Longest retry delay'),
       maxAttempts: count(12, 1, 100, 'Attempts before a transient failure is final'),
+      maxAmbiguousAttempts: count(3, 1, 20, 'Attempts whose message may have been delivered unconfirmed (a connection lost after the data went out) before the notification is final; each may leave a copy with the same Message-ID'),
       lease: duration('2m', SECOND, HOUR, "How long a worker owns claimed rows; a crashed worker's rows are taken over after it"),
       concurrency: count(16, 1, 1000, 'Groups delivered in parallel by one worker'),
       firstAttemptWait: duration('10s', 0, 5 * MINUTE, "How long informNodeEmail/informNodeLog wait for another worker's pass of their group before answering `queued`"),

@@ -114,6 +114,11 @@ export interface DeliveryFailure {
   response?: string;
   /** The SMTP command or gRPC method that failed. */
   command?: string;
+  /**
+   * The message may have reached the receiver although it never confirmed it (the connection
+   * broke after the message was handed over, or the deadline passed with the call in flight).
+   */
+  ambiguous?: boolean;
 }
 
 /** DeliveryError is a failed SMTP or gRPC delivery; `permanent` decides retry versus fail. */
@@ -123,6 +128,7 @@ export class DeliveryError extends SatnotifyError implements DeliveryFailure {
   readonly responseCode?: number;
   readonly response?: string;
   readonly command?: string;
+  readonly ambiguous: boolean;
   constructor(failure: DeliveryFailure, message: string, options?: { cause?: unknown }) {
     super('ERR_DELIVERY', `${failure.channel} delivery failed (${failure.permanent ? 'permanent' : 'transient'}): ${message}`, options);
     this.channel = failure.channel;
@@ -130,6 +136,7 @@ export class DeliveryError extends SatnotifyError implements DeliveryFailure {
     if (failure.responseCode !== undefined) this.responseCode = failure.responseCode;
     if (failure.response !== undefined) this.response = failure.response;
     if (failure.command !== undefined) this.command = failure.command;
+    this.ambiguous = failure.ambiguous === true;
   }
 }
 

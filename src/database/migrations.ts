@@ -101,4 +101,12 @@ export const MIGRATIONS: readonly Migration[] = [
         version_notified_at  timestamptz
       );`,
   },
+  {
+    version: 4,
+    name: 'ambiguous attempts',
+    // Attempts whose bytes may have reached the receiver although it never confirmed them (the
+    // connection broke after the message was handed over). They count against limits (no refund)
+    // and are retried only dispatcher.maxAmbiguousAttempts times.
+    sql: `ALTER TABLE satnotify_outbox ADD COLUMN ambiguous_attempts integer NOT NULL DEFAULT 0;`,
+  },
 ];

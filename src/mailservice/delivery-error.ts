@@ -26,6 +26,13 @@ const PERMANENT_CODES = new Set(['EENVELOPE', 'EMESSAGE', 'EAUTH', 'ETLS']);
 const CERTIFICATE = /certificate|self[- ]signed|unable to (get|verify)|CERT_|altname|wrong version number/i;
 
 /**
+ * A connection that broke, or fell silent, after it was established: nodemailer does not say at
+ * which SMTP stage, so the message may have been taken (DATA accepted, the reply lost). Failures to
+ * connect or to be greeted are not among these: nothing was handed over.
+ */
+const AMBIGUOUS = /^(ECONNECTION .*closed unexpectedly|ETIMEDOUT Timeout$)/i;
+
+/**
  * toDeliveryError classifies a nodemailer failure. 5xx replies are permanent (nodemailer's
  * `permanent`, which rightly treats 503 as transient), and so are refused credentials, a missing
  * STARTTLS the config requires and an untrusted certificate; every 4xx reply, including 451 at RCPT
@@ -40,6 +47,7 @@ export function toDeliveryError(err: unknown): DeliveryError {
     {
       channel: 'email',
       permanent,
+      ambiguous: !permanent && e.responseCode === undefined && AMBIGUOUS.test(`${e.code} ${e.message}`),
       ...(e.responseCode !== undefined && { responseCode: e.responseCode }),
       ...(e.response !== undefined && { response: e.response }),
       ...(e.command !== undefined && { command: e.command }),

@@ -80,6 +80,8 @@ export interface OutboxItem {
   status: OutboxStatus;
   reason: string | null;
   attempts: number;
+  /** Attempts that may have been delivered although the receiver never confirmed them. */
+  ambiguousAttempts: number;
   dueAt: Date;
   occurredAt: Date;
   createdAt: Date;
@@ -142,7 +144,8 @@ export interface Outbox {
   release(ids: readonly string[]): Promise<void>;
   markSent(id: string, at: Date): Promise<void>;
   markHeld(ids: readonly string[], dueAt: Date, reason: string): Promise<void>;
-  markRetry(id: string, dueAt: Date, reason: string, reservations: readonly Reservation[]): Promise<void>;
+  /** markRetry schedules another attempt, keeping the reservations; `ambiguous` counts an attempt that may have been delivered. */
+  markRetry(id: string, dueAt: Date, reason: string, reservations: readonly Reservation[], ambiguous: boolean): Promise<void>;
   markFailed(ids: readonly string[], reason: string): Promise<void>;
   /**
    * suppressOpen ends the node's not-yet-sent notifications (pending or held, not leased, not

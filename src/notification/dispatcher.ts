@@ -195,7 +195,7 @@ export class Dispatcher {
       throw err;
     }
     for (const i of ready) this.#d.metrics.count(i.channel, i.kind, 'digested');
-    return { ...digest, status: 'pending', reason: null, attempts: 0, sentAt: null, digestId: null, reservations: [...granted] };
+    return { ...digest, status: 'pending', reason: null, attempts: 0, ambiguousAttempts: 0, sentAt: null, digestId: null, reservations: [...granted] };
   }
 
   /** #single delivers a bypass kind: MaxHr/MaxDay do not apply, MinDelay does. */
@@ -218,19 +218,30 @@ export class Dispatcher {
     this.#logger.info({ id: item.id, channel: item.channel, kind: item.kind }, 'notification sent');
   }
 
+  /**
+   * #failed decides what a failed attempt leaves behind. Transient: retried with backoff on the
+   * same reservations. Ambiguous (the message may have arrived): retried at most
+   * maxAmbiguousAttempts times, and never refunded, since it may already count as a send.
+   * Permanent, or out of attempts: recorded failed with the reason, refunded unless an earlier
+   * attempt was ambiguous.
+   */
   async #failed(item: OutboxItem, reservations: readonly Reservation[], err: unknown): Promise<void> {
     const reason = err instanceof Error ? err.message : String(err);
     const cfg = this.#d.config.dispatcher;
     const transient = err instanceof DeliveryError && !err.permanent;
-    if (transient && item.attempts + 1 < cfg.maxAttempts) {
+    const ambiguous = err instanceof DeliveryError && err.ambiguous;
+    const mayHaveArrived = ambiguous || item.ambiguousAttempts > 0;
+    const attemptsLeft = item.attempts + 1 < cfg.maxAttempts && (!ambiguous || item.ambiguousAttempts + 1 < cfg.maxAmbiguousAttempts);
+    if (transient && attemptsLeft) {
       const due = new Date(this.#d.clock().getTime() + retryDelayMs(item.attempts + 1, cfg.retryBase, cfg.retryMax));
-      await persist(() => this.#d.outbox.markRetry(item.id, due, reason, reservations));
+      await persist(() => this.#d.outbox.markRetry(item.id, due, reason, reservations, ambiguous));
       this.#d.metrics.count(item.channel, item.kind, 'retried');
-      this.#logger.warn({ id: item.id, channel: item.channel, attempt: item.attempts + 1, retryAt: due.toISOString(), reason }, 'delivery failed; will retry');
+      this.#logger.warn({ id: item.id, channel: item.channel, attempt: item.attempts + 1, ambiguous, retryAt: due.toISOString(), reason }, 'delivery failed; will retry');
       return;
     }
-    await this.#refund(reservations);
-    const final = transient ? `gave up after ${item.attempts + 1} attempts: ${reason}` : reason;
+    if (!mayHaveArrived) await this.#refund(reservations);
+    const tries = `${item.attempts + 1} attempt${item.attempts === 0 ? '' : 's'}`;
+    const final = mayHaveArrived ? `may have been delivered, unconfirmed after ${tries} (kept counted against the limits): ${reason}` : transient ? `gave up after ${tries}: ${reason}` : reason;
     await persist(() => this.#d.outbox.markFailed([item.id], final));
     this.#d.metrics.count(item.channel, item.kind, 'failed');
     this.#logger.error({ id: item.id, channel: item.channel, kind: item.kind, reason: final }, 'notification failed permanently');

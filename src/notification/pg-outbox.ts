@@ -24,6 +24,7 @@ interface ItemRow {
   status: OutboxStatus;
   reason: string | null;
   attempts: number;
+  ambiguous_attempts: number;
   due_at: Date;
   occurred_at: Date;
   created_at: Date;
@@ -138,12 +139,13 @@ export class PgOutbox implements Outbox {
     await this.#pool.query(`UPDATE satnotify_outbox SET status = 'held', due_at = $2, reason = $3, leased_until = NULL WHERE id = ANY($1::text[])`, [ids, dueAt, reason]);
   }
 
-  async markRetry(id: string, dueAt: Date, reason: string, reservations: readonly Reservation[]): Promise<void> {
-    await this.#pool.query(`UPDATE satnotify_outbox SET status = 'retry', attempts = attempts + 1, due_at = $2, reason = $3, reservations = $4, leased_until = NULL WHERE id = $1`, [
+  async markRetry(id: string, dueAt: Date, reason: string, reservations: readonly Reservation[], ambiguous: boolean): Promise<void> {
+    await this.#pool.query(`UPDATE satnotify_outbox SET status = 'retry', attempts = attempts + 1, ambiguous_attempts = ambiguous_attempts + $5::int, due_at = $2, reason = $3, reservations = $4, leased_until = NULL WHERE id = $1`, [
       id,
       dueAt,
       reason,
       JSON.stringify(reservations),
+      ambiguous ? 1 : 0,
     ]);
   }
 
@@ -371,6 +373,7 @@ function toItem(r: ItemRow): OutboxItem {
     status: r.status,
     reason: r.reason,
     attempts: r.attempts,
+    ambiguousAttempts: r.ambiguous_attempts,
     dueAt: r.due_at,
     occurredAt: r.occurred_at,
     createdAt: r.created_at,

@@ -23,6 +23,11 @@ export interface SmtpSink {
   script: Map<string, number[]>;
   /** When > 0, the next N connections are refused with 421 at the greeting. */
   refuseConnections: number;
+  /**
+   * For an address, how many messages to take and then drop the connection instead of replying
+   * (the reply to DATA is lost): the message counts as received, the client never hears so.
+   */
+  dropAfterData: Map<string, number>;
   /** Resolves when `n` messages have been received. */
   waitFor(n: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -39,6 +44,7 @@ export async function startSmtpSink(options: { parse?: boolean; port?: number; d
     connections: 0,
     script: new Map(),
     refuseConnections: 0,
+    dropAfterData: new Map(),
     waitFor(n, timeoutMs = 10_000) {
       if (sink.received.length >= n) return Promise.resolve();
       return new Promise((resolve, reject) => {
@@ -75,12 +81,16 @@ export async function startSmtpSink(options: { parse?: boolean; port?: number; d
       stream.on('end', () => {
         const raw = Buffer.concat(chunks);
         const done = (parsed: ParsedMail): void => {
-          sink.received.push({ raw, parsed, envelopeTo: session.envelope.rcptTo.map((r) => r.address) });
+          const envelopeTo = session.envelope.rcptTo.map((r) => r.address);
+          sink.received.push({ raw, parsed, envelopeTo });
           for (const w of waiters.filter((w) => sink.received.length >= w.n)) {
             waiters.splice(waiters.indexOf(w), 1);
             w.resolve();
           }
-          callback();
+          const drop = envelopeTo.find((a) => (sink.dropAfterData.get(a) ?? 0) > 0);
+          if (drop === undefined) return callback();
+          sink.dropAfterData.set(drop, (sink.dropAfterData.get(drop) ?? 0) - 1);
+          for (const c of (server as unknown as { connections: Set<{ id: string; _socket: { destroy(): void } }> }).connections) if (c.id === session.id) c._socket.destroy();
         };
         const finish = (): void => {
           if (parse) simpleParser(raw).then(done, callback);

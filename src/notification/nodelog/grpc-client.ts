@@ -128,7 +128,8 @@ function retire(ch: Channel): void {
 function toDeliveryError(err: grpc.ServiceError, address: string): DeliveryError {
   const name = grpc.status[err.code] ?? String(err.code);
   return new DeliveryError(
-    { channel: 'log', permanent: PERMANENT.has(err.code), responseCode: err.code, response: `${name}: ${err.details}`, command: 'ProcessNotification' },
+    // A call past its deadline may have been logged by the node; it de-duplicates by id, so a retry is safe.
+    { channel: 'log', permanent: PERMANENT.has(err.code), ambiguous: err.code === grpc.status.DEADLINE_EXCEEDED, responseCode: err.code, response: `${name}: ${err.details}`, command: 'ProcessNotification' },
     `${address}: ${name}: ${err.details}`,
     { cause: err },
   );

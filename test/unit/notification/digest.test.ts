@@ -20,6 +20,7 @@ function item(nodeId: string, kind: string, iso: string, summary = kind): Outbox
     status: 'held',
     reason: null,
     attempts: 0,
+    ambiguousAttempts: 0,
     dueAt: new Date(iso),
     occurredAt: new Date(iso),
     createdAt: new Date(iso),
