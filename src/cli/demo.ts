@@ -109,21 +109,30 @@ export async function runDemo(options: { nodes?: number; dir?: string; log?: (li
     const contained = some(10, 2);
     const dq = some(12, 1);
 
-    await at('06:00', `uptime checks fail for ${nodes(down.length)}`, () => each(down, (id) => svc.onUptimeCheck(id, { ok: false })));
-    for (const t of ['06:10', '06:20', '06:30']) await at(t, `uptime checks fail again for the same ${nodes(down.length)}`, () => each(down, (id) => svc.onUptimeCheck(id, { ok: false })));
-    await at('06:40', `uptime checks succeed again for the ${nodes(down.length)}`, () => each(down, (id) => svc.onUptimeCheck(id, { ok: true })));
-    await at('08:00', `audits fail for ${nodes(auditing.length)}, whose scores are just above the disqualification bar`, () =>
+    const checks = (list: string[], ok: boolean): Promise<unknown> => each(list, (id) => svc.onUptimeCheck(id, { ok }));
+    const flaky = down.slice(0, 1);
+    await at('06:00', `uptime checks fail for ${nodes(down.length)}`, () => checks(down, false));
+    for (const t of ['06:20', '06:40']) await at(t, `uptime checks fail again for the same ${nodes(down.length)} (offline is reported after ${formatSpan(svc.config.hooks.offlineAfter)} of failures)`, () => checks(down, false));
+    await at('07:00', 'uptime checks still fail, an hour after they started failing', () => checks(down, false));
+    await at('07:30', `uptime checks succeed again for the ${nodes(down.length)}`, () => checks(down, true));
+    await at('07:40', `a short blip: checks fail for ${nodes(auditing.slice(0, 1).length)}`, () => checks(auditing.slice(0, 1), false));
+    await at('08:00', 'and pass again 20 minutes later (never reported: shorter than the offline threshold)', () => checks(auditing.slice(0, 1), true));
+    await at('08:10', `audits fail for ${nodes(auditing.length)}, whose scores are just above the disqualification bar`, () =>
       each(auditing, (id) => svc.onAuditResult(id, { passed: false, score: 0.962 + Math.random() * 0.01, dqThreshold: 0.96 })),
     );
     await at('09:00', `containment starts for ${nodes(contained.length)}`, () => each(contained, (id) => svc.onContainment(id, { contained: true })));
     await at('09:30', `containment ends for the ${nodes(contained.length)}`, () => each(contained, (id) => svc.onContainment(id, { contained: false })));
     await at('10:00', `the satellite disqualifies ${nodes(dq.length)}`, () => each(dq, (id) => svc.onDisqualified(id, { reason: 'audit failure' })));
-    await at('11:00', `version check of all ${nodes(ids.length)} (minimum 1.68.0; ${nodes(ids.filter((_, i) => versionOf(i) === OLD_VERSION).length)} run ${OLD_VERSION})`, () =>
+    await at('10:05', `uptime checks fail for the disqualified node and ${nodes(flaky.length)} that was down this morning`, () => checks([...dq, ...flaky], false));
+    await at('11:05', 'they still fail an hour later', () => checks([...dq, ...flaky], false));
+    await at('11:30', `uptime checks succeed again: the ${nodes(flaky.length)} has changed state four times today`, () => checks(flaky, true));
+    await at('11:40', `version check of all ${nodes(ids.length)} (minimum 1.68.0; ${nodes(ids.filter((_, i) => versionOf(i) === OLD_VERSION).length)} run ${OLD_VERSION})`, () =>
       each(ids, (id) => svc.onVersionCheck(id, { version: versionOf(ids.indexOf(id)), minimum: '1.68.0' })),
     );
-    await at('14:00', `STORM: uptime checks fail for all ${nodes(ids.length)} at once`, () => each(ids, (id) => svc.onUptimeCheck(id, { ok: false })));
-    for (const t of ['14:10', '14:20']) await at(t, 'the storm goes on: the same checks fail again', () => each(ids, (id) => svc.onUptimeCheck(id, { ok: false })));
-    await at('14:35', `uptime checks succeed again for all ${nodes(ids.length)}`, () => each(ids, (id) => svc.onUptimeCheck(id, { ok: true })));
+    await at('14:00', `STORM: uptime checks fail for all ${nodes(ids.length)} at once`, () => checks(ids, false));
+    for (const t of ['14:20', '14:40']) await at(t, 'the storm goes on: the same checks fail again', () => checks(ids, false));
+    await at('15:00', 'an hour of failures: every node is reported offline', () => checks(ids, false));
+    await at('15:35', `uptime checks succeed again for all ${nodes(ids.length)}`, () => checks(ids, true));
     await at('16:00', 'the satellite broadcasts an announcement to the nodes below 1.68.0', () =>
       svc.broadcast({ versionBelow: '1.68.0' }, { template: 'announcement', data: { title: 'Please update to 1.68', paragraphs: ['Versions below 1.68.0 stop receiving data on 2024-05-15.'], action: 'Update the node software.' } }),
     );
@@ -151,7 +160,7 @@ function intro(svc: NotificationService, say: (line: string) => void, o: { nodes
 
 function describeStep(s: DemoStep): string {
   const recorded = s.recorded.email + s.recorded.log;
-  const news = recorded === 0 ? 'no new notifications (nothing changed since the last report)' : `${count(recorded, 'new notification')} (${s.recorded.email} by email, ${s.recorded.log} to node logs)`;
+  const news = recorded === 0 ? 'no new notifications' : `${count(recorded, 'new notification')} (${s.recorded.email} by email, ${s.recorded.log} to node logs)`;
   const sent = s.sent.email + s.sent.log === 0 ? 'nothing sent' : `sent ${count(s.sent.email, 'email')} and ${count(s.sent.log, 'node-log message')}`;
   const waiting = s.waiting === 0 ? 'nothing waiting' : `${s.waiting} waiting (for the grouping wait, or held by a limit)`;
   return `${s.at}  ${s.what}\n${' '.repeat(s.at.length + 2)}→ ${news}; ${sent}; ${waiting}`;

@@ -109,4 +109,17 @@ export const MIGRATIONS: readonly Migration[] = [
     // and are retried only dispatcher.maxAmbiguousAttempts times.
     sql: `ALTER TABLE satnotify_outbox ADD COLUMN ambiguous_attempts integer NOT NULL DEFAULT 0;`,
   },
+  {
+    version: 5,
+    name: 'uptime memory',
+    // offlineAfter and flapping: the start of an unreported failure streak, the offline/online
+    // changes counted in the current flap window, and since when a node is reported flapping.
+    sql: `
+      ALTER TABLE satnotify_node_state
+        ADD COLUMN failing_since     timestamptz,
+        ADD COLUMN flap_count        integer     NOT NULL DEFAULT 0,
+        ADD COLUMN flap_window_start timestamptz,
+        ADD COLUMN flapping_since    timestamptz,
+        ADD COLUMN last_change_at    timestamptz;`,
+  },
 ];

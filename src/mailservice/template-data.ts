@@ -29,6 +29,11 @@ const decimal = z
 export const TEMPLATE_DATA: Readonly<Record<string, z.ZodType<Record<string, unknown>>>> = {
   'node-offline': z.strictObject({ lastContact: instant.describe('the last successful contact') }),
   'node-online': z.strictObject({ offlineSince: instant.describe('when the node went offline'), offlineFor: oneLine(100).describe('how long it was offline, e.g. 37 minutes') }),
+  'node-flapping': z.strictObject({
+    changes: oneLine(10).describe('how many offline/online changes'),
+    window: oneLine(50).describe('within how long, e.g. 24 h'),
+    quietFor: oneLine(50).describe('how long the node must hold one state before changes are told again'),
+  }),
   'audit-failed': z.strictObject({ score: decimal.describe('audit score, 0..1'), threshold: decimal.describe('disqualification threshold, 0..1'), distance: decimal.describe('score minus threshold') }),
   'containment-entered': z.strictObject({}),
   'containment-released': z.strictObject({}),

@@ -3,7 +3,7 @@
  * The storage seams the notification service depends on. Implementations live beside it
  * (memory-store.ts, pg-store.ts) and are chosen by the factory, never by the service.
  */
-import type { Channel, LogLevel, LogType } from './types.js';
+import type { Channel, EventKind, LogLevel, LogType } from './types.js';
 import type { DenyReason, LimitOptions, Status } from './policy.js';
 
 /** StatusKey names one set of counters: a subject (node id hex, or `addr:` + email) on a channel. */
@@ -96,9 +96,20 @@ export type NewItem = Pick<OutboxItem, 'id' | 'channel' | 'groupKey' | 'nodeId' 
   suppressed?: string;
 };
 
+/** FlapRule says when ups and downs become one "flapping" notice, and when quiet ends. */
+export interface FlapRule {
+  /** Offline/online changes within `windowMs` that make a node flapping. */
+  changes: number;
+  windowMs: number;
+  /** How long a flapping node must hold one state before its changes are notified again. */
+  stableMs: number;
+}
+
 /** Transition is a change of a node's state that a hook reports; it applies at most once. */
 export type Transition =
-  | { nodeId: string; at: Date; change: 'offline' | 'online' | 'contained' | 'released' | 'audit-failed' | 'audit-passed' | 'disqualified' | 'version-ok' }
+  | { nodeId: string; at: Date; change: 'contained' | 'released' | 'audit-failed' | 'audit-passed' | 'disqualified' | 'version-ok' }
+  | { nodeId: string; at: Date; change: 'offline'; offlineAfterMs: number; flap: FlapRule }
+  | { nodeId: string; at: Date; change: 'online'; flap: FlapRule }
   | { nodeId: string; at: Date; change: 'version-outdated'; cooldownMs: number };
 
 /** TransitionResult says whether the change applied, and what the state was before it. */
@@ -108,6 +119,8 @@ export interface TransitionResult {
   containedSince: Date | null;
   /** The node was disqualified before this change. */
   disqualified: boolean;
+  /** The kind to notify when it is not the hook's usual one (a flapping node, an offline notice after flapping). */
+  kind?: EventKind;
 }
 
 /** OutboxCount is one cell of the outbox tally. */

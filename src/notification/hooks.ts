@@ -11,7 +11,7 @@ import { oneLine } from '../input/text.js';
 import { semverVersion } from '../input/version.js';
 import type { NodeInfo } from '../overlay/db.js';
 import type { NodeId } from '../overlay/node-id.js';
-import type { Transition, TransitionResult } from './db.js';
+import type { FlapRule, Transition, TransitionResult } from './db.js';
 import { formatInstant, formatSpan } from './format.js';
 import type { EventKind } from './types.js';
 
@@ -43,22 +43,34 @@ export type VersionSignal = z.infer<typeof SIGNALS.version>;
 
 const none = (): Record<string, unknown> => ({});
 
-/** uptimeEvent: offline once when checks start failing, online once when they recover. */
-export function uptimeEvent(nodeId: NodeId, s: UptimeSignal, at: Date, zone: string): HookEvent {
+/** UptimeRules are the uptime hook's settings: when a failure streak is offline, and when changes are flapping. */
+export interface UptimeRules {
+  zone: string;
+  offlineAfterMs: number;
+  flap: FlapRule;
+}
+
+/**
+ * uptimeEvent: offline once checks have failed for `offlineAfterMs`, online once when they pass
+ * again; a node that keeps changing gets one flapping notice instead (see transitions.ts).
+ */
+export function uptimeEvent(nodeId: NodeId, s: UptimeSignal, at: Date, rules: UptimeRules): HookEvent {
   const id = nodeId.hex;
+  const flapping = (): Record<string, unknown> => ({ changes: String(rules.flap.changes), window: formatSpan(rules.flap.windowMs), quietFor: formatSpan(rules.flap.stableMs) });
   if (!s.ok) {
     return {
-      transition: { nodeId: id, at, change: 'offline' },
+      transition: { nodeId: id, at, change: 'offline', offlineAfterMs: rules.offlineAfterMs, flap: rules.flap },
       kind: 'node-offline',
-      data: (node) => ({ lastContact: node.lastContactSuccess ? formatInstant(node.lastContactSuccess, zone) : 'not recorded' }),
+      data: (node, prev) => (prev.kind === 'node-flapping' ? flapping() : { lastContact: node.lastContactSuccess ? formatInstant(node.lastContactSuccess, rules.zone) : 'not recorded' }),
     };
   }
   return {
-    transition: { nodeId: id, at, change: 'online' },
+    transition: { nodeId: id, at, change: 'online', flap: rules.flap },
     kind: 'node-online',
     data: (_node, prev) => {
+      if (prev.kind === 'node-flapping') return flapping();
       const since = prev.offlineSince ?? at;
-      return { offlineSince: formatInstant(since, zone), offlineFor: formatSpan(at.getTime() - since.getTime()) };
+      return { offlineSince: formatInstant(since, rules.zone), offlineFor: formatSpan(at.getTime() - since.getTime()) };
     },
   };
 }

@@ -9,7 +9,7 @@ import type pg from 'pg';
 import { KeyedBatcher } from '../database/batch.js';
 import type { Channel } from './types.js';
 import type { NewItem, Outbox, OutboxCount, OutboxItem, OutboxStatus, Reservation, Transition, TransitionResult } from './db.js';
-import { INITIAL_STATE, planTransition, type NodeState, type StateColumn, type StateWrite } from './transitions.js';
+import { COLUMN_OF, INITIAL_STATE, planTransition, type NodeState, type StateColumn, type StateWrite } from './transitions.js';
 
 interface ItemRow {
   id: string;
@@ -75,6 +75,8 @@ interface PendingTransition {
 interface PlannedWrite {
   call: PendingTransition;
   write: StateWrite;
+  /** What the written columns held when the plan was made: the guard. */
+  from: StateWrite;
   /** Whether the node's state row existed when read. */
   known: boolean;
   items: NewItem[];
@@ -205,39 +207,41 @@ export class PgOutbox implements Outbox {
     const planned = await Promise.all(
       batch.map(async (call): Promise<PlannedWrite | null> => {
         const row = states.get(call.transition.nodeId);
-        const plan = planTransition(row ? toState(row) : INITIAL_STATE, call.transition);
+        const state = row ? toState(row) : INITIAL_STATE;
+        const plan = planTransition(state, call.transition);
         if (!plan.write) {
           call.resolve([]);
           return null;
         }
         try {
-          return { call, write: plan.write, known: row !== undefined, items: await call.build(plan.result) };
+          return { call, write: plan.write, from: guardOf(state, plan.write), known: row !== undefined, items: await call.build(plan.result) };
         } catch (err) {
           call.reject(err); // unknown node, bad input or template: nothing is written for this call
           return null;
         }
       }),
     );
-    const byColumn = new Map<StateColumn, PlannedWrite[]>();
+    // Writes of the same columns share one statement.
+    const byColumns = new Map<string, PlannedWrite[]>();
     for (const w of planned) {
       if (!w) continue;
-      const writes = byColumn.get(w.write.column) ?? [];
+      const key = columnsOf(w.write).join(',');
+      const writes = byColumns.get(key) ?? [];
       writes.push(w);
-      byColumn.set(w.write.column, writes);
+      byColumns.set(key, writes);
     }
-    await Promise.all([...byColumn].map(([column, writes]) => this.#writeTransitions(column, writes)));
+    await Promise.all([...byColumns.values()].map((writes) => this.#writeTransitions(columnsOf((writes[0] as PlannedWrite).write), writes)));
   }
 
-  async #writeTransitions(column: StateColumn, writes: PlannedWrite[]): Promise<void> {
+  async #writeTransitions(columns: readonly StateColumn[], writes: PlannedWrite[]): Promise<void> {
     let applied: Set<string>;
     try {
       const { rows } = await this.#pool.query<{ node_id: Buffer }>({
-        text: transitionsSql(column),
+        text: transitionsSql(columns),
         values: [
           writes.map((w) => Buffer.from(w.call.transition.nodeId, 'hex')),
-          writes.map((w) => w.write.to),
-          writes.map((w) => w.write.from),
           writes.map((w) => w.known),
+          ...columns.flatMap((c) => [writes.map((w) => w.write[c] ?? null), writes.map((w) => w.from[c] ?? null)]),
           ...itemParams(writes.flatMap((w) => w.items), null),
         ],
       });
@@ -302,48 +306,73 @@ function itemParams(items: readonly NewItem[], leaseUntil: Date | null): unknown
 
 interface StateRow {
   offline_since: Date | null;
+  failing_since: Date | null;
+  flap_count: number;
+  flap_window_start: Date | null;
+  flapping_since: Date | null;
+  last_change_at: Date | null;
   contained_since: Date | null;
   audit_failing: boolean;
   disqualified_at: Date | null;
   version_notified_at: Date | null;
 }
 
-const READ_STATES = 'SELECT node_id, offline_since, contained_since, audit_failing, disqualified_at, version_notified_at FROM satnotify_node_state WHERE node_id = ANY($1::bytea[])';
-
 /** The SQL type of each state column, and the value a node starts with (the row's default). */
 const COLUMN_TYPES: Record<StateColumn, { type: string; initial: string }> = {
   offline_since: { type: 'timestamptz', initial: 'NULL' },
+  failing_since: { type: 'timestamptz', initial: 'NULL' },
+  flap_count: { type: 'integer', initial: '0' },
+  flap_window_start: { type: 'timestamptz', initial: 'NULL' },
+  flapping_since: { type: 'timestamptz', initial: 'NULL' },
+  last_change_at: { type: 'timestamptz', initial: 'NULL' },
   contained_since: { type: 'timestamptz', initial: 'NULL' },
   audit_failing: { type: 'boolean', initial: 'false' },
   disqualified_at: { type: 'timestamptz', initial: 'NULL' },
   version_notified_at: { type: 'timestamptz', initial: 'NULL' },
 };
 
+const READ_STATES = `SELECT node_id, ${Object.keys(COLUMN_TYPES).join(', ')} FROM satnotify_node_state WHERE node_id = ANY($1::bytea[])`;
+
+/** columnsOf lists the columns a write sets, in one order, so equal sets share a statement. */
+function columnsOf(write: StateWrite): StateColumn[] {
+  return (Object.keys(write) as StateColumn[]).sort();
+}
+
+/** guardOf is what the columns of `write` held in `state`. */
+function guardOf(state: NodeState, write: StateWrite): StateWrite {
+  const from: StateWrite = {};
+  for (const [field, column] of Object.entries(COLUMN_OF) as Array<[keyof NodeState, StateColumn]>) if (column in write) from[column] = state[field];
+  return from;
+}
+
 /**
- * transitionsSql writes one state column for many nodes ($1 ids, $2 new values, $3 the values the
- * plans were made from, $4 whether the node's row existed then) and inserts the items (from $5) of
- * exactly the nodes whose write happened: one statement, so a recorded change and its
- * notifications exist together or not at all. A row that existed changes only if it still holds
- * the planned-from value; a missing row is created, or, if a concurrent hook created it meanwhile,
- * changed only if the column still holds its initial value. It returns the nodes that changed.
+ * transitionsSql writes `columns` for many nodes ($1 ids, $2 whether the node's row existed when
+ * read, then per column the new values and the values the plans were made from) and inserts the
+ * items (after those) of exactly the nodes whose write happened: one statement, so a recorded
+ * change and its notifications exist together or not at all. A row that existed changes only if
+ * every written column still holds its planned-from value; a missing row is created, or, if a
+ * concurrent hook created it meanwhile, changed only if those columns still hold their initial
+ * values. It returns the nodes that changed.
  */
-function transitionsSql(column: StateColumn): string {
-  const { type, initial } = COLUMN_TYPES[column];
+function transitionsSql(columns: readonly StateColumn[]): string {
+  const arrays = columns.flatMap((c, i) => [`$${3 + 2 * i}::${COLUMN_TYPES[c].type}[]`, `$${4 + 2 * i}::${COLUMN_TYPES[c].type}[]`]);
+  const names = columns.flatMap((_, i) => [`to_${i}`, `from_${i}`]);
+  const set = (from: string): string => columns.map((c, i) => `${c} = ${from === 'change' ? `change.to_${i}` : `EXCLUDED.${c}`}`).join(', ');
   return `WITH change AS (
-    SELECT * FROM unnest($1::bytea[], $2::${type}[], $3::${type}[], $4::boolean[]) AS change(node_id, to_value, from_value, known)
+    SELECT * FROM unnest($1::bytea[], $2::boolean[], ${arrays.join(', ')}) AS change(node_id, known, ${names.join(', ')})
   ), updated AS (
-    UPDATE satnotify_node_state s SET ${column} = change.to_value FROM change
-    WHERE change.known AND s.node_id = change.node_id AND s.${column} IS NOT DISTINCT FROM change.from_value
+    UPDATE satnotify_node_state s SET ${set('change')} FROM change
+    WHERE change.known AND s.node_id = change.node_id AND ${columns.map((c, i) => `s.${c} IS NOT DISTINCT FROM change.from_${i}`).join(' AND ')}
     RETURNING s.node_id
   ), created AS (
-    INSERT INTO satnotify_node_state AS s (node_id, ${column})
-    SELECT node_id, to_value FROM change WHERE NOT known ORDER BY node_id
-    ON CONFLICT (node_id) DO UPDATE SET ${column} = EXCLUDED.${column} WHERE s.${column} IS NOT DISTINCT FROM ${initial}
+    INSERT INTO satnotify_node_state AS s (node_id, ${columns.join(', ')})
+    SELECT node_id, ${columns.map((_, i) => `to_${i}`).join(', ')} FROM change WHERE NOT known ORDER BY node_id
+    ON CONFLICT (node_id) DO UPDATE SET ${set('excluded')} WHERE ${columns.map((c) => `s.${c} IS NOT DISTINCT FROM ${COLUMN_TYPES[c].initial}`).join(' AND ')}
     RETURNING s.node_id
   ), applied AS (
     SELECT node_id FROM updated UNION ALL SELECT node_id FROM created
   ), items AS (
-    ${insertItemsSql(5)} WHERE v.node_id IN (SELECT node_id FROM applied)
+    ${insertItemsSql(3 + 2 * columns.length)} WHERE v.node_id IN (SELECT node_id FROM applied)
     RETURNING 1
   )
   SELECT node_id FROM applied`;
@@ -356,7 +385,18 @@ function isConflict(err: unknown): boolean {
 }
 
 function toState(r: StateRow): NodeState {
-  return { offlineSince: r.offline_since, containedSince: r.contained_since, auditFailing: r.audit_failing, disqualifiedAt: r.disqualified_at, versionNotifiedAt: r.version_notified_at };
+  return {
+    offlineSince: r.offline_since,
+    failingSince: r.failing_since,
+    flapCount: r.flap_count,
+    flapWindowStart: r.flap_window_start,
+    flappingSince: r.flapping_since,
+    lastChangeAt: r.last_change_at,
+    containedSince: r.contained_since,
+    auditFailing: r.audit_failing,
+    disqualifiedAt: r.disqualified_at,
+    versionNotifiedAt: r.version_notified_at,
+  };
 }
 
 function toItem(r: ItemRow): OutboxItem {

@@ -27,6 +27,7 @@ import {
   type DisqualifiedSignal,
   type HookEvent,
   type UptimeSignal,
+  type UptimeRules,
   type VersionSignal,
   SIGNALS,
 } from './hooks.js';
@@ -99,6 +100,7 @@ export class NotificationService {
   readonly config: ResolvedConfig;
   readonly #p: NotificationServiceParts;
   readonly #logger: Logger;
+  readonly #uptimeRules: UptimeRules;
   #closed = false;
 
   constructor(parts: NotificationServiceParts) {
@@ -107,6 +109,8 @@ export class NotificationService {
     this.metrics = parts.metrics;
     this.config = parts.config;
     this.#logger = parts.logger ?? silentLogger;
+    const h = parts.config.hooks;
+    this.#uptimeRules = { zone: parts.config.limits.timezone, offlineAfterMs: h.offlineAfter, flap: { changes: h.flapChanges, windowMs: h.flapWindow, stableMs: h.flapStable } };
   }
 
   /**
@@ -135,7 +139,7 @@ export class NotificationService {
   onUptimeCheck(nodeId: string | NodeId, signal: UptimeSignal): Promise<HookResult> {
     // The check's outcome is stored on the node after its notification is built, so an offline
     // notice says when the node was last reached before this failure, and the next one after a recovery.
-    return this.#hook('uptime', nodeId, signal, (id, s, at) => uptimeEvent(id, s, at, this.config.limits.timezone), SIGNALS.uptime, (node, s, at) => this.overlay.recordContact(node, s.ok, at));
+    return this.#hook('uptime', nodeId, signal, (id, s, at) => uptimeEvent(id, s, at, this.#uptimeRules), SIGNALS.uptime, (node, s, at) => this.overlay.recordContact(node, s.ok, at));
   }
 
   /** onAuditResult records an audit; the first failure after passing notifies with score, threshold, distance. */
@@ -285,11 +289,12 @@ export class NotificationService {
     const node = this.overlay.get(id);
     const recorded = this.#p.outbox.record(e.transition, async (prev) => {
       const n = await node;
-      if (!prev.applied || !e.kind) return [];
-      const items = this.#p.content.event(n, e.kind, e.data(n, prev), at);
+      const kind = prev.kind ?? e.kind;
+      if (!prev.applied || !kind) return [];
+      const items = this.#p.content.event(n, kind, e.data(n, prev), at);
       // Once disqualified on this satellite, a node hears nothing more from its hooks: the news is
       // recorded (it is still true, and shows in the operator's feed) but never sent or counted.
-      return prev.disqualified && e.kind !== 'disqualified' ? items.map((i) => ({ ...i, suppressed: DISQUALIFIED })) : items;
+      return prev.disqualified && kind !== 'disqualified' ? items.map((i) => ({ ...i, suppressed: DISQUALIFIED })) : items;
     });
     const [items, known] = await orDatabaseError(Promise.all([recorded, node]));
     await after?.(known, s, at);

@@ -7,6 +7,7 @@
 export const EVENT_KINDS = [
   'node-offline',
   'node-online',
+  'node-flapping',
   'audit-failed',
   'containment-entered',
   'containment-released',
@@ -33,6 +34,7 @@ export const LOG_TYPES = [
   'DISQUALIFIED',
   'VERSION_OUTDATED',
   'DIGEST',
+  'NODE_FLAPPING',
 ] as const;
 export type LogType = (typeof LOG_TYPES)[number];
 
@@ -44,6 +46,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export const KIND_INFO: Readonly<Record<EventKind, { title: string; logType: LogType; level: LogLevel; action: string }>> = {
   'node-offline': { title: 'Node offline', logType: 'UPTIME_FAILED', level: 'warn', action: 'Check that the node runs, its port is forwarded and its public address is current.' },
   'node-online': { title: 'Node back online', logType: 'UPTIME_RECOVERED', level: 'info', action: 'Nothing; if the outage was unexpected, check the log around its start.' },
+  'node-flapping': { title: 'Node flapping', logType: 'NODE_FLAPPING', level: 'warn', action: 'Find what keeps interrupting the connection: power saving, a router that drops idle connections, an unstable link or a restart loop.' },
   'audit-failed': { title: 'Audit failed', logType: 'AUDIT_FAILED', level: 'warn', action: 'Check the storage disk and search this log for GET_AUDIT errors.' },
   'containment-entered': { title: 'Node in containment', logType: 'CONTAINMENT_ENTERED', level: 'warn', action: 'Check disk response times; the pending audit is asked again until answered.' },
   'containment-released': { title: 'Node released from containment', logType: 'CONTAINMENT_RELEASED', level: 'info', action: 'Nothing.' },

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
 import { createNotificationService } from '../../src/notification/create.js';
 import type { NotificationService } from '../../src/notification/service.js';
 import { freshPostgresUrl, postgresSkipReason, randomNodeIdHex } from '../helpers/databases.js';
@@ -27,14 +28,15 @@ const asked = process.env['CI'] === 'true' || process.env['SATNOTIFY_TEST_RESTAR
 describe('PostgreSQL restart in the middle of 1,000 notifications', { skip: asked ?? postgresSkipReason ?? canRestart }, () => {
   let sink: SmtpSink;
   let svc: NotificationService;
+  let url: string;
   before(async () => {
     sink = await startSmtpSink({ parse: true, dataDelayMs: 2 });
-    const url = await freshPostgresUrl('satnotify_restart_test');
+    url = await freshPostgresUrl('satnotify_restart_test');
     svc = await createNotificationService({
       database: { url, poolSize: 6 },
       smtp: { url: sink.url },
       grouping: { wait: '0s' },
-      hooks: { channels: { 'node-offline': ['email'] } },
+      hooks: { channels: { 'node-offline': ['email'] }, offlineAfter: '0s' },
       dispatcher: { autoStart: false, interval: '20ms', lease: '5s', retryBase: '200ms', retryMax: '2s' },
     });
   });
@@ -67,6 +69,14 @@ describe('PostgreSQL restart in the middle of 1,000 notifications', { skip: aske
     const ids = sink.received.map((m) => m.parsed.messageId);
     const unique = new Set(ids).size;
     t.diagnostic(`restart took ${restartMs.toFixed(0)} ms after ${atRestart} deliveries; delivered ${unique}/${N}, duplicates ${ids.length - unique}`);
+    if (unique < N) {
+      // Say exactly where each undelivered notification is, so a rare failure can be explained.
+      const db = new pg.Client({ connectionString: url });
+      await db.connect();
+      const { rows } = await db.query(`SELECT id, status, reason, attempts, ambiguous_attempts, due_at, leased_until, reservations, digest_id FROM satnotify_outbox WHERE status NOT IN ('sent', 'digested') OR (status = 'digested' AND digest_id IN (SELECT id FROM satnotify_outbox WHERE status <> 'sent'))`);
+      await db.end();
+      for (const r of rows) t.diagnostic(`undelivered: ${JSON.stringify(r)}`);
+    }
     assert.equal(unique, N, '0 lost');
     assert.equal(ids.length, N, '0 sent twice');
   });

@@ -40,6 +40,8 @@ export async function harness(options: ServiceOptions & { database?: Config['dat
       smtp: { url: sink.url, from: 'Satellite <noreply@sat.example>', ...options.smtp },
       satellite: { name: 'test-sat', id: '12EayRS2V1kEsWESU9QMRseFhdxYxKicsiFmxrsLZHeLUtdps3S', ...options.satellite },
       dispatcher: { autoStart: false, ...options.dispatcher, ...over.dispatcher },
+      // These tests are about delivery: a failed uptime check reports offline at once unless a test sets otherwise.
+      hooks: { offlineAfter: '0s', ...options.hooks, ...over.hooks },
     });
   const h: Harness = {
     svc: await open(),

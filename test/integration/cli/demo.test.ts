@@ -40,7 +40,8 @@ describe('satnotify demo', () => {
     assert.doesNotMatch(out, /\b1 (nodes|operators|notifications|emails)\b/, 'singular for one');
     assert.doesNotMatch(out, /delivered or held/);
     assert.match(out, /^2024-05-01 06:00 CEST {2}uptime checks fail for 1 node$/m, 'the zone reads as in emails and preview');
-    assert.match(out, /^\s+→ 2 new notifications \(1 by email, 1 to node logs\); sent 0 emails and 1 node-log message; 1 waiting/m);
+    assert.match(out, /^2024-05-01 06:00 CEST {2}uptime checks fail for 1 node\n\s+→ no new notifications; nothing sent; nothing waiting$/m, 'a failed check is not yet an outage');
+    assert.match(out, /^2024-05-01 07:00 CEST .*\n\s+→ 2 new notifications \(1 by email, 1 to node logs\); sent 0 emails and 1 node-log message; 1 waiting/m);
     const [, notifications, emails] = /^email: +(\d+) notifications → (\d+) emails sent/m.exec(out) ?? [];
     assert.ok(notifications && emails, 'summary line for email');
     const written = readdirSync(join(cwd, '.satnotify', 'demo', 'outbox')).filter((f) => f.endsWith('.eml'));

@@ -20,7 +20,7 @@ describe('a dispatcher process killed with SIGKILL mid-batch', { skip: postgresS
   after(() => sink.close());
 
   it('a new process on the same database finishes the work; every notification delivered', async (t) => {
-    const svc = await createNotificationService({ database: { url }, smtp: { url: sink.url }, grouping: { wait: '0s' }, hooks: { channels: { 'node-offline': ['email'] } }, dispatcher: { autoStart: false } });
+    const svc = await createNotificationService({ database: { url }, smtp: { url: sink.url }, grouping: { wait: '0s' }, hooks: { channels: { 'node-offline': ['email'] }, offlineAfter: '0s' }, dispatcher: { autoStart: false } });
     for (let i = 0; i < N; i++) {
       const id = randomNodeIdHex();
       await svc.overlay.upsertNode({ id, address: '127.0.0.1:1', email: `crash${i}@example.com` });

@@ -15,7 +15,7 @@ describe('SMTP outage, flaky replies and a permanent rejection (real smtp-server
     h = await harness({
       clock: clock.now,
       grouping: { wait: '0s' },
-      hooks: { channels: { 'node-offline': ['email'] } },
+      hooks: { channels: { 'node-offline': ['email'] }, offlineAfter: '0s' },
       smtp: { maxConnections: 2, connectionTimeout: '2s' },
       dispatcher: { retryBase: '2s', retryMax: '16s', maxAttempts: 12 },
       limits: { email: { maxHr: 10, maxDay: 10, minDelay: '0s' } },

@@ -3,9 +3,10 @@ import { describe, it } from 'node:test';
 import { InvalidInputError, TemplateError } from '../../../src/errors.js';
 import { mailService, TEMPLATES } from '../../helpers/mail.js';
 import { scratchDir } from '../../helpers/scratch.js';
+import { EVENT_KINDS } from '../../../src/notification/types.js';
 
 const mail = mailService({ mail: { outboxDir: scratchDir('render') } });
-const KINDS = ['node-offline', 'node-online', 'audit-failed', 'containment-entered', 'containment-released', 'disqualified', 'version-outdated', 'announcement', 'digest'];
+const KINDS = [...EVENT_KINDS, 'digest'];
 
 function sampleWithNode(field: string, value: string): Record<string, unknown> {
   const d = TEMPLATES.sample('node-offline');

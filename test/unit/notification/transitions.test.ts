@@ -1,26 +1,82 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { FlapRule, Transition } from '../../../src/notification/db.js';
 import { INITIAL_STATE, planTransition, type NodeState } from '../../../src/notification/transitions.js';
 
 const AT = new Date('2024-05-01T10:00:00Z');
 const ID = 'ab'.repeat(32);
+const MIN = 60_000;
+const FLAP: FlapRule = { changes: 4, windowMs: 24 * 60 * MIN, stableMs: 6 * 60 * MIN };
 const state = (over: Partial<NodeState> = {}): NodeState => ({ ...INITIAL_STATE, ...over });
+const at = (minutes: number): Date => new Date(AT.getTime() + minutes * MIN);
+const down = (t: Date, offlineAfterMs = 0): Transition => ({ nodeId: ID, at: t, change: 'offline', offlineAfterMs, flap: FLAP });
+const up = (t: Date): Transition => ({ nodeId: ID, at: t, change: 'online', flap: FLAP });
+
+/** play runs checks through the planner as the outbox would (applying each write) and returns what was notified. */
+function play(checks: Array<[number, boolean]>, offlineAfterMs = 0, start: NodeState = state()): { notices: string[]; state: NodeState } {
+  let s = start;
+  const notices: string[] = [];
+  for (const [minute, ok] of checks) {
+    const plan = planTransition(s, ok ? up(at(minute)) : down(at(minute), offlineAfterMs));
+    if (plan.result.applied) notices.push(`${minute}:${plan.result.kind ?? (ok ? 'node-online' : 'node-offline')}`);
+    if (plan.write) {
+      const w = plan.write;
+      s = {
+        ...s,
+        ...('offline_since' in w && { offlineSince: w.offline_since as Date | null }),
+        ...('failing_since' in w && { failingSince: w.failing_since as Date | null }),
+        ...('flap_count' in w && { flapCount: w.flap_count as number }),
+        ...('flap_window_start' in w && { flapWindowStart: w.flap_window_start as Date | null }),
+        ...('flapping_since' in w && { flappingSince: w.flapping_since as Date | null }),
+        ...('last_change_at' in w && { lastChangeAt: w.last_change_at as Date | null }),
+      };
+    }
+  }
+  return { notices, state: s };
+}
 
 describe('planTransition', () => {
-  it('offline is news once; online only after offline, carrying when it started', () => {
-    assert.deepEqual(planTransition(state(), { nodeId: ID, at: AT, change: 'offline' }).write, { column: 'offline_since', from: null, to: AT });
-    assert.equal(planTransition(state({ offlineSince: AT }), { nodeId: ID, at: AT, change: 'offline' }).write, null);
-    assert.equal(planTransition(state(), { nodeId: ID, at: AT, change: 'online' }).result.applied, false);
-    const back = planTransition(state({ offlineSince: new Date('2024-05-01T09:00:00Z') }), { nodeId: ID, at: AT, change: 'online' });
-    assert.equal(back.result.applied, true);
-    assert.deepEqual(back.result.offlineSince, new Date('2024-05-01T09:00:00Z'));
+  it('with offlineAfter 0, offline is news at the first failed check, once; online only after offline', () => {
+    assert.deepEqual(play([[0, false], [10, false], [20, true], [30, true]]).notices, ['0:node-offline', '20:node-online']);
+    const back = planTransition(state({ offlineSince: at(-60) }), up(AT));
+    assert.deepEqual(back.result.offlineSince, at(-60), 'the online notice knows when the outage started');
+  });
+
+  it('with offlineAfter 1h, a 40-minute outage is never reported; a longer one is, from its first failure', () => {
+    const hour = 60 * MIN;
+    assert.deepEqual(play([[0, false], [10, false], [30, false], [40, true]], hour).notices, []);
+    const long = play([[0, false], [30, false], [59, false], [60, false], [70, false], [90, true]], hour);
+    assert.deepEqual(long.notices, ['60:node-offline', '90:node-online']);
+    const planned = planTransition(play([[0, false]], hour).state, down(at(60), hour));
+    assert.deepEqual(planned.write?.offline_since, AT, 'offline since the first failed check');
+  });
+
+  it('four changes within 24 h make one flapping notice, then silence until stable for 6 h', () => {
+    const checks: Array<[number, boolean]> = [[0, false], [10, true], [60, false], [70, true], [120, false], [130, true], [180, false], [190, true]];
+    const r = play(checks);
+    assert.deepEqual(r.notices, ['0:node-offline', '10:node-online', '60:node-offline', '70:node-flapping']);
+    // Stable online for 6 h: quietly over; the next outage is told again.
+    const after = play([[190 + 6 * 60, true], [190 + 6 * 60 + 5, false]], 0, r.state);
+    assert.deepEqual(after.notices, [`${190 + 6 * 60 + 5}:node-offline`]);
+  });
+
+  it('a flapping node that then stays offline for the stable period is reported offline', () => {
+    const r = play([[0, false], [10, true], [20, false], [30, true], [40, false]]);
+    assert.deepEqual(r.notices, ['0:node-offline', '10:node-online', '20:node-offline', '30:node-flapping']);
+    assert.deepEqual(play([[100, false], [40 + 6 * 60, false], [40 + 6 * 60 + 10, false]], 0, r.state).notices, [`${40 + 6 * 60}:node-offline`]);
+  });
+
+  it('changes further apart than the window do not add up to flapping', () => {
+    const day = 24 * 60;
+    const checks: Array<[number, boolean]> = [[0, false], [10, true], [day, false], [day + 10, true], [2 * day, false], [2 * day + 10, true]];
+    assert.ok(!play(checks).notices.some((n) => n.endsWith('flapping')));
   });
 
   it('a passed audit clears the failing flag quietly; the next failure is news again', () => {
     const failing = state({ auditFailing: true });
     assert.equal(planTransition(failing, { nodeId: ID, at: AT, change: 'audit-failed' }).write, null);
     const pass = planTransition(failing, { nodeId: ID, at: AT, change: 'audit-passed' });
-    assert.deepEqual([pass.write?.column, pass.result.applied], ['audit_failing', false]);
+    assert.deepEqual([pass.write, pass.result.applied], [{ audit_failing: false }, false]);
     assert.equal(planTransition(state(), { nodeId: ID, at: AT, change: 'audit-failed' }).result.applied, true);
   });
 
@@ -30,7 +86,7 @@ describe('planTransition', () => {
     assert.equal(planTransition(reminded, { nodeId: ID, at: AT, change: 'version-outdated', cooldownMs }).result.applied, false);
     const due = state({ versionNotifiedAt: new Date(AT.getTime() - cooldownMs) });
     assert.equal(planTransition(due, { nodeId: ID, at: AT, change: 'version-outdated', cooldownMs }).result.applied, true);
-    assert.deepEqual(planTransition(due, { nodeId: ID, at: AT, change: 'version-ok' }).write?.to, null);
+    assert.deepEqual(planTransition(due, { nodeId: ID, at: AT, change: 'version-ok' }).write, { version_notified_at: null });
   });
 
   it('disqualification is news once', () => {
