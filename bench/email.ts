@@ -4,10 +4,10 @@
  */
 import nodemailer from 'nodemailer';
 import { resolveConfig } from '../src/config.js';
-import { createSender } from '../src/mailservice/sender.js';
+import { createSender } from '../src/mailservice/create-sender.js';
 import { MailService } from '../src/mailservice/service.js';
 import { TemplateSet } from '../src/mailservice/templates.js';
-import { MemoryStatusStore } from '../src/notification/memory-store.js';
+import { MemoryStatusStore } from '../src/notification/limits/memory-store.js';
 import { compare, opsPerSecond, type Comparison } from './measure.js';
 import { startDiscardingSmtp } from './sinks.js';
 

@@ -11,9 +11,9 @@
  */
 import type pg from 'pg';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterUnion, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { MemoryStatusStore } from '../src/notification/memory-store.js';
-import { PgStatusStore } from '../src/notification/pg-store.js';
-import type { StatusStore } from '../src/notification/db.js';
+import { MemoryStatusStore } from '../src/notification/limits/memory-store.js';
+import { PgStatusStore } from '../src/notification/limits/pg-store.js';
+import type { StatusStore } from '../src/notification/limits/store.js';
 import { compare, opsPerSecond, type Comparison } from './measure.js';
 
 const KEYS = 10_000;

@@ -4,9 +4,9 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { resolveConfig } from '../src/config.js';
-import { GrpcNodeLogClient } from '../src/notification/nodelog/grpc-client.js';
-import { decodeResponse, encodeMessage, METHOD_PATH, type NotificationMessage } from '../src/notification/nodelog/schema.js';
-import { NodeLogServer } from '../src/notification/nodelog/server.js';
+import { GrpcNodeLogClient } from '../src/notification/channels/nodelog/grpc-client.js';
+import { decodeResponse, encodeMessage, METHOD_PATH, type NotificationMessage } from '../src/notification/channels/nodelog/schema.js';
+import { NodeLogServer } from '../src/node/node-log-server.js';
 import { compare, opsPerSecond, type Comparison } from './measure.js';
 
 export async function nodeLogBenchmark(ops: number): Promise<Comparison> {

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Handlebars from 'handlebars';
-import { createSender } from '../src/mailservice/sender.js';
+import { createSender } from '../src/mailservice/create-sender.js';
 import { MailService } from '../src/mailservice/service.js';
 import { DEFAULT_TEMPLATES_DIR, TemplateSet } from '../src/mailservice/templates.js';
 import { resolveConfig } from '../src/config.js';

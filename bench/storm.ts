@@ -5,8 +5,8 @@
  * drained, so the figures are the steady state's, not the JIT's or the first connections'.
  */
 import { createNotificationService } from '../src/notification/create.js';
-import { NodeLogServer } from '../src/notification/nodelog/server.js';
-import { tallyChannel } from '../src/notification/tally.js';
+import { NodeLogServer } from '../src/node/node-log-server.js';
+import { tallyChannel } from '../src/notification/outbox/tally.js';
 import { percentile } from './measure.js';
 import { startDiscardingSmtp } from './sinks.js';
 

@@ -8,7 +8,7 @@ import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { formatDuration, parseDurationMs } from './duration.js';
 import { InvalidConfigError, type ConfigIssue } from './errors.js';
-import { EVENT_KINDS, type Channel, type EventKind } from './notification/types.js';
+import { EVENT_KINDS, type Channel, type EventKind } from './notification/content/kinds.js';
 import { NodeId } from './overlay/node-id.js';
 import { redactedViews, redactSecrets, redactUrl } from './redact.js';
 

@@ -11,11 +11,11 @@ import { join, relative, resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { jsonLinesLogger } from '../logger.js';
 import { createNotificationService } from '../notification/create.js';
-import { formatClock, formatSpan } from '../notification/format.js';
-import { NodeLogServer } from '../notification/nodelog/server.js';
+import { formatClock, formatSpan } from '../notification/content/format.js';
+import { NodeLogServer } from '../node/node-log-server.js';
 import type { NotificationService } from '../notification/service.js';
-import { outcomeOf, tallyChannel, type ChannelTally } from '../notification/tally.js';
-import type { Channel } from '../notification/types.js';
+import { outcomeOf, tallyChannel, type ChannelTally } from '../notification/outbox/tally.js';
+import type { Channel } from '../notification/content/kinds.js';
 import { NodeId } from '../overlay/node-id.js';
 
 /** DemoStep is one moment of the day: what the satellite reported, and what satnotify did about it. */

@@ -4,7 +4,7 @@
  * check SMTP settings (or see the `.eml` the file sender writes) before a satellite relies on them.
  */
 import { resolveConfig } from '../config.js';
-import { createSender } from '../mailservice/sender.js';
+import { createSender } from '../mailservice/create-sender.js';
 import { MailService } from '../mailservice/service.js';
 import { TemplateSet } from '../mailservice/templates.js';
 

@@ -8,7 +8,7 @@ import { embeddedDatabaseExists } from '../database/connect.js';
 import { DatabaseError, UnknownNodeError } from '../errors.js';
 import { createNotificationService } from '../notification/create.js';
 import type { ChannelStatus } from '../notification/service.js';
-import type { Channel } from '../notification/types.js';
+import type { Channel } from '../notification/content/kinds.js';
 
 /** Where the demo writes its database; named in hints, since it is where a newcomer's nodes are. */
 const DEMO_DB = '.satnotify/demo/db';

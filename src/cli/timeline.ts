@@ -7,8 +7,8 @@
 import { DateTime } from 'luxon';
 import { resolveConfig } from '../config.js';
 import { openDatabase } from '../database/connect.js';
-import { formatSpan, zoneAbbreviation } from '../notification/format.js';
-import { PgStatusStore } from '../notification/pg-store.js';
+import { formatSpan, zoneAbbreviation } from '../notification/content/format.js';
+import { PgStatusStore } from '../notification/limits/pg-store.js';
 
 /** TimelineRow is one attempt and its outcome. */
 export interface TimelineRow {

@@ -1,11 +1,7 @@
 /**
  * @module mailservice/sender
- * The Sender seam: one message out, by SMTP or into `.eml` files. createSender picks one from config.
+ * The Sender seam: one message out, by SMTP or into `.eml` files (create-sender.ts picks one).
  */
-import type { ResolvedConfig } from '../config.js';
-import { silentLogger, type Logger } from '../logger.js';
-import { FileSender } from './file-sender.js';
-import { SmtpSender } from './smtp-sender.js';
 
 /** MailMessage is a fully rendered, validated email. */
 export interface MailMessage {
@@ -36,9 +32,4 @@ export interface Sender {
   verify(): Promise<void>;
   /** close waits for messages in flight, then releases connections. */
   close(): Promise<void>;
-}
-
-/** createSender returns the SMTP sender when `smtp.url` is set, else the file sender. */
-export function createSender(config: Pick<ResolvedConfig, 'smtp' | 'mail'>, logger: Logger = silentLogger): Sender {
-  return config.smtp.url ? new SmtpSender(config.smtp) : new FileSender(config.mail.outboxDir, logger);
 }

@@ -7,18 +7,18 @@ import { resolveConfig, type Config } from '../config.js';
 import { InvalidConfigError, type ConfigIssue } from '../errors.js';
 import { openDatabase } from '../database/connect.js';
 import { silentLogger, type Logger } from '../logger.js';
-import { createSender } from '../mailservice/sender.js';
+import { createSender } from '../mailservice/create-sender.js';
 import { MailService } from '../mailservice/service.js';
 import { TemplateSet } from '../mailservice/templates.js';
 import { OverlayCache } from '../overlay/cache.js';
 import { PgOverlay } from '../overlay/pg-overlay.js';
-import { Content } from './content.js';
-import { Dispatcher } from './dispatcher.js';
+import { Content } from './content/content.js';
+import { Dispatcher } from './dispatch/loop.js';
 import { Metrics } from './metrics.js';
-import type { NodeLogClient } from './nodelog/client.js';
-import { GrpcNodeLogClient } from './nodelog/grpc-client.js';
-import { PgOutbox } from './pg-outbox.js';
-import { PgStatusStore } from './pg-store.js';
+import type { NodeLogClient } from './channels/nodelog/client.js';
+import { GrpcNodeLogClient } from './channels/nodelog/grpc-client.js';
+import { PgOutbox } from './outbox/pg-outbox.js';
+import { PgStatusStore } from './limits/pg-store.js';
 import { NotificationService } from './service.js';
 
 /** ServiceOptions extends Config with the injectable parts. */

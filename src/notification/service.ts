@@ -13,9 +13,10 @@ import { orDatabaseError } from '../errors.js';
 import { NodeId } from '../overlay/node-id.js';
 import { parseInput } from '../input/parse.js';
 import type { z } from 'zod';
-import { LOG_INPUT, type Content, type EmailMessage, type LogInput } from './content.js';
-import type { NewItem, Outbox, StatusStore } from './db.js';
-import type { Dispatcher } from './dispatcher.js';
+import { LOG_INPUT, type Content, type EmailMessage, type LogInput } from './content/content.js';
+import type { NewItem, Outbox } from './outbox/outbox.js';
+import type { StatusStore } from './limits/store.js';
+import type { Dispatcher } from './dispatch/loop.js';
 import {
   auditEvent,
   containmentEvent,
@@ -30,12 +31,12 @@ import {
   type UptimeRules,
   type VersionSignal,
   SIGNALS,
-} from './hooks.js';
-import { formatSpan } from './format.js';
+} from './hooks/events.js';
+import { formatSpan } from './content/format.js';
 import type { Metrics } from './metrics.js';
-import type { NodeLogClient } from './nodelog/client.js';
-import type { Status } from './policy.js';
-import { CHANNELS, type Channel } from './types.js';
+import type { NodeLogClient } from './channels/nodelog/client.js';
+import type { Status } from './limits/policy.js';
+import { CHANNELS, type Channel } from './content/kinds.js';
 
 /**
  * Delivery is the outcome of a notification's first attempt: `sent` (alone or in a digest),

@@ -1,8 +1,8 @@
 /**
  * Small builders shared by the limit tests.
  */
-import type { LimitOptions, Status } from '../../src/notification/policy.js';
-import { EMPTY_STATUS } from '../../src/notification/policy.js';
+import type { LimitOptions, Status } from '../../src/notification/limits/policy.js';
+import { EMPTY_STATUS } from '../../src/notification/limits/policy.js';
 
 /** limits builds LimitOptions with generous defaults overridden by `over`. */
 export function limits(over: Partial<LimitOptions> = {}): LimitOptions {

@@ -2,7 +2,7 @@
  * Builds a MailService against a sink or a folder, with test-friendly SMTP settings.
  */
 import { resolveConfig, type Config } from '../../src/config.js';
-import { createSender } from '../../src/mailservice/sender.js';
+import { createSender } from '../../src/mailservice/create-sender.js';
 import { MailService } from '../../src/mailservice/service.js';
 import { TemplateSet } from '../../src/mailservice/templates.js';
 

@@ -5,8 +5,8 @@
  */
 import { resolveConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/database/connect.js';
-import { PgStatusStore } from '../../src/notification/pg-store.js';
-import type { LimitOptions } from '../../src/notification/policy.js';
+import { PgStatusStore } from '../../src/notification/limits/pg-store.js';
+import type { LimitOptions } from '../../src/notification/limits/policy.js';
 
 const [url, subject, limitsJson, count, startAt, nowIso] = process.argv.slice(2) as [string, string, string, string, string, string];
 const db = await openDatabase(resolveConfig({ database: { url, poolSize: 10 } }).database);

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { Config } from '../../src/config.js';
 import { createNotificationService, type ServiceOptions } from '../../src/notification/create.js';
-import { NodeLogServer } from '../../src/notification/nodelog/server.js';
+import { NodeLogServer } from '../../src/node/node-log-server.js';
 import type { NotificationService } from '../../src/notification/service.js';
 import { randomNodeIdHex } from './databases.js';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.js';

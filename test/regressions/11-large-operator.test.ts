@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { MAX_DIGEST_LINES } from '../../src/notification/digest.js';
-import { tallyChannel } from '../../src/notification/tally.js';
+import { MAX_DIGEST_LINES } from '../../src/notification/dispatch/digest.js';
+import { tallyChannel } from '../../src/notification/outbox/tally.js';
 import { TestClock } from '../helpers/clock.js';
 import { randomNodeIdHex } from '../helpers/databases.js';
 import { harness, type Harness } from '../helpers/service.js';

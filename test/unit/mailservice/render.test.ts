@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { InvalidInputError, TemplateError } from '../../../src/errors.js';
 import { mailService, TEMPLATES } from '../../helpers/mail.js';
 import { scratchDir } from '../../helpers/scratch.js';
-import { EVENT_KINDS } from '../../../src/notification/types.js';
+import { EVENT_KINDS } from '../../../src/notification/content/kinds.js';
 
 const mail = mailService({ mail: { outboxDir: scratchDir('render') } });
 const KINDS = [...EVENT_KINDS, 'digest'];

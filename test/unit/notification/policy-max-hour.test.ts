@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decide, EMPTY_STATUS, type Status } from '../../../src/notification/policy.js';
+import { decide, EMPTY_STATUS, type Status } from '../../../src/notification/limits/policy.js';
 import { at, limits, status } from '../../helpers/limits.js';
 
 describe('decide: maxHr', () => {

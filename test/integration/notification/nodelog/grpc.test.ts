@@ -3,9 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { resolveConfig } from '../../../../src/config.js';
 import { DeliveryError } from '../../../../src/errors.js';
-import { GrpcNodeLogClient } from '../../../../src/notification/nodelog/grpc-client.js';
-import type { NotificationMessage } from '../../../../src/notification/nodelog/schema.js';
-import { NodeLogServer } from '../../../../src/notification/nodelog/server.js';
+import { GrpcNodeLogClient } from '../../../../src/notification/channels/nodelog/grpc-client.js';
+import type { NotificationMessage } from '../../../../src/notification/channels/nodelog/schema.js';
+import { NodeLogServer } from '../../../../src/node/node-log-server.js';
 import { NodeId } from '../../../../src/overlay/node-id.js';
 import { startStallingServer, unusedPort } from '../../../helpers/grpc.js';
 

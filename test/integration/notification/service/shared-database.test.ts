@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createNotificationService } from '../../../../src/notification/create.js';
 import type { NotificationService } from '../../../../src/notification/service.js';
-import { tallyChannel } from '../../../../src/notification/tally.js';
+import { tallyChannel } from '../../../../src/notification/outbox/tally.js';
 import { TestClock } from '../../../helpers/clock.js';
 import { freshPostgresUrl, postgresSkipReason, randomNodeIdHex } from '../../../helpers/databases.js';
 import { startSmtpSink, type SmtpSink } from '../../../helpers/smtp-sink.js';

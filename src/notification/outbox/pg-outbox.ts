@@ -1,15 +1,16 @@
 /**
- * @module notification/pg-outbox
+ * @module notification/outbox/pg-outbox
  * Outbox on PostgreSQL or PGlite: notifications and digests as rows of `satnotify_outbox`, node
  * state transitions in `satnotify_node_state`. Workers claim whole groups with row leases taken
  * under FOR UPDATE SKIP LOCKED and a per-group advisory lock, so several processes share the work
  * and never deliver one row twice at once.
  */
 import type pg from 'pg';
-import { KeyedBatcher } from '../database/batch.js';
-import type { Channel } from './types.js';
-import type { NewItem, Outbox, OutboxCount, OutboxItem, OutboxStatus, Reservation, Transition, TransitionResult } from './db.js';
-import { COLUMN_OF, INITIAL_STATE, planTransition, type NodeState, type StateColumn, type StateWrite } from './transitions.js';
+import { KeyedBatcher } from '../../database/batch.js';
+import type { Channel } from '../content/kinds.js';
+import type { NewItem, Outbox, OutboxCount, OutboxItem, OutboxStatus, Transition, TransitionResult } from './outbox.js';
+import type { Reservation } from '../limits/store.js';
+import { COLUMN_OF, INITIAL_STATE, planTransition, type NodeState, type StateColumn, type StateWrite } from '../hooks/transitions.js';
 
 interface ItemRow {
   id: string;

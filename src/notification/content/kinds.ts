@@ -1,5 +1,5 @@
 /**
- * @module notification/types
+ * @module notification/content/kinds
  * The closed set of event kinds and channels, with their display names and node-log type names.
  */
 

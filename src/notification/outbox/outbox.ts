@@ -1,43 +1,10 @@
 /**
- * @module notification/db
- * The storage seams the notification service depends on. Implementations live beside it
- * (memory-store.ts, pg-store.ts) and are chosen by the factory, never by the service.
+ * @module notification/outbox/outbox
+ * The Outbox seam: the durable queue of notifications, the item types it holds, and the node-state
+ * transitions recorded with them. PgOutbox implements it; the factory picks it, never the service.
  */
-import type { Channel, EventKind, LogLevel, LogType } from './types.js';
-import type { DenyReason, LimitOptions, Status } from './policy.js';
-
-/** StatusKey names one set of counters: a subject (node id hex, or `addr:` + email) on a channel. */
-export interface StatusKey {
-  subject: string;
-  channel: Channel;
-}
-
-/** Reservation is a granted send, kept so a permanent failure can refund it. */
-export interface Reservation {
-  key: StatusKey;
-  at: Date;
-  hrStart: Date;
-  dayStart: Date;
-  previousLastSent: Date | null;
-}
-
-/** ReserveResult is a granted reservation, or a denial with when to try again. */
-export type ReserveResult =
-  | { granted: true; reservation: Reservation; status: Status }
-  | { granted: false; reason: DenyReason; retryAt: Date | null; status: Status };
-
-/**
- * StatusStore checks the limits and counts a send in one atomic step.
- * Correct under concurrent callers, including callers in other processes for shared stores.
- */
-export interface StatusStore {
-  /** reserve grants and counts a send at `now`, or denies it without counting. */
-  reserve(key: StatusKey, now: Date, limits: LimitOptions): Promise<ReserveResult>;
-  /** refund undoes a reservation whose send failed permanently (counters and last-sent). */
-  refund(reservation: Reservation): Promise<void>;
-  /** get reads the counters as stored (an untouched key reads as EMPTY_STATUS). */
-  get(key: StatusKey): Promise<Status>;
-}
+import type { Channel, EventKind, LogLevel, LogType } from '../content/kinds.js';
+import type { Reservation } from '../limits/store.js';
 
 /**
  * OutboxStatus is where a notification is in its life. Final: sent, failed, digested, and

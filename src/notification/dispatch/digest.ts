@@ -1,12 +1,12 @@
 /**
- * @module notification/digest
+ * @module notification/dispatch/digest
  * Folds held notifications into one digest: grouped by node, in time order, with pairs that cancel
  * inside the hold (offline → online, contained → released) collapsed into one line. Pure.
  */
-import { NodeId } from '../overlay/node-id.js';
-import type { EmailPayload, LogPayload, OutboxItem } from './db.js';
-import { KIND_INFO, LOG_LEVELS, type EventKind, type LogLevel } from './types.js';
-import { formatClock, formatInstant, formatSpan } from './format.js';
+import { NodeId } from '../../overlay/node-id.js';
+import type { EmailPayload, LogPayload, OutboxItem } from '../outbox/outbox.js';
+import { KIND_INFO, LOG_LEVELS, type EventKind, type LogLevel } from '../content/kinds.js';
+import { formatClock, formatInstant, formatSpan } from '../content/format.js';
 
 /** DigestEvent is one line of a digest. */
 export interface DigestEvent {

@@ -1,5 +1,5 @@
 /**
- * @module notification/pg-store
+ * @module notification/limits/pg-store
  * StatusStore on PostgreSQL or PGlite. A reservation is one statement, one round trip: it judges
  * MaxHr/MaxDay/MinDelay on its snapshot (a denial ends there, writing nothing), and an upsert that
  * locks the row decides again and counts the rest, with window starts computed by luxon in
@@ -10,8 +10,8 @@
  * a storm or many concurrent callers cost one round trip per batch, not per node.
  */
 import type pg from 'pg';
-import { KeyedBatcher } from '../database/batch.js';
-import type { Reservation, ReserveResult, StatusKey, StatusStore } from './db.js';
+import { KeyedBatcher } from '../../database/batch.js';
+import type { Reservation, ReserveResult, StatusKey, StatusStore } from '../limits/store.js';
 import { decide, EMPTY_STATUS, type LimitOptions, type Status } from './policy.js';
 import { windowsAt } from './windows.js';
 

@@ -1,24 +1,24 @@
 /**
- * @module notification/content
+ * @module notification/content/content
  * Builds outbox items: the template data every email shares, node-log messages, and the one-line
  * title and summary each item contributes to a digest. Rendering here validates the input, so a
  * template or input error stops a notification before anything is recorded.
  */
 import { randomUUID } from 'node:crypto';
-import type { ResolvedConfig } from '../config.js';
+import type { ResolvedConfig } from '../../config.js';
 import { z } from 'zod';
-import { InvalidInputError } from '../errors.js';
-import { parseInput } from '../input/parse.js';
-import { lines, oneLine } from '../input/text.js';
-import { assertEmailAddress } from '../mailservice/input.js';
-import type { MailService } from '../mailservice/service.js';
-import { INTERNAL_TEMPLATES, parseTemplateData } from '../mailservice/template-data.js';
-import type { NodeInfo } from '../overlay/db.js';
-import type { NewItem, OutboxItem } from './db.js';
-import { digestOf, digestText } from './digest.js';
+import { InvalidInputError } from '../../errors.js';
+import { parseInput } from '../../input/parse.js';
+import { lines, oneLine } from '../../input/text.js';
+import { assertEmailAddress } from '../../mailservice/input.js';
+import type { MailService } from '../../mailservice/service.js';
+import { INTERNAL_TEMPLATES, parseTemplateData } from '../../mailservice/template-data.js';
+import type { NodeInfo } from '../../overlay/db.js';
+import type { NewItem, OutboxItem } from '../outbox/outbox.js';
+import { digestOf, digestText } from '../dispatch/digest.js';
 import { formatInstant } from './format.js';
-import { MAX_MESSAGE_CHARS, MAX_TITLE_CHARS } from './nodelog/schema.js';
-import { KIND_INFO, LOG_LEVELS, LOG_TYPES, kindOfLogType, type EventKind, type LogLevel } from './types.js';
+import { MAX_MESSAGE_CHARS, MAX_TITLE_CHARS } from '../channels/nodelog/schema.js';
+import { KIND_INFO, LOG_LEVELS, LOG_TYPES, kindOfLogType, type EventKind, type LogLevel } from './kinds.js';
 
 /** LOG_INPUT is what informNodeLog takes, checked at the door: what a node's log server accepts. */
 export const LOG_INPUT = z.strictObject({

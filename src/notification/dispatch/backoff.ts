@@ -1,5 +1,5 @@
 /**
- * @module notification/backoff
+ * @module notification/dispatch/backoff
  * Retry delays for transient delivery failures: exponential with "equal jitter". Pure.
  */
 

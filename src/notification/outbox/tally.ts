@@ -1,10 +1,10 @@
 /**
- * @module notification/tally
+ * @module notification/outbox/tally
  * What happened to the notifications in an outbox, per channel: one definition shared by the demo,
  * the benchmarks and anyone reading `outboxCounts()`. Pure.
  */
-import type { OutboxCount } from './db.js';
-import type { Channel } from './types.js';
+import type { OutboxCount } from './outbox.js';
+import type { Channel } from '../content/kinds.js';
 
 /** Outcome is where a notification ended up: delivered, still waiting, given up, or deliberately not sent. */
 export type Outcome = 'sent' | 'held' | 'failed' | 'suppressed';

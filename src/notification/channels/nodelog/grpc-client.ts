@@ -1,5 +1,5 @@
 /**
- * @module notification/nodelog/grpc-client
+ * @module notification/channels/nodelog/grpc-client
  * NodeLogClient over gRPC (@grpc/grpc-js): one channel per node address, reused, closed when idle,
  * closed at once when the node could not be reached (a channel left open to an unreachable node
  * keeps reconnecting, which costs CPU), and at most `maxChannels` open (the least recently used
@@ -8,8 +8,8 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { LRUCache } from 'lru-cache';
-import type { ResolvedConfig } from '../../config.js';
-import { DeliveryError } from '../../errors.js';
+import type { ResolvedConfig } from '../../../config.js';
+import { DeliveryError } from '../../../errors.js';
 import type { NodeLogClient } from './client.js';
 import { decodeResponse, encodeMessage, METHOD_PATH, type NotificationMessage, type NotificationResponse } from './schema.js';
 

@@ -1,5 +1,5 @@
 /**
- * @module notification/transitions
+ * @module notification/hooks/transitions
  * Which hook signals are news: a node's recorded state plus a reported change gives the columns to
  * write (if any) and whether to notify, and of what. Pure; the outbox writes the plan guarded by
  * the values the written columns held when it was made, so concurrent hooks for one node apply each
@@ -11,8 +11,8 @@
  * `flap.windowMs`) gets one "flapping" notice, then silence about its ups and downs until it has
  * held one state for `flap.stableMs`.
  */
-import type { FlapRule, Transition, TransitionResult } from './db.js';
-import type { EventKind } from './types.js';
+import type { FlapRule, Transition, TransitionResult } from '../outbox/outbox.js';
+import type { EventKind } from '../content/kinds.js';
 
 /** NodeState is what the hooks last recorded about a node. */
 export interface NodeState {

@@ -1,5 +1,5 @@
 /**
- * @module notification/windows
+ * @module notification/limits/windows
  * Calendar hour and day windows in an IANA zone, keyed by the UTC instant where they start.
  * Pure: no clock, no I/O.
  */

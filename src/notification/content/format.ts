@@ -1,5 +1,5 @@
 /**
- * @module notification/format
+ * @module notification/content/format
  * How instants and spans read in emails and log lines: in the configured zone, with the zone named.
  */
 import { DateTime } from 'luxon';

@@ -1,5 +1,5 @@
 /**
- * @module notification/hooks
+ * @module notification/hooks/events
  * What the satellite's loops report, turned into node-state transitions and the event to notify
  * when a transition is news. Pure: the service records the result. A transition needs only the
  * node's id, so the service reads the node's state while it looks the node up; the data of the
@@ -7,13 +7,13 @@
  */
 import semver from 'semver';
 import { z } from 'zod';
-import { oneLine } from '../input/text.js';
-import { semverVersion } from '../input/version.js';
-import type { NodeInfo } from '../overlay/db.js';
-import type { NodeId } from '../overlay/node-id.js';
-import type { FlapRule, Transition, TransitionResult } from './db.js';
-import { formatInstant, formatSpan } from './format.js';
-import type { EventKind } from './types.js';
+import { oneLine } from '../../input/text.js';
+import { semverVersion } from '../../input/version.js';
+import type { NodeInfo } from '../../overlay/db.js';
+import type { NodeId } from '../../overlay/node-id.js';
+import type { FlapRule, Transition, TransitionResult } from '../outbox/outbox.js';
+import { formatInstant, formatSpan } from '../content/format.js';
+import type { EventKind } from '../content/kinds.js';
 
 /** HookEvent is a transition and, if it is worth telling the operator, the kind and its template data. */
 export interface HookEvent {

@@ -1,24 +1,24 @@
 /**
- * @module notification/dispatcher
- * The dispatcher is a chore: one pass claims due groups, reserves limits, delivers (singly, or as
- * one digest when several are due for a node or an operator), and records the outcome. A pass can
- * run inline (the first attempt of informNode*) or from the background loop; several processes
- * may run dispatchers on one database.
+ * @module notification/dispatch/pass
+ * One dispatch pass: claim due groups, reserve limits, deliver (singly, or as one digest when
+ * several are due for a node or an operator), and record the outcome. The loop (loop.ts) runs
+ * passes; several processes may run them on one database.
  */
 import pMap from 'p-map';
-import type { ResolvedConfig } from '../config.js';
-import { DeliveryError } from '../errors.js';
-import { silentLogger, type Logger } from '../logger.js';
-import type { MailService } from '../mailservice/service.js';
-import { NodeId } from '../overlay/node-id.js';
+import type { ResolvedConfig } from '../../config.js';
+import { DeliveryError } from '../../errors.js';
+import { silentLogger, type Logger } from '../../logger.js';
+import type { MailService } from '../../mailservice/service.js';
+import { NodeId } from '../../overlay/node-id.js';
 import { retryDelayMs } from './backoff.js';
-import type { Content } from './content.js';
-import type { EmailPayload, LogPayload, NewItem, Outbox, OutboxItem, Reservation, StatusKey, StatusStore } from './db.js';
-import type { Metrics } from './metrics.js';
-import type { NodeLogClient } from './nodelog/client.js';
-import type { LimitOptions } from './policy.js';
-import type { Channel } from './types.js';
-import { windowsAt } from './windows.js';
+import type { Content } from '../content/content.js';
+import type { EmailPayload, LogPayload, NewItem, Outbox, OutboxItem } from '../outbox/outbox.js';
+import type { Reservation, StatusKey, StatusStore } from '../limits/store.js';
+import type { Metrics } from '../metrics.js';
+import type { NodeLogClient } from '../channels/nodelog/client.js';
+import type { LimitOptions } from '../limits/policy.js';
+import type { Channel } from '../content/kinds.js';
+import { windowsAt } from '../limits/windows.js';
 
 /** DispatcherDeps are the dispatcher's collaborators, all injected. */
 export interface DispatcherDeps {
@@ -36,15 +36,12 @@ export interface DispatcherDeps {
 /** A count limit that never binds; the largest a PostgreSQL integer holds. */
 const NO_COUNT = 2 ** 31 - 1;
 
-/** Dispatcher delivers what is due from the outbox. */
-export class Dispatcher {
+/** DispatchPass delivers what is due from the outbox, one pass at a time. */
+export class DispatchPass {
   readonly #d: DispatcherDeps;
   readonly #logger: Logger;
   /** The satellite's id as sent in node-log messages, parsed once (config validated it). */
   readonly #satelliteId: Buffer;
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<unknown> | undefined;
-  #stopped = true;
 
   constructor(deps: DispatcherDeps) {
     this.#d = deps;
@@ -52,8 +49,8 @@ export class Dispatcher {
     this.#satelliteId = deps.config.satellite.id ? NodeId.parse(deps.config.satellite.id).bytes : Buffer.alloc(0);
   }
 
-  /** pass claims and delivers one batch of due groups (or the one group given); returns items claimed. */
-  async pass(groupKey?: string): Promise<number> {
+  /** run claims and delivers one batch of due groups (or the one group given); returns items claimed. */
+  async run(groupKey?: string): Promise<number> {
     const now = this.#d.clock();
     const cfg = this.#d.config.dispatcher;
     const items = await this.#d.outbox.claim({
@@ -75,34 +72,6 @@ export class Dispatcher {
   async #failedGroup(items: readonly OutboxItem[], err: unknown): Promise<void> {
     this.#logger.error({ group: redactGroup(items[0]?.groupKey), err: String(err) }, 'dispatch of a group failed; it is retried on the next pass');
     await this.#d.outbox.release(items.map((i) => i.id)).catch(() => undefined); // the lease ends anyway if this fails too
-  }
-
-  /** drain runs passes until nothing is due. */
-  async drain(): Promise<number> {
-    let total = 0;
-    for (let n = await this.pass(); n > 0; n = await this.pass()) total += n;
-    return total;
-  }
-
-  /** start runs passes in the background: back to back while work is due, else every `interval`. */
-  start(): void {
-    if (!this.#stopped) return;
-    this.#stopped = false;
-    const tick = (): void => {
-      this.#running = this.pass()
-        .catch((err: unknown) => (this.#logger.error({ err: String(err) }, 'dispatcher pass failed'), 0))
-        .then((n) => {
-          if (!this.#stopped) this.#timer = setTimeout(tick, n > 0 ? 0 : this.#d.config.dispatcher.interval);
-        });
-    };
-    tick();
-  }
-
-  /** stop ends the loop and waits for the pass in flight. */
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    clearTimeout(this.#timer);
-    await this.#running;
   }
 
   async #group(items: OutboxItem[]): Promise<void> {

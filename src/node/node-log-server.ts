@@ -1,5 +1,5 @@
 /**
- * @module notification/nodelog/server
+ * @module node/node-log-server
  * NodeLogServer: what a storage node runs to receive notifications. It validates each message,
  * de-duplicates by notification id, writes one JSON line per notification to its sink (stdout by
  * default), and serves the standard gRPC health check.
@@ -7,9 +7,9 @@
 import * as grpc from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import { LRUCache } from 'lru-cache';
-import { textProblem } from '../../input/text.js';
-import { NodeId } from '../../overlay/node-id.js';
-import { MAX_MESSAGE_CHARS, MAX_TITLE_CHARS, NOTIFICATION_SERVICE, type NotificationResponse, type ReceivedMessage } from './schema.js';
+import { textProblem } from '../input/text.js';
+import { NodeId } from '../overlay/node-id.js';
+import { MAX_MESSAGE_CHARS, MAX_TITLE_CHARS, NOTIFICATION_SERVICE, type NotificationResponse, type ReceivedMessage } from '../notification/channels/nodelog/schema.js';
 
 /** NodeLogServerOptions configure the receiver; all optional. */
 export interface NodeLogServerOptions {
