@@ -24,9 +24,9 @@ export interface Database {
 
 /** openDatabase connects (or starts PGlite), runs pending migrations, and returns the pool. */
 export async function openDatabase(config: ResolvedConfig['database']): Promise<Database> {
-  const db = config.url ? await openPostgres(config) : await openPglite(config.dataDir);
+  const db = config.url ? await openPostgres(config) : await openPglite(config.dataDir, config.schema);
   try {
-    await migrate(db.pool);
+    await migrate(db.pool, config.schema);
   } catch (err) {
     await db.close();
     throw err instanceof DatabaseError ? err : new DatabaseError(`migrating ${db.description} failed: ${(err as Error).message}`, { cause: err });
@@ -48,6 +48,8 @@ async function openPostgres(config: ResolvedConfig['database']): Promise<Databas
     connectionString: config.url,
     max: config.poolSize,
     connectionTimeoutMillis: config.connectTimeout,
+    // Every connection resolves satnotify's tables in its own schema (config validated the name).
+    options: `-c search_path=${config.schema}`,
   });
   // An idle client dies when the server restarts; the pool replaces it. Without a listener the
   // 'error' event would crash the satellite.
@@ -62,11 +64,13 @@ async function openPostgres(config: ResolvedConfig['database']): Promise<Databas
   return { pool, kind: 'postgres', description, close: () => pool.end() };
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(dataDir: string, schema: string): Promise<Database> {
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
   let lite: PGlite;
   try {
     lite = await PGlite.create(dataDir);
+    // PGlite is one session, so the search path set here holds for every query of the pool.
+    await lite.exec(`CREATE SCHEMA IF NOT EXISTS "${schema}"; SET search_path TO "${schema}"`);
   } catch (err) {
     throw new DatabaseError(`cannot open embedded database in ${dataDir}: ${(err as Error).message}`, { cause: err });
   }

@@ -9,12 +9,16 @@ import { MIGRATIONS, type Migration } from './migrations.js';
 /** An arbitrary, fixed advisory-lock key: "satn" in ASCII. */
 const LOCK_KEY = 0x7361746e;
 
-/** migrate applies every migration newer than the database's version; returns the versions applied. */
-export async function migrate(pool: pg.Pool, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+/**
+ * migrate applies every migration newer than the database's version, in `schema` (created if
+ * missing; the pool's connections search it), and returns the versions applied.
+ */
+export async function migrate(pool: pg.Pool, schema: string, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`); // under the lock: two processes never race to create it
     await client.query(`CREATE TABLE IF NOT EXISTS satnotify_migrations (
       version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
     const { rows } = await client.query<{ version: number }>('SELECT version FROM satnotify_migrations');

@@ -8,10 +8,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import { createNotificationService } from '../../src/notification/create.js';
 import type { NotificationService } from '../../src/notification/service.js';
-import { freshPostgresUrl, postgresSkipReason, randomNodeIdHex } from '../helpers/databases.js';
+import { freshPostgresUrl, postgresSkipReason, randomNodeIdHex, sqlClient } from '../helpers/databases.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 
 const N = 1000;
@@ -71,7 +70,7 @@ describe('PostgreSQL restart in the middle of 1,000 notifications', { skip: aske
     t.diagnostic(`restart took ${restartMs.toFixed(0)} ms after ${atRestart} deliveries; delivered ${unique}/${N}, duplicates ${ids.length - unique}`);
     if (unique < N) {
       // Say exactly where each undelivered notification is, so a rare failure can be explained.
-      const db = new pg.Client({ connectionString: url });
+      const db = sqlClient(url);
       await db.connect();
       const { rows } = await db.query(`SELECT id, status, reason, attempts, ambiguous_attempts, due_at, leased_until, reservations, digest_id FROM satnotify_outbox WHERE status NOT IN ('sent', 'digested') OR (status = 'digested' AND digest_id IN (SELECT id FROM satnotify_outbox WHERE status <> 'sent'))`);
       await db.end();

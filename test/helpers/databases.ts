@@ -78,3 +78,8 @@ export async function freshPostgresUrl(base: string): Promise<string> {
 export function randomNodeIdHex(): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('hex');
 }
+
+/** sqlClient is a plain client on `url` that sees satnotify's tables (in the default `satnotify` schema), for tests that inspect rows. */
+export function sqlClient(url: string): pg.Client {
+  return new pg.Client({ connectionString: url, options: '-c search_path=satnotify' });
+}

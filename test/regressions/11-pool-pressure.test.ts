@@ -6,9 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import { DatabaseError } from '../../src/errors.js';
-import { freshPostgresUrl, postgresSkipReason, randomNodeIdHex } from '../helpers/databases.js';
+import { freshPostgresUrl, postgresSkipReason, randomNodeIdHex, sqlClient } from '../helpers/databases.js';
 import { harness, type Harness } from '../helpers/service.js';
 
 const N = 300;
@@ -33,7 +32,7 @@ describe('issue 11: honest outcomes under pool pressure', { skip: postgresSkipRe
     }
     t.diagnostic(JSON.stringify(tally));
     assert.deepEqual(Object.keys(tally).filter((k) => k !== 'sent' && k !== 'DatabaseError'), [], JSON.stringify(tally));
-    const db = new pg.Client({ connectionString: url });
+    const db = sqlClient(url);
     await db.connect();
     const { rows } = await db.query<{ leased: string; open: string }>(`SELECT count(*) FILTER (WHERE leased_until > now()) AS leased, count(*) FILTER (WHERE status IN ('pending', 'held', 'retry')) AS open FROM satnotify_outbox`);
     await db.end();

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { createNotificationService } from '../../../src/notification/create.js';
 import { startTs } from '../../helpers/child.js';
-import { freshPostgresUrl, postgresSkipReason, randomNodeIdHex } from '../../helpers/databases.js';
+import { freshPostgresUrl, postgresSkipReason, randomNodeIdHex, sqlClient } from '../../helpers/databases.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink.js';
 
 const WORKER = fileURLToPath(new URL('../../helpers/service-worker.ts', import.meta.url));
@@ -34,7 +33,7 @@ describe('a dispatcher process killed with SIGKILL mid-batch', { skip: postgresS
     const atKill = sink.received.length;
     const second = await startTs(WORKER, ['dispatch', url, sink.url]);
     const ids = (): string[] => sink.received.map((m) => m.parsed.messageId ?? '');
-    const db = new pg.Client({ connectionString: url });
+    const db = sqlClient(url);
     await db.connect();
     const open = async (): Promise<number> => Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM satnotify_outbox WHERE status IN ('pending', 'held', 'retry')`)).rows[0]?.n);
     const deadline = Date.now() + 60_000;

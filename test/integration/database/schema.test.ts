@@ -1,0 +1,49 @@
+/**
+ * satnotify's tables live in their own PostgreSQL schema (database.schema, default `satnotify`), so
+ * a satellite's database with its own `nodes` table is left alone, and two configurations can share
+ * one database.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import pg from 'pg';
+import { resolveConfig } from '../../../src/config.js';
+import { openDatabase } from '../../../src/database/connect.js';
+import { freshPostgresUrl, postgresSkipReason } from '../../helpers/databases.js';
+
+describe('database.schema', () => {
+  it('a satellite with its own public.nodes table: satnotify creates satnotify.nodes beside it and leaves it alone', { skip: postgresSkipReason }, async () => {
+    const url = await freshPostgresUrl('satnotify_schema_test');
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query('CREATE TABLE public.nodes (id bytea PRIMARY KEY, piece_count bigint NOT NULL)');
+      await admin.query(`INSERT INTO public.nodes VALUES ('\\x01', 42)`);
+      for (const schema of ['satnotify', 'other_sat']) {
+        const db = await openDatabase(resolveConfig({ database: { url, schema } }).database);
+        await db.pool.query(`INSERT INTO nodes (id, address) VALUES ('\\x02', 'h.example:1')`);
+        await db.close();
+      }
+      const { rows } = await admin.query<{ schema: string; n: string }>(
+        `SELECT table_schema AS schema, count(*) AS n FROM information_schema.tables WHERE table_name = 'nodes' GROUP BY 1 ORDER BY 1`,
+      );
+      assert.deepEqual(rows, [{ schema: 'other_sat', n: '1' }, { schema: 'public', n: '1' }, { schema: 'satnotify', n: '1' }]);
+      assert.deepEqual((await admin.query('SELECT piece_count FROM public.nodes')).rows, [{ piece_count: '42' }], "the satellite's table is untouched");
+    } finally {
+      await admin.end();
+    }
+  });
+
+  it('the embedded database uses the schema too', async () => {
+    const db = await openDatabase(resolveConfig({ database: { dataDir: 'memory://', schema: 'embedded_sat' } }).database);
+    try {
+      const { rows } = await db.pool.query<{ table_schema: string }>(`SELECT DISTINCT table_schema FROM information_schema.tables WHERE table_name LIKE 'satnotify_%'`);
+      assert.deepEqual(rows, [{ table_schema: 'embedded_sat' }]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('refuses a schema name that is not a plain identifier', () => {
+    assert.throws(() => resolveConfig({ database: { schema: 'x"; DROP TABLE nodes; --' } }), /database\.schema: must be a lower-case SQL identifier/);
+  });
+});
