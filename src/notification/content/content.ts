@@ -130,7 +130,6 @@ export class Content {
     const nodeIds = new Set(items.map((i) => i.nodeId));
     const base = {
       id: randomUUID(),
-      channel: first.channel,
       groupKey: first.groupKey,
       nodeId: nodeIds.size === 1 ? first.nodeId : null,
       kind: 'digest',
@@ -142,14 +141,16 @@ export class Content {
       createdAt: now,
     };
     if (first.channel === 'email') {
-      const to = (first.payload as { to: string }).to;
+      const { to } = first.payload;
       const data = { satellite: { name: this.#config.satellite.name }, recipient: to, timezone: zone, count: items.length, nodeCount: nodeIds.size, nodes, omitted };
       this.#mail.render('digest', data);
-      return { ...base, payload: { to, template: 'digest', data } };
+      return { ...base, channel: 'email', payload: { to, template: 'digest', data } };
     }
-    const level = LOG_LEVELS[Math.max(...items.map((i) => LOG_LEVELS.indexOf((i.payload as LogInput).level)))] as LogLevel;
-    const address = (first.payload as { address: string }).address;
-    return { ...base, payload: { address, type: 'DIGEST', level, title: `${items.length} notifications held by ${this.#config.satellite.name}`.slice(0, MAX_TITLE_CHARS), text: digestText(nodes, MAX_MESSAGE_CHARS) } };
+    // A group holds one channel's items, so a log group's items all carry log payloads.
+    const levels = items.map((i) => (i.channel === 'log' ? LOG_LEVELS.indexOf(i.payload.level) : 0));
+    const level = LOG_LEVELS[Math.max(...levels)] as LogLevel;
+    const { address } = first.payload;
+    return { ...base, channel: 'log', payload: { address, type: 'DIGEST', level, title: `${items.length} notifications held by ${this.#config.satellite.name}`.slice(0, MAX_TITLE_CHARS), text: digestText(nodes, MAX_MESSAGE_CHARS) } };
   }
 
   /** recipient is the node's operator address, or an InvalidInputError saying why there is none. */

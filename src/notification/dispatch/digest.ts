@@ -4,7 +4,7 @@
  * inside the hold (offline → online, contained → released) collapsed into one line. Pure.
  */
 import { NodeId } from '../../overlay/node-id.js';
-import type { EmailPayload, LogPayload, OutboxItem } from '../outbox/outbox.js';
+import type { OutboxItem } from '../outbox/outbox.js';
 import { KIND_INFO, LOG_LEVELS, type EventKind, type LogLevel } from '../content/kinds.js';
 import { formatClock, formatInstant, formatSpan } from '../content/format.js';
 
@@ -85,7 +85,7 @@ function displayId(item: OutboxItem): string {
 }
 
 function levelOf(item: OutboxItem): LogLevel {
-  if (item.channel === 'log') return (item.payload as LogPayload).level;
+  if (item.channel === 'log') return item.payload.level;
   return item.kind in KIND_INFO ? KIND_INFO[item.kind as EventKind].level : 'info';
 }
 
@@ -135,7 +135,7 @@ export function digestText(nodes: readonly DigestNode[], maxChars: number): stri
 }
 
 function addressOf(item: OutboxItem): string {
-  if (item.channel === 'log') return (item.payload as LogPayload).address;
-  const node = (item.payload as EmailPayload).data['node'] as { address?: unknown } | undefined;
+  if (item.channel === 'log') return item.payload.address;
+  const node = item.payload.data['node'] as { address?: unknown } | undefined;
   return typeof node?.address === 'string' ? node.address : '';
 }

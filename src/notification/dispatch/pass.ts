@@ -12,7 +12,7 @@ import type { MailService } from '../../mailservice/service.js';
 import { NodeId } from '../../overlay/node-id.js';
 import { retryDelayMs } from './backoff.js';
 import type { Content } from '../content/content.js';
-import type { EmailPayload, LogPayload, NewItem, Outbox, OutboxItem } from '../outbox/outbox.js';
+import type { NewItem, Outbox, OutboxItem } from '../outbox/outbox.js';
 import type { Reservation, StatusKey, StatusStore } from '../limits/store.js';
 import type { Metrics } from '../metrics.js';
 import type { NodeLogClient } from '../channels/nodelog/client.js';
@@ -233,14 +233,14 @@ export class DispatchPass {
 
   async #send(item: OutboxItem): Promise<void> {
     if (item.channel === 'email') {
-      const p = item.payload as EmailPayload;
+      const p = item.payload;
       const headers: Record<string, string> = { 'X-Satnotify-Kind': item.kind };
       if (item.nodeId) headers['X-Satnotify-Node'] = NodeId.parse(item.nodeId).toString();
       const message = this.#d.mail.compose(p.to, this.#d.mail.render(p.template, p.data), { messageId: this.#d.mail.messageIdFor(item.id), date: item.createdAt, headers });
       await this.#d.mail.sender.send(message);
       return;
     }
-    const p = item.payload as LogPayload;
+    const p = item.payload;
     await this.#d.nodeLog.send(p.address, {
       nodeId: item.nodeId ? Buffer.from(item.nodeId, 'hex') : Buffer.alloc(0),
       type: p.type,

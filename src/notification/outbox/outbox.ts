@@ -28,11 +28,10 @@ export interface LogPayload {
   text: string;
 }
 
-/** OutboxItem is one durable notification (or digest). */
-export interface OutboxItem {
+/** ItemFields are what every outbox item has, whatever its channel. */
+interface ItemFields {
   /** Stable id: the email Message-ID's local part and the gRPC notification id. */
   id: string;
-  channel: Channel;
   /** What is delivered together: `addr:<email>` (email) or `node:<hex>` (log). */
   groupKey: string;
   /** The node (hex), or null for a digest spanning several nodes. */
@@ -40,7 +39,6 @@ export interface OutboxItem {
   kind: string;
   /** Skips MaxHr/MaxDay (not MinDelay). */
   bypass: boolean;
-  payload: EmailPayload | LogPayload;
   /** One-line title and summary, used when the item is folded into a digest. */
   title: string;
   summary: string;
@@ -58,10 +56,15 @@ export interface OutboxItem {
   reservations: Reservation[] | null;
 }
 
+/** OutboxItem is one durable notification (or digest); its payload is typed by its channel. */
+export type OutboxItem = (ItemFields & { channel: 'email'; payload: EmailPayload }) | (ItemFields & { channel: 'log'; payload: LogPayload });
+
 /** NewItem is an item as created; it starts `pending` unless it is recorded as `suppressed`, with the reason. */
-export type NewItem = Pick<OutboxItem, 'id' | 'channel' | 'groupKey' | 'nodeId' | 'kind' | 'bypass' | 'payload' | 'title' | 'summary' | 'dueAt' | 'occurredAt' | 'createdAt'> & {
-  suppressed?: string;
-};
+export type NewItem = OutboxItem extends infer T
+  ? T extends OutboxItem
+    ? Pick<T, 'id' | 'channel' | 'groupKey' | 'nodeId' | 'kind' | 'bypass' | 'payload' | 'title' | 'summary' | 'dueAt' | 'occurredAt' | 'createdAt'> & { suppressed?: string }
+    : never
+  : never;
 
 /** FlapRule says when ups and downs become one "flapping" notice, and when quiet ends. */
 export interface FlapRule {
