@@ -1,79 +1,25 @@
 /**
  * @module config
- * The one configuration object: defaults, loading from a JSON file and `SATNOTIFY_…` environment
- * variables, and validation (zod) that names the key path and the bad value.
+ * The one configuration object: each module's section composed, loading from a JSON file and
+ * `SATNOTIFY_…` environment variables, and validation (zod) that names the key path and the bad value.
  */
 import { readFileSync } from 'node:fs';
-import { IANAZone } from 'luxon';
 import { z } from 'zod';
-import { formatDuration, parseDurationMs } from './duration.js';
+import { oneLine, section } from './config-schema.js';
+import { DATABASE_CONFIG } from './database/config.js';
 import { InvalidConfigError, type ConfigIssue } from './errors.js';
-import { EVENT_KINDS, type Channel, type EventKind } from './notification/content/kinds.js';
+import { MAIL_CONFIG, SMTP_CONFIG } from './mailservice/config.js';
+import { NODELOG_CONFIG } from './notification/channels/nodelog/config.js';
+import { BROADCAST_CONFIG, DISPATCHER_CONFIG } from './notification/dispatch/config.js';
+import { GROUPING_CONFIG, HOOKS_CONFIG } from './notification/hooks/config.js';
+import { LIMITS_CONFIG } from './notification/limits/config.js';
+import { OVERLAY_CONFIG } from './overlay/config.js';
 import { NodeId } from './overlay/node-id.js';
 import { redactedViews, redactSecrets, redactUrl } from './redact.js';
 
 export { redactUrl };
 
-// Bounds: counts stay far below PostgreSQL's integer and what any satellite means; durations stay
-// within what Node's timers hold (2^31-1 ms, about 24.8 days) where they become timers, and within
-// what the code and PostgreSQL's timestamps hold elsewhere. Zero is allowed only where it means
-// something (no gap, no grouping, unlimited rate).
-const SECOND = 1000;
-const MINUTE = 60 * SECOND;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-/** The most sends a limit may allow per window. */
-const MAX_COUNT = 1_000_000;
-
-/** count is a whole number within bounds, with its default and description. */
-function count(def: number, min: number, max: number, text: string) {
-  return z.number().int('must be a whole number').min(min, `must be ≥ ${min}`).max(max, `must be ≤ ${max}`).default(def).describe(`${text} (${min}–${max}).`);
-}
-
-/** duration takes `90s`, `15m`, `1h30m` or milliseconds, within bounds, and yields milliseconds. */
-function duration(def: string, min: number, max: number, text: string) {
-  return z
-    .union([z.string(), z.number()])
-    .transform((v, ctx) => {
-      const ms = parseDurationMs(v);
-      if (ms === undefined) ctx.addIssue({ code: 'custom', message: 'must be a duration such as 90s, 15m, 1h30m, or milliseconds' });
-      else if (ms < min || ms > max) ctx.addIssue({ code: 'custom', message: `must be from ${formatDuration(min)} to ${formatDuration(max)}` });
-      return ms ?? 0;
-    })
-    .prefault(def)
-    .describe(`${text} (duration, ${formatDuration(min)}–${formatDuration(max)}).`);
-}
-
-const flag = (def: boolean, text: string) => z.boolean().default(def).describe(`${text}.`);
-const oneLine = (def: string, text: string) =>
-  z.string().min(1).refine((v) => !/[\r\n\0]/.test(v), 'must be one line (no CR, LF or NUL)').default(def).describe(`${text}.`);
-// Every key of a section has a default, so {} is a valid input; `never` says so to the generic type.
-const section = <T extends z.core.$ZodLooseShape>(shape: T, text: string) => z.strictObject(shape).prefault({} as never).describe(text);
-
-/** url accepts '' (not set) or a URL whose scheme is one of `schemes`; it is parsed here so a bad one fails at startup. */
-function url(schemes: readonly string[], text: string) {
-  return z
-    .string()
-    .refine((u) => u === '' || (URL.canParse(u) && schemes.includes(new URL(u).protocol.slice(0, -1))), `must be a URL starting with ${schemes.map((x) => `${x}://`).join(' or ')}`)
-    .default('')
-    .describe(`${text}.`);
-}
-
-const limit = (maxHr: number, maxDay: number, minDelay: string, who: string) =>
-  z
-    .strictObject({
-      maxHr: count(maxHr, 0, MAX_COUNT, `Sends per calendar hour ${who}; 0: never`),
-      maxDay: count(maxDay, 0, MAX_COUNT, `Sends per calendar day ${who}; 0: never; at least maxHr`),
-      minDelay: duration(minDelay, 0, 30 * DAY, `Least time between two sends ${who}; 0: no gap`),
-    })
-    .superRefine((l, ctx) => {
-      if (l.maxHr > l.maxDay) ctx.addIssue({ code: 'custom', path: ['maxHr'], message: `must be ≤ maxDay (${l.maxDay})`, input: l.maxHr });
-    })
-    .transform((l) => ({ maxHr: l.maxHr, maxDay: l.maxDay, minDelayMs: l.minDelay }))
-    .prefault({})
-    .describe(`Limits ${who}.`);
-
-/** The configuration: every key once, with its default, bounds and unit. CONFIG.md is generated from it. */
+/** The configuration: each module's section, every key once, with its default, bounds and unit. CONFIG.md is generated from it. */
 const schema = z.strictObject({
   satellite: section(
     {
@@ -86,116 +32,16 @@ const schema = z.strictObject({
     },
     'Who is sending.',
   ),
-  database: section(
-    {
-      url: url(['postgres', 'postgresql'], 'PostgreSQL URL; empty: the embedded PGlite in `dataDir` (`DATABASE_URL` also sets it)'),
-      dataDir: z.string().min(1).default('.satnotify/db').describe('Embedded database folder; `memory://` keeps it in memory.'),
-      schema: z
-        .string()
-        .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier (letters, digits, _)')
-        .default('satnotify')
-        .describe("PostgreSQL schema satnotify's tables live in, created if missing, so they never clash with a satellite's own (a `nodes` table)."),
-      poolSize: count(10, 1, 1000, 'Connections to a PostgreSQL server (PGlite has one)'),
-      connectTimeout: duration('5s', 100, 10 * MINUTE, 'How long to wait for a connection before failing'),
-    },
-    'Where counters, the outbox and the overlay live.',
-  ),
-  smtp: section(
-    {
-      url: url(['smtp', 'smtps'], 'SMTP URL, credentials allowed (`smtps://user:pass@host:465`); empty: `.eml` files in `mail.outboxDir`'),
-      from: oneLine('Satellite <noreply@satellite.invalid>', 'The From header of every email'),
-      pool: flag(true, 'Reuse connections (nodemailer pool)'),
-      maxConnections: count(5, 1, 1000, 'Pooled connections at most'),
-      maxMessages: count(100, 1, MAX_COUNT, 'Messages per pooled connection before it is recycled'),
-      rateDelta: duration('1s', 1, DAY, 'The window `rateLimit` counts in'),
-      rateLimit: count(0, 0, MAX_COUNT, 'Messages per `rateDelta`; 0: unlimited'),
-      secure: flag(false, 'Implicit TLS (port 465 style)'),
-      requireTLS: flag(false, 'Refuse to send unless STARTTLS succeeds'),
-      tlsRejectUnauthorized: flag(true, 'Verify the server certificate (keep true in production)'),
-      verifyOnStart: flag(false, 'Fail createNotificationService when the server cannot be reached, logged into or trusted (it is always checked at startup; when false, a failure is logged once)'),
-      connectionTimeout: duration('10s', 100, 10 * MINUTE, 'How long to wait for the TCP connection'),
-      greetingTimeout: duration('10s', 100, 10 * MINUTE, "How long to wait for the server's greeting"),
-      socketTimeout: duration('30s', 100, 10 * MINUTE, 'How long a connection may stay silent'),
-    },
-    'Outgoing mail.',
-  ),
-  mail: section(
-    {
-      outboxDir: z.string().min(1).default('.satnotify/outbox').describe('Where the file sender writes `.eml` files (made on the first email).'),
-      templatesDir: z.string().default('').describe('Template folder; empty: the templates shipped with the package.'),
-    },
-    'Email rendering and the file sender.',
-  ),
-  limits: section(
-    {
-      timezone: z
-        .string()
-        .refine((v) => IANAZone.isValidZone(v), 'must be an IANA time zone such as Europe/Berlin')
-        .default('UTC')
-        .describe('IANA zone whose calendar hours and days the limits count in.'),
-      email: limit(2, 5, '15m', 'per node by email'),
-      log: limit(10, 50, '1m', 'per node to its log'),
-      perAddress: limit(6, 24, '0s', "per operator address, across the operator's nodes"),
-      bypass: z
-        .array(z.enum(EVENT_KINDS))
-        .default(['disqualified'])
-        .describe('Kinds that skip maxHr and maxDay (never minDelay).'),
-    },
-    'MaxHr, MaxDay and MinDelay.',
-  ),
-  overlay: section(
-    {
-      cacheSize: count(10_000, 1, 10_000_000, 'Nodes kept in the in-process cache'),
-      cacheTtl: duration('1m', 1, DAY, 'How long a cached node is trusted'),
-      onlineWindow: duration('4h', MINUTE, 30 * DAY, 'A node is online when its last successful contact is within this window (Storj: 4h)'),
-      pageSize: count(500, 1, 10_000, 'Rows per page when streaming a selection'),
-    },
-    'Nodes and their operators.',
-  ),
-  nodeLog: section(
-    {
-      deadline: duration('5s', 10, 10 * MINUTE, 'Deadline of one ProcessNotification call'),
-      keepalive: duration('30s', SECOND, HOUR, 'gRPC keepalive ping interval'),
-      idleClose: duration('5m', 10, DAY, "Close a node's channel after it has been idle this long"),
-      maxChannels: count(1000, 1, 100_000, 'Node channels kept open at most; the least recently used is closed first'),
-      tls: flag(false, 'Use TLS to reach nodes'),
-    },
-    'Messages into the node log over gRPC.',
-  ),
-  dispatcher: section(
-    {
-      autoStart: flag(true, 'Start the background dispatcher on create'),
-      interval: duration('1s', 1, HOUR, 'Pause between passes when nothing is due'),
-      batchSize: count(100, 1, 10_000, 'Groups claimed per pass'),
-      retryBase: duration('30s', 1, DAY, 'First retry delay after a transient failure (doubles, with jitter)'),
-      retryMax: duration('1h', 1, 7 * DAY, 'Longest retry delay'),
-      maxAttempts: count(12, 1, 100, 'Attempts before a transient failure is final'),
-      maxAmbiguousAttempts: count(3, 1, 20, 'Attempts whose message may have been delivered unconfirmed (a connection lost after the data went out) before the notification is final; each may leave a copy with the same Message-ID'),
-      lease: duration('2m', SECOND, HOUR, "How long a worker owns claimed rows; a crashed worker's rows are taken over after it"),
-      concurrency: count(16, 1, 1000, 'Groups delivered in parallel by one worker'),
-      firstAttemptWait: duration('10s', 0, 5 * MINUTE, "How long informNodeEmail/informNodeLog wait for another worker's pass of their group before answering `queued`"),
-    },
-    'The background delivery loop.',
-  ),
-  grouping: section(
-    { wait: duration('5m', 0, DAY, 'Emails to one address within this wait leave as one email (Storj: 5m); 0: no grouping') },
-    "Operator grouping of hook emails.",
-  ),
-  broadcast: section({ ratePerSecond: count(20, 1, 100_000, 'Emails per second a broadcast is spread at') }, 'Announcements to many nodes.'),
-  hooks: section(
-    {
-      channels: z
-        .partialRecord(z.enum(EVENT_KINDS), z.array(z.enum(['email', 'log'])))
-        .default(Object.fromEntries(EVENT_KINDS.map((k) => [k, ['email', 'log']])) as Record<EventKind, Channel[]>)
-        .describe('Channels each kind notifies on, e.g. `{ "node-offline": ["email"] }`; default: every kind on email and log.'),
-      versionCooldown: duration('168h', MINUTE, 365 * DAY, 'A version reminder repeats no more often than this (Storj: 168h)'),
-      offlineAfter: duration('1h', 0, 7 * DAY, 'A node is reported offline once its uptime checks have failed for this long; 0: at the first failed check'),
-      flapChanges: count(4, 2, 100, 'Offline/online changes within `flapWindow` that make a node flapping: one "flapping" notice instead of the next change'),
-      flapWindow: duration('24h', MINUTE, 7 * DAY, 'The window flapping changes are counted in'),
-      flapStable: duration('6h', MINUTE, 7 * DAY, "How long a flapping node must hold one state before its changes are notified again (if it stays offline, it is then reported offline)"),
-    },
-    "The satellite's uptime, audit, containment and version hooks.",
-  ),
+  database: DATABASE_CONFIG,
+  smtp: SMTP_CONFIG,
+  mail: MAIL_CONFIG,
+  limits: LIMITS_CONFIG,
+  overlay: OVERLAY_CONFIG,
+  nodeLog: NODELOG_CONFIG,
+  dispatcher: DISPATCHER_CONFIG,
+  grouping: GROUPING_CONFIG,
+  broadcast: BROADCAST_CONFIG,
+  hooks: HOOKS_CONFIG,
 });
 
 /** Config is what callers pass: every key optional, at any depth; durations as `15m` or milliseconds. */

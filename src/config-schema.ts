@@ -1,0 +1,53 @@
+/**
+ * @module config-schema
+ * Building blocks of the configuration schema: counts, durations, flags and one-line strings, each
+ * with its default, bounds and a description that names its unit. Every module declares its own
+ * section with them; config.ts composes the sections.
+ */
+import { z } from 'zod';
+import { formatDuration, parseDurationMs } from './duration.js';
+
+// Bounds: counts stay far below PostgreSQL's integer and what any satellite means; durations stay
+// within what Node's timers hold (2^31-1 ms, about 24.8 days) where they become timers, and within
+// what the code and PostgreSQL's timestamps hold elsewhere. Zero is allowed only where it means
+// something (no gap, no grouping, unlimited rate).
+export const SECOND = 1000;
+export const MINUTE = 60 * SECOND;
+export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
+/** The most sends a limit may allow per window. */
+export const MAX_COUNT = 1_000_000;
+
+/** count is a whole number within bounds, with its default and description. */
+export function count(def: number, min: number, max: number, text: string) {
+  return z.number().int('must be a whole number').min(min, `must be ≥ ${min}`).max(max, `must be ≤ ${max}`).default(def).describe(`${text} (${min}–${max}).`);
+}
+
+/** duration takes `90s`, `15m`, `1h30m` or milliseconds, within bounds, and yields milliseconds. */
+export function duration(def: string, min: number, max: number, text: string) {
+  return z
+    .union([z.string(), z.number()])
+    .transform((v, ctx) => {
+      const ms = parseDurationMs(v);
+      if (ms === undefined) ctx.addIssue({ code: 'custom', message: 'must be a duration such as 90s, 15m, 1h30m, or milliseconds' });
+      else if (ms < min || ms > max) ctx.addIssue({ code: 'custom', message: `must be from ${formatDuration(min)} to ${formatDuration(max)}` });
+      return ms ?? 0;
+    })
+    .prefault(def)
+    .describe(`${text} (duration, ${formatDuration(min)}–${formatDuration(max)}).`);
+}
+
+export const flag = (def: boolean, text: string) => z.boolean().default(def).describe(`${text}.`);
+export const oneLine = (def: string, text: string) =>
+  z.string().min(1).refine((v) => !/[\r\n\0]/.test(v), 'must be one line (no CR, LF or NUL)').default(def).describe(`${text}.`);
+// Every key of a section has a default, so {} is a valid input; `never` says so to the generic type.
+export const section = <T extends z.core.$ZodLooseShape>(shape: T, text: string) => z.strictObject(shape).prefault({} as never).describe(text);
+
+/** url accepts '' (not set) or a URL whose scheme is one of `schemes`; it is parsed here so a bad one fails at startup. */
+export function url(schemes: readonly string[], text: string) {
+  return z
+    .string()
+    .refine((u) => u === '' || (URL.canParse(u) && schemes.includes(new URL(u).protocol.slice(0, -1))), `must be a URL starting with ${schemes.map((x) => `${x}://`).join(' or ')}`)
+    .default('')
+    .describe(`${text}.`);
+}

@@ -1,0 +1,36 @@
+/**
+ * @module mailservice/config
+ * The `smtp` and `mail` sections: outgoing mail, templates and the file sender.
+ */
+import { z } from 'zod';
+import { count, DAY, duration, flag, MAX_COUNT, MINUTE, oneLine, section, url } from '../config-schema.js';
+
+/** SMTP_CONFIG is the `smtp` section: outgoing mail. */
+export const SMTP_CONFIG = section(
+  {
+    url: url(['smtp', 'smtps'], 'SMTP URL, credentials allowed (`smtps://user:pass@host:465`); empty: `.eml` files in `mail.outboxDir`'),
+    from: oneLine('Satellite <noreply@satellite.invalid>', 'The From header of every email'),
+    pool: flag(true, 'Reuse connections (nodemailer pool)'),
+    maxConnections: count(5, 1, 1000, 'Pooled connections at most'),
+    maxMessages: count(100, 1, MAX_COUNT, 'Messages per pooled connection before it is recycled'),
+    rateDelta: duration('1s', 1, DAY, 'The window `rateLimit` counts in'),
+    rateLimit: count(0, 0, MAX_COUNT, 'Messages per `rateDelta`; 0: unlimited'),
+    secure: flag(false, 'Implicit TLS (port 465 style)'),
+    requireTLS: flag(false, 'Refuse to send unless STARTTLS succeeds'),
+    tlsRejectUnauthorized: flag(true, 'Verify the server certificate (keep true in production)'),
+    verifyOnStart: flag(false, 'Fail createNotificationService when the server cannot be reached, logged into or trusted (it is always checked at startup; when false, a failure is logged once)'),
+    connectionTimeout: duration('10s', 100, 10 * MINUTE, 'How long to wait for the TCP connection'),
+    greetingTimeout: duration('10s', 100, 10 * MINUTE, "How long to wait for the server's greeting"),
+    socketTimeout: duration('30s', 100, 10 * MINUTE, 'How long a connection may stay silent'),
+  },
+  'Outgoing mail.',
+);
+
+/** MAIL_CONFIG is the `mail` section: rendering and the file sender. */
+export const MAIL_CONFIG = section(
+  {
+    outboxDir: z.string().min(1).default('.satnotify/outbox').describe('Where the file sender writes `.eml` files (made on the first email).'),
+    templatesDir: z.string().default('').describe('Template folder; empty: the templates shipped with the package.'),
+  },
+  'Email rendering and the file sender.',
+);

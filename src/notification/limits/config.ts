@@ -1,0 +1,41 @@
+/**
+ * @module notification/limits/config
+ * The `limits` section: MaxHr, MaxDay and MinDelay per node and channel, and per operator address.
+ */
+import { z } from 'zod';
+import { IANAZone } from 'luxon';
+import { count, DAY, duration, MAX_COUNT, section } from '../../config-schema.js';
+import { EVENT_KINDS } from '../content/kinds.js';
+
+const limit = (maxHr: number, maxDay: number, minDelay: string, who: string) =>
+  z
+    .strictObject({
+      maxHr: count(maxHr, 0, MAX_COUNT, `Sends per calendar hour ${who}; 0: never`),
+      maxDay: count(maxDay, 0, MAX_COUNT, `Sends per calendar day ${who}; 0: never; at least maxHr`),
+      minDelay: duration(minDelay, 0, 30 * DAY, `Least time between two sends ${who}; 0: no gap`),
+    })
+    .superRefine((l, ctx) => {
+      if (l.maxHr > l.maxDay) ctx.addIssue({ code: 'custom', path: ['maxHr'], message: `must be ≤ maxDay (${l.maxDay})`, input: l.maxHr });
+    })
+    .transform((l) => ({ maxHr: l.maxHr, maxDay: l.maxDay, minDelayMs: l.minDelay }))
+    .prefault({})
+    .describe(`Limits ${who}.`);
+
+/** LIMITS_CONFIG is the `limits` section of the configuration. */
+export const LIMITS_CONFIG = section(
+  {
+    timezone: z
+      .string()
+      .refine((v) => IANAZone.isValidZone(v), 'must be an IANA time zone such as Europe/Berlin')
+      .default('UTC')
+      .describe('IANA zone whose calendar hours and days the limits count in.'),
+    email: limit(2, 5, '15m', 'per node by email'),
+    log: limit(10, 50, '1m', 'per node to its log'),
+    perAddress: limit(6, 24, '0s', "per operator address, across the operator's nodes"),
+    bypass: z
+      .array(z.enum(EVENT_KINDS))
+      .default(['disqualified'])
+      .describe('Kinds that skip maxHr and maxDay (never minDelay).'),
+  },
+  'MaxHr, MaxDay and MinDelay.',
+);
