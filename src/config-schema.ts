@@ -23,9 +23,18 @@ export function count(def: number, min: number, max: number, text: string) {
   return z.number().int('must be a whole number').min(min, `must be ≥ ${min}`).max(max, `must be ≤ ${max}`).default(def).describe(`${text} (${min}–${max}).`);
 }
 
-/** duration takes `90s`, `15m`, `1h30m` or milliseconds, within bounds, and yields milliseconds. */
+/** DurationBrand marks a duration field's type: a section names its parsed value `<key>Ms`. */
+export interface DurationBrand {
+  readonly 'satnotify:unit': 'ms';
+}
+const durations = new WeakSet<object>();
+
+/**
+ * duration takes `90s`, `15m`, `1h30m` or milliseconds, within bounds, and yields milliseconds;
+ * the section it is in names the parsed value with its unit (`lease` is read as `leaseMs`).
+ */
 export function duration(def: string, min: number, max: number, text: string) {
-  return z
+  const schema = z
     .union([z.string(), z.number()])
     .transform((v, ctx) => {
       const ms = parseDurationMs(v);
@@ -35,13 +44,26 @@ export function duration(def: string, min: number, max: number, text: string) {
     })
     .prefault(def)
     .describe(`${text} (duration, ${formatDuration(min)}–${formatDuration(max)}).`);
+  durations.add(schema);
+  return schema as typeof schema & DurationBrand;
 }
+
+/** Resolved is a section as code reads it: duration keys carry their unit (`leaseMs`). */
+export type Resolved<T extends z.core.$ZodLooseShape> = { [K in keyof T as T[K] extends DurationBrand ? `${K & string}Ms` : K]: z.output<T[K]> };
 
 export const flag = (def: boolean, text: string) => z.boolean().default(def).describe(`${text}.`);
 export const oneLine = (def: string, text: string) =>
   z.string().min(1).refine((v) => !/[\r\n\0]/.test(v), 'must be one line (no CR, LF or NUL)').default(def).describe(`${text}.`);
-// Every key of a section has a default, so {} is a valid input; `never` says so to the generic type.
-export const section = <T extends z.core.$ZodLooseShape>(shape: T, text: string) => z.strictObject(shape).prefault({} as never).describe(text);
+/**
+ * section is one module's configuration: its keys, each with a default, so `{}` is a valid input
+ * (`never` says so to the generic type); parsed durations are renamed to carry their unit.
+ */
+export const section = <T extends z.core.$ZodLooseShape>(shape: T, text: string) =>
+  z
+    .strictObject(shape)
+    .transform((parsed) => Object.fromEntries(Object.entries(parsed).map(([k, v]) => [durations.has(shape[k] as object) ? `${k}Ms` : k, v])) as Resolved<T>)
+    .prefault({} as never)
+    .describe(text);
 
 /** url accepts '' (not set) or a URL whose scheme is one of `schemes`; it is parsed here so a bad one fails at startup. */
 export function url(schemes: readonly string[], text: string) {

@@ -112,7 +112,7 @@ export async function runDemo(options: { nodes?: number; dir?: string; log?: (li
     const checks = (list: string[], ok: boolean): Promise<unknown> => each(list, (id) => svc.onUptimeCheck(id, { ok }));
     const flaky = down.slice(0, 1);
     await at('06:00', `uptime checks fail for ${nodes(down.length)}`, () => checks(down, false));
-    for (const t of ['06:20', '06:40']) await at(t, `uptime checks fail again for the same ${nodes(down.length)} (offline is reported after ${formatSpan(svc.config.hooks.offlineAfter)} of failures)`, () => checks(down, false));
+    for (const t of ['06:20', '06:40']) await at(t, `uptime checks fail again for the same ${nodes(down.length)} (offline is reported after ${formatSpan(svc.config.hooks.offlineAfterMs)} of failures)`, () => checks(down, false));
     await at('07:00', 'uptime checks still fail, an hour after they started failing', () => checks(down, false));
     await at('07:30', `uptime checks succeed again for the ${nodes(down.length)}`, () => checks(down, true));
     await at('07:40', `a short blip: checks fail for ${nodes(auditing.slice(0, 1).length)}`, () => checks(auditing.slice(0, 1), false));
@@ -152,7 +152,7 @@ function intro(svc: NotificationService, say: (line: string) => void, o: { nodes
   say(`satnotify demo: one simulated day of a satellite with ${nodes(o.nodes)} of ${o.operators} operator${o.operators === 1 ? '' : 's'} (up to 3 nodes each), in ${timezone}.`);
   say(`Everything is written under ${shown(o.dir)}: the embedded database (db/) and every email as an .eml file (outbox/).`);
   say(`Limits per node: emails ${limit(email)}; node-log messages ${limit(log)}.`);
-  say(`An operator's emails wait ${formatSpan(svc.config.grouping.wait)} so that several nodes' news leaves as one email; what a limit holds back leaves later as one digest.`);
+  say(`An operator's emails wait ${formatSpan(svc.config.grouping.waitMs)} so that several nodes' news leaves as one email; what a limit holds back leaves later as one digest.`);
   say('');
   say('Each step: what the satellite reported → what satnotify recorded, what left, and what is still waiting.');
   say('');

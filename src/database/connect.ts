@@ -47,7 +47,7 @@ async function openPostgres(config: ResolvedConfig['database']): Promise<Databas
   const pool = new pg.Pool({
     connectionString: config.url,
     max: config.poolSize,
-    connectionTimeoutMillis: config.connectTimeout,
+    connectionTimeoutMillis: config.connectTimeoutMs,
     // Every connection resolves satnotify's tables in its own schema (config validated the name).
     options: `-c search_path=${config.schema}`,
   });

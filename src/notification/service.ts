@@ -111,7 +111,7 @@ export class NotificationService {
     this.config = parts.config;
     this.#logger = parts.logger ?? silentLogger;
     const h = parts.config.hooks;
-    this.#uptimeRules = { zone: parts.config.limits.timezone, offlineAfterMs: h.offlineAfter, flap: { changes: h.flapChanges, windowMs: h.flapWindow, stableMs: h.flapStable } };
+    this.#uptimeRules = { zone: parts.config.limits.timezone, offlineAfterMs: h.offlineAfterMs, flap: { changes: h.flapChanges, windowMs: h.flapWindowMs, stableMs: h.flapStableMs } };
   }
 
   /**
@@ -160,7 +160,7 @@ export class NotificationService {
 
   /** onVersionCheck reminds about outdated software at most once per `hooks.versionCooldown`. */
   onVersionCheck(nodeId: string | NodeId, signal: VersionSignal): Promise<HookResult> {
-    return this.#hook('version', nodeId, signal, (id, s, at) => versionEvent(id, s, at, this.config.hooks.versionCooldown), SIGNALS.version);
+    return this.#hook('version', nodeId, signal, (id, s, at) => versionEvent(id, s, at, this.config.hooks.versionCooldownMs), SIGNALS.version);
   }
 
   /**
@@ -234,7 +234,7 @@ export class NotificationService {
    */
   async #recordAndTry(item: NewItem): Promise<Delivery> {
     await orDatabaseError(this.#p.outbox.record(null, () => [item]));
-    const deadline = performance.now() + this.config.dispatcher.firstAttemptWait;
+    const deadline = performance.now() + this.config.dispatcher.firstAttemptWaitMs;
     for (let pauseMs = 5; ; pauseMs = Math.min(pauseMs * 2, 250)) {
       try {
         await this.#p.dispatcher.pass(item.groupKey);
@@ -244,7 +244,7 @@ export class NotificationService {
         this.#logger.warn({ id: item.id, err: String(err) }, 'first attempt did not complete; waiting');
       }
       const left = deadline - performance.now();
-      if (left <= 0) return { id: item.id, status: 'queued', reason: `its first attempt had not finished after ${formatSpan(this.config.dispatcher.firstAttemptWait)}; the dispatcher delivers it` };
+      if (left <= 0) return { id: item.id, status: 'queued', reason: `its first attempt had not finished after ${formatSpan(this.config.dispatcher.firstAttemptWaitMs)}; the dispatcher delivers it` };
       await new Promise((r) => setTimeout(r, Math.min(pauseMs, left)));
     }
   }

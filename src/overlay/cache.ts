@@ -29,7 +29,7 @@ export class OverlayCache {
     this.#db = db;
     this.#config = config;
     this.#clock = clock;
-    this.#cache = new LRUCache({ max: config.cacheSize, ttl: config.cacheTtl, ttlAutopurge: false });
+    this.#cache = new LRUCache({ max: config.cacheSize, ttl: config.cacheTtlMs, ttlAutopurge: false });
     this.#loader = new DataLoader((ids) => (db.getMany ? db.getMany(ids) : Promise.all(ids.map((id) => db.get(id)))), {
       cache: false,
       maxBatchSize: config.pageSize,
@@ -107,7 +107,7 @@ export class OverlayCache {
   async *select(selection: NodeFilter): AsyncGenerator<NodeInfo[]> {
     const { all: _all, ...filter } = parseInput(NODE_FILTER, selection, 'filter');
     const ids = filter.ids?.map((id) => NodeId.parse(id));
-    const onlineSince = new Date(this.#clock().getTime() - this.#config.onlineWindow);
+    const onlineSince = new Date(this.#clock().getTime() - this.#config.onlineWindowMs);
     let after: NodeId | null = null;
     for (;;) {
       const page: NodeInfo[] = await orDatabaseError(this.#db.selectPage({ ...filter, ...(ids && { ids }), onlineSince, after, limit: this.#config.pageSize }));

@@ -110,7 +110,7 @@ export class Content {
     const channels = this.#config.hooks.channels[kind] ?? [];
     let summary: string | undefined;
     if (channels.includes('email') && node.email) {
-      const item = this.email(node, kind, data, at, new Date(at.getTime() + this.#config.grouping.wait));
+      const item = this.email(node, kind, data, at, new Date(at.getTime() + this.#config.grouping.waitMs));
       summary = item.summary;
       items.push(item);
     }

@@ -19,7 +19,7 @@ export class Dispatcher {
 
   constructor(deps: DispatcherDeps) {
     this.#pass = new DispatchPass(deps);
-    this.#intervalMs = deps.config.dispatcher.interval;
+    this.#intervalMs = deps.config.dispatcher.intervalMs;
     this.#logger = deps.logger ?? silentLogger;
   }
 

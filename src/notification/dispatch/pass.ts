@@ -55,7 +55,7 @@ export class DispatchPass {
     const cfg = this.#d.config.dispatcher;
     const items = await this.#d.outbox.claim({
       now,
-      leaseUntil: new Date(Date.now() + cfg.lease), // leases run on the wall clock, whatever the simulated one says
+      leaseUntil: new Date(Date.now() + cfg.leaseMs), // leases run on the wall clock, whatever the simulated one says
       groups: groupKey ? 1 : cfg.batchSize,
       ...(groupKey && { groupKey }),
     });
@@ -158,7 +158,7 @@ export class DispatchPass {
         await this.#d.outbox.attachReservations(first.id, granted);
         return first;
       }
-      await this.#d.outbox.insertDigest(digest, ready.map((i) => i.id), new Date(Date.now() + this.#d.config.dispatcher.lease), granted);
+      await this.#d.outbox.insertDigest(digest, ready.map((i) => i.id), new Date(Date.now() + this.#d.config.dispatcher.leaseMs), granted);
     } catch (err) {
       await this.#refund(granted);
       throw err;
@@ -202,7 +202,7 @@ export class DispatchPass {
     const mayHaveArrived = ambiguous || item.ambiguousAttempts > 0;
     const attemptsLeft = item.attempts + 1 < cfg.maxAttempts && (!ambiguous || item.ambiguousAttempts + 1 < cfg.maxAmbiguousAttempts);
     if (transient && attemptsLeft) {
-      const due = new Date(this.#d.clock().getTime() + retryDelayMs(item.attempts + 1, cfg.retryBase, cfg.retryMax));
+      const due = new Date(this.#d.clock().getTime() + retryDelayMs(item.attempts + 1, cfg.retryBaseMs, cfg.retryMaxMs));
       await persist(() => this.#d.outbox.markRetry(item.id, due, reason, reservations, ambiguous));
       this.#d.metrics.count(item.channel, item.kind, 'retried');
       this.#logger.warn({ id: item.id, channel: item.channel, attempt: item.attempts + 1, ambiguous, retryAt: due.toISOString(), reason }, 'delivery failed; will retry');

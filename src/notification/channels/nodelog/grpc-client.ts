@@ -54,7 +54,7 @@ export class GrpcNodeLogClient implements NodeLogClient {
         decodeResponse,
         message,
         new grpc.Metadata(),
-        { deadline: Date.now() + this.#config.deadline },
+        { deadline: Date.now() + this.#config.deadlineMs },
         (err, response) => {
           ch.inFlight--;
           if (err?.code === grpc.status.UNAVAILABLE && this.#channels.peek(address) === ch) this.#channels.delete(address); // disposes: retire
@@ -86,8 +86,8 @@ export class GrpcNodeLogClient implements NodeLogClient {
     if (!ch) {
       ch = {
         client: new grpc.Client(address, this.#credentials, {
-          'grpc.keepalive_time_ms': this.#config.keepalive,
-          'grpc.keepalive_timeout_ms': Math.min(this.#config.keepalive, 20_000),
+          'grpc.keepalive_time_ms': this.#config.keepaliveMs,
+          'grpc.keepalive_timeout_ms': Math.min(this.#config.keepaliveMs, 20_000),
           'grpc.keepalive_permit_without_calls': 0,
           // Each node is its own endpoint; a failed connect should be retried soon, not after minutes.
           'grpc.initial_reconnect_backoff_ms': 200,
@@ -110,7 +110,7 @@ export class GrpcNodeLogClient implements NodeLogClient {
     clearTimeout(ch.idleTimer);
     ch.idleTimer = setTimeout(() => {
       if (ch.inFlight === 0 && this.#channels.peek(address) === ch) this.#channels.delete(address);
-    }, this.#config.idleClose);
+    }, this.#config.idleCloseMs);
     ch.idleTimer.unref();
   }
 }
