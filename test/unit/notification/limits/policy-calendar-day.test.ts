@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decide, EMPTY_STATUS, type Status } from '../../../src/notification/limits/policy.js';
-import { at, limits } from '../../helpers/limits.js';
+import { decide, EMPTY_STATUS, type Status } from '../../../../src/notification/limits/policy.js';
+import { at, limits } from '../../../helpers/limits.js';
 
 function sendAll(times: string[], l: ReturnType<typeof limits>): Status {
   let s: Status = EMPTY_STATUS;

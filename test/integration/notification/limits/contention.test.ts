@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { PG_URL, postgresSkipReason, uniqueSubject } from '../../helpers/databases.js';
-import { runTs } from '../../helpers/child.js';
-import { limits } from '../../helpers/limits.js';
+import { PG_URL, postgresSkipReason, uniqueSubject } from '../../../helpers/databases.js';
+import { runTs } from '../../../helpers/child.js';
+import { limits } from '../../../helpers/limits.js';
 
-const WORKER = fileURLToPath(new URL('../../helpers/reserve-worker.ts', import.meta.url));
+const WORKER = fileURLToPath(new URL('../../../helpers/reserve-worker.ts', import.meta.url));
 const PER_PROCESS = 200;
 
 /** race runs 2 OS processes × 200 concurrent reservations for one key and sums their tallies. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decide, EMPTY_STATUS } from '../../../src/notification/limits/policy.js';
-import { at, limits, status } from '../../helpers/limits.js';
+import { decide, EMPTY_STATUS } from '../../../../src/notification/limits/policy.js';
+import { at, limits, status } from '../../../helpers/limits.js';
 
 describe('decide: minDelay', () => {
   const l = limits({ minDelayMs: 15 * 60_000 });

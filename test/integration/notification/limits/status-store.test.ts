@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { Database } from '../../../src/database/connect.js';
-import type { StatusStore } from '../../../src/notification/limits/store.js';
-import { MemoryStatusStore } from '../../../src/notification/limits/memory-store.js';
-import { PgStatusStore } from '../../../src/notification/limits/pg-store.js';
-import { TARGETS, uniqueSubject } from '../../helpers/databases.js';
-import { at, limits } from '../../helpers/limits.js';
+import type { Database } from '../../../../src/database/connect.js';
+import type { StatusStore } from '../../../../src/notification/limits/store.js';
+import { MemoryStatusStore } from '../../../../src/notification/limits/memory-store.js';
+import { PgStatusStore } from '../../../../src/notification/limits/pg-store.js';
+import { TARGETS, uniqueSubject } from '../../../helpers/databases.js';
+import { at, limits } from '../../../helpers/limits.js';
 
 for (const target of TARGETS) {
   describe(`PgStatusStore on ${target.name}`, { skip: target.skip }, () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { OutboxItem } from '../../../src/notification/outbox/outbox.js';
-import { digestNodes, digestOf, digestText, MAX_DIGEST_LINES, MAX_EVENTS_PER_NODE } from '../../../src/notification/dispatch/digest.js';
+import type { OutboxItem } from '../../../../src/notification/outbox/outbox.js';
+import { digestNodes, digestOf, digestText, MAX_DIGEST_LINES, MAX_EVENTS_PER_NODE } from '../../../../src/notification/dispatch/digest.js';
 
 const NODE_A = 'aa'.repeat(32);
 const NODE_B = 'bb'.repeat(32);

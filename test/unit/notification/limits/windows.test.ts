@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { windowsAt } from '../../../src/notification/limits/windows.js';
-import { at } from '../../helpers/limits.js';
+import { windowsAt } from '../../../../src/notification/limits/windows.js';
+import { at } from '../../../helpers/limits.js';
 
 const iso = (d: Date): string => d.toISOString();
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { FlapRule, Transition } from '../../../src/notification/outbox/outbox.js';
-import { INITIAL_STATE, planTransition, type NodeState } from '../../../src/notification/hooks/transitions.js';
+import type { FlapRule, Transition } from '../../../../src/notification/outbox/outbox.js';
+import { INITIAL_STATE, planTransition, type NodeState } from '../../../../src/notification/hooks/transitions.js';
 
 const AT = new Date('2024-05-01T10:00:00Z');
 const ID = 'ab'.repeat(32);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatClock, formatInstant, formatSpan, zoneAbbreviation } from '../../../src/notification/content/format.js';
+import { formatClock, formatInstant, formatSpan, zoneAbbreviation } from '../../../../src/notification/content/format.js';
 
 describe('format', () => {
   it('names the zone by its letters where English has them, else by its offset', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decide, EMPTY_STATUS, type Status } from '../../../src/notification/limits/policy.js';
-import { at, limits, status } from '../../helpers/limits.js';
+import { decide, EMPTY_STATUS, type Status } from '../../../../src/notification/limits/policy.js';
+import { at, limits, status } from '../../../helpers/limits.js';
 
 describe('decide: maxHr', () => {
   it('allows maxHr sends in a calendar hour, then denies until the next hour', () => {
