@@ -5,9 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import pg from 'pg';
 import { resolveConfig } from '../../../src/config.js';
 import { openDatabase } from '../../../src/database/connect.js';
+import { migrate } from '../../../src/database/migrate.js';
 import { freshPostgresUrl, postgresSkipReason } from '../../helpers/databases.js';
 
 describe('database.schema', () => {
@@ -30,6 +33,20 @@ describe('database.schema', () => {
       assert.deepEqual((await admin.query('SELECT piece_count FROM public.nodes')).rows, [{ piece_count: '42' }], "the satellite's table is untouched");
     } finally {
       await admin.end();
+    }
+  });
+
+  it('a database migrated in public by an earlier version is not silently left behind', async () => {
+    // An earlier version's migrations table in public, as it left it.
+    const lite = await PGlite.create('memory://');
+    await lite.exec('CREATE TABLE public.satnotify_migrations (version integer PRIMARY KEY, name text NOT NULL)');
+    const pool = new pg.Pool(createPgConfig(lite));
+    try {
+      await assert.rejects(migrate(pool, 'satnotify'), /tables are in schema public .*set database\.schema to 'public'/);
+      assert.deepEqual(await migrate(pool, 'public'), [1, 2, 3, 4, 5], 'the old location still works when named');
+    } finally {
+      await pool.end();
+      await lite.close();
     }
   });
 
