@@ -9,6 +9,7 @@ import { silentLogger, type Logger } from '../logger.js';
 import type { MailService } from '../mailservice/service.js';
 import type { OverlayCache } from '../overlay/cache.js';
 import type { NodeFilter, NodeInfo } from '../overlay/db.js';
+import { formatDuration } from '../duration.js';
 import { orDatabaseError } from '../errors.js';
 import { NodeId } from '../overlay/node-id.js';
 import { parseInput } from '../input/parse.js';
@@ -32,7 +33,6 @@ import {
   type VersionSignal,
   SIGNALS,
 } from './hooks/events.js';
-import { formatSpan } from './content/format.js';
 import type { Metrics } from './metrics.js';
 import type { NodeLogClient } from './channels/nodelog/client.js';
 import type { Status } from './limits/policy.js';
@@ -244,7 +244,7 @@ export class NotificationService {
         this.#logger.warn({ id: item.id, err: String(err) }, 'first attempt did not complete; waiting');
       }
       const left = deadline - performance.now();
-      if (left <= 0) return { id: item.id, status: 'queued', reason: `its first attempt had not finished after ${formatSpan(this.config.dispatcher.firstAttemptWaitMs)}; the dispatcher delivers it` };
+      if (left <= 0) return { id: item.id, status: 'queued', reason: `its first attempt had not finished after ${formatDuration(this.config.dispatcher.firstAttemptWaitMs)}; the dispatcher delivers it` };
       await new Promise((r) => setTimeout(r, Math.min(pauseMs, left)));
     }
   }
