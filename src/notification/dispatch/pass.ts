@@ -71,7 +71,8 @@ export class DispatchPass {
    */
   async #failedGroup(items: readonly OutboxItem[], err: unknown): Promise<void> {
     this.#logger.error({ group: redactGroup(items[0]?.groupKey), err: String(err) }, 'dispatch of a group failed; it is retried on the next pass');
-    await this.#d.outbox.release(items.map((i) => i.id)).catch(() => undefined); // the lease ends anyway if this fails too
+    // Under pool pressure the release itself can time out: retry it, or the rows sit out the whole lease.
+    await persist(() => this.#d.outbox.release(items.map((i) => i.id))).catch(() => undefined); // the lease ends anyway if this fails too
   }
 
   async #group(items: OutboxItem[]): Promise<void> {
