@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { formatDuration, parseDurationMs } from './duration.js';
+import { oneLine as headerLine } from './input/text.js';
 
 // Bounds: counts stay far below PostgreSQL's integer and what any satellite means; durations stay
 // within what Node's timers hold (2^31-1 ms, about 24.8 days) where they become timers, and within
@@ -52,8 +53,8 @@ export function duration(def: string, min: number, max: number, text: string) {
 export type Resolved<T extends z.core.$ZodLooseShape> = { [K in keyof T as T[K] extends DurationBrand ? `${K & string}Ms` : K]: z.output<T[K]> };
 
 export const flag = (def: boolean, text: string) => z.boolean().default(def).describe(`${text}.`);
-export const oneLine = (def: string, text: string) =>
-  z.string().min(1).refine((v) => !/[\r\n\0]/.test(v), 'must be one line (no CR, LF or NUL)').default(def).describe(`${text}.`);
+/** oneLine is a string bound for a header (a name, a From line): the same rule as a header value at the door. */
+export const oneLine = (def: string, text: string) => headerLine(998).default(def).describe(`${text}.`);
 /**
  * section is one module's configuration: its keys, each with a default, so `{}` is a valid input
  * (`never` says so to the generic type); parsed durations are renamed to carry their unit.

@@ -84,6 +84,11 @@ export class TemplateSet {
     return this.#templates.has(name);
   }
 
+  /** require throws a TemplateError naming the known templates unless `name` is one of them. */
+  require(name: string): void {
+    this.#get(name);
+  }
+
   /** sample returns the sample data shipped with a template. */
   sample(name: string): Record<string, unknown> {
     const s = this.#samples.get(name);
@@ -93,10 +98,15 @@ export class TemplateSet {
 
   /** render renders subject, HTML and text; a missing variable is a TemplateError naming it. */
   render(name: string, data: Record<string, unknown>): RenderedEmail {
-    const t = this.#templates.get(name);
-    if (!t) throw new TemplateError(name, this.#unknown());
+    const t = this.#get(name);
     const subject = run(name, 'subject', t.subject, data);
     return { subject, html: run(name, 'html', t.html, { ...data, subject }), text: run(name, 'text', t.text, data) };
+  }
+
+  #get(name: string): Record<Part, Compiled> {
+    const t = this.#templates.get(name);
+    if (!t) throw new TemplateError(name, this.#unknown());
+    return t;
   }
 
   #unknown(): string {

@@ -122,7 +122,7 @@ export class NotificationService {
   async informNodeEmail(nodeId: string | NodeId, message: EmailMessage): Promise<Delivery> {
     const id = NodeId.parse(nodeId);
     const { template, data } = this.#p.content.checkEmail(message);
-    const node = await orDatabaseError(this.overlay.get(id));
+    const node = await this.overlay.get(id);
     const now = this.#p.clock();
     return this.#recordAndTry(this.#p.content.email(node, template, data, now, now));
   }
@@ -131,7 +131,7 @@ export class NotificationService {
   async informNodeLog(nodeId: string | NodeId, message: LogInput): Promise<Delivery> {
     const id = NodeId.parse(nodeId);
     const input = parseInput(LOG_INPUT, message, 'message');
-    const node = await orDatabaseError(this.overlay.get(id));
+    const node = await this.overlay.get(id);
     const now = this.#p.clock();
     return this.#recordAndTry(this.#p.content.log(node, input, now, now));
   }
@@ -206,7 +206,7 @@ export class NotificationService {
 
   /** status reads a node's counters on both channels. */
   async status(nodeId: string | NodeId): Promise<Record<Channel, ChannelStatus>> {
-    const node = await orDatabaseError(this.overlay.get(nodeId));
+    const node = await this.overlay.get(nodeId);
     const entries = await orDatabaseError(Promise.all(CHANNELS.map(async (channel) => [channel, toChannelStatus(await this.#p.status.get({ subject: node.id.hex, channel }))] as const)));
     return Object.fromEntries(entries) as Record<Channel, ChannelStatus>;
   }

@@ -56,7 +56,7 @@ export class Content {
    */
   checkEmail(message: unknown): { template: string; data: Record<string, unknown> } {
     const { template, data = {} } = parseInput(EMAIL_MESSAGE, message, 'message');
-    if (!this.#mail.templates.has(template)) this.#mail.templates.render(template, {}); // throws TemplateError naming the known ones
+    this.#mail.templates.require(template);
     return { template, data: parseTemplateData(template, data) };
   }
 
