@@ -4,8 +4,8 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { resolveConfig } from '../src/config.js';
-import { GrpcNodeLogClient } from '../src/notification/channels/nodelog/grpc-client.js';
-import { decodeResponse, encodeMessage, METHOD_PATH, type NotificationMessage } from '../src/notification/channels/nodelog/schema.js';
+import { GrpcNodeLogClient } from '../src/channels/nodelog/grpc-client.js';
+import { decodeResponse, encodeMessage, METHOD_PATH, type NotificationMessage } from '../src/channels/nodelog/schema.js';
 import { NodeLogServer } from '../src/node/node-log-server.js';
 import { compare, opsPerSecond, type Comparison } from './measure.js';
 

@@ -9,7 +9,8 @@ import { oneLine, section } from './config-schema.js';
 import { DATABASE_CONFIG } from './database/config.js';
 import { InvalidConfigError, type ConfigIssue } from './errors.js';
 import { MAIL_CONFIG, SMTP_CONFIG } from './mailservice/config.js';
-import { NODELOG_CONFIG } from './notification/channels/nodelog/config.js';
+import { BUILT_IN_CHANNELS, CHANNELS_CONFIG, SECRETS_FILE_CONFIG } from './channels/config.js';
+import { NODELOG_CONFIG } from './channels/nodelog/config.js';
 import { BROADCAST_CONFIG, DISPATCHER_CONFIG } from './notification/dispatch/config.js';
 import { GROUPING_CONFIG, HOOKS_CONFIG } from './notification/hooks/config.js';
 import { LIMITS_CONFIG } from './notification/limits/config.js';
@@ -42,6 +43,16 @@ const schema = z.strictObject({
   grouping: GROUPING_CONFIG,
   broadcast: BROADCAST_CONFIG,
   hooks: HOOKS_CONFIG,
+  channels: CHANNELS_CONFIG,
+  secretsFile: SECRETS_FILE_CONFIG,
+}).superRefine((c, ctx) => {
+  // Hooks route kinds to instance names; each must be one that exists.
+  const names = [...Object.keys(BUILT_IN_CHANNELS), ...Object.keys(c.channels)];
+  for (const [kind, routed] of Object.entries(c.hooks.channels)) {
+    for (const [i, name] of (routed ?? []).entries()) {
+      if (!names.includes(name)) ctx.addIssue({ code: 'custom', path: ['hooks', 'channels', kind, i], message: `names no channel instance (there are: ${names.join(', ')})`, input: name });
+    }
+  }
 });
 
 /** Config is what callers pass: every key optional, at any depth; durations as `15m` or milliseconds. */
@@ -62,6 +73,7 @@ export interface JsonSchema {
   minimum?: number;
   maximum?: number;
   properties?: Record<string, JsonSchema>;
+  additionalProperties?: JsonSchema;
 }
 
 /** DEFAULTS is every setting with its default, as a caller would write it (durations as strings). */

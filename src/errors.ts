@@ -2,6 +2,7 @@
  * @module errors
  * Every error satnotify throws, with a stable `code` per class and a code table.
  */
+import { redactUrl } from './redact.js';
 
 /** Stable error codes, one per class, with the one-line meaning documented in {@link ERROR_CODES}. */
 export type ErrorCode =
@@ -20,7 +21,7 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, string>> = {
   ERR_UNKNOWN_NODE: 'The node id is well formed but the overlay has no such node.',
   ERR_INVALID_INPUT: 'A value bound for an email or a node log is unsafe or malformed.',
   ERR_TEMPLATE: 'A template is unknown, fails to compile, or lacks a variable.',
-  ERR_DELIVERY: 'SMTP or gRPC delivery failed; `permanent` says whether a retry can help.',
+  ERR_DELIVERY: 'A channel failed to deliver (SMTP, gRPC, webhook, IRC, MQTT, a plugin); `permanent` says whether a retry can help.',
   ERR_DATABASE: 'The database could not be reached or refused a statement.',
 };
 
@@ -105,7 +106,8 @@ export class TemplateError extends SatnotifyError {
 
 /** What the wire said about a failed delivery. */
 export interface DeliveryFailure {
-  channel: 'email' | 'log';
+  /** The channel instance (`email`, `log`, or a configured name) or plugin that failed. */
+  channel: string;
   /** True when retrying cannot help (SMTP 5xx, gRPC INVALID_ARGUMENT …). */
   permanent: boolean;
   /** SMTP reply code (e.g. 550) or gRPC status code. */
@@ -119,24 +121,31 @@ export interface DeliveryFailure {
    * broke after the message was handed over, or the deadline passed with the call in flight).
    */
   ambiguous?: boolean;
+  /** The receiver asked to be retried no sooner than this (HTTP Retry-After), in milliseconds. */
+  retryAfterMs?: number;
 }
 
-/** DeliveryError is a failed SMTP or gRPC delivery; `permanent` decides retry versus fail. */
+/**
+ * DeliveryError is a failed delivery on any channel; `permanent` decides retry versus fail. The
+ * message loses any URL password it quotes, since receivers' errors often echo the address.
+ */
 export class DeliveryError extends SatnotifyError implements DeliveryFailure {
-  readonly channel: 'email' | 'log';
+  readonly channel: string;
   readonly permanent: boolean;
   readonly responseCode?: number;
   readonly response?: string;
   readonly command?: string;
   readonly ambiguous: boolean;
+  readonly retryAfterMs?: number;
   constructor(failure: DeliveryFailure, message: string, options?: { cause?: unknown }) {
-    super('ERR_DELIVERY', `${failure.channel} delivery failed (${failure.permanent ? 'permanent' : 'transient'}): ${message}`, options);
+    super('ERR_DELIVERY', redactUrl(`${failure.channel} delivery failed (${failure.permanent ? 'permanent' : 'transient'}): ${message}`), options);
     this.channel = failure.channel;
     this.permanent = failure.permanent;
     if (failure.responseCode !== undefined) this.responseCode = failure.responseCode;
     if (failure.response !== undefined) this.response = failure.response;
     if (failure.command !== undefined) this.command = failure.command;
     this.ambiguous = failure.ambiguous === true;
+    if (failure.retryAfterMs !== undefined) this.retryAfterMs = failure.retryAfterMs;
   }
 }
 

@@ -21,7 +21,9 @@ export function configReference(): string {
   ];
   for (const [name, section] of Object.entries(CONFIG_JSON_SCHEMA.properties ?? {})) {
     out.push('', `## ${name}`, '', section.description ?? '', '', '| key | default | meaning |', '|---|---|---|');
-    for (const [key, node] of leaves(section, name)) out.push(`| \`${key}\` | ${shown(node.default)} | ${node.description ?? ''} |`);
+    // A section that is one value (secretsFile), or a map of named entries (channels), is a row of its own.
+    const rows = section.properties ? leaves(section, name) : [[name, section] as [string, JsonSchema], ...leaves(section.additionalProperties ?? {}, `${name}.<name>`)];
+    for (const [key, node] of rows) out.push(`| \`${key}\` | ${shown(node.default)} | ${node.description ?? ''} |`);
   }
   return `${out.join('\n')}\n`;
 }
@@ -32,6 +34,7 @@ function leaves(node: JsonSchema, path: string): Array<[string, JsonSchema]> {
 }
 
 function shown(value: unknown): string {
+  if (value === undefined) return '(none)';
   if (value === '') return '(empty)';
   const json = JSON.stringify(value);
   // A table cell cannot hold a long object; the kinds map is described in its row.

@@ -15,7 +15,6 @@ import { formatClock, formatSpan } from '../notification/content/format.js';
 import { NodeLogServer } from '../node/node-log-server.js';
 import type { NotificationService } from '../notification/service.js';
 import { outcomeOf, tallyChannel, type ChannelTally } from '../notification/outbox/tally.js';
-import type { Channel } from '../notification/content/kinds.js';
 import { NodeId } from '../overlay/node-id.js';
 
 /** DemoStep is one moment of the day: what the satellite reported, and what satnotify did about it. */
@@ -23,9 +22,9 @@ export interface DemoStep {
   at: string;
   what: string;
   /** Notifications recorded in this step, per channel. */
-  recorded: Record<Channel, number>;
+  recorded: Record<'email' | 'log', number>;
   /** Messages that left in this step: emails (a digest is one) and node-log messages. */
-  sent: Record<Channel, number>;
+  sent: Record<'email' | 'log', number>;
   /** Notifications waiting after this step: in the grouping wait, or held by a limit. */
   waiting: number;
 }
@@ -44,7 +43,7 @@ export interface DemoReport {
   sampleEmail: string | null;
   nodeIds: string[];
   steps: DemoStep[];
-  byKind: Array<{ channel: Channel; kind: string; sent: number; held: number; failed: number; suppressed: number }>;
+  byKind: Array<{ channel: string; kind: string; sent: number; held: number; failed: number; suppressed: number }>;
   logSample: string[];
 }
 

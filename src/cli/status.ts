@@ -7,8 +7,7 @@ import { resolveConfig } from '../config.js';
 import { embeddedDatabaseExists } from '../database/connect.js';
 import { DatabaseError, UnknownNodeError } from '../errors.js';
 import { createNotificationService } from '../notification/create.js';
-import type { ChannelStatus } from '../notification/service.js';
-import type { Channel } from '../notification/content/kinds.js';
+import type { ChannelStatuses } from '../notification/service.js';
 
 /** Where the demo writes its database; named in hints, since it is where a newcomer's nodes are. */
 const DEMO_DB = '.satnotify/demo/db';
@@ -17,7 +16,7 @@ const DEMO_DB = '.satnotify/demo/db';
  * nodeStatus reads the counters of one node. `db` picks the embedded database in that folder (and
  * ignores database URLs in the environment); a missing database or an unknown node says where it looked.
  */
-export async function nodeStatus(nodeId: string, o: { env: NodeJS.ProcessEnv; db?: string; config?: string }): Promise<Record<Channel, ChannelStatus>> {
+export async function nodeStatus(nodeId: string, o: { env: NodeJS.ProcessEnv; db?: string; config?: string }): Promise<ChannelStatuses> {
   const input = o.db ? { database: { dataDir: o.db, url: '' } } : {};
   const env = o.db ? withoutDatabaseUrls(o.env) : o.env;
   const { database } = resolveConfig(input, { env, ...(o.config && { file: o.config }) });

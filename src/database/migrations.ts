@@ -62,7 +62,8 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 3,
     name: 'outbox',
     // One row per notification (and per digest). group_key is what is delivered together:
-    // 'addr:<email>' for email (operator grouping), 'node:<hex>' for the node log.
+    // 'addr:<email>' for email (operator grouping), 'node:<hex>' for the node log (since 6:
+    // prefixed with the channel instance).
     // leased_until marks a row being worked on; an expired lease (a crashed worker) frees it again.
     // reservations holds the limit reservations a send owns, so a permanent failure can refund them.
     sql: `
@@ -121,5 +122,36 @@ export const MIGRATIONS: readonly Migration[] = [
         ADD COLUMN flap_window_start timestamptz,
         ADD COLUMN flapping_since    timestamptz,
         ADD COLUMN last_change_at    timestamptz;`,
+  },
+  {
+    version: 6,
+    name: 'channel instances',
+    // Channels became named plugin instances sharing one content model. Group keys gain the
+    // instance name (two instances may group by the same node), and payloads become that model:
+    // an email keeps its template and data under 'email'; a node-log row's node id stays hex,
+    // which the nodelog plugin reads as well as base58.
+    sql: `
+      UPDATE satnotify_outbox SET group_key = channel || ':' || group_key;
+      UPDATE satnotify_outbox SET payload = jsonb_build_object(
+          'level', CASE WHEN kind = 'disqualified' THEN 'error'
+                        WHEN kind IN ('node-offline', 'node-flapping', 'audit-failed', 'containment-entered', 'version-outdated') THEN 'warn'
+                        ELSE 'info' END,
+          'title', title,
+          'text', summary,
+          'node', CASE WHEN payload->'data'->'node'->>'id' IS NULL THEN 'null'::jsonb
+                       ELSE jsonb_build_object('id', payload->'data'->'node'->>'id', 'address', payload->'data'->'node'->>'address') END,
+          'facts', '{}'::jsonb,
+          'actions', '[]'::jsonb,
+          'email', payload)
+        WHERE channel = 'email';
+      UPDATE satnotify_outbox SET payload = jsonb_build_object(
+          'level', payload->>'level',
+          'title', payload->>'title',
+          'text', payload->>'text',
+          'node', CASE WHEN node_id IS NULL THEN 'null'::jsonb
+                       ELSE jsonb_build_object('id', encode(node_id, 'hex'), 'address', payload->>'address') END,
+          'facts', '{}'::jsonb,
+          'actions', '[]'::jsonb)
+        WHERE channel = 'log';`,
   },
 ];

@@ -10,6 +10,6 @@ import type { Sender } from './sender.js';
 import { SmtpSender } from './smtp-sender.js';
 
 /** createSender returns the SMTP sender when `smtp.url` is set, else the file sender. */
-export function createSender(config: Pick<ResolvedConfig, 'smtp' | 'mail'>, logger: Logger = silentLogger): Sender {
+export function createSender(config: { smtp: ResolvedConfig['smtp']; mail: Pick<ResolvedConfig['mail'], 'outboxDir'> }, logger: Logger = silentLogger): Sender {
   return config.smtp.url ? new SmtpSender(config.smtp) : new FileSender(config.mail.outboxDir, logger);
 }

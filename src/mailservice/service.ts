@@ -35,13 +35,7 @@ export class MailService {
 
   /** render checks the data, renders the template, and checks the result is safe to send. */
   render(template: string, data: Record<string, unknown>): RenderedEmail {
-    assertJsonSafe(data, 'data');
-    const r = this.templates.render(template, data);
-    assertHeaderValue(r.subject, `${template} subject`);
-    if (r.html.length + r.text.length > MAX_MESSAGE_CHARS) {
-      throw new InvalidInputError(`${template} message`, `renders to ${r.html.length + r.text.length} characters (at most ${MAX_MESSAGE_CHARS})`);
-    }
-    return r;
+    return renderEmail(this.templates, template, data);
   }
 
   /** compose builds the message for one recipient; the address is validated here. */
@@ -72,4 +66,15 @@ export class MailService {
   close(): Promise<void> {
     return this.sender.close();
   }
+}
+
+/** renderEmail checks the data, renders `template` from `templates`, and checks the result is safe to send. */
+export function renderEmail(templates: TemplateSet, template: string, data: Record<string, unknown>): RenderedEmail {
+  assertJsonSafe(data, 'data');
+  const r = templates.render(template, data);
+  assertHeaderValue(r.subject, `${template} subject`);
+  if (r.html.length + r.text.length > MAX_MESSAGE_CHARS) {
+    throw new InvalidInputError(`${template} message`, `renders to ${r.html.length + r.text.length} characters (at most ${MAX_MESSAGE_CHARS})`);
+  }
+  return r;
 }

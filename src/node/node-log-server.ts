@@ -9,7 +9,7 @@ import { HealthImplementation } from 'grpc-health-check';
 import { LRUCache } from 'lru-cache';
 import { textProblem } from '../input/text.js';
 import { NodeId } from '../overlay/node-id.js';
-import { MAX_MESSAGE_CHARS, MAX_TITLE_CHARS, NOTIFICATION_SERVICE, type NotificationResponse, type ReceivedMessage } from '../notification/channels/nodelog/schema.js';
+import { MAX_MESSAGE_CHARS, MAX_TITLE_CHARS, NOTIFICATION_SERVICE, type NotificationResponse, type ReceivedMessage } from '../channels/nodelog/schema.js';
 
 /** NodeLogServerOptions configure the receiver; all optional. */
 export interface NodeLogServerOptions {

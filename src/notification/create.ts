@@ -1,22 +1,20 @@
 /**
  * @module notification/create
  * createNotificationService: picks implementations from config (PostgreSQL or embedded PGlite,
- * SMTP or .eml files) and wires them into a NotificationService.
+ * SMTP or .eml files, the channel plugins) and wires them into a NotificationService.
  */
 import { resolveConfig, type Config } from '../config.js';
 import { InvalidConfigError, type ConfigIssue } from '../errors.js';
 import { openDatabase } from '../database/connect.js';
 import { silentLogger, type Logger } from '../logger.js';
-import { createSender } from '../mailservice/create-sender.js';
-import { MailService } from '../mailservice/service.js';
+import { openChannels } from '../channels/instances.js';
+import type { NodeLogClient } from '../channels/nodelog/client.js';
 import { TemplateSet } from '../mailservice/templates.js';
 import { OverlayCache } from '../overlay/cache.js';
 import { PgOverlay } from '../overlay/pg-overlay.js';
 import { Content } from './content/content.js';
 import { Dispatcher } from './dispatch/loop.js';
 import { Metrics } from './metrics.js';
-import type { NodeLogClient } from './channels/nodelog/client.js';
-import { GrpcNodeLogClient } from './channels/nodelog/grpc-client.js';
 import { PgOutbox } from './outbox/pg-outbox.js';
 import { PgStatusStore } from './limits/pg-store.js';
 import { NotificationService } from './service.js';
@@ -26,11 +24,11 @@ export interface ServiceOptions extends Config {
   /** Injectable clock, for tests and simulations. */
   clock?: () => Date;
   logger?: Logger;
-  /** Environment for `SATNOTIFY_…` overrides; default: none (pass process.env to use it). */
+  /** Environment for `SATNOTIFY_…` overrides and `{ env }` channel params; default: none (pass process.env to use it). */
   env?: NodeJS.ProcessEnv;
   /** A JSON config file read under the other sources. */
   configFile?: string;
-  /** Replace the gRPC client (e.g. with TLS credentials). */
+  /** Replace the built-in `log` instance's gRPC client (e.g. with TLS credentials of a private CA). */
   nodeLogClient?: NodeLogClient;
 }
 
@@ -52,20 +50,15 @@ export async function createNotificationService(options: ServiceOptions = {}): P
   const db = await openDatabase(config.database);
   // Whatever fails from here on, the database opened above is closed before the error leaves.
   try {
-    const mail = new MailService({ templates, sender: createSender(config, logger), from: config.smtp.from });
-    // A server that refuses our login or certificate refuses every message; say so now, not per message.
-    const verified = mail.sender.verify();
-    if (config.smtp.verifyOnStart) await verified;
-    else verified.catch((err: unknown) => logger.error({ mail: mail.sender.description, err: err instanceof Error ? err.message : String(err) }, 'the mail server failed verification; emails will fail until it is fixed'));
-    const nodeLog = nodeLogClient ?? new GrpcNodeLogClient(config.nodeLog);
+    const channels = await openChannels(config, { templates, logger, env: env ?? {}, ...(nodeLogClient && { nodeLogClient }) });
     const outbox = new PgOutbox(db.pool);
     const status = new PgStatusStore(db.pool);
     const metrics = new Metrics();
-    const content = new Content(mail, config);
-    const dispatcher = new Dispatcher({ config, outbox, status, mail, nodeLog, content, metrics, clock, logger });
+    const content = new Content(templates, config, (name) => channels.get(name).audience);
+    const dispatcher = new Dispatcher({ config, outbox, status, channels, content, metrics, clock, logger });
     const overlay = new OverlayCache(new PgOverlay(db.pool), config.overlay, clock);
-    logger.info({ database: db.description, mail: mail.sender.description }, 'satnotify ready');
-    const service = new NotificationService({ config, overlay, outbox, status, mail, nodeLog, content, dispatcher, metrics, clock, logger, onClose: () => db.close() });
+    logger.info({ database: db.description, channels: Object.fromEntries(channels.names.map((n) => [n, channels.get(n).sender.description])) }, 'satnotify ready');
+    const service = new NotificationService({ config, overlay, outbox, status, channels, content, dispatcher, metrics, clock, logger, onClose: () => db.close() });
     if (config.dispatcher.autoStart) dispatcher.start();
     return service;
   } catch (err) {

@@ -6,7 +6,7 @@
  */
 import type { ResolvedConfig } from '../config.js';
 import { silentLogger, type Logger } from '../logger.js';
-import type { MailService } from '../mailservice/service.js';
+import type { ChannelSet } from '../channels/instances.js';
 import type { OverlayCache } from '../overlay/cache.js';
 import type { NodeFilter, NodeInfo } from '../overlay/db.js';
 import { formatDuration } from '../duration.js';
@@ -34,9 +34,7 @@ import {
   SIGNALS,
 } from './hooks/events.js';
 import type { Metrics } from './metrics.js';
-import type { NodeLogClient } from './channels/nodelog/client.js';
 import type { Status } from './limits/policy.js';
-import { CHANNELS, type Channel } from './content/kinds.js';
 
 /**
  * Delivery is the outcome of a notification's first attempt: `sent` (alone or in a digest),
@@ -77,14 +75,16 @@ export interface ChannelStatus {
   lastSent: string | null;
 }
 
+/** ChannelStatuses are a node's counters per channel instance: the built-in two, and each configured one by name. */
+export type ChannelStatuses = { email: ChannelStatus; log: ChannelStatus } & Record<string, ChannelStatus>;
+
 /** NotificationServiceParts are the service's collaborators; createNotificationService wires them. */
 export interface NotificationServiceParts {
   config: ResolvedConfig;
   overlay: OverlayCache;
   outbox: Outbox;
   status: StatusStore;
-  mail: MailService;
-  nodeLog: NodeLogClient;
+  channels: ChannelSet;
   content: Content;
   dispatcher: Dispatcher;
   metrics: Metrics;
@@ -94,7 +94,7 @@ export interface NotificationServiceParts {
   onClose?: () => Promise<void>;
 }
 
-/** NotificationService informs node operators by email and node log, within limits, losing nothing. */
+/** NotificationService informs node operators by email, node log and plugin channels, within limits, losing nothing. */
 export class NotificationService {
   readonly overlay: OverlayCache;
   readonly metrics: Metrics;
@@ -204,11 +204,16 @@ export class NotificationService {
     return this.#p.dispatcher.drain();
   }
 
-  /** status reads a node's counters on both channels. */
-  async status(nodeId: string | NodeId): Promise<Record<Channel, ChannelStatus>> {
+  /** status reads a node's counters on every channel instance, by instance name. */
+  async status(nodeId: string | NodeId): Promise<ChannelStatuses> {
     const node = await this.overlay.get(nodeId);
-    const entries = await orDatabaseError(Promise.all(CHANNELS.map(async (channel) => [channel, toChannelStatus(await this.#p.status.get({ subject: node.id.hex, channel }))] as const)));
-    return Object.fromEntries(entries) as Record<Channel, ChannelStatus>;
+    const entries = await orDatabaseError(Promise.all(this.#p.channels.names.map(async (channel) => [channel, toChannelStatus(await this.#p.status.get({ subject: node.id.hex, channel }))] as const)));
+    return Object.fromEntries(entries) as ChannelStatuses;
+  }
+
+  /** channels names the channel instances: `email`, `log`, then those configured. */
+  get channels(): string[] {
+    return this.#p.channels.names;
   }
 
   /** outboxCounts tallies the outbox by channel and status. */
@@ -221,9 +226,11 @@ export class NotificationService {
     if (this.#closed) return;
     this.#closed = true;
     await this.#p.dispatcher.stop();
-    await this.#p.mail.close();
-    await this.#p.nodeLog.close();
-    await this.#p.onClose?.();
+    try {
+      await this.#p.channels.close();
+    } finally {
+      await this.#p.onClose?.();
+    }
   }
 
   /**

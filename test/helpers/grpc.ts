@@ -3,7 +3,7 @@
  */
 import { createServer, type AddressInfo } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
-import { NOTIFICATION_SERVICE } from '../../src/notification/channels/nodelog/schema.js';
+import { NOTIFICATION_SERVICE } from '../../src/channels/nodelog/schema.js';
 
 /** startStallingServer accepts calls and never answers them (until closed). */
 export async function startStallingServer(): Promise<{ address: string; close(): void }> {

@@ -1,8 +1,9 @@
 /**
  * @module notification/content/content
- * Builds outbox items: the template data every email shares, node-log messages, and the one-line
- * title and summary each item contributes to a digest. Rendering here validates the input, so a
- * template or input error stops a notification before anything is recorded.
+ * Builds outbox items: one message per notification, the same for every channel (title, text,
+ * facts, what to do), with the email an operator-audience channel renders; and the one-line title
+ * and summary each item contributes to a digest. Rendering here validates the input, so a template
+ * or input error stops a notification before anything is recorded.
  */
 import { randomUUID } from 'node:crypto';
 import type { ResolvedConfig } from '../../config.js';
@@ -11,13 +12,15 @@ import { InvalidInputError } from '../../errors.js';
 import { parseInput } from '../../input/parse.js';
 import { lines, oneLine } from '../../input/text.js';
 import { assertEmailAddress } from '../../mailservice/input.js';
-import type { MailService } from '../../mailservice/service.js';
+import { renderEmail } from '../../mailservice/service.js';
+import type { TemplateSet } from '../../mailservice/templates.js';
 import { INTERNAL_TEMPLATES, parseTemplateData } from '../../mailservice/template-data.js';
 import type { NodeInfo } from '../../overlay/db.js';
 import type { NewItem, OutboxItem } from '../outbox/outbox.js';
 import { digestOf, digestText } from '../dispatch/digest.js';
 import { formatInstant } from './format.js';
-import { MAX_MESSAGE_CHARS, MAX_TITLE_CHARS } from '../channels/nodelog/schema.js';
+import { MAX_MESSAGE_CHARS, MAX_TITLE_CHARS } from '../../channels/nodelog/schema.js';
+import type { Audience, Fact, Message } from '../../channels/plugin.js';
 import { KIND_INFO, LOG_LEVELS, LOG_TYPES, kindOfLogType, type EventKind, type LogLevel } from './kinds.js';
 
 /** LOG_INPUT is what informNodeLog takes, checked at the door: what a node's log server accepts. */
@@ -42,12 +45,15 @@ export type EmailMessage = z.input<typeof EMAIL_MESSAGE>;
 
 /** Content turns nodes and events into outbox items. */
 export class Content {
-  readonly #mail: MailService;
+  readonly #templates: TemplateSet;
   readonly #config: ResolvedConfig;
+  readonly #audience: (channel: string) => Audience;
 
-  constructor(mail: MailService, config: ResolvedConfig) {
-    this.#mail = mail;
+  /** `audience` tells who a channel instance's copies are for (the channel set knows). */
+  constructor(templates: TemplateSet, config: ResolvedConfig, audience: (channel: string) => Audience) {
+    this.#templates = templates;
     this.#config = config;
+    this.#audience = audience;
   }
 
   /**
@@ -56,107 +62,123 @@ export class Content {
    */
   checkEmail(message: unknown): { template: string; data: Record<string, unknown> } {
     const { template, data = {} } = parseInput(EMAIL_MESSAGE, message, 'message');
-    this.#mail.templates.require(template);
+    this.#templates.require(template);
     return { template, data: parseTemplateData(template, data) };
   }
 
   /**
-   * email builds an email item and renders it once to validate it. Caller data has passed
-   * checkEmail; hooks build theirs. The built-in fields go last, so nothing overrides them.
+   * email builds an item on the `email` instance and renders it once to validate it. Caller data
+   * has passed checkEmail. The built-in fields go last, so nothing overrides them.
    */
   email(node: NodeInfo, template: string, data: Record<string, unknown>, at: Date, dueAt: Date): NewItem {
     const to = this.recipient(node);
     const full = { ...data, ...this.#common(node, to, at) };
-    const rendered = this.#mail.render(template, full);
+    const summary = subjectLine(renderEmail(this.#templates, template, full).subject);
     const kind = template in KIND_INFO ? (template as EventKind) : undefined;
-    return {
-      id: randomUUID(),
-      channel: 'email',
-      groupKey: `addr:${to.toLowerCase()}`,
-      nodeId: node.id.hex,
-      kind: kind ?? template,
-      bypass: kind !== undefined && this.#config.limits.bypass.includes(kind),
-      payload: { to, template, data: full },
-      title: kind ? KIND_INFO[kind].title : rendered.subject,
-      summary: rendered.subject.replace(/^\[[^\]]*\]\s*/, ''),
-      dueAt,
-      occurredAt: at,
-      createdAt: at,
+    const info = kind && KIND_INFO[kind];
+    const message: Message = {
+      level: info?.level ?? 'info',
+      title: info?.title ?? summary,
+      text: info ? `${summary}. ${info.action}` : summary,
+      node: nodeOf(node),
+      facts: kind ? factsOf(data) : {},
+      actions: info ? [info.action] : [],
+      email: { to, template, data: full },
     };
+    return this.#item('email', node, kind ?? template, message, summary, at, dueAt);
   }
 
-  /** log builds a node-log item; `input` was checked against LOG_INPUT at the door (or built here). */
-  log(node: NodeInfo, input: LogInput, at: Date, dueAt: Date, kind: string = kindOfLogType(input.type) ?? 'custom'): NewItem {
+  /** log builds an item on the `log` instance; `input` was checked against LOG_INPUT at the door. */
+  log(node: NodeInfo, input: LogInput, at: Date, dueAt: Date): NewItem {
+    const kind = kindOfLogType(input.type) ?? 'custom';
     const title = input.title ?? (kind in KIND_INFO ? KIND_INFO[kind as EventKind].title : 'Satellite notification');
-    return {
-      id: randomUUID(),
-      channel: 'log',
-      groupKey: `node:${node.id.hex}`,
-      nodeId: node.id.hex,
-      kind,
-      bypass: kind in KIND_INFO && this.#config.limits.bypass.includes(kind as EventKind),
-      payload: { address: node.address, type: input.type, level: input.level, title, text: input.text },
-      title,
-      summary: input.text.split('\n')[0] ?? '',
-      dueAt,
-      occurredAt: at,
-      createdAt: at,
-    };
+    const message: Message = { level: input.level, title, text: input.text, node: nodeOf(node), facts: {}, actions: [] };
+    return this.#item('log', node, kind, message, input.text.split('\n')[0] ?? '', at, dueAt);
   }
 
-  /** event builds the items of one hook event, on the channels config enables for its kind. */
+  /**
+   * event builds the items of one hook event: one per channel instance config routes its kind to.
+   * Operator-audience instances (email) need the node's email and wait `grouping.wait` so an
+   * operator's emails leave together; a node without one gets the others only.
+   */
   event(node: NodeInfo, kind: EventKind, data: Record<string, unknown>, at: Date): NewItem[] {
-    const items: NewItem[] = [];
     const channels = this.#config.hooks.channels[kind] ?? [];
-    let summary: string | undefined;
-    if (channels.includes('email') && node.email) {
-      const item = this.email(node, kind, data, at, new Date(at.getTime() + this.#config.grouping.waitMs));
-      summary = item.summary;
-      items.push(item);
-    }
-    if (channels.includes('log')) {
-      summary ??= this.#mail.render(kind, { ...this.#common(node, node.email || 'operator@invalid', at), ...data }).subject.replace(/^\[[^\]]*\]\s*/, '');
-      const info = KIND_INFO[kind];
-      items.push(this.log(node, { type: info.logType, level: info.level, title: info.title, text: `${summary}. ${info.action}` }, at, at, kind));
+    if (channels.length === 0) return [];
+    const info = KIND_INFO[kind];
+    const to = node.email ? this.recipient(node) : undefined;
+    const full = { ...data, ...this.#common(node, to ?? 'operator@invalid', at) };
+    const summary = subjectLine(renderEmail(this.#templates, kind, full).subject);
+    const base: Message = { level: info.level, title: info.title, text: `${summary}. ${info.action}`, node: nodeOf(node), facts: factsOf(data), actions: [info.action] };
+    const items: NewItem[] = [];
+    for (const channel of channels) {
+      if (this.#audience(channel) === 'node') items.push(this.#item(channel, node, kind, base, summary, at, at));
+      else if (to) items.push(this.#item(channel, node, kind, { ...base, email: { to, template: kind, data: full } }, summary, at, new Date(at.getTime() + this.#config.grouping.waitMs)));
     }
     return items;
   }
 
-  /** digest folds claimed items of one group into one item. */
+  /** digest folds claimed items of one group (one channel, one node or one operator) into one item. */
   digest(items: readonly OutboxItem[], now: Date): NewItem {
     const first = items[0] as OutboxItem;
     const zone = this.#config.limits.timezone;
+    const satellite = this.#config.satellite.name;
     const { nodes, omitted } = digestOf(items, zone);
     const nodeIds = new Set(items.map((i) => i.nodeId));
-    const base = {
+    const level = LOG_LEVELS[Math.max(...items.map((i) => LOG_LEVELS.indexOf(i.payload.level)))] as LogLevel;
+    const message: Message = {
+      level,
+      title: `${items.length} notifications held by ${satellite}`.slice(0, MAX_TITLE_CHARS),
+      text: digestText(nodes, MAX_MESSAGE_CHARS),
+      node: nodeIds.size === 1 ? first.payload.node : null,
+      facts: {},
+      actions: [...new Set(items.flatMap((i) => i.payload.actions))],
+      digest: { count: items.length, nodes: nodeIds.size },
+    };
+    const to = first.payload.email?.to;
+    if (to) {
+      const data = { satellite: { name: satellite }, recipient: to, timezone: zone, count: items.length, nodeCount: nodeIds.size, nodes, omitted };
+      renderEmail(this.#templates, 'digest', data);
+      message.email = { to, template: 'digest', data };
+    }
+    return {
       id: randomUUID(),
+      channel: first.channel,
       groupKey: first.groupKey,
       nodeId: nodeIds.size === 1 ? first.nodeId : null,
       kind: 'digest',
       bypass: false,
+      payload: message,
       title: 'Digest',
       summary: `${items.length} notifications`,
       dueAt: now,
       occurredAt: (items.at(-1) as OutboxItem).occurredAt,
       createdAt: now,
     };
-    if (first.channel === 'email') {
-      const { to } = first.payload;
-      const data = { satellite: { name: this.#config.satellite.name }, recipient: to, timezone: zone, count: items.length, nodeCount: nodeIds.size, nodes, omitted };
-      this.#mail.render('digest', data);
-      return { ...base, channel: 'email', payload: { to, template: 'digest', data } };
-    }
-    // A group holds one channel's items, so a log group's items all carry log payloads.
-    const levels = items.map((i) => (i.channel === 'log' ? LOG_LEVELS.indexOf(i.payload.level) : 0));
-    const level = LOG_LEVELS[Math.max(...levels)] as LogLevel;
-    const { address } = first.payload;
-    return { ...base, channel: 'log', payload: { address, type: 'DIGEST', level, title: `${items.length} notifications held by ${this.#config.satellite.name}`.slice(0, MAX_TITLE_CHARS), text: digestText(nodes, MAX_MESSAGE_CHARS) } };
   }
 
   /** recipient is the node's operator address, or an InvalidInputError saying why there is none. */
   recipient(node: NodeInfo): string {
     if (!node.email) throw new InvalidInputError('node email', `node ${node.id.toString()} has no operator email`);
     return assertEmailAddress(node.email, 'node email');
+  }
+
+  /** #item places a message on a channel instance: grouped by the operator's address or by the node. */
+  #item(channel: string, node: NodeInfo, kind: string, payload: Message, summary: string, at: Date, dueAt: Date): NewItem {
+    const to = payload.email?.to;
+    return {
+      id: randomUUID(),
+      channel,
+      groupKey: to ? `${channel}:addr:${to.toLowerCase()}` : `${channel}:node:${node.id.hex}`,
+      nodeId: node.id.hex,
+      kind,
+      bypass: kind in KIND_INFO && this.#config.limits.bypass.includes(kind as EventKind),
+      payload,
+      title: payload.title,
+      summary,
+      dueAt,
+      occurredAt: at,
+      createdAt: at,
+    };
   }
 
   #common(node: NodeInfo, recipient: string, at: Date): Record<string, unknown> {
@@ -169,4 +191,18 @@ export class Content {
       occurredAt: formatInstant(at, zone),
     };
   }
+}
+
+function nodeOf(node: NodeInfo): Message['node'] {
+  return { id: node.id.toString(), address: node.address };
+}
+
+/** subjectLine is an email subject without its `[Satellite]` tag: the one-line summary. */
+function subjectLine(subject: string): string {
+  return subject.replace(/^\[[^\]]*\]\s*/, '');
+}
+
+/** factsOf keeps the plain values of a hook's template data (score, threshold, version …). */
+function factsOf(data: Record<string, unknown>): Record<string, Fact> {
+  return Object.fromEntries(Object.entries(data).filter((e): e is [string, Fact] => ['string', 'number', 'boolean'].includes(typeof e[1])));
 }

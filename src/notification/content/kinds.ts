@@ -1,6 +1,6 @@
 /**
  * @module notification/content/kinds
- * The closed set of event kinds and channels, with their display names and node-log type names.
+ * The closed set of event kinds, with their display names, severities and node-log type names.
  */
 
 /** EVENT_KINDS lists every kind of notification; each has an email template of the same name. */
@@ -18,10 +18,6 @@ export const EVENT_KINDS = [
 
 /** EventKind is one kind of notification. */
 export type EventKind = (typeof EVENT_KINDS)[number];
-
-/** Channel is how a notification travels: email to the operator, or a message into the node's log. */
-export type Channel = 'email' | 'log';
-export const CHANNELS: readonly Channel[] = ['email', 'log'];
 
 /** LOG_TYPES are the node-log message types, named as in `proto/notification.proto`. */
 export const LOG_TYPES = [

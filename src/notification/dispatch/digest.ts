@@ -5,7 +5,7 @@
  */
 import { NodeId } from '../../overlay/node-id.js';
 import type { OutboxItem } from '../outbox/outbox.js';
-import { KIND_INFO, LOG_LEVELS, type EventKind, type LogLevel } from '../content/kinds.js';
+import { LOG_LEVELS } from '../content/kinds.js';
 import { formatClock, formatInstant, formatSpan } from '../content/format.js';
 
 /** DigestEvent is one line of a digest. */
@@ -52,7 +52,7 @@ export function digestOf(items: readonly OutboxItem[], zone: string): Digest {
   const severity = new Map<string, number>();
   for (const i of items) {
     const key = displayId(i);
-    const level = LOG_LEVELS.indexOf(levelOf(i));
+    const level = LOG_LEVELS.indexOf(i.payload.level);
     if (level > (severity.get(key) ?? -1)) severity.set(key, level);
   }
   const all = digestNodes(items, zone);
@@ -84,10 +84,6 @@ function displayId(item: OutboxItem): string {
   return item.nodeId ? NodeId.parse(item.nodeId).toString() : 'unknown';
 }
 
-function levelOf(item: OutboxItem): LogLevel {
-  if (item.channel === 'log') return item.payload.level;
-  return item.kind in KIND_INFO ? KIND_INFO[item.kind as EventKind].level : 'info';
-}
 
 /** digestNodes groups items by node (first appearance order), collapses cancelling pairs, and caps each node's lines. */
 export function digestNodes(items: readonly OutboxItem[], zone: string): DigestNode[] {
@@ -109,7 +105,7 @@ function collapse(items: readonly OutboxItem[], zone: string): DigestNode[] {
     const key = item.nodeId ?? 'unknown';
     let entry = byNode.get(key);
     if (!entry) {
-      entry = { node: { id: displayId(item), address: addressOf(item), events: [] }, open: new Map() };
+      entry = { node: { id: displayId(item), address: item.payload.node?.address ?? '', events: [] }, open: new Map() };
       byNode.set(key, entry);
     }
     const pair = PAIRS[item.kind];
@@ -132,10 +128,4 @@ export function digestText(nodes: readonly DigestNode[], maxChars: number): stri
   let text = lines.join('\n');
   for (let kept = lines.length - 1; [...text].length > maxChars && kept > 0; kept--) text = `${lines.slice(0, kept).join('\n')}\n… and ${lines.length - kept} more lines`;
   return text;
-}
-
-function addressOf(item: OutboxItem): string {
-  if (item.channel === 'log') return item.payload.address;
-  const node = item.payload.data['node'] as { address?: unknown } | undefined;
-  return typeof node?.address === 'string' ? node.address : '';
 }

@@ -8,16 +8,15 @@ import pMap from 'p-map';
 import type { ResolvedConfig } from '../../config.js';
 import { DeliveryError } from '../../errors.js';
 import { silentLogger, type Logger } from '../../logger.js';
-import type { MailService } from '../../mailservice/service.js';
-import { NodeId } from '../../overlay/node-id.js';
-import { retryDelayMs } from './backoff.js';
+import { retryDelayMs } from '../../backoff.js';
+import type { ChannelSet } from '../../channels/instances.js';
+import type { Notification } from '../../channels/plugin.js';
+import { DAY } from '../../config-schema.js';
 import type { Content } from '../content/content.js';
 import type { NewItem, Outbox, OutboxItem } from '../outbox/outbox.js';
 import type { Reservation, StatusKey, StatusStore } from '../limits/store.js';
 import type { Metrics } from '../metrics.js';
-import type { NodeLogClient } from '../channels/nodelog/client.js';
 import type { LimitOptions } from '../limits/policy.js';
-import type { Channel } from '../content/kinds.js';
 import { windowsAt } from '../limits/windows.js';
 
 /** DispatcherDeps are the dispatcher's collaborators, all injected. */
@@ -25,8 +24,7 @@ export interface DispatcherDeps {
   config: ResolvedConfig;
   outbox: Outbox;
   status: StatusStore;
-  mail: MailService;
-  nodeLog: NodeLogClient;
+  channels: ChannelSet;
   content: Content;
   metrics: Metrics;
   clock: () => Date;
@@ -40,13 +38,10 @@ const NO_COUNT = 2 ** 31 - 1;
 export class DispatchPass {
   readonly #d: DispatcherDeps;
   readonly #logger: Logger;
-  /** The satellite's id as sent in node-log messages, parsed once (config validated it). */
-  readonly #satelliteId: Buffer;
 
   constructor(deps: DispatcherDeps) {
     this.#d = deps;
     this.#logger = deps.logger ?? silentLogger;
-    this.#satelliteId = deps.config.satellite.id ? NodeId.parse(deps.config.satellite.id).bytes : Buffer.alloc(0);
   }
 
   /** run claims and delivers one batch of due groups (or the one group given); returns items claimed. */
@@ -99,7 +94,7 @@ export class DispatchPass {
   }
 
   /**
-   * #reserve takes the node (and, for email, the operator address) reservations for `fresh`
+   * #reserve takes the node (and, for an operator's channel, the address) reservations for `fresh`
    * items, holding what a limit denies; it fills `granted` and `ready` as it goes, so a caller
    * whose call breaks half-way refunds exactly what was granted. False: nothing is ready to send.
    */
@@ -115,7 +110,7 @@ export class DispatchPass {
       const take = backlog ? nodeItems : nodeItems.slice(0, 1);
       if (!backlog) later.push(...nodeItems.slice(1));
       const first = take[0] as OutboxItem;
-      const r = await this.#d.status.reserve(nodeKey(first), now, this.#limits(channel));
+      const r = await this.#d.status.reserve(nodeKey(first), now, this.#limits('node', channel));
       if (r.granted) {
         granted.push(r.reservation);
         ready.push(...take);
@@ -123,8 +118,8 @@ export class DispatchPass {
     }
     if (later.length > 0) await this.#d.outbox.release(later.map((i) => i.id));
     if (ready.length === 0) return false;
-    if (channel === 'email') {
-      const r = await this.#d.status.reserve(addressKey(ready[0] as OutboxItem), now, this.#limits('perAddress'));
+    if (this.#d.channels.get(channel).audience === 'operator') {
+      const r = await this.#d.status.reserve(addressKey(ready[0] as OutboxItem), now, this.#limits('perAddress', channel));
       if (!r.granted) {
         await this.#refund(granted.splice(0));
         await this.#hold(ready, r.retryAt, `per-address ${r.reason}`);
@@ -170,7 +165,7 @@ export class DispatchPass {
 
   /** #single delivers a bypass kind: MaxHr/MaxDay do not apply, MinDelay does. */
   async #single(item: OutboxItem, now: Date): Promise<void> {
-    const limits = { ...this.#limits(item.channel), maxHr: NO_COUNT, maxDay: NO_COUNT };
+    const limits = { ...this.#limits('node', item.channel), maxHr: NO_COUNT, maxDay: NO_COUNT };
     const r = await this.#d.status.reserve(nodeKey(item), now, limits);
     if (!r.granted) return this.#hold([item], r.retryAt, r.reason);
     const message = await this.#carrier([item], [r.reservation], now);
@@ -198,12 +193,15 @@ export class DispatchPass {
   async #failed(item: OutboxItem, reservations: readonly Reservation[], err: unknown): Promise<void> {
     const reason = err instanceof Error ? err.message : String(err);
     const cfg = this.#d.config.dispatcher;
-    const transient = err instanceof DeliveryError && !err.permanent;
-    const ambiguous = err instanceof DeliveryError && err.ambiguous;
+    const delivery = err instanceof DeliveryError ? err : undefined;
+    const transient = delivery !== undefined && !delivery.permanent;
+    const ambiguous = delivery?.ambiguous === true;
     const mayHaveArrived = ambiguous || item.ambiguousAttempts > 0;
     const attemptsLeft = item.attempts + 1 < cfg.maxAttempts && (!ambiguous || item.ambiguousAttempts + 1 < cfg.maxAmbiguousAttempts);
-    if (transient && attemptsLeft) {
-      const due = new Date(this.#d.clock().getTime() + retryDelayMs(item.attempts + 1, cfg.retryBaseMs, cfg.retryMaxMs));
+    if (delivery && transient && attemptsLeft) {
+      // A receiver that asked for a pause (Retry-After) gets it, up to a day.
+      const waitMs = Math.max(retryDelayMs(item.attempts + 1, cfg.retryBaseMs, cfg.retryMaxMs), Math.min(delivery.retryAfterMs ?? 0, DAY));
+      const due = new Date(this.#d.clock().getTime() + waitMs);
       await persist(() => this.#d.outbox.markRetry(item.id, due, reason, reservations, ambiguous));
       this.#d.metrics.count(item.channel, item.kind, 'retried');
       this.#logger.warn({ id: item.id, channel: item.channel, attempt: item.attempts + 1, ambiguous, retryAt: due.toISOString(), reason }, 'delivery failed; will retry');
@@ -232,31 +230,17 @@ export class DispatchPass {
     for (const r of reservations) await persist(() => this.#d.status.refund(r));
   }
 
+  /** #send hands the item to its channel instance's plugin, as the one content model every plugin renders. */
   async #send(item: OutboxItem): Promise<void> {
-    if (item.channel === 'email') {
-      const p = item.payload;
-      const headers: Record<string, string> = { 'X-Satnotify-Kind': item.kind };
-      if (item.nodeId) headers['X-Satnotify-Node'] = NodeId.parse(item.nodeId).toString();
-      const message = this.#d.mail.compose(p.to, this.#d.mail.render(p.template, p.data), { messageId: this.#d.mail.messageIdFor(item.id), date: item.createdAt, headers });
-      await this.#d.mail.sender.send(message);
-      return;
-    }
-    const p = item.payload;
-    await this.#d.nodeLog.send(p.address, {
-      nodeId: item.nodeId ? Buffer.from(item.nodeId, 'hex') : Buffer.alloc(0),
-      type: p.type,
-      level: p.level,
-      title: p.title,
-      message: p.text,
-      createdAt: item.createdAt,
-      satelliteId: this.#satelliteId,
-      notificationId: item.id,
-    });
+    const { satellite } = this.#d.config;
+    const notification: Notification = { ...item.payload, id: item.id, channel: item.channel, kind: item.kind, satellite: { id: satellite.id, name: satellite.name }, occurredAt: item.occurredAt, createdAt: item.createdAt };
+    await this.#d.channels.get(item.channel).sender.send(notification);
   }
 
-  /** #limits is a channel's per-node limits, or the per-operator ones, in the configured zone. */
-  #limits(which: Channel | 'perAddress'): LimitOptions {
-    return { ...this.#d.config.limits[which], timezone: this.#d.config.limits.timezone };
+  /** #limits is a channel instance's per-node limits, or the per-operator ones, in the configured zone. */
+  #limits(which: 'node' | 'perAddress', channel: string): LimitOptions {
+    const limits = which === 'perAddress' ? this.#d.config.limits.perAddress : this.#d.channels.get(channel).limits;
+    return { ...limits, timezone: this.#d.config.limits.timezone };
   }
 }
 
@@ -277,13 +261,14 @@ function nodeKey(item: OutboxItem): StatusKey {
   return { subject: item.nodeId ?? item.groupKey, channel: item.channel };
 }
 
+/** addressKey counts against the operator's address on the item's channel. */
 function addressKey(item: OutboxItem): StatusKey {
-  return { subject: item.groupKey, channel: 'email' };
+  return { subject: `addr:${(item.payload.email?.to ?? '').toLowerCase()}`, channel: item.channel };
 }
 
-/** Group keys hold email addresses; logs get only the kind of key. */
+/** Group keys may hold email addresses; logs get the channel and the kind of key only. */
 function redactGroup(key: string | undefined): string {
-  return key?.startsWith('addr:') ? 'addr:…' : (key ?? '');
+  return key?.replace(/:addr:.*$/, ':addr:…') ?? '';
 }
 
 /**

@@ -4,15 +4,15 @@
  */
 import { z } from 'zod';
 import { count, DAY, duration, MINUTE, section } from '../../config-schema.js';
-import { EVENT_KINDS, type Channel, type EventKind } from '../content/kinds.js';
+import { EVENT_KINDS, type EventKind } from '../content/kinds.js';
 
 /** HOOKS_CONFIG is the `hooks` section of the configuration. */
 export const HOOKS_CONFIG = section(
   {
     channels: z
-      .partialRecord(z.enum(EVENT_KINDS), z.array(z.enum(['email', 'log'])))
-      .default(Object.fromEntries(EVENT_KINDS.map((k) => [k, ['email', 'log']])) as Record<EventKind, Channel[]>)
-      .describe('Channels each kind notifies on, e.g. `{ "node-offline": ["email"] }`; default: every kind on email and log.'),
+      .partialRecord(z.enum(EVENT_KINDS), z.array(z.string()))
+      .default(Object.fromEntries(EVENT_KINDS.map((k) => [k, ['email', 'log']])) as Record<EventKind, string[]>)
+      .describe('Channel instances each kind notifies on, e.g. `{ "node-offline": ["email", "irc"] }`; default: every kind on email and log.'),
     versionCooldown: duration('168h', MINUTE, 365 * DAY, 'A version reminder repeats no more often than this (Storj: 168h)'),
     offlineAfter: duration('1h', 0, 7 * DAY, 'A node is reported offline once its uptime checks have failed for this long; 0: at the first failed check'),
     flapChanges: count(4, 2, 100, 'Offline/online changes within `flapWindow` that make a node flapping: one "flapping" notice instead of the next change'),

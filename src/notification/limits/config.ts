@@ -7,7 +7,8 @@ import { IANAZone } from 'luxon';
 import { count, DAY, duration, MAX_COUNT, section } from '../../config-schema.js';
 import { EVENT_KINDS } from '../content/kinds.js';
 
-const limit = (maxHr: number, maxDay: number, minDelay: string, who: string) =>
+/** limit is one channel's MaxHr, MaxDay and MinDelay, with defaults; `who` says whose sends it counts. */
+export const limit = (maxHr: number, maxDay: number, minDelay: string, who: string) =>
   z
     .strictObject({
       maxHr: count(maxHr, 0, MAX_COUNT, `Sends per calendar hour ${who}; 0: never`),
@@ -18,7 +19,6 @@ const limit = (maxHr: number, maxDay: number, minDelay: string, who: string) =>
       if (l.maxHr > l.maxDay) ctx.addIssue({ code: 'custom', path: ['maxHr'], message: `must be ≤ maxDay (${l.maxDay})`, input: l.maxHr });
     })
     .transform((l) => ({ maxHr: l.maxHr, maxDay: l.maxDay, minDelayMs: l.minDelay }))
-    .prefault({})
     .describe(`Limits ${who}.`);
 
 /** LIMITS_CONFIG is the `limits` section of the configuration. */
@@ -29,9 +29,10 @@ export const LIMITS_CONFIG = section(
       .refine((v) => IANAZone.isValidZone(v), 'must be an IANA time zone such as Europe/Berlin')
       .default('UTC')
       .describe('IANA zone whose calendar hours and days the limits count in.'),
-    email: limit(2, 5, '15m', 'per node by email'),
-    log: limit(10, 50, '1m', 'per node to its log'),
-    perAddress: limit(6, 24, '0s', "per operator address, across the operator's nodes"),
+    email: limit(2, 5, '15m', 'per node by email').prefault({}),
+    log: limit(10, 50, '1m', 'per node to its log').prefault({}),
+    perAddress: limit(6, 24, '0s', "per operator address, across the operator's nodes").prefault({}),
+    default: limit(10, 50, '1m', 'per node on a configured channel instance that sets no limits of its own').prefault({}),
     bypass: z
       .array(z.enum(EVENT_KINDS))
       .default(['disqualified'])

@@ -3,13 +3,12 @@
  * The StatusStore seam: check MaxHr/MaxDay/MinDelay and count a send in one atomic step.
  * Implementations live beside it (memory-store.ts, pg-store.ts) and are chosen by the factory.
  */
-import type { Channel } from '../content/kinds.js';
 import type { DenyReason, LimitOptions, Status } from './policy.js';
 
 /** StatusKey names one set of counters: a subject (node id hex, or `addr:` + email) on a channel. */
 export interface StatusKey {
   subject: string;
-  channel: Channel;
+  channel: string;
 }
 
 /** Reservation is a granted send, kept so a permanent failure can refund it. */

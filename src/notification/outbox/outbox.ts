@@ -3,7 +3,8 @@
  * The Outbox seam: the durable queue of notifications, the item types it holds, and the node-state
  * transitions recorded with them. PgOutbox implements it; the factory picks it, never the service.
  */
-import type { Channel, EventKind, LogLevel, LogType } from '../content/kinds.js';
+import type { Message } from '../../channels/plugin.js';
+import type { EventKind } from '../content/kinds.js';
 import type { Reservation } from '../limits/store.js';
 
 /**
@@ -12,33 +13,21 @@ import type { Reservation } from '../limits/store.js';
  */
 export type OutboxStatus = 'pending' | 'held' | 'retry' | 'sent' | 'failed' | 'digested' | 'suppressed';
 
-/** EmailPayload is what an email notification needs to render and send. */
-export interface EmailPayload {
-  to: string;
-  template: string;
-  data: Record<string, unknown>;
-}
-
-/** LogPayload is what a node-log notification needs to send. */
-export interface LogPayload {
-  address: string;
-  type: LogType;
-  level: LogLevel;
-  title: string;
-  text: string;
-}
-
-/** ItemFields are what every outbox item has, whatever its channel. */
-interface ItemFields {
-  /** Stable id: the email Message-ID's local part and the gRPC notification id. */
+/** OutboxItem is one durable notification (or digest) on one channel instance. */
+export interface OutboxItem {
+  /** Stable id: the email Message-ID's local part, the gRPC notification id, the webhook-id. */
   id: string;
-  /** What is delivered together: `addr:<email>` (email) or `node:<hex>` (log). */
+  /** The channel instance (`email`, `log`, or a configured name). */
+  channel: string;
+  /** What is delivered together: `<channel>:addr:<email>` (operator audience) or `<channel>:node:<hex>`. */
   groupKey: string;
   /** The node (hex), or null for a digest spanning several nodes. */
   nodeId: string | null;
   kind: string;
   /** Skips MaxHr/MaxDay (not MinDelay). */
   bypass: boolean;
+  /** What every channel renders from. */
+  payload: Message;
   /** One-line title and summary, used when the item is folded into a digest. */
   title: string;
   summary: string;
@@ -56,15 +45,8 @@ interface ItemFields {
   reservations: Reservation[] | null;
 }
 
-/** OutboxItem is one durable notification (or digest); its payload is typed by its channel. */
-export type OutboxItem = (ItemFields & { channel: 'email'; payload: EmailPayload }) | (ItemFields & { channel: 'log'; payload: LogPayload });
-
 /** NewItem is an item as created; it starts `pending` unless it is recorded as `suppressed`, with the reason. */
-export type NewItem = OutboxItem extends infer T
-  ? T extends OutboxItem
-    ? Pick<T, 'id' | 'channel' | 'groupKey' | 'nodeId' | 'kind' | 'bypass' | 'payload' | 'title' | 'summary' | 'dueAt' | 'occurredAt' | 'createdAt'> & { suppressed?: string }
-    : never
-  : never;
+export type NewItem = Pick<OutboxItem, 'id' | 'channel' | 'groupKey' | 'nodeId' | 'kind' | 'bypass' | 'payload' | 'title' | 'summary' | 'dueAt' | 'occurredAt' | 'createdAt'> & { suppressed?: string };
 
 /** FlapRule says when ups and downs become one "flapping" notice, and when quiet ends. */
 export interface FlapRule {
@@ -95,7 +77,7 @@ export interface TransitionResult {
 
 /** OutboxCount is one cell of the outbox tally. */
 export interface OutboxCount {
-  channel: Channel;
+  channel: string;
   kind: string;
   status: OutboxStatus;
   /** For items folded into a digest: the digest's status, which is what happened to them. */
@@ -134,7 +116,7 @@ export interface Outbox {
    * suppressOpen ends the node's not-yet-sent notifications (pending or held, not leased, not
    * carrying a reservation) of every kind but `except` as suppressed with `reason`; returns them.
    */
-  suppressOpen(nodeId: string, except: string, reason: string): Promise<Array<{ channel: Channel; kind: string }>>;
+  suppressOpen(nodeId: string, except: string, reason: string): Promise<Array<{ channel: string; kind: string }>>;
   get(id: string): Promise<OutboxItem | null>;
   /** counts tallies items by channel, kind and status. */
   counts(): Promise<OutboxCount[]>;

@@ -7,14 +7,13 @@
  */
 import type pg from 'pg';
 import { KeyedBatcher } from '../../database/batch.js';
-import type { Channel } from '../content/kinds.js';
 import type { NewItem, Outbox, OutboxCount, OutboxItem, OutboxStatus, Transition, TransitionResult } from './outbox.js';
 import type { Reservation } from '../limits/store.js';
 import { COLUMN_OF, INITIAL_STATE, planTransition, type NodeState, type StateColumn, type StateWrite } from '../hooks/transitions.js';
 
 interface ItemRow {
   id: string;
-  channel: Channel;
+  channel: string;
   group_key: string;
   node_id: Buffer | null;
   kind: string;
@@ -156,9 +155,9 @@ export class PgOutbox implements Outbox {
     await this.#pool.query(`UPDATE satnotify_outbox SET status = 'failed', reason = $2, leased_until = NULL, reservations = NULL WHERE id = ANY($1::text[])`, [ids, reason]);
   }
 
-  async suppressOpen(nodeId: string, except: string, reason: string): Promise<Array<{ channel: Channel; kind: string }>> {
+  async suppressOpen(nodeId: string, except: string, reason: string): Promise<Array<{ channel: string; kind: string }>> {
     // Leases run on the wall clock, so a row a worker holds right now is left to that worker.
-    const { rows } = await this.#pool.query<{ channel: Channel; kind: string }>(
+    const { rows } = await this.#pool.query<{ channel: string; kind: string }>(
       `UPDATE satnotify_outbox SET status = 'suppressed', reason = $3
        WHERE node_id = $1 AND kind <> $2 AND status IN ('pending', 'held') AND reservations IS NULL AND (leased_until IS NULL OR leased_until < now())
        RETURNING channel, kind`,

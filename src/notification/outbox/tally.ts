@@ -4,7 +4,6 @@
  * the benchmarks and anyone reading `outboxCounts()`. Pure.
  */
 import type { OutboxCount } from './outbox.js';
-import type { Channel } from '../content/kinds.js';
 
 /** Outcome is where a notification ended up: delivered, still waiting, given up, or deliberately not sent. */
 export type Outcome = 'sent' | 'held' | 'failed' | 'suppressed';
@@ -31,7 +30,7 @@ export function outcomeOf(c: OutboxCount): Outcome {
 }
 
 /** tallyChannel sums the outbox counts of one channel. */
-export function tallyChannel(counts: readonly OutboxCount[], channel: Channel): ChannelTally {
+export function tallyChannel(counts: readonly OutboxCount[], channel: string): ChannelTally {
   const mine = counts.filter((c) => c.channel === channel);
   const sum = (rows: OutboxCount[]): number => rows.reduce((n, c) => n + c.count, 0);
   const items = mine.filter((c) => c.kind !== 'digest');

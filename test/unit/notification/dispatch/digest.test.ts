@@ -10,11 +10,11 @@ function item(nodeId: string, kind: string, iso: string, summary = kind): Outbox
   return {
     id: `${kind}-${iso}`,
     channel: 'log',
-    groupKey: `node:${nodeId}`,
+    groupKey: `log:node:${nodeId}`,
     nodeId,
     kind,
     bypass: false,
-    payload: { address: 'h:1', type: 'CUSTOM', level: 'info', title: kind, text: summary },
+    payload: { level: 'info', title: kind, text: summary, node: { id: nodeId, address: 'h:1' }, facts: {}, actions: [] },
     title: kind,
     summary,
     status: 'held',
@@ -70,7 +70,7 @@ describe('digestNodes', () => {
   it('lists the worst nodes first and summarises the nodes past the line budget by kind', () => {
     const ids = Array.from({ length: 1000 }, (_, i) => i.toString(16).padStart(64, '0'));
     const items = ids.map((id, i) => item(id, i === 999 ? 'disqualified' : 'node-offline', new Date(Date.UTC(2024, 4, 1, 0, 0, i)).toISOString()));
-    items[999]!.payload = { address: 'h:1', type: 'DISQUALIFIED', level: 'error', title: 'dq', text: 'dq' };
+    items[999]!.payload = { ...items[999]!.payload, level: 'error', title: 'dq', text: 'dq' };
     const d = digestOf(items, 'UTC');
     assert.equal(d.nodes.length, MAX_DIGEST_LINES);
     assert.equal(d.nodes[0]?.events[0]?.title, 'disqualified', 'the error-level node leads');

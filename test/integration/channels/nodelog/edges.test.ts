@@ -6,12 +6,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
-import { resolveConfig } from '../../../../../src/config.js';
-import { DeliveryError } from '../../../../../src/errors.js';
-import { GrpcNodeLogClient } from '../../../../../src/notification/channels/nodelog/grpc-client.js';
-import { decodeMessage, encodeMessage, METHOD_PATH, NOTIFICATION_SERVICE, PROTO_PATH, type NotificationMessage } from '../../../../../src/notification/channels/nodelog/schema.js';
-import { NodeLogServer } from '../../../../../src/node/node-log-server.js';
-import { unusedPort } from '../../../../helpers/grpc.js';
+import { resolveConfig } from '../../../../src/config.js';
+import { DeliveryError } from '../../../../src/errors.js';
+import { GrpcNodeLogClient } from '../../../../src/channels/nodelog/grpc-client.js';
+import { decodeMessage, encodeMessage, METHOD_PATH, NOTIFICATION_SERVICE, PROTO_PATH, type NotificationMessage } from '../../../../src/channels/nodelog/schema.js';
+import { NodeLogServer } from '../../../../src/node/node-log-server.js';
+import { unusedPort } from '../../../helpers/grpc.js';
 
 const Message = protobuf.loadSync(PROTO_PATH).lookupType('satnotify.v1.NotificationMessage');
 const NODE = Buffer.alloc(32, 7);

@@ -6,10 +6,10 @@
 import { fileURLToPath } from 'node:url';
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
-import { LOG_LEVELS, LOG_TYPES, type LogLevel, type LogType } from '../../content/kinds.js';
+import { LOG_LEVELS, LOG_TYPES, type LogLevel, type LogType } from '../../notification/content/kinds.js';
 
 /** PROTO_PATH is the schema shipped with the package. */
-export const PROTO_PATH = fileURLToPath(new URL('../../../../proto/notification.proto', import.meta.url));
+export const PROTO_PATH = fileURLToPath(new URL('../../../proto/notification.proto', import.meta.url));
 
 /** Bounds on what a node accepts (the server answers INVALID_ARGUMENT beyond them); the satellite checks them first. */
 export const MAX_TITLE_CHARS = 200;

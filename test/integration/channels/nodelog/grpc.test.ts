@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { resolveConfig } from '../../../../../src/config.js';
-import { DeliveryError } from '../../../../../src/errors.js';
-import { GrpcNodeLogClient } from '../../../../../src/notification/channels/nodelog/grpc-client.js';
-import type { NotificationMessage } from '../../../../../src/notification/channels/nodelog/schema.js';
-import { NodeLogServer } from '../../../../../src/node/node-log-server.js';
-import { NodeId } from '../../../../../src/overlay/node-id.js';
-import { startStallingServer, unusedPort } from '../../../../helpers/grpc.js';
+import { resolveConfig } from '../../../../src/config.js';
+import { DeliveryError } from '../../../../src/errors.js';
+import { GrpcNodeLogClient } from '../../../../src/channels/nodelog/grpc-client.js';
+import type { NotificationMessage } from '../../../../src/channels/nodelog/schema.js';
+import { NodeLogServer } from '../../../../src/node/node-log-server.js';
+import { NodeId } from '../../../../src/overlay/node-id.js';
+import { startStallingServer, unusedPort } from '../../../helpers/grpc.js';
 
 const SATELLITE = NodeId.parse('12EayRS2V1kEsWESU9QMRseFhdxYxKicsiFmxrsLZHeLUtdps3S');
 const NODE = NodeId.fromBytes(new Uint8Array(32).fill(7));

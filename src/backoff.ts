@@ -1,5 +1,5 @@
 /**
- * @module notification/dispatch/backoff
+ * @module backoff
  * Retry delays for transient delivery failures: exponential with "equal jitter". Pure.
  */
 

@@ -2,7 +2,7 @@
  * @module notification/channels/nodelog/config
  * The `nodeLog` section: gRPC calls into the node log.
  */
-import { count, DAY, duration, flag, HOUR, MINUTE, SECOND, section } from '../../../config-schema.js';
+import { count, DAY, duration, flag, HOUR, MINUTE, SECOND, section } from '../../config-schema.js';
 
 /** NODELOG_CONFIG is the `nodeLog` section of the configuration. */
 export const NODELOG_CONFIG = section(

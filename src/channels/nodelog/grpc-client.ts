@@ -8,8 +8,8 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { LRUCache } from 'lru-cache';
-import type { ResolvedConfig } from '../../../config.js';
-import { DeliveryError } from '../../../errors.js';
+import type { ResolvedConfig } from '../../config.js';
+import { DeliveryError } from '../../errors.js';
 import type { NodeLogClient } from './client.js';
 import { decodeResponse, encodeMessage, METHOD_PATH, type NotificationMessage, type NotificationResponse } from './schema.js';
 

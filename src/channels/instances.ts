@@ -1,0 +1,121 @@
+/**
+ * @module channels/instances
+ * The channel instances of one service: the built-in `email` and `log`, and every one in `channels`,
+ * each a plugin created with its own params (secrets filled in), limits and audience.
+ */
+import type { Limit, ResolvedConfig } from '../config.js';
+import { InvalidConfigError, type ConfigIssue } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { TemplateSet } from '../mailservice/templates.js';
+import { redactSecrets } from '../redact.js';
+import type { NodeLogClient } from './nodelog/client.js';
+import { nodeLogSender } from './nodelog/plugin.js';
+import type { Audience, ChannelPlugin, ChannelSender, PluginContext } from './plugin.js';
+import { loadChannelPlugin } from './registry.js';
+import { fillSecrets, readSecretsFile } from './secrets.js';
+
+/** ChannelInstance is one named channel: its plugin's sender, its audience and its per-node limits. */
+export interface ChannelInstance {
+  name: string;
+  plugin: string;
+  audience: Audience;
+  limits: Limit;
+  sender: ChannelSender;
+}
+
+/** ChannelSet holds a service's channel instances by name. */
+export class ChannelSet {
+  readonly #byName: ReadonlyMap<string, ChannelInstance>;
+
+  constructor(instances: readonly ChannelInstance[]) {
+    this.#byName = new Map(instances.map((i) => [i.name, i]));
+  }
+
+  /** names lists the instances, built-in ones first. */
+  get names(): string[] {
+    return [...this.#byName.keys()];
+  }
+
+  /** get is the instance `name`; config validation guarantees hooks only name existing ones. */
+  get(name: string): ChannelInstance {
+    const i = this.#byName.get(name);
+    if (!i) throw new Error(`no channel instance ${JSON.stringify(name)}`);
+    return i;
+  }
+
+  /** close closes every instance, all of them even when one fails; the first failure is rethrown. */
+  async close(): Promise<void> {
+    const results = await Promise.allSettled([...this.#byName.values()].map((i) => i.sender.close()));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+}
+
+/** OpenChannelsOptions are what instances are built with besides config. */
+export interface OpenChannelsOptions {
+  templates: TemplateSet;
+  logger: Logger;
+  /** Where `{ env }` params come from. */
+  env: NodeJS.ProcessEnv;
+  /** Replaces the built-in `log` instance's gRPC client (e.g. one with a private CA). */
+  nodeLogClient?: NodeLogClient;
+}
+
+/**
+ * openChannels creates every instance. A plugin that cannot be found or loaded, params its schema
+ * refuses, a secret that names nothing or an unsafe secrets file: InvalidConfigError naming the
+ * key. If any instance fails, those already created are closed before the error leaves.
+ */
+export async function openChannels(config: ResolvedConfig, options: OpenChannelsOptions): Promise<ChannelSet> {
+  const named = config.secretsFile ? readSecretsFile(config.secretsFile) : null;
+  const opened: ChannelInstance[] = [];
+  const context = (instance: string): PluginContext => ({
+    instance,
+    satellite: { id: config.satellite.id, name: config.satellite.name },
+    timezone: config.limits.timezone,
+    logger: options.logger,
+    templates: options.templates,
+    importOptional: (pkg, version, load) => importOptional(pkg, version, load, `channels.${instance}.plugin`),
+  });
+  try {
+    const email = await loadChannelPlugin('email', 'channels.email.plugin');
+    opened.push({ name: 'email', plugin: 'email', audience: 'operator', limits: config.limits.email, sender: await email.create({ smtp: config.smtp, outboxDir: config.mail.outboxDir }, context('email')) });
+    const log = options.nodeLogClient ? nodeLogSender(options.nodeLogClient, config.satellite.id, 'log') : await (await loadChannelPlugin('nodelog', 'channels.log.plugin')).create(config.nodeLog, context('log'));
+    opened.push({ name: 'log', plugin: 'nodelog', audience: 'node', limits: config.limits.log, sender: log });
+    for (const [name, spec] of Object.entries(config.channels)) {
+      const plugin = await loadChannelPlugin(spec.plugin, `channels.${name}.plugin`);
+      const params = checkParams(plugin, fillSecrets(spec.params, `channels.${name}.params`, { env: options.env, named }), spec.params, `channels.${name}.params`);
+      const sender = await plugin.create(params, context(name));
+      opened.push({ name, plugin: plugin.name, audience: plugin.audience ?? 'node', limits: spec.limits ?? config.limits.default, sender });
+    }
+  } catch (err) {
+    await Promise.allSettled(opened.map((i) => i.sender.close()));
+    throw err;
+  }
+  return new ChannelSet(opened);
+}
+
+/** checkParams parses filled-in params with the plugin's schema; issues quote the params as written (references, not secrets). */
+function checkParams(plugin: ChannelPlugin, filled: Record<string, unknown>, written: Record<string, unknown>, where: string): unknown {
+  const parsed = plugin.params.safeParse(filled);
+  if (parsed.success) return parsed.data;
+  const issues: ConfigIssue[] = parsed.error.issues.map((i) => {
+    const path = i.path.map(String);
+    const value = path.reduce<unknown>((v, k) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined), written);
+    return { path: [where, ...path].join('.'), message: i.code === 'unrecognized_keys' ? `unknown keys ${i.keys.join(', ')}` : i.message, value: redactSecrets(value, path.at(-1)) };
+  });
+  throw new InvalidConfigError(issues);
+}
+
+/** importOptional loads a plugin's optional package, or says which `npm install` it needs. */
+async function importOptional<T>(pkg: string, version: string, load: () => Promise<T>, path: string): Promise<T> {
+  try {
+    return await load();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && String((err as Error).message).includes(pkg)) {
+      throw new InvalidConfigError([{ path, message: `needs the optional package ${pkg}, which is not installed: npm install ${pkg}@${version}` }], { cause: err });
+    }
+    throw err;
+  }
+}
