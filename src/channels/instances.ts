@@ -4,7 +4,7 @@
  * each a plugin created with its own params (secrets filled in), limits and audience.
  */
 import type { Limit, ResolvedConfig } from '../config.js';
-import { InvalidConfigError, type ConfigIssue } from '../errors.js';
+import { DeliveryError, InvalidConfigError, type ConfigIssue } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { TemplateSet } from '../mailservice/templates.js';
 import { redactSecrets } from '../redact.js';
@@ -76,6 +76,7 @@ export async function openChannels(config: ResolvedConfig, options: OpenChannels
     logger: options.logger,
     templates: options.templates,
     importOptional: (pkg, version, load) => importOptional(pkg, version, load, `channels.${instance}.plugin`),
+    fail: (message, failure, o) => new DeliveryError({ ...failure, channel: instance }, message, o),
   });
   try {
     const email = await loadChannelPlugin('email', 'channels.email.plugin');

@@ -5,6 +5,7 @@
  * to send (limits, digests, retries are the notification core's); it only delivers, or says why not.
  */
 import type { z } from 'zod';
+import type { DeliveryError, DeliveryFailure } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { TemplateSet } from '../mailservice/templates.js';
 import type { LogLevel } from '../notification/content/kinds.js';
@@ -85,6 +86,11 @@ export interface PluginContext {
    * naming the `npm install` to run; plugins load their libraries with it, so the core stays small.
    */
   importOptional<T>(pkg: string, version: string, load: () => Promise<T>): Promise<T>;
+  /**
+   * fail makes the DeliveryError `send` rejects with, naming this instance; a plugin need not
+   * import satnotify for it (and cannot get a second copy of the class that the core does not know).
+   */
+  fail(message: string, failure: Omit<DeliveryFailure, 'channel'>, options?: { cause?: unknown }): DeliveryError;
 }
 
 /** ChannelPlugin is a kind of channel; config makes instances of it (`channels.<name>.plugin`). */

@@ -5,7 +5,6 @@
  * instances can send through other servers.
  */
 import { z } from 'zod';
-import { DeliveryError } from '../../errors.js';
 import { SMTP_CONFIG } from '../../mailservice/config.js';
 import { createSender } from '../../mailservice/create-sender.js';
 import { MailService } from '../../mailservice/service.js';
@@ -34,7 +33,7 @@ function emailSender(mail: MailService, context: PluginContext): ChannelSender {
   return {
     description: mail.sender.description,
     async send(n: Notification): Promise<void> {
-      if (!n.email) throw new DeliveryError({ channel: context.instance, permanent: true }, 'the notification has no email to send');
+      if (!n.email) throw context.fail('the notification has no email to send', { permanent: true });
       const headers: Record<string, string> = { 'X-Satnotify-Kind': n.kind };
       if (n.node) headers['X-Satnotify-Node'] = n.node.id;
       const rendered = mail.render(n.email.template, n.email.data);

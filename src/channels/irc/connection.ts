@@ -46,7 +46,10 @@ export class IrcConnection {
       if (e.nick === c.user.nick && e.channel.toLowerCase() === options.target.toLowerCase()) this.#up();
     });
     c.on('nick in use', () => c.changeNick(`${c.user.nick}_`));
-    c.on('irc error', (e: { error: string; reason?: string; channel?: string }) => this.#down(`the server refused: ${e.error}${e.channel ? ` ${e.channel}` : ''}${e.reason ? ` (${e.reason})` : ''}`));
+    // Before the join completes, an error is why senders wait (banned, invite only, bad key); after it, sends see their own.
+    c.on('irc error', (e: { error: string; reason?: string; channel?: string }) => {
+      if (!this.#state.ready) this.#down(`the server refused: ${e.error}${e.channel ? ` ${e.channel}` : ''}${e.reason ? ` (${e.reason})` : ''}`);
+    });
     c.on('socket close', () => this.#down('disconnected; reconnecting'));
     c.on('close', () => this.#reconnect());
     c.connect(options.connect);
@@ -72,16 +75,18 @@ export class IrcConnection {
 
   /**
    * say writes the lines to the target and resolves once the server confirmed them (PONG), or
-   * rejects: `unconfirmed` true when the lines were written but the server never answered.
+   * rejects: with UnconfirmedError when the lines were written but the server never answered.
+   * Senders wait for the connection side by side; then they write one at a time.
    */
-  say(lines: readonly string[], readyMs: number, confirmMs: number): Promise<void> {
-    const run = this.#queue.then(() => this.#say(lines, readyMs, confirmMs));
+  async say(lines: readonly string[], readyMs: number, confirmMs: number): Promise<void> {
+    await this.ready(readyMs);
+    const run = this.#queue.then(() => this.#say(lines, confirmMs));
     this.#queue = run.catch(() => undefined);
     return run;
   }
 
-  async #say(lines: readonly string[], readyMs: number, confirmMs: number): Promise<void> {
-    await this.ready(readyMs);
+  async #say(lines: readonly string[], confirmMs: number): Promise<void> {
+    if (!this.#state.ready) throw new Error(this.#state.why); // it went down while this waited its turn
     const token = `satnotify-${++this.#pings}-${Date.now()}`;
     const c = this.#client;
     const confirmed = new Promise<void>((resolve, reject) => {
@@ -94,6 +99,12 @@ export class IrcConnection {
         settle();
         reject(new UnconfirmedError('the connection closed before the server confirmed the message'));
       };
+      // The server answers a PRIVMSG it will not relay (no such nick, cannot send to channel) before the PONG.
+      const refused = (e: { error: string; reason?: string; nick?: string; channel?: string }): void => {
+        if ((e.channel ?? e.nick ?? '').toLowerCase() !== this.#o.target.toLowerCase()) return;
+        settle();
+        reject(new Error(`the server refused the message: ${e.error}${e.reason ? ` (${e.reason})` : ''}`));
+      };
       const timer = setTimeout(() => {
         settle();
         reject(new UnconfirmedError(`the server did not confirm the message within ${confirmMs} ms`));
@@ -102,9 +113,11 @@ export class IrcConnection {
         clearTimeout(timer);
         c.off('pong', pong);
         c.off('socket close', lost);
+        c.off('irc error', refused);
       };
       c.on('pong', pong);
       c.on('socket close', lost);
+      c.on('irc error', refused);
     });
     for (const line of lines) c.say(this.#o.target, line);
     c.ping(token);

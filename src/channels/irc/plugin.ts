@@ -5,7 +5,6 @@
  */
 import { z } from 'zod';
 import { DAY, duration, MINUTE, section } from '../../config-schema.js';
-import { DeliveryError } from '../../errors.js';
 import type { ChannelPlugin, Notification } from '../plugin.js';
 import { IrcConnection, UnconfirmedError } from './connection.js';
 import { ircLines } from './lines.js';
@@ -59,7 +58,7 @@ export const IRC_PLUGIN: ChannelPlugin<typeof IRC_PARAMS> = {
           await connection.say(ircLines(n), params.connectWaitMs, params.confirmWaitMs);
         } catch (err) {
           const ambiguous = err instanceof UnconfirmedError;
-          throw new DeliveryError({ channel: context.instance, permanent: false, ambiguous, command: 'PRIVMSG' }, `${where}: ${(err as Error).message}`, { cause: err });
+          throw context.fail(`${where}: ${(err as Error).message}`, { permanent: false, ambiguous, command: 'PRIVMSG' }, { cause: err });
         }
       },
       close: () => connection.close(),

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { z } from 'zod';
 import { duration, MINUTE, section } from '../../config-schema.js';
-import { DeliveryError } from '../../errors.js';
+import type { DeliveryError } from '../../errors.js';
 import { redactUrl } from '../../redact.js';
 import { notificationJson, type ChannelPlugin, type Notification } from '../plugin.js';
 
@@ -48,7 +48,7 @@ export const MQTT_PLUGIN: ChannelPlugin<typeof MQTT_PARAMS> = {
     });
     // Connection trouble is reported per message; logged here once per change, without the URL's password.
     client.on('error', (err) => context.logger.warn({ channel: context.instance, broker: where, err: redactUrl(err.message) }, 'mqtt connection error'));
-    const fail = (why: string, ambiguous: boolean) => new DeliveryError({ channel: context.instance, permanent: false, ambiguous, command: 'PUBLISH' }, `${where}: ${why}`);
+    const fail = (why: string, ambiguous: boolean): DeliveryError => context.fail(`${where}: ${why}`, { permanent: false, ambiguous, command: 'PUBLISH' });
     return {
       description: `mqtt ${where}`,
       async send(n: Notification): Promise<void> {

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { DAY, duration, SECOND, section } from '../../config-schema.js';
-import { DeliveryError } from '../../errors.js';
+import type { DeliveryError } from '../../errors.js';
 import { redactUrl } from '../../redact.js';
 import { notificationJson, type ChannelPlugin, type Notification } from '../plugin.js';
 
@@ -40,8 +40,8 @@ export const WEBHOOK_PLUGIN: ChannelPlugin<typeof WEBHOOK_PARAMS> = {
     const { Webhook } = await context.importOptional('standardwebhooks', '1.1.1', () => import('standardwebhooks'));
     const signer = new Webhook(params.secret);
     const target = redactUrl(params.url);
-    const fail = (permanent: boolean, why: string, extra: { ambiguous?: boolean; responseCode?: number; retryAfterMs?: number } = {}) =>
-      new DeliveryError({ channel: context.instance, permanent, command: 'POST', ...extra }, `${target}: ${why}`);
+    const fail = (permanent: boolean, why: string, extra: { ambiguous?: boolean; responseCode?: number; retryAfterMs?: number } = {}): DeliveryError =>
+      context.fail(`${target}: ${why}`, { permanent, command: 'POST', ...extra });
     const inFlight = new Set<Promise<unknown>>();
     return {
       description: `webhook ${target}`,
