@@ -199,6 +199,16 @@ export class NotificationService {
     return result;
   }
 
+  /**
+   * delivery says what became of a notification, by an id a hook or call returned: sent (alone or
+   * in a digest), held or retrying (with when it may leave), failed or suppressed (with the reason),
+   * or queued while it waits for its first attempt. Null for an id the outbox does not hold.
+   */
+  async delivery(id: string): Promise<Delivery | null> {
+    if (!(await orDatabaseError(this.#p.outbox.get(id)))) return null;
+    return (await orDatabaseError(this.#delivery(id))) ?? { id, status: 'queued', reason: 'waiting for its first attempt' };
+  }
+
   /** dispatch delivers everything due now (reopened windows, retries due); returns items handled. */
   dispatch(): Promise<number> {
     return this.#p.dispatcher.drain();

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { daemonSkipReason, NGIRCD, startNgircd, type Daemon } from '../../../helpers/daemons.js';
 import { ircObserver, type IrcObserver } from '../../../helpers/irc-observer.js';
 import { harness, type Harness } from '../../../helpers/service.js';
+import { until } from '../../../helpers/wait.js';
 
 const skip = daemonSkipReason(NGIRCD, 'ngircd');
 
@@ -70,7 +71,7 @@ describe('irc plugin on ngircd', { skip }, () => {
     await server.start();
     watcher = await ircObserver(server.port, '#ops');
     const seen = watcher.lines;
-    await untilAsync(async () => {
+    await until(async () => {
       await h.svc.dispatch();
       const open = (await h.svc.outboxCounts()).filter((c) => c.channel === 'irc' && ['pending', 'held', 'retry'].includes(c.status));
       return open.length === 0;
@@ -85,15 +86,3 @@ describe('irc plugin on ngircd', { skip }, () => {
     assert.deepEqual(failed, [], 'nothing failed');
   });
 });
-
-async function until(ok: () => boolean, ms = 10_000): Promise<void> {
-  await untilAsync(async () => ok(), ms);
-}
-
-async function untilAsync(ok: () => Promise<boolean>, ms = 30_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
