@@ -169,6 +169,10 @@ function toConfigIssues(issue: z.core.$ZodIssue, input: unknown): ConfigIssue[] 
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((k) => ({ path: [...path, k].join('.'), message: 'unknown key' }));
   }
+  if (issue.code === 'invalid_key') {
+    // A map's key (a channel name) is bad: say why, not just that.
+    return [{ path: path.join('.'), message: issue.issues.map((i) => i.message).join('; ') }];
+  }
   const joined = path.join('.') || '(root)';
   const value = path.reduce<unknown>((v, k) => (isPlainObject(v) || Array.isArray(v) ? (v as Record<string, unknown>)[k] : undefined), input);
   return [{ path: joined, message: issue.message, value: redactSecrets(value, path.at(-1)) }];

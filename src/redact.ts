@@ -10,7 +10,9 @@ import { inspect, type InspectOptionsStylized } from 'node:util';
 /** The mask that replaces a secret. */
 export const MASK = '***';
 
-const SECRET_KEY = /pass(word)?|secret|token|credential/i;
+const SECRET_KEY = /pass(word)?|secret|token|credential|api_?key/i;
+// Keys that name where secrets are kept (`secretsFile`), not a secret.
+const WHERE_KEY = /(File|Dir|Path)$/;
 // scheme://user:password@ — the password is whatever runs to the last @ before the host.
 const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s/]*@/gi;
 
@@ -21,8 +23,9 @@ export function redactUrl(text: string): string {
 
 /** redactSecrets copies a JSON-like value with every password masked, by key name and by value shape. */
 export function redactSecrets(value: unknown, key = ''): unknown {
-  if (typeof value === 'string') return SECRET_KEY.test(key) && value !== '' ? MASK : redactUrl(value);
+  if (typeof value === 'string') return SECRET_KEY.test(key) && !WHERE_KEY.test(key) && value !== '' ? MASK : redactUrl(value);
   if (Array.isArray(value)) return value.map((v) => redactSecrets(v));
+  if (isReference(value)) return value; // `{ env: 'NAME' }` says where a secret is, not what
   if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactSecrets(v, k)]));
   return value;
 }
@@ -34,10 +37,18 @@ export function redactSecrets(value: unknown, key = ''): unknown {
  * are non-enumerable, so spreading or iterating the object sees only its own data.
  */
 export function redactedViews<T extends object>(value: T): T {
+  if (Object.hasOwn(value, 'toJSON')) return value; // marked already (an object shared by two configs)
   for (const inner of Object.values(value)) if (typeof inner === 'object' && inner !== null && !Array.isArray(inner)) redactedViews(inner);
   Object.defineProperties(value, {
     [inspect.custom]: { value: (_depth: number, options: InspectOptionsStylized) => inspect(redactSecrets({ ...value }), { ...options, customInspect: false }) },
     toJSON: { value: () => redactSecrets({ ...value }) },
   });
   return value;
+}
+
+/** isReference is a `{ env }` or `{ secret }` value of channel params. */
+function isReference(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const keys = Object.keys(value);
+  return keys.length === 1 && (keys[0] === 'env' || keys[0] === 'secret') && typeof (value as Record<string, unknown>)[keys[0]] === 'string';
 }

@@ -24,7 +24,11 @@ export const CHANNELS_CONFIG = z
       .refine((n) => !(n in BUILT_IN_CHANNELS), 'is built in: configure it with the smtp/mail (email) or nodeLog (log) and limits sections'),
     z.strictObject({
       plugin: z.string().min(1).describe('A built-in plugin (webhook, irc, mqtt, email, nodelog), one registered with registerChannelPlugin, or an npm module name.'),
-      params: z.record(z.string(), z.unknown()).default({}).describe("The plugin's parameters; a secret as `{ \"env\": \"NAME\" }` or `{ \"secret\": \"name\" }`."),
+      params: z
+        .record(z.string(), z.unknown())
+        .transform((p) => structuredClone(p)) // a copy: the resolved config is marked for printing, the caller's object is not
+        .default({})
+        .describe("The plugin's parameters; a secret as `{ \"env\": \"NAME\" }` or `{ \"secret\": \"name\" }`."),
       limits: limit(10, 50, '1m', 'per node on this instance (without `limits`, `limits.default` applies)').optional(),
     }),
   )

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InvalidConfigError } from '../errors.js';
+import type { z } from 'zod';
 import type { ChannelPlugin } from './plugin.js';
 
 const BUILT_IN: Readonly<Record<string, () => Promise<ChannelPlugin>>> = {
@@ -26,11 +27,11 @@ const registered = new Map<string, ChannelPlugin>();
  * registerChannelPlugin makes `plugin` available by its name to every service created afterwards.
  * Throws InvalidConfigError for a malformed plugin or a name a built-in plugin has.
  */
-export function registerChannelPlugin(plugin: ChannelPlugin): void {
+export function registerChannelPlugin<P extends z.ZodType>(plugin: ChannelPlugin<P>): void {
   const problem = pluginProblem(plugin);
   if (problem) throw new InvalidConfigError([{ path: 'plugin', message: problem }]);
   if (plugin.name in BUILT_IN) throw new InvalidConfigError([{ path: 'plugin.name', message: `${plugin.name} is a built-in plugin; register yours under another name` }]);
-  registered.set(plugin.name, plugin);
+  registered.set(plugin.name, plugin as unknown as ChannelPlugin);
 }
 
 /**

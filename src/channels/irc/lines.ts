@@ -17,10 +17,17 @@ export function stripControl(text: string): string {
   return text.replace(/\t/g, ' ').replace(CONTROL, '');
 }
 
-/** ircLines renders a notification as lines, each at most `maxBytes` UTF-8 bytes: a header line, then the text. */
-export function ircLines(n: Notification, maxBytes = MAX_LINE_BYTES): string[] {
+/**
+ * ircLines renders a notification as at most `maxLines` lines (a channel is read by people, and
+ * servers throttle floods), each at most `maxBytes` UTF-8 bytes: a header line, then the text; the
+ * last line says how many were left out.
+ */
+export function ircLines(n: Notification, maxLines: number, maxBytes = MAX_LINE_BYTES): string[] {
   const header = `[${n.satellite.name}] ${n.level === 'info' ? '' : `${n.level.toUpperCase()} `}${n.title}${n.node ? ` · node ${n.node.id}` : ''}`;
-  return [header, ...n.text.split('\n')].flatMap((line) => splitLine(stripControl(line).trim(), maxBytes));
+  const lines = [header, ...n.text.split('\n')].flatMap((line) => splitLine(stripControl(line).trim(), maxBytes));
+  if (lines.length <= maxLines) return lines;
+  const kept = lines.slice(0, Math.max(maxLines - 1, 1));
+  return [...kept, `… ${lines.length - kept.length} more lines`];
 }
 
 /** splitLine cuts a line into pieces of at most `maxBytes` bytes, at spaces where it can, never inside a character. */

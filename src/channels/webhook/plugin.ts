@@ -110,8 +110,10 @@ function requestError(err: unknown, fail: (permanent: boolean, why: string, extr
 /** retryAfter reads Retry-After as seconds or an HTTP date, in milliseconds from `now`. */
 export function retryAfter(header: string | null, now: Date): number | undefined {
   if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.min(seconds, DAY / SECOND) * SECOND;
+  if (/^\s*-?\d+\s*$/.test(header)) {
+    const seconds = Number(header);
+    return seconds >= 0 ? Math.min(seconds, DAY / SECOND) * SECOND : undefined;
+  }
   const at = Date.parse(header);
   return Number.isNaN(at) ? undefined : Math.min(Math.max(at - now.getTime(), 0), DAY);
 }
