@@ -1,27 +1,49 @@
 // The layering of ARCHITECTURE.md's "may touch" table, checked by `npm run lint` (dependency-cruiser).
 /** @type {import('dependency-cruiser').IConfiguration} */
-const PURE = '^src/notification/(limits/(policy|windows)|hooks/(events|transitions)|dispatch/(digest|backoff)|content/format)[.]ts$';
+const PURE = '^src/(backoff|notification/(limits/(policy|windows)|hooks/(events|transitions)|dispatch/digest|content/format)|channels/irc/lines)[.]ts$';
 const ORCHESTRATION = '^src/notification/(service|dispatch/(pass|loop)|content/content)[.]ts$';
-const IO_LIBS = 'node_modules/(pg|pg-pool|@electric-sql/pglite|nodemailer|@grpc/grpc-js|grpc-health-check|smtp-server)/';
+const IO_LIBS = 'node_modules/(pg|pg-pool|@electric-sql/pglite|nodemailer|@grpc/grpc-js|grpc-health-check|smtp-server|irc-framework|mqtt|standardwebhooks)/';
 const IO_BUILTINS = '^(fs|fs/promises|net|http|https|child_process|dgram|tls)$';
-const IMPLEMENTATIONS = '^src/(notification/(outbox/pg-outbox|limits/(pg-store|memory-store)|channels/nodelog/grpc-client)|overlay/pg-overlay|mailservice/(smtp-sender|file-sender)|database/connect)[.]ts$';
+const IMPLEMENTATIONS = '^src/(notification/(outbox/pg-outbox|limits/(pg-store|memory-store))|channels/(?!plugin[.]ts$)|overlay/pg-overlay|mailservice/(smtp-sender|file-sender)|database/connect)';
+const PLUGINS = '^src/channels/(email|nodelog|webhook|irc|mqtt)/';
+const OPTIONAL = { 'irc-framework': 'irc', mqtt: 'mqtt', standardwebhooks: 'webhook' };
 
 module.exports = {
   forbidden: [
     {
       name: 'pure-policy-touches-no-io',
-      comment: 'Limits, windows, transitions, digests, backoff and formatting are pure: no database, mail, gRPC or file system.',
+      comment: 'Limits, windows, transitions, digests, backoff, formatting and IRC line splitting are pure: no database, mail, network or file system.',
       severity: 'error',
       from: { path: PURE },
       to: { path: [IO_LIBS, IO_BUILTINS, '^src/(database|mailservice|overlay/(pg-overlay|cache))'] },
     },
     {
       name: 'orchestration-uses-interfaces',
-      comment: 'The service, the dispatch pass and loop, and content hold no SQL, SMTP or gRPC; create.ts wires the implementations.',
+      comment: 'The service, the dispatch pass and loop, and content hold no SQL, SMTP, gRPC or plugin code; create.ts wires the implementations.',
       severity: 'error',
       from: { path: ORCHESTRATION },
-      to: { path: [IO_LIBS, IO_BUILTINS, IMPLEMENTATIONS], dependencyTypesNot: ['type-only'] },
+      to: { path: [IO_LIBS, IO_BUILTINS, IMPLEMENTATIONS], pathNot: '^src/channels/nodelog/schema[.]ts$', dependencyTypesNot: ['type-only'] },
     },
+    {
+      name: 'plugins-stand-apart',
+      comment: 'A plugin sees the plugin seam, never the notification core (only the vocabulary of kinds) or how instances are made.',
+      severity: 'error',
+      from: { path: PLUGINS },
+      to: { path: ['^src/notification/', '^src/channels/(config|instances|registry|secrets)[.]ts$'], pathNot: '^src/notification/content/kinds[.]ts$' },
+    },
+    ...Object.entries(OPTIONAL).map(([pkg, plugin]) => ({
+      name: `only-the-${plugin}-plugin-loads-${pkg}`,
+      comment: `${pkg} is optional: only src/channels/${plugin}/ loads it, and only with import() when an instance is created, so the core never needs it.`,
+      severity: 'error',
+      from: {},
+      to: { path: `node_modules/${pkg}/`, dependencyTypesNot: ['type-only', 'dynamic-import'] },
+    })),
+    ...Object.entries(OPTIONAL).map(([pkg, plugin]) => ({
+      name: `${pkg}-stays-in-its-plugin`,
+      severity: 'error',
+      from: { pathNot: `^src/channels/${plugin}/` },
+      to: { path: `node_modules/${pkg}/` },
+    })),
     {
       name: 'only-edges-import-pg',
       comment: 'Only files named for the database edge import pg.',
@@ -38,7 +60,7 @@ module.exports = {
     {
       name: 'only-edges-import-grpc',
       severity: 'error',
-      from: { pathNot: '^src/(notification/channels/nodelog/|node/)' },
+      from: { pathNot: '^src/(channels/nodelog/|node/)' },
       to: { path: 'node_modules/(@grpc/grpc-js|grpc-health-check)/' },
     },
     {
@@ -46,7 +68,7 @@ module.exports = {
       comment: 'What runs on the storage node shares only the wire schema with the satellite side.',
       severity: 'error',
       from: { path: '^src/node/' },
-      to: { path: '^src/notification/', pathNot: '^src/notification/(channels/nodelog/schema|content/kinds)[.]ts$' },
+      to: { path: ['^src/notification/', '^src/channels/'], pathNot: '^src/(channels/nodelog/schema|notification/content/kinds)[.]ts$' },
     },
     {
       name: 'nothing-imports-cli',

@@ -16,5 +16,5 @@ export default tseslint.config(
   },
   // node:test's describe/it return promises the runner itself awaits.
   { files: ['test/**/*.ts'], rules: { '@typescript-eslint/no-floating-promises': 'off' } },
-  { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['eslint.config.js', 'test/fixtures/**/*.js'], ...tseslint.configs.disableTypeChecked },
 );

@@ -31,7 +31,7 @@ export function registerChannelPlugin<P extends z.ZodType>(plugin: ChannelPlugin
   const problem = pluginProblem(plugin);
   if (problem) throw new InvalidConfigError([{ path: 'plugin', message: problem }]);
   if (plugin.name in BUILT_IN) throw new InvalidConfigError([{ path: 'plugin.name', message: `${plugin.name} is a built-in plugin; register yours under another name` }]);
-  registered.set(plugin.name, plugin as unknown as ChannelPlugin);
+  registered.set(plugin.name, plugin);
 }
 
 /**

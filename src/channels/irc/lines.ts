@@ -10,6 +10,7 @@ import type { Notification } from '../plugin.js';
 export const MAX_LINE_BYTES = 350;
 
 // C0 controls (CR, LF, mIRC colours, bold …), DEL and C1 controls.
+// eslint-disable-next-line no-control-regex -- control characters are what this removes
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 
 /** stripControl removes control characters, turning tabs into spaces. */

@@ -11,6 +11,7 @@ import { ircLines } from './lines.js';
 
 // RFC 2812 nicknames and channel names, as servers accept them.
 const NICK = /^[A-Za-z[\]\\`_^{|}][A-Za-z0-9[\]\\`_^{|}-]{0,29}$/;
+// eslint-disable-next-line no-control-regex -- BEL is one of the characters a channel name may not hold
 const CHANNEL = /^[#&][^\s,\u0007]{1,49}$/;
 
 const IRC_PARAMS = section(

@@ -21,7 +21,8 @@ const MQTT_PARAMS = section(
       .describe('The broker.'),
     topicPrefix: z
       .string()
-      .regex(/^[^#+\u0000]{1,200}$/, 'must be 1–200 characters without # or +')
+      .regex(/^[^#+]{1,200}$/, 'must be 1–200 characters without # or +')
+      .refine((p) => !p.includes('\u0000'), 'must not hold a NUL character')
       .default('satnotify')
       .describe('The first topic levels; messages go to `<topicPrefix>/<satellite>/<nodeId>/<kind>`.'),
     username: z.string().optional().describe('Broker login.'),
@@ -67,7 +68,7 @@ export const MQTT_PLUGIN: ChannelPlugin<typeof MQTT_PARAMS> = {
 
 /** topicLevel makes a name safe as one topic level: no separators or wildcards. */
 function topicLevel(name: string): string {
-  return name.replace(/[/#+\u0000]/g, '_') || '_';
+  return name.replace(/[/#+]/g, '_').replaceAll('\u0000', '_') || '_';
 }
 
 /** connected resolves true once the client is connected, or false after `waitMs`. */

@@ -399,7 +399,7 @@ function toState(r: StateRow): NodeState {
   };
 }
 
-/** toItem reads a row; the channel column and the payload it holds were written together, so they agree. */
+/** toItem reads a row. */
 function toItem(r: ItemRow): OutboxItem {
   return {
     id: r.id,
@@ -428,5 +428,5 @@ function toItem(r: ItemRow): OutboxItem {
         dayStart: new Date(x.dayStart),
         previousLastSent: x.previousLastSent === null ? null : new Date(x.previousLastSent),
       })) ?? null,
-  } as OutboxItem;
+  };
 }

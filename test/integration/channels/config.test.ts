@@ -115,9 +115,9 @@ describe('channel instances from config', () => {
     registerChannelPlugin({
       name: 'test-memory',
       params: z.strictObject({ tag: z.string() }),
-      create: (params) => ({ description: `memory ${params.tag}`, send: async (n) => void sent.push(n), close: async () => undefined }),
+      create: (params) => ({ description: `memory ${params.tag}`, send: (n) => Promise.resolve(void sent.push(n)), close: () => Promise.resolve() }),
     });
-    assert.throws(() => registerChannelPlugin({ name: 'webhook', params: z.object({}), create: () => ({ description: '', send: async () => undefined, close: async () => undefined }) }), /built-in plugin/);
+    assert.throws(() => registerChannelPlugin({ name: 'webhook', params: z.object({}), create: () => ({ description: '', send: () => Promise.resolve(), close: () => Promise.resolve() }) }), /built-in plugin/);
     assert.throws(() => registerChannelPlugin({ name: 'x' } as never), /params must be a zod schema/);
     const h = await harness({ channels: { pager: { plugin: 'test-memory', params: { tag: 'a' } } }, hooks: { channels: { disqualified: ['pager'] } } });
     try {

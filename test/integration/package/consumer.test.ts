@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -83,5 +83,31 @@ describe('the published package', () => {
   it('its binary answers --help', async () => {
     const { stdout } = await run(process.execPath, [join(dir, 'consumer', 'node_modules', 'satnotify', 'bin', 'satnotify.js'), '--help']);
     assert.match(stdout, /^Usage: satnotify/);
+  });
+
+  it('the optional plugin packages are not installed with it; configuring one that needs them is a typed error naming the npm install', async () => {
+    const consumer = join(dir, 'consumer');
+    const script = `
+      import { createNotificationService, InvalidConfigError } from 'satnotify';
+      const out = {};
+      for (const [name, channel] of Object.entries({
+        irc: { plugin: 'irc', params: { host: '127.0.0.1', target: '#ops' } },
+        mqtt: { plugin: 'mqtt', params: { url: 'mqtt://127.0.0.1:1' } },
+        ops: { plugin: 'webhook', params: { url: 'http://127.0.0.1:1/', secret: 'whsec_${Buffer.from('x'.repeat(32)).toString('base64')}' } },
+      })) {
+        try {
+          await createNotificationService({ database: { dataDir: 'memory://' }, channels: { [name]: channel } });
+          out[name] = 'started';
+        } catch (err) {
+          out[name] = err instanceof InvalidConfigError ? err.message : 'other: ' + err;
+        }
+      }
+      console.log(JSON.stringify(out));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: consumer });
+    const out = JSON.parse(stdout) as Record<string, string>;
+    assert.match(out['irc'] ?? '', /channels\.irc\.plugin: needs the optional package irc-framework, which is not installed: npm install irc-framework@4\.14\.0/);
+    assert.match(out['mqtt'] ?? '', /channels\.mqtt\.plugin: needs the optional package mqtt, which is not installed: npm install mqtt@5\.16\.0/);
+    assert.match(out['ops'] ?? '', /channels\.ops\.plugin: needs the optional package standardwebhooks/);
+    for (const pkg of ['irc-framework', 'mqtt', 'standardwebhooks']) assert.ok(!existsSync(join(consumer, 'node_modules', pkg)), `${pkg} is not installed with satnotify`);
   });
 });

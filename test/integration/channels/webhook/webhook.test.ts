@@ -36,7 +36,7 @@ describe('webhook plugin', () => {
       let body = '';
       req.on('data', (d: Buffer) => (body += d.toString()));
       req.on('end', () => {
-        let verified: unknown = null;
+        let verified: unknown;
         try {
           verified = new Webhook(receiverSecret).verify(body, req.headers as Record<string, string>);
         } catch {

@@ -35,6 +35,7 @@ describe('irc lines', () => {
   it('control characters cannot end a line early or colour it: CR, LF inside a line, mIRC codes, DEL, C1', () => {
     assert.equal(stripControl('a\rPRIVMSG #x :spoof\u0003,4red\u0002bold\u007f\u0085\tz'), 'aPRIVMSG #x :spoof,4redbold z');
     const lines = ircLines(notification('one\u0000two\r\nthree', { title: 'T\u0007itle\r\nQUIT' }), 20);
+    // eslint-disable-next-line no-control-regex -- looking for the control characters that must be gone
     for (const l of lines) assert.doesNotMatch(l, /[\u0000-\u001f\u007f-\u009f]/);
   });
 
