@@ -38,6 +38,7 @@ export class IrcConnection {
     this.#client = new ClientClass(options.connect);
     const c = this.#client;
     c.on('registered', () => {
+      if (this.#closed) return c.quit('satnotify closing'); // a connect that was under way when close() ran
       this.#attempt = 0;
       if (isChannel(options.target)) c.join(options.target);
       else this.#up();
@@ -50,7 +51,10 @@ export class IrcConnection {
     c.on('irc error', (e: { error: string; reason?: string; channel?: string }) => {
       if (!this.#state.ready) this.#down(`the server refused: ${e.error}${e.channel ? ` ${e.channel}` : ''}${e.reason ? ` (${e.reason})` : ''}`);
     });
-    c.on('socket close', () => this.#down('disconnected; reconnecting'));
+    c.on('socket close', (err?: NodeJS.ErrnoException | false) => {
+      if (err) this.#down(`cannot reach ${options.connect.host}:${options.connect.port}: ${err.code ?? err.message}`);
+      else if (this.#state.ready) this.#down('the connection dropped; reconnecting');
+    });
     c.on('close', () => this.#reconnect());
     c.connect(options.connect);
   }

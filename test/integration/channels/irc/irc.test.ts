@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { daemonSkipReason, NGIRCD, startNgircd, type Daemon } from '../../../helpers/daemons.js';
+import { unusedPort } from '../../../helpers/grpc.js';
 import { ircObserver, type IrcObserver } from '../../../helpers/irc-observer.js';
 import { harness, type Harness } from '../../../helpers/service.js';
 import { until } from '../../../helpers/wait.js';
@@ -86,4 +87,21 @@ describe('irc plugin on ngircd', { skip }, () => {
     const failed = (await h.svc.outboxCounts()).filter((c) => c.channel === 'irc' && c.status === 'failed');
     assert.deepEqual(failed, [], 'nothing failed');
   });
+
+  it('with no server to reach, the service starts, a message fails its attempt (retried later), and close() returns at once', async () => {
+    const down = await harness({
+      channels: { irc: { plugin: 'irc', params: { host: '127.0.0.1', port: await unusedPort(), target: '#ops', connectWait: '500ms' } } },
+      hooks: { channels: { 'node-offline': ['irc'] } },
+    });
+    const node = await down.addNode();
+    const [id] = (await down.svc.onUptimeCheck(node, { ok: false })).ids;
+    await down.svc.dispatch();
+    const d = await down.svc.delivery(id as string);
+    assert.equal(d?.status, 'held');
+    assert.match(d?.reason ?? '', /irc delivery failed \(transient\): irc:\/\/127\.0\.0\.1:\d+\/#ops: cannot reach 127\.0\.0\.1:\d+: ECONNREFUSED/);
+    const t0 = Date.now();
+    await down.close();
+    assert.ok(Date.now() - t0 < 3000, 'close does not wait for a server that is not there');
+  });
 });
+
