@@ -15,6 +15,8 @@ import { BROADCAST_CONFIG, DISPATCHER_CONFIG } from './notification/dispatch/con
 import { GROUPING_CONFIG, HOOKS_CONFIG } from './notification/hooks/config.js';
 import { LIMITS_CONFIG } from './notification/limits/config.js';
 import { OVERLAY_CONFIG } from './overlay/config.js';
+import { PREFERENCES_CONFIG } from './preferences/config.js';
+import { WEB_CONFIG } from './web/config.js';
 import { NodeId } from './overlay/node-id.js';
 import { redactedViews, redactSecrets, redactUrl } from './redact.js';
 
@@ -27,7 +29,7 @@ const schema = z.strictObject({
       name: oneLine('Satellite', 'Shown in email headers and node-log lines'),
       id: z
         .string()
-        .refine((v) => v === '' || isNodeId(v), 'must be a node id (base58check or 64 hex digits), or empty')
+        .refine((v) => v === '' || NodeId.tryParse(v) !== undefined, 'must be a node id (base58check or 64 hex digits), or empty')
         .default('')
         .describe("The satellite's own node id (base58check); sent in node-log messages when set."),
     },
@@ -45,6 +47,8 @@ const schema = z.strictObject({
   hooks: HOOKS_CONFIG,
   channels: CHANNELS_CONFIG,
   secretsFile: SECRETS_FILE_CONFIG,
+  preferences: PREFERENCES_CONFIG,
+  web: WEB_CONFIG,
 }).superRefine((c, ctx) => {
   // Hooks route kinds to instance names; each must be one that exists.
   const names = [...Object.keys(BUILT_IN_CHANNELS), ...Object.keys(c.channels)];
@@ -188,14 +192,6 @@ function deepMerge<T>(base: T, over: unknown): T {
   return out as T;
 }
 
-function isNodeId(v: string): boolean {
-  try {
-    NodeId.parse(v);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -154,4 +154,18 @@ export const MIGRATIONS: readonly Migration[] = [
           'actions', '[]'::jsonb)
         WHERE channel = 'log';`,
   },
+  {
+    version: 7,
+    name: 'operator preferences',
+    // An operator's own choices (only what they changed; the rest comes from config), and who each
+    // notification is for, so the dispatcher applies their preferences and their feed lists it.
+    sql: `
+      CREATE TABLE satnotify_preferences (
+        operator    text        PRIMARY KEY,
+        prefs       jsonb       NOT NULL,
+        updated_at  timestamptz NOT NULL DEFAULT now()
+      );
+      ALTER TABLE satnotify_outbox ADD COLUMN operator text;
+      CREATE INDEX satnotify_outbox_operator_idx ON satnotify_outbox (operator, created_at) WHERE operator IS NOT NULL;`,
+  },
 ];

@@ -18,6 +18,8 @@ import { Metrics } from './metrics.js';
 import { PgOutbox } from './outbox/pg-outbox.js';
 import { PgStatusStore } from './limits/pg-store.js';
 import { NotificationService } from './service.js';
+import { OperatorPreferences } from '../preferences/operator-preferences.js';
+import { PgPreferenceStore } from '../preferences/pg-store.js';
 
 /** ServiceOptions extends Config with the injectable parts. */
 export interface ServiceOptions extends Config {
@@ -55,10 +57,11 @@ export async function createNotificationService(options: ServiceOptions = {}): P
     const status = new PgStatusStore(db.pool);
     const metrics = new Metrics();
     const content = new Content(templates, config, (name) => channels.get(name).audience);
-    const dispatcher = new Dispatcher({ config, outbox, status, channels, content, metrics, clock, logger });
+    const preferences = new OperatorPreferences(new PgPreferenceStore(db.pool), config, channels.names);
+    const dispatcher = new Dispatcher({ config, outbox, status, channels, content, preferences, metrics, clock, logger });
     const overlay = new OverlayCache(new PgOverlay(db.pool), config.overlay, clock);
     logger.info({ database: db.description, channels: Object.fromEntries(channels.names.map((n) => [n, channels.get(n).sender.description])) }, 'satnotify ready');
-    const service = new NotificationService({ config, overlay, outbox, status, channels, content, dispatcher, metrics, clock, logger, onClose: () => db.close() });
+    const service = new NotificationService({ config, overlay, outbox, status, channels, content, preferences, dispatcher, metrics, clock, logger, onClose: () => db.close() });
     if (config.dispatcher.autoStart) dispatcher.start();
     return service;
   } catch (err) {

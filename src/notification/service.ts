@@ -7,6 +7,7 @@
 import type { ResolvedConfig } from '../config.js';
 import { silentLogger, type Logger } from '../logger.js';
 import type { ChannelSet } from '../channels/instances.js';
+import type { OperatorPreferences } from '../preferences/operator-preferences.js';
 import type { OverlayCache } from '../overlay/cache.js';
 import type { NodeFilter, NodeInfo } from '../overlay/db.js';
 import { formatDuration } from '../duration.js';
@@ -86,6 +87,7 @@ export interface NotificationServiceParts {
   status: StatusStore;
   channels: ChannelSet;
   content: Content;
+  preferences: OperatorPreferences;
   dispatcher: Dispatcher;
   metrics: Metrics;
   clock: () => Date;
@@ -97,6 +99,8 @@ export interface NotificationServiceParts {
 /** NotificationService informs node operators by email, node log and plugin channels, within limits, losing nothing. */
 export class NotificationService {
   readonly overlay: OverlayCache;
+  /** The operators' own choices: `get(address)`, `update(address, change)`. */
+  readonly preferences: OperatorPreferences;
   readonly metrics: Metrics;
   readonly config: ResolvedConfig;
   readonly #p: NotificationServiceParts;
@@ -107,6 +111,7 @@ export class NotificationService {
   constructor(parts: NotificationServiceParts) {
     this.#p = parts;
     this.overlay = parts.overlay;
+    this.preferences = parts.preferences;
     this.metrics = parts.metrics;
     this.config = parts.config;
     this.#logger = parts.logger ?? silentLogger;

@@ -36,6 +36,15 @@ export class NodeId {
     return new NodeId(Buffer.from(decoded.subarray(1)));
   }
 
+  /** tryParse is parse, answering undefined instead of throwing. */
+  static tryParse(input: string): NodeId | undefined {
+    try {
+      return NodeId.parse(input);
+    } catch {
+      return undefined;
+    }
+  }
+
   /** fromBytes wraps 32 raw bytes. */
   static fromBytes(bytes: Uint8Array): NodeId {
     if (bytes.length !== NODE_ID_BYTES) throw new InvalidNodeIdError(Buffer.from(bytes).toString('hex'), `${bytes.length} bytes, want ${NODE_ID_BYTES}`);

@@ -17,6 +17,7 @@ import type { NewItem, Outbox, OutboxItem } from '../outbox/outbox.js';
 import type { Reservation, StatusKey, StatusStore } from '../limits/store.js';
 import type { Metrics } from '../metrics.js';
 import type { LimitOptions } from '../limits/policy.js';
+import type { OperatorPreferences } from '../../preferences/operator-preferences.js';
 import { windowsAt } from '../limits/windows.js';
 
 /** DispatcherDeps are the dispatcher's collaborators, all injected. */
@@ -26,6 +27,8 @@ export interface DispatcherDeps {
   status: StatusStore;
   channels: ChannelSet;
   content: Content;
+  /** The operators' preferences, applied before any limit is reserved. */
+  preferences: Pick<OperatorPreferences, 'verdictFor' | 'prefetch'>;
   metrics: Metrics;
   clock: () => Date;
   logger?: Logger;
@@ -54,6 +57,7 @@ export class DispatchPass {
       groups: groupKey ? 1 : cfg.batchSize,
       ...(groupKey && { groupKey }),
     });
+    await this.#d.preferences.prefetch(items.map((i) => i.operator));
     const groups = groupBy(items, (i) => i.groupKey);
     await pMap(groups.values(), (g) => this.#group(g).catch((err: unknown) => this.#failedGroup(g, err)), { concurrency: cfg.concurrency });
     return items.length;
@@ -70,8 +74,9 @@ export class DispatchPass {
     await persist(() => this.#d.outbox.release(items.map((i) => i.id))).catch(() => undefined); // the lease ends anyway if this fails too
   }
 
-  async #group(items: OutboxItem[]): Promise<void> {
+  async #group(claimed: OutboxItem[]): Promise<void> {
     const now = this.#d.clock();
+    const items = await this.#byPreference(claimed, now);
     const fresh: OutboxItem[] = [];
     for (const item of items) {
       // A row that owns reservations (a retry, or one a crashed worker had reserved) goes out on them.
@@ -91,6 +96,32 @@ export class DispatchPass {
     }
     const message = await this.#carrier(ready, granted, now);
     if (message) await this.#deliver(message, granted);
+  }
+
+  /**
+   * #byPreference applies each operator's preferences to items not yet under way (no reservation
+   * on them): left out by their filters → suppressed, in quiet hours or waiting for their digest
+   * cadence → held until then; nothing is counted for either. Returns the items to go on with.
+   */
+  async #byPreference(items: readonly OutboxItem[], now: Date): Promise<OutboxItem[]> {
+    const go: OutboxItem[] = [];
+    for (const item of items) {
+      if (item.reservations || item.kind === 'digest') {
+        go.push(item);
+        continue;
+      }
+      const p = item.payload;
+      const v = await this.#d.preferences.verdictFor(item.operator, { channel: item.channel, kind: item.kind, level: p.level, node: p.node?.id ?? null, occurredAt: item.occurredAt, facts: p.facts }, now);
+      if (v.action === 'send') go.push(item);
+      else if (v.action === 'suppress') {
+        await this.#d.outbox.markSuppressed([item.id], v.reason);
+        this.#d.metrics.count(item.channel, item.kind, 'suppressed');
+      } else {
+        await this.#d.outbox.markHeld([item.id], v.until, v.reason);
+        if (item.status !== 'held') this.#d.metrics.count(item.channel, item.kind, 'held');
+      }
+    }
+    return go;
   }
 
   /**

@@ -23,6 +23,8 @@ export interface OutboxItem {
   groupKey: string;
   /** The node (hex), or null for a digest spanning several nodes. */
   nodeId: string | null;
+  /** Who it is for: the operator address on the node (lowercased), whose preferences apply; null when the node has none. */
+  operator: string | null;
   kind: string;
   /** Skips MaxHr/MaxDay (not MinDelay). */
   bypass: boolean;
@@ -46,7 +48,7 @@ export interface OutboxItem {
 }
 
 /** NewItem is an item as created; it starts `pending` unless it is recorded as `suppressed`, with the reason. */
-export type NewItem = Pick<OutboxItem, 'id' | 'channel' | 'groupKey' | 'nodeId' | 'kind' | 'bypass' | 'payload' | 'title' | 'summary' | 'dueAt' | 'occurredAt' | 'createdAt'> & { suppressed?: string };
+export type NewItem = Pick<OutboxItem, 'id' | 'channel' | 'groupKey' | 'nodeId' | 'operator' | 'kind' | 'bypass' | 'payload' | 'title' | 'summary' | 'dueAt' | 'occurredAt' | 'createdAt'> & { suppressed?: string };
 
 /** FlapRule says when ups and downs become one "flapping" notice, and when quiet ends. */
 export interface FlapRule {
@@ -112,6 +114,8 @@ export interface Outbox {
   /** markRetry schedules another attempt, keeping the reservations; `ambiguous` counts an attempt that may have been delivered. */
   markRetry(id: string, dueAt: Date, reason: string, reservations: readonly Reservation[], ambiguous: boolean): Promise<void>;
   markFailed(ids: readonly string[], reason: string): Promise<void>;
+  /** markSuppressed ends items unsent and uncounted, with the reason (the operator's preferences leave them out). */
+  markSuppressed(ids: readonly string[], reason: string): Promise<void>;
   /**
    * suppressOpen ends the node's not-yet-sent notifications (pending or held, not leased, not
    * carrying a reservation) of every kind but `except` as suppressed with `reason`; returns them.

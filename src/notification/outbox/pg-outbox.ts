@@ -28,6 +28,7 @@ interface ItemRow {
   due_at: Date;
   occurred_at: Date;
   created_at: Date;
+  operator: string | null;
   sent_at: Date | null;
   digest_id: string | null;
   reservations: Array<Omit<Reservation, 'at' | 'hrStart' | 'dayStart' | 'previousLastSent'> & Record<'at' | 'hrStart' | 'dayStart', string> & { previousLastSent: string | null }> | null;
@@ -87,7 +88,7 @@ const MAX_TRANSITIONS = 500;
 /** How often one transition is planned again before the hook gives up. */
 const MAX_ATTEMPTS = 10;
 
-const INSERT_COLUMNS = 'id, channel, group_key, node_id, kind, bypass, payload, title, summary, due_at, occurred_at, created_at';
+const INSERT_COLUMNS = 'id, channel, group_key, node_id, kind, bypass, payload, title, summary, due_at, occurred_at, created_at, operator';
 
 /** PgOutbox implements Outbox with parameterised SQL. */
 export class PgOutbox implements Outbox {
@@ -149,6 +150,10 @@ export class PgOutbox implements Outbox {
       JSON.stringify(reservations),
       ambiguous ? 1 : 0,
     ]);
+  }
+
+  async markSuppressed(ids: readonly string[], reason: string): Promise<void> {
+    await this.#pool.query(`UPDATE satnotify_outbox SET status = 'suppressed', reason = $2, leased_until = NULL WHERE id = ANY($1::text[])`, [ids, reason]);
   }
 
   async markFailed(ids: readonly string[], reason: string): Promise<void> {
@@ -276,10 +281,10 @@ function insertItemsSql(first: number): string {
          CASE WHEN v.due_at > v.created_at THEN LEAST(min(v.due_at) FILTER (WHERE v.due_at > v.created_at) OVER (PARTITION BY v.group_key), (
            SELECT min(w.due_at) FROM satnotify_outbox w
            WHERE w.group_key = v.group_key AND w.status = 'pending' AND w.due_at > w.created_at)) ELSE v.due_at END,
-         v.occurred_at, v.created_at, CASE WHEN v.suppressed IS NULL THEN 'pending' ELSE 'suppressed' END, v.suppressed, ${p(13)}::timestamptz
+         v.occurred_at, v.created_at, v.operator, CASE WHEN v.suppressed IS NULL THEN 'pending' ELSE 'suppressed' END, v.suppressed, ${p(14)}::timestamptz
   FROM unnest(${p(0)}::text[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::bytea[], ${p(4)}::text[], ${p(5)}::boolean[], ${p(6)}::jsonb[],
-              ${p(7)}::text[], ${p(8)}::text[], ${p(9)}::timestamptz[], ${p(10)}::timestamptz[], ${p(11)}::timestamptz[], ${p(12)}::text[])
-       AS v(id, channel, group_key, node_id, kind, bypass, payload, title, summary, due_at, occurred_at, created_at, suppressed)`;
+              ${p(7)}::text[], ${p(8)}::text[], ${p(9)}::timestamptz[], ${p(10)}::timestamptz[], ${p(11)}::timestamptz[], ${p(12)}::text[], ${p(13)}::text[])
+       AS v(id, channel, group_key, node_id, kind, bypass, payload, title, summary, due_at, occurred_at, created_at, suppressed, operator)`;
 }
 
 const INSERT_ITEMS = insertItemsSql(1);
@@ -300,6 +305,7 @@ function itemParams(items: readonly NewItem[], leaseUntil: Date | null): unknown
     items.map((i) => i.occurredAt),
     items.map((i) => i.createdAt),
     items.map((i) => i.suppressed ?? null),
+    items.map((i) => i.operator),
     leaseUntil,
   ];
 }
@@ -418,6 +424,7 @@ function toItem(r: ItemRow): OutboxItem {
     dueAt: r.due_at,
     occurredAt: r.occurred_at,
     createdAt: r.created_at,
+    operator: r.operator,
     sentAt: r.sent_at,
     digestId: r.digest_id,
     reservations:

@@ -12,6 +12,7 @@ function item(nodeId: string, kind: string, iso: string, summary = kind): Outbox
     channel: 'log',
     groupKey: `log:node:${nodeId}`,
     nodeId,
+    operator: null,
     kind,
     bypass: false,
     payload: { level: 'info', title: kind, text: summary, node: { id: nodeId, address: 'h:1' }, facts: {}, actions: [] },

@@ -1,0 +1,122 @@
+/**
+ * @module preferences/operator-preferences
+ * `svc.preferences`: read and change an operator's preferences (their stored choices over the
+ * config defaults), checked at the door and against the safety rule, and the verdict the
+ * dispatcher asks for before it reserves any limit.
+ */
+import type { ResolvedConfig } from '../config.js';
+import { InvalidInputError } from '../errors.js';
+import { assertEmailAddress } from '../mailservice/input.js';
+import { parseInput } from '../input/parse.js';
+import { silenced, verdict, type Copy, type Rules, type Verdict } from './policy.js';
+import { PREFERENCES, PREFERENCES_UPDATE, type Preferences, type PreferencesUpdate } from './preferences.js';
+import type { PreferenceStore } from './store.js';
+
+/** How long the dispatcher reuses preferences it read: a change takes effect within this. */
+const CACHE_MS = 2000;
+
+export class OperatorPreferences {
+  readonly #store: PreferenceStore;
+  readonly #config: ResolvedConfig;
+  readonly #channels: readonly string[];
+  readonly #rules: Rules;
+  readonly #cache = new Map<string, { at: number; prefs: Preferences }>();
+
+  /** `channels` are the instance names filters may name. */
+  constructor(store: PreferenceStore, config: ResolvedConfig, channels: readonly string[]) {
+    this.#store = store;
+    this.#config = config;
+    this.#channels = channels;
+    const p = config.preferences;
+    this.#rules = { critical: p.critical, urgent: p.urgent, urgentAuditDistance: p.urgentAuditDistance };
+  }
+
+  /** defaults are what an operator who changed nothing has: the config's template for new operators. */
+  get defaults(): Preferences {
+    const p = this.#config.preferences;
+    return { timezone: p.timezone || this.#config.limits.timezone, language: p.language, quietHours: null, digest: p.digest, digestAt: p.digestAt, filters: p.filters };
+  }
+
+  /** get is the operator's preferences in effect. */
+  async get(operator: string): Promise<Preferences> {
+    const key = this.#key(operator);
+    return this.#merge((await this.#store.getMany([key])).get(key));
+  }
+
+  /**
+   * update changes some of an operator's preferences; `filters` replaces the lists of the instances
+   * it names (an empty list turns an instance off). Throws InvalidInputError naming each bad field,
+   * and when the result would silence a critical kind on every channel; then nothing changes.
+   */
+  async update(operator: string, change: unknown): Promise<Preferences> {
+    const key = this.#key(operator);
+    const parsed = parseInput(PREFERENCES_UPDATE, change, 'preferences');
+    const unknown = Object.keys(parsed.filters ?? {}).filter((c) => !this.#channels.includes(c));
+    if (unknown.length > 0) throw new InvalidInputError(unknown.map((c) => ({ path: `preferences.filters.${c}`, message: `names no channel instance (there are: ${this.#channels.join(', ')})` })));
+    const stored = (await this.#store.getMany([key])).get(key) ?? {};
+    const next: PreferencesUpdate = { ...stored, ...parsed, filters: { ...stored.filters, ...parsed.filters } };
+    const merged = this.#merge(next);
+    const lost = silenced(merged, this.#config.hooks.channels, this.#rules.critical);
+    if (lost.length > 0) {
+      throw new InvalidInputError(lost.map((k) => ({ path: 'preferences.filters', message: `${k} would reach you on no channel; it is critical, so keep it on at least one (move it, do not turn it off)` })));
+    }
+    await this.#store.put(key, next);
+    this.#remember(key, merged);
+    return merged;
+  }
+
+  /**
+   * unsubscribe takes `kind` (or every kind, for a digest) off `channel` for the operator, keeping
+   * what the safety rule keeps; idempotent. Returns the kinds kept for safety.
+   */
+  async unsubscribe(operator: string, channel: string, kind: string | 'all'): Promise<string[]> {
+    const current = await this.get(operator);
+    const routed = Object.entries(this.#config.hooks.channels).filter(([, cs]) => cs?.includes(channel)).map(([k]) => k);
+    const keep = (kinds: readonly string[]): string[] => kinds.filter((k) => (kind === 'all' ? false : k !== kind));
+    const filters = current.filters[channel];
+    const base = filters ?? [{}];
+    let next = base.map((f) => ({ ...f, kinds: keep(f.kinds ?? routed) })).filter((f) => f.kinds.length > 0);
+    const trial = { ...current, filters: { ...current.filters, [channel]: next } } as Preferences;
+    const kept = silenced(trial, this.#config.hooks.channels, this.#rules.critical);
+    if (kept.length > 0) next = [...next, { kinds: kept }];
+    await this.update(operator, { filters: { [channel]: next } });
+    return kept;
+  }
+
+  /** verdictFor applies the operator's preferences to one copy (the dispatcher, before any limit). */
+  async verdictFor(operator: string | null, copy: Copy, now: Date): Promise<Verdict> {
+    return verdict(operator ? await this.#cached(operator) : this.defaults, copy, now, this.#rules);
+  }
+
+  /** prefetch reads the preferences of every operator not cached, in one query (a dispatch pass's claimed items). */
+  async prefetch(operators: Iterable<string | null>): Promise<void> {
+    const now = Date.now();
+    const missing = [...new Set(operators)].filter((o): o is string => o !== null && !((this.#cache.get(o)?.at ?? -Infinity) > now - CACHE_MS));
+    if (missing.length === 0) return;
+    const stored = await this.#store.getMany(missing);
+    for (const o of missing) this.#remember(o, this.#merge(stored.get(o)));
+  }
+
+  async #cached(operator: string): Promise<Preferences> {
+    const hit = this.#cache.get(operator);
+    if (hit && Date.now() - hit.at < CACHE_MS) return hit.prefs;
+    const prefs = await this.get(operator);
+    this.#remember(operator, prefs);
+    return prefs;
+  }
+
+  #remember(operator: string, prefs: Preferences): void {
+    this.#cache.delete(operator); // re-inserted last: the map's order is its age
+    this.#cache.set(operator, { at: Date.now(), prefs });
+    if (this.#cache.size > 10_000) this.#cache.delete(this.#cache.keys().next().value as string);
+  }
+
+  #merge(stored: PreferencesUpdate | undefined): Preferences {
+    const d = this.defaults;
+    return PREFERENCES.parse({ ...d, ...stored, filters: { ...d.filters, ...stored?.filters } });
+  }
+
+  #key(operator: string): string {
+    return assertEmailAddress(operator, 'operator').toLowerCase();
+  }
+}
