@@ -66,10 +66,10 @@ export class OperatorPreferences {
   }
 
   /**
-   * unsubscribe takes `kind` (or every kind, for a digest) off `channel` for the operator, keeping
+   * unsubscribe takes `kind` (`all`: every kind, for a digest) off `channel` for the operator, keeping
    * what the safety rule keeps; idempotent. Returns the kinds kept for safety.
    */
-  async unsubscribe(operator: string, channel: string, kind: string | 'all'): Promise<string[]> {
+  async unsubscribe(operator: string, channel: string, kind: string): Promise<string[]> {
     const current = await this.get(operator);
     const routed = Object.entries(this.#config.hooks.channels).filter(([, cs]) => cs?.includes(channel)).map(([k]) => k);
     const keep = (kinds: readonly string[]): string[] => kinds.filter((k) => (kind === 'all' ? false : k !== kind));
