@@ -1,10 +1,10 @@
 // The layering of ARCHITECTURE.md's "may touch" table, checked by `npm run lint` (dependency-cruiser).
 /** @type {import('dependency-cruiser').IConfiguration} */
-const PURE = '^src/(backoff|notification/(limits/(policy|windows)|hooks/(events|transitions)|dispatch/digest|content/format)|channels/irc/lines)[.]ts$';
+const PURE = '^src/(backoff|notification/(limits/(policy|windows)|hooks/(events|transitions)|dispatch/digest|content/format)|channels/irc/lines|preferences/policy)[.]ts$';
 const ORCHESTRATION = '^src/notification/(service|dispatch/(pass|loop)|content/content)[.]ts$';
 const IO_LIBS = 'node_modules/(pg|pg-pool|@electric-sql/pglite|nodemailer|@grpc/grpc-js|grpc-health-check|smtp-server|irc-framework|mqtt|standardwebhooks)/';
 const IO_BUILTINS = '^(fs|fs/promises|net|http|https|child_process|dgram|tls)$';
-const IMPLEMENTATIONS = '^src/(notification/(outbox/pg-outbox|limits/(pg-store|memory-store))|channels/(?!plugin[.]ts$)|overlay/pg-overlay|mailservice/(smtp-sender|file-sender)|database/connect)';
+const IMPLEMENTATIONS = '^src/(notification/(outbox/pg-outbox|limits/(pg-store|memory-store))|preferences/pg-store|channels/(?!plugin[.]ts$)|overlay/pg-overlay|mailservice/(smtp-sender|file-sender)|database/connect)';
 const PLUGINS = '^src/channels/(email|nodelog|webhook|irc|mqtt)/';
 const OPTIONAL = { 'irc-framework': 'irc', mqtt: 'mqtt', standardwebhooks: 'webhook' };
 
@@ -48,7 +48,7 @@ module.exports = {
       name: 'only-edges-import-pg',
       comment: 'Only files named for the database edge import pg.',
       severity: 'error',
-      from: { pathNot: '^src/(database/|notification/(outbox/pg-outbox|limits/pg-store)[.]ts$|overlay/pg-overlay[.]ts$|index[.]ts$)' },
+      from: { pathNot: '^src/(database/|notification/(outbox/pg-outbox|limits/pg-store)[.]ts$|preferences/pg-store[.]ts$|overlay/pg-overlay[.]ts$|index[.]ts$)' },
       to: { path: 'node_modules/(pg|pg-pool|@electric-sql/pglite)/' },
     },
     {
