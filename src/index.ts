@@ -64,3 +64,6 @@ export type { Outbox, OutboxItem, OutboxStatus, OutboxCount } from './notificati
 export { Metrics } from './notification/metrics.js';
 export { tallyChannel, outcomeOf } from './notification/outbox/tally.js';
 export type { ChannelTally, Outcome as NotificationOutcome } from './notification/outbox/tally.js';
+export { createWebHandler } from './web/handler.js';
+export type { Preferences, PreferencesUpdate, Filter } from './preferences/preferences.js';
+export type { OperatorPreferences } from './preferences/operator-preferences.js';

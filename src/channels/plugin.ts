@@ -42,6 +42,8 @@ export interface Message {
   digest?: { count: number; nodes: number };
   /** The email an operator-audience plugin renders: recipient, template and its data. */
   email?: { to: string; template: string; data: Record<string, unknown> };
+  /** The operator's one-click unsubscribe (RFC 8058) and preferences links, when the web part is set up. */
+  links?: { unsubscribe: string; preferences: string };
 }
 
 /** Notification is what `send` gets: the message and where it stands among the others. */

@@ -14,6 +14,7 @@ import { demoJson, printDemo, runDemo } from './demo.js';
 import { preview } from './preview.js';
 import { sendTest } from './send-test.js';
 import { showConfig } from './show-config.js';
+import { serve } from './serve.js';
 import { nodeStatus } from './status.js';
 import { printTimeline, runTimeline } from './timeline.js';
 
@@ -111,6 +112,17 @@ function buildProgram(io: CliIO): Command {
     .addHelpText('after', '\nThe day is 2024-10-27, when Europe falls back: it has 25 hours.\n\nExample:\n  SATNOTIFY_LIMITS_EMAIL_MAXHR=1 satnotify timeline --zone America/New_York --every 30')
     .action(async (o: { zone: string; every: number; config?: string }) => {
       printTimeline(await runTimeline({ zone: o.zone, everyMinutes: o.every, env: io.env, ...(o.config && { configFile: o.config }) }), (l) => io.out(`${l}\n`));
+    });
+
+  program
+    .command('serve')
+    .description("serve the operators' pages: one-click unsubscribe, preferences, private feeds (and run the dispatcher)")
+    .addOption(new Option('--port <port>', 'port to listen on').default(8080).argParser(wholeNumber(0, 65535)))
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--config <file>', 'JSON config file (SATNOTIFY_* variables apply over it); web.baseUrl and web.secrets belong there')
+    .addHelpText('after', '\nExample:\n  SATNOTIFY_WEB_BASEURL=https://sat.example/notify satnotify serve --port 8080 --config satnotify.json')
+    .action(async (o: { port: number; host: string; config?: string }) => {
+      await serve({ port: o.port, host: o.host, env: io.env, ...(o.config && { configFile: o.config }) }, (line) => io.out(`${line}\n`));
     });
 
   program

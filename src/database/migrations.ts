@@ -166,6 +166,7 @@ export const MIGRATIONS: readonly Migration[] = [
         updated_at  timestamptz NOT NULL DEFAULT now()
       );
       ALTER TABLE satnotify_outbox ADD COLUMN operator text;
-      CREATE INDEX satnotify_outbox_operator_idx ON satnotify_outbox (operator, created_at) WHERE operator IS NOT NULL;`,
+      CREATE INDEX satnotify_outbox_operator_idx ON satnotify_outbox (operator, created_at) WHERE operator IS NOT NULL;
+      CREATE INDEX nodes_email_lower_idx ON nodes (lower(email));`,
   },
 ];

@@ -13,7 +13,7 @@ import { lines, oneLine, textProblem } from '../input/text.js';
 import { semverVersion } from '../input/version.js';
 
 /** BUILT_IN_FIELDS are filled by satnotify for every email; caller data may not set them. */
-export const BUILT_IN_FIELDS = ['satellite', 'recipient', 'timezone', 'node', 'occurredAt'] as const;
+export const BUILT_IN_FIELDS = ['satellite', 'recipient', 'timezone', 'node', 'occurredAt', 'links'] as const;
 
 /** The most a caller's template data may weigh, as JSON. */
 export const MAX_DATA_BYTES = 64 * 1024;

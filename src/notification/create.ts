@@ -20,6 +20,7 @@ import { PgStatusStore } from './limits/pg-store.js';
 import { NotificationService } from './service.js';
 import { OperatorPreferences } from '../preferences/operator-preferences.js';
 import { PgPreferenceStore } from '../preferences/pg-store.js';
+import { Links } from '../web/links.js';
 
 /** ServiceOptions extends Config with the injectable parts. */
 export interface ServiceOptions extends Config {
@@ -56,12 +57,13 @@ export async function createNotificationService(options: ServiceOptions = {}): P
     const outbox = new PgOutbox(db.pool);
     const status = new PgStatusStore(db.pool);
     const metrics = new Metrics();
-    const content = new Content(templates, config, (name) => channels.get(name).audience);
+    const links = Links.create(config.web);
+    const content = new Content(templates, config, (name) => channels.get(name).audience, links);
     const preferences = new OperatorPreferences(new PgPreferenceStore(db.pool), config, channels.names);
     const dispatcher = new Dispatcher({ config, outbox, status, channels, content, preferences, metrics, clock, logger });
     const overlay = new OverlayCache(new PgOverlay(db.pool), config.overlay, clock);
     logger.info({ database: db.description, channels: Object.fromEntries(channels.names.map((n) => [n, channels.get(n).sender.description])) }, 'satnotify ready');
-    const service = new NotificationService({ config, overlay, outbox, status, channels, content, preferences, dispatcher, metrics, clock, logger, onClose: () => db.close() });
+    const service = new NotificationService({ config, overlay, outbox, status, channels, content, preferences, links, dispatcher, metrics, clock, logger, onClose: () => db.close() });
     if (config.dispatcher.autoStart) dispatcher.start();
     return service;
   } catch (err) {

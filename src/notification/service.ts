@@ -8,15 +8,18 @@ import type { ResolvedConfig } from '../config.js';
 import { silentLogger, type Logger } from '../logger.js';
 import type { ChannelSet } from '../channels/instances.js';
 import type { OperatorPreferences } from '../preferences/operator-preferences.js';
+import type { Links } from '../web/links.js';
+import { InvalidConfigError } from '../errors.js';
 import type { OverlayCache } from '../overlay/cache.js';
 import type { NodeFilter, NodeInfo } from '../overlay/db.js';
 import { formatDuration } from '../duration.js';
 import { orDatabaseError } from '../errors.js';
 import { NodeId } from '../overlay/node-id.js';
 import { parseInput } from '../input/parse.js';
+import { assertEmailAddress } from '../mailservice/input.js';
 import type { z } from 'zod';
 import { LOG_INPUT, type Content, type EmailMessage, type LogInput } from './content/content.js';
-import type { NewItem, Outbox } from './outbox/outbox.js';
+import type { NewItem, Outbox, OutboxItem } from './outbox/outbox.js';
 import type { StatusStore } from './limits/store.js';
 import type { Dispatcher } from './dispatch/loop.js';
 import {
@@ -88,6 +91,8 @@ export interface NotificationServiceParts {
   channels: ChannelSet;
   content: Content;
   preferences: OperatorPreferences;
+  /** The operators' links (unsubscribe, page, feeds); null when `web` is not set up. */
+  links: Links | null;
   dispatcher: Dispatcher;
   metrics: Metrics;
   clock: () => Date;
@@ -214,6 +219,22 @@ export class NotificationService {
     return (await orDatabaseError(this.#delivery(id))) ?? { id, status: 'queued', reason: 'waiting for its first attempt' };
   }
 
+  /** links makes the operators' signed links; null until `web.baseUrl` and `web.secrets` are set. */
+  get links(): Links | null {
+    return this.#p.links;
+  }
+
+  /** feedUrl is the operator's private feed (RSS by default), with its authenticator. */
+  feedUrl(operator: string, format: 'rss' | 'atom' | 'json' = 'rss'): Promise<string> {
+    if (!this.#p.links) return Promise.reject(new InvalidConfigError([{ path: 'web', message: 'set web.baseUrl and web.secrets to give operators feeds' }]));
+    return Promise.resolve(this.#p.links.feed(operatorKey(operator), format));
+  }
+
+  /** notificationsFor lists an operator's notifications, newest first, whatever became of them (their feed). */
+  notificationsFor(operator: string, options: { limit?: number; after?: string } = {}): Promise<OutboxItem[]> {
+    return orDatabaseError(this.#p.outbox.forOperator(operatorKey(operator), Math.min(options.limit ?? 50, 200), options.after));
+  }
+
   /** dispatch delivers everything due now (reopened windows, retries due); returns items handled. */
   dispatch(): Promise<number> {
     return this.#p.dispatcher.drain();
@@ -333,4 +354,9 @@ export class NotificationService {
 
 function toChannelStatus(s: Status): ChannelStatus {
   return { hrCounter: s.hrCounter, dayCounter: s.dayCounter, lastSent: s.lastSent?.toISOString() ?? null };
+}
+
+/** operatorKey is an operator address as preferences and the outbox key it: checked, lowercased. */
+function operatorKey(operator: string): string {
+  return assertEmailAddress(operator, 'operator').toLowerCase();
 }

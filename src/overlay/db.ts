@@ -69,6 +69,8 @@ export const NODE_FILTER = z
     online: z.boolean().optional(),
     disqualified: z.boolean().optional(),
     contained: z.boolean().optional(),
+    /** The nodes of one operator (the address is compared case-insensitively). */
+    operator: z.string().min(3).max(254).optional(),
   })
   .refine((f) => Object.keys(f).length > 0, 'selects nothing; pass { all: true } to select every node')
   .refine((f) => !f.all || Object.keys(f).length === 1, 'all: true cannot be combined with other fields');

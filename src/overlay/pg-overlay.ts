@@ -98,6 +98,7 @@ export class PgOverlay implements OverlayDB {
     }
     if (q.disqualified !== undefined) where.push(`disqualified IS ${q.disqualified ? 'NOT ' : ''}NULL`);
     if (q.contained !== undefined) where.push(`contained IS ${q.contained ? 'NOT ' : ''}NULL`);
+    if (q.operator !== undefined) where.push(`lower(email) = lower(${param(q.operator)})`);
     const sql = `SELECT ${COLUMNS} FROM nodes ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT ${param(q.limit)}`;
     const { rows } = await this.#pool.query<NodeRow>(sql, params);
     return rows.map(toNode);

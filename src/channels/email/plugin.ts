@@ -36,6 +36,11 @@ function emailSender(mail: MailService, context: PluginContext): ChannelSender {
       if (!n.email) throw context.fail('the notification has no email to send', { permanent: true });
       const headers: Record<string, string> = { 'X-Satnotify-Kind': n.kind };
       if (n.node) headers['X-Satnotify-Node'] = n.node.id;
+      if (n.links) {
+        // RFC 8058: one POST to this URL unsubscribes, with no login and no page in between.
+        headers['List-Unsubscribe'] = `<${n.links.unsubscribe}>`;
+        headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+      }
       const rendered = mail.render(n.email.template, n.email.data);
       await mail.sender.send(mail.compose(n.email.to, rendered, { messageId: mail.messageIdFor(n.id), date: n.createdAt, headers }));
     },

@@ -23,6 +23,11 @@ import { MAX_MESSAGE_CHARS, MAX_TITLE_CHARS } from '../../channels/nodelog/schem
 import type { Audience, Fact, Message } from '../../channels/plugin.js';
 import { KIND_INFO, LOG_LEVELS, LOG_TYPES, kindOfLogType, type EventKind, type LogLevel } from './kinds.js';
 
+/** EmailLinkMaker makes an operator's unsubscribe and preferences links (web/links.ts). */
+export interface EmailLinkMaker {
+  email(operator: string, channel: string, kind: string, now: Date): { unsubscribe: string; preferences: string };
+}
+
 /** LOG_INPUT is what informNodeLog takes, checked at the door: what a node's log server accepts. */
 export const LOG_INPUT = z.strictObject({
   type: z.enum(LOG_TYPES),
@@ -48,12 +53,14 @@ export class Content {
   readonly #templates: TemplateSet;
   readonly #config: ResolvedConfig;
   readonly #audience: (channel: string) => Audience;
+  readonly #links: EmailLinkMaker | null;
 
-  /** `audience` tells who a channel instance's copies are for (the channel set knows). */
-  constructor(templates: TemplateSet, config: ResolvedConfig, audience: (channel: string) => Audience) {
+  /** `audience` tells who a channel instance's copies are for (the channel set knows); `links` makes the operator's links, when set up. */
+  constructor(templates: TemplateSet, config: ResolvedConfig, audience: (channel: string) => Audience, links: EmailLinkMaker | null = null) {
     this.#templates = templates;
     this.#config = config;
     this.#audience = audience;
+    this.#links = links;
   }
 
   /**
@@ -72,9 +79,10 @@ export class Content {
    */
   email(node: NodeInfo, template: string, data: Record<string, unknown>, at: Date, dueAt: Date): NewItem {
     const to = this.recipient(node);
-    const full = { ...data, ...this.#common(node, to, at) };
-    const summary = subjectLine(renderEmail(this.#templates, template, full).subject);
     const kind = template in KIND_INFO ? (template as EventKind) : undefined;
+    const links = this.#links?.email(to.toLowerCase(), 'email', kind ?? 'announcement', at) ?? null;
+    const full = { ...data, ...this.#common(node, to, at), links };
+    const summary = subjectLine(renderEmail(this.#templates, template, full).subject);
     const info = kind && KIND_INFO[kind];
     const message: Message = {
       level: info?.level ?? 'info',
@@ -84,6 +92,7 @@ export class Content {
       facts: kind ? factsOf(data) : {},
       actions: info ? [info.action] : [],
       email: { to, template, data: full },
+      ...(links && { links }),
     };
     return this.#item('email', node, kind ?? template, message, summary, at, dueAt);
   }
@@ -106,13 +115,17 @@ export class Content {
     if (channels.length === 0) return [];
     const info = KIND_INFO[kind];
     const to = node.email ? this.recipient(node) : undefined;
-    const full = { ...data, ...this.#common(node, to ?? 'operator@invalid', at) };
+    const full = { ...data, ...this.#common(node, to ?? 'operator@invalid', at), links: null };
     const summary = subjectLine(renderEmail(this.#templates, kind, full).subject);
     const base: Message = { level: info.level, title: info.title, text: `${summary}. ${info.action}`, node: nodeOf(node), facts: factsOf(data), actions: [info.action] };
     const items: NewItem[] = [];
     for (const channel of channels) {
       if (this.#audience(channel) === 'node') items.push(this.#item(channel, node, kind, base, summary, at, at));
-      else if (to) items.push(this.#item(channel, node, kind, { ...base, email: { to, template: kind, data: full } }, summary, at, new Date(at.getTime() + this.#config.grouping.waitMs)));
+      else if (to) {
+        const links = this.#links?.email(to.toLowerCase(), channel, kind, at);
+        const email = { to, template: kind, data: { ...full, links: links ?? null } };
+        items.push(this.#item(channel, node, kind, { ...base, email, ...(links && { links }) }, summary, at, new Date(at.getTime() + this.#config.grouping.waitMs)));
+      }
     }
     return items;
   }
@@ -136,9 +149,11 @@ export class Content {
     };
     const to = first.payload.email?.to;
     if (to) {
-      const data = { satellite: { name: satellite }, recipient: to, timezone: zone, count: items.length, nodeCount: nodeIds.size, nodes, omitted };
+      const links = this.#links?.email(to.toLowerCase(), first.channel, 'all', now) ?? null;
+      const data = { satellite: { name: satellite }, recipient: to, timezone: zone, count: items.length, nodeCount: nodeIds.size, nodes, omitted, links };
       renderEmail(this.#templates, 'digest', data);
       message.email = { to, template: 'digest', data };
+      if (links) message.links = links;
     }
     return {
       id: randomUUID(),

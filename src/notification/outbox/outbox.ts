@@ -122,6 +122,11 @@ export interface Outbox {
    */
   suppressOpen(nodeId: string, except: string, reason: string): Promise<Array<{ channel: string; kind: string }>>;
   get(id: string): Promise<OutboxItem | null>;
+  /**
+   * forOperator lists an operator's notifications, newest first, one row per notification (not per
+   * channel copy), whatever became of them; with `after`, only those recorded after that one.
+   */
+  forOperator(operator: string, limit: number, after?: string): Promise<OutboxItem[]>;
   /** counts tallies items by channel, kind and status. */
   counts(): Promise<OutboxCount[]>;
 }

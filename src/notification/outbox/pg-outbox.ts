@@ -176,6 +176,20 @@ export class PgOutbox implements Outbox {
     return rows[0] ? toItem(rows[0]) : null;
   }
 
+  async forOperator(operator: string, limit: number, after?: string): Promise<OutboxItem[]> {
+    // One row per notification: its copies on several channels share the moment, the node and the kind.
+    const { rows } = await this.#pool.query<ItemRow>(
+      `SELECT * FROM (
+         SELECT DISTINCT ON (created_at, node_id, kind) * FROM satnotify_outbox
+         WHERE operator = $1 AND kind <> 'digest'
+           AND ($3::text IS NULL OR created_at > (SELECT created_at FROM satnotify_outbox WHERE id = $3 AND operator = $1))
+         ORDER BY created_at DESC, node_id, kind, channel
+       ) n ORDER BY created_at DESC, id LIMIT $2`,
+      [operator, limit, after ?? null],
+    );
+    return rows.map(toItem);
+  }
+
   async counts(): Promise<OutboxCount[]> {
     const { rows } = await this.#pool.query<Omit<OutboxCount, 'count'> & { count: string }>(
       `SELECT o.channel, o.kind, o.status, d.status AS "digestStatus", count(*) AS count

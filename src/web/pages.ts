@@ -1,0 +1,111 @@
+/**
+ * @module web/pages
+ * The operator's pages, rendered on the server (they work without JavaScript): confirm or done for
+ * an unsubscribe, and the preferences page. Plain HTML with labels for every control, readable at
+ * 375 px, every value escaped by hono's `html` template.
+ */
+import { html, raw } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
+import { EVENT_KINDS, KIND_INFO } from '../notification/content/kinds.js';
+import type { NodeInfo } from '../overlay/db.js';
+import { matches } from '../preferences/policy.js';
+import type { Preferences } from '../preferences/preferences.js';
+
+type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
+
+const STYLE = `
+  *{box-sizing:border-box} body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1f2937;background:#f9fafb}
+  main{max-width:760px;margin:0 auto;padding:16px} h1{font-size:1.4rem;margin:.5rem 0 1rem} h2{font-size:1.1rem;margin:1.5rem 0 .5rem}
+  fieldset{border:1px solid #d1d5db;border-radius:6px;padding:12px;margin:0 0 16px;background:#fff} legend{font-weight:600;padding:0 4px}
+  label{display:inline-block;margin:4px 12px 4px 0} input,select,button{font:inherit} input[type=text],input[type=time],select{padding:6px;border:1px solid #9ca3af;border-radius:4px;max-width:100%}
+  button{padding:8px 16px;border:0;border-radius:4px;background:#1a56db;color:#fff;cursor:pointer} button:focus,input:focus,select:focus{outline:3px solid #93c5fd;outline-offset:1px}
+  .matrix{overflow-x:auto} table{border-collapse:collapse;width:100%} th,td{padding:6px 4px;border-bottom:1px solid #e5e7eb;text-align:left;font-size:.95rem} td.c,th.c{text-align:center}
+  .note{color:#4b5563;font-size:.9rem} .ok{background:#ecfdf5;border:1px solid #10b981;padding:8px 12px;border-radius:6px} .err{background:#fef2f2;border:1px solid #ef4444;padding:8px 12px;border-radius:6px}
+  ul.nodes{padding-left:1.2rem;word-break:break-all} code{word-break:break-all}`;
+
+/** page wraps a body in the document every page shares. */
+export function page(title: string, body: Html): Html {
+  return html`<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer">
+<title>${title}</title><style>${raw(STYLE)}</style></head>
+<body><main>${body}</main></body>
+</html>`;
+}
+
+/** message is a page that only says something (done, invalid link). */
+export function message(title: string, text: string): Html {
+  return page(title, html`<h1>${title}</h1><p>${text}</p>`);
+}
+
+/** unsubscribeConfirm is what a GET shows: a button, so that a mail scanner following the link changes nothing. */
+export function unsubscribeConfirm(operator: string, what: string, channel: string): Html {
+  return page(
+    'Unsubscribe',
+    html`<h1>Unsubscribe?</h1>
+<p>Stop sending <strong>${what}</strong> to <strong>${operator}</strong> by ${channel}.</p>
+<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>
+<p class="note">Other channels and kinds stay as they are. You can change this back on your preferences page (its link is at the bottom of every email).</p>`,
+  );
+}
+
+/** PreferencesView is what the preferences page shows. */
+export interface PreferencesView {
+  operator: string;
+  satellite: string;
+  prefs: Preferences;
+  nodes: readonly NodeInfo[];
+  /** Which channel instances each kind is routed to by the satellite. */
+  routes: Readonly<Partial<Record<string, readonly string[]>>>;
+  channels: readonly string[];
+  critical: readonly string[];
+  zones: readonly string[];
+  formToken: string;
+  feeds: { rss: string; atom: string; json: string } | null;
+  notice?: { ok: boolean; text: string };
+}
+
+/** preferencesPage is the operator's whole page: their nodes, the kinds × channels matrix, quiet hours, zone, language, cadence, feeds. */
+export function preferencesPage(v: PreferencesView): Html {
+  const kinds = EVENT_KINDS.filter((k) => (v.routes[k] ?? []).length > 0);
+  const copy = (channel: string, kind: string) => ({ channel, kind, level: KIND_INFO[kind as keyof typeof KIND_INFO].level, node: null, occurredAt: new Date(0), facts: {} });
+  const cell = (kind: string, channel: string): Html =>
+    (v.routes[kind] ?? []).includes(channel)
+      ? html`<td class="c"><input type="checkbox" id="r-${kind}-${channel}" name="route" value="${kind}:${channel}" ${matches(v.prefs.filters[channel], copy(channel, kind)) ? 'checked' : ''} aria-label="${KIND_INFO[kind as keyof typeof KIND_INFO].title} by ${channel}"></td>`
+      : html`<td class="c" aria-label="not offered">–</td>`;
+  const q = v.prefs.quietHours;
+  return page(
+    `Notifications for ${v.operator}`,
+    html`<h1>Notifications from ${v.satellite}</h1>
+<p>For <strong>${v.operator}</strong>, the operator address of ${v.nodes.length === 1 ? 'this node' : `these ${v.nodes.length} nodes`}:</p>
+<ul class="nodes">${v.nodes.map((n) => html`<li><code>${n.id.toString()}</code> (${n.address})</li>`)}</ul>
+${v.notice ? html`<p class="${v.notice.ok ? 'ok' : 'err'}" role="${v.notice.ok ? 'status' : 'alert'}">${v.notice.text}</p>` : ''}
+<form method="post">
+<input type="hidden" name="form" value="${v.formToken}">
+<fieldset><legend>What reaches you where</legend>
+<div class="matrix"><table><thead><tr><th scope="col">Kind</th>${v.channels.map((c) => html`<th scope="col" class="c">${c}</th>`)}</tr></thead>
+<tbody>${kinds.map((k) => html`<tr><th scope="row">${KIND_INFO[k].title}${v.critical.includes(k) ? html` <span class="note">(keep on at least one)</span>` : ''}</th>${v.channels.map((c) => cell(k, c))}</tr>`)}</tbody></table></div>
+<p class="note">Kinds marked "keep on at least one" tell you your node is at risk of disqualification; you can move them to another channel but not turn them off everywhere. Everything is also in your private feed.</p>
+</fieldset>
+<fieldset><legend>When</legend>
+<label><input type="checkbox" name="quiet" value="on" ${q ? 'checked' : ''}> Quiet hours</label>
+<label>from <input type="time" name="quietStart" value="${q?.start ?? '22:00'}"></label>
+<label>to <input type="time" name="quietEnd" value="${q?.end ?? '07:00'}"></label>
+<p class="note">During quiet hours, news waits until they end (not a disqualification, nor an audit failure close to the limit).</p>
+<p>Send news:
+<label><input type="radio" name="digest" value="immediate" ${v.prefs.digest === 'immediate' ? 'checked' : ''}> at once</label>
+<label><input type="radio" name="digest" value="hourly" ${v.prefs.digest === 'hourly' ? 'checked' : ''}> once an hour</label>
+<label><input type="radio" name="digest" value="daily" ${v.prefs.digest === 'daily' ? 'checked' : ''}> once a day at</label>
+<label><span class="note">daily time</span> <input type="time" name="digestAt" value="${v.prefs.digestAt}"></label></p>
+</fieldset>
+<fieldset><legend>Where you are</legend>
+<label for="timezone">Time zone</label> <input type="text" id="timezone" name="timezone" list="zones" value="${v.prefs.timezone}" autocomplete="off" size="28">
+<datalist id="zones">${v.zones.map((z) => html`<option value="${z}">`)}</datalist>
+<label for="language">Language</label> <select id="language" name="language">${['en', 'de', 'fr', 'es', 'it', 'pt', 'pl', 'ru', 'uk', 'zh', 'ja'].map((l) => html`<option value="${l}" ${v.prefs.language === l ? 'selected' : ''}>${l}</option>`)}</select>
+</fieldset>
+<button type="submit">Save</button>
+</form>
+${v.feeds ? html`<h2>Your private feed</h2><p class="note">Everything ${v.satellite} recorded for you, sent or not, for any feed reader. Keep these links private.</p>
+<ul class="nodes"><li><a href="${v.feeds.rss}">RSS</a></li><li><a href="${v.feeds.atom}">Atom</a></li><li><a href="${v.feeds.json}">JSON Feed</a></li></ul>` : ''}`,
+  );
+}
