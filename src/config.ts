@@ -57,6 +57,9 @@ const schema = z.strictObject({
       if (!names.includes(name)) ctx.addIssue({ code: 'custom', path: ['hooks', 'channels', kind, i], message: `names no channel instance (there are: ${names.join(', ')})`, input: name });
     }
   }
+  for (const name of Object.keys(c.preferences.filters)) {
+    if (!names.includes(name)) ctx.addIssue({ code: 'custom', path: ['preferences', 'filters', name], message: `names no channel instance (there are: ${names.join(', ')})`, input: name });
+  }
 });
 
 /** Config is what callers pass: every key optional, at any depth; durations as `15m` or milliseconds. */
