@@ -1,8 +1,9 @@
 /**
  * The preferences page in a real browser (Debian's chromium, driven by playwright-core): an
- * operator opens the link from their email, routes "Audit failed" to the pager only, sets quiet
- * hours and their zone with the keyboard and mouse, saves, and the next audit failure follows the
- * new choices. Screenshots at 1280 and 375 px go to SATNOTIFY_TEST_ARTIFACTS (or a scratch folder).
+ * operator opens the link from their email, routes "Audit failed" to IRC only (a real ngircd, read
+ * by a second IRC user), sets quiet hours and their zone with the keyboard and mouse, saves, and the
+ * next audit failure follows the new choices. Screenshots at 1280 and 375 px go to
+ * SATNOTIFY_TEST_ARTIFACTS (or a scratch folder).
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -11,23 +12,23 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
-import { z } from 'zod';
-import { registerChannelPlugin } from '../../../src/channels/registry.js';
-import type { Notification } from '../../../src/channels/plugin.js';
 import { createWebHandler } from '../../../src/web/handler.js';
+import { daemonSkipReason, NGIRCD, startNgircd, type Daemon } from '../../helpers/daemons.js';
+import { ircObserver, type IrcObserver } from '../../helpers/irc-observer.js';
+import { until } from '../../helpers/wait.js';
 import { harness, type Harness } from '../../helpers/service.js';
 import { scratchDir } from '../../helpers/scratch.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) || process.env['CI'] === 'true' ? undefined : `${CHROMIUM} is not installed (apt-get install chromium); CI installs it`;
-const paged: Notification[] = [];
-registerChannelPlugin({ name: 'test-page-pager', params: z.strictObject({}), create: () => ({ description: 'memory', send: (n) => Promise.resolve(void paged.push(n)), close: () => Promise.resolve() }) });
+const skip = (existsSync(CHROMIUM) || process.env['CI'] === 'true' ? undefined : `${CHROMIUM} is not installed (apt-get install chromium); CI installs it`) ?? daemonSkipReason(NGIRCD, 'ngircd');
 
 describe('the preferences page in chromium', { skip }, () => {
   let server: Server;
   let handler: (req: IncomingMessage, res: ServerResponse) => void = (_q, r) => void r.end();
   let h: Harness;
   let browser: Browser;
+  let irc: Daemon;
+  let watcher: IrcObserver;
   const artifacts = process.env['SATNOTIFY_TEST_ARTIFACTS'] ?? scratchDir('screens');
 
   before(async () => {
@@ -35,10 +36,12 @@ describe('the preferences page in chromium', { skip }, () => {
     server = createServer((req, res) => handler(req, res));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const routes = ['email', 'log', 'pager'];
+    irc = await startNgircd();
+    watcher = await ircObserver(irc.port, '#ops');
+    const routes = ['email', 'log', 'irc'];
     h = await harness({
       web: { baseUrl: base, secrets: ['page-test-key-0123456789abcdef012345'] },
-      channels: { pager: { plugin: 'test-page-pager', limits: { maxHr: 10, maxDay: 10, minDelay: '0s' } } },
+      channels: { irc: { plugin: 'irc', params: { host: '127.0.0.1', port: irc.port, target: '#ops', connectWait: '5s' }, limits: { maxHr: 10, maxDay: 10, minDelay: '0s' } } },
       hooks: { channels: { 'audit-failed': routes, disqualified: routes, 'node-offline': ['email', 'log'] } },
       grouping: { wait: '0s' },
     });
@@ -48,11 +51,13 @@ describe('the preferences page in chromium', { skip }, () => {
   after(async () => {
     await browser?.close();
     await h?.close();
+    await watcher?.close();
+    await irc?.stop();
     server?.closeAllConnections();
     await new Promise((r) => server?.close(r));
   });
 
-  it('from the email link: route audit-failed to the pager only, quiet hours in Berlin, saved and applied', async () => {
+  it('from the email link: route audit-failed to IRC only, quiet hours in Berlin, saved and applied', async () => {
     const op = 'clicker@example.com';
     const node = await h.addNode({ email: op });
     await h.addNode({ email: op });
@@ -71,7 +76,7 @@ describe('the preferences page in chromium', { skip }, () => {
 
     await page.getByRole('checkbox', { name: 'Audit failed by email' }).uncheck();
     await page.getByRole('checkbox', { name: 'Audit failed by log' }).uncheck();
-    await page.getByRole('checkbox', { name: 'Audit failed by pager' }).check();
+    await page.getByRole('checkbox', { name: 'Audit failed by irc' }).check();
     await page.getByLabel('Quiet hours').check();
     await page.getByLabel('Time zone').fill('Europe/Berlin');
     await page.getByRole('radio', { name: 'once an hour' }).check();
@@ -79,24 +84,25 @@ describe('the preferences page in chromium', { skip }, () => {
     await page.keyboard.press('Enter');
     await page.getByRole('status').waitFor();
     assert.match(await page.getByRole('status').innerText(), /Saved/);
-    assert.equal(await page.getByRole('checkbox', { name: 'Audit failed by pager' }).isChecked(), true, 'the page shows what was saved');
+    assert.equal(await page.getByRole('checkbox', { name: 'Audit failed by irc' }).isChecked(), true, 'the page shows what was saved');
 
     const prefs = await h.svc.preferences.get(op);
     assert.equal(prefs.timezone, 'Europe/Berlin');
     assert.deepEqual(prefs.quietHours, { start: '22:00', end: '07:00' });
     assert.equal(prefs.digest, 'hourly');
 
-    // The next audit failure, close to the bar (urgent: no quiet hours, no cadence), reaches the pager only.
-    paged.length = 0;
+    // The next audit failure, close to the bar (urgent: no quiet hours, no cadence), reaches IRC only.
+    const emails = h.sink.received.length;
     const r = await h.svc.onAuditResult(node, { passed: false, score: 0.605, dqThreshold: 0.6 });
     await h.svc.dispatch();
     const outcomes = await Promise.all(r.ids.map((id) => h.svc.delivery(id)));
     assert.deepEqual(outcomes.map((d) => d?.status).sort(), ['sent', 'suppressed', 'suppressed']);
-    assert.equal(paged.length, 1);
-    assert.equal(paged[0]?.kind, 'audit-failed');
+    await until(() => watcher.lines.some((l) => l.startsWith('[test-sat] WARN Audit failed')), 10_000, 'the audit failure on IRC');
+    assert.equal(h.sink.received.length, emails, 'no email');
+    assert.equal(h.logLines.filter((l) => l.includes('AUDIT_FAILED')).length, 0, 'nothing in the node log');
 
     // Turning a critical kind off everywhere is refused, in place, and says why.
-    await page.getByRole('checkbox', { name: 'Audit failed by pager' }).uncheck();
+    await page.getByRole('checkbox', { name: 'Audit failed by irc' }).uncheck();
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('alert').waitFor();
     assert.match(await page.getByRole('alert').innerText(), /audit-failed would reach you on no channel/);
