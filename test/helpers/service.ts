@@ -43,8 +43,17 @@ export async function harness(options: ServiceOptions & { database?: Config['dat
       // These tests are about delivery: a failed uptime check reports offline at once unless a test sets otherwise.
       hooks: { offlineAfter: '0s', ...options.hooks, ...over.hooks },
     });
+  let first: NotificationService;
+  try {
+    first = await open();
+  } catch (err) {
+    // A service that fails to start must not leave the servers holding the test process open.
+    await nodeLog.close();
+    await sink.close();
+    throw err;
+  }
   const h: Harness = {
-    svc: await open(),
+    svc: first,
     sink,
     nodeLog,
     nodeLogAddress,
