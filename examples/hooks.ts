@@ -20,6 +20,9 @@ await svc.onDisqualified(node.id, { reason: 'audit failure' });
 // version check: every time the node reports its version
 await svc.onVersionCheck(node.id, { version: node.version, minimum: '1.68.0' });
 
+// reputation: when a suspension (low online score, or unknown audit errors) starts or is lifted
+await svc.onSuspension(node.id, { reason: 'unknown-audit', suspended: true });
+
 // announcements to a group, streamed from the overlay in pages, at broadcast.ratePerSecond
 const sent = await svc.broadcast({ versionBelow: '1.68.0' }, {
   template: 'announcement',

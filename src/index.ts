@@ -59,7 +59,7 @@ export type { ServiceOptions } from './notification/create.js';
 export { NotificationService } from './notification/service.js';
 export type { Delivery, HookResult, BroadcastResult, ChannelStatus, ChannelStatuses } from './notification/service.js';
 export type { LogInput } from './notification/content/content.js';
-export type { UptimeSignal, AuditSignal, ContainmentSignal, DisqualifiedSignal, VersionSignal } from './notification/hooks/events.js';
+export type { UptimeSignal, AuditSignal, ContainmentSignal, DisqualifiedSignal, VersionSignal, SuspensionSignal } from './notification/hooks/events.js';
 export type { Outbox, OutboxItem, OutboxStatus, OutboxCount } from './notification/outbox/outbox.js';
 export { Metrics } from './notification/metrics.js';
 export { tallyChannel, outcomeOf } from './notification/outbox/tally.js';

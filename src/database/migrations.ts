@@ -169,4 +169,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX satnotify_outbox_operator_idx ON satnotify_outbox (operator, created_at) WHERE operator IS NOT NULL;
       CREATE INDEX nodes_email_lower_idx ON nodes (lower(email));`,
   },
+  {
+    version: 8,
+    name: 'suspensions',
+    // Storj's two suspensions (a low online score; unknown audit errors), each notified when it
+    // starts and when it is lifted.
+    sql: `
+      ALTER TABLE satnotify_node_state
+        ADD COLUMN offline_suspended_at       timestamptz,
+        ADD COLUMN unknown_audit_suspended_at timestamptz;`,
+  },
 ];

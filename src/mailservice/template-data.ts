@@ -39,6 +39,10 @@ export const TEMPLATE_DATA: Readonly<Record<string, z.ZodType<Record<string, unk
   'containment-released': z.strictObject({}),
   disqualified: z.strictObject({ reason: oneLine(500).describe('why the node was disqualified') }),
   'version-outdated': z.strictObject({ version: semverVersion.describe("the node's version"), minimum: semverVersion.describe('the minimum version allowed') }),
+  'offline-suspended': z.strictObject({}),
+  'offline-unsuspended': z.strictObject({}),
+  'unknown-audit-suspended': z.strictObject({}),
+  'unknown-audit-unsuspended': z.strictObject({}),
   announcement: z.strictObject({
     title: oneLine(200).describe('one-line headline'),
     paragraphs: z.array(lines(4000)).min(1).max(20).describe('1-20 paragraphs of text'),

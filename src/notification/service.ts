@@ -26,12 +26,14 @@ import {
   auditEvent,
   containmentEvent,
   disqualifiedEvent,
+  suspensionEvent,
   uptimeEvent,
   versionEvent,
   type AuditSignal,
   type ContainmentSignal,
   type DisqualifiedSignal,
   type HookEvent,
+  type SuspensionSignal,
   type UptimeSignal,
   type UptimeRules,
   type VersionSignal,
@@ -171,6 +173,11 @@ export class NotificationService {
   /** onVersionCheck reminds about outdated software at most once per `hooks.versionCooldown`. */
   onVersionCheck(nodeId: string | NodeId, signal: VersionSignal): Promise<HookResult> {
     return this.#hook('version', nodeId, signal, (id, s, at) => versionEvent(id, s, at, this.config.hooks.versionCooldownMs), SIGNALS.version);
+  }
+
+  /** onSuspension records a suspension (`offline` or `unknown-audit`) or its lifting; each notifies once. */
+  onSuspension(nodeId: string | NodeId, signal: SuspensionSignal): Promise<HookResult> {
+    return this.#hook('suspension', nodeId, signal, suspensionEvent, SIGNALS.suspension);
   }
 
   /**

@@ -13,6 +13,10 @@ export const EVENT_KINDS = [
   'containment-released',
   'disqualified',
   'version-outdated',
+  'offline-suspended',
+  'offline-unsuspended',
+  'unknown-audit-suspended',
+  'unknown-audit-unsuspended',
   'announcement',
 ] as const;
 
@@ -31,6 +35,10 @@ export const LOG_TYPES = [
   'VERSION_OUTDATED',
   'DIGEST',
   'NODE_FLAPPING',
+  'OFFLINE_SUSPENDED',
+  'OFFLINE_UNSUSPENDED',
+  'UNKNOWN_AUDIT_SUSPENDED',
+  'UNKNOWN_AUDIT_UNSUSPENDED',
 ] as const;
 export type LogType = (typeof LOG_TYPES)[number];
 
@@ -48,6 +56,10 @@ export const KIND_INFO: Readonly<Record<EventKind, { title: string; logType: Log
   'containment-released': { title: 'Node released from containment', logType: 'CONTAINMENT_RELEASED', level: 'info', action: 'Nothing.' },
   disqualified: { title: 'Node disqualified', logType: 'DISQUALIFIED', level: 'error', action: 'Find the cause before it affects other satellites.' },
   'version-outdated': { title: 'Node software outdated', logType: 'VERSION_OUTDATED', level: 'warn', action: 'Update the node software (docker pull, or check the updater service).' },
+  'offline-suspended': { title: 'Node suspended: offline too often', logType: 'OFFLINE_SUSPENDED', level: 'error', action: 'Keep the node online and reachable; if its online score is still below the bar when the review period ends, it is disqualified.' },
+  'offline-unsuspended': { title: 'Offline suspension lifted', logType: 'OFFLINE_UNSUSPENDED', level: 'info', action: 'Nothing now; keep the node online.' },
+  'unknown-audit-suspended': { title: 'Node suspended: unknown audit errors', logType: 'UNKNOWN_AUDIT_SUSPENDED', level: 'error', action: 'Search this log for GET_AUDIT errors and fix the storage before the grace period ends, or the node is disqualified.' },
+  'unknown-audit-unsuspended': { title: 'Unknown-audit suspension lifted', logType: 'UNKNOWN_AUDIT_UNSUSPENDED', level: 'info', action: 'Nothing now; watch this log for new audit errors.' },
   announcement: { title: 'Announcement', logType: 'CUSTOM', level: 'info', action: 'See the message.' },
 };
 

@@ -34,12 +34,14 @@ export const SIGNALS = {
   containment: z.strictObject({ contained: z.boolean() }),
   disqualified: z.strictObject({ reason: oneLine(500, 0) }),
   version: z.strictObject({ version: semverVersion, minimum: semverVersion }),
+  suspension: z.strictObject({ reason: z.enum(['offline', 'unknown-audit']), suspended: z.boolean() }),
 };
 export type UptimeSignal = z.infer<typeof SIGNALS.uptime>;
 export type AuditSignal = z.infer<typeof SIGNALS.audit>;
 export type ContainmentSignal = z.infer<typeof SIGNALS.containment>;
 export type DisqualifiedSignal = z.infer<typeof SIGNALS.disqualified>;
 export type VersionSignal = z.infer<typeof SIGNALS.version>;
+export type SuspensionSignal = z.infer<typeof SIGNALS.suspension>;
 
 const none = (): Record<string, unknown> => ({});
 
@@ -106,4 +108,10 @@ export function versionEvent(nodeId: NodeId, s: VersionSignal, at: Date, cooldow
     kind: 'version-outdated',
     data: () => ({ version: s.version, minimum: s.minimum }),
   };
+}
+
+/** suspensionEvent: a suspension (for a low online score, or for unknown audit errors) and its lifting notify once each. */
+export function suspensionEvent(nodeId: NodeId, s: SuspensionSignal, at: Date): HookEvent {
+  const kind = `${s.reason}-${s.suspended ? 'suspended' : 'unsuspended'}` as const;
+  return { transition: { nodeId: nodeId.hex, at, change: s.suspended ? 'suspended' : 'unsuspended', reason: s.reason }, kind, data: none };
 }

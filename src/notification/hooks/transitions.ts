@@ -31,6 +31,9 @@ export interface NodeState {
   auditFailing: boolean;
   disqualifiedAt: Date | null;
   versionNotifiedAt: Date | null;
+  /** Since when the node is suspended for a low online score, or for unknown audit errors; null when not. */
+  offlineSuspendedAt: Date | null;
+  unknownAuditSuspendedAt: Date | null;
 }
 
 /** INITIAL_STATE is a node the hooks have not seen yet (the columns' defaults). */
@@ -45,6 +48,8 @@ export const INITIAL_STATE: NodeState = Object.freeze({
   auditFailing: false,
   disqualifiedAt: null,
   versionNotifiedAt: null,
+  offlineSuspendedAt: null,
+  unknownAuditSuspendedAt: null,
 });
 
 /** StateColumn names the columns of `satnotify_node_state` a transition may write. */
@@ -58,7 +63,9 @@ export type StateColumn =
   | 'contained_since'
   | 'audit_failing'
   | 'disqualified_at'
-  | 'version_notified_at';
+  | 'version_notified_at'
+  | 'offline_suspended_at'
+  | 'unknown_audit_suspended_at';
 
 /** StateValue is what a state column holds. */
 export type StateValue = Date | boolean | number | null;
@@ -84,6 +91,8 @@ export const COLUMN_OF: Readonly<Record<keyof NodeState, StateColumn>> = {
   auditFailing: 'audit_failing',
   disqualifiedAt: 'disqualified_at',
   versionNotifiedAt: 'version_notified_at',
+  offlineSuspendedAt: 'offline_suspended_at',
+  unknownAuditSuspendedAt: 'unknown_audit_suspended_at',
 };
 
 /** planTransition decides the effect of `t` on `state`. */
@@ -111,6 +120,13 @@ export function planTransition(state: NodeState, t: Transition): TransitionPlan 
       return state.versionNotifiedAt === null || t.at.getTime() - state.versionNotifiedAt.getTime() >= t.cooldownMs ? news({ version_notified_at: t.at }) : nothing;
     case 'version-ok':
       return state.versionNotifiedAt !== null ? quiet({ version_notified_at: null }) : nothing;
+    case 'suspended':
+    case 'unsuspended': {
+      // Each reason is a state of its own: a suspension and its lifting notify once each.
+      const [field, column] = t.reason === 'offline' ? (['offlineSuspendedAt', 'offline_suspended_at'] as const) : (['unknownAuditSuspendedAt', 'unknown_audit_suspended_at'] as const);
+      if (t.change === 'suspended') return state[field] === null ? news({ [column]: t.at }) : nothing;
+      return state[field] !== null ? news({ [column]: null }) : nothing;
+    }
   }
 }
 

@@ -64,7 +64,8 @@ export type Transition =
   | { nodeId: string; at: Date; change: 'contained' | 'released' | 'audit-failed' | 'audit-passed' | 'disqualified' | 'version-ok' }
   | { nodeId: string; at: Date; change: 'offline'; offlineAfterMs: number; flap: FlapRule }
   | { nodeId: string; at: Date; change: 'online'; flap: FlapRule }
-  | { nodeId: string; at: Date; change: 'version-outdated'; cooldownMs: number };
+  | { nodeId: string; at: Date; change: 'version-outdated'; cooldownMs: number }
+  | { nodeId: string; at: Date; change: 'suspended' | 'unsuspended'; reason: 'offline' | 'unknown-audit' };
 
 /** TransitionResult says whether the change applied, and what the state was before it. */
 export interface TransitionResult {

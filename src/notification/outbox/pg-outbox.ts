@@ -335,6 +335,8 @@ interface StateRow {
   audit_failing: boolean;
   disqualified_at: Date | null;
   version_notified_at: Date | null;
+  offline_suspended_at: Date | null;
+  unknown_audit_suspended_at: Date | null;
 }
 
 /** The SQL type of each state column, and the value a node starts with (the row's default). */
@@ -349,6 +351,8 @@ const COLUMN_TYPES: Record<StateColumn, { type: string; initial: string }> = {
   audit_failing: { type: 'boolean', initial: 'false' },
   disqualified_at: { type: 'timestamptz', initial: 'NULL' },
   version_notified_at: { type: 'timestamptz', initial: 'NULL' },
+  offline_suspended_at: { type: 'timestamptz', initial: 'NULL' },
+  unknown_audit_suspended_at: { type: 'timestamptz', initial: 'NULL' },
 };
 
 const READ_STATES = `SELECT node_id, ${Object.keys(COLUMN_TYPES).join(', ')} FROM satnotify_node_state WHERE node_id = ANY($1::bytea[])`;
@@ -416,6 +420,8 @@ function toState(r: StateRow): NodeState {
     auditFailing: r.audit_failing,
     disqualifiedAt: r.disqualified_at,
     versionNotifiedAt: r.version_notified_at,
+    offlineSuspendedAt: r.offline_suspended_at,
+    unknownAuditSuspendedAt: r.unknown_audit_suspended_at,
   };
 }
 

@@ -89,6 +89,16 @@ describe('planTransition', () => {
     assert.deepEqual(planTransition(due, { nodeId: ID, at: AT, change: 'version-ok' }).write, { version_notified_at: null });
   });
 
+  it('each suspension and its lifting are news once, per reason', () => {
+    const t = (change: 'suspended' | 'unsuspended', reason: 'offline' | 'unknown-audit'): Transition => ({ nodeId: ID, at: AT, change, reason });
+    const start = planTransition(state(), t('suspended', 'offline'));
+    assert.deepEqual([start.write, start.result.applied], [{ offline_suspended_at: AT }, true]);
+    assert.equal(planTransition(state({ offlineSuspendedAt: AT }), t('suspended', 'offline')).write, null, 'a repeat is not news');
+    assert.equal(planTransition(state({ offlineSuspendedAt: AT }), t('suspended', 'unknown-audit')).result.applied, true, 'the other reason is its own state');
+    assert.equal(planTransition(state(), t('unsuspended', 'offline')).write, null, 'lifting what was never there is not news');
+    assert.deepEqual(planTransition(state({ unknownAuditSuspendedAt: AT }), t('unsuspended', 'unknown-audit')).write, { unknown_audit_suspended_at: null });
+  });
+
   it('disqualification is news once', () => {
     assert.equal(planTransition(state(), { nodeId: ID, at: AT, change: 'disqualified' }).result.applied, true);
     assert.equal(planTransition(state({ disqualifiedAt: AT }), { nodeId: ID, at: AT, change: 'disqualified' }).write, null);
