@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { registerChannelPlugin } from '../../../src/channels/registry.js';
 import type { Notification } from '../../../src/channels/plugin.js';
 import { InvalidInputError } from '../../../src/errors.js';
+import { freshPostgresUrl, postgresSkipReason } from '../../helpers/databases.js';
 import { harness } from '../../helpers/service.js';
 
 const paged: Notification[] = [];
@@ -116,4 +117,23 @@ describe('operator preferences', () => {
       await h.close();
     }
   });
+
+  it('on PostgreSQL: two services on one database see one operator\'s preferences, and the dispatcher of either applies them', { skip: postgresSkipReason }, async () => {
+    const database = { url: await freshPostgresUrl('satnotify_prefs_test') };
+    const a = await harness({ database, grouping: { wait: '0s' } });
+    const b = await harness({ database, grouping: { wait: '0s' } });
+    try {
+      await a.svc.preferences.update('shared@example.com', { language: 'de', filters: { log: [{ kinds: ['disqualified', 'audit-failed', 'containment-entered'] }] } });
+      assert.equal((await b.svc.preferences.get('SHARED@example.com')).language, 'de');
+      const node = await b.addNode({ email: 'shared@example.com' });
+      const r = await b.svc.onUptimeCheck(node, { ok: false });
+      await b.svc.dispatch();
+      const outcomes = await Promise.all(r.ids.map((id) => b.svc.delivery(id)));
+      assert.deepEqual(outcomes.map((d) => d?.status).sort(), ['sent', 'suppressed'], 'email sent; the log copy left out by the filter');
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
 });
+
