@@ -16,7 +16,7 @@ import { formatDuration } from '../duration.js';
 import { orDatabaseError } from '../errors.js';
 import { NodeId } from '../overlay/node-id.js';
 import { parseInput } from '../input/parse.js';
-import { assertEmailAddress } from '../mailservice/input.js';
+import { operatorKey } from '../preferences/preferences.js';
 import type { z } from 'zod';
 import { LOG_INPUT, type Content, type EmailMessage, type LogInput } from './content/content.js';
 import type { NewItem, Outbox, OutboxItem } from './outbox/outbox.js';
@@ -361,9 +361,4 @@ export class NotificationService {
 
 function toChannelStatus(s: Status): ChannelStatus {
   return { hrCounter: s.hrCounter, dayCounter: s.dayCounter, lastSent: s.lastSent?.toISOString() ?? null };
-}
-
-/** operatorKey is an operator address as preferences and the outbox key it: checked, lowercased. */
-function operatorKey(operator: string): string {
-  return assertEmailAddress(operator, 'operator').toLowerCase();
 }

@@ -6,10 +6,9 @@
  */
 import type { ResolvedConfig } from '../config.js';
 import { InvalidInputError } from '../errors.js';
-import { assertEmailAddress } from '../mailservice/input.js';
 import { parseInput } from '../input/parse.js';
-import { silenced, verdict, type Copy, type Rules, type Verdict } from './policy.js';
-import { PREFERENCES, PREFERENCES_UPDATE, type Preferences, type PreferencesUpdate } from './preferences.js';
+import { kindsRoutedTo, silenced, verdict, type Copy, type Rules, type Verdict } from './policy.js';
+import { operatorKey, PREFERENCES, PREFERENCES_UPDATE, type Preferences, type PreferencesUpdate } from './preferences.js';
 import type { PreferenceStore } from './store.js';
 
 /** How long the dispatcher reuses preferences it read: a change takes effect within this. */
@@ -39,7 +38,7 @@ export class OperatorPreferences {
 
   /** get is the operator's preferences in effect. */
   async get(operator: string): Promise<Preferences> {
-    const key = this.#key(operator);
+    const key = operatorKey(operator);
     return this.#merge((await this.#store.getMany([key])).get(key));
   }
 
@@ -49,7 +48,7 @@ export class OperatorPreferences {
    * and when the result would silence a critical kind on every channel; then nothing changes.
    */
   async update(operator: string, change: unknown): Promise<Preferences> {
-    const key = this.#key(operator);
+    const key = operatorKey(operator);
     const parsed = parseInput(PREFERENCES_UPDATE, change, 'preferences');
     const unknown = Object.keys(parsed.filters ?? {}).filter((c) => !this.#channels.includes(c));
     if (unknown.length > 0) throw new InvalidInputError(unknown.map((c) => ({ path: `preferences.filters.${c}`, message: `names no channel instance (there are: ${this.#channels.join(', ')})` })));
@@ -71,7 +70,7 @@ export class OperatorPreferences {
    */
   async unsubscribe(operator: string, channel: string, kind: string): Promise<string[]> {
     const current = await this.get(operator);
-    const routed = Object.entries(this.#config.hooks.channels).filter(([, cs]) => cs?.includes(channel)).map(([k]) => k);
+    const routed = kindsRoutedTo(this.#config.hooks.channels, channel);
     const keep = (kinds: readonly string[]): string[] => kinds.filter((k) => (kind === 'all' ? false : k !== kind));
     const filters = current.filters[channel];
     const base = filters ?? [{}];
@@ -116,7 +115,4 @@ export class OperatorPreferences {
     return PREFERENCES.parse({ ...d, ...stored, filters: { ...d.filters, ...stored?.filters } });
   }
 
-  #key(operator: string): string {
-    return assertEmailAddress(operator, 'operator').toLowerCase();
-  }
 }

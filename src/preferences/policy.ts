@@ -4,7 +4,7 @@
  * leave it out), or hold it (quiet hours, or a digest cadence) until a given instant. Pure.
  */
 import { DateTime } from 'luxon';
-import { KIND_INFO, LOG_LEVELS, type EventKind, type LogLevel } from '../notification/content/kinds.js';
+import { EVENT_KINDS, KIND_INFO, LOG_LEVELS, type EventKind, type LogLevel } from '../notification/content/kinds.js';
 import type { Filter, Preferences } from './preferences.js';
 
 /** Copy is what the policy needs to know of one notification on one channel instance. */
@@ -93,6 +93,11 @@ export function silenced(prefs: Preferences, routes: Readonly<Partial<Record<str
     const level = kind in KIND_INFO ? KIND_INFO[kind as EventKind].level : 'info';
     return !channels.some((channel) => matchesAnyNode(prefs.filters[channel], kind, level));
   });
+}
+
+/** kindsRoutedTo lists the kinds the satellite routes to `channel`, in EVENT_KINDS order. */
+export function kindsRoutedTo(routes: Readonly<Partial<Record<string, readonly string[]>>>, channel: string): EventKind[] {
+  return EVENT_KINDS.filter((k) => routes[k]?.includes(channel));
 }
 
 /** A filter limited to some nodes still lets the kind through for those nodes: that counts as reaching the operator. */

@@ -7,6 +7,7 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { EVENT_KINDS, LOG_LEVELS } from '../notification/content/kinds.js';
+import { assertEmailAddress } from '../mailservice/input.js';
 import { NodeId } from '../overlay/node-id.js';
 
 const CLOCK = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day as HH:MM, e.g. 22:00');
@@ -40,3 +41,8 @@ export type Preferences = z.output<typeof PREFERENCES>;
 /** PREFERENCES_UPDATE is what `update` takes: any subset; `filters` replaces the lists of the instances it names. */
 export const PREFERENCES_UPDATE = PREFERENCES.partial();
 export type PreferencesUpdate = z.input<typeof PREFERENCES_UPDATE>;
+
+/** operatorKey is an operator address as preferences, the outbox and links key it: checked, lowercased. */
+export function operatorKey(address: string): string {
+  return assertEmailAddress(address, 'operator').toLowerCase();
+}

@@ -12,7 +12,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { InvalidInputError } from '../errors.js';
-import { EVENT_KINDS, KIND_INFO, type EventKind } from '../notification/content/kinds.js';
+import { KIND_INFO, type EventKind } from '../notification/content/kinds.js';
+import { kindsRoutedTo } from '../preferences/policy.js';
 import type { NotificationService } from '../notification/service.js';
 import type { NodeInfo } from '../overlay/db.js';
 import type { PreferencesUpdate } from '../preferences/preferences.js';
@@ -153,7 +154,7 @@ function fromForm(body: Record<string, string | File | (string | File)[]>, chann
   const checked = new Set(([] as unknown[]).concat(body['route'] ?? []).filter((v): v is string => typeof v === 'string'));
   const filters: NonNullable<PreferencesUpdate['filters']> = {};
   for (const channel of channels) {
-    const offered = EVENT_KINDS.filter((k) => routes[k]?.includes(channel));
+    const offered = kindsRoutedTo(routes, channel);
     if (offered.length === 0) continue;
     const on = offered.filter((k) => checked.has(`${k}:${channel}`));
     filters[channel] = on.length === offered.length ? [{}] : on.length === 0 ? [] : [{ kinds: on }];
