@@ -57,7 +57,9 @@ export class DispatchPass {
       groups: groupKey ? 1 : cfg.batchSize,
       ...(groupKey && { groupKey }),
     });
-    await this.#d.preferences.prefetch(items.map((i) => i.operator));
+    // One read for the batch's operators. If it fails, each group reads its own, and a group whose
+    // read fails too is released like any broken group: claimed rows never sit out their lease.
+    await this.#d.preferences.prefetch(items.map((i) => i.operator)).catch(() => undefined);
     const groups = groupBy(items, (i) => i.groupKey);
     await pMap(groups.values(), (g) => this.#group(g).catch((err: unknown) => this.#failedGroup(g, err)), { concurrency: cfg.concurrency });
     return items.length;
