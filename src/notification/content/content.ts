@@ -117,7 +117,9 @@ export class Content {
     const to = node.email ? this.recipient(node) : undefined;
     const full = { ...data, ...this.#common(node, to ?? 'operator@invalid', at), links: null };
     const summary = subjectLine(renderEmail(this.#templates, kind, full).subject);
-    const base: Message = { level: info.level, title: info.title, text: `${summary}. ${info.action}`, node: nodeOf(node), facts: factsOf(data), actions: [info.action] };
+    // The node log, IRC and webhooks show this text without the email around it: it names the satellite.
+    const text = `${this.#config.satellite.name}: ${summary}. ${info.action}`;
+    const base: Message = { level: info.level, title: info.title, text, node: nodeOf(node), facts: factsOf(data), actions: [info.action] };
     const items: NewItem[] = [];
     for (const channel of channels) {
       if (this.#audience(channel) === 'node') items.push(this.#item(channel, node, kind, base, summary, at, at));

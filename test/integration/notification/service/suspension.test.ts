@@ -26,6 +26,7 @@ describe('onSuspension', () => {
       await h.svc.dispatch();
       assert.match(h.sink.received.at(-1)?.parsed.subject ?? '', /unknown-audit suspension lifted/);
       assert.match(h.logLines.at(-1) ?? '', /UNKNOWN_AUDIT_UNSUSPENDED/);
+      assert.match(h.logLines.at(-1) ?? '', /test-sat: .*\. No action is needed now; watch this log for new audit errors\./, 'the log text names the satellite and reads as sentences');
 
       assert.equal((await h.svc.onSuspension(node, { reason: 'offline', suspended: true })).notified, true, 'the other reason is its own state');
       await assert.rejects(h.svc.onSuspension(node, { reason: 'tired', suspended: true } as never), (err: unknown) => err instanceof InvalidInputError && err.field === 'signal.reason');
