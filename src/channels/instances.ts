@@ -11,7 +11,7 @@ import { redactSecrets } from '../redact.js';
 import type { NodeLogClient } from './nodelog/client.js';
 import { nodeLogSender } from './nodelog/plugin.js';
 import type { Audience, ChannelPlugin, ChannelSender, PluginContext } from './plugin.js';
-import { loadChannelPlugin } from './registry.js';
+import { isModuleNotFound, loadChannelPlugin } from './registry.js';
 import { fillSecrets, readSecretsFile } from './secrets.js';
 
 /** ChannelInstance is one named channel: its plugin's sender, its audience and its per-node limits. */
@@ -113,8 +113,7 @@ async function importOptional<T>(pkg: string, version: string, load: () => Promi
   try {
     return await load();
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && String((err as Error).message).includes(pkg)) {
+    if (isModuleNotFound(err) && String((err as Error).message).includes(pkg)) {
       throw new InvalidConfigError([{ path, message: `needs the optional package ${pkg}, which is not installed: npm install ${pkg}@${version}` }], { cause: err });
     }
     throw err;

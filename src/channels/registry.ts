@@ -43,8 +43,7 @@ export async function loadChannelPlugin(name: string, path: string): Promise<Cha
   const known = registered.get(name) ?? (await BUILT_IN[name]?.());
   if (known) return known;
   const mod = await importModule(name).catch((err: unknown) => {
-    const missing = (err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' || (err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND';
-    const message = missing
+    const message = isModuleNotFound(err)
       ? `no plugin ${JSON.stringify(name)}: not built in (${BUILT_IN_PLUGINS.join(', ')}), not registered, and no npm module of that name is installed (npm install ${name})`
       : `the module ${name} failed to load: ${(err as Error).message}`;
     throw new InvalidConfigError([{ path, message }], { cause: err });
@@ -65,6 +64,12 @@ async function importModule(name: string): Promise<Record<string, unknown>> {
     const resolved = createRequire(join(process.cwd(), 'package.json')).resolve(name);
     return (await import(pathToFileURL(resolved).href)) as Record<string, unknown>;
   }
+}
+
+/** isModuleNotFound tells an import (ESM or CommonJS) that found no such module, as opposed to one that failed while loading. */
+export function isModuleNotFound(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
 }
 
 /** pluginProblem says what is wrong with a would-be plugin, or nothing. */

@@ -5,8 +5,12 @@
  * BOINC-style list of an operator's feeds.
  */
 import { Feed } from 'feed';
+import Handlebars from 'handlebars';
 import type { OutboxItem } from '../notification/outbox/outbox.js';
 import type { Links } from './links.js';
+
+/** escape makes text safe inside HTML and XML (handlebars' own escaping, as the emails use). */
+const escape = (text: string): string => Handlebars.Utils.escapeExpression(text);
 
 export type FeedFormat = 'rss' | 'atom' | 'json';
 
@@ -43,7 +47,7 @@ export function renderFeed(format: FeedFormat, operator: string, satellite: stri
       link: links.guid(i.id),
       guid: links.guid(i.id),
       description: lines.join('\n'),
-      content: lines.map((l) => `<p>${escapeHtml(l)}</p>`).join(''),
+      content: lines.map((l) => `<p>${escape(l)}</p>`).join(''),
       date: i.createdAt,
       category: [{ name: i.kind }],
     });
@@ -54,11 +58,7 @@ export function renderFeed(format: FeedFormat, operator: string, satellite: stri
 /** feedList is BOINC's `<notification_feeds>`: each feed's URL, name, how often to poll, and that it is private. */
 export function feedList(operator: string, satellite: string, links: Links): string {
   const feeds = (['rss', 'atom', 'json'] as const)
-    .map((f) => `  <feed>\n    <url>${escapeHtml(links.feed(operator, f))}</url>\n    <name>${escapeHtml(`${satellite} notifications (${f})`)}</name>\n    <update_interval>900</update_interval>\n    <private>1</private>\n  </feed>`)
+    .map((f) => `  <feed>\n    <url>${escape(links.feed(operator, f))}</url>\n    <name>${escape(`${satellite} notifications (${f})`)}</name>\n    <update_interval>900</update_interval>\n    <private>1</private>\n  </feed>`)
     .join('\n');
   return `<?xml version="1.0" encoding="UTF-8"?>\n<notification_feeds>\n${feeds}\n</notification_feeds>\n`;
-}
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 }
