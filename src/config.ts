@@ -14,6 +14,7 @@ import { NODELOG_CONFIG } from './channels/nodelog/config.js';
 import { BROADCAST_CONFIG, DISPATCHER_CONFIG } from './notification/dispatch/config.js';
 import { GROUPING_CONFIG, HOOKS_CONFIG } from './notification/hooks/config.js';
 import { LIMITS_CONFIG } from './notification/limits/config.js';
+import { LINKS_CONFIG, REPUTATION_CONFIG } from './notification/content/config.js';
 import { OVERLAY_CONFIG } from './overlay/config.js';
 import { PREFERENCES_CONFIG } from './preferences/config.js';
 import { WEB_CONFIG } from './web/config.js';
@@ -49,6 +50,8 @@ const schema = z.strictObject({
   secretsFile: SECRETS_FILE_CONFIG,
   preferences: PREFERENCES_CONFIG,
   web: WEB_CONFIG,
+  links: LINKS_CONFIG,
+  reputation: REPUTATION_CONFIG,
 }).superRefine((c, ctx) => {
   // Hooks route kinds to instance names; each must be one that exists.
   const names = [...Object.keys(BUILT_IN_CHANNELS), ...Object.keys(c.channels)];

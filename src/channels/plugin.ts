@@ -44,6 +44,11 @@ export interface Message {
   email?: { to: string; template: string; data: Record<string, unknown> };
   /** The operator's one-click unsubscribe (RFC 8058) and preferences links, when the web part is set up. */
   links?: { unsubscribe: string; preferences: string };
+  /**
+   * What satnotify worded this message from (an event kind and its data), so that it is worded
+   * again in its reader's language and zone when it leaves; absent for a caller's own text.
+   */
+  source?: { kind: string; data: Record<string, unknown> };
 }
 
 /** Notification is what `send` gets: the message and where it stands among the others. */

@@ -11,7 +11,7 @@ import { join, relative, resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { jsonLinesLogger } from '../logger.js';
 import { createNotificationService } from '../notification/create.js';
-import { formatClock, formatSpan } from '../notification/content/format.js';
+import { formatClock, formatSpan } from '../i18n/format.js';
 import { NodeLogServer } from '../node/node-log-server.js';
 import type { NotificationService } from '../notification/service.js';
 import { outcomeOf, tallyChannel, type ChannelTally } from '../notification/outbox/tally.js';
@@ -71,6 +71,7 @@ export async function runDemo(options: { nodes?: number; dir?: string; log?: (li
     mail: { outboxDir },
     satellite: { name: 'demo-satellite', id: '12EayRS2V1kEsWESU9QMRseFhdxYxKicsiFmxrsLZHeLUtdps3S' },
     limits: { timezone: ZONE },
+    links: { support: 'https://support.example.com/new', dashboard: 'https://dashboard.example.com/', docs: { 'node-offline': 'https://docs.example.com/node/troubleshooting#offline', disqualified: 'https://docs.example.com/node/disqualification' } },
     dispatcher: { autoStart: false },
     nodeLog: { idleClose: '5s' },
     // Problems go to stderr; routine lines would drown the story.
@@ -107,6 +108,7 @@ export async function runDemo(options: { nodes?: number; dir?: string; log?: (li
     const auditing = some(5, 5);
     const contained = some(10, 2);
     const dq = some(12, 1);
+    const suspended = some(13, 1);
 
     const checks = (list: string[], ok: boolean): Promise<unknown> => each(list, (id) => svc.onUptimeCheck(id, { ok }));
     const flaky = down.slice(0, 1);
@@ -121,12 +123,13 @@ export async function runDemo(options: { nodes?: number; dir?: string; log?: (li
     );
     await at('09:00', `containment starts for ${nodes(contained.length)}`, () => each(contained, (id) => svc.onContainment(id, { contained: true })));
     await at('09:30', `containment ends for the ${nodes(contained.length)}`, () => each(contained, (id) => svc.onContainment(id, { contained: false })));
-    await at('10:00', `the satellite disqualifies ${nodes(dq.length)}`, () => each(dq, (id) => svc.onDisqualified(id, { reason: 'audit failure' })));
+    await at('10:00', `the satellite disqualifies ${nodes(dq.length)}`, () => each(dq, (id) => svc.onDisqualified(id, { reason: 'too many failed audits', score: 0.958 })));
     await at('10:05', `uptime checks fail for the disqualified node and ${nodes(flaky.length)} that was down this morning`, () => checks([...dq, ...flaky], false));
     await at('11:05', 'they still fail an hour later', () => checks([...dq, ...flaky], false));
     await at('11:30', `uptime checks succeed again: the ${nodes(flaky.length)} has changed state four times today`, () => checks(flaky, true));
+    await at('11:35', `the satellite suspends ${nodes(suspended.length)} for downtime (online score 0.583)`, () => each(suspended, (id) => svc.onSuspension(id, { reason: 'offline', suspended: true, score: 0.583 })));
     await at('11:40', `version check of all ${nodes(ids.length)} (minimum 1.68.0; ${nodes(ids.filter((_, i) => versionOf(i) === OLD_VERSION).length)} run ${OLD_VERSION})`, () =>
-      each(ids, (id) => svc.onVersionCheck(id, { version: versionOf(ids.indexOf(id)), minimum: '1.68.0' })),
+      each(ids, (id) => svc.onVersionCheck(id, { version: versionOf(ids.indexOf(id)), minimum: '1.68.0', latest: '1.70.2', deadline: '2024-05-15T00:00:00Z' })),
     );
     await at('14:00', `STORM: uptime checks fail for all ${nodes(ids.length)} at once`, () => checks(ids, false));
     for (const t of ['14:20', '14:40']) await at(t, 'the storm goes on: the same checks fail again', () => checks(ids, false));

@@ -73,13 +73,16 @@ function buildProgram(io: CliIO): Command {
 
   program
     .command('preview')
-    .description('render an email template with its sample data, or a JSON file laid over it')
-    .argument('<template>', 'template name, e.g. audit-failed')
+    .description("render a kind's email (or a template) with its sample data, or a JSON file laid over it, in a reader's language and zone; `digest` renders a sample day's digest")
+    .argument('<template>', 'kind or template name, e.g. audit-failed, digest')
     .option('--data <file>', 'JSON object whose keys replace the sample data')
     .addOption(new Option('--format <format>', 'which part to print').choices(['text', 'html']).default('text'))
-    .addHelpText('after', '\nExample:\n  satnotify preview node-offline --format html > offline.html')
-    .action((template: string, o: { data?: string; format: 'text' | 'html' }) => {
-      io.out(preview(template, { format: o.format, ...(o.data && { dataFile: o.data }) }));
+    .option('--locale <locale>', 'the reader\'s language: en, de or pl (default: preferences.language)')
+    .option('--zone <zone>', 'the reader\'s IANA time zone (default: preferences.timezone, else limits.timezone)')
+    .option('--config <file>', 'JSON config file (satellite name, links, reputation rules, templates)')
+    .addHelpText('after', '\nExamples:\n  satnotify preview node-offline --format html > offline.html\n  satnotify preview digest --locale de --zone Europe/Berlin')
+    .action((template: string, o: { data?: string; format: 'text' | 'html'; locale?: string; zone?: string; config?: string }) => {
+      io.out(preview(template, { format: o.format, ...(o.data && { dataFile: o.data }), ...(o.locale && { locale: o.locale }), ...(o.zone && { zone: o.zone }), ...(o.config && { configFile: o.config }) }));
     });
 
   program

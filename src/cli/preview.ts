@@ -1,24 +1,54 @@
 /**
  * @module cli/preview
- * `satnotify preview <template> [--data FILE] [--format html|text]`: renders a template with its
- * sample data, or with a JSON file laid over the sample, to stdout.
+ * `satnotify preview <template> [--data FILE] [--format html|text] [--locale L] [--zone Z]`: renders
+ * a kind's email (or a template's) from its sample data, or a JSON file laid over it, as an operator
+ * reading in that language and zone gets it; `digest` renders a digest of a sample day.
  */
 import { readFileSync } from 'node:fs';
+import { IANAZone } from 'luxon';
+import { resolveConfig } from '../config.js';
 import { InvalidInputError } from '../errors.js';
+import { LOCALES, resolveLocale } from '../i18n/catalog.js';
 import { BUILT_IN_FIELDS, parseTemplateData } from '../mailservice/template-data.js';
 import { TemplateSet } from '../mailservice/templates.js';
+import { contentFor } from '../notification/content/content.js';
+import type { Reader } from '../notification/content/present.js';
+import { sampleDigest, SAMPLE_NODE } from '../notification/content/sample-day.js';
 
 /** PreviewFormat is the part to print; `text` also prints the subject line. */
 export type PreviewFormat = 'html' | 'text';
 
+/** PreviewOptions: the data file, the part, and the reader's language and zone. */
+export interface PreviewOptions {
+  dataFile?: string;
+  format?: PreviewFormat;
+  locale?: string;
+  zone?: string;
+  /** A config file: its satellite name, links, reputation rules and template folder are used. */
+  configFile?: string;
+}
+
 /** preview renders `template` and returns the chosen part. */
-export function preview(template: string, options: { dataFile?: string; format?: PreviewFormat } = {}): string {
-  const templates = TemplateSet.load();
-  const data = { ...templates.sample(template), ...(options.dataFile ? readJsonObject(options.dataFile) : {}) };
-  // The file may change what satnotify fills (to try another satellite name); the rest is checked as a caller's data would be.
-  parseTemplateData(template, Object.fromEntries(Object.entries(data).filter(([k]) => !(BUILT_IN_FIELDS as readonly string[]).includes(k))));
-  const r = templates.render(template, data);
+export function preview(template: string, options: PreviewOptions = {}): string {
+  const config = resolveConfig({}, options.configFile ? { file: options.configFile } : {});
+  const templates = TemplateSet.load(config.mail.templatesDir || undefined);
+  const content = contentFor(templates, config);
+  const reader = readerOf(options, content.defaultReader);
+  if (template !== 'digest') content.requireTemplate(template);
+  const r = template === 'digest' ? sampleDigest(content, templates, reader) : content.render(template, sampleData(templates, template, options.dataFile), SAMPLE_NODE, 'operator@example.com', new Date('2024-05-01T08:04:00Z'), reader);
   return options.format === 'html' ? r.html : `Subject: ${r.subject}\n\n${r.text}`;
+}
+
+function readerOf(o: PreviewOptions, fallback: Reader): Reader {
+  if (o.locale !== undefined && !(LOCALES as readonly string[]).includes(o.locale.split(/[-_]/)[0] ?? '')) throw new InvalidInputError('--locale', `must be one of ${LOCALES.join(', ')} (or a regional form such as de-CH)`);
+  if (o.zone !== undefined && !IANAZone.isValidZone(o.zone)) throw new InvalidInputError('--zone', 'must be an IANA time zone such as Europe/Berlin');
+  return { locale: o.locale ? resolveLocale(o.locale) : fallback.locale, zone: o.zone ?? fallback.zone };
+}
+
+/** sampleData is the template's sample with the file laid over it, checked as a caller's data would be. */
+function sampleData(templates: TemplateSet, template: string, dataFile: string | undefined): Record<string, unknown> {
+  const data = { ...templates.sample(template), ...(dataFile ? readJsonObject(dataFile) : {}) };
+  return parseTemplateData(template, Object.fromEntries(Object.entries(data).filter(([k]) => !(BUILT_IN_FIELDS as readonly string[]).includes(k))));
 }
 
 function readJsonObject(file: string): Record<string, unknown> {

@@ -7,7 +7,7 @@
 import { DateTime } from 'luxon';
 import { resolveConfig } from '../config.js';
 import { openDatabase } from '../database/connect.js';
-import { formatSpan, zoneAbbreviation } from '../notification/content/format.js';
+import { formatSpan, zoneAbbreviation } from '../i18n/format.js';
 import { PgStatusStore } from '../notification/limits/pg-store.js';
 
 /** TimelineRow is one attempt and its outcome. */

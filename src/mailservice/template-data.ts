@@ -13,34 +13,44 @@ import { lines, oneLine, textProblem } from '../input/text.js';
 import { semverVersion } from '../input/version.js';
 
 /** BUILT_IN_FIELDS are filled by satnotify for every email; caller data may not set them. */
-export const BUILT_IN_FIELDS = ['satellite', 'recipient', 'timezone', 'node', 'occurredAt', 'links'] as const;
+export const BUILT_IN_FIELDS = ['satellite', 'recipient', 'timezone', 'locale', 'node', 'occurredAt', 'links', 'preheader', 'kind', 's', 'm', 'd'] as const;
 
 /** The most a caller's template data may weigh, as JSON. */
 export const MAX_DATA_BYTES = 64 * 1024;
 /** How deep caller data may nest (for templates without a schema). */
 const MAX_DEPTH = 16;
 
-const instant = oneLine(100).describe('a time as the operator reads it, e.g. 2024-05-01 10:04 CEST (Europe/Berlin)');
+const instant = oneLine(100).describe("a time: an ISO 8601 instant (2024-05-01T08:04:00Z, shown in the reader's zone and language), or text shown as given");
+const span = z.union([z.number().int().min(0).max(10 * 365 * 86_400_000), oneLine(100)]).describe("a length of time: milliseconds (shown in the reader's language, e.g. 37 minutes), or text shown as given");
 const decimal = z
   .union([z.number().finite().transform(String), z.string().regex(/^-?\d+(\.\d+)?$/)], { error: 'must be a decimal number such as 0.962 (a number or a string)' })
   .describe('a decimal number (string or number), e.g. 0.962');
 
-/** TEMPLATE_DATA maps each shipped template to the schema of its caller data. */
+/** TEMPLATE_DATA maps each kind to the schema of its data (what a hook builds, or a caller sends with informNodeEmail). */
 export const TEMPLATE_DATA: Readonly<Record<string, z.ZodType<Record<string, unknown>>>> = {
-  'node-offline': z.strictObject({ lastContact: instant.describe('the last successful contact') }),
-  'node-online': z.strictObject({ offlineSince: instant.describe('when the node went offline'), offlineFor: oneLine(100).describe('how long it was offline, e.g. 37 minutes') }),
+  'node-offline': z.strictObject({ lastContact: instant.describe('the last successful contact').optional() }),
+  'node-online': z.strictObject({
+    offlineSince: instant.describe('when the node went offline'),
+    offlineFor: span.describe('how long it was offline'),
+    onlineScore: decimal.describe('the online score now, 0..1, when the satellite knows it').optional(),
+  }),
   'node-flapping': z.strictObject({
     changes: oneLine(10).describe('how many offline/online changes'),
-    window: oneLine(50).describe('within how long, e.g. 24 h'),
-    quietFor: oneLine(50).describe('how long the node must hold one state before changes are told again'),
+    window: span.describe('within how long'),
+    quietFor: span.describe('how long the node must hold one state before changes are told again'),
   }),
   'audit-failed': z.strictObject({ score: decimal.describe('audit score, 0..1'), threshold: decimal.describe('disqualification threshold, 0..1'), distance: decimal.describe('score minus threshold') }),
   'containment-entered': z.strictObject({}),
   'containment-released': z.strictObject({}),
-  disqualified: z.strictObject({ reason: oneLine(500).describe('why the node was disqualified') }),
-  'version-outdated': z.strictObject({ version: semverVersion.describe("the node's version"), minimum: semverVersion.describe('the minimum version allowed') }),
-  'offline-suspended': z.strictObject({}),
-  'offline-unsuspended': z.strictObject({}),
+  disqualified: z.strictObject({ reason: oneLine(500, 0).describe('why the node was disqualified; empty: not said').optional(), score: decimal.describe('the audit score at the time').optional() }),
+  'version-outdated': z.strictObject({
+    version: semverVersion.describe("the node's version"),
+    minimum: semverVersion.describe('the minimum version allowed'),
+    latest: semverVersion.describe('the latest release').optional(),
+    deadline: instant.describe('from when a node below the minimum gets no new data').optional(),
+  }),
+  'offline-suspended': z.strictObject({ onlineScore: decimal.describe('the online score, 0..1').optional() }),
+  'offline-unsuspended': z.strictObject({ onlineScore: decimal.describe('the online score, 0..1').optional() }),
   'unknown-audit-suspended': z.strictObject({}),
   'unknown-audit-unsuspended': z.strictObject({}),
   announcement: z.strictObject({

@@ -7,7 +7,7 @@
  * sample data in `templates/samples/<name>.json`. HTML escapes every value; text and subject do not
  * (they are not HTML), and the subject is checked for CR/LF by the mail service.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
@@ -49,7 +49,9 @@ export class TemplateSet {
       if (!m) continue;
       const [, name, format] = m as unknown as [string, string, 'html' | 'text'];
       const env = format === 'html' ? html : plain;
-      env.registerPartial(name, compile(env, `partials/${file}`, readFileSync(join(partialsDir, file), 'utf8'), format === 'text'));
+      // A file's last newline is not part of a text partial: the template placing it decides the line breaks.
+      const source = readFileSync(join(partialsDir, file), 'utf8');
+      env.registerPartial(name, compile(env, `partials/${file}`, format === 'text' ? source.replace(/\n$/, '') : source, format === 'text'));
     }
     const names = new Set(files.map((f) => /^(.+)\.(subject|html|text)\.hbs$/.exec(f)?.[1]).filter((n): n is string => n !== undefined));
     for (const name of names) {
@@ -61,16 +63,21 @@ export class TemplateSet {
         parts[part] = compile(part === 'html' ? html : plain, file, part === 'subject' ? source.trim() : source, part !== 'html');
       }
       set.#templates.set(name, parts);
-      const sample = join(dir, 'samples', `${name}.json`);
+    }
+    // Samples: for templates, and for the kinds worded from the catalog (notification/content).
+    const samplesDir = join(dir, 'samples');
+    for (const file of existsSync(samplesDir) ? readdirSync(samplesDir) : []) {
+      const m = /^(.+)\.json$/.exec(file);
+      if (!m) continue;
       try {
-        set.#samples.set(name, JSON.parse(readFileSync(sample, 'utf8')) as Record<string, unknown>);
-      } catch {
-        // a template without sample data still renders; preview then needs --data
+        set.#samples.set(m[1] as string, JSON.parse(readFileSync(join(samplesDir, file), 'utf8')) as Record<string, unknown>);
+      } catch (err) {
+        throw new TemplateError(`samples/${file}`, `is not JSON: ${(err as Error).message}`, { cause: err });
       }
     }
     // Render every sample once now: a template that no longer matches its sample fails at startup,
     // not in front of an operator (and the renderer is warm before the first real email).
-    for (const [name, sample] of set.#samples) set.render(name, sample);
+    for (const [name, sample] of set.#samples) if (set.has(name)) set.render(name, sample);
     return set;
   }
 
@@ -89,7 +96,12 @@ export class TemplateSet {
     this.#get(name);
   }
 
-  /** sample returns the sample data shipped with a template. */
+  /** hasSample tells whether `samples/<name>.json` exists. */
+  hasSample(name: string): boolean {
+    return this.#samples.has(name);
+  }
+
+  /** sample returns the sample data shipped for a template or kind. */
   sample(name: string): Record<string, unknown> {
     const s = this.#samples.get(name);
     if (!s) throw new TemplateError(name, this.has(name) ? 'no sample data (templates/samples/<name>.json)' : this.#unknown());

@@ -12,7 +12,7 @@ import type { NodeLogClient } from '../channels/nodelog/client.js';
 import { TemplateSet } from '../mailservice/templates.js';
 import { OverlayCache } from '../overlay/cache.js';
 import { PgOverlay } from '../overlay/pg-overlay.js';
-import { Content } from './content/content.js';
+import { contentFor } from './content/content.js';
 import { Dispatcher } from './dispatch/loop.js';
 import { Metrics } from './metrics.js';
 import { PgOutbox } from './outbox/pg-outbox.js';
@@ -58,7 +58,7 @@ export async function createNotificationService(options: ServiceOptions = {}): P
     const status = new PgStatusStore(db.pool);
     const metrics = new Metrics();
     const links = Links.create(config.web);
-    const content = new Content(templates, config, (name) => channels.get(name).audience, links);
+    const content = contentFor(templates, config, (name) => channels.get(name).audience, links);
     const preferences = new OperatorPreferences(new PgPreferenceStore(db.pool), config, channels.names);
     const dispatcher = new Dispatcher({ config, outbox, status, channels, content, preferences, metrics, clock, logger });
     const overlay = new OverlayCache(new PgOverlay(db.pool), config.overlay, clock);

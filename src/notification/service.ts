@@ -122,7 +122,7 @@ export class NotificationService {
     this.config = parts.config;
     this.#logger = parts.logger ?? silentLogger;
     const h = parts.config.hooks;
-    this.#uptimeRules = { zone: parts.config.limits.timezone, offlineAfterMs: h.offlineAfterMs, flap: { changes: h.flapChanges, windowMs: h.flapWindowMs, stableMs: h.flapStableMs } };
+    this.#uptimeRules = { offlineAfterMs: h.offlineAfterMs, flap: { changes: h.flapChanges, windowMs: h.flapWindowMs, stableMs: h.flapStableMs } };
   }
 
   /**

@@ -87,6 +87,12 @@ export class OperatorPreferences {
     return verdict(operator ? await this.#cached(operator) : this.defaults, copy, now, this.#rules);
   }
 
+  /** readerFor is how the operator reads: their language and zone (the defaults for a node without an operator). */
+  async readerFor(operator: string | null): Promise<Pick<Preferences, 'language' | 'timezone'>> {
+    const p = operator ? await this.#cached(operator) : this.defaults;
+    return { language: p.language, timezone: p.timezone };
+  }
+
   /** prefetch reads the preferences of every operator not cached, in one query (a dispatch pass's claimed items). */
   async prefetch(operators: Iterable<string | null>): Promise<void> {
     const now = Date.now();

@@ -32,9 +32,11 @@ describe('issue 11: a grouped email of any size leaves', () => {
     const mail = h.sink.received[0]!;
     assert.ok(mail.raw.length < 1024 * 1024, `${mail.raw.length} bytes`);
     const text = mail.parsed.text ?? '';
-    const listed = (text.match(/^ {2}- \d{4}-\d\d-\d\d /gm) ?? []).length;
-    assert.ok(listed > 0 && listed <= MAX_DIGEST_LINES, `${listed} lines listed`);
-    assert.match(text, new RegExp(`AND ${NODES - listed} MORE NODES \\(${NODES - listed} notifications\\)`));
+    const listed = (text.match(/^ {2}- \w{12} \(\S+\) · /gm) ?? []).length;
+    assert.equal(listed, MAX_DIGEST_LINES, `${listed} lines listed`);
+    assert.match(mail.parsed.subject ?? '', new RegExp(`^${NODES.toLocaleString('en')} nodes offline — `), 'the subject counts every node, listed or not');
+    assert.match(text, new RegExp(`^${NODES.toLocaleString('en')} notifications about ${NODES.toLocaleString('en')} of your nodes`, 'm'));
+    assert.match(text, new RegExp(`${(NODES - listed).toLocaleString('en')} more notifications about ${(NODES - listed).toLocaleString('en')} more nodes are not listed`));
     assert.match(text, new RegExp(`Node offline: ${NODES - listed}`));
     const email = tallyChannel(await h.svc.outboxCounts(), 'email');
     assert.deepEqual({ sent: email.sent, failed: email.failed, held: email.held, messages: email.messages }, { sent: NODES, failed: 0, held: 0, messages: 1 });

@@ -11,7 +11,7 @@ import type { Notification } from '../../src/channels/plugin.js';
 import { resolveConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/database/connect.js';
 import { TemplateSet } from '../../src/mailservice/templates.js';
-import { Content } from '../../src/notification/content/content.js';
+import { contentFor } from '../../src/notification/content/content.js';
 import { DispatchPass } from '../../src/notification/dispatch/pass.js';
 import { PgStatusStore } from '../../src/notification/limits/pg-store.js';
 import { Metrics } from '../../src/notification/metrics.js';
@@ -37,11 +37,12 @@ describe('issue 15: a failed preferences read in a pass', () => {
         put: () => Promise.resolve(),
       };
       const outbox = new PgOutbox(db.pool);
-      const content = new Content(TemplateSet.load(), config, (name) => channels.get(name).audience);
+      const templates = TemplateSet.load();
+      const content = contentFor(templates, config, (name) => channels.get(name).audience);
       const pass = new DispatchPass({ config, outbox, status: new PgStatusStore(db.pool), channels, content, preferences: new OperatorPreferences(store, config, channels.names), metrics: new Metrics(), clock: () => new Date() });
       const now = new Date();
       const nodes = [randomNodeIdHex(), randomNodeIdHex()].map((hex, i) => ({ id: NodeId.parse(hex), address: `127.0.0.1:${1000 + i}`, email: `op${i}@example.com` }));
-      const items = nodes.flatMap((n) => content.event(n as never, 'node-offline', { lastContact: 'not recorded' }, now));
+      const items = nodes.flatMap((n) => content.event(n as never, 'node-offline', {}, now));
       await outbox.record(null, () => items);
 
       await pass.run();

@@ -1,27 +1,31 @@
 /**
  * @module notification/content/content
  * Builds outbox items: one message per notification, the same for every channel (title, text,
- * facts, what to do), with the email an operator-audience channel renders; and the one-line title
- * and summary each item contributes to a digest. Rendering here validates the input, so a template
- * or input error stops a notification before anything is recorded.
+ * facts, what to do), with the email an operator-audience channel renders; and, when an item
+ * leaves, its words for its reader (present) or the digest it is folded into (digest). An event's
+ * words come from the catalog, so they are made again in the reader's language and zone at send
+ * time; its data was checked against its kind's schema at the door. A caller's own template is
+ * rendered once when recorded, so a template error stops it before anything is stored.
  */
 import { randomUUID } from 'node:crypto';
 import type { ResolvedConfig } from '../../config.js';
 import { z } from 'zod';
-import { InvalidInputError } from '../../errors.js';
+import { InvalidInputError, TemplateError } from '../../errors.js';
 import { parseInput } from '../../input/parse.js';
 import { lines, oneLine } from '../../input/text.js';
 import { assertEmailAddress } from '../../mailservice/input.js';
-import { renderEmail } from '../../mailservice/service.js';
 import type { TemplateSet } from '../../mailservice/templates.js';
-import { INTERNAL_TEMPLATES, parseTemplateData } from '../../mailservice/template-data.js';
+import { BUILT_IN_FIELDS, INTERNAL_TEMPLATES, parseTemplateData } from '../../mailservice/template-data.js';
 import type { NodeInfo } from '../../overlay/db.js';
 import type { NewItem, OutboxItem } from '../outbox/outbox.js';
-import { digestOf, digestText } from '../dispatch/digest.js';
-import { formatInstant } from './format.js';
+import { digestOf } from '../dispatch/digest.js';
+import { formatInstant } from '../../i18n/format.js';
 import { MAX_MESSAGE_CHARS, MAX_TITLE_CHARS } from '../../channels/nodelog/schema.js';
 import type { Audience, Fact, Message } from '../../channels/plugin.js';
-import { KIND_INFO, LOG_LEVELS, LOG_TYPES, kindOfLogType, type EventKind, type LogLevel } from './kinds.js';
+import { KIND_INFO, LOG_LEVELS, LOG_TYPES, kindOfLogType, type EventKind } from './kinds.js';
+import type { RenderedEmail } from '../../mailservice/templates.js';
+import { Presenter, SAMPLE_NODE, type EventText, type NodeView, type Reader } from './present.js';
+import { loadCatalog, resolveLocale } from '../../i18n/catalog.js';
 
 /** EmailLinkMaker makes an operator's unsubscribe and preferences links (web/links.ts). */
 export interface EmailLinkMaker {
@@ -48,19 +52,30 @@ export const EMAIL_MESSAGE = z.strictObject({
 });
 export type EmailMessage = z.input<typeof EMAIL_MESSAGE>;
 
-/** Content turns nodes and events into outbox items. */
+/** Content turns nodes and events into outbox items, and items into the words their readers get. */
 export class Content {
   readonly #templates: TemplateSet;
   readonly #config: ResolvedConfig;
   readonly #audience: (channel: string) => Audience;
   readonly #links: EmailLinkMaker | null;
+  readonly #words: Presenter;
+  /** The reader of a notification whose operator chose nothing (or has no address). */
+  readonly defaultReader: Reader;
 
   /** `audience` tells who a channel instance's copies are for (the channel set knows); `links` makes the operator's links, when set up. */
-  constructor(templates: TemplateSet, config: ResolvedConfig, audience: (channel: string) => Audience, links: EmailLinkMaker | null = null) {
+  constructor(templates: TemplateSet, config: ResolvedConfig, audience: (channel: string) => Audience, words: Presenter, links: EmailLinkMaker | null = null) {
     this.#templates = templates;
     this.#config = config;
     this.#audience = audience;
+    this.#words = words;
     this.#links = links;
+    this.defaultReader = { locale: resolveLocale(config.preferences.language), zone: config.preferences.timezone || config.limits.timezone };
+    if (!templates.has('event') && !KINDS.every((k) => templates.has(k))) throw new TemplateError(templates.dir, 'needs event.{subject,html,text}.hbs, or a template for every kind');
+    // Word and render every kind's sample in every language now: a catalog or template that no
+    // longer fits its data fails at startup, not in front of an operator.
+    for (const locale of words.catalog.locales()) {
+      for (const kind of KINDS) if (templates.hasSample(kind)) this.render(kind, templates.sample(kind), SAMPLE_NODE, 'operator@example.com', new Date(0), { locale, zone: 'UTC' });
+    }
   }
 
   /**
@@ -69,32 +84,35 @@ export class Content {
    */
   checkEmail(message: unknown): { template: string; data: Record<string, unknown> } {
     const { template, data = {} } = parseInput(EMAIL_MESSAGE, message, 'message');
-    this.#templates.require(template);
+    this.requireTemplate(template);
     return { template, data: parseTemplateData(template, data) };
   }
 
+  /** requireTemplate throws a TemplateError naming what exists unless `name` is a kind or a caller's template. */
+  requireTemplate(name: string): void {
+    if (isKind(name) || (this.#templates.has(name) && !INTERNAL_TEMPLATES.has(name) && name !== 'event')) return;
+    const own = this.#templates.names().filter((n) => !INTERNAL_TEMPLATES.has(n) && n !== 'event' && !isKind(n));
+    throw new TemplateError(name, `unknown template (known: ${[...KINDS, ...own].join(', ')})`);
+  }
+
   /**
-   * email builds an item on the `email` instance and renders it once to validate it. Caller data
-   * has passed checkEmail. The built-in fields go last, so nothing overrides them.
+   * email builds an item on the `email` instance. A kind's email is worded now in the default
+   * language (for the feed and logs) and again for its reader when it leaves; a caller's own
+   * template is rendered now, which validates it. Caller data has passed checkEmail.
    */
   email(node: NodeInfo, template: string, data: Record<string, unknown>, at: Date, dueAt: Date): NewItem {
     const to = this.recipient(node);
-    const kind = template in KIND_INFO ? (template as EventKind) : undefined;
+    const kind = isKind(template) ? template : undefined;
     const links = this.#links?.email(to.toLowerCase(), 'email', kind ?? 'announcement', at) ?? null;
-    const full = { ...data, ...this.#common(node, to, at), links };
-    const summary = subjectLine(renderEmail(this.#templates, template, full).subject);
-    const info = kind && KIND_INFO[kind];
-    const message: Message = {
-      level: info?.level ?? 'info',
-      title: info?.title ?? summary,
-      text: info ? `${summary}. ${info.action}` : summary,
-      node: nodeOf(node),
-      facts: kind ? factsOf(data) : {},
-      actions: info ? [info.action] : [],
-      email: { to, template, data: full },
-      ...(links && { links }),
-    };
-    return this.#item('email', node, kind ?? template, message, summary, at, dueAt);
+    if (kind) {
+      const words = this.#words.event(kind, data, viewOf(node), this.defaultReader);
+      const message: Message = { ...this.#eventMessage(kind, data, node, words), email: { to, template: kind, data }, ...(links && { links }) };
+      return this.#item('email', node, kind, message, words.subject, at, dueAt);
+    }
+    const full = { ...data, ...this.#common(viewOf(node), to, at, this.defaultReader), links };
+    const summary = subjectLine(this.#templates.render(template, full).subject);
+    const message: Message = { level: 'info', title: summary, text: summary, node: nodeOf(node), facts: {}, actions: [], email: { to, template, data: full }, ...(links && { links }) };
+    return this.#item('email', node, template, message, summary, at, dueAt);
   }
 
   /** log builds an item on the `log` instance; `input` was checked against LOG_INPUT at the door. */
@@ -108,52 +126,80 @@ export class Content {
   /**
    * event builds the items of one hook event: one per channel instance config routes its kind to.
    * Operator-audience instances (email) need the node's email and wait `grouping.wait` so an
-   * operator's emails leave together; a node without one gets the others only.
+   * operator's emails leave together; a node without one gets the others only. Hooks build their
+   * own data, so nothing is rendered here: the words are made from the catalog.
    */
   event(node: NodeInfo, kind: EventKind, data: Record<string, unknown>, at: Date): NewItem[] {
     const channels = this.#config.hooks.channels[kind] ?? [];
     if (channels.length === 0) return [];
-    const info = KIND_INFO[kind];
     const to = node.email ? this.recipient(node) : undefined;
-    const full = { ...data, ...this.#common(node, to ?? 'operator@invalid', at), links: null };
-    const summary = subjectLine(renderEmail(this.#templates, kind, full).subject);
-    // The node log, IRC and webhooks show this text without the email around it: it names the satellite.
-    const text = `${this.#config.satellite.name}: ${summary}. ${info.action}`;
-    const base: Message = { level: info.level, title: info.title, text, node: nodeOf(node), facts: factsOf(data), actions: [info.action] };
+    const words = this.#words.event(kind, data, viewOf(node), this.defaultReader);
+    const base = this.#eventMessage(kind, data, node, words);
     const items: NewItem[] = [];
     for (const channel of channels) {
-      if (this.#audience(channel) === 'node') items.push(this.#item(channel, node, kind, base, summary, at, at));
+      if (this.#audience(channel) === 'node') items.push(this.#item(channel, node, kind, base, words.subject, at, at));
       else if (to) {
         const links = this.#links?.email(to.toLowerCase(), channel, kind, at);
-        const email = { to, template: kind, data: { ...full, links: links ?? null } };
-        items.push(this.#item(channel, node, kind, { ...base, email, ...(links && { links }) }, summary, at, new Date(at.getTime() + this.#config.grouping.waitMs)));
+        items.push(this.#item(channel, node, kind, { ...base, email: { to, template: kind, data }, ...(links && { links }) }, words.subject, at, new Date(at.getTime() + this.#config.grouping.waitMs)));
       }
     }
     return items;
   }
 
-  /** digest folds claimed items of one group (one channel, one node or one operator) into one item. */
-  digest(items: readonly OutboxItem[], now: Date): NewItem {
+  /**
+   * present is the message as `item` leaves for `reader`: an event worded in their language and
+   * zone, its email ready to render; a caller's own text as it was recorded.
+   */
+  present(item: OutboxItem, reader: Reader): Message {
+    const p = item.payload;
+    const source = sourceOf(p);
+    if (!source || !isKind(source.kind) || !p.node) return p.email && !isKind(p.email.template) ? { ...p, email: { ...p.email, data: { ...p.email.data, s: this.#words.common(reader, p.email.to), locale: reader.locale } } } : p;
+    const node = { ...viewOfStored(p.node) };
+    const words = this.#words.event(source.kind, source.data, node, reader);
+    const message: Message = { ...p, title: words.title, text: this.#nodeText(words), actions: words.steps };
+    if (p.email) message.email = { to: p.email.to, ...this.#emailOf(source.kind, source.data, words, node, p.email.to, item.occurredAt, reader, p.links ?? null) };
+    return message;
+  }
+
+  /**
+   * emailFor is the email a kind (or a caller's template) makes for `reader`, as present would send
+   * it: the template to render and its whole data. For `satnotify preview`, the startup check and tests.
+   */
+  emailFor(template: string, data: Record<string, unknown>, node: NodeView, recipient: string, at: Date, reader: Reader): { template: string; data: Record<string, unknown> } {
+    this.requireTemplate(template);
+    if (!isKind(template)) return { template, data: { ...data, ...this.#common(node, recipient, at, reader), links: null } };
+    return this.#emailOf(template, data, this.#words.event(template, data, node, reader), node, recipient, at, reader, null);
+  }
+
+  /** render renders emailFor's email. */
+  render(template: string, data: Record<string, unknown>, node: NodeView, recipient: string, at: Date, reader: Reader): RenderedEmail {
+    const email = this.emailFor(template, data, node, recipient, at, reader);
+    return this.#templates.render(email.template, email.data);
+  }
+
+  /**
+   * digest folds claimed items of one group (one channel, one node or one operator) into one item,
+   * worded for `reader`: the most serious kinds first, each with its why and what to do once.
+   */
+  digest(items: readonly OutboxItem[], now: Date, reader: Reader = this.defaultReader): NewItem {
     const first = items[0] as OutboxItem;
-    const zone = this.#config.limits.timezone;
-    const satellite = this.#config.satellite.name;
-    const { nodes, omitted } = digestOf(items, zone);
+    const d = digestOf(items);
+    const words = this.#words.digest(d, reader, (i) => this.#wordsOf(i, reader));
     const nodeIds = new Set(items.map((i) => i.nodeId));
-    const level = LOG_LEVELS[Math.max(...items.map((i) => LOG_LEVELS.indexOf(i.payload.level)))] as LogLevel;
     const message: Message = {
-      level,
-      title: `${items.length} notifications held by ${satellite}`.slice(0, MAX_TITLE_CHARS),
-      text: digestText(nodes, MAX_MESSAGE_CHARS),
+      level: d.level,
+      title: words.subject.slice(0, MAX_TITLE_CHARS),
+      text: digestLogText(words, MAX_MESSAGE_CHARS),
       node: nodeIds.size === 1 ? first.payload.node : null,
       facts: {},
-      actions: [...new Set(items.flatMap((i) => i.payload.actions))],
-      digest: { count: items.length, nodes: nodeIds.size },
+      actions: words.sections.map((s) => s.action).filter(Boolean),
+      digest: { count: d.count, nodes: d.nodes },
     };
     const to = first.payload.email?.to;
     if (to) {
       const links = this.#links?.email(to.toLowerCase(), first.channel, 'all', now) ?? null;
-      const data = { satellite: { name: satellite }, recipient: to, timezone: zone, count: items.length, nodeCount: nodeIds.size, nodes, omitted, links };
-      renderEmail(this.#templates, 'digest', data);
+      const data = { satellite: { name: this.#config.satellite.name }, recipient: to, timezone: reader.zone, locale: reader.locale, links, s: this.#words.common(reader, to), m: { subject: words.subject }, preheader: words.preheader, d: words };
+      this.#templates.render('digest', data);
       message.email = { to, template: 'digest', data };
       if (links) message.links = links;
     }
@@ -167,7 +213,7 @@ export class Content {
       bypass: false,
       payload: message,
       title: 'Digest',
-      summary: `${items.length} notifications`,
+      summary: words.subject,
       dueAt: now,
       occurredAt: (items.at(-1) as OutboxItem).occurredAt,
       createdAt: now,
@@ -178,6 +224,30 @@ export class Content {
   recipient(node: NodeInfo): string {
     if (!node.email) throw new InvalidInputError('node email', `node ${node.id.toString()} has no operator email`);
     return assertEmailAddress(node.email, 'node email');
+  }
+
+  /** #wordsOf words a stored item for a digest line: an event's words, or null for a caller's own text. */
+  #wordsOf(item: OutboxItem, reader: Reader): EventText | null {
+    const source = sourceOf(item.payload);
+    if (!source || !isKind(source.kind) || !item.payload.node) return null;
+    return this.#words.event(source.kind, source.data, viewOfStored(item.payload.node), reader);
+  }
+
+  #eventMessage(kind: EventKind, data: Record<string, unknown>, node: NodeInfo, words: EventText): Message {
+    return { level: KIND_INFO[kind].level, title: words.title, text: this.#nodeText(words), node: nodeOf(node), facts: factsOf(data), actions: words.steps, source: { kind, data } };
+  }
+
+  /** The node log, IRC and webhooks show this without the email around it, so it names the satellite. */
+  #nodeText(words: EventText): string {
+    return `${this.#config.satellite.name}: ${words.subject}. ${words.action}`;
+  }
+
+  #emailOf(kind: EventKind, data: Record<string, unknown>, words: EventText, node: NodeView, recipient: string, at: Date, reader: Reader, links: Message['links'] | null): { template: string; data: Record<string, unknown> } {
+    // A template folder with its own template for this kind keeps it; it gets the same words.
+    const template = this.#templates.has(kind) ? kind : 'event';
+    const steps = words.steps.map((text, i) => ({ n: i + 1, text }));
+    const m = { ...words, steps, oneStep: steps.length === 1 ? words.steps[0] : '', hideWhen: kind === 'announcement' };
+    return { template, data: { ...data, ...this.#common(node, recipient, at, reader), links, kind, m, preheader: words.intro || words.line } };
   }
 
   /** #item places a message on a channel instance: grouped by the operator's address or by the node. */
@@ -200,20 +270,51 @@ export class Content {
     };
   }
 
-  #common(node: NodeInfo, recipient: string, at: Date): Record<string, unknown> {
-    const zone = this.#config.limits.timezone;
+  #common(node: NodeView, recipient: string, at: Date, reader: Reader): Record<string, unknown> {
     return {
       satellite: { name: this.#config.satellite.name },
       recipient,
-      timezone: zone,
-      node: { id: node.id.toString(), shortId: node.id.short, address: node.address, port: node.address.slice(node.address.lastIndexOf(':') + 1) },
-      occurredAt: formatInstant(at, zone),
+      timezone: reader.zone,
+      locale: reader.locale,
+      node,
+      occurredAt: formatInstant(at, reader.zone, reader.locale),
+      s: this.#words.common(reader, recipient),
+      preheader: '',
     };
   }
 }
 
+/** contentFor builds a Content that words with the catalog beside `templates`. */
+export function contentFor(templates: TemplateSet, config: ResolvedConfig, audience: (channel: string) => Audience = () => 'operator', links: EmailLinkMaker | null = null): Content {
+  return new Content(templates, config, audience, new Presenter(loadCatalog(templates.dir), config), links);
+}
+
+const KINDS = Object.keys(KIND_INFO) as EventKind[];
+
+function isKind(name: string): name is EventKind {
+  return Object.hasOwn(KIND_INFO, name);
+}
+
+/**
+ * sourceOf is what an item was worded from. Rows recorded before messages were worded at send time
+ * carry the kind as their email template and its data beside satnotify's own fields.
+ */
+function sourceOf(p: Message): Message['source'] | undefined {
+  if (p.source) return p.source;
+  if (!p.email || !isKind(p.email.template)) return undefined;
+  return { kind: p.email.template, data: Object.fromEntries(Object.entries(p.email.data).filter(([k]) => !(BUILT_IN_FIELDS as readonly string[]).includes(k))) };
+}
+
 function nodeOf(node: NodeInfo): Message['node'] {
   return { id: node.id.toString(), address: node.address };
+}
+
+function viewOf(node: NodeInfo): NodeView {
+  return { id: node.id.toString(), shortId: node.id.short, address: node.address, port: node.address.slice(node.address.lastIndexOf(':') + 1) };
+}
+
+function viewOfStored(node: NonNullable<Message['node']>): NodeView {
+  return { id: node.id, shortId: node.id.slice(0, 12), address: node.address, port: node.address.slice(node.address.lastIndexOf(':') + 1) };
 }
 
 /** subjectLine is an email subject without its `[Satellite]` tag: the one-line summary. */
@@ -221,7 +322,21 @@ function subjectLine(subject: string): string {
   return subject.replace(/^\[[^\]]*\]\s*/, '');
 }
 
-/** factsOf keeps the plain values of a hook's template data (score, threshold, version …). */
+/** factsOf keeps the plain values of an event's data (score, threshold, version …). */
 function factsOf(data: Record<string, unknown>): Record<string, Fact> {
   return Object.fromEntries(Object.entries(data).filter((e): e is [string, Fact] => ['string', 'number', 'boolean'].includes(typeof e[1])));
 }
+
+/**
+ * digestLogText is a digest as the node log shows it: the header, then each kind with its lines
+ * and what to do, within `maxChars` code points (the last lines give way first, and say so).
+ */
+function digestLogText(words: DigestWords, maxChars: number): string {
+  const blocks = words.sections.map((s) => [`${s.title} (${s.count}):`, ...s.lines.map((l) => `  ${l.when}  ${l.text}`), ...(s.action ? [`  → ${s.action}`] : [])]);
+  const all = [words.logHeader, ...(words.folded ? [words.folded] : []), ...blocks.flat()];
+  let text = all.join('\n');
+  for (let kept = all.length - 1; [...text].length > maxChars && kept > 1; kept--) text = `${all.slice(0, kept).join('\n')}\n… (${all.length - kept})`;
+  return text;
+}
+
+type DigestWords = ReturnType<Presenter['digest']>;

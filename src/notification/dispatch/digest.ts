@@ -1,131 +1,157 @@
 /**
  * @module notification/dispatch/digest
- * Folds held notifications into one digest: grouped by node, in time order, with pairs that cancel
- * inside the hold (offline → online, contained → released) collapsed into one line. Pure.
+ * What one digest lists, decided without words (content/present.ts words it): held notifications
+ * grouped by kind, the most severe kinds first; pairs that cancel inside the hold (offline → online,
+ * contained → released) folded into one entry of the closing kind; a budget of lines, past which
+ * the rest is counted per kind. Pure.
  */
-import { NodeId } from '../../overlay/node-id.js';
 import type { OutboxItem } from '../outbox/outbox.js';
-import { LOG_LEVELS } from '../content/kinds.js';
-import { formatClock, formatInstant, formatSpan } from '../content/format.js';
+import { KIND_INFO, LOG_LEVELS, type EventKind, type LogLevel } from '../content/kinds.js';
 
-/** DigestEvent is one line of a digest. */
-export interface DigestEvent {
-  when: string;
-  title: string;
-  summary: string;
+/** DigestEntry is one line: one notification, or an opening one and the one that closed it. */
+export interface DigestEntry {
+  item: OutboxItem;
+  /** The notification that ended this one within the hold (back online, released). */
+  closedBy?: OutboxItem;
 }
 
-/** DigestNode is one node's section of a digest. */
-export interface DigestNode {
-  id: string;
-  address: string;
-  events: DigestEvent[];
+/** DigestSection is one kind's entries, in time order. */
+export interface DigestSection {
+  kind: string;
+  level: LogLevel;
+  /** The entries listed (the line budget may list fewer than the kind has). */
+  entries: DigestEntry[];
+  /** All of the kind's entries, and the nodes they are about, listed or not: what a headline counts. */
+  total: { entries: number; nodes: number };
 }
 
-/**
- * Digest is what one digest lists: node sections, worst first, within a budget of lines, and a
- * summary of the nodes past the budget (null when every node is listed), so a digest for an
- * operator with thousands of nodes still leaves, at a size any mailbox takes.
- */
+/** Digest is what one digest lists; the counts agree with each other by construction. */
 export interface Digest {
-  nodes: DigestNode[];
-  omitted: { nodes: number; events: number; byKind: Array<{ title: string; count: number }> } | null;
+  sections: DigestSection[];
+  /** Notifications folded into the digest (a folded pair counts two). */
+  count: number;
+  /** Distinct nodes they are about. */
+  nodes: number;
+  /** Lines listed (sections' entries), and pairs among them. */
+  lines: number;
+  folded: number;
+  /** What the line budget left out, per kind; null when everything is listed. */
+  omitted: { nodes: number; events: number; byKind: Array<{ kind: string; count: number }> } | null;
+  level: LogLevel;
 }
 
-/** Pairs whose second kind cancels the first, with how the collapsed line reads. */
-const PAIRS: Record<string, { closes: string; reads: (from: string, to: string, span: string) => string }> = {
-  'node-online': { closes: 'node-offline', reads: (from, to, span) => `offline from ${from} to ${to} (${span}), back online` },
-  'containment-released': { closes: 'containment-entered', reads: (from, to, span) => `contained from ${from} to ${to} (${span}), released` },
-};
+/** Pairs whose second kind ends the first. */
+const CLOSES: Readonly<Record<string, EventKind>> = { 'node-online': 'node-offline', 'containment-released': 'containment-entered' };
 
-/** MAX_EVENTS_PER_NODE bounds a node's section; the rest is summarised in one line, so a storm's digest stays readable and small. */
-export const MAX_EVENTS_PER_NODE = 50;
-/** MAX_DIGEST_LINES bounds the event lines of one digest; nodes past it are counted per kind instead. */
+/** MAX_DIGEST_LINES bounds the lines of one digest; entries past it are counted per kind instead, so a storm's digest stays small. */
 export const MAX_DIGEST_LINES = 400;
 
 /**
- * digestOf lists `items` as node sections, the nodes with the most severe events first (ties in
- * order of first appearance), until MAX_DIGEST_LINES lines are used; the remaining nodes are
- * summarised as counts per kind.
+ * digestOf groups `items` into sections by kind, ordered by severity (error, warn, info), then by
+ * the kinds' order; a folded pair is an entry of its closing kind, at that kind's level. Sections
+ * fill MAX_DIGEST_LINES in that order; the rest is counted.
  */
-export function digestOf(items: readonly OutboxItem[], zone: string): Digest {
-  const severity = new Map<string, number>();
-  for (const i of items) {
-    const key = displayId(i);
-    const level = LOG_LEVELS.indexOf(i.payload.level);
-    if (level > (severity.get(key) ?? -1)) severity.set(key, level);
+export function digestOf(items: readonly OutboxItem[]): Digest {
+  const entries = fold(items);
+  const byKind = new Map<string, DigestSection>();
+  for (const e of entries) {
+    const kind = (e.closedBy ?? e.item).kind;
+    let s = byKind.get(kind);
+    if (!s) byKind.set(kind, (s = { kind, level: levelOf(e.closedBy ?? e.item), entries: [], total: { entries: 0, nodes: 0 } }));
+    s.entries.push(e);
   }
-  const all = digestNodes(items, zone);
-  const ranked = all.map((n, order) => ({ n, order, level: severity.get(n.id) ?? 0 })).sort((a, b) => b.level - a.level || a.order - b.order);
-  const nodes: DigestNode[] = [];
+  for (const s of byKind.values()) {
+    s.total = { entries: s.entries.length, nodes: new Set(s.entries.map((e) => e.item.nodeId)).size };
+    // Audit failures read nearest the disqualification bar first; the rest in time order.
+    if (s.kind === 'audit-failed') s.entries.sort((x, y) => scoreOf(x) - scoreOf(y));
+  }
+  const all = [...byKind.values()].sort((a, b) => LOG_LEVELS.indexOf(b.level) - LOG_LEVELS.indexOf(a.level) || rank(a.kind) - rank(b.kind));
+  const sections: DigestSection[] = [];
+  const left: DigestEntry[] = [];
   let lines = 0;
-  let cut = ranked.length;
-  for (const [i, { n }] of ranked.entries()) {
-    if (lines + n.events.length > MAX_DIGEST_LINES && nodes.length > 0) {
-      cut = i;
-      break;
-    }
-    nodes.push(n);
-    lines += n.events.length;
-  }
-  if (cut === ranked.length) return { nodes, omitted: null };
-  const rest = new Set(ranked.slice(cut).map((r) => r.n.id));
-  const byKind = new Map<string, number>();
-  let events = 0;
-  for (const i of items) {
-    if (!rest.has(displayId(i))) continue;
-    events++;
-    byKind.set(i.title, (byKind.get(i.title) ?? 0) + 1);
-  }
-  return { nodes, omitted: { nodes: rest.size, events, byKind: [...byKind].map(([title, count]) => ({ title, count })) } };
-}
-
-function displayId(item: OutboxItem): string {
-  return item.nodeId ? NodeId.parse(item.nodeId).toString() : 'unknown';
-}
-
-
-/** digestNodes groups items by node (first appearance order), collapses cancelling pairs, and caps each node's lines. */
-export function digestNodes(items: readonly OutboxItem[], zone: string): DigestNode[] {
-  return collapse(items, zone).map((n) => (n.events.length <= MAX_EVENTS_PER_NODE ? n : cap(n)));
-}
-
-function cap(n: DigestNode): DigestNode {
-  const kept = n.events.slice(0, MAX_EVENTS_PER_NODE - 1);
-  const rest = n.events.slice(MAX_EVENTS_PER_NODE - 1);
-  const titles = [...new Set(rest.map((e) => e.title))].join(', ');
-  const last = rest.at(-1) as DigestEvent;
-  return { ...n, events: [...kept, { when: last.when, title: `${rest.length} more`, summary: `${titles}; the latest is listed at ${last.when}: ${last.summary}` }] };
-}
-
-function collapse(items: readonly OutboxItem[], zone: string): DigestNode[] {
-  const byNode = new Map<string, { node: DigestNode; open: Map<string, { event: DigestEvent; at: Date }> }>();
-  const sorted = [...items].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
-  for (const item of sorted) {
-    const key = item.nodeId ?? 'unknown';
-    let entry = byNode.get(key);
-    if (!entry) {
-      entry = { node: { id: displayId(item), address: item.payload.node?.address ?? '', events: [] }, open: new Map() };
-      byNode.set(key, entry);
-    }
-    const pair = PAIRS[item.kind];
-    const opened = pair && entry.open.get(pair.closes);
-    if (pair && opened) {
-      opened.event.summary = pair.reads(formatClock(opened.at, zone), formatClock(item.occurredAt, zone), formatSpan(item.occurredAt.getTime() - opened.at.getTime()));
-      entry.open.delete(pair.closes);
+  for (const s of all) {
+    const room = MAX_DIGEST_LINES - lines;
+    if (room <= 0) {
+      left.push(...s.entries);
       continue;
     }
-    const event = { when: formatInstant(item.occurredAt, zone), title: item.title, summary: item.summary };
-    entry.node.events.push(event);
-    if (Object.values(PAIRS).some((p) => p.closes === item.kind)) entry.open.set(item.kind, { event, at: item.occurredAt });
+    const kept = s.entries.slice(0, room);
+    left.push(...s.entries.slice(room));
+    sections.push({ ...s, entries: kept });
+    lines += kept.length;
   }
-  return [...byNode.values()].map((e) => e.node);
+  const nodes = new Set(items.map((i) => i.nodeId ?? i.groupKey)).size;
+  const level = all.reduce<LogLevel>((worst, s) => (LOG_LEVELS.indexOf(s.level) > LOG_LEVELS.indexOf(worst) ? s.level : worst), 'info');
+  const folded = sections.reduce((n, s) => n + s.entries.filter((e) => e.closedBy).length, 0);
+  return { sections, count: items.length, nodes, lines, folded, omitted: left.length > 0 ? omittedOf(left, sections) : null, level };
 }
 
-/** digestText renders a digest as plain lines, for the node log, within `maxChars` code points. */
-export function digestText(nodes: readonly DigestNode[], maxChars: number): string {
-  const lines = nodes.flatMap((n) => n.events.map((e) => `${e.when} ${e.title}: ${e.summary}`));
-  let text = lines.join('\n');
-  for (let kept = lines.length - 1; [...text].length > maxChars && kept > 0; kept--) text = `${lines.slice(0, kept).join('\n')}\n… and ${lines.length - kept} more lines`;
-  return text;
+/** fold pairs each closing notification with the latest open one of its node, in time order. */
+function fold(items: readonly OutboxItem[]): DigestEntry[] {
+  const sorted = [...items].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+  const entries: DigestEntry[] = [];
+  const open = new Map<string, DigestEntry>(); // `${node}|${opening kind}` → its entry
+  for (const item of sorted) {
+    const node = item.nodeId ?? '';
+    const opens = CLOSES[item.kind];
+    const opened = opens && open.get(`${node}|${opens}`);
+    if (opened) {
+      opened.closedBy = item;
+      open.delete(`${node}|${opens}`);
+      continue;
+    }
+    const entry: DigestEntry = { item };
+    entries.push(entry);
+    if (Object.values(CLOSES).includes(item.kind as EventKind)) open.set(`${node}|${item.kind}`, entry);
+  }
+  return entries;
+}
+
+function omittedOf(left: readonly DigestEntry[], listed: readonly DigestSection[]): NonNullable<Digest['omitted']> {
+  const listedNodes = new Set(listed.flatMap((s) => s.entries.map((e) => e.item.nodeId)));
+  const byKind = new Map<string, number>();
+  let events = 0;
+  for (const e of left) {
+    const n = e.closedBy ? 2 : 1;
+    events += n;
+    const kind = (e.closedBy ?? e.item).kind;
+    byKind.set(kind, (byKind.get(kind) ?? 0) + n);
+  }
+  const nodes = new Set(left.map((e) => e.item.nodeId).filter((n) => !listedNodes.has(n))).size;
+  return { nodes, events, byKind: [...byKind].map(([kind, count]) => ({ kind, count })) };
+}
+
+function scoreOf(e: DigestEntry): number {
+  const score = Number(e.item.payload.source?.data['score']);
+  return Number.isFinite(score) ? score : Infinity;
+}
+
+function levelOf(item: OutboxItem): LogLevel {
+  return item.kind in KIND_INFO ? KIND_INFO[item.kind as EventKind].level : item.payload.level;
+}
+
+/**
+ * Within one level, what an operator must act on soonest comes first: the nearer a kind is to
+ * costing the node its data, the earlier. Announcements lead the informational kinds (they may
+ * carry a deadline); a caller's own templates come last.
+ */
+const URGENCY: readonly EventKind[] = [
+  'disqualified',
+  'unknown-audit-suspended',
+  'offline-suspended',
+  'audit-failed',
+  'containment-entered',
+  'node-offline',
+  'node-flapping',
+  'version-outdated',
+  'announcement',
+  'node-online',
+  'containment-released',
+  'offline-unsuspended',
+  'unknown-audit-unsuspended',
+];
+
+function rank(kind: string): number {
+  const i = (URGENCY as readonly string[]).indexOf(kind);
+  return i < 0 ? URGENCY.length : i;
 }

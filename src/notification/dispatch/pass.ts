@@ -19,6 +19,8 @@ import type { Metrics } from '../metrics.js';
 import type { LimitOptions } from '../limits/policy.js';
 import type { OperatorPreferences } from '../../preferences/operator-preferences.js';
 import { windowsAt } from '../limits/windows.js';
+import { resolveLocale } from '../../i18n/catalog.js';
+import type { Reader } from '../content/present.js';
 
 /** DispatcherDeps are the dispatcher's collaborators, all injected. */
 export interface DispatcherDeps {
@@ -28,7 +30,7 @@ export interface DispatcherDeps {
   channels: ChannelSet;
   content: Content;
   /** The operators' preferences, applied before any limit is reserved. */
-  preferences: Pick<OperatorPreferences, 'verdictFor' | 'prefetch'>;
+  preferences: Pick<OperatorPreferences, 'verdictFor' | 'prefetch' | 'readerFor'>;
   metrics: Metrics;
   clock: () => Date;
   logger?: Logger;
@@ -173,7 +175,7 @@ export class DispatchPass {
     const first = ready[0] as OutboxItem;
     let digest: NewItem | undefined;
     try {
-      if (ready.length > 1) digest = this.#d.content.digest(ready, now);
+      if (ready.length > 1) digest = this.#d.content.digest(ready, now, await this.#reader(first.operator));
     } catch (err) {
       await this.#refund(granted);
       const reason = `could not build the digest: ${err instanceof Error ? err.message : String(err)}`;
@@ -263,11 +265,21 @@ export class DispatchPass {
     for (const r of reservations) await persist(() => this.#d.status.refund(r));
   }
 
-  /** #send hands the item to its channel instance's plugin, as the one content model every plugin renders. */
+  /**
+   * #send hands the item to its channel instance's plugin, as the one content model every plugin
+   * renders, worded for its reader (a digest was worded for them when it was made).
+   */
   async #send(item: OutboxItem): Promise<void> {
     const { satellite } = this.#d.config;
-    const notification: Notification = { ...item.payload, id: item.id, channel: item.channel, kind: item.kind, satellite: { id: satellite.id, name: satellite.name }, occurredAt: item.occurredAt, createdAt: item.createdAt };
+    const payload = item.kind === 'digest' ? item.payload : this.#d.content.present(item, await this.#reader(item.operator));
+    const notification: Notification = { ...payload, id: item.id, channel: item.channel, kind: item.kind, satellite: { id: satellite.id, name: satellite.name }, occurredAt: item.occurredAt, createdAt: item.createdAt };
     await this.#d.channels.get(item.channel).sender.send(notification);
+  }
+
+  /** #reader is how the item's operator reads; if their preferences cannot be read now, the defaults: a message in the default language beats none. */
+  async #reader(operator: string | null): Promise<Reader> {
+    const p = await this.#d.preferences.readerFor(operator).catch(() => null);
+    return p ? { locale: resolveLocale(p.language), zone: p.timezone } : this.#d.content.defaultReader;
   }
 
   /** #limits is a channel instance's per-node limits, or the per-operator ones, in the configured zone. */

@@ -12,7 +12,6 @@ import { semverVersion } from '../../input/version.js';
 import type { NodeInfo } from '../../overlay/db.js';
 import type { NodeId } from '../../overlay/node-id.js';
 import type { FlapRule, Transition, TransitionResult } from '../outbox/outbox.js';
-import { formatInstant, formatSpan } from '../content/format.js';
 import type { EventKind } from '../content/kinds.js';
 
 /** HookEvent is a transition and, if it is worth telling the operator, the kind and its template data. */
@@ -29,12 +28,12 @@ const unit = z.number().finite().min(0, 'must be from 0 to 1').max(1, 'must be f
  * booleans (the string 'false' is not), scores are numbers in 0..1, unknown fields are refused.
  */
 export const SIGNALS = {
-  uptime: z.strictObject({ ok: z.boolean() }),
+  uptime: z.strictObject({ ok: z.boolean(), onlineScore: unit.optional() }),
   audit: z.strictObject({ passed: z.boolean(), score: unit, dqThreshold: unit }),
   containment: z.strictObject({ contained: z.boolean() }),
-  disqualified: z.strictObject({ reason: oneLine(500, 0) }),
-  version: z.strictObject({ version: semverVersion, minimum: semverVersion }),
-  suspension: z.strictObject({ reason: z.enum(['offline', 'unknown-audit']), suspended: z.boolean() }),
+  disqualified: z.strictObject({ reason: oneLine(500, 0), score: unit.optional() }),
+  version: z.strictObject({ version: semverVersion, minimum: semverVersion, latest: semverVersion.optional(), deadline: z.union([z.date(), z.iso.datetime({ offset: true })]).optional() }),
+  suspension: z.strictObject({ reason: z.enum(['offline', 'unknown-audit']), suspended: z.boolean(), score: unit.optional() }),
 };
 export type UptimeSignal = z.infer<typeof SIGNALS.uptime>;
 export type AuditSignal = z.infer<typeof SIGNALS.audit>;
@@ -47,7 +46,6 @@ const none = (): Record<string, unknown> => ({});
 
 /** UptimeRules are the uptime hook's settings: when a failure streak is offline, and when changes are flapping. */
 export interface UptimeRules {
-  zone: string;
   offlineAfterMs: number;
   flap: FlapRule;
 }
@@ -58,12 +56,13 @@ export interface UptimeRules {
  */
 export function uptimeEvent(nodeId: NodeId, s: UptimeSignal, at: Date, rules: UptimeRules): HookEvent {
   const id = nodeId.hex;
-  const flapping = (): Record<string, unknown> => ({ changes: String(rules.flap.changes), window: formatSpan(rules.flap.windowMs), quietFor: formatSpan(rules.flap.stableMs) });
+  // Times go in as ISO instants and spans as milliseconds: each reader sees them in their own zone and language.
+  const flapping = (): Record<string, unknown> => ({ changes: String(rules.flap.changes), window: rules.flap.windowMs, quietFor: rules.flap.stableMs });
   if (!s.ok) {
     return {
       transition: { nodeId: id, at, change: 'offline', offlineAfterMs: rules.offlineAfterMs, flap: rules.flap },
       kind: 'node-offline',
-      data: (node, prev) => (prev.kind === 'node-flapping' ? flapping() : { lastContact: node.lastContactSuccess ? formatInstant(node.lastContactSuccess, rules.zone) : 'not recorded' }),
+      data: (node, prev) => (prev.kind === 'node-flapping' ? flapping() : node.lastContactSuccess ? { lastContact: node.lastContactSuccess.toISOString() } : {}),
     };
   }
   return {
@@ -72,7 +71,7 @@ export function uptimeEvent(nodeId: NodeId, s: UptimeSignal, at: Date, rules: Up
     data: (_node, prev) => {
       if (prev.kind === 'node-flapping') return flapping();
       const since = prev.offlineSince ?? at;
-      return { offlineSince: formatInstant(since, rules.zone), offlineFor: formatSpan(at.getTime() - since.getTime()) };
+      return { offlineSince: since.toISOString(), offlineFor: at.getTime() - since.getTime(), ...score('onlineScore', s.onlineScore) };
     },
   };
 }
@@ -97,7 +96,7 @@ export function containmentEvent(nodeId: NodeId, s: ContainmentSignal, at: Date)
 
 /** disqualifiedEvent notifies once per node. */
 export function disqualifiedEvent(nodeId: NodeId, s: DisqualifiedSignal, at: Date): HookEvent {
-  return { transition: { nodeId: nodeId.hex, at, change: 'disqualified' }, kind: 'disqualified', data: () => ({ reason: s.reason || 'not given' }) };
+  return { transition: { nodeId: nodeId.hex, at, change: 'disqualified' }, kind: 'disqualified', data: () => ({ reason: s.reason, ...score('score', s.score) }) };
 }
 
 /** versionEvent reminds about an outdated version at most once per cooldown; an update resets it. */
@@ -106,12 +105,17 @@ export function versionEvent(nodeId: NodeId, s: VersionSignal, at: Date, cooldow
   return {
     transition: { nodeId: nodeId.hex, at, change: 'version-outdated', cooldownMs },
     kind: 'version-outdated',
-    data: () => ({ version: s.version, minimum: s.minimum }),
+    data: () => ({ version: s.version, minimum: s.minimum, ...(s.latest && { latest: s.latest }), ...(s.deadline && { deadline: new Date(s.deadline).toISOString() }) }),
   };
 }
 
 /** suspensionEvent: a suspension (for a low online score, or for unknown audit errors) and its lifting notify once each. */
 export function suspensionEvent(nodeId: NodeId, s: SuspensionSignal, at: Date): HookEvent {
   const kind = `${s.reason}-${s.suspended ? 'suspended' : 'unsuspended'}` as const;
-  return { transition: { nodeId: nodeId.hex, at, change: s.suspended ? 'suspended' : 'unsuspended', reason: s.reason }, kind, data: none };
+  return { transition: { nodeId: nodeId.hex, at, change: s.suspended ? 'suspended' : 'unsuspended', reason: s.reason }, kind, data: () => (s.reason === 'offline' ? score('onlineScore', s.score) : {}) };
+}
+
+/** score is a 0..1 score as a kind's data carries it (three places), or nothing when the satellite did not pass one. */
+function score(name: string, value: number | undefined): Record<string, string> {
+  return value === undefined ? {} : { [name]: value.toFixed(3) };
 }

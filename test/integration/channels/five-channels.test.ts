@@ -94,7 +94,8 @@ describe('one kind on five channel instances', { skip }, () => {
     await h.svc.dispatch();
     assert.deepEqual(await counts('irc'), { 'node-offline/sent': 1, 'node-online/digested': 1, 'node-offline/digested': 1, 'digest/sent': 1 });
     for (const channel of ['email', 'log', 'mqtt', 'ops']) assert.equal((await counts(channel))['digest/sent'], undefined, `no digest on ${channel}`);
-    await until(() => watcher.lines.some((l) => l.includes('2 notifications held by test-sat')), 10_000, 'the irc digest');
+    await until(() => watcher.lines.some((l) => l.includes('test-sat: 2 notifications, the most serious first.')), 10_000, 'the irc digest');
+    assert.ok(watcher.lines.some((l) => /^\[test-sat\] WARN Node \w+ offline · Node \w+ back online — test-sat/.test(l)), `the digest's title says what happened, worst first: ${JSON.stringify(watcher.lines)}`);
     const headers = watcher.lines.filter((l) => l.startsWith('[test-sat]'));
     assert.equal(headers.length, 2, `one single message and one digest on irc: ${JSON.stringify(watcher.lines)}`);
   });

@@ -92,8 +92,22 @@ describe('satnotify CLI: commands', () => {
   it('preview prints a template with its sample data', async () => {
     const r = await runCli(['preview', 'audit-failed'], { env: CLEAN_ENV });
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^Subject: \[us1\.storj\.io\] Audit failed/);
-    assert.match(r.stdout, /Distance to it: +0\.002/);
+    assert.match(r.stdout, /^Subject: \[Satellite\] Audit failed on node 12EayRS2V1kE: score 0\.961 \(DQ below 0\.960\)/);
+    assert.match(r.stdout, /Distance: 0\.001/);
+  });
+
+  it('preview --locale --zone words a kind, and a digest, for that reader', async () => {
+    const r = await runCli(['preview', 'node-offline', '--locale', 'de', '--zone', 'Europe/Berlin'], { env: CLEAN_ENV });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Subject: \[Satellite\] Ihr Node 12EayRS2V1kE ist offline/);
+    assert.match(r.stdout, /Zeitpunkt: 01\.05\.2024, 10:04 CEST \(Europe\/Berlin\)/);
+    const d = await runCli(['preview', 'digest', '--locale', 'pl', '--zone', 'Europe/Warsaw'], { env: CLEAN_ENV });
+    assert.equal(d.code, 0, d.stderr);
+    assert.match(d.stdout, /^Subject: Wynik audytu 0,961 \(DQ poniżej 0,960\) · 2 węzły offline/);
+    assert.match(d.stdout, /8 powiadomień o 3 Twoich węzłach/);
+    const bad = await runCli(['preview', 'node-offline', '--locale', 'xx'], { env: CLEAN_ENV });
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /--locale.*en, de, pl/);
   });
 
   it('an unknown template is one line naming the known ones, exit 1', async () => {

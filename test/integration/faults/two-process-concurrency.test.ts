@@ -52,7 +52,8 @@ describe('2 processes × 1,000 concurrent informNodeEmail to one node, maxHr 3',
     await later.dispatch();
     await sink.waitFor(4);
     const digest = (sink.received[3] as (typeof sink.received)[number]).parsed;
-    assert.match(digest.subject ?? '', new RegExp(`Summary: ${held} notifications`));
+    assert.match(digest.subject ?? '', new RegExp(`^${held.toLocaleString('en')} announcements — `));
+    assert.match(digest.text ?? '', new RegExp(`^${held.toLocaleString('en')} notifications about your node`, 'm'));
     const counts = await later.outboxCounts();
     await later.close();
     const open = counts.filter((c) => !['sent', 'digested'].includes(c.status));

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { simpleParser } from 'mailparser';
-import { mailService, TEMPLATES } from '../../helpers/mail.js';
+import { mailService, sampleEmail } from '../../helpers/mail.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink.js';
 import { scratchDir } from '../../helpers/scratch.js';
 
@@ -17,8 +17,9 @@ describe('FileSender', () => {
     const files = mailService({ mail: { outboxDir: dir } });
     const smtp = mailService({ smtp: { url: sink.url } });
     const options = { messageId: 'same-id@sat.example', date: new Date('2024-05-01T10:00:00Z'), headers: { 'X-Satnotify-Kind': 'audit-failed' } };
-    await files.sendRendered('op@example.com', 'audit-failed', TEMPLATES.sample('audit-failed'), options);
-    await smtp.sendRendered('op@example.com', 'audit-failed', TEMPLATES.sample('audit-failed'), options);
+    const e = sampleEmail('audit-failed');
+    await files.sendRendered('op@example.com', e.template, e.data, options);
+    await smtp.sendRendered('op@example.com', e.template, e.data, options);
     await sink.waitFor(1);
     await smtp.close();
 

@@ -112,7 +112,7 @@ describe('operator preferences', () => {
       now = Date.parse('2026-03-02T11:00:10Z');
       await h.svc.dispatch();
       assert.equal(h.sink.received.length, 1, 'one email');
-      assert.match(h.sink.received[0]?.parsed.subject ?? '', /2 notifications|digest/i);
+      assert.match(h.sink.received[0]?.parsed.text ?? '', /^2 notifications about your node/m);
     } finally {
       await h.close();
     }

@@ -17,16 +17,16 @@ describe('onSuspension', () => {
       assert.equal(first.notified, true);
       assert.deepEqual(repeat, { notified: false, ids: [] }, 'a repeat is not news');
       await h.svc.dispatch();
-      assert.match(h.sink.received.at(-1)?.parsed.subject ?? '', /is suspended: audits answered with errors/);
+      assert.match(h.sink.received.at(-1)?.parsed.subject ?? '', /is suspended for unknown audit errors/);
       assert.match(h.sink.received.at(-1)?.parsed.text ?? '', /GET_AUDIT/);
       assert.match(h.logLines.at(-1) ?? '', /UNKNOWN_AUDIT_SUSPENDED/);
 
       const lifted = await h.svc.onSuspension(node, { reason: 'unknown-audit', suspended: false });
       assert.equal(lifted.notified, true);
       await h.svc.dispatch();
-      assert.match(h.sink.received.at(-1)?.parsed.subject ?? '', /unknown-audit suspension lifted/);
+      assert.match(h.sink.received.at(-1)?.parsed.subject ?? '', /is no longer suspended for audit errors/);
       assert.match(h.logLines.at(-1) ?? '', /UNKNOWN_AUDIT_UNSUSPENDED/);
-      assert.match(h.logLines.at(-1) ?? '', /test-sat: .*\. No action is needed now; watch this log for new audit errors\./, 'the log text names the satellite and reads as sentences');
+      assert.match(h.logLines.at(-1) ?? '', /test-sat: .*\. No action is needed now; watch the node's log for new audit errors\./, 'the log text names the satellite and reads as sentences');
 
       assert.equal((await h.svc.onSuspension(node, { reason: 'offline', suspended: true })).notified, true, 'the other reason is its own state');
       await assert.rejects(h.svc.onSuspension(node, { reason: 'tired', suspended: true } as never), (err: unknown) => err instanceof InvalidInputError && err.field === 'signal.reason');

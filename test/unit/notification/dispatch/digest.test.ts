@@ -1,23 +1,23 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { OutboxItem } from '../../../../src/notification/outbox/outbox.js';
-import { digestNodes, digestOf, digestText, MAX_DIGEST_LINES, MAX_EVENTS_PER_NODE } from '../../../../src/notification/dispatch/digest.js';
+import { digestOf, MAX_DIGEST_LINES } from '../../../../src/notification/dispatch/digest.js';
 
 const NODE_A = 'aa'.repeat(32);
 const NODE_B = 'bb'.repeat(32);
 
-function item(nodeId: string, kind: string, iso: string, summary = kind): OutboxItem {
+function item(nodeId: string, kind: string, iso: string): OutboxItem {
   return {
-    id: `${kind}-${iso}`,
+    id: `${kind}-${nodeId.slice(0, 2)}-${iso}`,
     channel: 'log',
     groupKey: `log:node:${nodeId}`,
     nodeId,
     operator: null,
     kind,
     bypass: false,
-    payload: { level: 'info', title: kind, text: summary, node: { id: nodeId, address: 'h:1' }, facts: {}, actions: [] },
+    payload: { level: 'info', title: kind, text: kind, node: { id: nodeId, address: 'h:1' }, facts: {}, actions: [] },
     title: kind,
-    summary,
+    summary: kind,
     status: 'held',
     reason: null,
     attempts: 0,
@@ -31,57 +31,50 @@ function item(nodeId: string, kind: string, iso: string, summary = kind): Outbox
   };
 }
 
-describe('digestNodes', () => {
-  it('orders by time, groups by node, collapses offline → online and contained → released', () => {
-    const nodes = digestNodes(
-      [
-        item(NODE_A, 'node-online', '2024-05-01T10:41:00Z'),
-        item(NODE_B, 'audit-failed', '2024-05-01T10:10:00Z', 'score 0.962'),
-        item(NODE_A, 'node-offline', '2024-05-01T10:04:00Z'),
-        item(NODE_A, 'containment-entered', '2024-05-01T11:00:00Z'),
-        item(NODE_A, 'containment-released', '2024-05-01T11:30:00Z'),
-        item(NODE_A, 'node-offline', '2024-05-01T12:00:00Z'),
-      ],
-      'UTC',
-    );
-    assert.equal(nodes.length, 2);
-    const [a, b] = nodes;
-    assert.deepEqual(a?.events.map((e) => e.summary), [
-      'offline from 10:04 UTC to 10:41 UTC (37 minutes), back online',
-      'contained from 11:00 UTC to 11:30 UTC (30 minutes), released',
-      'node-offline',
+const kinds = (d: ReturnType<typeof digestOf>): string[] => d.sections.map((s) => s.kind);
+
+describe('digestOf', () => {
+  it('groups by kind, the most severe first, and nearest to losing the node first within a level', () => {
+    const d = digestOf([
+      item(NODE_A, 'node-online', '2024-05-01T10:41:00Z'), // no held offline: its own line
+      item(NODE_B, 'node-offline', '2024-05-01T10:04:00Z'),
+      item(NODE_A, 'audit-failed', '2024-05-01T10:10:00Z'),
+      item(NODE_B, 'version-outdated', '2024-05-01T11:00:00Z'),
+      item(NODE_A, 'disqualified', '2024-05-01T12:00:00Z'),
     ]);
-    assert.deepEqual(b?.events.map((e) => e.summary), ['score 0.962']);
-    assert.equal(a?.events[0]?.when, '2024-05-01 10:04 UTC');
+    assert.deepEqual(kinds(d), ['disqualified', 'audit-failed', 'node-offline', 'version-outdated', 'node-online']);
+    assert.deepEqual(d.sections.map((s) => s.level), ['error', 'warn', 'warn', 'warn', 'info']);
+    assert.equal(d.level, 'error');
   });
 
-  it('an online without a held offline stays its own line', () => {
-    const [a] = digestNodes([item(NODE_A, 'node-online', '2024-05-01T10:41:00Z', 'back')], 'UTC');
-    assert.deepEqual(a?.events.map((e) => e.summary), ['back']);
+  it('folds offline → online and contained → released into one line of the closing kind, and the counts agree', () => {
+    const d = digestOf([
+      item(NODE_A, 'node-online', '2024-05-01T10:41:00Z'),
+      item(NODE_A, 'node-offline', '2024-05-01T10:04:00Z'),
+      item(NODE_A, 'containment-entered', '2024-05-01T11:00:00Z'),
+      item(NODE_A, 'containment-released', '2024-05-01T11:30:00Z'),
+      item(NODE_A, 'node-offline', '2024-05-01T12:00:00Z'),
+    ]);
+    assert.deepEqual(kinds(d), ['node-offline', 'node-online', 'containment-released']);
+    const online = d.sections.find((s) => s.kind === 'node-online');
+    assert.equal(online?.entries[0]?.item.kind, 'node-offline');
+    assert.equal(online?.entries[0]?.closedBy?.kind, 'node-online');
+    assert.deepEqual({ count: d.count, lines: d.lines, folded: d.folded, nodes: d.nodes }, { count: 5, lines: 3, folded: 2, nodes: 1 });
+    assert.equal(d.count, d.lines + d.folded, 'every notification is a line or half of a folded one');
   });
 
-  it(`caps a node's section at ${MAX_EVENTS_PER_NODE} lines, summarising the rest`, () => {
-    const many = Array.from({ length: 500 }, (_, i) => item(NODE_A, 'audit-failed', new Date(Date.UTC(2024, 4, 1, 0, i)).toISOString(), `n${i}`));
-    const [a] = digestNodes(many, 'UTC');
-    assert.equal(a?.events.length, MAX_EVENTS_PER_NODE);
-    assert.match(a?.events.at(-1)?.title ?? '', /^451 more$/);
-    assert.match(a?.events.at(-1)?.summary ?? '', /n499/);
+  it('a digest of recoveries is info, whatever the outage it closes was', () => {
+    const d = digestOf([item(NODE_A, 'node-offline', '2024-05-01T10:04:00Z'), item(NODE_A, 'node-online', '2024-05-01T10:41:00Z')]);
+    assert.equal(d.level, 'info');
   });
 
-  it('lists the worst nodes first and summarises the nodes past the line budget by kind', () => {
+  it('fills the line budget in severity order and counts the rest per kind', () => {
     const ids = Array.from({ length: 1000 }, (_, i) => i.toString(16).padStart(64, '0'));
     const items = ids.map((id, i) => item(id, i === 999 ? 'disqualified' : 'node-offline', new Date(Date.UTC(2024, 4, 1, 0, 0, i)).toISOString()));
-    items[999]!.payload = { ...items[999]!.payload, level: 'error', title: 'dq', text: 'dq' };
-    const d = digestOf(items, 'UTC');
-    assert.equal(d.nodes.length, MAX_DIGEST_LINES);
-    assert.equal(d.nodes[0]?.events[0]?.title, 'disqualified', 'the error-level node leads');
-    assert.deepEqual(d.omitted, { nodes: 1000 - MAX_DIGEST_LINES, events: 1000 - MAX_DIGEST_LINES, byKind: [{ title: 'node-offline', count: 1000 - MAX_DIGEST_LINES }] });
-  });
-
-  it('a node-log digest text stays within the node limit, saying how many lines it left out', () => {
-    const many = Array.from({ length: 50 }, (_, i) => item(NODE_A, 'audit-failed', new Date(Date.UTC(2024, 4, 1, 0, i)).toISOString(), 'x'.repeat(500)));
-    const text = digestText(digestNodes(many, 'UTC'), 4000);
-    assert.ok([...text].length <= 4000);
-    assert.match(text, /… and \d+ more lines$/);
+    const d = digestOf(items);
+    assert.equal(d.lines, MAX_DIGEST_LINES);
+    assert.equal(d.sections[0]?.kind, 'disqualified', 'the error-level kind leads');
+    assert.deepEqual(d.omitted, { nodes: 1000 - MAX_DIGEST_LINES, events: 1000 - MAX_DIGEST_LINES, byKind: [{ kind: 'node-offline', count: 1000 - MAX_DIGEST_LINES }] });
+    assert.equal(d.count, 1000);
   });
 });

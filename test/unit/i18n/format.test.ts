@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatClock, formatInstant, formatSpan, zoneAbbreviation } from '../../../../src/notification/content/format.js';
+import { formatClock, formatDecimal, formatInstant, formatSpan, zoneAbbreviation } from '../../../src/i18n/format.js';
 
 describe('format', () => {
   it('names the zone by its letters where English has them, else by its offset', () => {
@@ -20,13 +20,13 @@ describe('format', () => {
   it('tells the two halves of the fall-back hour apart', () => {
     const first = formatInstant(new Date('2024-10-27T00:30:00Z'), 'Europe/Berlin');
     const second = formatInstant(new Date('2024-10-27T01:30:00Z'), 'Europe/Berlin');
-    assert.match(first, /^2024-10-27 02:30 \S+ \(Europe\/Berlin\)$/);
-    assert.match(second, /^2024-10-27 02:30 \S+ \(Europe\/Berlin\)$/);
+    assert.match(first, /^Oct 27, 2024, 02:30 \S+ \(Europe\/Berlin\)$/);
+    assert.match(second, /^Oct 27, 2024, 02:30 \S+ \(Europe\/Berlin\)$/);
     assert.notEqual(first, second);
   });
 
   it('prints UTC plainly, and clock times with the zone', () => {
-    assert.equal(formatInstant(new Date('2024-05-01T10:04:59Z'), 'UTC'), '2024-05-01 10:04 UTC');
+    assert.equal(formatInstant(new Date('2024-05-01T10:04:59Z'), 'UTC'), 'May 1, 2024, 10:04 UTC');
     assert.equal(formatClock(new Date('2024-05-01T10:04:00Z'), 'UTC'), '10:04 UTC');
     assert.equal(formatClock(new Date('2024-05-01T04:19:00Z'), 'Asia/Kathmandu'), `10:04 ${zoneAbbreviation(new Date('2024-05-01T04:19:00Z'), 'Asia/Kathmandu')}`);
   });
@@ -34,7 +34,17 @@ describe('format', () => {
   it('spans read in minutes, hours or days', () => {
     assert.equal(formatSpan(37 * 60_000), '37 minutes');
     assert.equal(formatSpan(60_000), '1 minute');
-    assert.equal(formatSpan(125 * 60_000), '2 h 5 min');
-    assert.equal(formatSpan((3 * 24 + 4) * 3_600_000), '3 days 4 h');
+    assert.equal(formatSpan(125 * 60_000), '2 hr 5 min');
+    assert.equal(formatSpan((3 * 24 + 4) * 3_600_000), '3 days 4 hr');
+  });
+
+  it('reads in the reader\'s language: dates, decimals and plural forms (Polish has four)', () => {
+    const d = new Date('2024-05-01T08:04:00Z');
+    assert.equal(formatInstant(d, 'Europe/Berlin', 'de'), '01.05.2024, 10:04 CEST (Europe/Berlin)');
+    assert.equal(formatInstant(d, 'Europe/Warsaw', 'pl'), '1 maj 2024, 10:04 CEST (Europe/Warsaw)');
+    assert.equal(formatDecimal('0.961', 'de'), '0,961');
+    assert.equal(formatDecimal('0.960', 'en'), '0.960', 'places as given');
+    assert.deepEqual([1, 2, 5, 22].map((n) => formatSpan(n * 60_000, 'pl')), ['1 minuta', '2 minuty', '5 minut', '22 minuty']);
+    assert.equal(formatSpan(37 * 60_000, 'de'), '37 Minuten');
   });
 });

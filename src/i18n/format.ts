@@ -1,0 +1,87 @@
+/**
+ * @module i18n/format
+ * How instants, spans and decimals read in messages: in the reader's zone (named the same way
+ * everywhere) and language, through Intl (CLDR), so `0.961` is `0,961` in German and `5 minut` in
+ * Polish takes the right plural form.
+ */
+
+/** formatInstant: `May 1, 2024, 10:04 CEST (Europe/Berlin)`; `1 maj 2024, 10:04 CEST (Europe/Berlin)`; `…, 10:04 UTC`. */
+export function formatInstant(d: Date, zone: string, locale = 'en'): string {
+  const t = formatWhen(d, zone, locale);
+  return isUtc(zone) ? t : `${t} (${zone})`;
+}
+
+/** formatWhen: `May 1, 2024, 10:04 CEST`, for lines under a heading that names the zone. */
+export function formatWhen(d: Date, zone: string, locale = 'en'): string {
+  const t = formatter(dateTimes, `${locale}|${zone}`, () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23', timeZone: zone })).format(d);
+  return `${t} ${isUtc(zone) ? 'UTC' : zoneAbbreviation(d, zone)}`;
+}
+
+/** formatClock: `10:04 CEST`, for a time within a line that already names the day. */
+export function formatClock(d: Date, zone: string, locale = 'en'): string {
+  const t = formatter(clocks, `${locale}|${zone}`, () => new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: zone })).format(d);
+  return `${t} ${isUtc(zone) ? 'UTC' : zoneAbbreviation(d, zone)}`;
+}
+
+/**
+ * zoneAbbreviation is the zone's short name at `d`: the letters an operator knows (`CEST`, `EDT`,
+ * `CET`) where an English locale has them, else the offset (`GMT+5:45`). US English names only
+ * American zones, British English names the European ones, so the first that is not an offset wins;
+ * every message, in every language, the demo and `preview` use this one function, so a zone reads
+ * the same everywhere.
+ */
+export function zoneAbbreviation(d: Date, zone: string): string {
+  let names = shortNames.get(zone);
+  if (!names) shortNames.set(zone, (names = NAME_LOCALES.map((l) => new Intl.DateTimeFormat(l, { timeZone: zone, timeZoneName: 'short' }))));
+  let offset = zone;
+  for (const f of names) {
+    const name = f.formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? zone;
+    if (!/^(GMT|UTC)[+-]/.test(name)) return name;
+    offset = name;
+  }
+  return offset;
+}
+
+/** formatSpan: `37 minutes`, `2 hr 5 min`, `3 days 4 hr` (`37 Minuten`, `3 dni i 4 godz.`). */
+export function formatSpan(ms: number, locale = 'en'): string {
+  const minutes = Math.max(0, Math.round(ms / 60_000));
+  if (minutes < 60) return unit(locale, 'minute', 'long', minutes);
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return join(locale, [unit(locale, 'hour', 'short', hours), minutes % 60 ? unit(locale, 'minute', 'short', minutes % 60) : '']);
+  const days = Math.floor(hours / 24);
+  return join(locale, [unit(locale, 'day', 'long', days), hours % 24 ? unit(locale, 'hour', 'short', hours % 24) : '']);
+}
+
+/** formatDecimal prints a decimal (`0.961`, or the number) with as many places as it was given, in the locale's digits. */
+export function formatDecimal(value: string | number, locale = 'en'): string {
+  const text = String(value);
+  const places = Math.min(/\.(\d+)$/.exec(text)?.[1]?.length ?? 0, 20);
+  return formatter(decimals, `${locale}|${places}`, () => new Intl.NumberFormat(locale, { minimumFractionDigits: places, maximumFractionDigits: places, useGrouping: false })).format(Number(text));
+}
+
+function isUtc(zone: string): boolean {
+  return zone === 'UTC' || zone === 'Etc/UTC';
+}
+
+function unit(locale: string, name: 'minute' | 'hour' | 'day', display: 'long' | 'short', n: number): string {
+  return formatter(units, `${locale}|${name}|${display}`, () => new Intl.NumberFormat(locale, { style: 'unit', unit: name, unitDisplay: display })).format(n);
+}
+
+function join(locale: string, parts: string[]): string {
+  return formatter(lists, locale, () => new Intl.ListFormat(locale, { type: 'unit', style: 'narrow' })).format(parts.filter(Boolean));
+}
+
+/** formatter reuses one Intl formatter per locale and options: building one costs about 0.2 ms. */
+function formatter<F>(cache: Map<string, F>, key: string, make: () => F): F {
+  let f = cache.get(key);
+  if (!f) cache.set(key, (f = make()));
+  return f;
+}
+
+const NAME_LOCALES = ['en-US', 'en-GB'];
+const shortNames = new Map<string, Intl.DateTimeFormat[]>();
+const dateTimes = new Map<string, Intl.DateTimeFormat>();
+const clocks = new Map<string, Intl.DateTimeFormat>();
+const decimals = new Map<string, Intl.NumberFormat>();
+const units = new Map<string, Intl.NumberFormat>();
+const lists = new Map<string, Intl.ListFormat>();

@@ -1,0 +1,278 @@
+/**
+ * @module notification/content/present
+ * The words of a notification for one reader: its kind's messages from the catalog, in the
+ * reader's language, with times in the reader's zone and the satellite's real thresholds, and the
+ * words of a digest. Pure: the catalog and config are read, nothing is written.
+ */
+import type { ResolvedConfig } from '../../config.js';
+import { DAY } from '../../config-schema.js';
+import type { Catalog, Locale, MessageValues } from '../../i18n/catalog.js';
+import { formatClock, formatDecimal, formatSpan, formatWhen } from '../../i18n/format.js';
+import type { Digest, DigestEntry } from '../dispatch/digest.js';
+import type { OutboxItem } from '../outbox/outbox.js';
+import { KIND_INFO, type EventKind } from './kinds.js';
+
+/** Reader is who a message is for: their language and zone. */
+export interface Reader {
+  locale: Locale;
+  zone: string;
+}
+
+/** NodeView is a node as messages show it. */
+export interface NodeView {
+  id: string;
+  shortId: string;
+  address: string;
+  port: string;
+}
+
+/** SAMPLE_NODE is the node every sample email is about (preview, the startup check, tests). */
+export const SAMPLE_NODE: NodeView = { id: '12EayRS2V1kEsWESU9QMRseFhdxYxKicsiFmxrsLZHeLUtdps3S', shortId: '12EayRS2V1kE', address: 'node1.example.com:28967', port: '28967' };
+
+/** Button is a link a message offers: a button in HTML, a URL in text. */
+export interface Button {
+  label: string;
+  url: string;
+}
+
+/** EventText is every string of one event's message, in one language. */
+export interface EventText {
+  title: string;
+  /** The email subject without its `[satellite]` tag; also the node-log sentence. */
+  subject: string;
+  /** The event in a few words, as a digest line. */
+  line: string;
+  heading: string;
+  intro: string;
+  /** An announcement's own paragraphs (empty for other kinds). */
+  paragraphs: string[];
+  facts: Array<{ label: string; value: string }>;
+  why: string;
+  steps: string[];
+  /** One sentence for channels without room for steps (node log, IRC). */
+  action: string;
+  buttons: Button[];
+}
+
+/** How each field of the kinds' data is shown: instants in the reader's zone, spans and decimals in their language. */
+const FIELD_TYPES: Readonly<Record<string, 'instant' | 'span' | 'decimal'>> = {
+  lastContact: 'instant',
+  offlineSince: 'instant',
+  deadline: 'instant',
+  offlineFor: 'span',
+  window: 'span',
+  quietFor: 'span',
+  score: 'decimal',
+  threshold: 'decimal',
+  distance: 'decimal',
+  onlineScore: 'decimal',
+};
+
+/** Presenter words notifications and digests. */
+export class Presenter {
+  readonly catalog: Catalog;
+  readonly #config: ResolvedConfig;
+
+  constructor(catalog: Catalog, config: ResolvedConfig) {
+    this.catalog = catalog;
+    this.#config = config;
+  }
+
+  /** event words one event of `kind` about `node` for `reader`. */
+  event(kind: EventKind, data: Readonly<Record<string, unknown>>, node: NodeView, reader: Reader): EventText {
+    const { locale } = reader;
+    const v = this.#values(kind, data, node, reader);
+    const k = `kinds.${kind}`;
+    const facts = Object.entries(KIND_FACTS[kind] ?? {}).flatMap(([field]) => (typeof v[field] === 'string' && v[field] !== '' ? [{ label: this.catalog.t(locale, `${k}.facts.${field}`), value: String(v[field]) }] : []));
+    return {
+      title: this.catalog.t(locale, `${k}.title`, v),
+      subject: this.catalog.t(locale, `${k}.subject`, v),
+      line: this.catalog.t(locale, `${k}.line`, v),
+      heading: this.catalog.t(locale, `${k}.heading`, v),
+      intro: this.catalog.t(locale, `${k}.intro`, v),
+      paragraphs: kind === 'announcement' && Array.isArray(data['paragraphs']) ? data['paragraphs'].map(String) : [],
+      facts,
+      why: this.catalog.t(locale, `${k}.why`, v),
+      steps: kind === 'announcement' ? [text(data['action'])] : this.catalog.list(locale, `${k}.steps`, v),
+      action: this.catalog.t(locale, `${k}.action`, v),
+      buttons: this.buttons(kind, locale),
+    };
+  }
+
+  /** common is the shared wording (labels, footer) every email's layout uses. */
+  common(reader: Reader, recipient: string): Record<string, string> {
+    const satellite = this.#config.satellite.name;
+    const keys = ['tagline', 'nodeId', 'address', 'when', 'why', 'todo', 'footer', 'footerLimits', 'manage', 'manageWhat', 'unsubscribe'];
+    return Object.fromEntries(keys.map((key) => [key, this.catalog.t(reader.locale, `common.${key}`, { satellite, recipient })]));
+  }
+
+  /** buttons are the links configured for `kind`: its guide, support (for the kinds that can cost a node its data), the dashboard. */
+  buttons(kind: string, locale: Locale): Button[] {
+    const links = this.#config.links;
+    const out: Button[] = [];
+    const docs = links.docs[kind as EventKind];
+    if (docs) out.push({ label: this.catalog.t(locale, 'common.docs'), url: docs });
+    if (links.support && kind in KIND_INFO && KIND_INFO[kind as EventKind].level === 'error') out.push({ label: this.catalog.t(locale, 'common.support'), url: links.support });
+    if (links.dashboard) out.push({ label: this.catalog.t(locale, 'common.dashboard'), url: links.dashboard });
+    return out;
+  }
+
+  /** digest words a digest for `reader`: subject and preheader worst first, then each kind once with its lines. */
+  digest(d: Digest, reader: Reader, text: (item: OutboxItem) => EventText | null): DigestText {
+    const { locale, zone } = reader;
+    const satellite = this.#config.satellite.name;
+    const sections = d.sections.map((s) => {
+      const worst = worstEntry(s.kind, s.entries);
+      const words = text((worst.closedBy ?? worst.item)) ?? text(worst.item);
+      const nodes = s.total.nodes;
+      const single = words ? this.#headlineValues(worst, s.kind, reader) : {};
+      const title = words?.title ?? s.entries[0]?.item.title ?? s.kind;
+      return {
+        kind: s.kind,
+        level: s.level,
+        title,
+        headline: s.kind in KIND_INFO ? this.catalog.t(locale, `kinds.${s.kind}.headline`, { ...single, count: s.total.entries, nodes }) : title,
+        count: this.catalog.t(locale, 'digest.section', { count: s.entries.reduce((n, e) => n + (e.closedBy ? 2 : 1), 0) }),
+        why: words?.why ?? '',
+        steps: nodes > 1 && this.catalog.has(`kinds.${s.kind}.stepsMany`) ? this.catalog.list(locale, `kinds.${s.kind}.stepsMany`) : (words?.steps ?? []),
+        action: words?.action ?? '',
+        paragraphs: words?.paragraphs ?? [],
+        buttons: s.kind in KIND_INFO ? this.buttons(s.kind, locale).filter((b) => b.url !== this.#config.links.dashboard) : [],
+        lines: s.entries.map((e) => ({ node: shortIdOf(e.item), address: e.item.payload.node?.address ?? '', when: formatWhen(e.item.occurredAt, zone, locale), text: this.#line(e, reader, text) })),
+      };
+    });
+    const shown = sections.slice(0, 3).map((s) => s.headline);
+    if (sections.length > 3) shown.push(this.catalog.t(locale, 'digest.more', { count: sections.length - 3 }));
+    const worst = sections[0];
+    return {
+      subject: `${shown.join(' · ')} — ${satellite}`,
+      preheader: worst ? `${worst.title}: ${worst.lines[0]?.text ?? ''}` : '',
+      heading: this.catalog.t(locale, 'digest.heading', { count: d.count, nodes: d.nodes }),
+      intro: this.catalog.t(locale, 'digest.intro', { satellite, zone: zone === 'UTC' ? 'UTC' : zone }),
+      folded: d.folded > 0 ? this.catalog.t(locale, 'digest.folded', { lines: d.lines }) : '',
+      sections,
+      omitted: d.omitted && {
+        text: this.catalog.t(locale, 'digest.omitted', { events: d.omitted.events, nodes: d.omitted.nodes }),
+        byKind: d.omitted.byKind.map((k) => ({ title: k.kind in KIND_INFO ? this.catalog.t(locale, `kinds.${k.kind}.title`) : k.kind, count: k.count })),
+        hint: this.catalog.t(locale, 'digest.dashboardHint'),
+      },
+      logHeader: this.catalog.t(locale, 'digest.logHeader', { satellite, count: d.count }),
+      // The dashboard is offered once, under every kind, not under each.
+      buttons: this.#config.links.dashboard ? [{ label: this.catalog.t(locale, 'common.dashboard'), url: this.#config.links.dashboard }] : [],
+    };
+  }
+
+  /** #line is one digest line: the event's own line, or a folded pair's span. */
+  #line(e: DigestEntry, reader: Reader, text: (item: OutboxItem) => EventText | null): string {
+    const { locale, zone } = reader;
+    if (e.closedBy) {
+      const from = e.item.occurredAt;
+      const to = e.closedBy.occurredAt;
+      const key = e.item.kind === 'node-offline' ? 'digest.offlinePair' : 'digest.containedPair';
+      return this.catalog.t(locale, key, { from: formatClock(from, zone, locale), to: formatClock(to, zone, locale), span: formatSpan(to.getTime() - from.getTime(), locale) });
+    }
+    return text(e.item)?.line ?? e.item.summary;
+  }
+
+  #headlineValues(e: DigestEntry, kind: string, reader: Reader): MessageValues {
+    const item = e.closedBy ?? e.item;
+    const source = item.payload.source;
+    const node = viewOf(item);
+    return kind in KIND_INFO && source ? this.#values(kind as EventKind, source.data, node, reader) : { node: node.shortId };
+  }
+
+  /** #values are the message arguments: the node, the satellite's rules, then the event's data shown for the reader. */
+  #values(kind: EventKind, data: Readonly<Record<string, unknown>>, node: NodeView, reader: Reader): Record<string, string | number> {
+    const { locale, zone } = reader;
+    const r = this.#config.reputation;
+    const v: Record<string, string | number> = {
+      satellite: this.#config.satellite.name,
+      node: node.shortId,
+      address: node.address,
+      port: node.port,
+      bar: formatDecimal(r.onlineSuspensionBelow.toFixed(3), locale),
+      window: formatSpan(r.onlineWindowMs, locale),
+      review: formatSpan(r.reviewPeriodMs, locale),
+      days: formatSpan((1 - r.onlineSuspensionBelow) * r.onlineWindowMs, locale),
+      dayCost: formatDecimal((DAY / r.onlineWindowMs).toFixed(3), locale),
+      unknownBar: formatDecimal(r.unknownAuditSuspensionBelow.toFixed(3), locale),
+      grace: formatSpan(r.unknownAuditGraceMs, locale),
+      lastContact: this.catalog.t(locale, 'common.notRecorded'),
+    };
+    for (const [key, value] of Object.entries(data)) {
+      if (typeof value !== 'string' && typeof value !== 'number') continue;
+      v[key] = shown(FIELD_TYPES[key], value, zone, locale);
+    }
+    v['hasReason'] = typeof data['reason'] === 'string' && data['reason'] !== '' && data['reason'] !== 'not given' ? 'yes' : 'no';
+    v['hasDeadline'] = data['deadline'] ? 'yes' : 'no';
+    v['hasLatest'] = data['latest'] ? 'yes' : 'no';
+    if (kind === 'announcement') v['title'] = text(data['title']);
+    return v;
+  }
+}
+
+/** DigestText is every string of a digest, in one language. */
+export interface DigestText {
+  subject: string;
+  preheader: string;
+  heading: string;
+  intro: string;
+  folded: string;
+  sections: Array<{
+    kind: string;
+    level: string;
+    title: string;
+    headline: string;
+    count: string;
+    why: string;
+    steps: string[];
+    action: string;
+    paragraphs: string[];
+    buttons: Button[];
+    lines: Array<{ node: string; address: string; when: string; text: string }>;
+  }>;
+  omitted: { text: string; byKind: Array<{ title: string; count: number }>; hint: string } | null;
+  logHeader: string;
+  buttons: Button[];
+}
+
+/** Which data fields each kind shows as labelled facts (the catalog's `facts` names them). */
+const KIND_FACTS: Partial<Record<EventKind, Record<string, true>>> = {
+  'audit-failed': { score: true, threshold: true, distance: true },
+  disqualified: { reason: true, score: true },
+  'version-outdated': { version: true, minimum: true, latest: true, deadline: true },
+  'offline-suspended': { onlineScore: true },
+  'offline-unsuspended': { onlineScore: true },
+  'node-online': { onlineScore: true },
+};
+
+/** text is a caller's string field, or nothing. */
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+function shown(type: (typeof FIELD_TYPES)[string] | undefined, value: string | number, zone: string, locale: Locale): string {
+  if (type === 'instant' && typeof value === 'string' && /^\d{4}-\d\d-\d\dT/.test(value) && !Number.isNaN(Date.parse(value))) return formatWhen(new Date(value), zone, locale);
+  if (type === 'span' && typeof value === 'number') return formatSpan(value, locale);
+  if (type === 'decimal' && /^-?\d+(\.\d+)?$/.test(String(value))) return formatDecimal(value, locale);
+  return String(value);
+}
+
+/** worstEntry is the entry a section's headline quotes: the lowest audit score, else the latest. */
+function worstEntry(kind: string, entries: readonly DigestEntry[]): DigestEntry {
+  if (kind === 'audit-failed') {
+    const score = (e: DigestEntry): number => Number(e.item.payload.source?.data['score'] ?? Infinity);
+    return entries.reduce((a, b) => (score(b) < score(a) ? b : a));
+  }
+  return entries.at(-1) as DigestEntry;
+}
+
+function viewOf(item: OutboxItem): NodeView {
+  const address = item.payload.node?.address ?? '';
+  const id = item.payload.node?.id ?? '';
+  return { id, shortId: id.slice(0, 12), address, port: address.slice(address.lastIndexOf(':') + 1) };
+}
+
+function shortIdOf(item: OutboxItem): string {
+  return (item.payload.node?.id ?? '').slice(0, 12);
+}

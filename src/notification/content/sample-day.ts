@@ -1,0 +1,49 @@
+/**
+ * @module notification/content/sample-day
+ * One operator's mixed day on three nodes, as held notifications: what `satnotify preview digest`
+ * renders and what the digest tests read. Built through Content.event, so it is worded exactly as
+ * real events are.
+ */
+import type { RenderedEmail, TemplateSet } from '../../mailservice/templates.js';
+import type { NodeInfo } from '../../overlay/db.js';
+import { NodeId } from '../../overlay/node-id.js';
+import type { OutboxItem } from '../outbox/outbox.js';
+import type { Content } from './content.js';
+import type { EventKind } from './kinds.js';
+import type { Reader } from './present.js';
+export { SAMPLE_NODE } from './present.js';
+
+const OPERATOR = 'operator@example.com';
+const NODES = ['12EayRS2V1kEsWESU9QMRseFhdxYxKicsiFmxrsLZHeLUtdps3S', '1SeLqn3UAUoRymWmwW7axrzJK7JfNaBR2cHCryA6cFsgARhLa', '1tHggZ5wKxbrxY2Yt1EAviybdDcKk9Mq4DZQiwKCDWkGtEUXp'];
+
+/** The day: [node, minutes after 08:00 UTC, kind, data]. */
+const DAY: ReadonlyArray<[number, number, EventKind, Record<string, unknown>]> = [
+  [0, -6, 'node-offline', { lastContact: '2024-05-01T07:52:00Z' }],
+  [0, 35, 'node-online', { offlineSince: '2024-05-01T07:54:00Z', offlineFor: 41 * 60_000 }],
+  [1, 70, 'node-offline', { lastContact: '2024-05-01T09:08:00Z' }],
+  [2, 100, 'node-offline', { lastContact: '2024-05-01T09:38:00Z' }],
+  [0, 172, 'audit-failed', { score: '0.961', threshold: '0.960', distance: '0.001' }],
+  [0, 210, 'containment-entered', {}],
+  [0, 228, 'containment-released', {}],
+  [2, 240, 'version-outdated', { version: '1.60.0', minimum: '1.68.0', latest: '1.70.2', deadline: '2024-05-15T00:00:00Z' }],
+];
+
+/** sampleDay is the day's held email notifications for one operator. */
+export function sampleDay(content: Content): OutboxItem[] {
+  return DAY.flatMap(([n, minutes, kind, data]) => {
+    const at = new Date(Date.UTC(2024, 4, 1, 8, minutes));
+    return content.event(nodeInfo(NODES[n] as string, n), kind, data, at).filter((i) => i.channel === 'email').map((i) => ({ ...i, status: 'held' as const, reason: null, attempts: 0, ambiguousAttempts: 0, sentAt: null, digestId: null, reservations: null }));
+  });
+}
+
+/** sampleDigest renders the day's digest for `reader`. */
+export function sampleDigest(content: Content, templates: TemplateSet, reader: Reader): RenderedEmail {
+  const item = content.digest(sampleDay(content), new Date(Date.UTC(2024, 4, 1, 13)), reader);
+  const email = item.payload.email;
+  if (!email) throw new Error('a digest of emails has an email');
+  return templates.render(email.template, email.data);
+}
+
+function nodeInfo(id: string, n: number): NodeInfo {
+  return { id: NodeId.parse(id), address: `node${n + 1}.example.com:28967`, email: OPERATOR, wallet: '', version: '', lastContactSuccess: null, lastContactFailure: null, disqualified: null, disqualificationReason: null, contained: null, auditScore: null, unknownAuditSuspended: null, offlineSuspended: null, createdAt: new Date(0) };
+}
