@@ -6,6 +6,7 @@
  */
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
+import { LOCALES, resolveLocale } from '../i18n/catalog.js';
 import { EVENT_KINDS, KIND_INFO } from '../notification/content/kinds.js';
 import type { NodeInfo } from '../overlay/db.js';
 import { matches } from '../preferences/policy.js';
@@ -101,7 +102,7 @@ ${v.notice ? html`<p class="${v.notice.ok ? 'ok' : 'err'}" role="${v.notice.ok ?
 <fieldset><legend>Where you are</legend>
 <label for="timezone">Time zone</label> <input type="text" id="timezone" name="timezone" list="zones" value="${v.prefs.timezone}" autocomplete="off" size="28">
 <datalist id="zones">${v.zones.map((z) => html`<option value="${z}">`)}</datalist>
-<label for="language">Language</label> <select id="language" name="language">${['en', 'de', 'fr', 'es', 'it', 'pt', 'pl', 'ru', 'uk', 'zh', 'ja'].map((l) => html`<option value="${l}" ${v.prefs.language === l ? 'selected' : ''}>${l}</option>`)}</select>
+<label for="language">Language of your messages</label> <select id="language" name="language">${LOCALES.map((l) => html`<option value="${l}" ${resolveLocale(v.prefs.language) === l ? 'selected' : ''}>${new Intl.DisplayNames([l], { type: 'language' }).of(l) ?? l}</option>`)}</select>
 </fieldset>
 <button type="submit">Save</button>
 </form>
