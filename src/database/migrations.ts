@@ -179,4 +179,24 @@ export const MIGRATIONS: readonly Migration[] = [
         ADD COLUMN offline_suspended_at       timestamptz,
         ADD COLUMN unknown_audit_suspended_at timestamptz;`,
   },
+  {
+    version: 9,
+    name: 'words at send time',
+    // A kind's message is now worded for its reader when it leaves, from what it was made of
+    // (payload.source: the kind and its data). Emails recorded before carry that as their template
+    // and data beside satnotify's own fields; lift it out, and drop the old placeholder reason
+    // 'not given' (an empty reason is now simply not shown).
+    sql: `
+      UPDATE satnotify_outbox o
+         SET payload = jsonb_set(o.payload, '{source}', jsonb_build_object(
+               'kind', o.payload->'email'->>'template',
+               'data', CASE WHEN s.data->>'reason' = 'not given' THEN jsonb_set(s.data, '{reason}', '""') ELSE s.data END))
+        FROM (SELECT id, (payload->'email'->'data') - ARRAY['satellite', 'recipient', 'timezone', 'node', 'occurredAt', 'links'] AS data
+                FROM satnotify_outbox) s
+       WHERE s.id = o.id
+         AND o.payload->'source' IS NULL
+         AND o.payload->'email'->>'template' IN ('node-offline', 'node-online', 'node-flapping', 'audit-failed', 'containment-entered',
+               'containment-released', 'disqualified', 'version-outdated', 'offline-suspended', 'offline-unsuspended',
+               'unknown-audit-suspended', 'unknown-audit-unsuspended', 'announcement');`,
+  },
 ];

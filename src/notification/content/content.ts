@@ -15,7 +15,7 @@ import { parseInput } from '../../input/parse.js';
 import { lines, oneLine } from '../../input/text.js';
 import { assertEmailAddress } from '../../mailservice/input.js';
 import type { TemplateSet } from '../../mailservice/templates.js';
-import { BUILT_IN_FIELDS, INTERNAL_TEMPLATES, parseTemplateData } from '../../mailservice/template-data.js';
+import { INTERNAL_TEMPLATES, parseTemplateData } from '../../mailservice/template-data.js';
 import type { NodeInfo } from '../../overlay/db.js';
 import type { NewItem, OutboxItem } from '../outbox/outbox.js';
 import { digestOf } from '../dispatch/digest.js';
@@ -24,7 +24,7 @@ import { MAX_MESSAGE_CHARS, MAX_TITLE_CHARS } from '../../channels/nodelog/schem
 import type { Audience, Fact, Message } from '../../channels/plugin.js';
 import { KIND_INFO, LOG_LEVELS, LOG_TYPES, kindOfLogType, type EventKind } from './kinds.js';
 import type { RenderedEmail } from '../../mailservice/templates.js';
-import { Presenter, SAMPLE_NODE, type EventText, type NodeView, type Reader } from './present.js';
+import { nodeView, Presenter, SAMPLE_NODE, type EventSource, type EventText, type NodeView, type Reader } from './present.js';
 import { loadCatalog, resolveLocale } from '../../i18n/catalog.js';
 
 /** EmailLinkMaker makes an operator's unsubscribe and preferences links (web/links.ts). */
@@ -153,11 +153,10 @@ export class Content {
   present(item: OutboxItem, reader: Reader): Message {
     const p = item.payload;
     const source = sourceOf(p);
-    if (!source || !isKind(source.kind) || !p.node) return p.email && !isKind(p.email.template) ? { ...p, email: { ...p.email, data: { ...p.email.data, s: this.#words.common(reader, p.email.to), locale: reader.locale } } } : p;
-    const node = { ...viewOfStored(p.node) };
-    const words = this.#words.event(source.kind, source.data, node, reader);
+    if (!source) return p.email ? { ...p, email: { ...p.email, data: { ...p.email.data, s: this.#words.common(reader, p.email.to), locale: reader.locale } } } : p;
+    const words = this.#words.event(source.kind, source.data, source.node, reader);
     const message: Message = { ...p, title: words.title, text: this.#nodeText(words), actions: words.steps };
-    if (p.email) message.email = { to: p.email.to, ...this.#emailOf(source.kind, source.data, words, node, p.email.to, item.occurredAt, reader, p.links ?? null) };
+    if (p.email) message.email = { to: p.email.to, ...this.#emailOf(source.kind, source.data, words, source.node, p.email.to, item.occurredAt, reader, p.links ?? null) };
     return message;
   }
 
@@ -184,7 +183,7 @@ export class Content {
   digest(items: readonly OutboxItem[], now: Date, reader: Reader = this.defaultReader): NewItem {
     const first = items[0] as OutboxItem;
     const d = digestOf(items);
-    const words = this.#words.digest(d, reader, (i) => this.#wordsOf(i, reader));
+    const words = this.#words.digest(d, reader, (i) => sourceOf(i.payload));
     const nodeIds = new Set(items.map((i) => i.nodeId));
     const message: Message = {
       level: d.level,
@@ -224,13 +223,6 @@ export class Content {
   recipient(node: NodeInfo): string {
     if (!node.email) throw new InvalidInputError('node email', `node ${node.id.toString()} has no operator email`);
     return assertEmailAddress(node.email, 'node email');
-  }
-
-  /** #wordsOf words a stored item for a digest line: an event's words, or null for a caller's own text. */
-  #wordsOf(item: OutboxItem, reader: Reader): EventText | null {
-    const source = sourceOf(item.payload);
-    if (!source || !isKind(source.kind) || !item.payload.node) return null;
-    return this.#words.event(source.kind, source.data, viewOfStored(item.payload.node), reader);
   }
 
   #eventMessage(kind: EventKind, data: Record<string, unknown>, node: NodeInfo, words: EventText): Message {
@@ -295,14 +287,9 @@ function isKind(name: string): name is EventKind {
   return Object.hasOwn(KIND_INFO, name);
 }
 
-/**
- * sourceOf is what an item was worded from. Rows recorded before messages were worded at send time
- * carry the kind as their email template and its data beside satnotify's own fields.
- */
-function sourceOf(p: Message): Message['source'] | undefined {
-  if (p.source) return p.source;
-  if (!p.email || !isKind(p.email.template)) return undefined;
-  return { kind: p.email.template, data: Object.fromEntries(Object.entries(p.email.data).filter(([k]) => !(BUILT_IN_FIELDS as readonly string[]).includes(k))) };
+/** sourceOf is what a stored message is worded from: an event of a kind about a node, or null for a caller's own text. */
+function sourceOf(p: Message): EventSource | null {
+  return p.source && isKind(p.source.kind) && p.node ? { kind: p.source.kind, data: p.source.data, node: nodeView(p.node.id, p.node.address) } : null;
 }
 
 function nodeOf(node: NodeInfo): Message['node'] {
@@ -310,11 +297,7 @@ function nodeOf(node: NodeInfo): Message['node'] {
 }
 
 function viewOf(node: NodeInfo): NodeView {
-  return { id: node.id.toString(), shortId: node.id.short, address: node.address, port: node.address.slice(node.address.lastIndexOf(':') + 1) };
-}
-
-function viewOfStored(node: NonNullable<Message['node']>): NodeView {
-  return { id: node.id, shortId: node.id.slice(0, 12), address: node.address, port: node.address.slice(node.address.lastIndexOf(':') + 1) };
+  return nodeView(node.id.toString(), node.address);
 }
 
 /** subjectLine is an email subject without its `[Satellite]` tag: the one-line summary. */

@@ -26,8 +26,21 @@ export interface NodeView {
   port: string;
 }
 
+/** nodeView is a node as messages show it, from its id's string form and its address. */
+export function nodeView(id: string, address: string): NodeView {
+  // shortId is NodeId.short: the first 12 characters of the string form.
+  return { id, shortId: id.slice(0, 12), address, port: address.slice(address.lastIndexOf(':') + 1) };
+}
+
 /** SAMPLE_NODE is the node every sample email is about (preview, the startup check, tests). */
-export const SAMPLE_NODE: NodeView = { id: '12EayRS2V1kEsWESU9QMRseFhdxYxKicsiFmxrsLZHeLUtdps3S', shortId: '12EayRS2V1kE', address: 'node1.example.com:28967', port: '28967' };
+export const SAMPLE_NODE: NodeView = nodeView('12EayRS2V1kEsWESU9QMRseFhdxYxKicsiFmxrsLZHeLUtdps3S', 'node1.example.com:28967');
+
+/** EventSource is what an event's words are made from: its kind, its data and its node. */
+export interface EventSource {
+  kind: EventKind;
+  data: Readonly<Record<string, unknown>>;
+  node: NodeView;
+}
 
 /** Button is a link a message offers: a button in HTML, a URL in text. */
 export interface Button {
@@ -80,11 +93,16 @@ export class Presenter {
 
   /** event words one event of `kind` about `node` for `reader`. */
   event(kind: EventKind, data: Readonly<Record<string, unknown>>, node: NodeView, reader: Reader): EventText {
+    return this.#word(kind, data, node, reader).words;
+  }
+
+  /** #word is event's words and the message arguments they were made with (a digest's headline quotes them too). */
+  #word(kind: EventKind, data: Readonly<Record<string, unknown>>, node: NodeView, reader: Reader): { words: EventText; values: MessageValues } {
     const { locale } = reader;
     const v = this.#values(kind, data, node, reader);
     const k = `kinds.${kind}`;
     const facts = Object.entries(KIND_FACTS[kind] ?? {}).flatMap(([field]) => (typeof v[field] === 'string' && v[field] !== '' ? [{ label: this.catalog.t(locale, `${k}.facts.${field}`), value: String(v[field]) }] : []));
-    return {
+    const words = {
       title: this.catalog.t(locale, `${k}.title`, v),
       subject: this.catalog.t(locale, `${k}.subject`, v),
       line: this.catalog.t(locale, `${k}.line`, v),
@@ -97,6 +115,7 @@ export class Presenter {
       action: this.catalog.t(locale, `${k}.action`, v),
       buttons: this.buttons(kind, locale),
     };
+    return { words, values: v };
   }
 
   /** common is the shared wording (labels, footer) every email's layout uses. */
@@ -106,39 +125,52 @@ export class Presenter {
     return Object.fromEntries(keys.map((key) => [key, this.catalog.t(reader.locale, `common.${key}`, { satellite, recipient })]));
   }
 
-  /** buttons are the links configured for `kind`: its guide, support (for the kinds that can cost a node its data), the dashboard. */
-  buttons(kind: string, locale: Locale): Button[] {
+  /** buttons are the links configured for `kind`: its guide, support (for the kinds that can cost a node its data), and unless left out, the dashboard. */
+  buttons(kind: string, locale: Locale, dashboard = true): Button[] {
     const links = this.#config.links;
     const out: Button[] = [];
     const docs = links.docs[kind as EventKind];
     if (docs) out.push({ label: this.catalog.t(locale, 'common.docs'), url: docs });
     if (links.support && kind in KIND_INFO && KIND_INFO[kind as EventKind].level === 'error') out.push({ label: this.catalog.t(locale, 'common.support'), url: links.support });
-    if (links.dashboard) out.push({ label: this.catalog.t(locale, 'common.dashboard'), url: links.dashboard });
-    return out;
+    return dashboard ? [...out, ...this.#dashboard(locale)] : out;
+  }
+
+  #dashboard(locale: Locale): Button[] {
+    const url = this.#config.links.dashboard;
+    return url ? [{ label: this.catalog.t(locale, 'common.dashboard'), url }] : [];
   }
 
   /** digest words a digest for `reader`: subject and preheader worst first, then each kind once with its lines. */
-  digest(d: Digest, reader: Reader, text: (item: OutboxItem) => EventText | null): DigestText {
+  digest(d: Digest, reader: Reader, sourceOf: (item: OutboxItem) => EventSource | null): DigestText {
     const { locale, zone } = reader;
     const satellite = this.#config.satellite.name;
+    const wordsOf = (item: OutboxItem): EventText | null => {
+      const src = sourceOf(item);
+      return src && this.event(src.kind, src.data, src.node, reader);
+    };
     const sections = d.sections.map((s) => {
+      // The headline quotes the worst entry (a folded pair by its closing half, the section's kind).
       const worst = worstEntry(s.kind, s.entries);
-      const words = text((worst.closedBy ?? worst.item)) ?? text(worst.item);
+      const src = sourceOf(worst.closedBy ?? worst.item) ?? sourceOf(worst.item);
+      const worded = src && this.#word(src.kind, src.data, src.node, reader);
+      const words = worded?.words;
       const nodes = s.total.nodes;
-      const single = words ? this.#headlineValues(worst, s.kind, reader) : {};
       const title = words?.title ?? s.entries[0]?.item.title ?? s.kind;
       return {
         kind: s.kind,
         level: s.level,
         title,
-        headline: s.kind in KIND_INFO ? this.catalog.t(locale, `kinds.${s.kind}.headline`, { ...single, count: s.total.entries, nodes }) : title,
+        headline: worded ? this.catalog.t(locale, `kinds.${s.kind}.headline`, { ...worded.values, count: s.total.entries, nodes }) : title,
         count: this.catalog.t(locale, 'digest.section', { count: s.entries.reduce((n, e) => n + (e.closedBy ? 2 : 1), 0) }),
         why: words?.why ?? '',
         steps: nodes > 1 && this.catalog.has(`kinds.${s.kind}.stepsMany`) ? this.catalog.list(locale, `kinds.${s.kind}.stepsMany`) : (words?.steps ?? []),
         action: words?.action ?? '',
         paragraphs: words?.paragraphs ?? [],
-        buttons: s.kind in KIND_INFO ? this.buttons(s.kind, locale).filter((b) => b.url !== this.#config.links.dashboard) : [],
-        lines: s.entries.map((e) => ({ node: shortIdOf(e.item), address: e.item.payload.node?.address ?? '', when: formatWhen(e.item.occurredAt, zone, locale), text: this.#line(e, reader, text) })),
+        buttons: s.kind in KIND_INFO ? this.buttons(s.kind, locale, false) : [],
+        lines: s.entries.map((e) => {
+          const node = nodeView(e.item.payload.node?.id ?? '', e.item.payload.node?.address ?? '');
+          return { node: node.shortId, address: node.address, when: formatWhen(e.item.occurredAt, zone, locale), text: this.#line(e, reader, wordsOf) };
+        }),
       };
     });
     const shown = sections.slice(0, 3).map((s) => s.headline);
@@ -158,7 +190,7 @@ export class Presenter {
       },
       logHeader: this.catalog.t(locale, 'digest.logHeader', { satellite, count: d.count }),
       // The dashboard is offered once, under every kind, not under each.
-      buttons: this.#config.links.dashboard ? [{ label: this.catalog.t(locale, 'common.dashboard'), url: this.#config.links.dashboard }] : [],
+      buttons: this.#dashboard(locale),
     };
   }
 
@@ -172,13 +204,6 @@ export class Presenter {
       return this.catalog.t(locale, key, { from: formatClock(from, zone, locale), to: formatClock(to, zone, locale), span: formatSpan(to.getTime() - from.getTime(), locale) });
     }
     return text(e.item)?.line ?? e.item.summary;
-  }
-
-  #headlineValues(e: DigestEntry, kind: string, reader: Reader): MessageValues {
-    const item = e.closedBy ?? e.item;
-    const source = item.payload.source;
-    const node = viewOf(item);
-    return kind in KIND_INFO && source ? this.#values(kind as EventKind, source.data, node, reader) : { node: node.shortId };
   }
 
   /** #values are the message arguments: the node, the satellite's rules, then the event's data shown for the reader. */
@@ -203,7 +228,7 @@ export class Presenter {
       if (typeof value !== 'string' && typeof value !== 'number') continue;
       v[key] = shown(FIELD_TYPES[key], value, zone, locale);
     }
-    v['hasReason'] = typeof data['reason'] === 'string' && data['reason'] !== '' && data['reason'] !== 'not given' ? 'yes' : 'no';
+    v['hasReason'] = typeof data['reason'] === 'string' && data['reason'] !== '' ? 'yes' : 'no';
     v['hasDeadline'] = data['deadline'] ? 'yes' : 'no';
     v['hasLatest'] = data['latest'] ? 'yes' : 'no';
     if (kind === 'announcement') v['title'] = text(data['title']);
@@ -267,12 +292,3 @@ function worstEntry(kind: string, entries: readonly DigestEntry[]): DigestEntry 
   return entries.at(-1) as DigestEntry;
 }
 
-function viewOf(item: OutboxItem): NodeView {
-  const address = item.payload.node?.address ?? '';
-  const id = item.payload.node?.id ?? '';
-  return { id, shortId: id.slice(0, 12), address, port: address.slice(address.lastIndexOf(':') + 1) };
-}
-
-function shortIdOf(item: OutboxItem): string {
-  return (item.payload.node?.id ?? '').slice(0, 12);
-}
