@@ -3,9 +3,13 @@
  * PostgreSQL on 127.0.0.1:5432, database `test`. Under CI=true an unreachable server is a failure,
  * not a skip: the suite then runs and its connection errors fail it.
  */
+import { PGlite } from '@electric-sql/pglite';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import pg from 'pg';
 import { resolveConfig } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/database/connect.js';
+import { migrate } from '../../src/database/migrate.js';
+import { MIGRATIONS } from '../../src/database/migrations.js';
 import { dropAtExit } from './scratch.js';
 
 /** PG_URL is the real server the suites use; override with SATNOTIFY_TEST_PG_URL. */
@@ -82,4 +86,21 @@ export function randomNodeIdHex(): string {
 /** sqlClient is a plain client on `url` that sees satnotify's tables (in the default `satnotify` schema), for tests that inspect rows. */
 export function sqlClient(url: string): pg.Client {
   return new pg.Client({ connectionString: url, options: '-c search_path=satnotify' });
+}
+
+/**
+ * oldDatabase makes an embedded database in `dataDir` as an earlier version left it: migrations up
+ * to `version` in schema satnotify, then whatever `fill` writes in that version's row format.
+ */
+export async function oldDatabase(dataDir: string, version: number, fill: (pool: pg.Pool) => Promise<unknown>): Promise<void> {
+  const lite = await PGlite.create(dataDir);
+  await lite.exec('CREATE SCHEMA satnotify; SET search_path TO satnotify');
+  const pool = new pg.Pool(createPgConfig(lite));
+  try {
+    await migrate(pool, 'satnotify', MIGRATIONS.filter((m) => m.version <= version));
+    await fill(pool);
+  } finally {
+    await pool.end();
+    await lite.close();
+  }
 }

@@ -6,15 +6,10 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { PGlite } from '@electric-sql/pglite';
-import { createPgConfig } from '@electric-sql/pglite/node-postgres';
-import pg from 'pg';
-import { MIGRATIONS } from '../../src/database/migrations.js';
-import { migrate } from '../../src/database/migrate.js';
 import { NodeLogServer } from '../../src/node/node-log-server.js';
 import { createNotificationService } from '../../src/notification/create.js';
 import { NodeId } from '../../src/overlay/node-id.js';
-import { randomNodeIdHex } from '../helpers/databases.js';
+import { oldDatabase, randomNodeIdHex } from '../helpers/databases.js';
 import { scratchDir } from '../helpers/scratch.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
 
@@ -30,25 +25,21 @@ describe('upgrade to channel instances', () => {
     const at = new Date(Date.now() - 60_000);
     try {
       // The previous version's database: migrations 1–5, one pending email and one pending log row.
-      const lite = await PGlite.create(dataDir);
-      await lite.exec('CREATE SCHEMA satnotify; SET search_path TO satnotify');
-      const pool = new pg.Pool(createPgConfig(lite));
-      await migrate(pool, 'satnotify', MIGRATIONS.filter((m) => m.version <= 5));
-      await pool.query(`INSERT INTO nodes (id, address, email) VALUES ($1, $2, 'op@example.com')`, [id.bytes, address]);
-      const data = {
-        lastContact: 'not recorded',
-        satellite: { name: 'Satellite' },
-        recipient: 'op@example.com',
-        timezone: 'UTC',
-        node: { id: id.toString(), shortId: id.short, address, port: address.split(':')[1] },
-        occurredAt: '1 March 2026, 10:00 UTC',
-      };
-      const insert = `INSERT INTO satnotify_outbox (id, channel, group_key, node_id, kind, bypass, payload, title, summary, status, due_at, occurred_at, created_at)
-                      VALUES ($1, $2, $3, $4, 'node-offline', false, $5, 'Node offline', $6, 'pending', $7, $7, $7)`;
-      await pool.query(insert, ['old-email', 'email', 'addr:op@example.com', id.bytes, JSON.stringify({ to: 'op@example.com', template: 'node-offline', data }), `Your node ${id.short} is offline`, at]);
-      await pool.query(insert, ['old-log', 'log', `node:${hex}`, id.bytes, JSON.stringify({ address, type: 'UPTIME_FAILED', level: 'warn', title: 'Node offline', text: 'Queued before the upgrade.' }), 'Queued before the upgrade.', at]);
-      await pool.end();
-      await lite.close();
+      await oldDatabase(dataDir, 5, async (pool) => {
+        await pool.query(`INSERT INTO nodes (id, address, email) VALUES ($1, $2, 'op@example.com')`, [id.bytes, address]);
+        const data = {
+          lastContact: 'not recorded',
+          satellite: { name: 'Satellite' },
+          recipient: 'op@example.com',
+          timezone: 'UTC',
+          node: { id: id.toString(), shortId: id.short, address, port: address.split(':')[1] },
+          occurredAt: '1 March 2026, 10:00 UTC',
+        };
+        const insert = `INSERT INTO satnotify_outbox (id, channel, group_key, node_id, kind, bypass, payload, title, summary, status, due_at, occurred_at, created_at)
+                        VALUES ($1, $2, $3, $4, 'node-offline', false, $5, 'Node offline', $6, 'pending', $7, $7, $7)`;
+        await pool.query(insert, ['old-email', 'email', 'addr:op@example.com', id.bytes, JSON.stringify({ to: 'op@example.com', template: 'node-offline', data }), `Your node ${id.short} is offline`, at]);
+        await pool.query(insert, ['old-log', 'log', `node:${hex}`, id.bytes, JSON.stringify({ address, type: 'UPTIME_FAILED', level: 'warn', title: 'Node offline', text: 'Queued before the upgrade.' }), 'Queued before the upgrade.', at]);
+      });
 
       const svc = await createNotificationService({ database: { dataDir }, smtp: { url: sink.url }, limits: { email: { minDelay: '0s' } }, dispatcher: { autoStart: false } });
       try {

@@ -6,14 +6,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { PGlite } from '@electric-sql/pglite';
-import { createPgConfig } from '@electric-sql/pglite/node-postgres';
-import pg from 'pg';
-import { MIGRATIONS } from '../../src/database/migrations.js';
-import { migrate } from '../../src/database/migrate.js';
 import { createNotificationService } from '../../src/notification/create.js';
 import { NodeId } from '../../src/overlay/node-id.js';
-import { randomNodeIdHex } from '../helpers/databases.js';
+import { oldDatabase, randomNodeIdHex } from '../helpers/databases.js';
 import { scratchDir } from '../helpers/scratch.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
 
@@ -24,20 +19,16 @@ describe('upgrade to messages worded at send time', () => {
     const id = NodeId.parse(randomNodeIdHex());
     const address = '127.0.0.1:28967';
     try {
-      const lite = await PGlite.create(dataDir);
-      await lite.exec('CREATE SCHEMA satnotify; SET search_path TO satnotify');
-      const pool = new pg.Pool(createPgConfig(lite));
-      await migrate(pool, 'satnotify', MIGRATIONS.filter((m) => m.version <= 8));
-      await pool.query(`INSERT INTO nodes (id, address, email) VALUES ($1, $2, 'op@example.com')`, [id.bytes, address]);
-      const data = { reason: 'not given', satellite: { name: 'Satellite' }, recipient: 'op@example.com', timezone: 'UTC', node: { id: id.toString(), shortId: id.short, address, port: '28967' }, occurredAt: '2026-03-01 10:00 UTC', links: null };
-      const payload = { level: 'error', title: 'Node disqualified', text: 'old', node: { id: id.toString(), address }, facts: { reason: 'not given' }, actions: [], email: { to: 'op@example.com', template: 'disqualified', data } };
-      await pool.query(
-        `INSERT INTO satnotify_outbox (id, channel, group_key, node_id, operator, kind, bypass, payload, title, summary, status, due_at, occurred_at, created_at)
-         VALUES ('old-dq', 'email', 'email:addr:op@example.com', $1, 'op@example.com', 'disqualified', true, $2, 'Node disqualified', 'old', 'pending', $3, $3, $3)`,
-        [id.bytes, JSON.stringify(payload), new Date(Date.now() - 60_000)],
-      );
-      await pool.end();
-      await lite.close();
+      await oldDatabase(dataDir, 8, async (pool) => {
+        await pool.query(`INSERT INTO nodes (id, address, email) VALUES ($1, $2, 'op@example.com')`, [id.bytes, address]);
+        const data = { reason: 'not given', satellite: { name: 'Satellite' }, recipient: 'op@example.com', timezone: 'UTC', node: { id: id.toString(), shortId: id.short, address, port: '28967' }, occurredAt: '2026-03-01 10:00 UTC', links: null };
+        const payload = { level: 'error', title: 'Node disqualified', text: 'old', node: { id: id.toString(), address }, facts: { reason: 'not given' }, actions: [], email: { to: 'op@example.com', template: 'disqualified', data } };
+        await pool.query(
+          `INSERT INTO satnotify_outbox (id, channel, group_key, node_id, operator, kind, bypass, payload, title, summary, status, due_at, occurred_at, created_at)
+           VALUES ('old-dq', 'email', 'email:addr:op@example.com', $1, 'op@example.com', 'disqualified', true, $2, 'Node disqualified', 'old', 'pending', $3, $3, $3)`,
+          [id.bytes, JSON.stringify(payload), new Date(Date.now() - 60_000)],
+        );
+      });
 
       const svc = await createNotificationService({ database: { dataDir }, smtp: { url: sink.url }, limits: { email: { minDelay: '0s' } }, dispatcher: { autoStart: false } });
       try {
