@@ -1,6 +1,7 @@
 /**
- * Render throughput: our MailService.render of `audit-failed` (data checks, strict handlebars,
- * subject check) against the same three templates compiled with bare handlebars.
+ * Render throughput: our MailService.render of an `audit-failed` email (data checks, strict
+ * handlebars, subject check) against the same three templates compiled with bare handlebars. Both
+ * render the data the dispatcher renders: the event worded for its reader (Content.emailFor).
  *
  * It runs in a process of its own with V8's allocation-site pretenuring off, for both sides alike.
  * On handlebars' render path that heuristic misfires at random (bare handlebars alone: 4 of 8
@@ -19,6 +20,8 @@ import { createSender } from '../src/mailservice/create-sender.js';
 import { MailService } from '../src/mailservice/service.js';
 import { DEFAULT_TEMPLATES_DIR, TemplateSet } from '../src/mailservice/templates.js';
 import { resolveConfig } from '../src/config.js';
+import { contentFor } from '../src/notification/content/content.js';
+import { SAMPLE_NODE } from '../src/notification/content/present.js';
 import { compare, opsPerSecond, type Comparison } from './measure.js';
 
 /** renderBenchmarkIsolated runs renderBenchmark in a fresh process with pretenuring off (see above). */
@@ -34,12 +37,13 @@ export async function renderBenchmark(ops: number): Promise<Comparison> {
   const templates = TemplateSet.load();
   const config = resolveConfig({ mail: { outboxDir: '.satnotify/bench-outbox' } });
   const mail = new MailService({ templates, sender: createSender(config), from: config.smtp.from });
-  const data = templates.sample('audit-failed');
+  const email = contentFor(templates, config).emailFor('audit-failed', templates.sample('audit-failed'), SAMPLE_NODE, 'operator@example.com', new Date('2024-05-01T08:04:00Z'), { locale: 'en', zone: 'Europe/Warsaw' });
+  const data = email.data;
 
   const read = (f: string): string => readFileSync(join(DEFAULT_TEMPLATES_DIR, f), 'utf8');
   const html = Handlebars.create();
   const text = Handlebars.create();
-  for (const p of ['layout', 'header', 'footer', 'node']) {
+  for (const p of ['layout', 'header', 'footer', 'node', 'steps', 'buttons']) {
     try {
       html.registerPartial(p, read(`partials/${p}.html.hbs`));
     } catch {
@@ -52,15 +56,15 @@ export async function renderBenchmark(ops: number): Promise<Comparison> {
     }
   }
   const bare = {
-    subject: text.compile(read('audit-failed.subject.hbs'), { noEscape: true }),
-    html: html.compile(read('audit-failed.html.hbs')),
-    text: text.compile(read('audit-failed.text.hbs'), { noEscape: true }),
+    subject: text.compile(read(`${email.template}.subject.hbs`).trim(), { noEscape: true }),
+    html: html.compile(read(`${email.template}.html.hbs`)),
+    text: text.compile(read(`${email.template}.text.hbs`), { noEscape: true }),
   };
   // Both sides return nothing, so the harness's await does the same work for each.
   let sink = 0;
   const ours = (): Promise<number> =>
     opsPerSecond(() => {
-      sink += mail.render('audit-failed', data).html.length;
+      sink += mail.render(email.template, data).html.length;
     }, ops, 1);
   const peer = (): Promise<number> =>
     opsPerSecond(() => {

@@ -101,14 +101,20 @@ function shapeProblem(v: unknown, depth: number, seen: Set<object>): { at: strin
   if (depth >= MAX_DEPTH) return { at: '', why: `nests deeper than ${MAX_DEPTH} levels` };
   if (seen.has(v)) return { at: '', why: 'refers to itself (a cycle)' };
   seen.add(v);
-  const entries = Array.isArray(v) ? v.map((x, i) => [`[${i}]`, x] as const) : Object.entries(v).map(([k, x]) => [`.${k}`, x] as const);
-  for (const [at, x] of entries) {
-    if (!Array.isArray(v)) {
-      const keyProblem = textProblem(at.slice(1), { lines: false, max: 100 });
-      if (keyProblem) return { at: '', why: `has a key that ${keyProblem}` };
+  // Every rendered email's data passes here, so the walk builds no paths until it finds a problem.
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const inner = shapeProblem(v[i], depth + 1, seen);
+      if (inner) return { at: `[${i}]${inner.at}`, why: inner.why };
     }
-    const inner = shapeProblem(x, depth + 1, seen);
-    if (inner) return { at: at + inner.at, why: inner.why };
+  } else {
+    for (const k in v) {
+      if (!Object.hasOwn(v, k)) continue;
+      const keyProblem = textProblem(k, { lines: false, max: 100 });
+      if (keyProblem) return { at: '', why: `has a key that ${keyProblem}` };
+      const inner = shapeProblem((v as Record<string, unknown>)[k], depth + 1, seen);
+      if (inner) return { at: `.${k}${inner.at}`, why: inner.why };
+    }
   }
   seen.delete(v);
   return undefined;
