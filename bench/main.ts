@@ -1,7 +1,9 @@
 /**
- * `npm run bench [-- --json] [-- --quick]`: every comparison in one run, ours against the peer,
- * interleaved after a warm-up, medians of several rounds; ratio = ours ÷ peer (higher is better).
+ * `npm run bench [-- --json] [-- --quick] [-- --only storm,email] [-- --profile DIR]`: every
+ * comparison in one run, ours against the peer, interleaved after a warm-up, medians of several
+ * rounds; ratio = ours ÷ peer (higher is better).
  */
+import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -14,8 +16,12 @@ import type { Comparison } from './measure.js';
 import { nodeLogBenchmark } from './nodelog.js';
 import { renderBenchmarkIsolated } from './render.js';
 import { stormBenchmark, type StormResult } from './storm.js';
+import { Profiler } from './cpu-profile.js';
 
-const { values } = parseArgs({ options: { json: { type: 'boolean' }, quick: { type: 'boolean' }, nodes: { type: 'string' } } });
+const { values } = parseArgs({ options: { json: { type: 'boolean' }, quick: { type: 'boolean' }, nodes: { type: 'string' }, profile: { type: 'string' }, only: { type: 'string' } } });
+// --profile DIR: CPU profiles of the storm's phases into DIR, summarised at the end.
+if (values.profile) mkdirSync(values.profile, { recursive: true });
+const profiler = new Profiler(values.profile);
 const scale = values.quick ? 0.2 : 1;
 const say = (s: string): void => {
   if (!values.json) process.stdout.write(`${s}\n`);
@@ -34,45 +40,61 @@ const add = (c: Comparison): void => {
 };
 
 say(`satnotify benchmarks — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`);
-// The light, allocation-bound comparisons run first, before PGlite's WebAssembly heap exists.
-add(await renderBenchmarkIsolated(Math.round(20_000 * scale)));
-elapsed('render');
-add(await nodeLogBenchmark(Math.round(2500 * scale)));
-elapsed('node log');
-add(await emailBenchmark(Math.round(1000 * scale)));
-elapsed('email');
-for (const c of await limitBenchmarks({ name: 'memory', pool: null }, Math.round(100_000 * scale))) add(c);
-elapsed('limits in memory');
 const postgresUp = await reachable();
-if (postgresUp) {
-  const db = await openDatabase(resolveConfig({ database: { url: await freshPostgresUrl('satnotify_bench_limits'), poolSize: 10 } }).database);
-  for (const c of await limitBenchmarks({ name: 'postgres', pool: db.pool }, Math.round(2000 * scale))) add(c);
-  await db.close();
-  elapsed('limits on PostgreSQL');
-} else say('PostgreSQL on 127.0.0.1:5432 unreachable: skipping its entries');
-const lite = await openDatabase(resolveConfig({ database: { dataDir: 'memory://' } }).database);
-for (const c of await limitBenchmarks({ name: 'pglite', pool: lite.pool }, Math.round(1500 * scale))) add(c);
-await lite.close();
-elapsed('limits on PGlite');
-
+if (!postgresUp) say('PostgreSQL on 127.0.0.1:5432 unreachable: skipping its entries');
 let storm: StormResult | undefined;
 let sequentialHooks: StormResult | undefined;
-if (postgresUp) {
-  const nodes = Number(values.nodes ?? Math.round(25_000 * scale));
-  say(`storm: ${nodes} nodes fail their uptime check at once (PostgreSQL, maxHr 2, hooks called 16 at a time) …`);
-  storm = await stormBenchmark(await freshPostgresUrl('satnotify_bench_storm'), nodes, 16);
-  say(JSON.stringify(storm, null, 2));
-  elapsed('storm');
-  say('hook latency with one caller (2,000 nodes) …');
-  sequentialHooks = await stormBenchmark(await freshPostgresUrl('satnotify_bench_storm'), Math.round(2000 * scale), 1);
-  say(`  p50 ${sequentialHooks.hookP50Ms} ms, p99 ${sequentialHooks.hookP99Ms} ms`);
-  elapsed('one caller');
+
+/** The sections, in the order they run: the light, allocation-bound comparisons first, before PGlite's WebAssembly heap exists. */
+const SECTIONS: Record<string, () => Promise<void>> = {
+  render: async () => add(await renderBenchmarkIsolated(Math.round(20_000 * scale))),
+  'node log': async () => add(await nodeLogBenchmark(Math.round(2500 * scale))),
+  email: async () => add(await emailBenchmark(Math.round(1000 * scale))),
+  'limits in memory': async () => {
+    for (const c of await limitBenchmarks({ name: 'memory', pool: null }, Math.round(100_000 * scale))) add(c);
+  },
+  'limits on PostgreSQL': async () => {
+    if (!postgresUp) return;
+    const db = await openDatabase(resolveConfig({ database: { url: await freshPostgresUrl('satnotify_bench_limits'), poolSize: 10 } }).database);
+    for (const c of await limitBenchmarks({ name: 'postgres', pool: db.pool }, Math.round(2000 * scale))) add(c);
+    await db.close();
+  },
+  'limits on PGlite': async () => {
+    const lite = await openDatabase(resolveConfig({ database: { dataDir: 'memory://' } }).database);
+    for (const c of await limitBenchmarks({ name: 'pglite', pool: lite.pool }, Math.round(1500 * scale))) add(c);
+    await lite.close();
+  },
+  storm: async () => {
+    if (!postgresUp) return;
+    const nodes = Number(values.nodes ?? Math.round(25_000 * scale));
+    say(`storm: ${nodes} nodes fail their uptime check at once (PostgreSQL, maxHr 2, hooks called 16 at a time) …`);
+    storm = await stormBenchmark(await freshPostgresUrl('satnotify_bench_storm'), nodes, 16, profiler);
+    say(JSON.stringify(storm, null, 2));
+    say(`storm drain ${storm.drainSeconds} s; bare nodemailer pool + bare grpc-js, same messages, receivers and concurrency: ${storm.bareSeconds} s; ratio ${storm.drainOverBare} (target ≤ 1.5)`);
+    say('hook latency with one caller (2,000 nodes) …');
+    sequentialHooks = await stormBenchmark(await freshPostgresUrl('satnotify_bench_storm'), Math.round(2000 * scale), 1, profiler);
+    say(`  p50 ${sequentialHooks.hookP50Ms} ms, p99 ${sequentialHooks.hookP99Ms} ms`);
+  },
+};
+const only = values.only?.split(',').map((x) => x.trim());
+const unknown = only?.filter((x) => !(x in SECTIONS)) ?? [];
+if (unknown.length > 0) throw new Error(`--only: unknown section ${unknown.join(', ')} (known: ${Object.keys(SECTIONS).join(', ')})`);
+for (const [name, run] of Object.entries(SECTIONS)) {
+  if (only && !only.includes(name)) continue;
+  await run();
+  elapsed(name);
+}
+for (const [name, p] of Object.entries(profiler.summaries)) {
+  say(`profile ${name} (${p.seconds} s, ${values.profile}/${name}.cpuprofile): self time by place`);
+  for (const x of p.byPlace) say(`  ${String(x.percent).padStart(5)}%  ${x.place}`);
+  say('  top functions:');
+  for (const x of p.topFunctions) say(`  ${String(x.percent).padStart(5)}%  ${x.fn}`);
 }
 const seconds = Math.round((performance.now() - started) / 1000);
 say(`done in ${seconds} s`);
 if (values.json) {
   process.stdout.write(
-    `${JSON.stringify({ machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version }, seconds, entries, storm, sequentialHooks })}\n`,
+    `${JSON.stringify({ machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version }, seconds, entries, storm, sequentialHooks, profiles: profiler.summaries })}\n`,
   );
 }
 

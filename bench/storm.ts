@@ -3,12 +3,25 @@
  * the storm is recorded, the time to drain the outbox, what was sent and held, duplicates at the
  * receivers, and peak RSS. A smaller storm on other nodes and operators runs first, recorded and
  * drained, so the figures are the steady state's, not the JIT's or the first connections'.
+ *
+ * The floor: the same number of emails and node-log messages sent by a bare nodemailer pool (as
+ * many connections as ours) and a bare grpc-js client, as many in flight as the dispatcher's
+ * concurrency, into the same receivers. The receivers run in a process of their own (sinks.ts),
+ * so neither side's figure includes parsing what it sent.
  */
+import * as grpc from '@grpc/grpc-js';
+import nodemailer from 'nodemailer';
 import { createNotificationService } from '../src/notification/create.js';
-import { NodeLogServer } from '../src/node/node-log-server.js';
 import { tallyChannel } from '../src/notification/outbox/tally.js';
-import { percentile } from './measure.js';
-import { startDiscardingSmtp } from './sinks.js';
+import { decodeResponse, encodeMessage, METHOD_PATH, type NotificationMessage } from '../src/channels/nodelog/schema.js';
+import { contentFor } from '../src/notification/content/content.js';
+import { sampleDigest } from '../src/notification/content/sample-day.js';
+import { TemplateSet } from '../src/mailservice/templates.js';
+import { resolveConfig } from '../src/config.js';
+import type { Profiler } from './cpu-profile.js';
+import { cpuMeter, type CpuSplit } from './cpu-time.js';
+import { opsPerSecond, percentile } from './measure.js';
+import { startSinkProcess } from './sinks.js';
 
 /** StormResult is what `npm run bench` reports for the storm. */
 export interface StormResult {
@@ -19,6 +32,12 @@ export interface StormResult {
   hookP50Ms: number;
   hookP99Ms: number;
   drainSeconds: number;
+  /** The bare libraries' time for the same messages into the same receivers. */
+  bareSeconds: number;
+  /** drainSeconds ÷ bareSeconds: how far the drain is from the floor (lower is better). */
+  drainOverBare: number;
+  /** CPU seconds spent during the drain and the bare run, by this process, the receivers and PostgreSQL. */
+  cpu: { record: CpuSplit; drain: CpuSplit; bare: CpuSplit };
   emails: { sent: number; held: number; messages: number };
   logs: { sent: number; held: number; messages: number };
   duplicates: number;
@@ -26,29 +45,35 @@ export interface StormResult {
 }
 
 /** stormBenchmark runs the storm on `url` (a database it may fill) with `nodes` nodes, after a warm-up storm of `warmup` others. */
-export async function stormBenchmark(url: string, nodes: number, hookConcurrency: number, warmup = 500): Promise<StormResult> {
-  const smtp = await startDiscardingSmtp();
-  const nodeLog = new NodeLogServer({ sink: () => undefined, dedupeSize: nodes * 2 });
-  const address = `127.0.0.1:${await nodeLog.listen()}`;
+export async function stormBenchmark(url: string, nodes: number, hookConcurrency: number, profiler: Profiler, warmup = 500): Promise<StormResult> {
+  const sinks = await startSinkProcess();
+  const address = sinks.nodeLogAddress;
+  const concurrency = 32;
+  const smtpPool = { maxConnections: 5, maxMessages: 1_000_000 };
   let now = new Date('2024-11-05T14:00:00Z');
   const svc = await createNotificationService({
     clock: () => now,
     database: { url, poolSize: 10 },
-    smtp: { url: smtp.url, maxConnections: 5, maxMessages: 1_000_000 },
+    smtp: { url: sinks.smtpUrl, ...smtpPool },
     limits: { email: { maxHr: 2, maxDay: 5, minDelay: '15m' }, log: { maxHr: 2, maxDay: 10, minDelay: '1m' } },
     overlay: { cacheSize: nodes },
-    dispatcher: { autoStart: false, batchSize: 500, concurrency: 32 },
+    dispatcher: { autoStart: false, batchSize: 500, concurrency },
     // The storm measures one notice per node: report offline at the first failed check.
     hooks: { offlineAfter: '0s' },
   });
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
   try {
-    const storm = async (ids: readonly string[]): Promise<{ latencies: number[]; recordSeconds: number; drainSeconds: number }> => {
+    const meter = (): Promise<() => Promise<CpuSplit>> => cpuMeter(async () => (await sinks.counts()).cpuSeconds);
+    let recordCpu: CpuSplit | undefined;
+    let drainCpu: CpuSplit | undefined;
+    const storm = async (ids: readonly string[], profile = ''): Promise<{ latencies: number[]; recordSeconds: number; drainSeconds: number }> => {
       const latencies: number[] = [];
       let next = 0;
+      const phase = <T>(name: string, fn: () => Promise<T>): Promise<T> => (profile ? profiler.phase(`${profile}-${name}`, fn) : fn());
+      const recording = await meter();
       const t0 = performance.now();
-      await Promise.all(
+      await phase('record', () => Promise.all(
         Array.from({ length: hookConcurrency }, async () => {
           while (next < ids.length) {
             const id = ids[next++] as string;
@@ -57,17 +82,24 @@ export async function stormBenchmark(url: string, nodes: number, hookConcurrency
             latencies.push(performance.now() - s);
           }
         }),
-      );
+      ));
       const recordSeconds = (performance.now() - t0) / 1000;
+      recordCpu = await recording();
       now = new Date(now.getTime() + 6 * 60_000); // past the grouping wait
+      const cpu = await meter();
       const t1 = performance.now();
-      while ((await svc.dispatch()) > 0);
-      return { latencies, recordSeconds, drainSeconds: (performance.now() - t1) / 1000 };
+      await phase('drain', async () => {
+        while ((await svc.dispatch()) > 0);
+      });
+      const drainSeconds = (performance.now() - t1) / 1000;
+      drainCpu = await cpu();
+      return { latencies, recordSeconds, drainSeconds };
     };
     await storm(await seed(svc, warmup, address, now, 'warmup'));
     const before = await svc.outboxCounts();
-    const sentBefore = { smtp: smtp.received, log: nodeLog.counts.accepted };
-    const { latencies, recordSeconds, drainSeconds } = await storm(await seed(svc, nodes, address, now, 'operator'));
+    const sentBefore = await sinks.counts();
+    const { latencies, recordSeconds, drainSeconds } = await storm(await seed(svc, nodes, address, now, 'operator'), `storm-${hookConcurrency}`);
+    const received = await sinks.counts();
     const counts = await svc.outboxCounts();
     const tally = (channel: 'email' | 'log'): StormResult['emails'] => {
       const [a, b] = [tallyChannel(counts, channel), tallyChannel(before, channel)];
@@ -76,9 +108,12 @@ export async function stormBenchmark(url: string, nodes: number, hookConcurrency
     const emails = tally('email');
     const logs = tally('log');
     // What the receivers got must be what the outbox says was sent: nothing lost on the way.
-    if (smtp.received - sentBefore.smtp !== emails.messages || nodeLog.counts.accepted - sentBefore.log !== logs.messages) {
-      throw new Error(`storm: receivers got ${smtp.received - sentBefore.smtp} emails and ${nodeLog.counts.accepted - sentBefore.log} log messages; the outbox says ${emails.messages} and ${logs.messages}`);
+    if (received.emails - sentBefore.emails !== emails.messages || received.logs - sentBefore.logs !== logs.messages) {
+      throw new Error(`storm: receivers got ${received.emails - sentBefore.emails} emails and ${received.logs - sentBefore.logs} log messages; the outbox says ${emails.messages} and ${logs.messages}`);
     }
+    const bareCpu = await meter();
+    const bareSeconds = await bareDrain(sinks.smtpUrl, address, emails.messages, logs.messages, concurrency, smtpPool.maxConnections);
+    const cpu = { record: recordCpu as CpuSplit, drain: drainCpu as CpuSplit, bare: await bareCpu() };
     return {
       database: url.replace(/\/\/[^@]*@/, '//'),
       nodes,
@@ -87,16 +122,56 @@ export async function stormBenchmark(url: string, nodes: number, hookConcurrency
       hookP50Ms: round(percentile(latencies, 50)),
       hookP99Ms: round(percentile(latencies, 99)),
       drainSeconds: round(drainSeconds),
+      bareSeconds: round(bareSeconds),
+      drainOverBare: round(drainSeconds / bareSeconds),
+      cpu,
       emails,
       logs,
-      duplicates: smtp.duplicates + nodeLog.counts.duplicate,
+      duplicates: received.duplicates,
       peakRssMB: Math.round(peakRss / 1e6),
     };
   } finally {
     clearInterval(sampler);
     await svc.close();
-    await nodeLog.close();
-    await smtp.close();
+    await sinks.close();
+  }
+}
+
+/**
+ * bareDrain sends `emails` copies of a rendered digest through a bare nodemailer pool and `logs`
+ * messages through a bare grpc-js client, interleaved as the dispatcher interleaves them, with
+ * `concurrency` in flight; returns the seconds it took.
+ */
+async function bareDrain(smtpUrl: string, nodeLog: string, emails: number, logs: number, concurrency: number, maxConnections: number): Promise<number> {
+  const templates = TemplateSet.load();
+  const digest = sampleDigest(contentFor(templates, resolveConfig()), templates, { locale: 'en', zone: 'UTC' });
+  const mail = nodemailer.createTransport({ pool: true, host: '127.0.0.1', port: Number(new URL(smtpUrl).port), secure: false, maxConnections, maxMessages: 1_000_000 });
+  const grpcClient = new grpc.Client(nodeLog, grpc.credentials.createInsecure());
+  const message = (i: number): NotificationMessage => ({
+    nodeId: Buffer.alloc(32, 7),
+    type: 'UPTIME_FAILED',
+    level: 'warn',
+    title: 'Node offline',
+    message: 'Your node is offline. Check that the node runs, its port is forwarded and its public address is current.',
+    createdAt: new Date(),
+    satelliteId: Buffer.alloc(32, 1),
+    notificationId: `bare-${i}`,
+  });
+  const total = emails + logs;
+  // The emails spread evenly among the log messages, as the dispatcher's batches mix them.
+  const isEmail = (i: number): boolean => Math.floor(((i + 1) * emails) / total) > Math.floor((i * emails) / total);
+  const send = (i: number): Promise<unknown> =>
+    isEmail(i)
+      ? mail.sendMail({ from: 'Satellite <noreply@satellite.invalid>', to: `op${i}@example.com`, subject: digest.subject, html: digest.html, text: digest.text, messageId: `<bare-${i}@bench>` })
+      : new Promise((resolve, reject) =>
+          grpcClient.makeUnaryRequest(METHOD_PATH, encodeMessage, decodeResponse, message(i), new grpc.Metadata(), { deadline: Date.now() + 30_000 }, (e, r) => (e ? reject(e) : resolve(r))),
+        );
+  try {
+    const rate = await opsPerSecond(send, total, concurrency);
+    return total / rate;
+  } finally {
+    mail.close();
+    grpcClient.close();
   }
 }
 

@@ -149,8 +149,9 @@ export class NotificationService {
 
   /** onUptimeCheck records an uptime check; the first failure and the recovery notify. */
   onUptimeCheck(nodeId: string | NodeId, signal: UptimeSignal): Promise<HookResult> {
-    // The check's outcome is stored on the node after its notification is built, so an offline
-    // notice says when the node was last reached before this failure, and the next one after a recovery.
+    // The check's outcome is stored on the node, but its notification is built from the node as
+    // looked up before, so an offline notice says when the node was last reached before this
+    // failure, and the next one after a recovery.
     return this.#hook('uptime', nodeId, signal, (id, s, at) => uptimeEvent(id, s, at, this.#uptimeRules), SIGNALS.uptime, (node, s, at) => this.overlay.recordContact(node, s.ok, at));
   }
 
@@ -346,8 +347,9 @@ export class NotificationService {
       // recorded (it is still true, and shows in the operator's feed) but never sent or counted.
       return prev.disqualified && kind !== 'disqualified' ? items.map((i) => ({ ...i, suppressed: DISQUALIFIED })) : items;
     });
-    const [items, known] = await orDatabaseError(Promise.all([recorded, node]));
-    await after?.(known, s, at);
+    // The node's own record (its last contact) is written beside the outbox's: the notification
+    // is built from the node as it was looked up above, so it still says what was true before.
+    const [items] = await orDatabaseError(Promise.all([recorded, node.then((n) => after?.(n, s, at))]));
     for (const i of items) if (i.suppressed) this.metrics.count(i.channel, i.kind, 'suppressed');
     if (e.kind === 'disqualified' && items.length > 0) {
       // What was still waiting to be sent about the node (an offline notice held by a limit) goes quiet too.

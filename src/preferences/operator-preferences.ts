@@ -118,6 +118,8 @@ export class OperatorPreferences {
 
   #merge(stored: PreferencesUpdate | undefined): Preferences {
     const d = this.defaults;
+    // Most operators never chose anything; their preferences are the defaults, checked once.
+    if (!stored) return d;
     return PREFERENCES.parse({ ...d, ...stored, filters: { ...d.filters, ...stored?.filters } });
   }
 
