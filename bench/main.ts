@@ -17,6 +17,7 @@ import { nodeLogBenchmark } from './nodelog.js';
 import { renderBenchmarkIsolated } from './render.js';
 import { stormBenchmark, type StormResult } from './storm.js';
 import { Profiler } from './cpu-profile.js';
+import { channelBenchmarks } from './channels.js';
 
 const { values } = parseArgs({ options: { json: { type: 'boolean' }, quick: { type: 'boolean' }, nodes: { type: 'string' }, profile: { type: 'string' }, only: { type: 'string' } } });
 // --profile DIR: CPU profiles of the storm's phases into DIR, summarised at the end.
@@ -50,6 +51,9 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   render: async () => add(await renderBenchmarkIsolated(Math.round(20_000 * scale))),
   'node log': async () => add(await nodeLogBenchmark(Math.round(2500 * scale))),
   email: async () => add(await emailBenchmark(Math.round(1000 * scale))),
+  channels: async () => {
+    for (const c of await channelBenchmarks(Math.round(2000 * scale), say)) add(c);
+  },
   'limits in memory': async () => {
     for (const c of await limitBenchmarks({ name: 'memory', pool: null }, Math.round(100_000 * scale))) add(c);
   },

@@ -69,7 +69,7 @@ export function daemonSkipReason(bin: string, pkg: string): string | undefined {
 export const NGIRCD = '/usr/sbin/ngircd';
 export const MOSQUITTO = '/usr/sbin/mosquitto';
 
-/** startNgircd runs an IRC server with no flood penalty worth speaking of and no DNS or ident lookups. */
+/** startNgircd runs an IRC server without flood penalties and without DNS or ident lookups. */
 export async function startNgircd(): Promise<Daemon> {
   const dir = scratchDir('ngircd');
   const port = await unusedPort();
@@ -89,6 +89,8 @@ export async function startNgircd(): Promise<Daemon> {
       '[Limits]',
       'MaxConnectionsIP = 0',
       'MaxNickLength = 30',
+      // Penalties pace a client to about a command a second; a notifier's lines would queue behind them.
+      'MaxPenaltyTime = 0',
       '[Options]',
       'PAM = no',
       'Ident = no',
