@@ -18,6 +18,7 @@ import { renderBenchmarkIsolated } from './render.js';
 import { stormBenchmark, type StormResult } from './storm.js';
 import { Profiler } from './cpu-profile.js';
 import { channelBenchmarks } from './channels.js';
+import { embeddedBenchmark, type EmbeddedResult } from './embedded.js';
 
 const { values } = parseArgs({ options: { json: { type: 'boolean' }, quick: { type: 'boolean' }, nodes: { type: 'string' }, profile: { type: 'string' }, only: { type: 'string' } } });
 // --profile DIR: CPU profiles of the storm's phases into DIR, summarised at the end.
@@ -43,11 +44,18 @@ const add = (c: Comparison): void => {
 say(`satnotify benchmarks — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`);
 const postgresUp = await reachable();
 if (!postgresUp) say('PostgreSQL on 127.0.0.1:5432 unreachable: skipping its entries');
+let embedded: EmbeddedResult | undefined;
 let storm: StormResult | undefined;
 let sequentialHooks: StormResult | undefined;
 
 /** The sections, in the order they run: the light, allocation-bound comparisons first, before PGlite's WebAssembly heap exists. */
 const SECTIONS: Record<string, () => Promise<void>> = {
+  embedded: async () => {
+    embedded = await embeddedBenchmark();
+    say(
+      `embedded database (${embedded.snapshot ? 'from the shipped snapshot' : 'no snapshot: run npm run build'}): first open ${embedded.firstOpenMs} ms (target ≤ 1000), reopen ${embedded.reopenMs} ms, peak RSS ${embedded.peakRssMB} MB (target ≤ 400); demo ${embedded.demoSeconds} s (target ≤ 5)`,
+    );
+  },
   render: async () => add(await renderBenchmarkIsolated(Math.round(20_000 * scale))),
   'node log': async () => add(await nodeLogBenchmark(Math.round(2500 * scale))),
   email: async () => add(await emailBenchmark(Math.round(1000 * scale))),
@@ -98,7 +106,7 @@ const seconds = Math.round((performance.now() - started) / 1000);
 say(`done in ${seconds} s`);
 if (values.json) {
   process.stdout.write(
-    `${JSON.stringify({ machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version }, seconds, entries, storm, sequentialHooks, profiles: profiler.summaries })}\n`,
+    `${JSON.stringify({ machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version }, seconds, entries, embedded, storm, sequentialHooks, profiles: profiler.summaries })}\n`,
   );
 }
 

@@ -11,6 +11,7 @@ import pg from 'pg';
 import { redactUrl, type ResolvedConfig } from '../config.js';
 import { DatabaseError } from '../errors.js';
 import { migrate } from './migrate.js';
+import { seedFromSnapshot } from './snapshot.js';
 
 /** Database is an open pool plus what is needed to close it and to describe it safely. */
 export interface Database {
@@ -65,9 +66,12 @@ async function openPostgres(config: ResolvedConfig['database']): Promise<Databas
 }
 
 async function openPglite(dataDir: string, schema: string): Promise<Database> {
-  if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
   let lite: PGlite;
   try {
+    if (!dataDir.startsWith('memory://')) {
+      mkdirSync(dataDir, { recursive: true });
+      await seedFromSnapshot(dataDir, schema);
+    }
     lite = await PGlite.create(dataDir);
     // PGlite is one session, so the search path set here holds for every query of the pool.
     await lite.exec(`CREATE SCHEMA IF NOT EXISTS "${schema}"; SET search_path TO "${schema}"`);
