@@ -70,7 +70,7 @@ async function openPglite(dataDir: string, schema: string): Promise<Database> {
   try {
     if (!dataDir.startsWith('memory://')) {
       mkdirSync(dataDir, { recursive: true });
-      await seedFromSnapshot(dataDir, schema);
+      seedFromSnapshot(dataDir, schema);
     }
     lite = await PGlite.create(dataDir);
     // PGlite is one session, so the search path set here holds for every query of the pool.

@@ -51,7 +51,7 @@ export async function writeSnapshot(file: string = snapshotFile()): Promise<void
  * snapshot's schema and the snapshot exists; returns whether it did. A half-unpacked folder is
  * removed again, so the slow way starts clean.
  */
-export async function seedFromSnapshot(dataDir: string, schema: string): Promise<boolean> {
+export function seedFromSnapshot(dataDir: string, schema: string): boolean {
   const file = snapshotFile();
   if (schema !== SNAPSHOT_SCHEMA || !existsSync(file) || readdirSync(dataDir).length > 0) return false;
   try {

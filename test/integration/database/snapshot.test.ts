@@ -43,7 +43,7 @@ describe('embedded database snapshot', () => {
     }
     const again = await openDatabase(resolveConfig({ database: { dataDir: dir } }).database);
     try {
-      assert.equal((await again.pool.query('SELECT count(*)::int AS n FROM satnotify_preferences')).rows[0].n, 1);
+      assert.equal((await again.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM satnotify_preferences')).rows[0]?.n, 1);
     } finally {
       await again.close();
     }
@@ -51,7 +51,7 @@ describe('embedded database snapshot', () => {
 
   it('is used only for a new, empty folder in its own schema', async () => {
     const root = scratchDir('snapshot');
-    assert.equal(await seedFromSnapshot(root, 'elsewhere'), false, 'another schema is made the slow way');
+    assert.equal(seedFromSnapshot(root, 'elsewhere'), false, 'another schema is made the slow way');
     assert.deepEqual(readdirSync(root), []);
     const other = await openDatabase(resolveConfig({ database: { dataDir: join(root, 'db'), schema: 'elsewhere' } }).database);
     try {
