@@ -14,22 +14,33 @@ export interface CpuSplit {
 
 /** cpuMeter starts measuring; call the function it returns to get the split since. */
 export function cpuMeter(receivers: () => Promise<number>): Promise<() => Promise<CpuSplit>> {
-  const start = async (): Promise<{ ours: number; receivers: number; postgres: number | null }> => {
+  const start = async (): Promise<{ ours: number; receivers: number; postgres: Map<string, number> | null }> => {
     const u = process.cpuUsage();
     return { ours: (u.user + u.system) / 1e6, receivers: await receivers(), postgres: postgresCpuSeconds() };
   };
   return start().then((a) => async () => {
     const b = await start();
     const r = (x: number): number => Math.round(x * 100) / 100;
-    return { ours: r(b.ours - a.ours), receivers: r(b.receivers - a.receivers), postgres: a.postgres === null || b.postgres === null ? null : r(b.postgres - a.postgres) };
+    return { ours: r(b.ours - a.ours), receivers: r(b.receivers - a.receivers), postgres: a.postgres && b.postgres ? r(postgresDelta(a.postgres, b.postgres)) : null };
   });
 }
 
-/** postgresCpuSeconds adds up user + system time of every `postgres` process (backends come and go; the pool keeps ours). */
-function postgresCpuSeconds(): number | null {
+/**
+ * postgresDelta is the CPU the `postgres` processes used between two readings: each process alive
+ * at the end, less what it had used at the start (a backend that exited in between is not
+ * counted, so the figure is a floor; the pools stay open through a phase).
+ */
+function postgresDelta(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of b) total += seconds - (a.get(pid) ?? 0);
+  return total;
+}
+
+/** postgresCpuSeconds reads user + system time of every `postgres` process, by pid. */
+function postgresCpuSeconds(): Map<string, number> | null {
   try {
     const tick = 100; // USER_HZ on Linux
-    let total = 0;
+    const out = new Map<string, number>();
     for (const pid of readdirSync('/proc')) {
       if (!/^\d+$/.test(pid)) continue;
       try {
@@ -37,12 +48,12 @@ function postgresCpuSeconds(): number | null {
         const name = /\(([^)]*)\)/.exec(stat)?.[1] ?? '';
         if (!name.startsWith('postgres')) continue;
         const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        total += (Number(fields[11]) + Number(fields[12])) / tick;
+        out.set(pid, (Number(fields[11]) + Number(fields[12])) / tick);
       } catch {
         // the process ended while we read
       }
     }
-    return total;
+    return out;
   } catch {
     return null;
   }

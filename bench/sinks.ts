@@ -70,13 +70,15 @@ export async function startSinkProcess(): Promise<SinkProcess> {
   const child = fork(fileURLToPath(import.meta.url), ['--sink-process'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ask = <T>(request: string): Promise<T> =>
     new Promise((resolve, reject) => {
+      const onExit = (code: number | null): void => reject(new Error(`the sink process exited (${code})`));
       const onMessage = (m: { reply: string; value: T }): void => {
         if (m.reply !== request) return;
         child.off('message', onMessage);
+        child.off('exit', onExit);
         resolve(m.value);
       };
       child.on('message', onMessage);
-      child.once('exit', (code) => reject(new Error(`the sink process exited (${code})`)));
+      child.once('exit', onExit);
       child.send(request);
     });
   const { smtpUrl, nodeLogAddress } = await ask<{ smtpUrl: string; nodeLogAddress: string }>('ready');
