@@ -39,7 +39,8 @@ const OPEN = `('pending', 'held', 'retry')`;
 const ROWS_PER_GROUP = 4;
 
 // Groups with something due, oldest first; a group another worker holds (advisory lock) is skipped,
-// and the rows are leased under FOR UPDATE SKIP LOCKED. $1 now, $2 lease end, $3 group count, $4 one group or NULL.
+// and the rows are leased under FOR UPDATE SKIP LOCKED. $1 now, $2 lease end, $3 group count, $4 one group or NULL,
+// $5 the wall clock, which leases are judged on (as they are set on it).
 // The groups come from the earliest due rows, read in order through the partial due_at index, so a
 // pass costs what it claims, not the whole backlog (50,000 waiting items made every pass scan them
 // all). A group's first row is its oldest, so these are still the oldest groups; when older groups
@@ -47,7 +48,7 @@ const ROWS_PER_GROUP = 4;
 const CLAIM = `
 WITH first_rows AS (
   SELECT group_key, due_at FROM satnotify_outbox
-  WHERE status IN ${OPEN} AND due_at <= $1 AND (leased_until IS NULL OR leased_until < $1)
+  WHERE status IN ${OPEN} AND due_at <= $1 AND (leased_until IS NULL OR leased_until < $5)
     AND ($4::text IS NULL OR group_key = $4)
   ORDER BY due_at LIMIT $3::int * ${ROWS_PER_GROUP}
 ), due AS (
@@ -56,7 +57,7 @@ WITH first_rows AS (
   SELECT group_key FROM due WHERE pg_try_advisory_xact_lock(hashtextextended(group_key, 0))
 ), rows AS (
   SELECT o.id FROM satnotify_outbox o JOIN mine USING (group_key)
-  WHERE o.status IN ${OPEN} AND o.due_at <= $1 AND (o.leased_until IS NULL OR o.leased_until < $1)
+  WHERE o.status IN ${OPEN} AND o.due_at <= $1 AND (o.leased_until IS NULL OR o.leased_until < $5)
   FOR UPDATE OF o SKIP LOCKED
 )
 UPDATE satnotify_outbox o SET leased_until = $2
@@ -136,7 +137,8 @@ export class PgOutbox implements Outbox {
   }
 
   async claim(o: { now: Date; leaseUntil: Date; groups: number; groupKey?: string }): Promise<OutboxItem[]> {
-    const { rows } = await this.#pool.query<ItemRow>(CLAIM, [o.now, o.leaseUntil, o.groups, o.groupKey ?? null]);
+    // Leases are set and judged on the wall clock; due times on the service's clock.
+    const { rows } = await this.#pool.query<ItemRow>(CLAIM, [o.now, o.leaseUntil, o.groups, o.groupKey ?? null, new Date()]);
     return rows.map(toItem).sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.createdAt.getTime() - b.createdAt.getTime());
   }
 
