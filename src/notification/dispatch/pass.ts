@@ -4,7 +4,7 @@
  * several are due for a node or an operator), and record the outcome. The loop (loop.ts) runs
  * passes; several processes may run them on one database.
  */
-import pLimit, { type LimitFunction } from 'p-limit';
+import pMap from 'p-map';
 import type { ResolvedConfig } from '../../config.js';
 import { DeliveryError } from '../../errors.js';
 import { silentLogger, type Logger } from '../../logger.js';
@@ -43,17 +43,10 @@ const NO_COUNT = 2 ** 31 - 1;
 export class DispatchPass {
   readonly #d: DispatcherDeps;
   readonly #logger: Logger;
-  /**
-   * Groups in flight, across passes: overlapping passes (loop.ts) share `dispatcher.concurrency`,
-   * and one pass's groups queue behind the other's. A first attempt's pass (one group) does not
-   * wait here behind a storm's backlog.
-   */
-  readonly #groups: LimitFunction;
 
   constructor(deps: DispatcherDeps) {
     this.#d = deps;
     this.#logger = deps.logger ?? silentLogger;
-    this.#groups = pLimit(deps.config.dispatcher.concurrency);
   }
 
   /** run claims and delivers one batch of due groups (or the one group given); returns items claimed. */
@@ -69,8 +62,8 @@ export class DispatchPass {
     // One read for the batch's operators. If it fails, each group reads its own, and a group whose
     // read fails too is released like any broken group: claimed rows never sit out their lease.
     await this.#d.preferences.prefetch(items.map((i) => i.operator)).catch(() => undefined);
-    const deliver = (g: OutboxItem[]): Promise<void> => this.#group(g).catch((err: unknown) => this.#failedGroup(g, err));
-    await Promise.all([...groupBy(items, (i) => i.groupKey).values()].map((g) => (groupKey ? deliver(g) : this.#groups(deliver, g))));
+    const groups = groupBy(items, (i) => i.groupKey);
+    await pMap(groups.values(), (g) => this.#group(g).catch((err: unknown) => this.#failedGroup(g, err)), { concurrency: cfg.concurrency });
     return items.length;
   }
 

@@ -39,8 +39,7 @@ const OPEN = `('pending', 'held', 'retry')`;
 const ROWS_PER_GROUP = 4;
 
 // Groups with something due, oldest first; a group another worker holds (advisory lock) is skipped,
-// and the rows are leased under FOR UPDATE SKIP LOCKED. $1 now, $2 lease end, $3 group count, $4 one group or NULL,
-// $5 the wall clock, which leases are judged on (as they are set on it).
+// and the rows are leased under FOR UPDATE SKIP LOCKED. $1 now, $2 lease end, $3 group count, $4 one group or NULL.
 // The groups come from the earliest due rows, read in order through the partial due_at index, so a
 // pass costs what it claims, not the whole backlog (50,000 waiting items made every pass scan them
 // all). A group's first row is its oldest, so these are still the oldest groups; when older groups
@@ -48,7 +47,7 @@ const ROWS_PER_GROUP = 4;
 const CLAIM = `
 WITH first_rows AS (
   SELECT group_key, due_at FROM satnotify_outbox
-  WHERE status IN ${OPEN} AND due_at <= $1 AND (leased_until IS NULL OR leased_until < $5)
+  WHERE status IN ${OPEN} AND due_at <= $1 AND (leased_until IS NULL OR leased_until < $1)
     AND ($4::text IS NULL OR group_key = $4)
   ORDER BY due_at LIMIT $3::int * ${ROWS_PER_GROUP}
 ), due AS (
@@ -57,7 +56,7 @@ WITH first_rows AS (
   SELECT group_key FROM due WHERE pg_try_advisory_xact_lock(hashtextextended(group_key, 0))
 ), rows AS (
   SELECT o.id FROM satnotify_outbox o JOIN mine USING (group_key)
-  WHERE o.status IN ${OPEN} AND o.due_at <= $1 AND (o.leased_until IS NULL OR o.leased_until < $5)
+  WHERE o.status IN ${OPEN} AND o.due_at <= $1 AND (o.leased_until IS NULL OR o.leased_until < $1)
   FOR UPDATE OF o SKIP LOCKED
 )
 UPDATE satnotify_outbox o SET leased_until = $2
@@ -89,30 +88,6 @@ const MAX_TRANSITIONS = 500;
 /** How often one transition is planned again before the hook gives up. */
 const MAX_ATTEMPTS = 10;
 
-/** The most row writes (sent, reservations, digests) one statement carries. */
-const MAX_WRITES = 500;
-
-/** A batched write and who waits for it. */
-interface Queued<C> {
-  call: C;
-  resolve: () => void;
-  reject: (err: unknown) => void;
-}
-
-/** A digest to insert, leased and owning its reservations, with the items it folds. */
-interface DigestWrite {
-  digest: NewItem;
-  folded: readonly string[];
-  leaseUntil: Date;
-  reservations: readonly Reservation[];
-}
-
-const ATTACH_SQL = `UPDATE satnotify_outbox o SET reservations = v.reservations
-FROM unnest($1::text[], $2::jsonb[]) AS v(id, reservations) WHERE o.id = v.id`;
-
-const SENT_SQL = `UPDATE satnotify_outbox o SET status = 'sent', sent_at = v.at, leased_until = NULL, reason = NULL, reservations = NULL
-FROM unnest($1::text[], $2::timestamptz[]) AS v(id, at) WHERE o.id = v.id`;
-
 const INSERT_COLUMNS = 'id, channel, group_key, node_id, kind, bypass, payload, title, summary, due_at, occurred_at, created_at, operator';
 
 /** PgOutbox implements Outbox with parameterised SQL. */
@@ -120,12 +95,6 @@ export class PgOutbox implements Outbox {
   readonly #pool: pg.Pool;
   /** Hook transitions made in the same tick share one read and one write per state column. */
   readonly #transitions = new KeyedBatcher<PendingTransition>({ run: (batch) => this.#applyTransitions(batch), keyOf: (c) => c.transition.nodeId, max: MAX_TRANSITIONS });
-  // A pass's groups each write their row before and after sending; in a storm thousands of groups
-  // do so at once, and one statement per batch instead of one (or five, for a digest) per group
-  // is most of what the drain costs the database and Node.
-  readonly #digests = this.#writer<DigestWrite>((b) => [DIGEST_SQL, digestParams(b)], (c) => c.digest.id);
-  readonly #attached = this.#writer<{ id: string; reservations: readonly Reservation[] }>((b) => [ATTACH_SQL, [b.map((c) => c.id), b.map((c) => JSON.stringify(c.reservations))]], (c) => c.id);
-  readonly #sent = this.#writer<{ id: string; at: Date }>((b) => [SENT_SQL, [b.map((c) => c.id), b.map((c) => c.at)]], (c) => c.id);
 
   constructor(pool: pg.Pool) {
     this.#pool = pool;
@@ -137,25 +106,36 @@ export class PgOutbox implements Outbox {
   }
 
   async claim(o: { now: Date; leaseUntil: Date; groups: number; groupKey?: string }): Promise<OutboxItem[]> {
-    // Leases are set and judged on the wall clock; due times on the service's clock.
-    const { rows } = await this.#pool.query<ItemRow>(CLAIM, [o.now, o.leaseUntil, o.groups, o.groupKey ?? null, new Date()]);
+    const { rows } = await this.#pool.query<ItemRow>(CLAIM, [o.now, o.leaseUntil, o.groups, o.groupKey ?? null]);
     return rows.map(toItem).sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.createdAt.getTime() - b.createdAt.getTime());
   }
 
-  insertDigest(digest: NewItem, folded: readonly string[], leaseUntil: Date, reservations: readonly Reservation[]): Promise<void> {
-    return this.#write(this.#digests, { digest, folded, leaseUntil, reservations });
+  async insertDigest(digest: NewItem, folded: readonly string[], leaseUntil: Date, reservations: readonly Reservation[]): Promise<void> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(INSERT_ITEMS, itemParams([digest], leaseUntil));
+      await client.query('UPDATE satnotify_outbox SET reservations = $2 WHERE id = $1', [digest.id, JSON.stringify(reservations)]);
+      await client.query(`UPDATE satnotify_outbox SET status = 'digested', digest_id = $1, leased_until = NULL, reservations = NULL WHERE id = ANY($2::text[])`, [digest.id, folded]);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
   }
 
-  attachReservations(id: string, reservations: readonly Reservation[]): Promise<void> {
-    return this.#write(this.#attached, { id, reservations });
+  async attachReservations(id: string, reservations: readonly Reservation[]): Promise<void> {
+    await this.#pool.query('UPDATE satnotify_outbox SET reservations = $2 WHERE id = $1', [id, JSON.stringify(reservations)]);
   }
 
   async release(ids: readonly string[]): Promise<void> {
     await this.#pool.query('UPDATE satnotify_outbox SET leased_until = NULL WHERE id = ANY($1::text[])', [ids]);
   }
 
-  markSent(id: string, at: Date): Promise<void> {
-    return this.#write(this.#sent, { id, at });
+  async markSent(id: string, at: Date): Promise<void> {
+    await this.#pool.query(`UPDATE satnotify_outbox SET status = 'sent', sent_at = $2, leased_until = NULL, reason = NULL, reservations = NULL WHERE id = $1`, [id, at]);
   }
 
   async markHeld(ids: readonly string[], dueAt: Date, reason: string): Promise<void> {
@@ -217,27 +197,6 @@ export class PgOutbox implements Outbox {
        GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
     );
     return rows.map((r) => ({ ...r, count: Number(r.count) }));
-  }
-
-  /** #writer batches one kind of row write: calls in the same tick share one statement, and its outcome. */
-  #writer<C>(statement: (batch: C[]) => [string, unknown[]], keyOf: (call: C) => string): KeyedBatcher<Queued<C>> {
-    return new KeyedBatcher<Queued<C>>({
-      keyOf: (q) => keyOf(q.call),
-      max: MAX_WRITES,
-      run: async (batch) => {
-        try {
-          const [text, values] = statement(batch.map((q) => q.call));
-          await this.#pool.query(text, values);
-          for (const q of batch) q.resolve();
-        } catch (err) {
-          for (const q of batch) q.reject(err);
-        }
-      },
-    });
-  }
-
-  #write<C>(batcher: KeyedBatcher<Queued<C>>, call: C): Promise<void> {
-    return new Promise((resolve, reject) => batcher.add({ call, resolve, reject }));
   }
 
   async #insert(items: NewItem[]): Promise<NewItem[]> {
@@ -343,46 +302,6 @@ function insertItemsSql(first: number): string {
 }
 
 const INSERT_ITEMS = insertItemsSql(1);
-
-/**
- * DIGEST_SQL inserts digests (leased, owning their reservations) and folds their items into them,
- * in one statement, so a digest and its items' new status exist together or not at all. A digest
- * is due when made, so it takes none of insertItemsSql's grouping wait. $1–$14 as itemParams
- * (each digest's lease among them), $15 the reservations, $16/$17 the folded ids and their digest.
- */
-const DIGEST_SQL = `WITH folded AS (
-  UPDATE satnotify_outbox o SET status = 'digested', digest_id = f.digest_id, leased_until = NULL, reservations = NULL
-  FROM unnest($16::text[], $17::text[]) AS f(id, digest_id) WHERE o.id = f.id
-  RETURNING 1
-)
-INSERT INTO satnotify_outbox (${INSERT_COLUMNS}, status, leased_until, reservations)
-SELECT v.id, v.channel, v.group_key, v.node_id, v.kind, v.bypass, v.payload, v.title, v.summary, v.due_at, v.occurred_at, v.created_at, v.operator, 'pending', v.leased_until, v.reservations
-FROM unnest($1::text[], $2::text[], $3::text[], $4::bytea[], $5::text[], $6::boolean[], $7::jsonb[], $8::text[], $9::text[],
-            $10::timestamptz[], $11::timestamptz[], $12::timestamptz[], $13::text[], $14::timestamptz[], $15::jsonb[])
-     AS v(id, channel, group_key, node_id, kind, bypass, payload, title, summary, due_at, occurred_at, created_at, operator, leased_until, reservations)`;
-
-function digestParams(batch: readonly DigestWrite[]): unknown[] {
-  const digests = batch.map((c) => c.digest);
-  return [
-    digests.map((i) => i.id),
-    digests.map((i) => i.channel),
-    digests.map((i) => i.groupKey),
-    digests.map((i) => (i.nodeId === null ? null : Buffer.from(i.nodeId, 'hex'))),
-    digests.map((i) => i.kind),
-    digests.map((i) => i.bypass),
-    digests.map((i) => JSON.stringify(i.payload)),
-    digests.map((i) => i.title),
-    digests.map((i) => i.summary),
-    digests.map((i) => i.dueAt),
-    digests.map((i) => i.occurredAt),
-    digests.map((i) => i.createdAt),
-    digests.map((i) => i.operator),
-    batch.map((c) => c.leaseUntil),
-    batch.map((c) => JSON.stringify(c.reservations)),
-    batch.flatMap((c) => c.folded),
-    batch.flatMap((c) => c.folded.map(() => c.digest.id)),
-  ];
-}
 
 /** itemParams lays items out as the arrays insertItemsSql reads, plus the lease. */
 function itemParams(items: readonly NewItem[], leaseUntil: Date | null): unknown[] {
