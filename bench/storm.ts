@@ -13,7 +13,6 @@ import * as grpc from '@grpc/grpc-js';
 import nodemailer from 'nodemailer';
 import { createNotificationService } from '../src/notification/create.js';
 import { tallyChannel } from '../src/notification/outbox/tally.js';
-import { decodeResponse, encodeMessage, METHOD_PATH, type NotificationMessage } from '../src/channels/nodelog/schema.js';
 import { contentFor } from '../src/notification/content/content.js';
 import { sampleDigest } from '../src/notification/content/sample-day.js';
 import { TemplateSet } from '../src/mailservice/templates.js';
@@ -21,6 +20,7 @@ import { resolveConfig } from '../src/config.js';
 import type { Profiler } from './cpu-profile.js';
 import { cpuMeter, type CpuSplit } from './cpu-time.js';
 import { opsPerSecond, percentile } from './measure.js';
+import { bareUnary, offlineMessage } from './nodelog.js';
 import { startSinkProcess } from './sinks.js';
 
 /** StormResult is what `npm run bench` reports for the storm. */
@@ -147,25 +147,13 @@ async function bareDrain(smtpUrl: string, nodeLog: string, emails: number, logs:
   const digest = sampleDigest(contentFor(templates, resolveConfig()), templates, { locale: 'en', zone: 'UTC' });
   const mail = nodemailer.createTransport({ pool: true, host: '127.0.0.1', port: Number(new URL(smtpUrl).port), secure: false, maxConnections, maxMessages: 1_000_000 });
   const grpcClient = new grpc.Client(nodeLog, grpc.credentials.createInsecure());
-  const message = (i: number): NotificationMessage => ({
-    nodeId: Buffer.alloc(32, 7),
-    type: 'UPTIME_FAILED',
-    level: 'warn',
-    title: 'Node offline',
-    message: 'Your node is offline. Check that the node runs, its port is forwarded and its public address is current.',
-    createdAt: new Date(),
-    satelliteId: Buffer.alloc(32, 1),
-    notificationId: `bare-${i}`,
-  });
   const total = emails + logs;
   // The emails spread evenly among the log messages, as the dispatcher's batches mix them.
   const isEmail = (i: number): boolean => Math.floor(((i + 1) * emails) / total) > Math.floor((i * emails) / total);
   const send = (i: number): Promise<unknown> =>
     isEmail(i)
       ? mail.sendMail({ from: 'Satellite <noreply@satellite.invalid>', to: `op${i}@example.com`, subject: digest.subject, html: digest.html, text: digest.text, messageId: `<bare-${i}@bench>` })
-      : new Promise((resolve, reject) =>
-          grpcClient.makeUnaryRequest(METHOD_PATH, encodeMessage, decodeResponse, message(i), new grpc.Metadata(), { deadline: Date.now() + 30_000 }, (e, r) => (e ? reject(e) : resolve(r))),
-        );
+      : bareUnary(grpcClient, offlineMessage(`bare-${i}`), 30_000);
   try {
     const rate = await opsPerSecond(send, total, concurrency);
     return total / rate;
