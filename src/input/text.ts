@@ -7,20 +7,19 @@
  */
 import { z } from 'zod';
 
-// C0 controls and DEL; tab and newline are allowed in multi-line text only. Matching control
-// characters is the point here, so the lint rule against them in patterns is off for these.
-// eslint-disable-next-line no-control-regex
-const CONTROL_ONE_LINE = /[\u0000-\u001F\u007F]/;
-// eslint-disable-next-line no-control-regex
-const CONTROL_LINES = /[\u0000-\u0008\u000B-\u001F\u007F]/;
-// Bidirectional embeddings, overrides, isolates and marks.
-const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
-// Everything the three rules above refuse, in one pass: most strings are fine, and every rendered
-// email's data goes through here, so the common case scans each string once.
-// eslint-disable-next-line no-control-regex
-const ANY_ONE_LINE = /[\u0000-\u001F\u007F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\uFFFD]/;
-// eslint-disable-next-line no-control-regex
-const ANY_LINES = /[\u0000-\u0008\u000B-\u001F\u007F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\uFFFD]/;
+// The characters each rule refuses, as character-class bodies. C0 controls and DEL; tab and
+// newline are allowed in multi-line text only. Bidirectional embeddings, overrides, isolates and
+// marks. U+FFFD, which a failed decode leaves behind.
+const CONTROL_ONE_LINE_CHARS = '\\u0000-\\u001F\\u007F';
+const CONTROL_LINES_CHARS = '\\u0000-\\u0008\\u000B-\\u001F\\u007F';
+const BIDI_CHARS = '\\u061C\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069';
+const CONTROL_ONE_LINE = new RegExp(`[${CONTROL_ONE_LINE_CHARS}]`);
+const CONTROL_LINES = new RegExp(`[${CONTROL_LINES_CHARS}]`);
+const BIDI = new RegExp(`[${BIDI_CHARS}]`);
+// Everything the rules refuse, in one pass: most strings are fine, and every rendered email's
+// data goes through here, so the common case scans each string once.
+const ANY_ONE_LINE = new RegExp(`[${CONTROL_ONE_LINE_CHARS}${BIDI_CHARS}\\uFFFD]`);
+const ANY_LINES = new RegExp(`[${CONTROL_LINES_CHARS}${BIDI_CHARS}\\uFFFD]`);
 
 /** textProblem says what is wrong with a string, or nothing; `lines` allows tab and LF. */
 export function textProblem(value: string, o: { lines: boolean; max: number; min?: number }): string | undefined {
