@@ -65,7 +65,12 @@ async function openPostgres(config: ResolvedConfig['database']): Promise<Databas
   return { pool, kind: 'postgres', description, close: () => pool.end() };
 }
 
-async function openPglite(dataDir: string, schema: string): Promise<Database> {
+/**
+ * openPglite starts PGlite in `dataDir` (a new folder from the snapshot when it can) with `schema`
+ * on its search path, before migrations; `lite` is the engine itself (the snapshot is dumped from it).
+ * @internal
+ */
+export async function openPglite(dataDir: string, schema: string): Promise<Database & { lite: PGlite }> {
   let lite: PGlite;
   try {
     if (!dataDir.startsWith('memory://')) {
@@ -81,6 +86,7 @@ async function openPglite(dataDir: string, schema: string): Promise<Database> {
   const pool = new pg.Pool(createPgConfig(lite));
   return {
     pool,
+    lite,
     kind: 'pglite',
     description: `pglite:${dataDir}`,
     close: async () => {

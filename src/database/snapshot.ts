@@ -10,11 +10,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { PGlite } from '@electric-sql/pglite';
-import { createPgConfig } from '@electric-sql/pglite/node-postgres';
-import pg from 'pg';
 import { parseTar } from 'nanotar';
-import { migrate } from './migrate.js';
 import { MIGRATIONS } from './migrations.js';
 
 /** The schema the snapshot is made in: the default of `database.schema`. */
@@ -28,22 +24,6 @@ export const SNAPSHOT_SCHEMA = 'satnotify';
 export function snapshotFile(): string {
   const latest = MIGRATIONS.at(-1)?.version ?? 0;
   return fileURLToPath(new URL(`../../dist/database/pglite-${SNAPSHOT_SCHEMA}-v${latest}.tar.gz`, import.meta.url));
-}
-
-/** writeSnapshot makes the snapshot (`npm run build` calls it): a new database, migrated, checkpointed, packed. */
-export async function writeSnapshot(file: string = snapshotFile()): Promise<void> {
-  const lite = await PGlite.create();
-  try {
-    await lite.exec(`CREATE SCHEMA "${SNAPSHOT_SCHEMA}"; SET search_path TO "${SNAPSHOT_SCHEMA}"`);
-    const pool = new pg.Pool(createPgConfig(lite));
-    await migrate(pool, SNAPSHOT_SCHEMA);
-    await pool.end();
-    await lite.exec('CHECKPOINT');
-    const tarball = await lite.dumpDataDir('gzip');
-    writeFileSync(file, Buffer.from(await tarball.arrayBuffer()));
-  } finally {
-    await lite.close();
-  }
 }
 
 /**
