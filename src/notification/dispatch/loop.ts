@@ -1,11 +1,15 @@
 /**
  * @module notification/dispatch/loop
- * The dispatcher is a chore (Storj's nodeevents Chore): run a pass, and another at once while work
- * is due, else every `dispatcher.interval`. Passes also run inline, for the first attempt of
+ * The dispatcher is a chore (Storj's nodeevents Chore): run passes back to back while work is
+ * due, else one every `dispatcher.interval`. Passes also run inline, for the first attempt of
  * informNode*; stop() waits for every pass in flight, inline ones included.
  */
 import { silentLogger, type Logger } from '../../logger.js';
 import { DispatchPass, type DispatcherDeps } from './pass.js';
+import type { OutboxItem } from '../outbox/outbox.js';
+
+/** A claim made during the previous pass, held settled until that pass ends. */
+type Settled = { claimed: OutboxItem[] } | { err: unknown };
 
 /** Dispatcher runs dispatch passes, in the background and on demand. */
 export class Dispatcher {
@@ -14,6 +18,8 @@ export class Dispatcher {
   readonly #logger: Logger;
   /** Passes in flight, background and inline, so stop() can wait for all of them. */
   readonly #inFlight = new Set<Promise<number>>();
+  /** The pass in flight for each group passed on demand: a caller joins it rather than start another. */
+  readonly #groupPasses = new Map<string, Promise<number>>();
   #timer: NodeJS.Timeout | undefined;
   #stopped = true;
 
@@ -23,20 +29,27 @@ export class Dispatcher {
     this.#logger = deps.logger ?? silentLogger;
   }
 
-  /** pass claims and delivers one batch of due groups (or the one group given); returns items claimed. */
+  /**
+   * pass claims and delivers one batch of due groups, or the one group given; returns items
+   * claimed. A group's pass joins the one already in flight for it in this process: many callers
+   * waiting on one group (a burst of informNode* for one node) would otherwise each claim the
+   * group's rows, one pass after another, to find them taken.
+   */
   pass(groupKey?: string): Promise<number> {
-    const run = this.#pass.run(groupKey);
-    this.#inFlight.add(run);
-    const forget = (): void => void this.#inFlight.delete(run);
-    run.then(forget, forget);
+    const joined = groupKey === undefined ? undefined : this.#groupPasses.get(groupKey);
+    if (joined) return joined;
+    const run = this.#track(this.#pass.run(groupKey));
+    if (groupKey !== undefined) {
+      this.#groupPasses.set(groupKey, run);
+      const forget = (): void => void this.#groupPasses.delete(groupKey);
+      run.then(forget, forget);
+    }
     return run;
   }
 
-  /** drain runs passes until nothing is due. */
-  async drain(): Promise<number> {
-    let total = 0;
-    for (let n = await this.pass(); n > 0; n = await this.pass()) total += n;
-    return total;
+  /** drain runs passes until nothing is due; returns items claimed. */
+  drain(): Promise<number> {
+    return this.#track(this.#backToBack(() => true));
   }
 
   /** start runs passes in the background: back to back while work is due, else every `interval`. */
@@ -44,10 +57,10 @@ export class Dispatcher {
     if (!this.#stopped) return;
     this.#stopped = false;
     const tick = (): void => {
-      void this.pass()
-        .catch((err: unknown) => (this.#logger.error({ err: String(err) }, 'dispatcher pass failed'), 0))
-        .then((n) => {
-          if (!this.#stopped) this.#timer = setTimeout(tick, n > 0 ? 0 : this.#intervalMs);
+      void this.#track(this.#backToBack(() => !this.#stopped))
+        .catch((err: unknown) => this.#logger.error({ err: String(err) }, 'dispatcher pass failed'))
+        .then(() => {
+          if (!this.#stopped) this.#timer = setTimeout(tick, this.#intervalMs);
         });
     };
     tick();
@@ -58,5 +71,38 @@ export class Dispatcher {
     this.#stopped = true;
     clearTimeout(this.#timer);
     await Promise.allSettled([...this.#inFlight]);
+  }
+
+  /**
+   * #backToBack runs passes while they find work and `go()` says so. Each pass's claim runs while
+   * the last groups of the one before are still being delivered (leaving those groups out), so the
+   * database's claim and the tail of a pass, when fewer groups are in flight, overlap.
+   */
+  async #backToBack(go: () => boolean): Promise<number> {
+    let total = 0;
+    let items = await this.#pass.claim({});
+    while (items.length > 0) {
+      total += items.length;
+      const busy = new Set(items.map((i) => i.groupKey));
+      let next: Promise<Settled> | undefined;
+      await this.#pass.deliver(items, () => {
+        if (go()) next = this.#pass.claim({ busy }).then((claimed) => ({ claimed }), (err: unknown) => ({ err }));
+      });
+      // A claim that failed while the pass finished fails this run, as a failed claim always has.
+      const settled = next ? await next : { claimed: [] };
+      if ('err' in settled) throw settled.err;
+      items = settled.claimed;
+      // The pass may have left work in the groups it held (a node's second item, released for the
+      // next pass): once it is over, one claim that leaves nothing out decides whether to stop.
+      if (items.length === 0 && go()) items = await this.#pass.claim({});
+    }
+    return total;
+  }
+
+  #track(run: Promise<number>): Promise<number> {
+    this.#inFlight.add(run);
+    const forget = (): void => void this.#inFlight.delete(run);
+    run.then(forget, forget);
+    return run;
   }
 }

@@ -51,20 +51,45 @@ export class DispatchPass {
 
   /** run claims and delivers one batch of due groups (or the one group given); returns items claimed. */
   async run(groupKey?: string): Promise<number> {
-    const now = this.#d.clock();
+    const items = await this.claim({ groupKey });
+    await this.deliver(items);
+    return items.length;
+  }
+
+  /**
+   * claim leases a batch of due groups, or the one group given, leaving out the groups in `busy`:
+   * those this process is delivering now (a pass overlapping the end of the one before).
+   */
+  claim(o: { groupKey?: string | undefined; busy?: ReadonlySet<string> }): Promise<OutboxItem[]> {
     const cfg = this.#d.config.dispatcher;
-    const items = await this.#d.outbox.claim({
-      now,
+    return this.#d.outbox.claim({
+      now: this.#d.clock(),
       leaseUntil: new Date(Date.now() + cfg.leaseMs), // leases run on the wall clock, whatever the simulated one says
-      groups: groupKey ? 1 : cfg.batchSize,
-      ...(groupKey && { groupKey }),
+      groups: o.groupKey ? 1 : cfg.batchSize,
+      ...(o.groupKey && { groupKey: o.groupKey }),
+      ...(o.busy && o.busy.size > 0 && { busy: [...o.busy] }),
     });
+  }
+
+  /**
+   * deliver delivers claimed items, `concurrency` groups at a time. `onLastStarted` is called once
+   * every group is under way: from then on fewer groups are in flight, and the next claim can run.
+   */
+  async deliver(items: readonly OutboxItem[], onLastStarted?: () => void): Promise<void> {
     // One read for the batch's operators. If it fails, each group reads its own, and a group whose
     // read fails too is released like any broken group: claimed rows never sit out their lease.
     await this.#d.preferences.prefetch(items.map((i) => i.operator)).catch(() => undefined);
-    const groups = groupBy(items, (i) => i.groupKey);
-    await pMap(groups.values(), (g) => this.#group(g).catch((err: unknown) => this.#failedGroup(g, err)), { concurrency: cfg.concurrency });
-    return items.length;
+    const groups = [...groupBy(items, (i) => i.groupKey).values()];
+    let started = 0;
+    await pMap(
+      groups,
+      (g) => {
+        if (++started === groups.length) onLastStarted?.();
+        return this.#group(g).catch((err: unknown) => this.#failedGroup(g, err));
+      },
+      { concurrency: this.#d.config.dispatcher.concurrency },
+    );
+    if (groups.length === 0) onLastStarted?.();
   }
 
   /**

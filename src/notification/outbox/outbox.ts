@@ -99,8 +99,9 @@ export interface Outbox {
   /**
    * claim leases the due, unfinished items of up to `groups` groups (or of the one group given),
    * whole groups at a time, so one worker delivers a group's digest. Expired leases count as free.
+   * Groups in `busy` (the caller is delivering them) are left out whatever their leases say.
    */
-  claim(options: { now: Date; leaseUntil: Date; groups: number; groupKey?: string }): Promise<OutboxItem[]>;
+  claim(options: { now: Date; leaseUntil: Date; groups: number; groupKey?: string; busy?: readonly string[] }): Promise<OutboxItem[]>;
   /**
    * insertDigest inserts a digest already leased by the caller, owning `reservations`, and marks the
    * `folded` items as digested into it, in one transaction.

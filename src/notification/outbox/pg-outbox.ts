@@ -39,7 +39,8 @@ const OPEN = `('pending', 'held', 'retry')`;
 const ROWS_PER_GROUP = 4;
 
 // Groups with something due, oldest first; a group another worker holds (advisory lock) is skipped,
-// and the rows are leased under FOR UPDATE SKIP LOCKED. $1 now, $2 lease end, $3 group count, $4 one group or NULL.
+// and the rows are leased under FOR UPDATE SKIP LOCKED. $1 now, $2 lease end, $3 group count, $4 one group or NULL,
+// $5 the groups the caller is still delivering (left out).
 // The groups come from the earliest due rows, read in order through the partial due_at index, so a
 // pass costs what it claims, not the whole backlog (50,000 waiting items made every pass scan them
 // all). A group's first row is its oldest, so these are still the oldest groups; when older groups
@@ -48,7 +49,7 @@ const CLAIM = `
 WITH first_rows AS (
   SELECT group_key, due_at FROM satnotify_outbox
   WHERE status IN ${OPEN} AND due_at <= $1 AND (leased_until IS NULL OR leased_until < $1)
-    AND ($4::text IS NULL OR group_key = $4)
+    AND ($4::text IS NULL OR group_key = $4) AND group_key <> ALL($5::text[])
   ORDER BY due_at LIMIT $3::int * ${ROWS_PER_GROUP}
 ), due AS (
   SELECT group_key, min(due_at) AS first_due FROM first_rows GROUP BY group_key ORDER BY first_due LIMIT $3
@@ -88,6 +89,29 @@ const MAX_TRANSITIONS = 500;
 /** How often one transition is planned again before the hook gives up. */
 const MAX_ATTEMPTS = 10;
 
+/** The most row writes (reservations, sends, digests) one statement carries. */
+const MAX_WRITES = 500;
+
+/** A row write waiting for its batch's statement. */
+interface QueuedWrite<C> {
+  call: C;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/** A digest to insert, already leased and owning its reservations, with the items it folds. */
+interface DigestWrite {
+  digest: NewItem;
+  folded: readonly string[];
+  owned: Owned;
+}
+
+const ATTACH_SQL = `UPDATE satnotify_outbox o SET reservations = v.reservations
+FROM unnest($1::text[], $2::jsonb[]) AS v(id, reservations) WHERE o.id = v.id`;
+
+const SENT_SQL = `UPDATE satnotify_outbox o SET status = 'sent', sent_at = v.at, leased_until = NULL, reason = NULL, reservations = NULL
+FROM unnest($1::text[], $2::timestamptz[]) AS v(id, at) WHERE o.id = v.id`;
+
 const INSERT_COLUMNS = 'id, channel, group_key, node_id, kind, bypass, payload, title, summary, due_at, occurred_at, created_at, operator';
 
 /** PgOutbox implements Outbox with parameterised SQL. */
@@ -95,6 +119,13 @@ export class PgOutbox implements Outbox {
   readonly #pool: pg.Pool;
   /** Hook transitions made in the same tick share one read and one write per state column. */
   readonly #transitions = new KeyedBatcher<PendingTransition>({ run: (batch) => this.#applyTransitions(batch), keyOf: (c) => c.transition.nodeId, max: MAX_TRANSITIONS });
+  // A pass delivers many groups at once, and each writes its row before sending and after. Writes
+  // of one kind made in the same tick share one statement (and one commit), each caller still
+  // waiting for its own: one statement per batch instead of one per group (five for a digest)
+  // is most of what a storm's drain costs the database, and Node's socket writes.
+  readonly #digests = this.#writer<DigestWrite>((b) => [DIGEST_SQL, [...itemParams(b.map((c) => c.digest), b.map((c) => c.owned)), b.flatMap((c) => c.folded), b.flatMap((c) => c.folded.map(() => c.digest.id))]], (c) => c.digest.id);
+  readonly #attached = this.#writer<{ id: string; reservations: readonly Reservation[] }>((b) => [ATTACH_SQL, [b.map((c) => c.id), b.map((c) => JSON.stringify(c.reservations))]], (c) => c.id);
+  readonly #sent = this.#writer<{ id: string; at: Date }>((b) => [SENT_SQL, [b.map((c) => c.id), b.map((c) => c.at)]], (c) => c.id);
 
   constructor(pool: pg.Pool) {
     this.#pool = pool;
@@ -105,37 +136,25 @@ export class PgOutbox implements Outbox {
     return new Promise((resolve, reject) => this.#transitions.add({ transition, build, attempts: 0, resolve, reject }));
   }
 
-  async claim(o: { now: Date; leaseUntil: Date; groups: number; groupKey?: string }): Promise<OutboxItem[]> {
-    const { rows } = await this.#pool.query<ItemRow>(CLAIM, [o.now, o.leaseUntil, o.groups, o.groupKey ?? null]);
+  async claim(o: { now: Date; leaseUntil: Date; groups: number; groupKey?: string; busy?: readonly string[] }): Promise<OutboxItem[]> {
+    const { rows } = await this.#pool.query<ItemRow>(CLAIM, [o.now, o.leaseUntil, o.groups, o.groupKey ?? null, o.busy ?? []]);
     return rows.map(toItem).sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.createdAt.getTime() - b.createdAt.getTime());
   }
 
-  async insertDigest(digest: NewItem, folded: readonly string[], leaseUntil: Date, reservations: readonly Reservation[]): Promise<void> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query(INSERT_ITEMS, itemParams([digest], leaseUntil));
-      await client.query('UPDATE satnotify_outbox SET reservations = $2 WHERE id = $1', [digest.id, JSON.stringify(reservations)]);
-      await client.query(`UPDATE satnotify_outbox SET status = 'digested', digest_id = $1, leased_until = NULL, reservations = NULL WHERE id = ANY($2::text[])`, [digest.id, folded]);
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+  insertDigest(digest: NewItem, folded: readonly string[], leaseUntil: Date, reservations: readonly Reservation[]): Promise<void> {
+    return this.#write(this.#digests, { digest, folded, owned: { leaseUntil, reservations } });
   }
 
-  async attachReservations(id: string, reservations: readonly Reservation[]): Promise<void> {
-    await this.#pool.query('UPDATE satnotify_outbox SET reservations = $2 WHERE id = $1', [id, JSON.stringify(reservations)]);
+  attachReservations(id: string, reservations: readonly Reservation[]): Promise<void> {
+    return this.#write(this.#attached, { id, reservations });
   }
 
   async release(ids: readonly string[]): Promise<void> {
     await this.#pool.query('UPDATE satnotify_outbox SET leased_until = NULL WHERE id = ANY($1::text[])', [ids]);
   }
 
-  async markSent(id: string, at: Date): Promise<void> {
-    await this.#pool.query(`UPDATE satnotify_outbox SET status = 'sent', sent_at = $2, leased_until = NULL, reason = NULL, reservations = NULL WHERE id = $1`, [id, at]);
+  markSent(id: string, at: Date): Promise<void> {
+    return this.#write(this.#sent, { id, at });
   }
 
   async markHeld(ids: readonly string[], dueAt: Date, reason: string): Promise<void> {
@@ -200,8 +219,29 @@ export class PgOutbox implements Outbox {
   }
 
   async #insert(items: NewItem[]): Promise<NewItem[]> {
-    if (items.length > 0) await this.#pool.query(INSERT_ITEMS, itemParams(items, null));
+    if (items.length > 0) await this.#pool.query(INSERT_ITEMS, itemParams(items));
     return items;
+  }
+
+  /** #writer batches one kind of row write: the calls of a tick share one statement, and its outcome. */
+  #writer<C>(statement: (batch: C[]) => [string, unknown[]], keyOf: (call: C) => string): KeyedBatcher<QueuedWrite<C>> {
+    return new KeyedBatcher<QueuedWrite<C>>({
+      keyOf: (q) => keyOf(q.call),
+      max: MAX_WRITES,
+      run: async (batch) => {
+        try {
+          const [text, values] = statement(batch.map((q) => q.call));
+          await this.#pool.query(text, values);
+          for (const q of batch) q.resolve();
+        } catch (err) {
+          for (const q of batch) q.reject(err);
+        }
+      },
+    });
+  }
+
+  #write<C>(batcher: KeyedBatcher<QueuedWrite<C>>, call: C): Promise<void> {
+    return new Promise((resolve, reject) => batcher.add({ call, resolve, reject }));
   }
 
   /**
@@ -261,7 +301,7 @@ export class PgOutbox implements Outbox {
           writes.map((w) => Buffer.from(w.call.transition.nodeId, 'hex')),
           writes.map((w) => w.known),
           ...columns.flatMap((c) => [writes.map((w) => w.write[c] ?? null), writes.map((w) => w.from[c] ?? null)]),
-          ...itemParams(writes.flatMap((w) => w.items), null),
+          ...itemParams(writes.flatMap((w) => w.items)),
         ],
       });
       applied = new Set(rows.map((r) => r.node_id.toString('hex')));
@@ -290,21 +330,39 @@ export class PgOutbox implements Outbox {
  */
 function insertItemsSql(first: number): string {
   const p = (k: number): string => `$${first + k}`;
-  return `INSERT INTO satnotify_outbox (${INSERT_COLUMNS}, status, reason, leased_until)
+  return `INSERT INTO satnotify_outbox (${INSERT_COLUMNS}, status, reason, leased_until, reservations)
   SELECT v.id, v.channel, v.group_key, v.node_id, v.kind, v.bypass, v.payload, v.title, v.summary,
          CASE WHEN v.due_at > v.created_at THEN LEAST(min(v.due_at) FILTER (WHERE v.due_at > v.created_at) OVER (PARTITION BY v.group_key), (
            SELECT min(w.due_at) FROM satnotify_outbox w
            WHERE w.group_key = v.group_key AND w.status = 'pending' AND w.due_at > w.created_at)) ELSE v.due_at END,
-         v.occurred_at, v.created_at, v.operator, CASE WHEN v.suppressed IS NULL THEN 'pending' ELSE 'suppressed' END, v.suppressed, ${p(14)}::timestamptz
+         v.occurred_at, v.created_at, v.operator, CASE WHEN v.suppressed IS NULL THEN 'pending' ELSE 'suppressed' END, v.suppressed, v.leased_until, v.reservations
   FROM unnest(${p(0)}::text[], ${p(1)}::text[], ${p(2)}::text[], ${p(3)}::bytea[], ${p(4)}::text[], ${p(5)}::boolean[], ${p(6)}::jsonb[],
-              ${p(7)}::text[], ${p(8)}::text[], ${p(9)}::timestamptz[], ${p(10)}::timestamptz[], ${p(11)}::timestamptz[], ${p(12)}::text[], ${p(13)}::text[])
-       AS v(id, channel, group_key, node_id, kind, bypass, payload, title, summary, due_at, occurred_at, created_at, suppressed, operator)`;
+              ${p(7)}::text[], ${p(8)}::text[], ${p(9)}::timestamptz[], ${p(10)}::timestamptz[], ${p(11)}::timestamptz[], ${p(12)}::text[], ${p(13)}::text[],
+              ${p(14)}::timestamptz[], ${p(15)}::jsonb[])
+       AS v(id, channel, group_key, node_id, kind, bypass, payload, title, summary, due_at, occurred_at, created_at, suppressed, operator, leased_until, reservations)`;
 }
 
 const INSERT_ITEMS = insertItemsSql(1);
 
-/** itemParams lays items out as the arrays insertItemsSql reads, plus the lease. */
-function itemParams(items: readonly NewItem[], leaseUntil: Date | null): unknown[] {
+/**
+ * DIGEST_SQL inserts digests and folds their items into them ($17 the folded ids, $18 their
+ * digests), in one statement, so a digest and its items' new status exist together or not at all.
+ */
+const DIGEST_SQL = `WITH folded AS (
+  UPDATE satnotify_outbox o SET status = 'digested', digest_id = f.digest_id, leased_until = NULL, reservations = NULL
+  FROM unnest($17::text[], $18::text[]) AS f(id, digest_id) WHERE o.id = f.id
+  RETURNING 1
+)
+${INSERT_ITEMS}`;
+
+/** Owned is a new row made already claimed: the worker's lease, and the reservations it sends on (a digest). */
+interface Owned {
+  leaseUntil: Date;
+  reservations: readonly Reservation[];
+}
+
+/** itemParams lays items out as the arrays insertItemsSql reads; `owned[k]` is item k's lease and reservations, if any. */
+function itemParams(items: readonly NewItem[], owned?: readonly Owned[]): unknown[] {
   return [
     items.map((i) => i.id),
     items.map((i) => i.channel),
@@ -320,7 +378,8 @@ function itemParams(items: readonly NewItem[], leaseUntil: Date | null): unknown
     items.map((i) => i.createdAt),
     items.map((i) => i.suppressed ?? null),
     items.map((i) => i.operator),
-    leaseUntil,
+    items.map((_, k) => owned?.[k]?.leaseUntil ?? null),
+    items.map((_, k) => (owned?.[k] ? JSON.stringify(owned[k].reservations) : null)),
   ];
 }
 
