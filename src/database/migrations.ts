@@ -199,4 +199,11 @@ export const MIGRATIONS: readonly Migration[] = [
                'containment-released', 'disqualified', 'version-outdated', 'offline-suspended', 'offline-unsuspended',
                'unknown-audit-suspended', 'unknown-audit-unsuspended', 'announcement');`,
   },
+  {
+    version: 10,
+    name: 'record order',
+    // Notifications recorded at one instant (a frozen clock, hooks within a millisecond) keep the
+    // order they were recorded in: a digest pairs "contained" with the "released" that came after it.
+    sql: `ALTER TABLE satnotify_outbox ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY;`,
+  },
 ];

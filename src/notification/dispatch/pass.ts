@@ -80,16 +80,18 @@ export class DispatchPass {
     // read fails too is released like any broken group: claimed rows never sit out their lease.
     await this.#d.preferences.prefetch(items.map((i) => i.operator)).catch(() => undefined);
     const groups = [...groupBy(items, (i) => i.groupKey).values()];
+    const recording: Array<Promise<void>> = [];
     let started = 0;
     await pMap(
       groups,
       (g) => {
         if (++started === groups.length) onLastStarted?.();
-        return this.#group(g).catch((err: unknown) => this.#failedGroup(g, err));
+        return this.#group(g, recording).catch((err: unknown) => this.#failedGroup(g, err));
       },
       { concurrency: this.#d.config.dispatcher.concurrency },
     );
     if (groups.length === 0) onLastStarted?.();
+    await Promise.all(recording);
   }
 
   /**
@@ -103,14 +105,15 @@ export class DispatchPass {
     await persist(() => this.#d.outbox.release(items.map((i) => i.id))).catch(() => undefined); // the lease ends anyway if this fails too
   }
 
-  async #group(claimed: OutboxItem[]): Promise<void> {
+  /** #group delivers one claimed group; the writes recording its sends go into `recording`. */
+  async #group(claimed: OutboxItem[], recording: Array<Promise<void>>): Promise<void> {
     const now = this.#d.clock();
     const items = await this.#byPreference(claimed, now);
     const fresh: OutboxItem[] = [];
     for (const item of items) {
       // A row that owns reservations (a retry, or one a crashed worker had reserved) goes out on them.
-      if (item.reservations) await this.#deliver(item, item.reservations);
-      else if (item.bypass) await this.#single(item, now);
+      if (item.reservations) await this.#deliver(item, item.reservations, recording);
+      else if (item.bypass) await this.#single(item, now, recording);
       else fresh.push(item);
     }
     if (fresh.length === 0) return;
@@ -124,7 +127,7 @@ export class DispatchPass {
       throw err;
     }
     const message = await this.#carrier(ready, granted, now);
-    if (message) await this.#deliver(message, granted);
+    if (message) await this.#deliver(message, granted, recording);
   }
 
   /**
@@ -224,23 +227,35 @@ export class DispatchPass {
   }
 
   /** #single delivers a bypass kind: MaxHr/MaxDay do not apply, MinDelay does. */
-  async #single(item: OutboxItem, now: Date): Promise<void> {
+  async #single(item: OutboxItem, now: Date, recording: Array<Promise<void>>): Promise<void> {
     const limits = { ...this.#limits('node', item.channel), maxHr: NO_COUNT, maxDay: NO_COUNT };
     const r = await this.#d.status.reserve(nodeKey(item), now, limits);
     if (!r.granted) return this.#hold([item], r.retryAt, r.reason);
     const message = await this.#carrier([item], [r.reservation], now);
-    if (message) await this.#deliver(message, [r.reservation]);
+    if (message) await this.#deliver(message, [r.reservation], recording);
   }
 
-  async #deliver(item: OutboxItem, reservations: readonly Reservation[]): Promise<void> {
+  /**
+   * #deliver sends the item and records the outcome. A send is recorded in the background (into
+   * `recording`, which the pass waits for before it ends, the row leased meanwhile): the group's
+   * slot goes to the next group at once, so `concurrency` counts sends in flight, not writes.
+   */
+  async #deliver(item: OutboxItem, reservations: readonly Reservation[], recording: Array<Promise<void>>): Promise<void> {
     try {
       await this.#send(item);
     } catch (err) {
       return this.#failed(item, reservations, err);
     }
-    await persist(() => this.#d.outbox.markSent(item.id, this.#d.clock()));
-    this.#d.metrics.count(item.channel, item.kind, 'sent');
-    this.#logger.info({ id: item.id, channel: item.channel, kind: item.kind }, 'notification sent');
+    const at = this.#d.clock();
+    recording.push(
+      persist(() => this.#d.outbox.markSent(item.id, at)).then(
+        () => {
+          this.#d.metrics.count(item.channel, item.kind, 'sent');
+          this.#logger.info({ id: item.id, channel: item.channel, kind: item.kind }, 'notification sent');
+        },
+        (err: unknown) => this.#failedGroup([item], err),
+      ),
+    );
   }
 
   /**

@@ -99,7 +99,8 @@ export interface Outbox {
   /**
    * claim leases the due, unfinished items of up to `groups` groups (or of the one group given),
    * whole groups at a time, so one worker delivers a group's digest. Expired leases count as free.
-   * Groups in `busy` (the caller is delivering them) are left out whatever their leases say.
+   * Groups in `busy` (the caller is delivering them) are left out whatever their leases say. Items
+   * come in the order they happened, and were recorded.
    */
   claim(options: { now: Date; leaseUntil: Date; groups: number; groupKey?: string; busy?: readonly string[] }): Promise<OutboxItem[]>;
   /**

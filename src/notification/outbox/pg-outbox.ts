@@ -44,7 +44,8 @@ const ROWS_PER_GROUP = 4;
 // The groups come from the earliest due rows, read in order through the partial due_at index, so a
 // pass costs what it claims, not the whole backlog (50,000 waiting items made every pass scan them
 // all). A group's first row is its oldest, so these are still the oldest groups; when older groups
-// hold many rows, a pass just takes fewer groups.
+// hold many rows, a pass just takes fewer groups. They come back in the order they happened, and
+// were recorded (seq) when they happened at one instant.
 const CLAIM = `
 WITH first_rows AS (
   SELECT group_key, due_at FROM satnotify_outbox
@@ -59,10 +60,12 @@ WITH first_rows AS (
   SELECT o.id FROM satnotify_outbox o JOIN mine USING (group_key)
   WHERE o.status IN ${OPEN} AND o.due_at <= $1 AND (o.leased_until IS NULL OR o.leased_until < $1)
   FOR UPDATE OF o SKIP LOCKED
+), claimed AS (
+  UPDATE satnotify_outbox o SET leased_until = $2
+  FROM rows WHERE o.id = rows.id
+  RETURNING o.*
 )
-UPDATE satnotify_outbox o SET leased_until = $2
-FROM rows WHERE o.id = rows.id
-RETURNING o.*`;
+SELECT * FROM claimed ORDER BY occurred_at, created_at, seq`;
 
 /** A hook call waiting for its transition to be recorded. */
 interface PendingTransition {
@@ -138,7 +141,7 @@ export class PgOutbox implements Outbox {
 
   async claim(o: { now: Date; leaseUntil: Date; groups: number; groupKey?: string; busy?: readonly string[] }): Promise<OutboxItem[]> {
     const { rows } = await this.#pool.query<ItemRow>(CLAIM, [o.now, o.leaseUntil, o.groups, o.groupKey ?? null, o.busy ?? []]);
-    return rows.map(toItem).sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.createdAt.getTime() - b.createdAt.getTime());
+    return rows.map(toItem);
   }
 
   insertDigest(digest: NewItem, folded: readonly string[], leaseUntil: Date, reservations: readonly Reservation[]): Promise<void> {
