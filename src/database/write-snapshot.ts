@@ -1,8 +1,8 @@
 /**
  * @module database/write-snapshot
  * Makes the embedded database's snapshot (snapshot.ts), which `npm run build` calls: a new
- * database in memory, opened and migrated the way every embedded database is, checkpointed and
- * packed.
+ * database in memory, opened and migrated the way every embedded database is, without the
+ * template databases, checkpointed and packed.
  */
 import { writeFileSync } from 'node:fs';
 import { openPglite } from './connect.js';
@@ -14,6 +14,12 @@ export async function writeSnapshot(file: string = snapshotFile()): Promise<void
   const db = await openPglite('memory://', SNAPSHOT_SCHEMA);
   try {
     await migrate(db.pool, SNAPSHOT_SCHEMA);
+    // satnotify only ever uses `postgres`; the templates are 600 of the 1,000 files a first open
+    // writes, and CREATE DATABASE is not something an embedded satnotify database does.
+    for (const template of ['template0', 'template1']) {
+      await db.lite.exec(`ALTER DATABASE ${template} IS_TEMPLATE false`);
+      await db.lite.exec(`DROP DATABASE ${template}`); // alone: DROP DATABASE refuses to run inside a block
+    }
     await db.lite.exec('CHECKPOINT');
     const tarball = await db.lite.dumpDataDir('gzip');
     writeFileSync(file, Buffer.from(await tarball.arrayBuffer()));
