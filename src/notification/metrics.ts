@@ -24,6 +24,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly dispatchFailures = new Counter({
+    name: 'satnotify_dispatch_failures_total',
+    help: 'Dispatch work that broke and is tried again: a background pass that failed (stage "pass": its claim or the database), or a group released for the next pass after its delivery broke (stage "group").',
+    labelNames: ['stage'] as const,
+    registers: [this.registry],
+  });
+
   count(channel: string, kind: string, outcome: Outcome, n = 1): void {
     this.notifications.inc({ channel, kind, outcome }, n);
   }

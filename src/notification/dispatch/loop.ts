@@ -16,6 +16,7 @@ export class Dispatcher {
   readonly #pass: DispatchPass;
   readonly #intervalMs: number;
   readonly #logger: Logger;
+  readonly #metrics: DispatcherDeps['metrics'];
   /** Passes in flight, background and inline, so stop() can wait for all of them. */
   readonly #inFlight = new Set<Promise<number>>();
   /** The pass in flight for each group passed on demand: a caller joins it rather than start another. */
@@ -27,6 +28,7 @@ export class Dispatcher {
     this.#pass = new DispatchPass(deps);
     this.#intervalMs = deps.config.dispatcher.intervalMs;
     this.#logger = deps.logger ?? silentLogger;
+    this.#metrics = deps.metrics;
   }
 
   /**
@@ -58,7 +60,11 @@ export class Dispatcher {
     this.#stopped = false;
     const tick = (): void => {
       void this.#track(this.#backToBack(() => !this.#stopped))
-        .catch((err: unknown) => this.#logger.error({ err: String(err) }, 'dispatcher pass failed'))
+        .catch((err: unknown) => {
+          // Counted as well as logged: a claim that fails on every pass would otherwise leave work waiting with only a log line to say so.
+          this.#metrics.dispatchFailures.inc({ stage: 'pass' });
+          this.#logger.error({ err: String(err) }, 'dispatcher pass failed');
+        })
         .then(() => {
           if (!this.#stopped) this.#timer = setTimeout(tick, this.#intervalMs);
         });

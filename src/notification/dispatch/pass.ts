@@ -100,6 +100,7 @@ export class DispatchPass {
    * on the rows (or was refunded), so nothing is counted twice when they are taken again.
    */
   async #failedGroup(items: readonly OutboxItem[], err: unknown): Promise<void> {
+    this.#d.metrics.dispatchFailures.inc({ stage: 'group' });
     this.#logger.error({ group: redactGroup(items[0]?.groupKey), err: String(err) }, 'dispatch of a group failed; it is retried on the next pass');
     // Under pool pressure the release itself can time out: retry it, or the rows sit out the whole lease.
     await persist(() => this.#d.outbox.release(items.map((i) => i.id))).catch(() => undefined); // the lease ends anyway if this fails too
