@@ -4,7 +4,8 @@
  * database in memory, opened and migrated the way every embedded database is, without the
  * template databases, checkpointed and packed.
  */
-import { writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { openPglite } from './connect.js';
 import { migrate } from './migrate.js';
 import { SNAPSHOT_SCHEMA, snapshotFile } from './snapshot.js';
@@ -23,6 +24,9 @@ export async function writeSnapshot(file: string = snapshotFile()): Promise<void
     await db.lite.exec('CHECKPOINT');
     const tarball = await db.lite.dumpDataDir('gzip');
     writeFileSync(file, Buffer.from(await tarball.arrayBuffer()));
+    // A build after a new migration would otherwise ship the old snapshots too (never used: the name says their version).
+    const older = (name: string): boolean => name !== basename(file) && name.startsWith(`pglite-${SNAPSHOT_SCHEMA}-v`) && name.endsWith('.tar.gz');
+    for (const name of readdirSync(dirname(file)).filter(older)) rmSync(join(dirname(file), name));
   } finally {
     await db.close();
   }
