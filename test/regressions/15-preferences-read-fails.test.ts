@@ -12,7 +12,7 @@ import { resolveConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/database/connect.js';
 import { TemplateSet } from '../../src/mailservice/templates.js';
 import { contentFor } from '../../src/notification/content/content.js';
-import { DispatchPass } from '../../src/notification/dispatch/pass.js';
+import { Dispatcher } from '../../src/notification/dispatch/loop.js';
 import { PgStatusStore } from '../../src/notification/limits/pg-store.js';
 import { Metrics } from '../../src/notification/metrics.js';
 import { PgOutbox } from '../../src/notification/outbox/pg-outbox.js';
@@ -39,13 +39,13 @@ describe('issue 15: a failed preferences read in a pass', () => {
       const outbox = new PgOutbox(db.pool);
       const templates = TemplateSet.load();
       const content = contentFor(templates, config, (name) => channels.get(name).audience);
-      const pass = new DispatchPass({ config, outbox, status: new PgStatusStore(db.pool), channels, content, preferences: new OperatorPreferences(store, config, channels.names), metrics: new Metrics(), clock: () => new Date() });
+      const dispatcher = new Dispatcher({ config, outbox, status: new PgStatusStore(db.pool), channels, content, preferences: new OperatorPreferences(store, config, channels.names), metrics: new Metrics(), clock: () => new Date() });
       const now = new Date();
       const nodes = [randomNodeIdHex(), randomNodeIdHex()].map((hex, i) => ({ id: NodeId.parse(hex), address: `127.0.0.1:${1000 + i}`, email: `op${i}@example.com` }));
       const items = nodes.flatMap((n) => content.event(n as never, 'node-offline', {}, now));
       await outbox.record(null, () => items);
 
-      await pass.run();
+      await dispatcher.pass();
       assert.equal(sent.length, 2, 'both delivered, each group reading its operator on its own');
       const { rows } = await db.pool.query<{ open: string }>(`SELECT count(*) AS open FROM satnotify_outbox WHERE leased_until > now() OR status IN ('pending', 'held', 'retry')`);
       assert.equal(rows[0]?.open, '0', 'nothing left leased or open');

@@ -21,6 +21,12 @@ export class Dispatcher {
   readonly #inFlight = new Set<Promise<number>>();
   /** The pass in flight for each group passed on demand: a caller joins it rather than start another. */
   readonly #groupPasses = new Map<string, Promise<number>>();
+  /**
+   * The groups this process is delivering now (by how many of its passes hold them). No claim of
+   * its own takes them again, whichever pass makes it (background, drain, inline) and whatever the
+   * service's clock says of their leases.
+   */
+  readonly #busy = new Map<string, number>();
   #timer: NodeJS.Timeout | undefined;
   #stopped = true;
 
@@ -40,7 +46,7 @@ export class Dispatcher {
   pass(groupKey?: string): Promise<number> {
     const joined = groupKey === undefined ? undefined : this.#groupPasses.get(groupKey);
     if (joined) return joined;
-    const run = this.#track(this.#pass.run(groupKey));
+    const run = this.#track(this.#claim(groupKey).then((items) => this.#deliver(items).then(() => items.length)));
     if (groupKey !== undefined) {
       this.#groupPasses.set(groupKey, run);
       const forget = (): void => void this.#groupPasses.delete(groupKey);
@@ -86,23 +92,42 @@ export class Dispatcher {
    */
   async #backToBack(go: () => boolean): Promise<number> {
     let total = 0;
-    let items = await this.#pass.claim({});
+    let items = await this.#claim();
     while (items.length > 0) {
       total += items.length;
-      const busy = new Set(items.map((i) => i.groupKey));
       let next: Promise<Settled> | undefined;
-      await this.#pass.deliver(items, () => {
-        if (go()) next = this.#pass.claim({ busy }).then((claimed) => ({ claimed }), (err: unknown) => ({ err }));
+      await this.#deliver(items, () => {
+        if (go()) next = this.#claim().then((claimed) => ({ claimed }), (err: unknown) => ({ err }));
       });
       // A claim that failed while the pass finished fails this run, as a failed claim always has.
       const settled = next ? await next : { claimed: [] };
       if ('err' in settled) throw settled.err;
       items = settled.claimed;
       // The pass may have left work in the groups it held (a node's second item, released for the
-      // next pass): once it is over, one claim that leaves nothing out decides whether to stop.
-      if (items.length === 0 && go()) items = await this.#pass.claim({});
+      // next pass): once it is over, one more claim decides whether to stop.
+      if (items.length === 0 && go()) items = await this.#claim();
     }
     return total;
+  }
+
+  /** #claim claims due groups (or the one given) that this process is not delivering, and marks them busy. */
+  async #claim(groupKey?: string): Promise<OutboxItem[]> {
+    const items = await this.#pass.claim({ groupKey, busy: new Set(this.#busy.keys()) });
+    for (const key of groupsOf(items)) this.#busy.set(key, (this.#busy.get(key) ?? 0) + 1);
+    return items;
+  }
+
+  /** #deliver delivers claimed items, then frees their groups for this process's next claims. */
+  async #deliver(items: readonly OutboxItem[], onLastStarted?: () => void): Promise<void> {
+    try {
+      await this.#pass.deliver(items, onLastStarted);
+    } finally {
+      for (const key of groupsOf(items)) {
+        const n = (this.#busy.get(key) ?? 1) - 1;
+        if (n > 0) this.#busy.set(key, n);
+        else this.#busy.delete(key);
+      }
+    }
   }
 
   #track(run: Promise<number>): Promise<number> {
@@ -111,4 +136,8 @@ export class Dispatcher {
     run.then(forget, forget);
     return run;
   }
+}
+
+function groupsOf(items: readonly OutboxItem[]): Set<string> {
+  return new Set(items.map((i) => i.groupKey));
 }

@@ -49,16 +49,9 @@ export class DispatchPass {
     this.#logger = deps.logger ?? silentLogger;
   }
 
-  /** run claims and delivers one batch of due groups (or the one group given); returns items claimed. */
-  async run(groupKey?: string): Promise<number> {
-    const items = await this.claim({ groupKey });
-    await this.deliver(items);
-    return items.length;
-  }
-
   /**
    * claim leases a batch of due groups, or the one group given, leaving out the groups in `busy`:
-   * those this process is delivering now (a pass overlapping the end of the one before).
+   * those this process is delivering now.
    */
   claim(o: { groupKey?: string | undefined; busy?: ReadonlySet<string> }): Promise<OutboxItem[]> {
     const cfg = this.#d.config.dispatcher;
