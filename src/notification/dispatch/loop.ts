@@ -112,7 +112,7 @@ export class Dispatcher {
 
   /** #claim claims due groups (or the one given) that this process is not delivering, and marks them busy. */
   async #claim(groupKey?: string): Promise<OutboxItem[]> {
-    const items = await this.#pass.claim({ groupKey, busy: new Set(this.#busy.keys()) });
+    const items = await this.#pass.claim({ groupKey, busy: [...this.#busy.keys()] });
     for (const key of groupsOf(items)) this.#busy.set(key, (this.#busy.get(key) ?? 0) + 1);
     return items;
   }

@@ -53,14 +53,14 @@ export class DispatchPass {
    * claim leases a batch of due groups, or the one group given, leaving out the groups in `busy`:
    * those this process is delivering now.
    */
-  claim(o: { groupKey?: string | undefined; busy?: ReadonlySet<string> }): Promise<OutboxItem[]> {
+  claim(o: { groupKey?: string | undefined; busy: readonly string[] }): Promise<OutboxItem[]> {
     const cfg = this.#d.config.dispatcher;
     return this.#d.outbox.claim({
       now: this.#d.clock(),
       leaseUntil: new Date(Date.now() + cfg.leaseMs), // leases run on the wall clock, whatever the simulated one says
       groups: o.groupKey ? 1 : cfg.batchSize,
       ...(o.groupKey && { groupKey: o.groupKey }),
-      ...(o.busy && o.busy.size > 0 && { busy: [...o.busy] }),
+      busy: o.busy,
     });
   }
 
