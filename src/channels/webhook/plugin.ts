@@ -2,14 +2,14 @@
  * @module channels/webhook/plugin
  * The `webhook` plugin: one signed HTTP POST per notification, following Standard Webhooks
  * (https://www.standardwebhooks.com): `webhook-id` is the notification id (receivers deduplicate on
- * it), `webhook-timestamp` and `webhook-signature` come from the `standardwebhooks` package, loaded
- * only when an instance is configured.
+ * it), `webhook-timestamp` and `webhook-signature` are its signature (signature.ts).
  */
 import { z } from 'zod';
 import { DAY, duration, SECOND, section } from '../../config-schema.js';
 import type { DeliveryError } from '../../errors.js';
 import { redactUrl } from '../../redact.js';
 import { notificationJson, type ChannelPlugin, type Notification } from '../plugin.js';
+import { SECRET_PREFIX, webhookSigner } from './signature.js';
 
 const WEBHOOK_PARAMS = section(
   {
@@ -36,9 +36,8 @@ export interface WebhookBody {
 export const WEBHOOK_PLUGIN: ChannelPlugin<typeof WEBHOOK_PARAMS> = {
   name: 'webhook',
   params: WEBHOOK_PARAMS,
-  async create(params, context) {
-    const { Webhook } = await context.importOptional('standardwebhooks', '1.1.1', () => import('standardwebhooks'));
-    const signer = new Webhook(params.secret);
+  create(params, context) {
+    const sign = webhookSigner(params.secret);
     const target = redactUrl(params.url);
     const fail = (permanent: boolean, why: string, extra: { ambiguous?: boolean; responseCode?: number; retryAfterMs?: number } = {}): DeliveryError =>
       context.fail(`${target}: ${why}`, { permanent, command: 'POST', ...extra });
@@ -48,29 +47,27 @@ export const WEBHOOK_PLUGIN: ChannelPlugin<typeof WEBHOOK_PARAMS> = {
       async send(n: Notification): Promise<void> {
         const sentAt = new Date();
         const body = JSON.stringify(webhookBody(n, sentAt));
+        // A plain timer, not AbortSignal.timeout: that one costs 7 µs a request (weak references), this 1.4.
+        const abort = new AbortController();
+        const timer = setTimeout(() => abort.abort(new DOMException(`no answer within ${params.timeoutMs} ms`, 'TimeoutError')), params.timeoutMs);
         const request = fetch(params.url, {
           method: 'POST',
           redirect: 'manual', // a redirect would resend the signed body somewhere nobody configured
-          signal: AbortSignal.timeout(params.timeoutMs),
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': 'satnotify',
-            'webhook-id': n.id,
-            'webhook-timestamp': String(Math.floor(sentAt.getTime() / SECOND)),
-            'webhook-signature': signer.sign(n.id, sentAt, body),
-          },
+          signal: abort.signal,
+          headers: { 'content-type': 'application/json', 'user-agent': 'satnotify', 'webhook-id': n.id, ...sign(n.id, sentAt, body) },
           body,
         });
         inFlight.add(request);
         let res: Response;
         try {
           res = await request;
+          await res.body?.cancel(); // the answer's body says nothing we act on; free the connection
         } catch (err) {
           throw requestError(err, fail);
         } finally {
+          clearTimeout(timer);
           inFlight.delete(request);
         }
-        await res.body?.cancel(); // the answer's body says nothing we act on; free the connection
         if (res.status >= 200 && res.status < 300) return;
         const retryAfterMs = retryAfter(res.headers.get('retry-after'), sentAt);
         const status = `answered ${res.status} ${res.statusText}`;
@@ -119,7 +116,7 @@ export function retryAfter(header: string | null, now: Date): number | undefined
 }
 
 function isSigningSecret(secret: string): boolean {
-  const b64 = secret.startsWith('whsec_') ? secret.slice('whsec_'.length) : secret;
+  const b64 = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) return false;
   const bytes = Buffer.from(b64, 'base64').length;
   return bytes >= 24 && bytes <= 64;
