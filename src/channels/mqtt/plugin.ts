@@ -50,11 +50,13 @@ export const MQTT_PLUGIN: ChannelPlugin<typeof MQTT_PARAMS> = {
     // Connection trouble is reported per message; logged here once per change, without the URL's password.
     client.on('error', (err) => context.logger.warn({ channel: context.instance, broker: where, err: redactUrl(err.message) }, 'mqtt connection error'));
     const fail = (why: string, ambiguous: boolean): DeliveryError => context.fail(`${where}: ${why}`, { permanent: false, ambiguous, command: 'PUBLISH' });
+    const satelliteTopic = `${params.topicPrefix}/${topicLevel(context.satellite.name)}`;
     return {
       description: `mqtt ${where}`,
       async send(n: Notification): Promise<void> {
-        if (!(await connected(client, params.connectWaitMs))) throw fail(`not connected to the broker within ${params.connectWaitMs} ms`, false);
-        const topic = [params.topicPrefix, topicLevel(context.satellite.name), n.node ? n.node.id : 'all', topicLevel(n.kind)].join('/');
+        // Connected is the usual case: no promise to wait for then.
+        if (!client.connected && !(await connected(client, params.connectWaitMs))) throw fail(`not connected to the broker within ${params.connectWaitMs} ms`, false);
+        const topic = `${satelliteTopic}/${n.node ? n.node.id : 'all'}/${topicLevel(n.kind)}`;
         await publishConfirmed(client, topic, JSON.stringify(notificationJson(n)), params.retain, params.confirmWaitMs).catch((err: unknown) => {
           throw fail((err as Error).message, true);
         });
@@ -71,9 +73,8 @@ function topicLevel(name: string): string {
   return name.replace(/[/#+]/g, '_').replaceAll('\u0000', '_') || '_';
 }
 
-/** connected resolves true once the client is connected, or false after `waitMs`. */
+/** connected resolves true once the client, not connected now, connects, or false after `waitMs`. */
 function connected(client: MqttClient, waitMs: number): Promise<boolean> {
-  if (client.connected) return Promise.resolve(true);
   return new Promise((resolve) => {
     const on = (): void => {
       clearTimeout(timer);
