@@ -112,7 +112,8 @@ export async function stormBenchmark(url: string, nodes: number, hookConcurrency
       throw new Error(`storm: receivers got ${received.emails - sentBefore.emails} emails and ${received.logs - sentBefore.logs} log messages; the outbox says ${emails.messages} and ${logs.messages}`);
     }
     const bareCpu = await meter();
-    const bareSeconds = await bareDrain(sinks.smtpUrl, address, emails.messages, logs.messages, concurrency, smtpPool.maxConnections);
+    // Profiled too, so the drain's profile can be read against the floor's, place by place.
+    const bareSeconds = await profiler.phase(`storm-${hookConcurrency}-bare`, () => bareDrain(sinks.smtpUrl, address, emails.messages, logs.messages, concurrency, smtpPool.maxConnections));
     const cpu = { record: recordCpu as CpuSplit, drain: drainCpu as CpuSplit, bare: await bareCpu() };
     return {
       database: url.replace(/\/\/[^@]*@/, '//'),

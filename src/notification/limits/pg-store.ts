@@ -7,7 +7,9 @@
  * replays random sequences through both and demands identical decisions.
  *
  * Reservations made in the same tick with the same limits share one statement (one row each), so
- * a storm or many concurrent callers cost one round trip per batch, not per node.
+ * a storm or many concurrent callers cost one round trip per batch, not per node; while one batch
+ * is in flight the next gathers (group commit), so a drain's deliveries, reaching this step a few
+ * per tick, still share statements.
  */
 import type pg from 'pg';
 import { KeyedBatcher } from '../../database/batch.js';
@@ -132,7 +134,7 @@ export class PgStatusStore implements StatusStore {
   #batcher(limits: LimitOptions): KeyedBatcher<Pending> {
     const sig = `${limits.timezone}|${limits.maxHr}|${limits.maxDay}|${limits.minDelayMs}`;
     let batcher = this.#batchers.get(sig);
-    if (!batcher) this.#batchers.set(sig, (batcher = new KeyedBatcher({ run: (batch) => this.#run(batch, limits), keyOf: (c) => keyOf(c.key), max: MAX_BATCH })));
+    if (!batcher) this.#batchers.set(sig, (batcher = new KeyedBatcher({ run: (batch) => this.#run(batch, limits), keyOf: (c) => keyOf(c.key), max: MAX_BATCH, inFlight: 1 })));
     return batcher;
   }
 

@@ -123,9 +123,9 @@ export class PgOutbox implements Outbox {
   /** Hook transitions made in the same tick share one read and one write per state column. */
   readonly #transitions = new KeyedBatcher<PendingTransition>({ run: (batch) => this.#applyTransitions(batch), keyOf: (c) => c.transition.nodeId, max: MAX_TRANSITIONS });
   // A pass delivers many groups at once, and each writes its row before sending and after. Writes
-  // of one kind made in the same tick share one statement (and one commit), each caller still
-  // waiting for its own: one statement per batch instead of one per group (five for a digest)
-  // is most of what a storm's drain costs the database, and Node's socket writes.
+  // of one kind made while the last such write is in flight share one statement (and one commit),
+  // each caller still waiting for its own: one statement per batch instead of one per group (five
+  // for a digest) is most of what a storm's drain costs the database, and Node's socket writes.
   readonly #digests = this.#writer<DigestWrite>((b) => [DIGEST_SQL, [...itemParams(b.map((c) => c.digest), b.map((c) => c.owned)), b.flatMap((c) => c.folded), b.flatMap((c) => c.folded.map(() => c.digest.id))]], (c) => c.digest.id);
   readonly #attached = this.#writer<{ id: string; reservations: readonly Reservation[] }>((b) => [ATTACH_SQL, [b.map((c) => c.id), b.map((c) => JSON.stringify(c.reservations))]], (c) => c.id);
   readonly #sent = this.#writer<{ id: string; at: Date }>((b) => [SENT_SQL, [b.map((c) => c.id), b.map((c) => c.at)]], (c) => c.id);
@@ -231,6 +231,7 @@ export class PgOutbox implements Outbox {
     return new KeyedBatcher<QueuedWrite<C>>({
       keyOf: (q) => keyOf(q.call),
       max: MAX_WRITES,
+      inFlight: 1,
       run: async (batch) => {
         try {
           const [text, values] = statement(batch.map((q) => q.call));

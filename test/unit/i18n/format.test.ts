@@ -25,6 +25,23 @@ describe('format', () => {
     assert.notEqual(first, second);
   });
 
+  it('reads an instant the same as its minute, however often it is asked, and changes name at the transition minute', () => {
+    // Repeated and interleaved, so remembered readings are what is checked, not first formats.
+    for (let round = 0; round < 2; round++) {
+      assert.equal(formatInstant(new Date('2024-03-31T00:59:59Z'), 'Europe/Warsaw'), 'Mar 31, 2024, 01:59 CET (Europe/Warsaw)');
+      assert.equal(formatInstant(new Date('2024-03-31T01:00:00Z'), 'Europe/Warsaw'), 'Mar 31, 2024, 03:00 CEST (Europe/Warsaw)');
+      assert.equal(formatInstant(new Date('2024-03-31T01:00:00Z'), 'Europe/Warsaw', 'de'), '31.03.2024, 03:00 CEST (Europe/Warsaw)');
+      assert.equal(formatClock(new Date('2024-03-31T01:00:30Z'), 'Europe/Warsaw'), '03:00 CEST');
+      assert.equal(formatClock(new Date('2024-03-31T01:00:30Z'), 'America/New_York'), '21:00 EDT');
+      // Newfoundland changed at 00:01 local until 2011: one minute past the hour, not a quarter.
+      assert.equal(formatClock(new Date('2010-03-14T03:30:59Z'), 'America/St_Johns'), '00:00 GMT-3:30');
+      assert.equal(formatClock(new Date('2010-03-14T03:31:00Z'), 'America/St_Johns'), '01:01 GMT-2:30');
+    }
+    // Before 1980 an offset could carry seconds (Amsterdam's +00:19:32 until 1937): formatted each time.
+    assert.equal(formatClock(new Date('1930-06-01T10:00:00Z'), 'Europe/Amsterdam', 'en'), formatClock(new Date('1930-06-01T10:00:00Z'), 'Europe/Amsterdam', 'en'));
+    assert.throws(() => formatClock(new Date(Number.NaN), 'UTC'), RangeError);
+  });
+
   it('prints UTC plainly, and clock times with the zone', () => {
     assert.equal(formatInstant(new Date('2024-05-01T10:04:59Z'), 'UTC'), 'May 1, 2024, 10:04 UTC');
     assert.equal(formatClock(new Date('2024-05-01T10:04:00Z'), 'UTC'), '10:04 UTC');
