@@ -36,7 +36,11 @@ export function formatClock(d: Date, zone: string, locale = 'en'): string {
 function byMinute(form: string, d: Date, zone: string, locale: string, format: () => string): string {
   const t = d.getTime();
   if (!(t >= WHOLE_MINUTE_TRANSITIONS)) return format(); // also an invalid date, which format() refuses
-  const key = `${form}|${locale}|${zone}|${Math.floor(t / 60_000)}`;
+  return remembered(`${form}|${locale}|${zone}|${Math.floor(t / 60_000)}`, format);
+}
+
+/** remembered is a reading made once: spans, decimals and minutes recur across a storm's messages. */
+function remembered(key: string, format: () => string): string {
   let s = readings.get(key);
   if (s === undefined) {
     if (readings.size >= MAX_READINGS) readings.clear();
@@ -67,6 +71,10 @@ export function zoneAbbreviation(d: Date, zone: string): string {
 /** formatSpan: `37 minutes`, `2 hr 5 min`, `3 days 4 hr` (`37 Minuten`, `3 dni i 4 godz.`). */
 export function formatSpan(ms: number, locale = 'en'): string {
   const minutes = Math.max(0, Math.round(ms / 60_000));
+  return remembered(`span|${locale}|${minutes}`, () => spanOf(minutes, locale));
+}
+
+function spanOf(minutes: number, locale: string): string {
   if (minutes < 60) return unit(locale, 'minute', 'long', minutes);
   const hours = Math.floor(minutes / 60);
   if (hours < 48) return join(locale, [unit(locale, 'hour', 'short', hours), minutes % 60 ? unit(locale, 'minute', 'short', minutes % 60) : '']);
@@ -77,6 +85,10 @@ export function formatSpan(ms: number, locale = 'en'): string {
 /** formatDecimal prints a decimal (`0.961`, or the number) with as many places as it was given, in the locale's digits. */
 export function formatDecimal(value: string | number, locale = 'en'): string {
   const text = String(value);
+  return remembered(`decimal|${locale}|${text}`, () => decimalOf(text, locale));
+}
+
+function decimalOf(text: string, locale: string): string {
   const places = Math.min(/\.(\d+)$/.exec(text)?.[1]?.length ?? 0, 20);
   return formatter(decimals, `${locale}|${places}`, () => new Intl.NumberFormat(locale, { minimumFractionDigits: places, maximumFractionDigits: places, useGrouping: false })).format(Number(text));
 }
