@@ -1,0 +1,49 @@
+/**
+ * A pass prepares more groups than it sends at once (their preferences, limits and digests take
+ * round trips), but never has more than `dispatcher.concurrency` sends in flight: that is what
+ * the setting promises a receiver.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { z } from 'zod';
+import { registerChannelPlugin } from '../../../../src/channels/registry.js';
+import { harness } from '../../../helpers/service.js';
+
+const NODES = 24;
+let inFlight = 0;
+let peak = 0;
+const sent: string[] = [];
+registerChannelPlugin({
+  name: 'test-slow-receiver',
+  params: z.strictObject({}),
+  create: () => ({
+    description: 'a receiver that takes 20 ms a message',
+    async send(n) {
+      peak = Math.max(peak, ++inFlight);
+      await new Promise((r) => setTimeout(r, 20));
+      inFlight--;
+      sent.push(n.id);
+    },
+    close: () => Promise.resolve(),
+  }),
+});
+
+describe('send concurrency', () => {
+  it('a pass has at most `concurrency` sends in flight, and delivers everything', async () => {
+    const h = await harness({
+      channels: { slow: { plugin: 'test-slow-receiver', limits: { maxHr: 100, maxDay: 100, minDelay: '0s' } } },
+      hooks: { channels: { 'audit-failed': ['slow'] } },
+      dispatcher: { autoStart: false, batchSize: 100, concurrency: 3 },
+    });
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < NODES; i++) ids.push(...(await h.svc.onAuditResult(await h.addNode(), { passed: false, score: 0.9, dqThreshold: 0.96 })).ids);
+      assert.equal(ids.length, NODES);
+      assert.equal(await h.svc.dispatch(), NODES);
+      assert.deepEqual([...sent].sort(), [...ids].sort(), 'each sent once');
+      assert.equal(peak, 3, 'three sends in flight at most, and three reached');
+    } finally {
+      await h.close();
+    }
+  });
+});
