@@ -175,20 +175,28 @@ export class DispatchPass {
     const channel = (fresh[0] as OutboxItem).channel;
     const later: OutboxItem[] = [];
     const { hourStart } = windowsAt(now, this.#d.config.limits.timezone);
-    for (const nodeItems of groupBy(fresh, (i) => i.nodeId ?? '').values()) {
+    const nodes = [...groupBy(fresh, (i) => i.nodeId ?? '').values()].map((nodeItems) => {
       // One send per node per reservation. New items leave one by one, each on its own reservation,
       // so limits count messages. A backlog leaves whole, as one digest: items held by a limit, or
       // due in an earlier hour than this one (they missed their window: a restart, a closed process).
       const backlog = nodeItems.some((i) => i.status === 'held' || i.dueAt < hourStart);
-      const take = backlog ? nodeItems : nodeItems.slice(0, 1);
       if (!backlog) later.push(...nodeItems.slice(1));
-      const first = take[0] as OutboxItem;
-      const r = await this.#d.status.reserve(nodeKey(first), now, this.#limits('node', channel));
-      if (r.granted) {
-        granted.push(r.reservation);
-        ready.push(...take);
-      } else await this.#hold(nodeItems, r.retryAt, r.reason);
+      return { nodeItems, take: backlog ? nodeItems : nodeItems.slice(0, 1) };
+    });
+    // The nodes' reservations are independent: asked at once, they share one statement and one
+    // round trip instead of one each (an operator's digest spans their nodes). What was granted is
+    // in `granted` before any failure is thrown, so the caller refunds exactly that.
+    const limits = this.#limits('node', channel);
+    const answers = await Promise.allSettled(nodes.map(async (n) => ({ ...n, r: await this.#d.status.reserve(nodeKey(n.take[0] as OutboxItem), now, limits) })));
+    const answered = answers.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
+    for (const { take, r } of answered) {
+      if (!r.granted) continue;
+      granted.push(r.reservation);
+      ready.push(...take);
     }
+    const broken = answers.find((a) => a.status === 'rejected');
+    if (broken) throw broken.reason;
+    for (const { nodeItems, r } of answered) if (!r.granted) await this.#hold(nodeItems, r.retryAt, r.reason);
     if (later.length > 0) await this.#d.outbox.release(later.map((i) => i.id));
     if (ready.length === 0) return false;
     if (this.#d.channels.get(channel).audience === 'operator') {
