@@ -9,7 +9,7 @@ import { DAY, duration, SECOND, section } from '../../config-schema.js';
 import type { DeliveryError } from '../../errors.js';
 import { redactUrl } from '../../redact.js';
 import { notificationJson, type ChannelPlugin, type Notification } from '../plugin.js';
-import { SECRET_PREFIX, webhookSigner } from './signature.js';
+import { secretKey, webhookSigner } from './signature.js';
 
 const WEBHOOK_PARAMS = section(
   {
@@ -116,7 +116,7 @@ export function retryAfter(header: string | null, now: Date): number | undefined
 }
 
 function isSigningSecret(secret: string): boolean {
-  const b64 = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
+  const b64 = secretKey(secret);
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) return false;
   const bytes = Buffer.from(b64, 'base64').length;
   return bytes >= 24 && bytes <= 64;

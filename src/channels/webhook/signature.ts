@@ -7,6 +7,7 @@
  * Tests check every signature with that package's own verifier.
  */
 import { createHmac } from 'node:crypto';
+import { SECOND } from '../../config-schema.js';
 
 /** SignedHeaders are the two headers a signature adds, beside `webhook-id`. */
 export interface SignedHeaders {
@@ -16,12 +17,16 @@ export interface SignedHeaders {
 
 /** webhookSigner keys a signer with `secret` (checked by the plugin's params: base64, 24–64 bytes). */
 export function webhookSigner(secret: string): (id: string, at: Date, body: string) => SignedHeaders {
-  const key = Buffer.from(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, 'base64');
+  const key = Buffer.from(secretKey(secret), 'base64');
   return (id, at, body) => {
-    const timestamp = String(Math.floor(at.getTime() / 1000));
+    const timestamp = String(Math.floor(at.getTime() / SECOND));
     return { 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}` };
   };
 }
 
-/** SECRET_PREFIX marks a Standard Webhooks secret; the base64 key follows it. */
-export const SECRET_PREFIX = 'whsec_';
+/** secretKey is a Standard Webhooks secret's key, in base64: what follows the optional `whsec_`. */
+export function secretKey(secret: string): string {
+  return secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret;
+}
+
+const SECRET_PREFIX = 'whsec_';
