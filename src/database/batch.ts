@@ -51,18 +51,19 @@ export class KeyedBatcher<C> {
     this.#scheduled = false;
     const seen = new Set<string>();
     const batch: C[] = [];
-    const later: C[] = [];
+    // Calls of a key already in this batch wait for it to finish; the rest (over `max`) may go in the next.
+    const waiting: C[] = [];
+    const rest: C[] = [];
     for (const call of this.#queued) {
       const key = this.#keyOf(call);
-      if (seen.has(key) || batch.length >= this.#max) later.push(call);
+      if (seen.has(key)) waiting.push(call);
+      else if (batch.length >= this.#max) rest.push(call);
       else {
         seen.add(key);
         batch.push(call);
       }
     }
-    // Calls of a key already in this batch wait for it; the rest (over `max`) may go in the next.
-    const waiting = later.filter((call) => seen.has(this.#keyOf(call)));
-    this.#queued = later.filter((call) => !seen.has(this.#keyOf(call)));
+    this.#queued = rest;
     this.#running++;
     const finished = (): void => {
       this.#running--;
