@@ -13,30 +13,29 @@ export function formatInstant(d: Date, zone: string, locale = 'en'): string {
 
 /** formatWhen: `May 1, 2024, 10:04 CEST`, for lines under a heading that names the zone. */
 export function formatWhen(d: Date, zone: string, locale = 'en'): string {
-  return byMinute('when', d, zone, locale, () => {
-    const t = formatter(dateTimes, `${locale}|${zone}`, () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23', timeZone: zone })).format(d);
-    return `${t} ${isUtc(zone) ? 'UTC' : zoneAbbreviation(d, zone)}`;
-  });
+  return zoned('when', dateTimes, { dateStyle: 'medium', timeStyle: 'short' }, d, zone, locale);
 }
 
 /** formatClock: `10:04 CEST`, for a time within a line that already names the day. */
 export function formatClock(d: Date, zone: string, locale = 'en'): string {
-  return byMinute('clock', d, zone, locale, () => {
-    const t = formatter(clocks, `${locale}|${zone}`, () => new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: zone })).format(d);
-    return `${t} ${isUtc(zone) ? 'UTC' : zoneAbbreviation(d, zone)}`;
-  });
+  return zoned('clock', clocks, { hour: '2-digit', minute: '2-digit' }, d, zone, locale);
 }
 
 /**
- * byMinute remembers how an instant reads, per form, locale, zone and minute: these forms show
- * minutes, and the messages of a storm name the same few minutes, so most are a lookup instead of
- * a format and one or two zone-name lookups (~7 µs). Since 1980 every zone changes offset or name
- * on a whole minute (before, local mean times had seconds), so one minute always reads one way.
+ * zoned reads an instant in `form` (24-hour, to the minute) and names the zone after it. Readings
+ * are remembered per form, locale, zone and minute: the messages of a storm name the same few
+ * minutes, so most are a lookup instead of a format and one or two zone-name lookups (~7 µs).
+ * Since 1980 every zone changes offset or name on a whole minute (before, local mean times had
+ * seconds), so one minute always reads one way.
  */
-function byMinute(form: string, d: Date, zone: string, locale: string, format: () => string): string {
+function zoned(form: string, cache: Map<string, Intl.DateTimeFormat>, options: Intl.DateTimeFormatOptions, d: Date, zone: string, locale: string): string {
+  const read = (): string => {
+    const t = formatter(cache, `${locale}|${zone}`, () => new Intl.DateTimeFormat(locale, { ...options, hourCycle: 'h23', timeZone: zone })).format(d);
+    return `${t} ${isUtc(zone) ? 'UTC' : zoneAbbreviation(d, zone)}`;
+  };
   const t = d.getTime();
-  if (!(t >= WHOLE_MINUTE_TRANSITIONS)) return format(); // also an invalid date, which format() refuses
-  return remembered(`${form}|${locale}|${zone}|${Math.floor(t / 60_000)}`, format);
+  if (!(t >= WHOLE_MINUTE_TRANSITIONS)) return read(); // also an invalid date, which format() refuses
+  return remembered(`${form}|${locale}|${zone}|${Math.floor(t / 60_000)}`, read);
 }
 
 /** remembered is a reading made once: spans, decimals and minutes recur across a storm's messages. */
