@@ -37,9 +37,8 @@ export interface DispatcherDeps {
   logger?: Logger;
 }
 
-/** One pass's deliveries: the sends it lets out, and the writes recording them, which it waits for. */
+/** One pass's deliveries: the writes recording its sends, which it waits for. */
 interface PassRun {
-  sending: LimitFunction;
   recording: Array<Promise<void>>;
 }
 
@@ -57,10 +56,13 @@ const NO_COUNT = 2 ** 31 - 1;
 export class DispatchPass {
   readonly #d: DispatcherDeps;
   readonly #logger: Logger;
+  /** The process's send slots, shared by every pass: overlapping passes never exceed `concurrency` sends. */
+  readonly #sending: LimitFunction;
 
   constructor(deps: DispatcherDeps) {
     this.#d = deps;
     this.#logger = deps.logger ?? silentLogger;
+    this.#sending = pLimit(deps.config.dispatcher.concurrency);
   }
 
   /**
@@ -89,7 +91,7 @@ export class DispatchPass {
     await this.#d.preferences.prefetch(items.map((i) => i.operator)).catch(() => undefined);
     const groups = [...groupBy(items, (i) => i.groupKey).values()];
     const { concurrency } = this.#d.config.dispatcher;
-    const run: PassRun = { sending: pLimit(concurrency), recording: [] };
+    const run: PassRun = { recording: [] };
     let started = 0;
     await pMap(
       groups,
@@ -261,7 +263,7 @@ export class DispatchPass {
    */
   async #deliver(item: OutboxItem, reservations: readonly Reservation[], run: PassRun): Promise<void> {
     try {
-      await run.sending(() => this.#send(item));
+      await this.#sending(() => this.#send(item));
     } catch (err) {
       return this.#failed(item, reservations, err);
     }

@@ -1,7 +1,8 @@
 /**
  * A pass prepares more groups than it sends at once (their preferences, limits and digests take
- * round trips), but never has more than `dispatcher.concurrency` sends in flight: that is what
- * the setting promises a receiver.
+ * round trips), and a drain's passes overlap (the next starts while the last groups of the one
+ * before are still sending), but the process never has more than `dispatcher.concurrency` sends
+ * in flight: that is what the setting promises a receiver.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -29,11 +30,12 @@ registerChannelPlugin({
 });
 
 describe('send concurrency', () => {
-  it('a pass has at most `concurrency` sends in flight, and delivers everything', async () => {
+  it('overlapping passes have at most `concurrency` sends in flight between them, and deliver everything', async () => {
     const h = await harness({
       channels: { slow: { plugin: 'test-slow-receiver', limits: { maxHr: 100, maxDay: 100, minDelay: '0s' } } },
       hooks: { channels: { 'audit-failed': ['slow'] } },
-      dispatcher: { autoStart: false, batchSize: 100, concurrency: 3 },
+      // Passes of four groups, so the drain's passes overlap.
+      dispatcher: { autoStart: false, batchSize: 4, concurrency: 3 },
     });
     try {
       const ids: string[] = [];
