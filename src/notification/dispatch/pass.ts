@@ -37,10 +37,8 @@ export interface DispatcherDeps {
   logger?: Logger;
 }
 
-/** One pass's deliveries: the writes recording its sends, which it waits for. */
-interface PassRun {
-  recording: Array<Promise<void>>;
-}
+/** One pass's records of its sends, written in the background; the pass waits for them before it ends. */
+type Recording = Array<Promise<void>>;
 
 /**
  * How many groups a pass prepares (preferences, limits, digest) per send it lets out: a group
@@ -81,9 +79,9 @@ export class DispatchPass {
   }
 
   /**
-   * deliver delivers claimed items with at most `concurrency` sends in flight, preparing twice as
-   * many groups meanwhile. `onLastStarted` is called once every group is under way: from then on
-   * fewer groups are in flight, and the next claim can run.
+   * deliver delivers claimed items through the process's send slots (`concurrency`), preparing
+   * twice as many groups meanwhile. `onLastStarted` is called once every group is under way: from
+   * then on fewer groups are in flight, and the next pass can start.
    */
   async deliver(items: readonly OutboxItem[], onLastStarted?: () => void): Promise<void> {
     // One read for the batch's operators. If it fails, each group reads its own, and a group whose
@@ -91,18 +89,18 @@ export class DispatchPass {
     await this.#d.preferences.prefetch(items.map((i) => i.operator)).catch(() => undefined);
     const groups = [...groupBy(items, (i) => i.groupKey).values()];
     const { concurrency } = this.#d.config.dispatcher;
-    const run: PassRun = { recording: [] };
+    const recording: Recording = [];
     let started = 0;
     await pMap(
       groups,
       (g) => {
         if (++started === groups.length) onLastStarted?.();
-        return this.#group(g, run).catch((err: unknown) => this.#failedGroup(g, err));
+        return this.#group(g, recording).catch((err: unknown) => this.#failedGroup(g, err));
       },
       { concurrency: concurrency * PREPARED_PER_SEND },
     );
     if (groups.length === 0) onLastStarted?.();
-    await Promise.all(run.recording);
+    await Promise.all(recording);
   }
 
   /**
@@ -117,15 +115,15 @@ export class DispatchPass {
     await persist(() => this.#d.outbox.release(items.map((i) => i.id))).catch(() => undefined); // the lease ends anyway if this fails too
   }
 
-  /** #group delivers one claimed group, its sends and their records going through `run`. */
-  async #group(claimed: OutboxItem[], run: PassRun): Promise<void> {
+  /** #group delivers one claimed group, its sends' records going into `recording`. */
+  async #group(claimed: OutboxItem[], recording: Recording): Promise<void> {
     const now = this.#d.clock();
     const items = await this.#byPreference(claimed, now);
     const fresh: OutboxItem[] = [];
     for (const item of items) {
       // A row that owns reservations (a retry, or one a crashed worker had reserved) goes out on them.
-      if (item.reservations) await this.#deliver(item, item.reservations, run);
-      else if (item.bypass) await this.#single(item, now, run);
+      if (item.reservations) await this.#deliver(item, item.reservations, recording);
+      else if (item.bypass) await this.#single(item, now, recording);
       else fresh.push(item);
     }
     if (fresh.length === 0) return;
@@ -139,7 +137,7 @@ export class DispatchPass {
       throw err;
     }
     const message = await this.#carrier(ready, granted, now);
-    if (message) await this.#deliver(message, granted, run);
+    if (message) await this.#deliver(message, granted, recording);
   }
 
   /**
@@ -247,28 +245,28 @@ export class DispatchPass {
   }
 
   /** #single delivers a bypass kind: MaxHr/MaxDay do not apply, MinDelay does. */
-  async #single(item: OutboxItem, now: Date, run: PassRun): Promise<void> {
+  async #single(item: OutboxItem, now: Date, recording: Recording): Promise<void> {
     const limits = { ...this.#limits('node', item.channel), maxHr: NO_COUNT, maxDay: NO_COUNT };
     const r = await this.#d.status.reserve(nodeKey(item), now, limits);
     if (!r.granted) return this.#hold([item], r.retryAt, r.reason);
     const message = await this.#carrier([item], [r.reservation], now);
-    if (message) await this.#deliver(message, [r.reservation], run);
+    if (message) await this.#deliver(message, [r.reservation], recording);
   }
 
   /**
-   * #deliver sends the item, when the pass has a send slot free, and records the outcome. A send
-   * is recorded in the background (into `run.recording`, which the pass waits for before it ends,
+   * #deliver sends the item, when one of the process's send slots is free, and records the outcome.
+   * A send is recorded in the background (into `recording`, which the pass waits for before it ends,
    * the row leased meanwhile): the slot goes to the next send at once, so `concurrency` counts
    * sends in flight, not writes.
    */
-  async #deliver(item: OutboxItem, reservations: readonly Reservation[], run: PassRun): Promise<void> {
+  async #deliver(item: OutboxItem, reservations: readonly Reservation[], recording: Recording): Promise<void> {
     try {
       await this.#sending(() => this.#send(item));
     } catch (err) {
       return this.#failed(item, reservations, err);
     }
     const at = this.#d.clock();
-    run.recording.push(
+    recording.push(
       persist(() => this.#d.outbox.markSent(item.id, at)).then(
         () => {
           this.#d.metrics.count(item.channel, item.kind, 'sent');
