@@ -16,7 +16,7 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 1,
     name: 'status',
     // One row per subject (a node id in hex, or `addr:` + an email address) and channel.
-    // prev_last_sent lets a refund restore last_sent; granted is the outcome of the latest reservation.
+    // prev_last_sent lets a refund restore last_sent; granted is dropped again by version 11.
     sql: `
       CREATE TABLE satnotify_status (
         subject        text        NOT NULL,
@@ -205,5 +205,12 @@ export const MIGRATIONS: readonly Migration[] = [
     // Notifications recorded at one instant (a frozen clock, hooks within a millisecond) keep the
     // order they were recorded in: a digest pairs "contained" with the "released" that came after it.
     sql: `ALTER TABLE satnotify_outbox ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY;`,
+  },
+  {
+    version: 11,
+    name: 'status without granted',
+    // A reservation now reads its outcome from RETURNING (a row denied under the lock is not
+    // written), so the column that carried it is never read.
+    sql: `ALTER TABLE satnotify_status DROP COLUMN granted;`,
   },
 ];

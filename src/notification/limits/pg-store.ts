@@ -3,8 +3,10 @@
  * StatusStore on PostgreSQL or PGlite. A reservation is one statement, one round trip: it judges
  * MaxHr/MaxDay/MinDelay on its snapshot (a denial ends there, writing nothing), and an upsert that
  * locks the row decides again and counts the rest, with window starts computed by luxon in
- * TypeScript and passed as parameters. It mirrors policy.ts's arithmetic; a property test
- * replays random sequences through both and demands identical decisions.
+ * TypeScript and passed as parameters. A row the lock denies after the snapshot allowed it
+ * (another process reserved in between) takes a second round trip. It mirrors policy.ts's
+ * arithmetic; a property test replays random sequences through both and demands identical
+ * decisions.
  *
  * Reservations made in the same tick with the same limits share one statement (one row each), so
  * a storm or many concurrent callers cost one round trip per batch, not per node; while one batch
@@ -39,16 +41,16 @@ const counted = (stored: string, incoming: string, w: 'hr' | 'day'): string =>
 const allows = (stored: string, incoming: string): string => `(
   ${counted(stored, incoming, 'day')} < $7::int AND ${counted(stored, incoming, 'hr')} < $6::int
   AND (${stored}.last_sent IS NULL OR ${stored}.last_sent <= ${incoming}.last_sent - $8::float8 * interval '1 millisecond'))`;
-const OK = allows('s', 'EXCLUDED');
-const COLUMNS = 'subject, channel, hr_start, hr_count, day_start, day_count, last_sent, prev_last_sent, granted';
+const COLUMNS = 'subject, channel, hr_start, hr_count, day_start, day_count, last_sent, prev_last_sent';
 
 // First every row is judged on the statement's snapshot, without a lock. A denial there is exact
 // (the snapshot is the committed state at a moment inside this call, and denying changes nothing),
 // so it is answered from the snapshot and writes nothing: a node over its limit costs no lock, no
-// WAL and no commit flush. Only rows the snapshot allows go on to the upsert, which takes the row lock and
-// decides again on the latest version. That row is always written (granted or not), so RETURNING
-// reports the exact state the decision was taken on while the lock is held. Rows are inserted in
-// the order given: callers sort them, so two batches lock rows in one global order.
+// WAL and no commit flush. Only rows the snapshot allows go on to the upsert, which takes the row
+// lock and decides again on the latest version (the WHERE); a row it denies there is left out of
+// RETURNING, and the caller asks again. Rows are inserted in the order given: callers sort them,
+// so two batches lock rows in one global order. The statement's text is sent with every batch,
+// so the rule is written twice, not once per column.
 const reserveSql = (rows: string): string => `
 WITH u AS (${rows}), seen AS (
   SELECT u.*, ${allows('s', 'u')} AS ok,
@@ -56,16 +58,12 @@ WITH u AS (${rows}), seen AS (
   FROM u LEFT JOIN satnotify_status s USING (subject, channel)
 ), reserved AS (
   INSERT INTO satnotify_status AS s (${COLUMNS})
-  SELECT subject, channel, hr_start, 1, day_start, 1, last_sent, NULL, true FROM seen WHERE ok ORDER BY n
+  SELECT subject, channel, hr_start, 1, day_start, 1, last_sent, NULL FROM seen WHERE ok ORDER BY n
   ON CONFLICT (subject, channel) DO UPDATE SET
-    hr_start       = CASE WHEN ${OK} THEN EXCLUDED.hr_start ELSE s.hr_start END,
-    hr_count       = CASE WHEN ${OK} THEN ${counted('s', 'EXCLUDED', 'hr')} + 1 ELSE s.hr_count END,
-    day_start      = CASE WHEN ${OK} THEN EXCLUDED.day_start ELSE s.day_start END,
-    day_count      = CASE WHEN ${OK} THEN ${counted('s', 'EXCLUDED', 'day')} + 1 ELSE s.day_count END,
-    last_sent      = CASE WHEN ${OK} THEN EXCLUDED.last_sent ELSE s.last_sent END,
-    prev_last_sent = CASE WHEN ${OK} THEN s.last_sent ELSE s.prev_last_sent END,
-    granted        = ${OK}
-  RETURNING ${COLUMNS}
+    hr_count = ${counted('s', 'EXCLUDED', 'hr')} + 1, day_count = ${counted('s', 'EXCLUDED', 'day')} + 1,
+    hr_start = EXCLUDED.hr_start, day_start = EXCLUDED.day_start, last_sent = EXCLUDED.last_sent, prev_last_sent = s.last_sent
+  WHERE ${allows('s', 'EXCLUDED')}
+  RETURNING ${COLUMNS}, true AS granted
 )
 SELECT * FROM reserved
 UNION ALL
@@ -142,6 +140,7 @@ export class PgStatusStore implements StatusStore {
     // Lock rows in one global order, so two processes' batches cannot deadlock.
     batch.sort((a, b) => (keyOf(a.key) < keyOf(b.key) ? -1 : keyOf(a.key) > keyOf(b.key) ? 1 : 0));
     const windows = batch.map((c) => windowsAt(c.now, limits.timezone));
+    const again: Pending[] = [];
     try {
       const columns = [batch.map((c) => c.key.subject), batch.map((c) => c.key.channel), windows.map((w) => w.hourStart), windows.map((w) => w.dayStart), batch.map((c) => c.now)];
       const one = batch.length === 1;
@@ -149,10 +148,12 @@ export class PgStatusStore implements StatusStore {
       const { rows } = await this.#pool.query<StatusRow>(
         one ? { name: 'satnotify_reserve_one', text: RESERVE_ONE, values: [...columns.map((c) => c[0]), ...limitValues] } : { text: RESERVE_MANY, values: [...columns, ...limitValues] },
       );
-      const byKey = new Map(rows.map((r) => [`${r.channel}\u0000${r.subject}`, r]));
+      const byKey = new Map(rows.map((r) => [keyOf(r), r]));
       batch.forEach((c, i) => {
         const row = byKey.get(keyOf(c.key));
-        if (!row) return c.reject(new Error(`satnotify: no status row returned for ${c.key.channel}/${c.key.subject}`));
+        // Allowed on the snapshot, denied under the lock (another process reserved in between):
+        // asked again below, on a snapshot that sees that reservation.
+        if (!row) return again.push(c);
         const status = toStatus(row);
         const w = windows[i] as (typeof windows)[number];
         if (row.granted) c.resolve({ granted: true, status, reservation: { key: c.key, at: c.now, hrStart: w.hourStart, dayStart: w.dayStart, previousLastSent: row.prev_last_sent } });
@@ -167,6 +168,8 @@ export class PgStatusStore implements StatusStore {
     } catch (err) {
       for (const c of batch) c.reject(err);
     }
+    // Within this run, so later calls for the same keys still wait behind these.
+    if (again.length > 0) await this.#run(again, limits);
   }
 }
 
