@@ -237,9 +237,13 @@ export class NotificationService {
     return Promise.resolve(this.#p.links.feed(operatorKey(operator), format));
   }
 
-  /** notificationsFor lists an operator's notifications, newest first, whatever became of them (their feed). */
-  notificationsFor(operator: string, options: { limit?: number; after?: string } = {}): Promise<OutboxItem[]> {
-    return orDatabaseError(this.#p.outbox.forOperator(operatorKey(operator), Math.min(options.limit ?? 50, 200), options.after));
+  /**
+   * notificationsFor lists an operator's notifications, newest first, whatever became of them
+   * (their feed), worded in the default language and zone (the feed's own words are English).
+   */
+  async notificationsFor(operator: string, options: { limit?: number; after?: string } = {}): Promise<OutboxItem[]> {
+    const items = await orDatabaseError(this.#p.outbox.forOperator(operatorKey(operator), Math.min(options.limit ?? 50, 200), options.after));
+    return items.map((i) => ({ ...i, payload: this.#p.content.present(i, this.#p.content.defaultReader) }));
   }
 
   /** dispatch delivers everything due now (reopened windows, retries due); returns items handled. */

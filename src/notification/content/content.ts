@@ -3,9 +3,11 @@
  * Builds outbox items: one message per notification, the same for every channel (title, text,
  * facts, what to do), with the email an operator-audience channel renders; and, when an item
  * leaves, its words for its reader (present) or the digest it is folded into (digest). An event's
- * words come from the catalog, so they are made again in the reader's language and zone at send
- * time; its data was checked against its kind's schema at the door. A caller's own template is
- * rendered once when recorded, so a template error stops it before anything is stored.
+ * words come from the catalog, so they are made in the reader's language and zone when it leaves
+ * (only its title is stored); its data was checked against its kind's schema at the door. A
+ * caller's own template is rendered once when recorded, so a template error stops it before
+ * anything is stored; the digest template, which only ever gets words made here, is rendered on
+ * a sample day at startup.
  */
 import { randomUUID } from 'node:crypto';
 import type { ResolvedConfig } from '../../config.js';
@@ -26,6 +28,7 @@ import { KIND_INFO, LOG_LEVELS, LOG_TYPES, kindOfLogType, type EventKind } from 
 import type { RenderedEmail } from '../../mailservice/templates.js';
 import { nodeView, Presenter, SAMPLE_NODE, type EventSource, type EventText, type NodeView, type Reader } from './present.js';
 import { loadCatalog, resolveLocale } from '../../i18n/catalog.js';
+import { sampleDay, sampleDigest } from './sample-day.js';
 
 /** EmailLinkMaker makes an operator's unsubscribe and preferences links (web/links.ts). */
 export interface EmailLinkMaker {
@@ -73,9 +76,17 @@ export class Content {
     if (!templates.has('event') && !KINDS.every((k) => templates.has(k))) throw new TemplateError(templates.dir, 'needs event.{subject,html,text}.hbs, or a template for every kind');
     // Word and render every kind's sample in every language now: a catalog or template that no
     // longer fits its data fails at startup, not in front of an operator.
+    // The digest is checked here too, on a sample day, instead of each time one is made.
+    const day = sampleDay(this);
     for (const locale of words.catalog.locales()) {
       for (const kind of KINDS) if (templates.hasSample(kind)) this.render(kind, templates.sample(kind), SAMPLE_NODE, 'operator@example.com', new Date(0), { locale, zone: 'UTC' });
+      if (day.length > 1) sampleDigest(this, templates, { locale, zone: 'UTC' }, day);
     }
+  }
+
+  /** readerOf is how an operator with these preferences reads; the default reader without them. */
+  readerOf(prefs: { language: string; timezone: string } | null): Reader {
+    return prefs ? { locale: resolveLocale(prefs.language), zone: prefs.timezone } : this.defaultReader;
   }
 
   /**
@@ -96,9 +107,10 @@ export class Content {
   }
 
   /**
-   * email builds an item on the `email` instance. A kind's email is worded now in the default
-   * language (for the feed and logs) and again for its reader when it leaves; a caller's own
-   * template is rendered now, which validates it. Caller data has passed checkEmail.
+   * email builds an item on the `email` instance. A kind's email is worded now only for the row's
+   * title and summary (in the default language), and for its reader when it leaves or is listed
+   * (present); a caller's own template is rendered now, which validates it. Caller data has
+   * passed checkEmail.
    */
   email(node: NodeInfo, template: string, data: Record<string, unknown>, at: Date, dueAt: Date): NewItem {
     const to = this.recipient(node);
@@ -147,17 +159,32 @@ export class Content {
   }
 
   /**
-   * present is the message as `item` leaves for `reader`: an event worded in their language and
-   * zone, its email ready to render; a caller's own text as it was recorded.
+   * present is the message as `item` leaves for `reader`, or is listed in their feed: an event
+   * worded in their language and zone, its email ready to render; a caller's own text as it was
+   * recorded.
    */
   present(item: OutboxItem, reader: Reader): Message {
     const p = item.payload;
     const source = sourceOf(p);
-    if (!source) return p.email ? { ...p, email: { ...p.email, data: { ...p.email.data, s: this.#words.common(reader, p.email.to), locale: reader.locale } } } : p;
+    if (!source) return this.#withCommon(p, reader);
     const words = this.#words.event(source.kind, source.data, source.node, reader);
     const message: Message = { ...p, title: words.title, text: this.#nodeText(words), actions: words.steps };
     if (p.email) message.email = { to: p.email.to, ...this.#emailOf(source.kind, source.data, words, source.node, p.email.to, item.occurredAt, reader, p.links ?? null) };
     return message;
+  }
+
+  /**
+   * presentDigest is a digest as it leaves, in the language and zone it was worded in when made:
+   * the layout's shared labels and footer are added now, kept out of its row (the same ~1 KB for
+   * every digest).
+   */
+  presentDigest(p: Message): Message {
+    const data = p.email?.data;
+    return data ? this.#withCommon(p, { locale: resolveLocale(String(data['locale'])), zone: String(data['timezone']) }) : p;
+  }
+
+  #withCommon(p: Message, reader: Reader): Message {
+    return p.email ? { ...p, email: { ...p.email, data: { ...p.email.data, s: this.#words.common(reader, p.email.to), locale: reader.locale } } } : p;
   }
 
   /**
@@ -197,8 +224,7 @@ export class Content {
     const to = first.payload.email?.to;
     if (to) {
       const links = this.#links?.email(to.toLowerCase(), first.channel, 'all', now) ?? null;
-      const data = { satellite: { name: this.#config.satellite.name }, recipient: to, timezone: reader.zone, locale: reader.locale, links, s: this.#words.common(reader, to), m: { subject: words.subject }, preheader: words.preheader, d: words };
-      this.#templates.render('digest', data);
+      const data = { satellite: { name: this.#config.satellite.name }, recipient: to, timezone: reader.zone, locale: reader.locale, links, m: { subject: words.subject }, preheader: words.preheader, d: words };
       message.email = { to, template: 'digest', data };
       if (links) message.links = links;
     }
@@ -225,8 +251,13 @@ export class Content {
     return assertEmailAddress(node.email, 'node email');
   }
 
+  /**
+   * An event's message as stored: its source and its title (the row's name, in the default
+   * language). Its text and what to do are made for its reader by present, so they are not kept:
+   * they were a third of every row a drain reads back.
+   */
   #eventMessage(kind: EventKind, data: Record<string, unknown>, node: NodeInfo, words: EventText): Message {
-    return { level: KIND_INFO[kind].level, title: words.title, text: this.#nodeText(words), node: nodeOf(node), facts: factsOf(data), actions: words.steps, source: { kind, data } };
+    return { level: KIND_INFO[kind].level, title: words.title, text: '', node: nodeOf(node), facts: factsOf(data), actions: [], source: { kind, data } };
   }
 
   /** The node log, IRC and webhooks show this without the email around it, so it names the satellite. */

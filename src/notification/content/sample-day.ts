@@ -7,11 +7,18 @@
 import type { RenderedEmail, TemplateSet } from '../../mailservice/templates.js';
 import type { NodeInfo } from '../../overlay/db.js';
 import { NodeId } from '../../overlay/node-id.js';
-import type { OutboxItem } from '../outbox/outbox.js';
-import type { Content } from './content.js';
+import type { Message } from '../../channels/plugin.js';
+import type { NewItem, OutboxItem } from '../outbox/outbox.js';
 import type { EventKind } from './kinds.js';
 import type { Reader } from './present.js';
 export { SAMPLE_NODE } from './present.js';
+
+/** What the sample day needs of Content; structural, so Content can check its digest on it at startup. */
+interface Wording {
+  event(node: NodeInfo, kind: EventKind, data: Record<string, unknown>, at: Date): NewItem[];
+  digest(items: readonly OutboxItem[], now: Date, reader: Reader): NewItem;
+  presentDigest(p: Message): Message;
+}
 
 const OPERATOR = 'operator@example.com';
 const NODES = ['12EayRS2V1kEsWESU9QMRseFhdxYxKicsiFmxrsLZHeLUtdps3S', '1SeLqn3UAUoRymWmwW7axrzJK7JfNaBR2cHCryA6cFsgARhLa', '1tHggZ5wKxbrxY2Yt1EAviybdDcKk9Mq4DZQiwKCDWkGtEUXp'];
@@ -29,17 +36,17 @@ const DAY: ReadonlyArray<[number, number, EventKind, Record<string, unknown>]> =
 ];
 
 /** sampleDay is the day's held email notifications for one operator. */
-export function sampleDay(content: Content): OutboxItem[] {
+export function sampleDay(content: Wording): OutboxItem[] {
   return DAY.flatMap(([n, minutes, kind, data]) => {
     const at = new Date(Date.UTC(2024, 4, 1, 8, minutes));
     return content.event(nodeInfo(NODES[n] as string, n), kind, data, at).filter((i) => i.channel === 'email').map((i) => ({ ...i, status: 'held' as const, reason: null, attempts: 0, ambiguousAttempts: 0, sentAt: null, digestId: null, reservations: null }));
   });
 }
 
-/** sampleDigest renders the day's digest for `reader`. */
-export function sampleDigest(content: Content, templates: TemplateSet, reader: Reader): RenderedEmail {
-  const item = content.digest(sampleDay(content), new Date(Date.UTC(2024, 4, 1, 13)), reader);
-  const email = item.payload.email;
+/** sampleDigest renders the day's digest for `reader` (the day made once by a caller rendering it in several languages). */
+export function sampleDigest(content: Wording, templates: TemplateSet, reader: Reader, day: readonly OutboxItem[] = sampleDay(content)): RenderedEmail {
+  const item = content.digest(day, new Date(Date.UTC(2024, 4, 1, 13)), reader);
+  const email = content.presentDigest(item.payload).email;
   if (!email) throw new Error('a digest of emails has an email');
   return templates.render(email.template, email.data);
 }

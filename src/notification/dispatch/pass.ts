@@ -20,7 +20,6 @@ import type { Metrics } from '../metrics.js';
 import type { LimitOptions } from '../limits/policy.js';
 import type { OperatorPreferences } from '../../preferences/operator-preferences.js';
 import { windowsAt } from '../limits/windows.js';
-import { resolveLocale } from '../../i18n/catalog.js';
 import type { Reader } from '../content/present.js';
 
 /** DispatcherDeps are the dispatcher's collaborators, all injected. */
@@ -330,15 +329,14 @@ export class DispatchPass {
    */
   async #send(item: OutboxItem): Promise<void> {
     const { satellite } = this.#d.config;
-    const payload = item.kind === 'digest' ? item.payload : this.#d.content.present(item, await this.#reader(item.operator));
+    const payload = item.kind === 'digest' ? this.#d.content.presentDigest(item.payload) : this.#d.content.present(item, await this.#reader(item.operator));
     const notification: Notification = { ...payload, id: item.id, channel: item.channel, kind: item.kind, satellite: { id: satellite.id, name: satellite.name }, occurredAt: item.occurredAt, createdAt: item.createdAt };
     await this.#d.channels.get(item.channel).sender.send(notification);
   }
 
   /** #reader is how the item's operator reads; if their preferences cannot be read now, the defaults: a message in the default language beats none. */
   async #reader(operator: string | null): Promise<Reader> {
-    const p = await this.#d.preferences.readerFor(operator).catch(() => null);
-    return p ? { locale: resolveLocale(p.language), zone: p.timezone } : this.#d.content.defaultReader;
+    return this.#d.content.readerOf(await this.#d.preferences.readerFor(operator).catch(() => null));
   }
 
   /** #limits is a channel instance's per-node limits, or the per-operator ones, in the configured zone. */
