@@ -16,7 +16,7 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 1,
     name: 'status',
     // One row per subject (a node id in hex, or `addr:` + an email address) and channel.
-    // prev_last_sent lets a refund restore last_sent; granted is dropped again by version 11.
+    // prev_last_sent lets a refund restore last_sent; granted is replaced by version 11.
     sql: `
       CREATE TABLE satnotify_status (
         subject        text        NOT NULL,
@@ -208,9 +208,10 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 11,
-    name: 'status without granted',
-    // A reservation now reads its outcome from RETURNING (a row denied under the lock is not
-    // written), so the column that carried it is never read.
-    sql: `ALTER TABLE satnotify_status DROP COLUMN granted;`,
+    name: 'status: reserved_for replaces granted',
+    // A reservation reads its outcome from RETURNING (a row denied under the lock is not written),
+    // so granted is never read. reserved_for names the outbox item the latest reservation was made
+    // for, so a process taking over that item after a crash adopts it instead of counting again.
+    sql: `ALTER TABLE satnotify_status DROP COLUMN granted, ADD COLUMN reserved_for text;`,
   },
 ];

@@ -186,7 +186,7 @@ export class DispatchPass {
     // round trip instead of one each (an operator's digest spans their nodes). What was granted is
     // in `granted` before any failure is thrown, so the caller refunds exactly that.
     const limits = this.#limits('node', channel);
-    const answers = await Promise.allSettled(nodes.map(async (n) => ({ ...n, r: await this.#d.status.reserve(nodeKey(n.take[0] as OutboxItem), now, limits) })));
+    const answers = await Promise.allSettled(nodes.map(async (n) => ({ ...n, r: await this.#d.status.reserve(nodeKey(n.take[0] as OutboxItem), now, limits, (n.take[0] as OutboxItem).id) })));
     const answered = answers.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
     for (const { take, r } of answered) {
       if (!r.granted) continue;
@@ -199,7 +199,7 @@ export class DispatchPass {
     if (later.length > 0) await this.#d.outbox.release(later.map((i) => i.id));
     if (ready.length === 0) return false;
     if (this.#d.channels.get(channel).audience === 'operator') {
-      const r = await this.#d.status.reserve(addressKey(ready[0] as OutboxItem), now, this.#limits('perAddress', channel));
+      const r = await this.#d.status.reserve(addressKey(ready[0] as OutboxItem), now, this.#limits('perAddress', channel), (ready[0] as OutboxItem).id);
       if (!r.granted) {
         await this.#refund(granted.splice(0));
         await this.#hold(ready, r.retryAt, `per-address ${r.reason}`);
@@ -246,7 +246,7 @@ export class DispatchPass {
   /** #single delivers a bypass kind: MaxHr/MaxDay do not apply, MinDelay does. */
   async #single(item: OutboxItem, now: Date, recording: Recording): Promise<void> {
     const limits = { ...this.#limits('node', item.channel), maxHr: NO_COUNT, maxDay: NO_COUNT };
-    const r = await this.#d.status.reserve(nodeKey(item), now, limits);
+    const r = await this.#d.status.reserve(nodeKey(item), now, limits, item.id);
     if (!r.granted) return this.#hold([item], r.retryAt, r.reason);
     const message = await this.#carrier([item], [r.reservation], now);
     if (message) await this.#deliver(message, [r.reservation], recording);

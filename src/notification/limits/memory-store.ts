@@ -8,9 +8,13 @@ import { decide, EMPTY_STATUS, type LimitOptions, type Status } from './policy.j
 /** MemoryStatusStore keeps counters in a Map; JavaScript's single thread makes reserve atomic. */
 export class MemoryStatusStore implements StatusStore {
   readonly #rows = new Map<string, Status>();
+  /** Each key's latest reservation and what it was for, while it stands (see StatusStore.reserve). */
+  readonly #latest = new Map<string, { owner: string; reservation: Reservation }>();
 
-  reserve(key: StatusKey, now: Date, limits: LimitOptions): Promise<ReserveResult> {
+  reserve(key: StatusKey, now: Date, limits: LimitOptions, owner?: string): Promise<ReserveResult> {
     const status = this.#read(key);
+    const latest = this.#latest.get(keyOf(key));
+    if (owner !== undefined && latest?.owner === owner) return Promise.resolve({ granted: true, reservation: latest.reservation, status });
     const d = decide(status, now, limits);
     if (!d.allowed) return Promise.resolve({ granted: false, reason: d.reason, retryAt: d.retryAt, status });
     this.#rows.set(keyOf(key), d.next);
@@ -21,11 +25,14 @@ export class MemoryStatusStore implements StatusStore {
       dayStart: d.next.dayStart as Date,
       previousLastSent: status.lastSent,
     };
+    if (owner === undefined) this.#latest.delete(keyOf(key));
+    else this.#latest.set(keyOf(key), { owner, reservation });
     return Promise.resolve({ granted: true, reservation, status: d.next });
   }
 
   refund(r: Reservation): Promise<void> {
     const s = this.#read(r.key);
+    if (sameInstant(s.lastSent, r.at)) this.#latest.delete(keyOf(r.key));
     this.#rows.set(keyOf(r.key), {
       hrStart: s.hrStart,
       hrCounter: sameInstant(s.hrStart, r.hrStart) ? Math.max(0, s.hrCounter - 1) : s.hrCounter,

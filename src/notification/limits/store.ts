@@ -30,8 +30,14 @@ export type ReserveResult =
  * Correct under concurrent callers, including callers in other processes for shared stores.
  */
 export interface StatusStore {
-  /** reserve grants and counts a send at `now`, or denies it without counting. */
-  reserve(key: StatusKey, now: Date, limits: LimitOptions): Promise<ReserveResult>;
+  /**
+   * reserve grants and counts a send at `now`, or denies it without counting. `owner` names what
+   * the send is for (an outbox item): if the key's latest reservation was made for the same owner
+   * and never refunded, that one is granted again, as counted then, and nothing is counted now. A
+   * process that died between reserving and writing the reservation onto its row leaves exactly
+   * that behind; the process that takes the row over adopts it.
+   */
+  reserve(key: StatusKey, now: Date, limits: LimitOptions, owner?: string): Promise<ReserveResult>;
   /** refund undoes a reservation whose send failed permanently (counters and last-sent). */
   refund(reservation: Reservation): Promise<void>;
   /** get reads the counters as stored (an untouched key reads as EMPTY_STATUS). */

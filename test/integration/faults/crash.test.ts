@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { createNotificationService } from '../../../src/notification/create.js';
+import { PgStatusStore } from '../../../src/notification/limits/pg-store.js';
 import { startTs } from '../../helpers/child.js';
 import { freshPostgresUrl, postgresSkipReason, randomNodeIdHex, sqlClient } from '../../helpers/databases.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink.js';
+import { limits } from '../../helpers/limits.js';
 
 const WORKER = fileURLToPath(new URL('../../helpers/service-worker.ts', import.meta.url));
 const N = 400;
@@ -51,5 +54,33 @@ describe('a dispatcher process killed with SIGKILL mid-batch', { skip: postgresS
     t.diagnostic(`killed after ${atKill} deliveries; delivered ${unique}/${N}; duplicates ${duplicates} (sends in flight at the kill, re-sent after their 3 s lease with the same Message-ID)`);
     assert.equal(unique, N, 'all delivered');
     assert.ok(duplicates <= 8, `duplicates bounded by the sends in flight at the kill (${duplicates})`);
+  });
+
+  it('a reservation whose process died before writing it onto its row is adopted: sent at once, counted once', async () => {
+    const svc = await createNotificationService({ database: { url }, smtp: { url: sink.url }, grouping: { wait: '0s' }, hooks: { channels: { 'node-offline': ['email'] }, offlineAfter: '0s' }, dispatcher: { autoStart: false } });
+    const pool = new pg.Pool({ connectionString: url, max: 2, options: '-c search_path=satnotify' });
+    try {
+      const id = randomNodeIdHex();
+      const email = `orphan-${id.slice(0, 8)}@example.com`;
+      await svc.overlay.upsertNode({ id, address: '127.0.0.1:1', email });
+      await svc.onUptimeCheck(id, { ok: false });
+      const [item] = await svc.notificationsFor(email);
+      assert.ok(item);
+      // What a worker killed between its reservations and writing them onto the row leaves behind:
+      // both counted for this item, on no row. (Without adoption the item waits out the email MinDelay.)
+      const dead = new PgStatusStore(pool);
+      for (const subject of [item.nodeId ?? '', `addr:${email}`]) assert.ok((await dead.reserve({ subject, channel: 'email' }, new Date(), limits(), item.id)).granted);
+      const before = sink.received.length;
+      await svc.dispatch();
+      const [after] = await svc.notificationsFor(email);
+      assert.equal(after?.status, 'sent');
+      await sink.waitFor(before + 1, 5_000);
+      assert.equal(sink.received.filter((m) => m.envelopeTo.includes(email)).length, 1);
+      const counts = await pool.query<{ subject: string; day_count: number }>(`SELECT subject, day_count FROM satnotify_status WHERE channel = 'email' AND subject IN ($1, $2) ORDER BY subject`, [`addr:${email}`, item.nodeId]);
+      assert.deepEqual(counts.rows.map((r) => r.day_count), [1, 1], 'node and address each counted once');
+    } finally {
+      await pool.end();
+      await svc.close();
+    }
   });
 });
