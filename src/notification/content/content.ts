@@ -180,7 +180,7 @@ export class Content {
    */
   presentDigest(p: Message): Message {
     const data = p.email?.data;
-    return data ? this.#withCommon(p, { locale: resolveLocale(String(data['locale'])), zone: String(data['timezone']) }) : p;
+    return data ? this.#withCommon(p, this.readerOf({ language: String(data['locale']), timezone: String(data['timezone']) })) : p;
   }
 
   #withCommon(p: Message, reader: Reader): Message {

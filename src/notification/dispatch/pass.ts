@@ -15,7 +15,7 @@ import type { Notification } from '../../channels/plugin.js';
 import { DAY } from '../../config-schema.js';
 import type { Content } from '../content/content.js';
 import type { NewItem, Outbox, OutboxItem } from '../outbox/outbox.js';
-import type { Reservation, StatusKey, StatusStore } from '../limits/store.js';
+import type { Reservation, ReserveResult, StatusKey, StatusStore } from '../limits/store.js';
 import type { Metrics } from '../metrics.js';
 import type { LimitOptions } from '../limits/policy.js';
 import type { OperatorPreferences } from '../../preferences/operator-preferences.js';
@@ -186,7 +186,7 @@ export class DispatchPass {
     // round trip instead of one each (an operator's digest spans their nodes). What was granted is
     // in `granted` before any failure is thrown, so the caller refunds exactly that.
     const limits = this.#limits('node', channel);
-    const answers = await Promise.allSettled(nodes.map(async (n) => ({ ...n, r: await this.#d.status.reserve(nodeKey(n.take[0] as OutboxItem), now, limits, (n.take[0] as OutboxItem).id) })));
+    const answers = await Promise.allSettled(nodes.map(async (n) => ({ ...n, r: await this.#reserveFor(nodeKey, n.take[0] as OutboxItem, now, limits) })));
     const answered = answers.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
     for (const { take, r } of answered) {
       if (!r.granted) continue;
@@ -199,7 +199,7 @@ export class DispatchPass {
     if (later.length > 0) await this.#d.outbox.release(later.map((i) => i.id));
     if (ready.length === 0) return false;
     if (this.#d.channels.get(channel).audience === 'operator') {
-      const r = await this.#d.status.reserve(addressKey(ready[0] as OutboxItem), now, this.#limits('perAddress', channel), (ready[0] as OutboxItem).id);
+      const r = await this.#reserveFor(addressKey, ready[0] as OutboxItem, now, this.#limits('perAddress', channel));
       if (!r.granted) {
         await this.#refund(granted.splice(0));
         await this.#hold(ready, r.retryAt, `per-address ${r.reason}`);
@@ -246,7 +246,7 @@ export class DispatchPass {
   /** #single delivers a bypass kind: MaxHr/MaxDay do not apply, MinDelay does. */
   async #single(item: OutboxItem, now: Date, recording: Recording): Promise<void> {
     const limits = { ...this.#limits('node', item.channel), maxHr: NO_COUNT, maxDay: NO_COUNT };
-    const r = await this.#d.status.reserve(nodeKey(item), now, limits, item.id);
+    const r = await this.#reserveFor(nodeKey, item, now, limits);
     if (!r.granted) return this.#hold([item], r.retryAt, r.reason);
     const message = await this.#carrier([item], [r.reservation], now);
     if (message) await this.#deliver(message, [r.reservation], recording);
@@ -317,6 +317,14 @@ export class DispatchPass {
     }
     await this.#d.outbox.markHeld(ids, retryAt, reason);
     for (const i of items) if (i.status !== 'held') this.#d.metrics.count(i.channel, i.kind, 'held');
+  }
+
+  /**
+   * #reserveFor reserves the send of `item` (alone or carrying its group) on its `key`, in the
+   * item's name: a worker taking the item over after a crash adopts what was reserved for it.
+   */
+  #reserveFor(key: (item: OutboxItem) => StatusKey, item: OutboxItem, now: Date, limits: LimitOptions): Promise<ReserveResult> {
+    return this.#d.status.reserve(key(item), now, limits, item.id);
   }
 
   async #refund(reservations: readonly Reservation[]): Promise<void> {
