@@ -28,8 +28,10 @@ interface StatusRow {
   day_count: number;
   last_sent: Date | null;
   prev_last_sent: Date | null;
-  granted: boolean;
 }
+
+/** A reservation statement's row: the status, and whether it is granted (counted now, or adopted). */
+type ReserveRow = StatusRow & { granted: boolean };
 
 // Rows come as $1 subjects, $2 channels, $3 hour starts, $4 day starts, $5 instants, $6 owners
 // (arrays, or scalars for a single row); the limits are shared ($7 maxHr, $8 maxDay, $9 minDelay ms).
@@ -150,7 +152,7 @@ export class PgStatusStore implements StatusStore {
       const columns = [batch.map((c) => c.key.subject), batch.map((c) => c.key.channel), windows.map((w) => w.hourStart), windows.map((w) => w.dayStart), batch.map((c) => c.now), batch.map((c) => c.owner)];
       const one = batch.length === 1;
       const limitValues = [limits.maxHr, limits.maxDay, limits.minDelayMs];
-      const { rows } = await this.#pool.query<StatusRow>(
+      const { rows } = await this.#pool.query<ReserveRow>(
         one ? { name: 'satnotify_reserve_one', text: RESERVE_ONE, values: [...columns.map((c) => c[0]), ...limitValues] } : { text: RESERVE_MANY, values: [...columns, ...limitValues] },
       );
       const byKey = new Map(rows.map((r) => [keyOf(r), r]));
