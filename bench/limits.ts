@@ -14,17 +14,19 @@ import { RateLimiterMemory, RateLimiterPostgres, RateLimiterUnion, type RateLimi
 import { MemoryStatusStore } from '../src/notification/limits/memory-store.js';
 import { PgStatusStore } from '../src/notification/limits/pg-store.js';
 import type { StatusStore } from '../src/notification/limits/store.js';
+import type { StatementPools } from '../src/database/statements.js';
 import { compare, opsPerSecond, type Comparison } from './measure.js';
 
 const KEYS = 10_000;
 const LIMITS = { timezone: 'UTC', maxHr: 2, maxDay: 5, minDelayMs: 15 * 60_000 };
 const BASE = Date.UTC(2024, 0, 1, 10);
 
-type Backend = { name: string; pool: pg.Pool | null };
+/** Where the limits live: memory (no pool), or a database as openDatabase opened it (its pool and how the store uses it). */
+type Backend = { name: string; pool: null } | { name: string; pool: pg.Pool; statements: StatementPools };
 
 /** limitBenchmarks compares on one backend (memory when pool is null), sequential and at concurrency 32. */
 export async function limitBenchmarks(backend: Backend, ops: number): Promise<Comparison[]> {
-  const ours: StatusStore = backend.pool ? new PgStatusStore(backend.pool) : new MemoryStatusStore();
+  const ours: StatusStore = backend.pool ? new PgStatusStore(backend.pool, backend.statements) : new MemoryStatusStore();
   const single = await limiter(backend, 'single', LIMITS.maxHr, 3600);
   const union = new RateLimiterUnion(
     await limiter(backend, 'hour', LIMITS.maxHr, 3600),

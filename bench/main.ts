@@ -68,12 +68,12 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   'limits on PostgreSQL': async () => {
     if (!postgresUp) return;
     const db = await openDatabase(resolveConfig({ database: { url: await freshPostgresUrl('satnotify_bench_limits'), poolSize: 10 } }).database);
-    for (const c of await limitBenchmarks({ name: 'postgres', pool: db.pool }, Math.round(2000 * scale))) add(c);
+    for (const c of await limitBenchmarks({ name: 'postgres', pool: db.pool, statements: db.statements }, Math.round(2000 * scale))) add(c);
     await db.close();
   },
   'limits on PGlite': async () => {
     const lite = await openDatabase(resolveConfig({ database: { dataDir: 'memory://' } }).database);
-    for (const c of await limitBenchmarks({ name: 'pglite', pool: lite.pool }, Math.round(1500 * scale))) add(c);
+    for (const c of await limitBenchmarks({ name: 'pglite', pool: lite.pool, statements: lite.statements }, Math.round(1500 * scale))) add(c);
     await lite.close();
   },
   storm: async () => {

@@ -12,10 +12,13 @@ import { redactUrl, type ResolvedConfig } from '../config.js';
 import { DatabaseError } from '../errors.js';
 import { migrate } from './migrate.js';
 import { seedFromSnapshot } from './snapshot.js';
+import { unprepared, type StatementPools } from './statements.js';
 
 /** Database is an open pool plus what is needed to close it and to describe it safely. */
 export interface Database {
   pool: pg.Pool;
+  /** How the stores send statements on this database (see statements.ts). */
+  statements: StatementPools;
   /** `postgres` for a server, `pglite` for the embedded database. */
   kind: 'postgres' | 'pglite';
   /** Where it is, password masked: safe to print. */
@@ -45,24 +48,29 @@ export function embeddedDatabaseExists(dataDir: string): boolean {
 
 async function openPostgres(config: ResolvedConfig['database']): Promise<Database> {
   const description = redactUrl(config.url);
-  const pool = new pg.Pool({
-    connectionString: config.url,
-    max: config.poolSize,
-    connectionTimeoutMillis: config.connectTimeoutMs,
-    // Every connection resolves satnotify's tables in its own schema (config validated the name).
-    options: `-c search_path=${config.schema}`,
-  });
-  // An idle client dies when the server restarts; the pool replaces it. Without a listener the
-  // 'error' event would crash the satellite.
-  pool.on('error', () => undefined);
+  // Every connection resolves satnotify's tables in its own schema (config validated the name).
+  const connect = (max: number, planning: 'force_custom_plan' | 'auto'): pg.Pool => {
+    const p = new pg.Pool({ connectionString: config.url, max, connectionTimeoutMillis: config.connectTimeoutMs, options: `-c search_path=${config.schema} -c plan_cache_mode=${planning}` });
+    // An idle client dies when the server restarts; the pool replaces it. Without a listener the
+    // 'error' event would crash the satellite.
+    p.on('error', () => undefined);
+    return p;
+  };
+  // The main pool's sessions plan every execution for its parameters, so batch statements can be
+  // prepared; a lone reservation keeps its one cached plan on two connections of the default kind.
+  const pool = connect(config.poolSize, 'force_custom_plan');
+  const cachedPlans = connect(Math.min(2, config.poolSize), 'auto');
+  const close = async (): Promise<void> => {
+    await Promise.all([pool.end(), cachedPlans.end()]);
+  };
   try {
     await pool.query('SELECT 1');
   } catch (err) {
-    await pool.end().catch(() => undefined);
+    await close().catch(() => undefined);
     const { hostname, port } = safeHostPort(config.url);
     throw new DatabaseError(`cannot connect to PostgreSQL at ${hostname}:${port} (${description}): ${(err as Error).message}`, { cause: err });
   }
-  return { pool, kind: 'postgres', description, close: () => pool.end() };
+  return { pool, statements: { prepareBatches: true, cachedPlans }, kind: 'postgres', description, close };
 }
 
 /**
@@ -86,6 +94,8 @@ export async function openPglite(dataDir: string, schema: string): Promise<Datab
   const pool = new pg.Pool(createPgConfig(lite));
   return {
     pool,
+    // One session, with the default plan choice: batch statements stay unprepared.
+    statements: unprepared(pool),
     lite,
     kind: 'pglite',
     description: `pglite:${dataDir}`,

@@ -54,8 +54,8 @@ export async function createNotificationService(options: ServiceOptions = {}): P
   // Whatever fails from here on, the database opened above is closed before the error leaves.
   try {
     const channels = await openChannels(config, { templates, logger, env: env ?? {}, ...(nodeLogClient && { nodeLogClient }) });
-    const outbox = new PgOutbox(db.pool);
-    const status = new PgStatusStore(db.pool);
+    const outbox = new PgOutbox(db.pool, db.statements);
+    const status = new PgStatusStore(db.pool, db.statements);
     const metrics = new Metrics();
     const links = Links.create(config.web);
     const content = contentFor(templates, config, (name) => channels.get(name).audience, links);

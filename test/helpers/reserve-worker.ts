@@ -10,7 +10,7 @@ import type { LimitOptions } from '../../src/notification/limits/policy.js';
 
 const [url, subject, limitsJson, count, startAt, nowIso] = process.argv.slice(2) as [string, string, string, string, string, string];
 const db = await openDatabase(resolveConfig({ database: { url, poolSize: 10 } }).database);
-const store = new PgStatusStore(db.pool);
+const store = new PgStatusStore(db.pool, db.statements);
 const limits = JSON.parse(limitsJson) as LimitOptions;
 const now = new Date(nowIso);
 await new Promise((r) => setTimeout(r, Math.max(0, Number(startAt) - Date.now())));

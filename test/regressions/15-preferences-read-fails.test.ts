@@ -36,10 +36,10 @@ describe('issue 15: a failed preferences read in a pass', () => {
         getMany: (ops) => (ops.length > 1 ? Promise.reject(new Error('timeout exceeded when trying to connect')) : Promise.resolve(new Map())),
         put: () => Promise.resolve(),
       };
-      const outbox = new PgOutbox(db.pool);
+      const outbox = new PgOutbox(db.pool, db.statements);
       const templates = TemplateSet.load();
       const content = contentFor(templates, config, (name) => channels.get(name).audience);
-      const dispatcher = new Dispatcher({ config, outbox, status: new PgStatusStore(db.pool), channels, content, preferences: new OperatorPreferences(store, config, channels.names), metrics: new Metrics(), clock: () => new Date() });
+      const dispatcher = new Dispatcher({ config, outbox, status: new PgStatusStore(db.pool, db.statements), channels, content, preferences: new OperatorPreferences(store, config, channels.names), metrics: new Metrics(), clock: () => new Date() });
       const now = new Date();
       const nodes = [randomNodeIdHex(), randomNodeIdHex()].map((hex, i) => ({ id: NodeId.parse(hex), address: `127.0.0.1:${1000 + i}`, email: `op${i}@example.com` }));
       const items = nodes.flatMap((n) => content.event(n as never, 'node-offline', {}, now));

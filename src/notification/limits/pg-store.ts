@@ -15,6 +15,7 @@
  */
 import type pg from 'pg';
 import { KeyedBatcher } from '../../database/batch.js';
+import { batchQuery, unprepared, type StatementPools } from '../../database/statements.js';
 import type { Reservation, ReserveResult, StatusKey, StatusStore } from '../limits/store.js';
 import { decide, EMPTY_STATUS, type LimitOptions, type Status } from './policy.js';
 import { windowsAt } from './windows.js';
@@ -74,12 +75,13 @@ SELECT * FROM reserved
 UNION ALL
 SELECT subject, channel, s_hr_start, hr_count, s_day_start, day_count, s_last_sent, prev_last_sent, adopt FROM seen WHERE adopt OR NOT ok`;
 
-// A lone caller's row comes as scalars in a prepared statement: PostgreSQL then settles on one
-// generic plan, a primary-key lookup whatever the table's size. Arrays made it estimate ten rows
-// for a generic plan against one for a custom plan, so it planned anew on every call (a third of
-// a sequential call's time). A batch is planned each time instead (unnamed statement): its best
-// join depends on its size and the table's, and a plan cached while the table was nearly empty
-// (a full scan, cheap then) was kept as it grew: 2,273 full scans of 60,000 rows in one storm.
+// A lone caller's row comes as scalars in a prepared statement, on sessions with the default plan
+// choice: PostgreSQL then settles on one generic plan, a primary-key lookup whatever the table's
+// size. Arrays made it estimate ten rows for a generic plan against one for a custom plan, so it
+// planned anew on every call (a third of a sequential call's time). A batch is planned on every
+// execution instead: its best join depends on its size and the table's, and a plan cached while
+// the table was nearly empty (a full scan, cheap then) was kept as it grew: 2,273 full scans of
+// 60,000 rows in one storm. It is prepared (parsed once) only where that is safe (database/statements.ts).
 const RESERVE_ONE = reserveSql(
   'SELECT $1::text AS subject, $2::text AS channel, $3::timestamptz AS hr_start, $4::timestamptz AS day_start, $5::timestamptz AS last_sent, $6::text AS owner, 1::bigint AS n',
 );
@@ -116,8 +118,11 @@ export class PgStatusStore implements StatusStore {
   /** One batcher per set of limits: a statement carries one set. */
   readonly #batchers = new Map<string, KeyedBatcher<Pending>>();
 
-  constructor(pool: pg.Pool) {
+  readonly #statements: StatementPools;
+
+  constructor(pool: pg.Pool, statements: StatementPools = unprepared(pool)) {
     this.#pool = pool;
+    this.#statements = statements;
   }
 
   reserve(key: StatusKey, now: Date, limits: LimitOptions, owner?: string): Promise<ReserveResult> {
@@ -152,9 +157,9 @@ export class PgStatusStore implements StatusStore {
       const columns = [batch.map((c) => c.key.subject), batch.map((c) => c.key.channel), windows.map((w) => w.hourStart), windows.map((w) => w.dayStart), batch.map((c) => c.now), batch.map((c) => c.owner)];
       const one = batch.length === 1;
       const limitValues = [limits.maxHr, limits.maxDay, limits.minDelayMs];
-      const { rows } = await this.#pool.query<ReserveRow>(
-        one ? { name: 'satnotify_reserve_one', text: RESERVE_ONE, values: [...columns.map((c) => c[0]), ...limitValues] } : { text: RESERVE_MANY, values: [...columns, ...limitValues] },
-      );
+      const { rows } = one
+        ? await this.#statements.cachedPlans.query<ReserveRow>({ name: 'satnotify_reserve_one', text: RESERVE_ONE, values: [...columns.map((c) => c[0]), ...limitValues] })
+        : await this.#pool.query<ReserveRow>(batchQuery(this.#statements, 'satnotify_reserve_many', RESERVE_MANY, [...columns, ...limitValues]));
       const byKey = new Map(rows.map((r) => [keyOf(r), r]));
       batch.forEach((c) => {
         const row = byKey.get(keyOf(c.key));

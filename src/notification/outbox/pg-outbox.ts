@@ -7,6 +7,7 @@
  */
 import type pg from 'pg';
 import { KeyedBatcher } from '../../database/batch.js';
+import { batchQuery, unprepared, type StatementPools } from '../../database/statements.js';
 import type { NewItem, Outbox, OutboxCount, OutboxItem, OutboxStatus, Transition, TransitionResult } from './outbox.js';
 import type { Reservation } from '../limits/store.js';
 import { COLUMN_OF, INITIAL_STATE, planTransition, type NodeState, type StateColumn, type StateWrite } from '../hooks/transitions.js';
@@ -126,12 +127,15 @@ export class PgOutbox implements Outbox {
   // of one kind made while the last such write is in flight share one statement (and one commit),
   // each caller still waiting for its own: one statement per batch instead of one per group (five
   // for a digest) is most of what a storm's drain costs the database, and Node's socket writes.
-  readonly #digests = this.#writer<DigestWrite>((b) => [DIGEST_SQL, [...itemParams(b.map((c) => c.digest), b.map((c) => c.owned)), b.flatMap((c) => c.folded), b.flatMap((c) => c.folded.map(() => c.digest.id))]], (c) => c.digest.id);
-  readonly #attached = this.#writer<{ id: string; reservations: readonly Reservation[] }>((b) => [ATTACH_SQL, [b.map((c) => c.id), b.map((c) => JSON.stringify(c.reservations))]], (c) => c.id);
-  readonly #sent = this.#writer<{ id: string; at: Date }>((b) => [SENT_SQL, [b.map((c) => c.id), b.map((c) => c.at)]], (c) => c.id);
+  readonly #digests = this.#writer<DigestWrite>('satnotify_digest', (b) => [DIGEST_SQL, [...itemParams(b.map((c) => c.digest), b.map((c) => c.owned)), b.flatMap((c) => c.folded), b.flatMap((c) => c.folded.map(() => c.digest.id))]], (c) => c.digest.id);
+  readonly #attached = this.#writer<{ id: string; reservations: readonly Reservation[] }>('satnotify_attach', (b) => [ATTACH_SQL, [b.map((c) => c.id), b.map((c) => JSON.stringify(c.reservations))]], (c) => c.id);
+  readonly #sent = this.#writer<{ id: string; at: Date }>('satnotify_sent', (b) => [SENT_SQL, [b.map((c) => c.id), b.map((c) => c.at)]], (c) => c.id);
 
-  constructor(pool: pg.Pool) {
+  readonly #statements: StatementPools;
+
+  constructor(pool: pg.Pool, statements: StatementPools = unprepared(pool)) {
     this.#pool = pool;
+    this.#statements = statements;
   }
 
   async record(transition: Transition | null, build: (prev: TransitionResult) => NewItem[] | Promise<NewItem[]>): Promise<NewItem[]> {
@@ -227,7 +231,7 @@ export class PgOutbox implements Outbox {
   }
 
   /** #writer batches one kind of row write: the calls of a tick share one statement, and its outcome. */
-  #writer<C>(statement: (batch: C[]) => [string, unknown[]], keyOf: (call: C) => string): KeyedBatcher<QueuedWrite<C>> {
+  #writer<C>(name: string, statement: (batch: C[]) => [string, unknown[]], keyOf: (call: C) => string): KeyedBatcher<QueuedWrite<C>> {
     return new KeyedBatcher<QueuedWrite<C>>({
       keyOf: (q) => keyOf(q.call),
       max: MAX_WRITES,
@@ -235,7 +239,7 @@ export class PgOutbox implements Outbox {
       run: async (batch) => {
         try {
           const [text, values] = statement(batch.map((q) => q.call));
-          await this.#pool.query(text, values);
+          await this.#pool.query(batchQuery(this.#statements, name, text, values));
           for (const q of batch) q.resolve();
         } catch (err) {
           for (const q of batch) q.reject(err);
@@ -249,8 +253,8 @@ export class PgOutbox implements Outbox {
   }
 
   /**
-   * Batch statements are not prepared: each is planned for its size and the tables' as they are
-   * now (see pg-store.ts for the plan that a cache kept past its time).
+   * Batch statements are planned for their size and the tables' as they are now: prepared only on
+   * sessions that plan every execution (see database/statements.ts).
    *
    * Optimistic, for a whole batch: read the nodes' states, plan each transition (pure), and write
    * each column's changes guarded by the state they were planned from, in one statement with their
@@ -261,7 +265,7 @@ export class PgOutbox implements Outbox {
     batch.sort((a, b) => (a.transition.nodeId < b.transition.nodeId ? -1 : 1));
     let states: Map<string, StateRow>;
     try {
-      const { rows } = await this.#pool.query<StateRow & { node_id: Buffer }>(READ_STATES, [batch.map((c) => Buffer.from(c.transition.nodeId, 'hex'))]);
+      const { rows } = await this.#pool.query<StateRow & { node_id: Buffer }>(batchQuery(this.#statements, 'satnotify_read_states', READ_STATES, [batch.map((c) => Buffer.from(c.transition.nodeId, 'hex'))]));
       states = new Map(rows.map((r) => [r.node_id.toString('hex'), r]));
     } catch (err) {
       for (const c of batch) c.reject(err);
@@ -299,15 +303,14 @@ export class PgOutbox implements Outbox {
   async #writeTransitions(columns: readonly StateColumn[], writes: PlannedWrite[]): Promise<void> {
     let applied: Set<string>;
     try {
-      const { rows } = await this.#pool.query<{ node_id: Buffer }>({
-        text: transitionsSql(columns),
-        values: [
+      const { rows } = await this.#pool.query<{ node_id: Buffer }>(
+        batchQuery(this.#statements, `satnotify_transitions_${columns.join('_')}`, transitionsSql(columns), [
           writes.map((w) => Buffer.from(w.call.transition.nodeId, 'hex')),
           writes.map((w) => w.known),
           ...columns.flatMap((c) => [writes.map((w) => w.write[c] ?? null), writes.map((w) => w.from[c] ?? null)]),
           ...itemParams(writes.flatMap((w) => w.items)),
-        ],
-      });
+        ]),
+      );
       applied = new Set(rows.map((r) => r.node_id.toString('hex')));
     } catch (err) {
       // Two processes' batches can still deadlock (a row one created while the other read it as

@@ -14,7 +14,7 @@ for (const target of TARGETS) {
     let store: StatusStore;
     before(async () => {
       db = await target.open();
-      store = new PgStatusStore(db.pool);
+      store = new PgStatusStore(db.pool, db.statements);
     });
     after(() => db.close());
 

@@ -1,0 +1,97 @@
+/**
+ * How the stores send statements on PostgreSQL (database/statements.ts): batch statements are
+ * prepared on sessions that plan every execution, and a lone reservation keeps one cached plan on
+ * sessions of the default kind. The hazard this avoids is real and shown here: a batch statement
+ * prepared on a session of the default kind while the state table is nearly empty keeps a plan
+ * that scans the whole table once it has grown.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import { resolveConfig } from '../../../src/config.js';
+import { openDatabase, type Database } from '../../../src/database/connect.js';
+import { PgStatusStore } from '../../../src/notification/limits/pg-store.js';
+import { PgOutbox } from '../../../src/notification/outbox/pg-outbox.js';
+import { freshPostgresUrl, postgresSkipReason } from '../../helpers/databases.js';
+import { limits } from '../../helpers/limits.js';
+
+/** The statement a `contained` transition writes with (one column: contained_since). */
+const TRANSITIONS = 'satnotify_transitions_contained_since';
+
+describe('statements on PostgreSQL', { skip: postgresSkipReason }, () => {
+  let url: string;
+  let db: Database;
+  before(async () => {
+    url = await freshPostgresUrl('satnotify_statements_test');
+    // One connection per pool, so every statement of a pool is prepared on the session asked below.
+    db = await openDatabase(resolveConfig({ database: { url, poolSize: 1 } }).database);
+  });
+  after(() => db.close());
+
+  it('prepares batch statements where every execution is planned, and the lone reservation where its plan is kept', async () => {
+    const status = new PgStatusStore(db.pool, db.statements);
+    const outbox = new PgOutbox(db.pool, db.statements);
+    const l = limits({ maxHr: 5, maxDay: 10 });
+    const now = new Date('2024-01-01T10:00:00Z');
+    // Two reservations asked at once share a batch statement; one alone is the single-row one.
+    await Promise.all([status.reserve({ subject: 'a', channel: 'email' }, now, l), status.reserve({ subject: 'b', channel: 'email' }, now, l)]);
+    await status.reserve({ subject: 'c', channel: 'email' }, now, l);
+    await contain(outbox, [randomNode()], now);
+
+    assert.equal(await setting(db.pool), 'force_custom_plan');
+    assert.equal(await setting(db.statements.cachedPlans), 'auto');
+    const batches = await prepared(db.pool);
+    for (const name of ['satnotify_reserve_many', 'satnotify_read_states', TRANSITIONS]) assert.ok(batches.includes(name), `${name} is prepared on the main pool (has ${batches.join(', ')})`);
+    assert.ok(!batches.includes('satnotify_reserve_one'));
+    assert.deepEqual(await prepared(db.statements.cachedPlans), ['satnotify_reserve_one']);
+  });
+
+  it('a batch statement prepared while the table was nearly empty still finds rows by index once it has grown; on a default session it would not', async () => {
+    // The same store code on one session of the default kind, told (wrongly) that it may prepare.
+    const unsafe = new pg.Pool({ connectionString: url, max: 1, options: '-c search_path=satnotify' });
+    try {
+      const outboxes = [new PgOutbox(db.pool, db.statements), new PgOutbox(unsafe, { prepareBatches: true, cachedPlans: unsafe })];
+      const now = new Date('2024-01-01T10:00:00Z');
+      // Batches of 16 while the table holds a few dozen rows: past the five custom plans after
+      // which a default session settles on a generic plan.
+      for (let round = 0; round < 8; round++) for (const outbox of outboxes) await contain(outbox, Array.from({ length: 16 }, randomNode), now);
+      await db.pool.query(`INSERT INTO satnotify_node_state (node_id) SELECT decode(lpad(to_hex(g), 64, '0'), 'hex') FROM generate_series(1, 20000) g`);
+
+      const ours = await plan(db.pool);
+      assert.doesNotMatch(ours, /Seq Scan on satnotify_node_state/, ours);
+      assert.match(ours, /Index Scan using satnotify_node_state_pkey/, ours);
+      // The hazard, so this test would fail if the main pool planned like a default session.
+      assert.match(await plan(unsafe), /Seq Scan on satnotify_node_state/);
+    } finally {
+      await unsafe.end();
+    }
+  });
+});
+
+function randomNode(): string {
+  return randomBytes(32).toString('hex');
+}
+
+/** contain records a `contained` transition for each node at once (one batch), with no items. */
+async function contain(outbox: PgOutbox, nodes: readonly string[], at: Date): Promise<void> {
+  await Promise.all(nodes.map((nodeId) => outbox.record({ nodeId, at, change: 'contained' }, () => [])));
+}
+
+async function setting(pool: pg.Pool): Promise<string> {
+  const { rows } = await pool.query<{ plan_cache_mode: string }>('SHOW plan_cache_mode');
+  return (rows[0] as { plan_cache_mode: string }).plan_cache_mode;
+}
+
+async function prepared(pool: pg.Pool): Promise<string[]> {
+  const { rows } = await pool.query<{ name: string }>('SELECT name FROM pg_prepared_statements ORDER BY name');
+  return rows.map((r) => r.name);
+}
+
+/** plan is the transitions statement's plan for one known node, as the pool's one session would run it now. */
+async function plan(pool: pg.Pool): Promise<string> {
+  // $1 node ids, $2 known, $3/$4 contained_since to/from, then the items' sixteen arrays (none).
+  const args = [`ARRAY['\\x${'00'.repeat(31)}07'::bytea]`, "'{true}'", "ARRAY[now()]", "ARRAY[NULL::timestamptz]", ...Array.from({ length: 16 }, () => "'{}'")];
+  const { rows } = await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE ${TRANSITIONS}(${args.join(', ')})`);
+  return rows.map((r) => r['QUERY PLAN']).join('\n');
+}
