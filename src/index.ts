@@ -31,6 +31,7 @@ export { MemoryStatusStore } from './notification/limits/memory-store.js';
 export { PgStatusStore } from './notification/limits/pg-store.js';
 export { openDatabase } from './database/connect.js';
 export type { Database } from './database/connect.js';
+export type { StatementPools } from './database/statements.js';
 export { EVENT_KINDS, LOG_TYPES, LOG_LEVELS, KIND_INFO } from './notification/content/kinds.js';
 export type { EventKind, LogType, LogLevel } from './notification/content/kinds.js';
 export { registerChannelPlugin, BUILT_IN_PLUGINS } from './channels/registry.js';
