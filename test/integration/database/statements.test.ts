@@ -90,8 +90,8 @@ async function prepared(pool: pg.Pool): Promise<string[]> {
 
 /** plan is the transitions statement's plan for one known node, as the pool's one session would run it now. */
 async function plan(pool: pg.Pool): Promise<string> {
-  // $1 node ids, $2 known, $3/$4 contained_since to/from, then the items' sixteen arrays (none).
-  const args = [`ARRAY['\\x${'00'.repeat(31)}07'::bytea]`, "'{true}'", "ARRAY[now()]", "ARRAY[NULL::timestamptz]", ...Array.from({ length: 16 }, () => "'{}'")];
+  // $1 node ids, $2 known, $3/$4 contained_since to/from, then the items as JSON rows (none).
+  const args = [`ARRAY['\\x${'00'.repeat(31)}07'::bytea]`, "'{true}'", 'ARRAY[now()]', 'ARRAY[NULL::timestamptz]', "'[]'"];
   const { rows } = await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE ${TRANSITIONS}(${args.join(', ')})`);
   return rows.map((r) => r['QUERY PLAN']).join('\n');
 }
