@@ -61,7 +61,7 @@ export async function createNotificationService(options: ServiceOptions = {}): P
     const content = contentFor(templates, config, (name) => channels.get(name).audience, links);
     const preferences = new OperatorPreferences(new PgPreferenceStore(db.pool), config, channels.names);
     const dispatcher = new Dispatcher({ config, outbox, status, channels, content, preferences, metrics, clock, logger });
-    const overlay = new OverlayCache(new PgOverlay(db.pool), config.overlay, clock);
+    const overlay = new OverlayCache(new PgOverlay(db.pool, db.statements), config.overlay, clock);
     logger.info({ database: db.description, channels: Object.fromEntries(channels.names.map((n) => [n, channels.get(n).sender.description])) }, 'satnotify ready');
     const service = new NotificationService({ config, overlay, outbox, status, channels, content, preferences, links, dispatcher, metrics, clock, logger, onClose: () => db.close() });
     if (config.dispatcher.autoStart) dispatcher.start();

@@ -6,6 +6,7 @@ import type pg from 'pg';
 import semver from 'semver';
 import type { Contact, NodeInfo, OverlayDB, SelectQuery } from './db.js';
 import { NodeId } from './node-id.js';
+import { batchQuery, unprepared, type StatementPools } from '../database/statements.js';
 
 interface NodeRow {
   id: Buffer;
@@ -40,12 +41,22 @@ ON CONFLICT (id) DO UPDATE SET
   unknown_audit_suspended = EXCLUDED.unknown_audit_suspended, offline_suspended = EXCLUDED.offline_suspended,
   updated_at = now()`;
 
-/** PgOverlay reads and writes nodes with parameterised SQL only. */
+const GET_MANY = `SELECT ${COLUMNS} FROM nodes WHERE id = ANY($1::bytea[])`;
+
+const RECORD_CONTACTS = `UPDATE nodes n SET
+  last_contact_success = CASE WHEN c.ok THEN greatest(n.last_contact_success, c.at) ELSE n.last_contact_success END,
+  last_contact_failure = CASE WHEN c.ok THEN n.last_contact_failure ELSE greatest(n.last_contact_failure, c.at) END
+FROM unnest($1::bytea[], $2::boolean[], $3::timestamptz[]) AS c(id, ok, at)
+WHERE n.id = c.id`;
+
+/** PgOverlay reads and writes nodes with parameterised SQL only; lookups and contacts in batches, prepared where that is safe. */
 export class PgOverlay implements OverlayDB {
   readonly #pool: pg.Pool;
+  readonly #statements: StatementPools;
 
-  constructor(pool: pg.Pool) {
+  constructor(pool: pg.Pool, statements: StatementPools = unprepared(pool)) {
     this.#pool = pool;
+    this.#statements = statements;
   }
 
   async get(id: NodeId): Promise<NodeInfo | null> {
@@ -54,7 +65,7 @@ export class PgOverlay implements OverlayDB {
   }
 
   async getMany(ids: readonly NodeId[]): Promise<Array<NodeInfo | null>> {
-    const { rows } = await this.#pool.query<NodeRow>(`SELECT ${COLUMNS} FROM nodes WHERE id = ANY($1::bytea[])`, [ids.map((id) => id.bytes)]);
+    const { rows } = await this.#pool.query<NodeRow>(batchQuery(this.#statements, 'satnotify_nodes_get_many', GET_MANY, [ids.map((id) => id.bytes)]));
     const byHex = new Map(rows.map((r) => [r.id.toString('hex'), r]));
     return ids.map((id) => {
       const row = byHex.get(id.hex);
@@ -72,14 +83,7 @@ export class PgOverlay implements OverlayDB {
   }
 
   async recordContacts(contacts: readonly Contact[]): Promise<void> {
-    await this.#pool.query(
-      `UPDATE nodes n SET
-         last_contact_success = CASE WHEN c.ok THEN greatest(n.last_contact_success, c.at) ELSE n.last_contact_success END,
-         last_contact_failure = CASE WHEN c.ok THEN n.last_contact_failure ELSE greatest(n.last_contact_failure, c.at) END
-       FROM unnest($1::bytea[], $2::boolean[], $3::timestamptz[]) AS c(id, ok, at)
-       WHERE n.id = c.id`,
-      [contacts.map((c) => c.id.bytes), contacts.map((c) => c.ok), contacts.map((c) => c.at)],
-    );
+    await this.#pool.query(batchQuery(this.#statements, 'satnotify_nodes_contacts', RECORD_CONTACTS, [contacts.map((c) => c.id.bytes), contacts.map((c) => c.ok), contacts.map((c) => c.at)]));
   }
 
   async selectPage(q: SelectQuery): Promise<NodeInfo[]> {

@@ -13,6 +13,8 @@ import { resolveConfig } from '../../../src/config.js';
 import { openDatabase, type Database } from '../../../src/database/connect.js';
 import { PgStatusStore } from '../../../src/notification/limits/pg-store.js';
 import { PgOutbox } from '../../../src/notification/outbox/pg-outbox.js';
+import { NodeId } from '../../../src/overlay/node-id.js';
+import { PgOverlay } from '../../../src/overlay/pg-overlay.js';
 import { freshPostgresUrl, postgresSkipReason } from '../../helpers/databases.js';
 import { limits } from '../../helpers/limits.js';
 
@@ -38,11 +40,15 @@ describe('statements on PostgreSQL', { skip: postgresSkipReason }, () => {
     await Promise.all([status.reserve({ subject: 'a', channel: 'email' }, now, l), status.reserve({ subject: 'b', channel: 'email' }, now, l)]);
     await status.reserve({ subject: 'c', channel: 'email' }, now, l);
     await contain(outbox, [randomNode()], now);
+    const overlay = new PgOverlay(db.pool, db.statements);
+    const id = NodeId.parse(randomNode());
+    await overlay.getMany([id]);
+    await overlay.recordContacts([{ id, ok: true, at: now }]);
 
     assert.equal(await setting(db.pool), 'force_custom_plan');
     assert.equal(await setting(db.statements.cachedPlans), 'auto');
     const batches = await prepared(db.pool);
-    for (const name of ['satnotify_reserve_many', 'satnotify_read_states', TRANSITIONS]) assert.ok(batches.includes(name), `${name} is prepared on the main pool (has ${batches.join(', ')})`);
+    for (const name of ['satnotify_reserve_many', 'satnotify_read_states', TRANSITIONS, 'satnotify_nodes_get_many', 'satnotify_nodes_contacts']) assert.ok(batches.includes(name), `${name} is prepared on the main pool (has ${batches.join(', ')})`);
     assert.ok(!batches.includes('satnotify_reserve_one'));
     assert.deepEqual(await prepared(db.statements.cachedPlans), ['satnotify_reserve_one']);
   });

@@ -21,7 +21,7 @@ for (const target of TARGETS) {
     before(async () => {
       const url = await target.url();
       db = await openDatabase(resolveConfig({ database: url ? { url } : { dataDir: 'memory://' } }).database);
-      overlay = new OverlayCache(new PgOverlay(db.pool), resolveConfig({ overlay: { pageSize: 1000 } }).overlay, () => NOW);
+      overlay = new OverlayCache(new PgOverlay(db.pool, db.statements), resolveConfig({ overlay: { pageSize: 1000 } }).overlay, () => NOW);
     });
     after(() => db.close());
 
