@@ -17,7 +17,7 @@ export interface StatementPools {
   cachedPlans: pg.Pool;
 }
 
-/** unprepared is how a store uses a pool it was given alone: every statement parsed and planned on each call. */
+/** unprepared is how a store uses a pool it was given alone: batch statements parsed and planned on each call, single-row ones prepared there too. */
 export function unprepared(pool: pg.Pool): StatementPools {
   return { prepareBatches: false, cachedPlans: pool };
 }
