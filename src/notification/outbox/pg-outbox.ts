@@ -226,7 +226,7 @@ export class PgOutbox implements Outbox {
   }
 
   async #insert(items: NewItem[]): Promise<NewItem[]> {
-    if (items.length > 0) await this.#pool.query(INSERT_ITEMS, [itemRows(items)]);
+    if (items.length > 0) await this.#pool.query(batchQuery(this.#statements, 'satnotify_insert_items', INSERT_ITEMS, [itemRows(items)]));
     return items;
   }
 
@@ -304,7 +304,7 @@ export class PgOutbox implements Outbox {
     let applied: Set<string>;
     try {
       const { rows } = await this.#pool.query<{ node_id: Buffer }>(
-        batchQuery(this.#statements, `satnotify_transitions_${columns.join('_')}`, transitionsSql(columns), [
+        batchQuery(this.#statements, ...transitionsStatement(columns), [
           writes.map((w) => Buffer.from(w.call.transition.nodeId, 'hex')),
           writes.map((w) => w.known),
           ...columns.flatMap((c) => [writes.map((w) => w.write[c] ?? null), writes.map((w) => w.from[c] ?? null)]),
@@ -468,6 +468,17 @@ function transitionsSql(columns: readonly StateColumn[]): string {
     RETURNING 1
   )
   SELECT node_id FROM applied`;
+}
+
+/** The transitions statement per set of columns, named and written once: a batch reuses it, not rebuilds it. */
+const TRANSITIONS = new Map<string, [name: string, text: string]>();
+
+/** transitionsStatement is the name and text of the statement writing `columns` (in columnsOf's order). */
+function transitionsStatement(columns: readonly StateColumn[]): [name: string, text: string] {
+  const name = `satnotify_transitions_${columns.join('_')}`;
+  let statement = TRANSITIONS.get(name);
+  if (!statement) TRANSITIONS.set(name, (statement = [name, transitionsSql(columns)]));
+  return statement;
 }
 
 /** isConflict tells a deadlock or serialization failure, after which a statement may simply run again. */
