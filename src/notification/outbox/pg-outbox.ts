@@ -472,12 +472,20 @@ function transitionsSql(columns: readonly StateColumn[]): string {
 
 /** The transitions statement per set of columns, named and written once: a batch reuses it, not rebuilds it. */
 const TRANSITIONS = new Map<string, [name: string, text: string]>();
+const STATE_COLUMNS = Object.keys(COLUMN_TYPES) as StateColumn[];
 
-/** transitionsStatement is the name and text of the statement writing `columns` (in columnsOf's order). */
+/**
+ * transitionsStatement is the name and text of the statement writing `columns` (in columnsOf's
+ * order). The name carries the set as a bit mask: PostgreSQL cuts names at 63 bytes, and names
+ * spelling out the columns would share that prefix (and so one prepared statement) across sets.
+ */
 function transitionsStatement(columns: readonly StateColumn[]): [name: string, text: string] {
-  const name = `satnotify_transitions_${columns.join('_')}`;
-  let statement = TRANSITIONS.get(name);
-  if (!statement) TRANSITIONS.set(name, (statement = [name, transitionsSql(columns)]));
+  const key = columns.join(',');
+  let statement = TRANSITIONS.get(key);
+  if (!statement) {
+    const mask = columns.reduce((bits, c) => bits | (1 << STATE_COLUMNS.indexOf(c)), 0);
+    TRANSITIONS.set(key, (statement = [`satnotify_transitions_${mask.toString(16).padStart(3, '0')}`, transitionsSql(columns)]));
+  }
   return statement;
 }
 

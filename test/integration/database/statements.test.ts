@@ -12,14 +12,15 @@ import pg from 'pg';
 import { resolveConfig } from '../../../src/config.js';
 import { openDatabase, type Database } from '../../../src/database/connect.js';
 import { PgStatusStore } from '../../../src/notification/limits/pg-store.js';
+import type { TransitionResult } from '../../../src/notification/outbox/outbox.js';
 import { PgOutbox } from '../../../src/notification/outbox/pg-outbox.js';
 import { NodeId } from '../../../src/overlay/node-id.js';
 import { PgOverlay } from '../../../src/overlay/pg-overlay.js';
 import { freshPostgresUrl, postgresSkipReason } from '../../helpers/databases.js';
 import { limits } from '../../helpers/limits.js';
 
-/** The statement a `contained` transition writes with (one column: contained_since). */
-const TRANSITIONS = 'satnotify_transitions_contained_since';
+/** The statement a `contained` transition writes with: one column, contained_since, the seventh (bit 0x040). */
+const TRANSITIONS = 'satnotify_transitions_040';
 
 describe('statements on PostgreSQL', { skip: postgresSkipReason }, () => {
   let url: string;
@@ -51,6 +52,25 @@ describe('statements on PostgreSQL', { skip: postgresSkipReason }, () => {
     for (const name of ['satnotify_reserve_many', 'satnotify_read_states', TRANSITIONS, 'satnotify_nodes_get_many', 'satnotify_nodes_contacts']) assert.ok(batches.includes(name), `${name} is prepared on the main pool (has ${batches.join(', ')})`);
     assert.ok(!batches.includes('satnotify_reserve_one'));
     assert.deepEqual(await prepared(db.statements.cachedPlans), ['satnotify_reserve_one']);
+  });
+
+  it('gives every transitions statement a whole name: a node that goes down, comes up and then flaps is recorded on one session', async () => {
+    // The writes of these three changes set 5, 5 and 6 columns whose names share a long prefix;
+    // PostgreSQL cuts a statement's name at 63 bytes, so names made of column names would collide.
+    const outbox = new PgOutbox(db.pool, db.statements);
+    const nodeId = randomNode();
+    const flap = { changes: 3, windowMs: 3_600_000, stableMs: 3_600_000 };
+    const t0 = Date.parse('2024-01-01T10:00:00Z');
+    const results: TransitionResult[] = [];
+    for (const [i, change] of (['offline', 'online', 'offline'] as const).entries()) {
+      const at = new Date(t0 + i * 60_000);
+      await outbox.record(change === 'offline' ? { nodeId, at, change, offlineAfterMs: 0, flap } : { nodeId, at, change, flap }, (result) => (results.push(result), []));
+    }
+    assert.deepEqual(
+      results.map((r) => [r.applied, r.kind]),
+      [[true, 'node-offline'], [true, 'node-online'], [true, 'node-flapping']],
+    );
+    for (const name of (await prepared(db.pool)).filter((n) => n.startsWith('satnotify_transitions'))) assert.ok(Buffer.byteLength(name) < 64, name);
   });
 
   it('a batch statement prepared while the table was nearly empty still finds rows by index once it has grown; on a default session it would not', async () => {
