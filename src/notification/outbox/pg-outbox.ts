@@ -8,6 +8,7 @@
 import type pg from 'pg';
 import { KeyedBatcher } from '../../database/batch.js';
 import { batchQuery, unprepared, type StatementPools } from '../../database/statements.js';
+import { FreshStatistics } from '../../database/statistics.js';
 import type { NewItem, Outbox, OutboxCount, OutboxItem, OutboxStatus, Transition, TransitionResult } from './outbox.js';
 import type { Reservation } from '../limits/store.js';
 import { COLUMN_OF, INITIAL_STATE, planTransition, type NodeState, type StateColumn, type StateWrite } from '../hooks/transitions.js';
@@ -132,6 +133,8 @@ export class PgOutbox implements Outbox {
   readonly #sent = this.#writer<{ id: string; at: Date }>('satnotify_sent', (b) => [SENT_SQL, [b.map((c) => c.id), b.map((c) => c.at)]], (c) => c.id);
 
   readonly #statements: StatementPools;
+  /** A storm's rows, planned for as if they were not there, would make every claim read the whole backlog. */
+  readonly #statistics = new FreshStatistics('satnotify_outbox', ['status', 'due_at', 'leased_until', 'group_key']);
 
   constructor(pool: pg.Pool, statements: StatementPools = unprepared(pool)) {
     this.#pool = pool;
@@ -144,6 +147,7 @@ export class PgOutbox implements Outbox {
   }
 
   async claim(o: { now: Date; leaseUntil: Date; groups: number; groupKey?: string; busy?: readonly string[] }): Promise<OutboxItem[]> {
+    await this.#statistics.refresh(this.#pool);
     const { rows } = await this.#pool.query<ItemRow>(CLAIM, [o.now, o.leaseUntil, o.groups, o.groupKey ?? null, o.busy ?? []]);
     return rows.map(toItem);
   }

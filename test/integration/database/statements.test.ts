@@ -73,6 +73,24 @@ describe('statements on PostgreSQL', { skip: postgresSkipReason }, () => {
     for (const name of (await prepared(db.pool)).filter((n) => n.startsWith('satnotify_transitions'))) assert.ok(Buffer.byteLength(name) < 64, name);
   });
 
+  it('a claim walks the due index in order and stops at its limit, though the statistics were last taken when nearly every row was sent', async () => {
+    // The statistics of a quiet satellite: every row sent. Then a storm: 20,000 rows due at once.
+    const row = (status: string, from: number): string => `INSERT INTO satnotify_outbox (id, channel, group_key, kind, payload, title, summary, status, due_at, occurred_at, created_at)
+      SELECT '${status}-' || g, 'email', 'email:op' || g, 'node-offline', '{}', 't', 's', '${status}', $1, $1, $1 FROM generate_series(${from}, ${from} + 19999) g`;
+    const at = new Date('2024-01-01T10:00:00Z');
+    await db.pool.query(row('sent', 1), [at]);
+    await db.pool.query('ANALYZE satnotify_outbox');
+    await db.pool.query(row('pending', 1), [at]);
+    await db.pool.query('SELECT pg_stat_force_next_flush()'); // as a busy session's counts reach the server within a second
+
+    const before = await dueIndexReads(db.pool);
+    const claimed = await new PgOutbox(db.pool, db.statements).claim({ now: new Date(at.getTime() + 60_000), leaseUntil: new Date(at.getTime() + 120_000), groups: 10 });
+    assert.equal(claimed.length, 10);
+    // In order, a claim of 10 groups reads at most 40 entries of the due index; a bitmap reads all 20,000.
+    const read = (await dueIndexReads(db.pool)) - before;
+    assert.ok(read <= 10 * 4, `the claim read ${read} entries of the due index`);
+  });
+
   it('a batch statement prepared while the table was nearly empty still finds rows by index once it has grown; on a default session it would not', async () => {
     // The same store code on one session of the default kind, told (wrongly) that it may prepare.
     const unsafe = new pg.Pool({ connectionString: url, max: 1, options: '-c search_path=satnotify' });
@@ -112,6 +130,13 @@ async function setting(pool: pg.Pool): Promise<string> {
 async function prepared(pool: pg.Pool): Promise<string[]> {
   const { rows } = await pool.query<{ name: string }>('SELECT name FROM pg_prepared_statements ORDER BY name');
   return rows.map((r) => r.name);
+}
+
+/** dueIndexReads is how many entries of the outbox's due index the pool's one session has read. */
+async function dueIndexReads(pool: pg.Pool): Promise<number> {
+  await pool.query('SELECT pg_stat_force_next_flush()');
+  const { rows } = await pool.query<{ n: string }>(`SELECT idx_tup_read AS n FROM pg_stat_user_indexes WHERE indexrelname = 'satnotify_outbox_due_idx'`);
+  return Number((rows[0] as { n: string }).n);
 }
 
 /** plan is the transitions statement's plan for one known node, as the pool's one session would run it now. */
