@@ -15,7 +15,7 @@ export const DATABASE_CONFIG = section(
       .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier (letters, digits, _)')
       .default('satnotify')
       .describe("PostgreSQL schema satnotify's tables live in, created if missing, so they never clash with a satellite's own (a `nodes` table)."),
-    poolSize: count(10, 1, 1000, 'Connections to a PostgreSQL server for statements planned on every call, plus up to two that keep cached plans for single-row lookups (PGlite has one)'),
+    poolSize: count(10, 1, 1000, 'Connections to a PostgreSQL server in each of two pools: one for batch statements, one for the rest (PGlite has one)'),
     connectTimeout: duration('5s', 100, 10 * MINUTE, 'How long to wait for a connection before failing'),
   },
   'Where counters, the outbox and the overlay live.',

@@ -12,7 +12,7 @@ import { redactUrl, type ResolvedConfig } from '../config.js';
 import { DatabaseError } from '../errors.js';
 import { migrate } from './migrate.js';
 import { seedFromSnapshot } from './snapshot.js';
-import { unprepared, type StatementPools } from './statements.js';
+import { BATCH_SESSION, unprepared, type StatementPools } from './statements.js';
 
 /** Database is an open pool plus what is needed to close it and to describe it safely. */
 export interface Database {
@@ -49,19 +49,21 @@ export function embeddedDatabaseExists(dataDir: string): boolean {
 async function openPostgres(config: ResolvedConfig['database']): Promise<Database> {
   const description = redactUrl(config.url);
   // Every connection resolves satnotify's tables in its own schema (config validated the name).
-  const connect = (max: number, planning: 'force_custom_plan' | 'auto'): pg.Pool => {
-    const p = new pg.Pool({ connectionString: config.url, max, connectionTimeoutMillis: config.connectTimeoutMs, options: `-c search_path=${config.schema} -c plan_cache_mode=${planning}` });
+  const connect = (settings: readonly string[]): pg.Pool => {
+    const options = [`search_path=${config.schema}`, ...settings].map((s) => `-c ${s}`).join(' ');
+    const p = new pg.Pool({ connectionString: config.url, max: config.poolSize, connectionTimeoutMillis: config.connectTimeoutMs, options });
     // An idle client dies when the server restarts; the pool replaces it. Without a listener the
     // 'error' event would crash the satellite.
     p.on('error', () => undefined);
     return p;
   };
-  // The main pool's sessions plan every execution for its parameters, so batch statements can be
-  // prepared; a lone reservation keeps its one cached plan on two connections of the default kind.
-  const pool = connect(config.poolSize, 'force_custom_plan');
-  const cachedPlans = connect(Math.min(2, config.poolSize), 'auto');
+  // Batch statements run prepared on sessions of their own, which plan them by key; the rest
+  // (claims, single rows, pages, counts) on sessions of the default kind. A pool opens a connection
+  // only when all its others are busy, so the second rarely holds more than a few.
+  const pool = connect([]);
+  const batches = connect(BATCH_SESSION);
   const close = async (): Promise<void> => {
-    await Promise.all([pool.end(), cachedPlans.end()]);
+    await Promise.all([pool.end(), batches.end()]);
   };
   try {
     await pool.query('SELECT 1');
@@ -70,7 +72,7 @@ async function openPostgres(config: ResolvedConfig['database']): Promise<Databas
     const { hostname, port } = safeHostPort(config.url);
     throw new DatabaseError(`cannot connect to PostgreSQL at ${hostname}:${port} (${description}): ${(err as Error).message}`, { cause: err });
   }
-  return { pool, statements: { prepareBatches: true, cachedPlans }, kind: 'postgres', description, close };
+  return { pool, statements: { prepareBatches: true, batches }, kind: 'postgres', description, close };
 }
 
 /**

@@ -1,28 +1,36 @@
 /**
  * @module database/statements
- * How the stores send their statements. A batch statement (arrays of rows, a few kilobytes of
- * SQL) costs PostgreSQL as much to parse and plan as to run, so it is prepared once per
- * connection, but only on sessions that plan every execution for its parameters: a plan cached
- * while a table was nearly empty (a full scan, cheap then) would be kept as the table grows.
- * A single-row statement whose one cached plan suits every call (a primary-key lookup) goes to
- * sessions that keep the server's default plan choice.
+ * How the stores send their batch statements (arrays of rows, a few kilobytes of SQL): prepared
+ * once per connection, on sessions of their own. A batch statement cost PostgreSQL as much to
+ * plan as to run, so it should keep one plan. But a plan made while a table was nearly empty
+ * (a full scan and a hash join, cheap then) would be kept as the table grows. Every batch
+ * statement finds its rows by key, so their sessions are told to plan index lookups and nested
+ * loops whatever the statistics say: the plan made first is then the right one at any size.
+ * Everything else runs on sessions of the server's default kind.
  */
 import type pg from 'pg';
 
-/** StatementPools says where and how the stores send statements; openDatabase makes it. */
+/** StatementPools says where and how the stores send batch statements; openDatabase makes it. */
 export interface StatementPools {
-  /** Whether batch statements are prepared: true only where the pool's sessions plan every execution anew. */
+  /** Whether batch statements are prepared: true only where `batches` plans them by key. */
   prepareBatches: boolean;
-  /** The pool for single-row statements that keep one cached plan. */
-  cachedPlans: pg.Pool;
+  /** The pool batch statements run on. */
+  batches: pg.Pool;
 }
 
-/** unprepared is how a store uses a pool it was given alone: batch statements parsed and planned on each call, single-row ones prepared there too. */
+/**
+ * BATCH_SESSION is how a batch session plans: never a full scan, hash or merge join where an
+ * index and a nested loop will do (those settings only price the alternatives out), and no JIT,
+ * which a priced-out plan's cost would otherwise set off.
+ */
+export const BATCH_SESSION = ['enable_seqscan=off', 'enable_hashjoin=off', 'enable_mergejoin=off', 'jit=off'] as const;
+
+/** unprepared is how a store uses a pool it was given alone (and PGlite's one session): batch statements parsed and planned on each call. */
 export function unprepared(pool: pg.Pool): StatementPools {
-  return { prepareBatches: false, cachedPlans: pool };
+  return { prepareBatches: false, batches: pool };
 }
 
-/** batchQuery is a batch statement's query config: named (prepared) when the pools allow it. */
-export function batchQuery(statements: StatementPools, name: string, text: string, values: unknown[]): pg.QueryConfig {
-  return statements.prepareBatches ? { name, text, values } : { text, values };
+/** runBatch runs a batch statement: named (prepared) when the pools allow it. */
+export function runBatch<R extends pg.QueryResultRow = pg.QueryResultRow>(statements: StatementPools, name: string, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+  return statements.batches.query<R>(statements.prepareBatches ? { name, text, values } : { text, values });
 }

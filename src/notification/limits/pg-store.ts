@@ -15,7 +15,7 @@
  */
 import type pg from 'pg';
 import { KeyedBatcher } from '../../database/batch.js';
-import { batchQuery, unprepared, type StatementPools } from '../../database/statements.js';
+import { runBatch, unprepared, type StatementPools } from '../../database/statements.js';
 import type { Reservation, ReserveResult, StatusKey, StatusStore } from '../limits/store.js';
 import { decide, EMPTY_STATUS, type LimitOptions, type Status } from './policy.js';
 import { windowsAt } from './windows.js';
@@ -78,10 +78,10 @@ SELECT subject, channel, s_hr_start, hr_count, s_day_start, day_count, s_last_se
 // A lone caller's row comes as scalars in a prepared statement, on sessions with the default plan
 // choice: PostgreSQL then settles on one generic plan, a primary-key lookup whatever the table's
 // size. Arrays made it estimate ten rows for a generic plan against one for a custom plan, so it
-// planned anew on every call (a third of a sequential call's time). A batch is planned on every
-// execution instead: its best join depends on its size and the table's, and a plan cached while
-// the table was nearly empty (a full scan, cheap then) was kept as it grew: 2,273 full scans of
-// 60,000 rows in one storm. It is prepared (parsed once) only where that is safe (database/statements.ts).
+// planned anew on every call (a third of a sequential call's time). A batch runs on sessions that
+// plan it by key: on a default session, a plan cached while the table was nearly empty (a full
+// scan, cheap then) was kept as it grew: 2,273 full scans of 60,000 rows in one storm
+// (database/statements.ts).
 const RESERVE_ONE = reserveSql(
   'SELECT $1::text AS subject, $2::text AS channel, $3::timestamptz AS hr_start, $4::timestamptz AS day_start, $5::timestamptz AS last_sent, $6::text AS owner, 1::bigint AS n',
 );
@@ -158,8 +158,8 @@ export class PgStatusStore implements StatusStore {
       const one = batch.length === 1;
       const limitValues = [limits.maxHr, limits.maxDay, limits.minDelayMs];
       const { rows } = one
-        ? await this.#statements.cachedPlans.query<ReserveRow>({ name: 'satnotify_reserve_one', text: RESERVE_ONE, values: [...columns.map((c) => c[0]), ...limitValues] })
-        : await this.#pool.query<ReserveRow>(batchQuery(this.#statements, 'satnotify_reserve_many', RESERVE_MANY, [...columns, ...limitValues]));
+        ? await this.#pool.query<ReserveRow>({ name: 'satnotify_reserve_one', text: RESERVE_ONE, values: [...columns.map((c) => c[0]), ...limitValues] })
+        : await runBatch<ReserveRow>(this.#statements, 'satnotify_reserve_many', RESERVE_MANY, [...columns, ...limitValues]);
       const byKey = new Map(rows.map((r) => [keyOf(r), r]));
       batch.forEach((c) => {
         const row = byKey.get(keyOf(c.key));

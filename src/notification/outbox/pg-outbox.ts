@@ -7,7 +7,7 @@
  */
 import type pg from 'pg';
 import { KeyedBatcher } from '../../database/batch.js';
-import { batchQuery, unprepared, type StatementPools } from '../../database/statements.js';
+import { runBatch, unprepared, type StatementPools } from '../../database/statements.js';
 import { FreshStatistics } from '../../database/statistics.js';
 import type { NewItem, Outbox, OutboxCount, OutboxItem, OutboxStatus, Transition, TransitionResult } from './outbox.js';
 import type { Reservation } from '../limits/store.js';
@@ -230,7 +230,7 @@ export class PgOutbox implements Outbox {
   }
 
   async #insert(items: NewItem[]): Promise<NewItem[]> {
-    if (items.length > 0) await this.#pool.query(batchQuery(this.#statements, 'satnotify_insert_items', INSERT_ITEMS, [itemRows(items)]));
+    if (items.length > 0) await runBatch(this.#statements, 'satnotify_insert_items', INSERT_ITEMS, [itemRows(items)]);
     return items;
   }
 
@@ -243,7 +243,7 @@ export class PgOutbox implements Outbox {
       run: async (batch) => {
         try {
           const [text, values] = statement(batch.map((q) => q.call));
-          await this.#pool.query(batchQuery(this.#statements, name, text, values));
+          await runBatch(this.#statements, name, text, values);
           for (const q of batch) q.resolve();
         } catch (err) {
           for (const q of batch) q.reject(err);
@@ -269,7 +269,7 @@ export class PgOutbox implements Outbox {
     batch.sort((a, b) => (a.transition.nodeId < b.transition.nodeId ? -1 : 1));
     let states: Map<string, StateRow>;
     try {
-      const { rows } = await this.#pool.query<StateRow & { node_id: Buffer }>(batchQuery(this.#statements, 'satnotify_read_states', READ_STATES, [batch.map((c) => Buffer.from(c.transition.nodeId, 'hex'))]));
+      const { rows } = await runBatch<StateRow & { node_id: Buffer }>(this.#statements, 'satnotify_read_states', READ_STATES, [batch.map((c) => Buffer.from(c.transition.nodeId, 'hex'))]);
       states = new Map(rows.map((r) => [r.node_id.toString('hex'), r]));
     } catch (err) {
       for (const c of batch) c.reject(err);
@@ -307,14 +307,12 @@ export class PgOutbox implements Outbox {
   async #writeTransitions(columns: readonly StateColumn[], writes: PlannedWrite[]): Promise<void> {
     let applied: Set<string>;
     try {
-      const { rows } = await this.#pool.query<{ node_id: Buffer }>(
-        batchQuery(this.#statements, ...transitionsStatement(columns), [
-          writes.map((w) => Buffer.from(w.call.transition.nodeId, 'hex')),
-          writes.map((w) => w.known),
-          ...columns.flatMap((c) => [writes.map((w) => w.write[c] ?? null), writes.map((w) => w.from[c] ?? null)]),
-          itemRows(writes.flatMap((w) => w.items)),
-        ]),
-      );
+      const { rows } = await runBatch<{ node_id: Buffer }>(this.#statements, ...transitionsStatement(columns), [
+        writes.map((w) => Buffer.from(w.call.transition.nodeId, 'hex')),
+        writes.map((w) => w.known),
+        ...columns.flatMap((c) => [writes.map((w) => w.write[c] ?? null), writes.map((w) => w.from[c] ?? null)]),
+        itemRows(writes.flatMap((w) => w.items)),
+      ]);
       applied = new Set(rows.map((r) => r.node_id.toString('hex')));
     } catch (err) {
       // Two processes' batches can still deadlock (a row one created while the other read it as

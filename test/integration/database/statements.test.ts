@@ -1,9 +1,9 @@
 /**
  * How the stores send statements on PostgreSQL (database/statements.ts): batch statements are
- * prepared on sessions that plan every execution, and a lone reservation keeps one cached plan on
- * sessions of the default kind. The hazard this avoids is real and shown here: a batch statement
- * prepared on a session of the default kind while the state table is nearly empty keeps a plan
- * that scans the whole table once it has grown.
+ * prepared on sessions of their own that plan them by key, and everything else (a lone
+ * reservation among it) runs on sessions of the default kind. The hazard this avoids is real and
+ * shown here: a batch statement prepared on a session of the default kind while the state table
+ * is nearly empty keeps a plan that scans the whole table once it has grown.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -32,7 +32,7 @@ describe('statements on PostgreSQL', { skip: postgresSkipReason }, () => {
   });
   after(() => db.close());
 
-  it('prepares batch statements where every execution is planned, and the lone reservation where its plan is kept', async () => {
+  it('prepares batch statements on the batch sessions, and the lone reservation on the default ones', async () => {
     const status = new PgStatusStore(db.pool, db.statements);
     const outbox = new PgOutbox(db.pool, db.statements);
     const l = limits({ maxHr: 5, maxDay: 10 });
@@ -46,12 +46,12 @@ describe('statements on PostgreSQL', { skip: postgresSkipReason }, () => {
     await overlay.getMany([id]);
     await overlay.recordContacts([{ id, ok: true, at: now }]);
 
-    assert.equal(await setting(db.pool), 'force_custom_plan');
-    assert.equal(await setting(db.statements.cachedPlans), 'auto');
-    const batches = await prepared(db.pool);
-    for (const name of ['satnotify_reserve_many', 'satnotify_read_states', TRANSITIONS, 'satnotify_nodes_get_many', 'satnotify_nodes_contacts']) assert.ok(batches.includes(name), `${name} is prepared on the main pool (has ${batches.join(', ')})`);
+    assert.equal(await setting(db.pool, 'enable_seqscan'), 'on');
+    assert.equal(await setting(db.statements.batches, 'enable_seqscan'), 'off');
+    const batches = await prepared(db.statements.batches);
+    for (const name of ['satnotify_reserve_many', 'satnotify_read_states', TRANSITIONS, 'satnotify_nodes_get_many', 'satnotify_nodes_contacts']) assert.ok(batches.includes(name), `${name} is prepared on the batch sessions (has ${batches.join(', ')})`);
     assert.ok(!batches.includes('satnotify_reserve_one'));
-    assert.deepEqual(await prepared(db.statements.cachedPlans), ['satnotify_reserve_one']);
+    assert.deepEqual(await prepared(db.pool), ['satnotify_reserve_one']);
   });
 
   it('gives every transitions statement a whole name: a node that goes down, comes up and then flaps is recorded on one session', async () => {
@@ -70,7 +70,7 @@ describe('statements on PostgreSQL', { skip: postgresSkipReason }, () => {
       results.map((r) => [r.applied, r.kind]),
       [[true, 'node-offline'], [true, 'node-online'], [true, 'node-flapping']],
     );
-    for (const name of (await prepared(db.pool)).filter((n) => n.startsWith('satnotify_transitions'))) assert.ok(Buffer.byteLength(name) < 64, name);
+    for (const name of (await prepared(db.statements.batches)).filter((n) => n.startsWith('satnotify_transitions'))) assert.ok(Buffer.byteLength(name) < 64, name);
   });
 
   it('a claim walks the due index in order and stops at its limit, though the statistics were last taken when nearly every row was sent', async () => {
@@ -91,21 +91,24 @@ describe('statements on PostgreSQL', { skip: postgresSkipReason }, () => {
     assert.ok(read <= 10 * 4, `the claim read ${read} entries of the due index`);
   });
 
-  it('a batch statement prepared while the table was nearly empty still finds rows by index once it has grown; on a default session it would not', async () => {
+  it('a batch statement planned once, while the table was nearly empty, still finds rows by index once it has grown; on a default session it would not', async () => {
     // The same store code on one session of the default kind, told (wrongly) that it may prepare.
     const unsafe = new pg.Pool({ connectionString: url, max: 1, options: '-c search_path=satnotify' });
     try {
-      const outboxes = [new PgOutbox(db.pool, db.statements), new PgOutbox(unsafe, { prepareBatches: true, cachedPlans: unsafe })];
+      const outboxes = [new PgOutbox(db.pool, db.statements), new PgOutbox(unsafe, { prepareBatches: true, batches: unsafe })];
       const now = new Date('2024-01-01T10:00:00Z');
       // Batches of 16 while the table holds a few dozen rows: past the five custom plans after
       // which a default session settles on a generic plan.
       for (let round = 0; round < 8; round++) for (const outbox of outboxes) await contain(outbox, Array.from({ length: 16 }, randomNode), now);
       await db.pool.query(`INSERT INTO satnotify_node_state (node_id) SELECT decode(lpad(to_hex(g), 64, '0'), 'hex') FROM generate_series(1, 20000) g`);
 
-      const ours = await plan(db.pool);
+      // Planned once: the batch sessions keep one plan rather than plan every call anew.
+      const { rows } = await db.statements.batches.query<{ generic_plans: string }>('SELECT generic_plans FROM pg_prepared_statements WHERE name = $1', [TRANSITIONS]);
+      assert.ok(Number(rows[0]?.generic_plans) > 0, 'the transitions statement runs on its generic plan');
+      const ours = await plan(db.statements.batches);
       assert.doesNotMatch(ours, /Seq Scan on satnotify_node_state/, ours);
       assert.match(ours, /Index Scan using satnotify_node_state_pkey/, ours);
-      // The hazard, so this test would fail if the main pool planned like a default session.
+      // The hazard, so this test would fail if the batch sessions planned like default ones.
       assert.match(await plan(unsafe), /Seq Scan on satnotify_node_state/);
     } finally {
       await unsafe.end();
@@ -122,9 +125,9 @@ async function contain(outbox: PgOutbox, nodes: readonly string[], at: Date): Pr
   await Promise.all(nodes.map((nodeId) => outbox.record({ nodeId, at, change: 'contained' }, () => [])));
 }
 
-async function setting(pool: pg.Pool): Promise<string> {
-  const { rows } = await pool.query<{ plan_cache_mode: string }>('SHOW plan_cache_mode');
-  return (rows[0] as { plan_cache_mode: string }).plan_cache_mode;
+async function setting(pool: pg.Pool, name: string): Promise<string> {
+  const { rows } = await pool.query<{ value: string }>('SELECT current_setting($1) AS value', [name]);
+  return (rows[0] as { value: string }).value;
 }
 
 async function prepared(pool: pg.Pool): Promise<string[]> {
