@@ -21,9 +21,11 @@ export interface StatementPools {
 /**
  * BATCH_SESSION is how a batch session plans: never a full scan, hash or merge join where an
  * index and a nested loop will do (those settings only price the alternatives out), and no JIT,
- * which a priced-out plan's cost would otherwise set off.
+ * which a priced-out plan's cost would otherwise set off. So planned, the generic plan is the
+ * right one for any batch, from its first call: a batch of one would otherwise be planned anew
+ * every time, its custom plan looking cheaper.
  */
-export const BATCH_SESSION = ['enable_seqscan=off', 'enable_hashjoin=off', 'enable_mergejoin=off', 'jit=off'] as const;
+export const BATCH_SESSION = ['enable_seqscan=off', 'enable_hashjoin=off', 'enable_mergejoin=off', 'jit=off', 'plan_cache_mode=force_generic_plan'] as const;
 
 /** unprepared is how a store uses a pool it was given alone (and PGlite's one session): batch statements parsed and planned on each call. */
 export function unprepared(pool: pg.Pool): StatementPools {
