@@ -66,7 +66,8 @@ async function openPostgres(config: ResolvedConfig['database']): Promise<Databas
     await Promise.all([pool.end(), batches.end()]);
   };
   try {
-    await pool.query('SELECT 1');
+    // Both pools, so a server that refuses the batch sessions' settings fails here, not at the first hook.
+    await Promise.all([pool.query('SELECT 1'), batches.query('SELECT 1')]);
   } catch (err) {
     await close().catch(() => undefined);
     const { hostname, port } = safeHostPort(config.url);

@@ -257,8 +257,8 @@ export class PgOutbox implements Outbox {
   }
 
   /**
-   * Batch statements are planned for their size and the tables' as they are now: prepared only on
-   * sessions that plan every execution (see database/statements.ts).
+   * Batch statements run prepared on sessions that plan them by key, so the one plan each keeps
+   * suits any table size (see database/statements.ts).
    *
    * Optimistic, for a whole batch: read the nodes' states, plan each transition (pure), and write
    * each column's changes guarded by the state they were planned from, in one statement with their
