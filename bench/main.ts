@@ -80,12 +80,15 @@ const SECTIONS: Record<string, () => Promise<void>> = {
     if (!postgresUp) return;
     const nodes = Number(values.nodes ?? Math.round(25_000 * scale));
     say(`storm: ${nodes} nodes fail their uptime check at once (PostgreSQL, maxHr 2, hooks called 16 at a time) …`);
-    storm = await stormBenchmark(await freshPostgresUrl('satnotify_bench_storm'), nodes, 16, profiler);
+    storm = await stormBenchmark(await freshPostgresUrl('satnotify_bench_storm'), await freshPostgresUrl('satnotify_bench_hooks'), nodes, 16, profiler);
     say(JSON.stringify(storm, null, 2));
     say(`storm drain ${storm.drainSeconds} s; bare nodemailer pool + bare grpc-js, same messages, receivers and concurrency: ${storm.bareSeconds} s; ratio ${storm.drainOverBare} (target ≤ 1.5)`);
+    const hooks = (r: StormResult): string =>
+      `p50 ${r.hookP50Ms} ms, p99 ${r.hookP99Ms} ms; bare pg, same durable work and callers: p50 ${r.bareHooks.hooks.p50Ms} ms, p99 ${r.bareHooks.hooks.p99Ms} ms (ratios ${r.hookP50OverBare} / ${r.hookP99OverBare}); one bare INSERT per call: p50 ${r.bareHooks.insertOnly.p50Ms} ms, p99 ${r.bareHooks.insertOnly.p99Ms} ms`;
+    say(`hooks, 16 callers: ${hooks(storm)} (targets p50 ≤ 2, p99 ≤ 5 ms)`);
     say('hook latency with one caller (2,000 nodes) …');
-    sequentialHooks = await stormBenchmark(await freshPostgresUrl('satnotify_bench_storm'), Math.round(2000 * scale), 1, profiler);
-    say(`  p50 ${sequentialHooks.hookP50Ms} ms, p99 ${sequentialHooks.hookP99Ms} ms`);
+    sequentialHooks = await stormBenchmark(await freshPostgresUrl('satnotify_bench_storm'), await freshPostgresUrl('satnotify_bench_hooks'), Math.round(2000 * scale), 1, profiler);
+    say(`  ${hooks(sequentialHooks)}`);
   },
 };
 const only = values.only?.split(',').map((x) => x.trim());

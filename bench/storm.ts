@@ -8,6 +8,9 @@
  * many connections as ours) and a bare grpc-js client, as many in flight as the dispatcher's
  * concurrency, into the same receivers. The receivers run in a process of their own (sinks.ts),
  * so neither side's figure includes parsing what it sent.
+ *
+ * The hooks' floor (bare-hooks.ts): bare `pg` doing the same durable work per call, as many
+ * callers at a time, in a database of its own on the same server.
  */
 import * as grpc from '@grpc/grpc-js';
 import nodemailer from 'nodemailer';
@@ -20,6 +23,7 @@ import { resolveConfig } from '../src/config.js';
 import type { Profiler } from './cpu-profile.js';
 import { cpuMeter, type CpuSplit } from './cpu-time.js';
 import { opsPerSecond, percentile } from './measure.js';
+import { bareHookFloors, type HookFloors } from './bare-hooks.js';
 import { bareUnary, offlineMessage } from './nodelog.js';
 import { startSinkProcess } from './sinks.js';
 
@@ -31,6 +35,11 @@ export interface StormResult {
   recordSeconds: number;
   hookP50Ms: number;
   hookP99Ms: number;
+  /** The same durable work per call through bare `pg`, the same callers at a time (the hooks' floor), and one bare INSERT per call. */
+  bareHooks: HookFloors;
+  /** hookP50Ms and hookP99Ms ÷ the bare hooks' (lower is better). */
+  hookP50OverBare: number;
+  hookP99OverBare: number;
   drainSeconds: number;
   /** The bare libraries' time for the same messages into the same receivers. */
   bareSeconds: number;
@@ -44,16 +53,20 @@ export interface StormResult {
   peakRssMB: number;
 }
 
-/** stormBenchmark runs the storm on `url` (a database it may fill) with `nodes` nodes, after a warm-up storm of `warmup` others. */
-export async function stormBenchmark(url: string, nodes: number, hookConcurrency: number, profiler: Profiler, warmup = 500): Promise<StormResult> {
+/**
+ * stormBenchmark runs the storm on `url` (a database it may fill) with `nodes` nodes, after a
+ * warm-up storm of `warmup` others; the hooks' floor runs in `floorUrl`.
+ */
+export async function stormBenchmark(url: string, floorUrl: string, nodes: number, hookConcurrency: number, profiler: Profiler, warmup = 500): Promise<StormResult> {
   const sinks = await startSinkProcess();
   const address = sinks.nodeLogAddress;
   const concurrency = 32;
   const smtpPool = { maxConnections: 5, maxMessages: 1_000_000 };
+  const poolSize = 10;
   let now = new Date('2024-11-05T14:00:00Z');
   const svc = await createNotificationService({
     clock: () => now,
-    database: { url, poolSize: 10 },
+    database: { url, poolSize },
     smtp: { url: sinks.smtpUrl, ...smtpPool },
     limits: { email: { maxHr: 2, maxDay: 5, minDelay: '15m' }, log: { maxHr: 2, maxDay: 10, minDelay: '1m' } },
     overlay: { cacheSize: nodes },
@@ -115,13 +128,18 @@ export async function stormBenchmark(url: string, nodes: number, hookConcurrency
     // Profiled too, so the drain's profile can be read against the floor's, place by place.
     const bareSeconds = await profiler.phase(`storm-${hookConcurrency}-bare`, () => bareDrain(sinks.smtpUrl, address, emails.messages, logs.messages, concurrency, smtpPool.maxConnections));
     const cpu = { record: recordCpu as CpuSplit, drain: drainCpu as CpuSplit, bare: await bareCpu() };
+    const bareHooks = await bareHookFloors(floorUrl, nodes, hookConcurrency, poolSize, now);
+    const [hookP50Ms, hookP99Ms] = [percentile(latencies, 50), percentile(latencies, 99)];
     return {
       database: url.replace(/\/\/[^@]*@/, '//'),
       nodes,
       hookConcurrency,
       recordSeconds: round(recordSeconds),
-      hookP50Ms: round(percentile(latencies, 50)),
-      hookP99Ms: round(percentile(latencies, 99)),
+      hookP50Ms: round(hookP50Ms),
+      hookP99Ms: round(hookP99Ms),
+      bareHooks,
+      hookP50OverBare: round(hookP50Ms / bareHooks.hooks.p50Ms),
+      hookP99OverBare: round(hookP99Ms / bareHooks.hooks.p99Ms),
       drainSeconds: round(drainSeconds),
       bareSeconds: round(bareSeconds),
       drainOverBare: round(drainSeconds / bareSeconds),
