@@ -26,7 +26,7 @@ import { MAX_MESSAGE_CHARS, MAX_TITLE_CHARS } from '../../channels/nodelog/schem
 import type { Audience, Fact, Message } from '../../channels/plugin.js';
 import { KIND_INFO, LOG_LEVELS, LOG_TYPES, kindOfLogType, type EventKind } from './kinds.js';
 import type { RenderedEmail } from '../../mailservice/templates.js';
-import { nodeView, Presenter, SAMPLE_NODE, type EventSource, type EventText, type NodeView, type Reader } from './present.js';
+import { nodeView, Presenter, SAMPLE_NODE, type EventSource, type EventText, type Headline, type NodeView, type Reader } from './present.js';
 import { loadCatalog, resolveLocale } from '../../i18n/catalog.js';
 import { sampleDay, sampleDigest } from './sample-day.js';
 
@@ -117,7 +117,7 @@ export class Content {
     const kind = isKind(template) ? template : undefined;
     const links = this.#links?.email(to.toLowerCase(), 'email', kind ?? 'announcement', at) ?? null;
     if (kind) {
-      const words = this.#words.event(kind, data, viewOf(node), this.defaultReader);
+      const words = this.#words.headline(kind, data, viewOf(node), this.defaultReader);
       const message: Message = { ...this.#eventMessage(kind, data, node, words), email: { to, template: kind, data }, ...(links && { links }) };
       return this.#item('email', node, kind, message, words.subject, at, dueAt);
     }
@@ -145,7 +145,7 @@ export class Content {
     const channels = this.#config.hooks.channels[kind] ?? [];
     if (channels.length === 0) return [];
     const to = node.email ? this.recipient(node) : undefined;
-    const words = this.#words.event(kind, data, viewOf(node), this.defaultReader);
+    const words = this.#words.headline(kind, data, viewOf(node), this.defaultReader);
     const base = this.#eventMessage(kind, data, node, words);
     const items: NewItem[] = [];
     for (const channel of channels) {
@@ -256,7 +256,7 @@ export class Content {
    * language). Its text and what to do are made for its reader by present, so they are not kept:
    * they were a third of every row a drain reads back.
    */
-  #eventMessage(kind: EventKind, data: Record<string, unknown>, node: NodeInfo, words: EventText): Message {
+  #eventMessage(kind: EventKind, data: Record<string, unknown>, node: NodeInfo, words: Headline): Message {
     return { level: KIND_INFO[kind].level, title: words.title, text: '', node: nodeOf(node), facts: factsOf(data), actions: [], source: { kind, data } };
   }
 

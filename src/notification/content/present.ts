@@ -67,6 +67,9 @@ export interface EventText {
   buttons: Button[];
 }
 
+/** Headline is what a recorded notification keeps of its words: the row's title and one-line summary. */
+export type Headline = Pick<EventText, 'title' | 'subject'>;
+
 /** How each field of the kinds' data is shown: instants in the reader's zone, spans and decimals in their language. */
 const FIELD_TYPES: Readonly<Record<string, 'instant' | 'span' | 'decimal'>> = {
   lastContact: 'instant',
@@ -94,6 +97,16 @@ export class Presenter {
   /** event words one event of `kind` about `node` for `reader`. */
   event(kind: EventKind, data: Readonly<Record<string, unknown>>, node: NodeView, reader: Reader): EventText {
     return this.#word(kind, data, node, reader).words;
+  }
+
+  /**
+   * headline words only an event's title and subject: what a notification keeps when it is
+   * recorded (the rest is worded for its reader when it leaves). A storm's hooks would otherwise
+   * word every step and paragraph of each notice, and throw them away.
+   */
+  headline(kind: EventKind, data: Readonly<Record<string, unknown>>, node: NodeView, reader: Reader): Headline {
+    const v = this.#values(kind, data, node, reader);
+    return { title: this.catalog.t(reader.locale, `kinds.${kind}.title`, v), subject: this.catalog.t(reader.locale, `kinds.${kind}.subject`, v) };
   }
 
   /** #word is event's words and the message arguments they were made with (a digest's headline quotes them too). */
