@@ -105,8 +105,12 @@ export class Presenter {
    * word every step and paragraph of each notice, and throw them away.
    */
   headline(kind: EventKind, data: Readonly<Record<string, unknown>>, node: NodeView, reader: Reader): Headline {
-    const v = this.#values(kind, data, node, reader);
-    return { title: this.catalog.t(reader.locale, `kinds.${kind}.title`, v), subject: this.catalog.t(reader.locale, `kinds.${kind}.subject`, v) };
+    return this.#headline(kind, reader.locale, this.#values(kind, data, node, reader));
+  }
+
+  /** #headline is the title and subject, one definition for a recorded row and the message that leaves. */
+  #headline(kind: EventKind, locale: Locale, v: MessageValues): Headline {
+    return { title: this.catalog.t(locale, `kinds.${kind}.title`, v), subject: this.catalog.t(locale, `kinds.${kind}.subject`, v) };
   }
 
   /** #word is event's words and the message arguments they were made with (a digest's headline quotes them too). */
@@ -115,9 +119,10 @@ export class Presenter {
     const v = this.#values(kind, data, node, reader);
     const k = `kinds.${kind}`;
     const facts = Object.entries(KIND_FACTS[kind] ?? {}).flatMap(([field]) => (typeof v[field] === 'string' && v[field] !== '' ? [{ label: this.catalog.t(locale, `${k}.facts.${field}`), value: String(v[field]) }] : []));
+    const { title, subject } = this.#headline(kind, locale, v);
     const words = {
-      title: this.catalog.t(locale, `${k}.title`, v),
-      subject: this.catalog.t(locale, `${k}.subject`, v),
+      title,
+      subject,
       line: this.catalog.t(locale, `${k}.line`, v),
       heading: this.catalog.t(locale, `${k}.heading`, v),
       intro: this.catalog.t(locale, `${k}.intro`, v),
