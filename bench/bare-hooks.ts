@@ -62,9 +62,9 @@ type Call = (pool: pg.Pool, id: Buffer, at: Date) => Promise<void>;
  * latency of bare calls made `concurrency` at a time on a pool of `poolSize`, after a warm-up of 500.
  */
 export async function bareHookFloors(url: string, nodes: number, concurrency: number, poolSize: number, at: Date): Promise<HookFloors> {
-  const db = await openDatabase(resolveConfig({ database: { url } }).database);
-  await db.close();
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, options: `-c search_path=${resolveConfig().database.schema}` });
+  const config = resolveConfig({ database: { url } }).database;
+  await (await openDatabase(config)).close(); // migrated, as ours is
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, options: `-c search_path=${config.schema}` });
   const measure = async (name: string, call: Call): Promise<HookFloor> => {
     await calls(pool, await seed(pool, 500, `${name}-warmup`, at), concurrency, at, call);
     const ids = await seed(pool, nodes, name, at);

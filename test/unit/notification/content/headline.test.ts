@@ -24,8 +24,9 @@ const CASES: ReadonlyArray<[EventKind, Record<string, unknown>]> = [
   ['offline-suspended', { onlineScore: '0.580' }],
 ];
 
+const templates = TemplateSet.load();
+
 test('the headline is the full wording’s title and subject, in every language and zone', () => {
-  const templates = TemplateSet.load();
   const presenter = new Presenter(loadCatalog(templates.dir), resolveConfig());
   for (const locale of LOCALES) {
     for (const [kind, data] of CASES) {
@@ -39,13 +40,13 @@ test('the headline is the full wording’s title and subject, in every language 
 
 test('a recorded notice is titled and summarised in the default language, on every channel', () => {
   const config = resolveConfig({ preferences: { language: 'de', timezone: 'Europe/Berlin' } });
-  const content = contentFor(TemplateSet.load(), config, (channel) => (channel === 'log' ? 'node' : 'operator'));
+  const content = contentFor(templates, config, (channel) => (channel === 'log' ? 'node' : 'operator'));
   const node = { id: NodeId.parse(SAMPLE_NODE.id), address: SAMPLE_NODE.address, email: 'op@example.com', wallet: '', version: '', lastContactSuccess: null, lastContactFailure: null, disqualified: null, disqualificationReason: null, contained: null, auditScore: null, unknownAuditSuspended: null, offlineSuspended: null, createdAt: new Date(0) };
   const at = new Date('2024-05-01T08:00:00Z');
   const [kind, data] = CASES[0] as [EventKind, Record<string, unknown>];
   const items = content.event(node, kind, data, at);
   assert.deepEqual(items.map((i) => i.channel).sort(), ['email', 'log']);
-  const full = new Presenter(loadCatalog(TemplateSet.load().dir), config).event(kind, data, SAMPLE_NODE, content.defaultReader);
+  const full = new Presenter(loadCatalog(templates.dir), config).event(kind, data, SAMPLE_NODE, content.defaultReader);
   assert.equal(content.defaultReader.locale, 'de');
   for (const item of items) {
     assert.equal(item.title, full.title);
