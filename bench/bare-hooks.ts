@@ -18,7 +18,7 @@ import pg from 'pg';
 import { resolveConfig } from '../src/config.js';
 import { openDatabase } from '../src/database/connect.js';
 import { cpuMeter, type CpuSplit } from './cpu-time.js';
-import { percentile } from './measure.js';
+import { latenciesOf, percentile, round2 as round } from './measure.js';
 
 /** HookFloors are the bare hooks and the bare insert, measured one after the other. */
 export interface HookFloors {
@@ -66,11 +66,11 @@ export async function bareHookFloors(url: string, nodes: number, concurrency: nu
   await (await openDatabase(config)).close(); // migrated, as ours is
   const pool = new pg.Pool({ connectionString: url, max: poolSize, options: `-c search_path=${config.schema}` });
   const measure = async (name: string, call: Call): Promise<HookFloor> => {
-    await calls(pool, await seed(pool, 500, `${name}-warmup`, at), concurrency, at, call);
+    await latenciesOf(await seed(pool, 500, `${name}-warmup`, at), concurrency, (id) => call(pool, id, at));
     const ids = await seed(pool, nodes, name, at);
     const cpu = await cpuMeter(() => Promise.resolve(0));
     const t0 = performance.now();
-    const latencies = await calls(pool, ids, concurrency, at, call);
+    const latencies = await latenciesOf(ids, concurrency, (id) => call(pool, id, at));
     const seconds = (performance.now() - t0) / 1000;
     return { seconds: round(seconds), p50Ms: round(percentile(latencies, 50)), p99Ms: round(percentile(latencies, 99)), cpu: await cpu() };
   };
@@ -79,22 +79,6 @@ export async function bareHookFloors(url: string, nodes: number, concurrency: nu
   } finally {
     await pool.end();
   }
-}
-
-async function calls(pool: pg.Pool, ids: readonly Buffer[], concurrency: number, at: Date, call: Call): Promise<number[]> {
-  const latencies: number[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < ids.length) {
-        const id = ids[next++] as Buffer;
-        const s = performance.now();
-        await call(pool, id, at);
-        latencies.push(performance.now() - s);
-      }
-    }),
-  );
-  return latencies;
 }
 
 async function bareHook(pool: pg.Pool, id: Buffer, at: Date): Promise<void> {
@@ -142,8 +126,4 @@ async function seed(pool: pg.Pool, count: number, operator: string, at: Date): P
     [ids, operator, at],
   );
   return ids;
-}
-
-function round(x: number): number {
-  return Math.round(x * 100) / 100;
 }

@@ -4,6 +4,7 @@
  * the cores, so a phase's wall time is bounded by their sum ÷ cores as much as by any one of them.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { round2 } from './measure.js';
 
 /** CpuSplit is CPU seconds per party during one phase. */
 export interface CpuSplit {
@@ -20,8 +21,7 @@ export function cpuMeter(receivers: () => Promise<number>): Promise<() => Promis
   };
   return start().then((a) => async () => {
     const b = await start();
-    const r = (x: number): number => Math.round(x * 100) / 100;
-    return { ours: r(b.ours - a.ours), receivers: r(b.receivers - a.receivers), postgres: a.postgres && b.postgres ? r(postgresDelta(a.postgres, b.postgres)) : null };
+    return { ours: round2(b.ours - a.ours), receivers: round2(b.receivers - a.receivers), postgres: a.postgres && b.postgres ? round2(postgresDelta(a.postgres, b.postgres)) : null };
   });
 }
 

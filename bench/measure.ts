@@ -27,6 +27,27 @@ export async function opsPerSecond(op: (i: number) => unknown, n: number, concur
   return n / ((performance.now() - t0) / 1000);
 }
 
+/** latenciesOf calls `call(item)` for every item, `concurrency` callers at a time each awaiting its own, and returns each call's milliseconds. */
+export async function latenciesOf<T>(items: readonly T[], concurrency: number, call: (item: T) => Promise<unknown>): Promise<number[]> {
+  const latencies: number[] = [];
+  let next = 0;
+  const caller = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      const s = performance.now();
+      await call(item);
+      latencies.push(performance.now() - s);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, caller));
+  return latencies;
+}
+
+/** round2 rounds to two decimals, as figures are reported. */
+export function round2(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
 /**
  * compare interleaves ours and the peer for `rounds` rounds (alternating who goes first) after
  * `warmup` rounds each that are not counted (JIT tiers settle late when many modules are loaded).

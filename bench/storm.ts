@@ -22,7 +22,7 @@ import { TemplateSet } from '../src/mailservice/templates.js';
 import { resolveConfig } from '../src/config.js';
 import type { Profiler } from './cpu-profile.js';
 import { cpuMeter, type CpuSplit } from './cpu-time.js';
-import { opsPerSecond, percentile } from './measure.js';
+import { latenciesOf, opsPerSecond, percentile, round2 as round } from './measure.js';
 import { bareHookFloors, type HookFloors } from './bare-hooks.js';
 import { bareUnary, offlineMessage } from './nodelog.js';
 import { startSinkProcess } from './sinks.js';
@@ -81,21 +81,10 @@ export async function stormBenchmark(url: string, floorUrl: string, nodes: numbe
     let recordCpu: CpuSplit | undefined;
     let drainCpu: CpuSplit | undefined;
     const storm = async (ids: readonly string[], profile = ''): Promise<{ latencies: number[]; recordSeconds: number; drainSeconds: number }> => {
-      const latencies: number[] = [];
-      let next = 0;
       const phase = <T>(name: string, fn: () => Promise<T>): Promise<T> => (profile ? profiler.phase(`${profile}-${name}`, fn) : fn());
       const recording = await meter();
       const t0 = performance.now();
-      await phase('record', () => Promise.all(
-        Array.from({ length: hookConcurrency }, async () => {
-          while (next < ids.length) {
-            const id = ids[next++] as string;
-            const s = performance.now();
-            await svc.onUptimeCheck(id, { ok: false });
-            latencies.push(performance.now() - s);
-          }
-        }),
-      ));
+      const latencies = await phase('record', () => latenciesOf(ids, hookConcurrency, (id) => svc.onUptimeCheck(id, { ok: false })));
       const recordSeconds = (performance.now() - t0) / 1000;
       recordCpu = await recording();
       now = new Date(now.getTime() + 6 * 60_000); // past the grouping wait
@@ -194,8 +183,4 @@ async function seed(svc: Awaited<ReturnType<typeof createNotificationService>>, 
   }
   await Promise.all(batch);
   return ids;
-}
-
-function round(x: number): number {
-  return Math.round(x * 100) / 100;
 }
