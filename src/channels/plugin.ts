@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { DeliveryError, DeliveryFailure } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { TemplateSet } from '../mailservice/templates.js';
-import type { LogLevel } from '../notification/content/kinds.js';
+import type { LogLevel } from '../kinds.js';
 
 /**
  * Audience says who one copy of a notification is for, which decides how copies are grouped into

@@ -20,7 +20,7 @@ import { PgStatusStore } from './limits/pg-store.js';
 import { NotificationService } from './service.js';
 import { OperatorPreferences } from '../preferences/operator-preferences.js';
 import { PgPreferenceStore } from '../preferences/pg-store.js';
-import { Links } from '../web/links.js';
+import { Links } from '../links/links.js';
 
 /** ServiceOptions extends Config with the injectable parts. */
 export interface ServiceOptions extends Config {

@@ -8,7 +8,7 @@ import type { ResolvedConfig } from '../config.js';
 import { silentLogger, type Logger } from '../logger.js';
 import type { ChannelSet } from '../channels/instances.js';
 import type { OperatorPreferences } from '../preferences/operator-preferences.js';
-import type { Links } from '../web/links.js';
+import type { Links } from '../links/links.js';
 import type { OverlayCache } from '../overlay/cache.js';
 import type { NodeFilter, NodeInfo } from '../overlay/db.js';
 import { formatDuration } from '../duration.js';

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { section } from '../config-schema.js';
-import { EVENT_KINDS } from '../notification/content/kinds.js';
+import { EVENT_KINDS } from '../kinds.js';
 import { FILTER } from './preferences.js';
 
 /** PREFERENCES_CONFIG is the `preferences` section of the configuration. */

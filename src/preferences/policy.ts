@@ -4,7 +4,7 @@
  * leave it out), or hold it (quiet hours, or a digest cadence) until a given instant. Pure.
  */
 import { DateTime } from 'luxon';
-import { EVENT_KINDS, KIND_INFO, LOG_LEVELS, type EventKind, type LogLevel } from '../notification/content/kinds.js';
+import { EVENT_KINDS, KIND_INFO, LOG_LEVELS, type EventKind, type LogLevel } from '../kinds.js';
 import type { Filter, Preferences } from './preferences.js';
 
 /** Copy is what the policy needs to know of one notification on one channel instance. */

@@ -6,7 +6,7 @@
  */
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
-import { EVENT_KINDS, LOG_LEVELS } from '../notification/content/kinds.js';
+import { EVENT_KINDS, LOG_LEVELS } from '../kinds.js';
 import { assertEmailAddress } from '../mailservice/input.js';
 import { NodeId } from '../overlay/node-id.js';
 

@@ -7,7 +7,7 @@
 import { Feed } from 'feed';
 import Handlebars from 'handlebars';
 import type { OutboxItem } from '../notification/outbox/outbox.js';
-import type { Links } from './links.js';
+import type { Links } from '../links/links.js';
 
 /** escape makes text safe inside HTML and XML (handlebars' own escaping, as the emails use). */
 const escape = (text: string): string => Handlebars.Utils.escapeExpression(text);

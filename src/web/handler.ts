@@ -12,13 +12,13 @@ import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { InvalidInputError } from '../errors.js';
-import { KIND_INFO, type EventKind } from '../notification/content/kinds.js';
+import { KIND_INFO, type EventKind } from '../kinds.js';
 import { kindsRoutedTo } from '../preferences/policy.js';
 import type { NotificationService } from '../notification/service.js';
 import type { NodeInfo } from '../overlay/db.js';
 import type { PreferencesUpdate } from '../preferences/preferences.js';
 import { feedList, renderFeed, type FeedFormat } from './feeds.js';
-import { feedKey } from './links.js';
+import { feedKey } from '../links/links.js';
 import { message, preferencesPage, unsubscribeConfirm } from './pages.js';
 
 /** The largest request body any route reads. */

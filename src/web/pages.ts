@@ -7,7 +7,7 @@
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { LOCALES, resolveLocale } from '../i18n/catalog.js';
-import { EVENT_KINDS, KIND_INFO } from '../notification/content/kinds.js';
+import { EVENT_KINDS, KIND_INFO } from '../kinds.js';
 import type { NodeInfo } from '../overlay/db.js';
 import { matches } from '../preferences/policy.js';
 import type { Preferences } from '../preferences/preferences.js';

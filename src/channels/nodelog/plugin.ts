@@ -5,7 +5,7 @@
  */
 import { NodeId } from '../../overlay/node-id.js';
 import { DeliveryError } from '../../errors.js';
-import { KIND_INFO, type EventKind, type LogType } from '../../notification/content/kinds.js';
+import { KIND_INFO, type EventKind, type LogType } from '../../kinds.js';
 import type { ChannelPlugin, ChannelSender, Notification } from '../plugin.js';
 import type { NodeLogClient } from './client.js';
 import { NODELOG_CONFIG } from './config.js';

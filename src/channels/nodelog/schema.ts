@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
-import { LOG_LEVELS, LOG_TYPES, type LogLevel, type LogType } from '../../notification/content/kinds.js';
+import { LOG_LEVELS, LOG_TYPES, type LogLevel, type LogType } from '../../kinds.js';
 
 /** PROTO_PATH is the schema shipped with the package. */
 export const PROTO_PATH = fileURLToPath(new URL('../../../proto/notification.proto', import.meta.url));

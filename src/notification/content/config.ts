@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { DAY, duration, section, url } from '../../config-schema.js';
-import { EVENT_KINDS } from './kinds.js';
+import { EVENT_KINDS } from '../../kinds.js';
 
 const WEB = ['http', 'https'];
 

@@ -24,13 +24,13 @@ import { digestOf } from '../dispatch/digest.js';
 import { formatInstant } from '../../i18n/format.js';
 import { MAX_MESSAGE_CHARS, MAX_TITLE_CHARS } from '../../channels/nodelog/schema.js';
 import type { Audience, Fact, Message } from '../../channels/plugin.js';
-import { KIND_INFO, LOG_LEVELS, LOG_TYPES, kindOfLogType, type EventKind } from './kinds.js';
+import { KIND_INFO, LOG_LEVELS, LOG_TYPES, kindOfLogType, type EventKind } from '../../kinds.js';
 import type { RenderedEmail } from '../../mailservice/templates.js';
 import { nodeView, Presenter, SAMPLE_NODE, type EventSource, type EventText, type Headline, type NodeView, type Reader } from './present.js';
 import { loadCatalog, resolveLocale } from '../../i18n/catalog.js';
 import { sampleDay, sampleDigest } from './sample-day.js';
 
-/** EmailLinkMaker makes an operator's unsubscribe and preferences links (web/links.ts). */
+/** EmailLinkMaker makes an operator's unsubscribe and preferences links (links/links.ts). */
 export interface EmailLinkMaker {
   email(operator: string, channel: string, kind: string, now: Date): { unsubscribe: string; preferences: string };
 }

@@ -10,7 +10,7 @@ import type { Catalog, Locale, MessageValues } from '../../i18n/catalog.js';
 import { formatClock, formatDecimal, formatSpan, formatWhen } from '../../i18n/format.js';
 import type { Digest, DigestEntry } from '../dispatch/digest.js';
 import type { OutboxItem } from '../outbox/outbox.js';
-import { KIND_INFO, type EventKind } from './kinds.js';
+import { KIND_INFO, type EventKind } from '../../kinds.js';
 
 /** Reader is who a message is for: their language and zone. */
 export interface Reader {

@@ -9,7 +9,7 @@ import type { NodeInfo } from '../../overlay/db.js';
 import { NodeId } from '../../overlay/node-id.js';
 import type { Message } from '../../channels/plugin.js';
 import type { NewItem, OutboxItem } from '../outbox/outbox.js';
-import type { EventKind } from './kinds.js';
+import type { EventKind } from '../../kinds.js';
 import type { Reader } from './present.js';
 export { SAMPLE_NODE } from './present.js';
 

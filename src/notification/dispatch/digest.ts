@@ -6,7 +6,7 @@
  * the rest is counted per kind. Pure.
  */
 import type { OutboxItem } from '../outbox/outbox.js';
-import { KIND_INFO, LOG_LEVELS, type EventKind, type LogLevel } from '../content/kinds.js';
+import { KIND_INFO, LOG_LEVELS, type EventKind, type LogLevel } from '../../kinds.js';
 
 /** DigestEntry is one line: one notification, or an opening one and the one that closed it. */
 export interface DigestEntry {

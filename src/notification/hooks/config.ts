@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { count, DAY, duration, MINUTE, section } from '../../config-schema.js';
-import { EVENT_KINDS, type EventKind } from '../content/kinds.js';
+import { EVENT_KINDS, type EventKind } from '../../kinds.js';
 
 /** HOOKS_CONFIG is the `hooks` section of the configuration. */
 export const HOOKS_CONFIG = section(

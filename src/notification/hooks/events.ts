@@ -12,7 +12,7 @@ import { semverVersion } from '../../input/version.js';
 import type { NodeInfo } from '../../overlay/db.js';
 import type { NodeId } from '../../overlay/node-id.js';
 import type { FlapRule, Transition, TransitionResult } from '../outbox/outbox.js';
-import type { EventKind } from '../content/kinds.js';
+import type { EventKind } from '../../kinds.js';
 
 /** HookEvent is a transition and, if it is worth telling the operator, the kind and its template data. */
 export interface HookEvent {

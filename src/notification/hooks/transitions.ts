@@ -12,7 +12,7 @@
  * held one state for `flap.stableMs`.
  */
 import type { FlapRule, Transition, TransitionResult } from '../outbox/outbox.js';
-import type { EventKind } from '../content/kinds.js';
+import type { EventKind } from '../../kinds.js';
 
 /** NodeState is what the hooks last recorded about a node. */
 export interface NodeState {

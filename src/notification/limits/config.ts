@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
 import { count, DAY, duration, MAX_COUNT, section } from '../../config-schema.js';
-import { EVENT_KINDS } from '../content/kinds.js';
+import { EVENT_KINDS } from '../../kinds.js';
 
 /** limit is one channel's MaxHr, MaxDay and MinDelay, with defaults; `who` says whose sends it counts. */
 export const limit = (maxHr: number, maxDay: number, minDelay: string, who: string) =>

@@ -2,7 +2,7 @@
  * @module notification/limits/memory-store
  * StatusStore in process memory: for tests and single-process simulations.
  */
-import type { Reservation, ReserveResult, StatusKey, StatusStore } from '../limits/store.js';
+import type { Reservation, ReserveResult, StatusKey, StatusStore } from './store.js';
 import { decide, EMPTY_STATUS, type LimitOptions, type Status } from './policy.js';
 
 /** MemoryStatusStore keeps counters in a Map; JavaScript's single thread makes reserve atomic. */

@@ -16,7 +16,7 @@
 import type pg from 'pg';
 import { KeyedBatcher } from '../../database/batch.js';
 import { runBatch, unprepared, type StatementPools } from '../../database/statements.js';
-import type { Reservation, ReserveResult, StatusKey, StatusStore } from '../limits/store.js';
+import type { Reservation, ReserveResult, StatusKey, StatusStore } from './store.js';
 import { decide, EMPTY_STATUS, type LimitOptions, type Status } from './policy.js';
 import { windowsAt } from './windows.js';
 

@@ -4,7 +4,7 @@
  * transitions recorded with them. PgOutbox implements it; the factory picks it, never the service.
  */
 import type { Message } from '../../channels/plugin.js';
-import type { EventKind } from '../content/kinds.js';
+import type { EventKind } from '../../kinds.js';
 import type { Reservation } from '../limits/store.js';
 
 /**

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { DeliveryError } from '../../../src/errors.js';
 import type { MailService } from '../../../src/mailservice/service.js';
 import { mailService, sampleEmail, TEMPLATES } from '../../helpers/mail.js';
-import { EVENT_KINDS } from '../../../src/notification/content/kinds.js';
+import { EVENT_KINDS } from '../../../src/kinds.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink.js';
 
 async function rejection(p: Promise<unknown>): Promise<DeliveryError> {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { templateReference } from '../../../src/cli/template-reference.js';
 import { TemplateSet } from '../../../src/mailservice/templates.js';
-import { EVENT_KINDS } from '../../../src/notification/content/kinds.js';
+import { EVENT_KINDS } from '../../../src/kinds.js';
 import { BUILT_IN_FIELDS, parseTemplateData, TEMPLATE_DATA } from '../../../src/mailservice/template-data.js';
 
 describe('template data schemas', () => {

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { Catalog, LOCALES, loadCatalog, resolveLocale } from '../../../src/i18n/catalog.js';
 import { TemplateError } from '../../../src/errors.js';
 import { DEFAULT_TEMPLATES_DIR } from '../../../src/mailservice/templates.js';
-import { EVENT_KINDS } from '../../../src/notification/content/kinds.js';
+import { EVENT_KINDS } from '../../../src/kinds.js';
 
 const catalog = loadCatalog(DEFAULT_TEMPLATES_DIR);
 

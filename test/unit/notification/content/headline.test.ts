@@ -9,7 +9,7 @@ import { resolveConfig } from '../../../../src/config.js';
 import { LOCALES, loadCatalog } from '../../../../src/i18n/catalog.js';
 import { TemplateSet } from '../../../../src/mailservice/templates.js';
 import { contentFor } from '../../../../src/notification/content/content.js';
-import type { EventKind } from '../../../../src/notification/content/kinds.js';
+import type { EventKind } from '../../../../src/kinds.js';
 import { Presenter, SAMPLE_NODE } from '../../../../src/notification/content/present.js';
 import { NodeId } from '../../../../src/overlay/node-id.js';
 

@@ -1,5 +1,5 @@
 /**
- * @module web/links
+ * @module links/links
  * The links an operator gets: one-click unsubscribe from a kind on a channel (RFC 8058), their
  * preferences page (expiring), and their private feeds. Null when the web part is not configured.
  */

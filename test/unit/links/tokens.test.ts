@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Signer } from '../../../src/web/tokens.js';
+import { Signer } from '../../../src/links/tokens.js';
 
 const OLD = 'old-key-0123456789abcdef0123456789abcdef';
 const NEW = 'new-key-fedcba9876543210fedcba9876543210';

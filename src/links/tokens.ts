@@ -1,5 +1,5 @@
 /**
- * @module web/tokens
+ * @module links/tokens
  * Signed tokens for links in emails and feed authenticators: the claims as base64url JSON and an
  * HMAC-SHA256 over them. The first configured key signs; every key verifies (rotation), in
  * constant time. A token says what it is for, so an unsubscribe token opens no page and no feed.

@@ -1,5 +1,5 @@
 /**
- * @module notification/content/kinds
+ * @module kinds
  * The closed set of event kinds, with their display names, severities and node-log type names.
  */
 
