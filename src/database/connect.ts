@@ -94,7 +94,7 @@ export async function openPglite(dataDir: string, schema: string): Promise<Datab
   } catch (err) {
     throw new DatabaseError(`cannot open embedded database in ${dataDir}: ${(err as Error).message}`, { cause: err });
   }
-  const pool = new pg.Pool(createPgConfig(lite));
+  const pool = keepSessionOnError(new pg.Pool(createPgConfig(lite)));
   return {
     pool,
     // One session, with the default plan choice: batch statements stay unprepared.
@@ -107,6 +107,27 @@ export async function openPglite(dataDir: string, schema: string): Promise<Datab
       await lite.close();
     },
   };
+}
+
+/**
+ * keepSessionOnError makes `pool.query` give its client back after a failed statement instead of
+ * ending it. pg-pool ends a client whose query failed, which on a server closes one connection of
+ * many; PGlite's adapter hands every client the one session it has, so ending a client ended the
+ * session for every client after it: the next statement failed with "Connection terminated
+ * unexpectedly", and the ones after that read each other's answers. A failed statement outside a
+ * transaction leaves PGlite's session sound, so the client goes back to the pool.
+ */
+function keepSessionOnError(pool: pg.Pool): pg.Pool {
+  const query = async (text: string | pg.QueryConfig, values?: unknown[]): Promise<pg.QueryResult> => {
+    const client = await pool.connect();
+    try {
+      return await client.query(text, values);
+    } finally {
+      client.release();
+    }
+  };
+  pool.query = query as typeof pool.query;
+  return pool;
 }
 
 function safeHostPort(url: string): { hostname: string; port: string } {
