@@ -4,7 +4,7 @@ const PURE = '^src/(backoff|notification/(limits/(policy|windows)|hooks/(events|
 const ORCHESTRATION = '^src/notification/(service|dispatch/(pass|loop)|content/content)[.]ts$';
 const IO_LIBS = 'node_modules/(pg|pg-pool|@electric-sql/pglite|nodemailer|@grpc/grpc-js|grpc-health-check|smtp-server|irc-framework|mqtt)/';
 const IO_BUILTINS = '^(fs|fs/promises|net|http|https|child_process|dgram|tls)$';
-const IMPLEMENTATIONS = '^src/(notification/(outbox/pg-outbox|limits/(pg-store|memory-store))|preferences/pg-store|channels/(?!plugin[.]ts$)|overlay/pg-overlay|mailservice/(smtp-sender|file-sender)|database/connect)';
+const IMPLEMENTATIONS = '^src/(notification/(outbox/pg-outbox|hooks/pg-node-state|limits/(pg-store|memory-store))|preferences/pg-store|channels/(?!plugin[.]ts$)|overlay/pg-overlay|mailservice/(smtp-sender|file-sender)|database/connect)';
 const PLUGINS = '^src/channels/(email|nodelog|webhook|irc|mqtt)/';
 const OPTIONAL = { 'irc-framework': 'irc', mqtt: 'mqtt' };
 
@@ -48,7 +48,7 @@ module.exports = {
       name: 'only-edges-import-pg',
       comment: 'Only files named for the database edge import pg.',
       severity: 'error',
-      from: { pathNot: '^src/(database/|notification/(outbox/pg-outbox|limits/pg-store)[.]ts$|preferences/pg-store[.]ts$|overlay/pg-overlay[.]ts$|index[.]ts$)' },
+      from: { pathNot: '^src/(database/|notification/(outbox/pg-outbox|limits/pg-store|hooks/pg-node-state)[.]ts$|preferences/pg-store[.]ts$|overlay/pg-overlay[.]ts$|index[.]ts$)' },
       to: { path: 'node_modules/(pg|pg-pool|@electric-sql/pglite)/' },
     },
     {

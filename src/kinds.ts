@@ -1,6 +1,7 @@
 /**
  * @module kinds
- * The closed set of event kinds, with their display names, severities and node-log type names.
+ * The vocabulary every layer shares: the closed set of event kinds (display names, severities,
+ * node-log type names), log levels, and the statuses a notification passes through.
  */
 
 /** EVENT_KINDS lists every kind of notification; each has an email template of the same name. */
@@ -67,3 +68,15 @@ export const KIND_INFO: Readonly<Record<EventKind, { title: string; logType: Log
 export function kindOfLogType(type: LogType): EventKind | undefined {
   return (Object.keys(KIND_INFO) as EventKind[]).find((k) => KIND_INFO[k].logType === type);
 }
+
+/**
+ * NOTIFICATION_STATUSES are where a notification (or digest) is in its life, as the outbox stores
+ * it. Open: pending, held, retry. Final: sent, failed, digested (it left inside a digest), and
+ * suppressed (recorded, never sent and never counted). The outbox's CHECK and its queries are made
+ * from this list; a new status needs a migration that makes the CHECK again.
+ */
+export const NOTIFICATION_STATUSES = ['pending', 'held', 'retry', 'sent', 'failed', 'digested', 'suppressed'] as const;
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
+
+/** OPEN_STATUSES are the statuses of a notification still to be delivered. */
+export const OPEN_STATUSES = ['pending', 'held', 'retry'] as const satisfies readonly NotificationStatus[];

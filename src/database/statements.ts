@@ -32,7 +32,8 @@ export function unprepared(pool: pg.Pool): StatementPools {
   return { prepareBatches: false, batches: pool };
 }
 
-/** runBatch runs a batch statement: named (prepared) when the pools allow it. */
-export function runBatch<R extends pg.QueryResultRow = pg.QueryResultRow>(statements: StatementPools, name: string, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+/** runBatch runs a batch statement (its text and values): named, so prepared, when the pools allow it. */
+export function runBatch<R extends pg.QueryResultRow = pg.QueryResultRow>(statements: StatementPools, name: string, query: { text: string; values: unknown[] }): Promise<pg.QueryResult<R>> {
+  const { text, values } = query;
   return statements.batches.query<R>(statements.prepareBatches ? { name, text, values } : { text, values });
 }

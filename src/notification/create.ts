@@ -16,6 +16,7 @@ import { contentFor } from './content/content.js';
 import { Dispatcher } from './dispatch/loop.js';
 import { Metrics } from './metrics.js';
 import { PgOutbox } from './outbox/pg-outbox.js';
+import { PgNodeStateStore } from './hooks/pg-node-state.js';
 import { PgStatusStore } from './limits/pg-store.js';
 import { NotificationService } from './service.js';
 import { OperatorPreferences } from '../preferences/operator-preferences.js';
@@ -55,6 +56,7 @@ export async function createNotificationService(options: ServiceOptions = {}): P
   try {
     const channels = await openChannels(config, { templates, logger, env: env ?? {}, ...(nodeLogClient && { nodeLogClient }) });
     const outbox = new PgOutbox(db.pool, db.statements);
+    const nodeState = new PgNodeStateStore(db.pool, db.statements);
     const status = new PgStatusStore(db.pool, db.statements);
     const metrics = new Metrics();
     const links = Links.create(config.web);
@@ -63,7 +65,7 @@ export async function createNotificationService(options: ServiceOptions = {}): P
     const dispatcher = new Dispatcher({ config, outbox, status, channels, content, preferences, metrics, clock, logger });
     const overlay = new OverlayCache(new PgOverlay(db.pool, db.statements), config.overlay, clock);
     logger.info({ database: db.description, channels: Object.fromEntries(channels.names.map((n) => [n, channels.get(n).sender.description])) }, 'satnotify ready');
-    const service = new NotificationService({ config, overlay, outbox, status, channels, content, preferences, links, dispatcher, metrics, clock, logger, onClose: () => db.close() });
+    const service = new NotificationService({ config, overlay, outbox, nodeState, status, channels, content, preferences, links, dispatcher, metrics, clock, logger, onClose: () => db.close() });
     if (config.dispatcher.autoStart) dispatcher.start();
     return service;
   } catch (err) {

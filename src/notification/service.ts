@@ -20,6 +20,7 @@ import type { z } from 'zod';
 import { LOG_INPUT, type Content, type EmailMessage, type LogInput } from './content/content.js';
 import type { NewItem, Outbox, OutboxItem } from './outbox/outbox.js';
 import type { StatusStore } from './limits/store.js';
+import type { NodeStateStore } from './hooks/node-state.js';
 import type { Dispatcher } from './dispatch/loop.js';
 import {
   auditEvent,
@@ -88,6 +89,8 @@ export interface NotificationServiceParts {
   config: ResolvedConfig;
   overlay: OverlayCache;
   outbox: Outbox;
+  /** Each node's recorded state, written with the notifications its changes are news of. */
+  nodeState: NodeStateStore;
   status: StatusStore;
   channels: ChannelSet;
   content: Content;
@@ -210,7 +213,7 @@ export class NotificationService {
           result.skipped.push({ nodeId: node.id.toString(), reason: (err as Error).message });
         }
       }
-      if (items.length) await this.#p.outbox.record(null, () => items);
+      if (items.length) await this.#p.outbox.insert(items);
     }
     this.#logger.info({ nodes: result.nodes, enqueued: result.enqueued, skipped: result.skipped.length }, 'broadcast recorded');
     return result;
@@ -287,7 +290,7 @@ export class NotificationService {
    * breaks (the database is overloaded) counts as not yet decided, never as an answer.
    */
   async #recordAndTry(item: NewItem): Promise<Delivery> {
-    await orDatabaseError(this.#p.outbox.record(null, () => [item]));
+    await orDatabaseError(this.#p.outbox.insert([item]));
     const deadline = performance.now() + this.config.dispatcher.firstAttemptWaitMs;
     for (let pauseMs = 5; ; pauseMs = Math.min(pauseMs * 2, 250)) {
       try {
@@ -339,10 +342,10 @@ export class NotificationService {
     const s = parseInput(schema, signal, 'signal');
     const at = this.#p.clock();
     const e = event(id, s, at);
-    // The outbox reads the node's state while the overlay looks the node up; the notification is
+    // The node's state is read while the overlay looks the node up; the notification is
     // built (and anything written) only once the node is known.
     const node = this.overlay.get(id);
-    const recorded = this.#p.outbox.record(e.transition, async (prev) => {
+    const recorded = this.#p.nodeState.record(e.transition, async (prev) => {
       const n = await node;
       const kind = prev.kind ?? e.kind;
       if (!prev.applied || !kind) return [];

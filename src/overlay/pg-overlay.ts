@@ -65,7 +65,7 @@ export class PgOverlay implements OverlayDB {
   }
 
   async getMany(ids: readonly NodeId[]): Promise<Array<NodeInfo | null>> {
-    const { rows } = await runBatch<NodeRow>(this.#statements, 'satnotify_nodes_get_many', GET_MANY, [ids.map((id) => id.bytes)]);
+    const { rows } = await runBatch<NodeRow>(this.#statements, 'satnotify_nodes_get_many', { text: GET_MANY, values: [ids.map((id) => id.bytes)] });
     const byHex = new Map(rows.map((r) => [r.id.toString('hex'), r]));
     return ids.map((id) => {
       const row = byHex.get(id.hex);
@@ -83,7 +83,7 @@ export class PgOverlay implements OverlayDB {
   }
 
   async recordContacts(contacts: readonly Contact[]): Promise<void> {
-    await runBatch(this.#statements, 'satnotify_nodes_contacts', RECORD_CONTACTS, [contacts.map((c) => c.id.bytes), contacts.map((c) => c.ok), contacts.map((c) => c.at)]);
+    await runBatch(this.#statements, 'satnotify_nodes_contacts', { text: RECORD_CONTACTS, values: [contacts.map((c) => c.id.bytes), contacts.map((c) => c.ok), contacts.map((c) => c.at)] });
   }
 
   async selectPage(q: SelectQuery): Promise<NodeInfo[]> {

@@ -43,7 +43,7 @@ describe('issue 15: a failed preferences read in a pass', () => {
       const now = new Date();
       const nodes = [randomNodeIdHex(), randomNodeIdHex()].map((hex, i) => ({ id: NodeId.parse(hex), address: `127.0.0.1:${1000 + i}`, email: `op${i}@example.com` }));
       const items = nodes.flatMap((n) => content.event(n as never, 'node-offline', {}, now));
-      await outbox.record(null, () => items);
+      await outbox.insert(items);
 
       await dispatcher.pass();
       assert.equal(sent.length, 2, 'both delivered, each group reading its operator on its own');

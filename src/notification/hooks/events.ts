@@ -11,7 +11,7 @@ import { oneLine } from '../../input/text.js';
 import { semverVersion } from '../../input/version.js';
 import type { NodeInfo } from '../../overlay/db.js';
 import type { NodeId } from '../../overlay/node-id.js';
-import type { FlapRule, Transition, TransitionResult } from '../outbox/outbox.js';
+import type { FlapRule, Transition, TransitionResult } from './transitions.js';
 import type { EventKind } from '../../kinds.js';
 
 /** HookEvent is a transition and, if it is worth telling the operator, the kind and its template data. */

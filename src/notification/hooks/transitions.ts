@@ -1,9 +1,9 @@
 /**
  * @module notification/hooks/transitions
- * Which hook signals are news: a node's recorded state plus a reported change gives the columns to
- * write (if any) and whether to notify, and of what. Pure; the outbox writes the plan guarded by
- * the values the written columns held when it was made, so concurrent hooks for one node apply each
- * change once.
+ * Which hook signals are news: a node's recorded state plus a reported change gives the fields to
+ * write (if any) and whether to notify, and of what. Pure; the node-state store (node-state.ts)
+ * writes the plan guarded by the values the written fields held when it was made, so concurrent
+ * hooks for one node apply each change once.
  *
  * Uptime is the one signal with memory beyond a flag: a node is reported offline only once checks
  * have failed for `offlineAfterMs` (Storj raises offline from the last successful contact, not the
@@ -11,8 +11,35 @@
  * `flap.windowMs`) gets one "flapping" notice, then silence about its ups and downs until it has
  * held one state for `flap.stableMs`.
  */
-import type { FlapRule, Transition, TransitionResult } from '../outbox/outbox.js';
 import type { EventKind } from '../../kinds.js';
+
+/** FlapRule says when ups and downs become one "flapping" notice, and when quiet ends. */
+export interface FlapRule {
+  /** Offline/online changes within `windowMs` that make a node flapping. */
+  changes: number;
+  windowMs: number;
+  /** How long a flapping node must hold one state before its changes are notified again. */
+  stableMs: number;
+}
+
+/** Transition is a change of a node's state that a hook reports; it applies at most once. */
+export type Transition =
+  | { nodeId: string; at: Date; change: 'contained' | 'released' | 'audit-failed' | 'audit-passed' | 'disqualified' | 'version-ok' }
+  | { nodeId: string; at: Date; change: 'offline'; offlineAfterMs: number; flap: FlapRule }
+  | { nodeId: string; at: Date; change: 'online'; flap: FlapRule }
+  | { nodeId: string; at: Date; change: 'version-outdated'; cooldownMs: number }
+  | { nodeId: string; at: Date; change: 'suspended' | 'unsuspended'; reason: 'offline' | 'unknown-audit' };
+
+/** TransitionResult says whether the change applied, and what the state was before it. */
+export interface TransitionResult {
+  applied: boolean;
+  offlineSince: Date | null;
+  containedSince: Date | null;
+  /** The node was disqualified before this change. */
+  disqualified: boolean;
+  /** The kind to notify when it is not the hook's usual one (a flapping node, an offline notice after flapping). */
+  kind?: EventKind;
+}
 
 /** NodeState is what the hooks last recorded about a node. */
 export interface NodeState {
@@ -36,7 +63,7 @@ export interface NodeState {
   unknownAuditSuspendedAt: Date | null;
 }
 
-/** INITIAL_STATE is a node the hooks have not seen yet (the columns' defaults). */
+/** INITIAL_STATE is a node the hooks have not seen yet (what a new state row holds). */
 export const INITIAL_STATE: NodeState = Object.freeze({
   offlineSince: null,
   failingSince: null,
@@ -52,48 +79,14 @@ export const INITIAL_STATE: NodeState = Object.freeze({
   unknownAuditSuspendedAt: null,
 });
 
-/** StateColumn names the columns of `satnotify_node_state` a transition may write. */
-export type StateColumn =
-  | 'offline_since'
-  | 'failing_since'
-  | 'flap_count'
-  | 'flap_window_start'
-  | 'flapping_since'
-  | 'last_change_at'
-  | 'contained_since'
-  | 'audit_failing'
-  | 'disqualified_at'
-  | 'version_notified_at'
-  | 'offline_suspended_at'
-  | 'unknown_audit_suspended_at';
-
-/** StateValue is what a state column holds. */
-export type StateValue = Date | boolean | number | null;
-
-/** StateWrite sets columns; each is written only if it still holds what the plan read. */
-export type StateWrite = Partial<Record<StateColumn, StateValue>>;
+/** StateWrite sets fields of a node's state; each is written only if it still holds what the plan read. */
+export type StateWrite = Partial<NodeState>;
 
 /** TransitionPlan is what to write and whether (and of what kind) it is news. */
 export interface TransitionPlan {
   write: StateWrite | null;
   result: TransitionResult;
 }
-
-/** COLUMN_OF maps a state field to its column; the outbox reads the guard values through it. */
-export const COLUMN_OF: Readonly<Record<keyof NodeState, StateColumn>> = {
-  offlineSince: 'offline_since',
-  failingSince: 'failing_since',
-  flapCount: 'flap_count',
-  flapWindowStart: 'flap_window_start',
-  flappingSince: 'flapping_since',
-  lastChangeAt: 'last_change_at',
-  containedSince: 'contained_since',
-  auditFailing: 'audit_failing',
-  disqualifiedAt: 'disqualified_at',
-  versionNotifiedAt: 'version_notified_at',
-  offlineSuspendedAt: 'offline_suspended_at',
-  unknownAuditSuspendedAt: 'unknown_audit_suspended_at',
-};
 
 /** planTransition decides the effect of `t` on `state`. */
 export function planTransition(state: NodeState, t: Transition): TransitionPlan {
@@ -107,25 +100,25 @@ export function planTransition(state: NodeState, t: Transition): TransitionPlan 
     case 'online':
       return planUp(state, t.at, t.flap, news, quiet, nothing);
     case 'contained':
-      return state.containedSince === null ? news({ contained_since: t.at }) : nothing;
+      return state.containedSince === null ? news({ containedSince: t.at }) : nothing;
     case 'released':
-      return state.containedSince !== null ? news({ contained_since: null }) : nothing;
+      return state.containedSince !== null ? news({ containedSince: null }) : nothing;
     case 'audit-failed':
-      return state.auditFailing ? nothing : news({ audit_failing: true });
+      return state.auditFailing ? nothing : news({ auditFailing: true });
     case 'audit-passed':
-      return state.auditFailing ? quiet({ audit_failing: false }) : nothing; // a pass is not news to the operator
+      return state.auditFailing ? quiet({ auditFailing: false }) : nothing; // a pass is not news to the operator
     case 'disqualified':
-      return state.disqualifiedAt === null ? news({ disqualified_at: t.at }) : nothing;
+      return state.disqualifiedAt === null ? news({ disqualifiedAt: t.at }) : nothing;
     case 'version-outdated':
-      return state.versionNotifiedAt === null || t.at.getTime() - state.versionNotifiedAt.getTime() >= t.cooldownMs ? news({ version_notified_at: t.at }) : nothing;
+      return state.versionNotifiedAt === null || t.at.getTime() - state.versionNotifiedAt.getTime() >= t.cooldownMs ? news({ versionNotifiedAt: t.at }) : nothing;
     case 'version-ok':
-      return state.versionNotifiedAt !== null ? quiet({ version_notified_at: null }) : nothing;
+      return state.versionNotifiedAt !== null ? quiet({ versionNotifiedAt: null }) : nothing;
     case 'suspended':
     case 'unsuspended': {
       // Each reason is a state of its own: a suspension and its lifting notify once each.
-      const [field, column] = t.reason === 'offline' ? (['offlineSuspendedAt', 'offline_suspended_at'] as const) : (['unknownAuditSuspendedAt', 'unknown_audit_suspended_at'] as const);
-      if (t.change === 'suspended') return state[field] === null ? news({ [column]: t.at }) : nothing;
-      return state[field] !== null ? news({ [column]: null }) : nothing;
+      const field = t.reason === 'offline' ? 'offlineSuspendedAt' : 'unknownAuditSuspendedAt';
+      if (t.change === 'suspended') return state[field] === null ? news({ [field]: t.at }) : nothing;
+      return state[field] !== null ? news({ [field]: null }) : nothing;
     }
   }
 }
@@ -141,14 +134,14 @@ function planDown(state: NodeState, at: Date, offlineAfterMs: number, flap: Flap
     return state.flappingSince !== null && stableFor(state, at) >= flap.stableMs ? news(calm(state), 'node-offline') : nothing;
   }
   const since = state.failingSince ?? at;
-  if (at.getTime() - since.getTime() < offlineAfterMs) return state.failingSince === null ? quiet({ failing_since: at }) : nothing;
-  return change(state, at, flap, { offline_since: since, failing_since: null }, 'node-offline', news, quiet);
+  if (at.getTime() - since.getTime() < offlineAfterMs) return state.failingSince === null ? quiet({ failingSince: at }) : nothing;
+  return change(state, at, flap, { offlineSince: since, failingSince: null }, 'node-offline', news, quiet);
 }
 
 /** A passed check: online again if the node was reported offline; a short, unreported failure just ends. */
 function planUp(state: NodeState, at: Date, flap: FlapRule, news: News, quiet: Quiet, nothing: TransitionPlan): TransitionPlan {
-  if (state.offlineSince !== null) return change(state, at, flap, { offline_since: null, failing_since: null }, 'node-online', news, quiet);
-  if (state.failingSince !== null) return quiet({ failing_since: null });
+  if (state.offlineSince !== null) return change(state, at, flap, { offlineSince: null, failingSince: null }, 'node-online', news, quiet);
+  if (state.failingSince !== null) return quiet({ failingSince: null });
   // Stable online for long enough: flapping is over, quietly (the node is fine).
   if (state.flappingSince !== null && stableFor(state, at) >= flap.stableMs) return quiet(calm(state));
   return nothing;
@@ -157,15 +150,15 @@ function planUp(state: NodeState, at: Date, flap: FlapRule, news: News, quiet: Q
 /** A change between offline and online: counted in the flap window; the notice, the flapping notice, or silence while flapping. */
 function change(state: NodeState, at: Date, flap: FlapRule, write: StateWrite, kind: EventKind, news: News, quiet: Quiet): TransitionPlan {
   const fresh = state.flapWindowStart === null || at.getTime() - state.flapWindowStart.getTime() >= flap.windowMs;
-  const counted: StateWrite = { ...write, flap_count: fresh ? 1 : state.flapCount + 1, flap_window_start: fresh ? at : state.flapWindowStart, last_change_at: at };
-  if (state.flappingSince !== null) return quiet({ ...counted, flapping_since: state.flappingSince });
-  if ((counted.flap_count as number) >= flap.changes) return news({ ...counted, flapping_since: at }, 'node-flapping');
+  const counted: StateWrite = { ...write, flapCount: fresh ? 1 : state.flapCount + 1, flapWindowStart: fresh ? at : state.flapWindowStart, lastChangeAt: at };
+  if (state.flappingSince !== null) return quiet({ ...counted, flappingSince: state.flappingSince });
+  if ((counted.flapCount ?? 0) >= flap.changes) return news({ ...counted, flappingSince: at }, 'node-flapping');
   return news(counted, kind);
 }
 
-/** calm ends flapping and starts counting changes afresh (last_change_at is unchanged: written as a guard). */
+/** calm ends flapping and starts counting changes afresh (lastChangeAt is unchanged: written as a guard). */
 function calm(state: NodeState): StateWrite {
-  return { flapping_since: null, flap_count: 0, flap_window_start: null, last_change_at: state.lastChangeAt };
+  return { flappingSince: null, flapCount: 0, flapWindowStart: null, lastChangeAt: state.lastChangeAt };
 }
 
 function stableFor(state: NodeState, at: Date): number {

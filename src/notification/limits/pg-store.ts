@@ -159,7 +159,7 @@ export class PgStatusStore implements StatusStore {
       const limitValues = [limits.maxHr, limits.maxDay, limits.minDelayMs];
       const { rows } = one
         ? await this.#pool.query<ReserveRow>({ name: 'satnotify_reserve_one', text: RESERVE_ONE, values: [...columns.map((c) => c[0]), ...limitValues] })
-        : await runBatch<ReserveRow>(this.#statements, 'satnotify_reserve_many', RESERVE_MANY, [...columns, ...limitValues]);
+        : await runBatch<ReserveRow>(this.#statements, 'satnotify_reserve_many', { text: RESERVE_MANY, values: [...columns, ...limitValues] });
       const byKey = new Map(rows.map((r) => [keyOf(r), r]));
       batch.forEach((c) => {
         const row = byKey.get(keyOf(c.key));

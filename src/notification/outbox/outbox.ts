@@ -1,17 +1,18 @@
 /**
  * @module notification/outbox/outbox
- * The Outbox seam: the durable queue of notifications, the item types it holds, and the node-state
- * transitions recorded with them. PgOutbox implements it; the factory picks it, never the service.
+ * The Outbox seam: the durable queue of notifications and the item types it holds. PgOutbox
+ * implements it; the factory picks it, never the service. A hook's notifications are recorded with
+ * the node's state by the NodeStateStore (hooks/node-state.ts).
  */
 import type { Message } from '../../channels/plugin.js';
-import type { EventKind } from '../../kinds.js';
+import type { NotificationStatus } from '../../kinds.js';
 import type { Reservation } from '../limits/store.js';
 
 /**
- * OutboxStatus is where a notification is in its life. Final: sent, failed, digested, and
- * suppressed (recorded, never sent and never counted: e.g. news about a disqualified node).
+ * OutboxStatus is where a notification is in its life (kinds.ts lists them). Final: sent, failed,
+ * digested, and suppressed (recorded, never sent and never counted: e.g. news about a disqualified node).
  */
-export type OutboxStatus = 'pending' | 'held' | 'retry' | 'sent' | 'failed' | 'digested' | 'suppressed';
+export type OutboxStatus = NotificationStatus;
 
 /** OutboxItem is one durable notification (or digest) on one channel instance. */
 export interface OutboxItem {
@@ -50,34 +51,6 @@ export interface OutboxItem {
 /** NewItem is an item as created; it starts `pending` unless it is recorded as `suppressed`, with the reason. */
 export type NewItem = Pick<OutboxItem, 'id' | 'channel' | 'groupKey' | 'nodeId' | 'operator' | 'kind' | 'bypass' | 'payload' | 'title' | 'summary' | 'dueAt' | 'occurredAt' | 'createdAt'> & { suppressed?: string };
 
-/** FlapRule says when ups and downs become one "flapping" notice, and when quiet ends. */
-export interface FlapRule {
-  /** Offline/online changes within `windowMs` that make a node flapping. */
-  changes: number;
-  windowMs: number;
-  /** How long a flapping node must hold one state before its changes are notified again. */
-  stableMs: number;
-}
-
-/** Transition is a change of a node's state that a hook reports; it applies at most once. */
-export type Transition =
-  | { nodeId: string; at: Date; change: 'contained' | 'released' | 'audit-failed' | 'audit-passed' | 'disqualified' | 'version-ok' }
-  | { nodeId: string; at: Date; change: 'offline'; offlineAfterMs: number; flap: FlapRule }
-  | { nodeId: string; at: Date; change: 'online'; flap: FlapRule }
-  | { nodeId: string; at: Date; change: 'version-outdated'; cooldownMs: number }
-  | { nodeId: string; at: Date; change: 'suspended' | 'unsuspended'; reason: 'offline' | 'unknown-audit' };
-
-/** TransitionResult says whether the change applied, and what the state was before it. */
-export interface TransitionResult {
-  applied: boolean;
-  offlineSince: Date | null;
-  containedSince: Date | null;
-  /** The node was disqualified before this change. */
-  disqualified: boolean;
-  /** The kind to notify when it is not the hook's usual one (a flapping node, an offline notice after flapping). */
-  kind?: EventKind;
-}
-
 /** OutboxCount is one cell of the outbox tally. */
 export interface OutboxCount {
   channel: string;
@@ -90,12 +63,8 @@ export interface OutboxCount {
 
 /** Outbox is the durable queue of notifications. */
 export interface Outbox {
-  /**
-   * record applies the transition (if any) and inserts the items built for it, atomically. `build`
-   * runs before every write the transition needs, told whether the change is news (`applied`);
-   * it returns no items for a change that is not, and if it throws or rejects nothing is written.
-   */
-  record(transition: Transition | null, build: (prev: TransitionResult) => NewItem[] | Promise<NewItem[]>): Promise<NewItem[]>;
+  /** insert records new items (informNode*, broadcasts) in one statement; resolves with them. */
+  insert(items: readonly NewItem[]): Promise<readonly NewItem[]>;
   /**
    * claim leases the due, unfinished items of up to `groups` groups (or of the one group given),
    * whole groups at a time, so one worker delivers a group's digest. Expired leases count as free.

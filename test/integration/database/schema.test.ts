@@ -4,6 +4,7 @@
  * one database.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
@@ -12,7 +13,8 @@ import { resolveConfig } from '../../../src/config.js';
 import { openDatabase } from '../../../src/database/connect.js';
 import { migrate } from '../../../src/database/migrate.js';
 import { MIGRATIONS } from '../../../src/database/migrations.js';
-import { freshPostgresUrl, postgresSkipReason } from '../../helpers/databases.js';
+import { NOTIFICATION_STATUSES } from '../../../src/kinds.js';
+import { freshPostgresUrl, postgresSkipReason, TARGETS } from '../../helpers/databases.js';
 
 describe('database.schema', () => {
   it('a satellite with its own public.nodes table: satnotify creates satnotify.nodes beside it and leaves it alone', { skip: postgresSkipReason }, async () => {
@@ -63,5 +65,24 @@ describe('database.schema', () => {
 
   it('refuses a schema name that is not a plain identifier', () => {
     assert.throws(() => resolveConfig({ database: { schema: 'x"; DROP TABLE nodes; --' } }), /database\.schema: must be a lower-case SQL identifier/);
+  });
+});
+
+describe('the outbox status', () => {
+  it('is one of the statuses kinds.ts lists: the CHECK refuses any other, on both databases', async () => {
+    for (const target of TARGETS) {
+      if (target.skip) continue;
+      const db = await target.open();
+      try {
+        const row = (status: string) =>
+          db.pool.query(`INSERT INTO satnotify_outbox (id, channel, group_key, kind, payload, title, summary, status, due_at, occurred_at, created_at)
+            VALUES ($1, 'email', 'g', 'node-offline', '{}', 't', 's', $2, now(), now(), now())`, [randomUUID(), status]);
+        for (const status of NOTIFICATION_STATUSES) await row(status);
+        await assert.rejects(row('sending'), (err: { code?: string }) => err.code === '23514', `${target.name}: an unknown status is refused`);
+      } finally {
+        await db.pool.query(`DELETE FROM satnotify_outbox WHERE group_key = 'g'`);
+        await db.close();
+      }
+    }
   });
 });

@@ -12,8 +12,9 @@ import pg from 'pg';
 import { resolveConfig } from '../../../src/config.js';
 import { openDatabase, type Database } from '../../../src/database/connect.js';
 import { PgStatusStore } from '../../../src/notification/limits/pg-store.js';
-import type { TransitionResult } from '../../../src/notification/outbox/outbox.js';
+import { PgNodeStateStore } from '../../../src/notification/hooks/pg-node-state.js';
 import { PgOutbox } from '../../../src/notification/outbox/pg-outbox.js';
+import type { TransitionResult } from '../../../src/notification/hooks/transitions.js';
 import { NodeId } from '../../../src/overlay/node-id.js';
 import { PgOverlay } from '../../../src/overlay/pg-overlay.js';
 import { freshPostgresUrl, postgresSkipReason } from '../../helpers/databases.js';
@@ -34,13 +35,13 @@ describe('statements on PostgreSQL', { skip: postgresSkipReason }, () => {
 
   it('prepares batch statements on the batch sessions, and the lone reservation on the default ones', async () => {
     const status = new PgStatusStore(db.pool, db.statements);
-    const outbox = new PgOutbox(db.pool, db.statements);
+    const store = new PgNodeStateStore(db.pool, db.statements);
     const l = limits({ maxHr: 5, maxDay: 10 });
     const now = new Date('2024-01-01T10:00:00Z');
     // Two reservations asked at once share a batch statement; one alone is the single-row one.
     await Promise.all([status.reserve({ subject: 'a', channel: 'email' }, now, l), status.reserve({ subject: 'b', channel: 'email' }, now, l)]);
     await status.reserve({ subject: 'c', channel: 'email' }, now, l);
-    await contain(outbox, [randomNode()], now);
+    await contain(store, [randomNode()], now);
     const overlay = new PgOverlay(db.pool, db.statements);
     const id = NodeId.parse(randomNode());
     await overlay.getMany([id]);
@@ -57,14 +58,14 @@ describe('statements on PostgreSQL', { skip: postgresSkipReason }, () => {
   it('gives every transitions statement a whole name: a node that goes down, comes up and then flaps is recorded on one session', async () => {
     // The writes of these three changes set 5, 5 and 6 columns whose names share a long prefix;
     // PostgreSQL cuts a statement's name at 63 bytes, so names made of column names would collide.
-    const outbox = new PgOutbox(db.pool, db.statements);
+    const store = new PgNodeStateStore(db.pool, db.statements);
     const nodeId = randomNode();
     const flap = { changes: 3, windowMs: 3_600_000, stableMs: 3_600_000 };
     const t0 = Date.parse('2024-01-01T10:00:00Z');
     const results: TransitionResult[] = [];
     for (const [i, change] of (['offline', 'online', 'offline'] as const).entries()) {
       const at = new Date(t0 + i * 60_000);
-      await outbox.record(change === 'offline' ? { nodeId, at, change, offlineAfterMs: 0, flap } : { nodeId, at, change, flap }, (result) => (results.push(result), []));
+      await store.record(change === 'offline' ? { nodeId, at, change, offlineAfterMs: 0, flap } : { nodeId, at, change, flap }, (result) => (results.push(result), []));
     }
     assert.deepEqual(
       results.map((r) => [r.applied, r.kind]),
@@ -95,11 +96,11 @@ describe('statements on PostgreSQL', { skip: postgresSkipReason }, () => {
     // The same store code on one session of the default kind, told (wrongly) that it may prepare.
     const unsafe = new pg.Pool({ connectionString: url, max: 1, options: '-c search_path=satnotify' });
     try {
-      const outboxes = [new PgOutbox(db.pool, db.statements), new PgOutbox(unsafe, { prepareBatches: true, batches: unsafe })];
+      const stores = [new PgNodeStateStore(db.pool, db.statements), new PgNodeStateStore(unsafe, { prepareBatches: true, batches: unsafe })];
       const now = new Date('2024-01-01T10:00:00Z');
       // Batches of 16 while the table holds a few dozen rows: past the five custom plans after
       // which a default session settles on a generic plan.
-      for (let round = 0; round < 8; round++) for (const outbox of outboxes) await contain(outbox, Array.from({ length: 16 }, randomNode), now);
+      for (let round = 0; round < 8; round++) for (const store of stores) await contain(store, Array.from({ length: 16 }, randomNode), now);
       await db.pool.query(`INSERT INTO satnotify_node_state (node_id) SELECT decode(lpad(to_hex(g), 64, '0'), 'hex') FROM generate_series(1, 20000) g`);
 
       // Planned once: the batch sessions keep one plan rather than plan every call anew.
@@ -121,8 +122,8 @@ function randomNode(): string {
 }
 
 /** contain records a `contained` transition for each node at once (one batch), with no items. */
-async function contain(outbox: PgOutbox, nodes: readonly string[], at: Date): Promise<void> {
-  await Promise.all(nodes.map((nodeId) => outbox.record({ nodeId, at, change: 'contained' }, () => [])));
+async function contain(store: PgNodeStateStore, nodes: readonly string[], at: Date): Promise<void> {
+  await Promise.all(nodes.map((nodeId) => store.record({ nodeId, at, change: 'contained' }, () => [])));
 }
 
 async function setting(pool: pg.Pool, name: string): Promise<string> {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { FlapRule, Transition } from '../../../../src/notification/outbox/outbox.js';
-import { INITIAL_STATE, planTransition, type NodeState } from '../../../../src/notification/hooks/transitions.js';
+import { INITIAL_STATE, planTransition, type FlapRule, type NodeState, type Transition } from '../../../../src/notification/hooks/transitions.js';
 
 const AT = new Date('2024-05-01T10:00:00Z');
 const ID = 'ab'.repeat(32);
@@ -12,25 +11,14 @@ const at = (minutes: number): Date => new Date(AT.getTime() + minutes * MIN);
 const down = (t: Date, offlineAfterMs = 0): Transition => ({ nodeId: ID, at: t, change: 'offline', offlineAfterMs, flap: FLAP });
 const up = (t: Date): Transition => ({ nodeId: ID, at: t, change: 'online', flap: FLAP });
 
-/** play runs checks through the planner as the outbox would (applying each write) and returns what was notified. */
+/** play runs checks through the planner as the node-state store would (applying each write) and returns what was notified. */
 function play(checks: Array<[number, boolean]>, offlineAfterMs = 0, start: NodeState = state()): { notices: string[]; state: NodeState } {
   let s = start;
   const notices: string[] = [];
   for (const [minute, ok] of checks) {
     const plan = planTransition(s, ok ? up(at(minute)) : down(at(minute), offlineAfterMs));
     if (plan.result.applied) notices.push(`${minute}:${plan.result.kind ?? (ok ? 'node-online' : 'node-offline')}`);
-    if (plan.write) {
-      const w = plan.write;
-      s = {
-        ...s,
-        ...('offline_since' in w && { offlineSince: w.offline_since as Date | null }),
-        ...('failing_since' in w && { failingSince: w.failing_since as Date | null }),
-        ...('flap_count' in w && { flapCount: w.flap_count as number }),
-        ...('flap_window_start' in w && { flapWindowStart: w.flap_window_start as Date | null }),
-        ...('flapping_since' in w && { flappingSince: w.flapping_since as Date | null }),
-        ...('last_change_at' in w && { lastChangeAt: w.last_change_at as Date | null }),
-      };
-    }
+    if (plan.write) s = { ...s, ...plan.write };
   }
   return { notices, state: s };
 }
@@ -48,7 +36,7 @@ describe('planTransition', () => {
     const long = play([[0, false], [30, false], [59, false], [60, false], [70, false], [90, true]], hour);
     assert.deepEqual(long.notices, ['60:node-offline', '90:node-online']);
     const planned = planTransition(play([[0, false]], hour).state, down(at(60), hour));
-    assert.deepEqual(planned.write?.offline_since, AT, 'offline since the first failed check');
+    assert.deepEqual(planned.write?.offlineSince, AT, 'offline since the first failed check');
   });
 
   it('four changes within 24 h make one flapping notice, then silence until stable for 6 h', () => {
@@ -76,7 +64,7 @@ describe('planTransition', () => {
     const failing = state({ auditFailing: true });
     assert.equal(planTransition(failing, { nodeId: ID, at: AT, change: 'audit-failed' }).write, null);
     const pass = planTransition(failing, { nodeId: ID, at: AT, change: 'audit-passed' });
-    assert.deepEqual([pass.write, pass.result.applied], [{ audit_failing: false }, false]);
+    assert.deepEqual([pass.write, pass.result.applied], [{ auditFailing: false }, false]);
     assert.equal(planTransition(state(), { nodeId: ID, at: AT, change: 'audit-failed' }).result.applied, true);
   });
 
@@ -86,17 +74,17 @@ describe('planTransition', () => {
     assert.equal(planTransition(reminded, { nodeId: ID, at: AT, change: 'version-outdated', cooldownMs }).result.applied, false);
     const due = state({ versionNotifiedAt: new Date(AT.getTime() - cooldownMs) });
     assert.equal(planTransition(due, { nodeId: ID, at: AT, change: 'version-outdated', cooldownMs }).result.applied, true);
-    assert.deepEqual(planTransition(due, { nodeId: ID, at: AT, change: 'version-ok' }).write, { version_notified_at: null });
+    assert.deepEqual(planTransition(due, { nodeId: ID, at: AT, change: 'version-ok' }).write, { versionNotifiedAt: null });
   });
 
   it('each suspension and its lifting are news once, per reason', () => {
     const t = (change: 'suspended' | 'unsuspended', reason: 'offline' | 'unknown-audit'): Transition => ({ nodeId: ID, at: AT, change, reason });
     const start = planTransition(state(), t('suspended', 'offline'));
-    assert.deepEqual([start.write, start.result.applied], [{ offline_suspended_at: AT }, true]);
+    assert.deepEqual([start.write, start.result.applied], [{ offlineSuspendedAt: AT }, true]);
     assert.equal(planTransition(state({ offlineSuspendedAt: AT }), t('suspended', 'offline')).write, null, 'a repeat is not news');
     assert.equal(planTransition(state({ offlineSuspendedAt: AT }), t('suspended', 'unknown-audit')).result.applied, true, 'the other reason is its own state');
     assert.equal(planTransition(state(), t('unsuspended', 'offline')).write, null, 'lifting what was never there is not news');
-    assert.deepEqual(planTransition(state({ unknownAuditSuspendedAt: AT }), t('unsuspended', 'unknown-audit')).write, { unknown_audit_suspended_at: null });
+    assert.deepEqual(planTransition(state({ unknownAuditSuspendedAt: AT }), t('unsuspended', 'unknown-audit')).write, { unknownAuditSuspendedAt: null });
   });
 
   it('disqualification is news once', () => {

@@ -1,0 +1,201 @@
+/**
+ * @module notification/outbox/sql
+ * The outbox's statements as named builders (pg-boss's plans.js), each returning `{ text, values }`
+ * with its parameters numbered by sql-template-tag, so no `$n` is counted by hand and every value
+ * is a parameter. Statuses come from the one list in kinds.ts, inlined as SQL literals where a
+ * partial index was made with them (a parameter would keep the planner from using the index).
+ */
+import sql, { raw, type Sql } from 'sql-template-tag';
+import { OPEN_STATUSES } from '../../kinds.js';
+import type { Reservation } from '../limits/store.js';
+import type { NewItem } from './outbox.js';
+
+/** Query is what a builder returns: the text with `$n` placeholders and its values. */
+export type Query = Sql;
+
+/** OPEN is the open statuses as the literal list the partial indexes were made with. */
+const OPEN = raw(`(${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')})`);
+
+/** How many due rows a pass reads per group it may claim (an operator's group holds a few). */
+const ROWS_PER_GROUP = 4;
+
+/** ClaimOptions are one claim's arguments (see Outbox.claim). */
+export interface ClaimOptions {
+  now: Date;
+  leaseUntil: Date;
+  groups: number;
+  groupKey?: string | undefined;
+  busy?: readonly string[] | undefined;
+}
+
+/**
+ * claim leases the due rows of up to `groups` groups with something due, oldest first; a group
+ * another worker holds (advisory lock) is skipped, and the rows are leased under FOR UPDATE SKIP
+ * LOCKED. The groups come from the earliest due rows, read in order through the partial due_at
+ * index, so a pass costs what it claims, not the whole backlog. A group's first row is its oldest,
+ * so these are still the oldest groups; when older groups hold many rows, a pass just takes fewer
+ * groups. Rows come back in the order they happened, and were recorded (seq) at one instant.
+ */
+export function claim(o: ClaimOptions): Query {
+  return sql`
+WITH first_rows AS (
+  SELECT group_key, due_at FROM satnotify_outbox
+  WHERE status IN ${OPEN} AND due_at <= ${o.now} AND (leased_until IS NULL OR leased_until < ${o.now})
+    AND (${o.groupKey ?? null}::text IS NULL OR group_key = ${o.groupKey ?? null}) AND group_key <> ALL(${o.busy ?? []}::text[])
+  ORDER BY due_at LIMIT ${o.groups}::int * ${ROWS_PER_GROUP}
+), due AS (
+  SELECT group_key, min(due_at) AS first_due FROM first_rows GROUP BY group_key ORDER BY first_due LIMIT ${o.groups}
+), mine AS (
+  SELECT group_key FROM due WHERE pg_try_advisory_xact_lock(hashtextextended(group_key, 0))
+), rows AS (
+  SELECT o.id FROM satnotify_outbox o JOIN mine USING (group_key)
+  WHERE o.status IN ${OPEN} AND o.due_at <= ${o.now} AND (o.leased_until IS NULL OR o.leased_until < ${o.now})
+  FOR UPDATE OF o SKIP LOCKED
+), claimed AS (
+  UPDATE satnotify_outbox o SET leased_until = ${o.leaseUntil}
+  FROM rows WHERE o.id = rows.id
+  RETURNING o.*
+)
+SELECT * FROM claimed ORDER BY occurred_at, created_at, seq`;
+}
+
+/** Owned is a new row made already claimed: the worker's lease, and the reservations it sends on (a digest). */
+export interface Owned {
+  leaseUntil: Date;
+  reservations: readonly Reservation[];
+}
+
+/**
+ * insertItems inserts new items, sent as one JSON array of rows: one statement for any number of
+ * items, and one JSON text costs far less to build than an array per column, each of whose
+ * elements (a payload's JSON, quotes and all) the driver would escape character by character.
+ * `owned[k]` is item k's lease and reservations, if any. An item that waits for operator grouping
+ * (due after it was created) joins the earliest waiting item of its group, stored or in the same
+ * statement, so everything arriving within one wait leaves together. Builders of larger statements
+ * may add a WHERE on `v` (the rows) after it.
+ */
+export function insertItems(items: readonly NewItem[], owned?: readonly Owned[]): Query {
+  return sql`INSERT INTO satnotify_outbox (id, channel, group_key, node_id, kind, bypass, payload, title, summary, due_at, occurred_at, created_at, operator, status, reason, leased_until, reservations)
+  SELECT v.id, v.channel, v.group_key, v.node_id, v.kind, v.bypass, v.payload, v.title, v.summary,
+         CASE WHEN v.due_at > v.created_at THEN LEAST(min(v.due_at) FILTER (WHERE v.due_at > v.created_at) OVER (PARTITION BY v.group_key), (
+           SELECT min(w.due_at) FROM satnotify_outbox w
+           WHERE w.group_key = v.group_key AND w.status = 'pending' AND w.due_at > w.created_at)) ELSE v.due_at END,
+         v.occurred_at, v.created_at, v.operator, CASE WHEN v.suppressed IS NULL THEN 'pending' ELSE 'suppressed' END, v.suppressed, v.leased_until, v.reservations
+  FROM (SELECT r.*, decode(r.node_hex, 'hex') AS node_id
+        FROM jsonb_to_recordset(${itemRows(items, owned)}::jsonb) AS r(id text, channel text, group_key text, node_hex text, kind text, bypass boolean, payload jsonb, title text,
+             summary text, due_at timestamptz, occurred_at timestamptz, created_at timestamptz, suppressed text, operator text, leased_until timestamptz, reservations jsonb)) AS v`;
+}
+
+/** DigestWrite is a digest to insert, already leased and owning its reservations, with the items it folds. */
+export interface DigestWrite {
+  digest: NewItem;
+  folded: readonly string[];
+  owned: Owned;
+}
+
+/** insertDigests inserts digests and folds their items into them, in one statement, so a digest and its items' new status exist together or not at all. */
+export function insertDigests(batch: readonly DigestWrite[]): Query {
+  return sql`WITH folded AS (
+  UPDATE satnotify_outbox o SET status = 'digested', digest_id = f.digest_id, leased_until = NULL, reservations = NULL
+  FROM unnest(${batch.flatMap((c) => c.folded)}::text[], ${batch.flatMap((c) => c.folded.map(() => c.digest.id))}::text[]) AS f(id, digest_id) WHERE o.id = f.id
+  RETURNING 1
+)
+${insertItems(
+  batch.map((c) => c.digest),
+  batch.map((c) => c.owned),
+)}`;
+}
+
+/** attachReservations writes the reservations each claimed row's send owns onto it, before it is sent. */
+export function attachReservations(batch: ReadonlyArray<{ id: string; reservations: readonly Reservation[] }>): Query {
+  return sql`UPDATE satnotify_outbox o SET reservations = v.reservations
+FROM jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) AS v(id text, reservations jsonb) WHERE o.id = v.id`;
+}
+
+/** markSent ends rows as sent, each at its own instant. */
+export function markSent(batch: ReadonlyArray<{ id: string; at: Date }>): Query {
+  return sql`UPDATE satnotify_outbox o SET status = 'sent', sent_at = v.at, leased_until = NULL, reason = NULL, reservations = NULL
+FROM unnest(${batch.map((c) => c.id)}::text[], ${batch.map((c) => c.at)}::timestamptz[]) AS v(id, at) WHERE o.id = v.id`;
+}
+
+/** release gives up the lease on rows without changing them. */
+export function release(ids: readonly string[]): Query {
+  return sql`UPDATE satnotify_outbox SET leased_until = NULL WHERE id = ANY(${ids}::text[])`;
+}
+
+/** markHeld holds rows until `dueAt`, with the reason. */
+export function markHeld(ids: readonly string[], dueAt: Date, reason: string): Query {
+  return sql`UPDATE satnotify_outbox SET status = 'held', due_at = ${dueAt}, reason = ${reason}, leased_until = NULL WHERE id = ANY(${ids}::text[])`;
+}
+
+/** markRetry schedules another attempt on the same reservations, counting this one (and whether it may have arrived). */
+export function markRetry(id: string, dueAt: Date, reason: string, reservations: readonly Reservation[], ambiguous: boolean): Query {
+  return sql`UPDATE satnotify_outbox SET status = 'retry', attempts = attempts + 1, ambiguous_attempts = ambiguous_attempts + ${ambiguous ? 1 : 0}::int,
+  due_at = ${dueAt}, reason = ${reason}, reservations = ${JSON.stringify(reservations)}, leased_until = NULL WHERE id = ${id}`;
+}
+
+/** markSuppressed ends rows unsent and uncounted, with the reason. */
+export function markSuppressed(ids: readonly string[], reason: string): Query {
+  return sql`UPDATE satnotify_outbox SET status = 'suppressed', reason = ${reason}, leased_until = NULL WHERE id = ANY(${ids}::text[])`;
+}
+
+/** markFailed ends rows as failed, with the reason; their reservations are the caller's to refund. */
+export function markFailed(ids: readonly string[], reason: string): Query {
+  return sql`UPDATE satnotify_outbox SET status = 'failed', reason = ${reason}, leased_until = NULL, reservations = NULL WHERE id = ANY(${ids}::text[])`;
+}
+
+/**
+ * suppressOpen ends a node's not-yet-sent rows of every kind but `except`. Leases run on the wall
+ * clock, so a row a worker holds right now is left to that worker.
+ */
+export function suppressOpen(nodeId: string, except: string, reason: string): Query {
+  return sql`UPDATE satnotify_outbox SET status = 'suppressed', reason = ${reason}
+  WHERE node_id = ${Buffer.from(nodeId, 'hex')} AND kind <> ${except} AND status IN ('pending', 'held') AND reservations IS NULL AND (leased_until IS NULL OR leased_until < now())
+  RETURNING channel, kind`;
+}
+
+/** get reads one row. */
+export function get(id: string): Query {
+  return sql`SELECT * FROM satnotify_outbox WHERE id = ${id}`;
+}
+
+/** forOperator lists an operator's notifications newest first, one row per notification: its copies on several channels share the moment, the node and the kind. */
+export function forOperator(operator: string, limit: number, after: string | null): Query {
+  return sql`SELECT * FROM (
+  SELECT DISTINCT ON (created_at, node_id, kind) * FROM satnotify_outbox
+  WHERE operator = ${operator} AND kind <> 'digest'
+    AND (${after}::text IS NULL OR created_at > (SELECT created_at FROM satnotify_outbox WHERE id = ${after} AND operator = ${operator}))
+  ORDER BY created_at DESC, node_id, kind, channel
+) n ORDER BY created_at DESC, id LIMIT ${limit}`;
+}
+
+/** counts tallies rows by channel, kind and status, with the status of the digest each folded row went into. */
+export function counts(): Query {
+  return sql`SELECT o.channel, o.kind, o.status, d.status AS "digestStatus", count(*) AS count
+FROM satnotify_outbox o LEFT JOIN satnotify_outbox d ON d.id = o.digest_id
+GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`;
+}
+
+/** itemRows lays items out as the JSON rows insertItems reads. */
+function itemRows(items: readonly NewItem[], owned?: readonly Owned[]): string {
+  return JSON.stringify(
+    items.map((i, k) => ({
+      id: i.id,
+      channel: i.channel,
+      group_key: i.groupKey,
+      node_hex: i.nodeId,
+      kind: i.kind,
+      bypass: i.bypass,
+      payload: i.payload,
+      title: i.title,
+      summary: i.summary,
+      due_at: i.dueAt,
+      occurred_at: i.occurredAt,
+      created_at: i.createdAt,
+      suppressed: i.suppressed ?? null,
+      operator: i.operator,
+      leased_until: owned?.[k]?.leaseUntil ?? null,
+      reservations: owned?.[k]?.reservations ?? null,
+    })),
+  );
+}
