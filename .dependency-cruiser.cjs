@@ -1,7 +1,7 @@
 // The layering of ARCHITECTURE.md's "may touch" table, checked by `npm run lint` (dependency-cruiser).
 /** @type {import('dependency-cruiser').IConfiguration} */
-const PURE = '^src/(backoff|notification/(limits/(policy|windows)|hooks/(events|transitions)|dispatch/digest|content/format)|channels/irc/lines|preferences/policy)[.]ts$';
-const ORCHESTRATION = '^src/notification/(service|dispatch/(pass|loop)|content/content)[.]ts$';
+const PURE = '^src/(backoff|notification/(limits/(policy|windows)|hooks/(events|transitions)|digest/(select|words)|content/wording)|channels/irc/lines|preferences/policy)[.]ts$';
+const ORCHESTRATION = '^src/notification/(service|dispatch/(pass|loop)|content/(content|record|present))[.]ts$';
 const IO_LIBS = 'node_modules/(pg|pg-pool|@electric-sql/pglite|nodemailer|@grpc/grpc-js|grpc-health-check|smtp-server|irc-framework|mqtt)/';
 const IO_BUILTINS = '^(fs|fs/promises|net|http|https|child_process|dgram|tls)$';
 const IMPLEMENTATIONS = '^src/(notification/(outbox/pg-outbox|hooks/pg-node-state|limits/(pg-store|memory-store))|preferences/pg-store|channels/(?!plugin[.]ts$)|overlay/pg-overlay|mailservice/(smtp-sender|file-sender)|database/connect)';

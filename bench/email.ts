@@ -10,7 +10,7 @@ import { MailService } from '../src/mailservice/service.js';
 import { TemplateSet } from '../src/mailservice/templates.js';
 import { MemoryStatusStore } from '../src/notification/limits/memory-store.js';
 import { contentFor } from '../src/notification/content/content.js';
-import { SAMPLE_NODE, type Reader } from '../src/notification/content/present.js';
+import { SAMPLE_NODE, type Reader } from '../src/notification/content/wording.js';
 import { compare, opsPerSecond, type Comparison } from './measure.js';
 import { startDiscardingSmtp } from './sinks.js';
 

@@ -21,7 +21,7 @@ import { MailService } from '../src/mailservice/service.js';
 import { DEFAULT_TEMPLATES_DIR, TemplateSet } from '../src/mailservice/templates.js';
 import { resolveConfig } from '../src/config.js';
 import { contentFor } from '../src/notification/content/content.js';
-import { SAMPLE_NODE } from '../src/notification/content/present.js';
+import { SAMPLE_NODE } from '../src/notification/content/wording.js';
 import { compare, opsPerSecond, type Comparison } from './measure.js';
 
 /** renderBenchmarkIsolated runs renderBenchmark in a fresh process with pretenuring off (see above). */

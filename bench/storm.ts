@@ -17,7 +17,7 @@ import nodemailer from 'nodemailer';
 import { createNotificationService } from '../src/notification/create.js';
 import { tallyChannel } from '../src/notification/outbox/tally.js';
 import { contentFor } from '../src/notification/content/content.js';
-import { sampleDigest } from '../src/notification/content/sample-day.js';
+import { sampleDigest } from '../src/notification/digest/sample-day.js';
 import { TemplateSet } from '../src/mailservice/templates.js';
 import { resolveConfig } from '../src/config.js';
 import type { Profiler } from './cpu-profile.js';

@@ -66,6 +66,22 @@ export const section = <T extends z.core.$ZodLooseShape>(shape: T, text: string)
     .prefault({} as never)
     .describe(text);
 
+/** limit is one channel's MaxHr, MaxDay and MinDelay, with defaults; `who` says whose sends it counts. */
+export const limit = (maxHr: number, maxDay: number, minDelay: string, who: string) =>
+  z
+    .strictObject({
+      maxHr: count(maxHr, 0, MAX_COUNT, `Sends per calendar hour ${who}; 0: never`),
+      maxDay: count(maxDay, 0, MAX_COUNT, `Sends per calendar day ${who}; 0: never; at least maxHr`),
+      minDelay: duration(minDelay, 0, 30 * DAY, `Least time between two sends ${who}; 0: no gap`),
+    })
+    .superRefine((l, ctx) => {
+      if (l.maxHr > l.maxDay) ctx.addIssue({ code: 'custom', path: ['maxHr'], message: `must be ≤ maxDay (${l.maxDay})`, input: l.maxHr });
+    })
+    .transform((l) => ({ maxHr: l.maxHr, maxDay: l.maxDay, minDelayMs: l.minDelay }))
+    .describe(`Limits ${who}.`);
+/** Limit is one channel's resolved MaxHr, MaxDay and MinDelay. */
+export type Limit = z.output<ReturnType<typeof limit>>;
+
 /** url accepts '' (not set) or a URL whose scheme is one of `schemes`; it is parsed here so a bad one fails at startup. */
 export function url(schemes: readonly string[], text: string) {
   return z

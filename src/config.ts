@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { oneLine, section } from './config-schema.js';
+import type { Limit } from './config-schema.js';
 import { DATABASE_CONFIG } from './database/config.js';
 import { InvalidConfigError, type ConfigIssue } from './errors.js';
 import { MAIL_CONFIG, SMTP_CONFIG } from './mailservice/config.js';
@@ -18,24 +18,14 @@ import { LINKS_CONFIG, REPUTATION_CONFIG } from './notification/content/config.j
 import { OVERLAY_CONFIG } from './overlay/config.js';
 import { PREFERENCES_CONFIG } from './preferences/config.js';
 import { WEB_CONFIG } from './web/config.js';
-import { NodeId } from './overlay/node-id.js';
+import { SATELLITE_CONFIG } from './satellite.js';
 import { redactedViews, redactSecrets, redactUrl } from './redact.js';
 
 export { redactUrl };
 
 /** The configuration: each module's section, every key once, with its default, bounds and unit. CONFIG.md is generated from it. */
 const schema = z.strictObject({
-  satellite: section(
-    {
-      name: oneLine('Satellite', 'Shown in email headers and node-log lines'),
-      id: z
-        .string()
-        .refine((v) => v === '' || NodeId.tryParse(v) !== undefined, 'must be a node id (base58check or 64 hex digits), or empty')
-        .default('')
-        .describe("The satellite's own node id (base58check); sent in node-log messages when set."),
-    },
-    'Who is sending.',
-  ),
+  satellite: SATELLITE_CONFIG,
   database: DATABASE_CONFIG,
   smtp: SMTP_CONFIG,
   mail: MAIL_CONFIG,
@@ -69,8 +59,7 @@ const schema = z.strictObject({
 export type Config = z.input<typeof schema>;
 /** ResolvedConfig is the validated configuration with durations in milliseconds. */
 export type ResolvedConfig = z.output<typeof schema>;
-/** Limit is one channel's validated limits. */
-export type Limit = ResolvedConfig['limits']['email'];
+export type { Limit };
 
 /** CONFIG_JSON_SCHEMA describes every key (type, default, bounds, description); CONFIG.md is made from it. */
 export const CONFIG_JSON_SCHEMA = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;

@@ -59,7 +59,7 @@ export { createNotificationService } from './notification/create.js';
 export type { ServiceOptions } from './notification/create.js';
 export { NotificationService } from './notification/service.js';
 export type { Delivery, HookResult, BroadcastResult, ChannelStatus, ChannelStatuses } from './notification/service.js';
-export type { LogInput } from './notification/content/content.js';
+export type { LogInput } from './notification/content/inputs.js';
 export type { UptimeSignal, AuditSignal, ContainmentSignal, DisqualifiedSignal, VersionSignal, SuspensionSignal } from './notification/hooks/events.js';
 export type { Outbox, OutboxItem, OutboxStatus, OutboxCount } from './notification/outbox/outbox.js';
 export { Metrics } from './notification/metrics.js';

@@ -4,7 +4,7 @@
  * plugin's own schema when the service starts, since a plugin is loaded only then.
  */
 import { z } from 'zod';
-import { limit } from '../notification/limits/config.js';
+import { limit } from '../config-schema.js';
 
 /** BUILT_IN_CHANNELS are the instances that always exist, configured by their own sections. */
 export const BUILT_IN_CHANNELS = { email: 'email', log: 'nodelog' } as const;
@@ -37,3 +37,6 @@ export const CHANNELS_CONFIG = z
 
 /** SECRETS_FILE_CONFIG is `secretsFile`: a JSON object of named secrets, readable by its owner only. */
 export const SECRETS_FILE_CONFIG = z.string().default('').describe('A JSON file of named secrets (`{ "name": "value" }`) that params refer to as `{ "secret": "name" }`; refused when group or others may read it. Empty: none.');
+
+/** ChannelsConfig is the resolved `channels` section. */
+export type ChannelsConfig = z.output<typeof CHANNELS_CONFIG>;

@@ -22,7 +22,7 @@ export type Audience = 'node' | 'operator';
 export type Fact = string | number | boolean;
 
 /**
- * Message is the content of one notification as stored in the outbox: the same for every channel,
+ * Message is the content of one notification, worded for its reader: the same for every channel,
  * rendered by each plugin in its own way. Plain text throughout; `email` is there only for
  * operator-audience copies.
  */
@@ -44,11 +44,6 @@ export interface Message {
   email?: { to: string; template: string; data: Record<string, unknown> };
   /** The operator's one-click unsubscribe (RFC 8058) and preferences links, when the web part is set up. */
   links?: { unsubscribe: string; preferences: string };
-  /**
-   * What satnotify worded this message from (an event kind and its data), so that it is worded
-   * again in its reader's language and zone when it leaves; absent for a caller's own text.
-   */
-  source?: { kind: string; data: Record<string, unknown> };
 }
 
 /** Notification is what `send` gets: the message and where it stands among the others. */

@@ -12,8 +12,9 @@ import { LOCALES, resolveLocale } from '../i18n/catalog.js';
 import { BUILT_IN_FIELDS, parseTemplateData } from '../mailservice/template-data.js';
 import { TemplateSet } from '../mailservice/templates.js';
 import { contentFor } from '../notification/content/content.js';
-import type { Reader } from '../notification/content/present.js';
-import { sampleDigest, SAMPLE_NODE } from '../notification/content/sample-day.js';
+import { requireTemplate } from '../notification/content/inputs.js';
+import type { Reader } from '../notification/content/wording.js';
+import { sampleDigest, SAMPLE_NODE } from '../notification/digest/sample-day.js';
 
 /** PreviewFormat is the part to print; `text` also prints the subject line. */
 export type PreviewFormat = 'html' | 'text';
@@ -34,7 +35,7 @@ export function preview(template: string, options: PreviewOptions = {}): string 
   const templates = TemplateSet.load(config.mail.templatesDir || undefined);
   const content = contentFor(templates, config);
   const reader = readerOf(options, content.defaultReader);
-  if (template !== 'digest') content.requireTemplate(template);
+  if (template !== 'digest') requireTemplate(templates, template);
   const r = template === 'digest' ? sampleDigest(content, templates, reader) : content.render(template, sampleData(templates, template, options.dataFile), SAMPLE_NODE, 'operator@example.com', new Date('2024-05-01T08:04:00Z'), reader);
   return options.format === 'html' ? r.html : `Subject: ${r.subject}\n\n${r.text}`;
 }

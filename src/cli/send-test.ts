@@ -8,7 +8,7 @@ import { createSender } from '../mailservice/create-sender.js';
 import { MailService } from '../mailservice/service.js';
 import { TemplateSet } from '../mailservice/templates.js';
 import { contentFor } from '../notification/content/content.js';
-import { SAMPLE_NODE } from '../notification/content/sample-day.js';
+import { SAMPLE_NODE } from '../notification/digest/sample-day.js';
 
 /** sendTest sends the sample and returns the line to print: the Message-ID, where it went, the reply. */
 export async function sendTest(to: string, o: { env: NodeJS.ProcessEnv; configFile?: string }): Promise<string> {

@@ -20,3 +20,6 @@ export const DATABASE_CONFIG = section(
   },
   'Where counters, the outbox and the overlay live.',
 );
+
+/** DatabaseConfig is the resolved `database` section. */
+export type DatabaseConfig = z.output<typeof DATABASE_CONFIG>;

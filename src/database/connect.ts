@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import pg from 'pg';
-import { redactUrl, type ResolvedConfig } from '../config.js';
+import { redactUrl } from '../redact.js';
+import type { DatabaseConfig } from './config.js';
 import { DatabaseError } from '../errors.js';
 import { migrate } from './migrate.js';
 import { seedFromSnapshot } from './snapshot.js';
@@ -27,7 +28,7 @@ export interface Database {
 }
 
 /** openDatabase connects (or starts PGlite), runs pending migrations, and returns the pool. */
-export async function openDatabase(config: ResolvedConfig['database']): Promise<Database> {
+export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   const db = config.url ? await openPostgres(config) : await openPglite(config.dataDir, config.schema);
   try {
     await migrate(db.pool, config.schema);
@@ -46,7 +47,7 @@ export function embeddedDatabaseExists(dataDir: string): boolean {
   return dataDir.startsWith('memory://') || existsSync(join(dataDir, 'PG_VERSION'));
 }
 
-async function openPostgres(config: ResolvedConfig['database']): Promise<Database> {
+async function openPostgres(config: DatabaseConfig): Promise<Database> {
   const description = redactUrl(config.url);
   // Every connection resolves satnotify's tables in its own schema (config validated the name).
   const connect = (settings: readonly string[]): pg.Pool => {

@@ -4,7 +4,6 @@
  * preferences page (expiring), and their private feeds. Null when the web part is not configured.
  */
 import { createHash } from 'node:crypto';
-import type { ResolvedConfig } from '../config.js';
 import { Signer } from './tokens.js';
 
 /** EmailLinks go into an email's headers and footer. */
@@ -13,19 +12,27 @@ export interface EmailLinks {
   preferences: string;
 }
 
+/** LinkSettings are what links are made from: the `web` section's base URL, signing keys and link lifetime. */
+export interface LinkSettings {
+  baseUrl: string;
+  secrets: readonly string[];
+  linkLifetimeMs: number;
+}
+
+/** Links makes an operator's signed links. */
 export class Links {
   readonly signer: Signer;
   readonly #base: string;
   readonly #lifetimeMs: number;
 
-  constructor(web: ResolvedConfig['web']) {
+  constructor(web: LinkSettings) {
     this.signer = new Signer(web.secrets);
     this.#base = web.baseUrl.replace(/\/+$/, '');
     this.#lifetimeMs = web.linkLifetimeMs;
   }
 
   /** create makes the links when `web.baseUrl` and `web.secrets` are set, else null (emails then carry none). */
-  static create(web: ResolvedConfig['web']): Links | null {
+  static create(web: LinkSettings): Links | null {
     return web.baseUrl && web.secrets.length > 0 ? new Links(web) : null;
   }
 

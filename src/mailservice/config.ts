@@ -34,3 +34,8 @@ export const MAIL_CONFIG = section(
   },
   'Email rendering and the file sender.',
 );
+
+/** SmtpConfig is the resolved `smtp` section. */
+export type SmtpConfig = z.output<typeof SMTP_CONFIG>;
+/** MailConfig is the resolved `mail` section. */
+export type MailConfig = z.output<typeof MAIL_CONFIG>;

@@ -4,7 +4,8 @@
  */
 import nodemailer from 'nodemailer';
 import type { SMTPPoolOptions } from 'nodemailer/lib/smtp-pool';
-import { redactUrl, type ResolvedConfig } from '../config.js';
+import { redactUrl } from '../redact.js';
+import type { SmtpConfig } from './config.js';
 import { toDeliveryError } from './delivery-error.js';
 import { toNodemailer } from './nodemailer-message.js';
 import type { MailMessage, Sender, SendResult } from './sender.js';
@@ -16,7 +17,7 @@ export class SmtpSender implements Sender {
   readonly description: string;
   readonly #transport: Transporter;
 
-  constructor(config: ResolvedConfig['smtp']) {
+  constructor(config: SmtpConfig) {
     this.description = redactUrl(config.url);
     this.#transport = nodemailer.createTransport(smtpOptions(config));
   }
@@ -48,7 +49,7 @@ export class SmtpSender implements Sender {
  * smtpOptions maps config to nodemailer options; credentials come from the URL and stay out of logs.
  * @internal Not part of the published types, which would otherwise need nodemailer's.
  */
-export function smtpOptions(config: ResolvedConfig['smtp']): SMTPPoolOptions {
+export function smtpOptions(config: SmtpConfig): SMTPPoolOptions {
   const u = new URL(config.url);
   const secure = u.protocol === 'smtps:' || config.secure;
   return {

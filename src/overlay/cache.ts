@@ -6,7 +6,7 @@
  */
 import DataLoader from 'dataloader';
 import { LRUCache } from 'lru-cache';
-import type { ResolvedConfig } from '../config.js';
+import type { OverlayConfig } from './config.js';
 import { orDatabaseError, UnknownNodeError } from '../errors.js';
 import { parseInput } from '../input/parse.js';
 import { NODE_FILTER, NODE_INPUT, type Contact, type NodeFilter, type NodeInfo, type NodeInput, type OverlayDB } from './db.js';
@@ -20,12 +20,12 @@ export class OverlayCache {
   readonly #loader: DataLoader<NodeId, NodeInfo | null, string>;
   /** Uptime checks made in the same tick are stored in one statement. */
   readonly #contacts: DataLoader<Contact, void, string>;
-  readonly #config: ResolvedConfig['overlay'];
+  readonly #config: OverlayConfig;
   readonly #clock: () => Date;
   #hits = 0;
   #misses = 0;
 
-  constructor(db: OverlayDB, config: ResolvedConfig['overlay'], clock: () => Date = () => new Date()) {
+  constructor(db: OverlayDB, config: OverlayConfig, clock: () => Date = () => new Date()) {
     this.#db = db;
     this.#config = config;
     this.#clock = clock;

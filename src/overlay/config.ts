@@ -2,6 +2,7 @@
  * @module overlay/config
  * The `overlay` section: the node cache and selections.
  */
+import type { z } from 'zod';
 import { count, DAY, duration, MINUTE, section } from '../config-schema.js';
 
 /** OVERLAY_CONFIG is the `overlay` section of the configuration. */
@@ -14,3 +15,6 @@ export const OVERLAY_CONFIG = section(
   },
   'Nodes and their operators.',
 );
+
+/** OverlayConfig is the resolved `overlay` section. */
+export type OverlayConfig = z.output<typeof OVERLAY_CONFIG>;

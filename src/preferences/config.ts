@@ -25,3 +25,6 @@ export const PREFERENCES_CONFIG = section(
   },
   "Operators' own choices: defaults, and the limits of what they can turn off.",
 );
+
+/** PreferencesConfig is the resolved `preferences` section. */
+export type PreferencesConfig = z.output<typeof PREFERENCES_CONFIG>;

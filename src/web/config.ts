@@ -18,3 +18,6 @@ export const WEB_CONFIG = section(
   },
   'Operator pages, one-click unsubscribe and private feeds.',
 );
+
+/** WebConfig is the resolved `web` section. */
+export type WebConfig = z.output<typeof WEB_CONFIG>;

@@ -6,8 +6,8 @@ import { createSender } from '../../src/mailservice/create-sender.js';
 import { MailService } from '../../src/mailservice/service.js';
 import { TemplateSet } from '../../src/mailservice/templates.js';
 import { contentFor } from '../../src/notification/content/content.js';
-import type { NodeView, Reader } from '../../src/notification/content/present.js';
-import { SAMPLE_NODE } from '../../src/notification/content/sample-day.js';
+import type { NodeView, Reader } from '../../src/notification/content/wording.js';
+import { SAMPLE_NODE } from '../../src/notification/digest/sample-day.js';
 
 /** TEMPLATES is the shipped template set, compiled once per test process. */
 export const TEMPLATES = TemplateSet.load();

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { MAX_DIGEST_LINES } from '../../src/notification/dispatch/digest.js';
+import { MAX_DIGEST_LINES } from '../../src/notification/digest/select.js';
 import { tallyChannel } from '../../src/notification/outbox/tally.js';
 import { TestClock } from '../helpers/clock.js';
 import { randomNodeIdHex } from '../helpers/databases.js';

@@ -1,5 +1,5 @@
 /**
- * @module notification/channels/nodelog/client
+ * @module channels/nodelog/client
  * The NodeLogClient seam: put one notification into a node's log.
  */
 import type { NotificationMessage, NotificationResponse } from './schema.js';

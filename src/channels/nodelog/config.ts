@@ -1,7 +1,8 @@
 /**
- * @module notification/channels/nodelog/config
+ * @module channels/nodelog/config
  * The `nodeLog` section: gRPC calls into the node log.
  */
+import type { z } from 'zod';
 import { count, DAY, duration, flag, HOUR, MINUTE, SECOND, section } from '../../config-schema.js';
 
 /** NODELOG_CONFIG is the `nodeLog` section of the configuration. */
@@ -15,3 +16,6 @@ export const NODELOG_CONFIG = section(
   },
   'Messages into the node log over gRPC.',
 );
+
+/** NodeLogConfig is the resolved `nodeLog` section. */
+export type NodeLogConfig = z.output<typeof NODELOG_CONFIG>;

@@ -1,5 +1,5 @@
 /**
- * @module notification/channels/nodelog/grpc-client
+ * @module channels/nodelog/grpc-client
  * NodeLogClient over gRPC (@grpc/grpc-js): one channel per node address, reused, closed when idle,
  * closed at once when the node could not be reached (a channel left open to an unreachable node
  * keeps reconnecting, which costs CPU), and at most `maxChannels` open (the least recently used
@@ -8,7 +8,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { LRUCache } from 'lru-cache';
-import type { ResolvedConfig } from '../../config.js';
+import type { NodeLogConfig } from './config.js';
 import { DeliveryError } from '../../errors.js';
 import type { NodeLogClient } from './client.js';
 import { decodeResponse, encodeMessage, METHOD_PATH, type NotificationMessage, type NotificationResponse } from './schema.js';
@@ -34,11 +34,11 @@ interface Channel {
 
 /** GrpcNodeLogClient sends ProcessNotification calls to nodes. */
 export class GrpcNodeLogClient implements NodeLogClient {
-  readonly #config: ResolvedConfig['nodeLog'];
+  readonly #config: NodeLogConfig;
   readonly #channels: LRUCache<string, Channel>;
   readonly #credentials: grpc.ChannelCredentials;
 
-  constructor(config: ResolvedConfig['nodeLog'], credentials?: grpc.ChannelCredentials) {
+  constructor(config: NodeLogConfig, credentials?: grpc.ChannelCredentials) {
     this.#config = config;
     this.#channels = new LRUCache<string, Channel>({ max: config.maxChannels, dispose: (ch) => retire(ch) });
     this.#credentials = credentials ?? (config.tls ? grpc.credentials.createSsl() : grpc.credentials.createInsecure());

@@ -1,5 +1,5 @@
 /**
- * @module notification/channels/nodelog/schema
+ * @module channels/nodelog/schema
  * The protobuf types of `proto/notification.proto`, loaded with protobufjs, and the gRPC service
  * definition built from them (no @grpc/proto-loader: one protobufjs, one source of truth).
  */

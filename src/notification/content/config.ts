@@ -36,3 +36,8 @@ export const REPUTATION_CONFIG = section(
   },
   "The satellite's reputation rules, as its messages quote them.",
 );
+
+/** HelpLinksConfig is the resolved `links` section: the help a message offers. */
+export type HelpLinksConfig = z.output<typeof LINKS_CONFIG>;
+/** ReputationConfig is the resolved `reputation` section. */
+export type ReputationConfig = z.output<typeof REPUTATION_CONFIG>;

@@ -1,312 +1,92 @@
 /**
  * @module notification/content/present
- * The words of a notification for one reader: its kind's messages from the catalog, in the
- * reader's language, with times in the reader's zone and the satellite's real thresholds, and the
- * words of a digest. Pure: the catalog and config are read, nothing is written.
+ * A stored notification as it leaves for its reader, or is listed in their feed: an event worded
+ * in their language and zone, its email ready to render; a caller's own text as it was recorded;
+ * a digest with the layout's shared labels and footer added. Pure but for rendering templates.
  */
-import type { ResolvedConfig } from '../../config.js';
-import { DAY } from '../../config-schema.js';
-import type { Catalog, Locale, MessageValues } from '../../i18n/catalog.js';
-import { formatClock, formatDecimal, formatSpan, formatWhen } from '../../i18n/format.js';
-import type { Digest, DigestEntry } from '../dispatch/digest.js';
-import type { OutboxItem } from '../outbox/outbox.js';
-import { KIND_INFO, type EventKind } from '../../kinds.js';
+import { formatInstant } from '../../i18n/format.js';
+import { resolveLocale } from '../../i18n/catalog.js';
+import type { Message } from '../../channels/plugin.js';
+import type { EventKind } from '../../kinds.js';
+import type { RenderedEmail, TemplateSet } from '../../mailservice/templates.js';
+import type { OutboxItem, StoredMessage } from '../outbox/outbox.js';
+import { requireTemplate } from './inputs.js';
+import { isKind, sourceOf, type EventText, type NodeView, type Reader, type Wording } from './wording.js';
 
-/** Reader is who a message is for: their language and zone. */
-export interface Reader {
-  locale: Locale;
-  zone: string;
-}
-
-/** NodeView is a node as messages show it. */
-export interface NodeView {
-  id: string;
-  shortId: string;
-  address: string;
-  port: string;
-}
-
-/** nodeView is a node as messages show it, from its id's string form and its address. */
-export function nodeView(id: string, address: string): NodeView {
-  // shortId is NodeId.short: the first 12 characters of the string form.
-  return { id, shortId: id.slice(0, 12), address, port: address.slice(address.lastIndexOf(':') + 1) };
-}
-
-/** SAMPLE_NODE is the node every sample email is about (preview, the startup check, tests). */
-export const SAMPLE_NODE: NodeView = nodeView('12EayRS2V1kEsWESU9QMRseFhdxYxKicsiFmxrsLZHeLUtdps3S', 'node1.example.com:28967');
-
-/** EventSource is what an event's words are made from: its kind, its data and its node. */
-export interface EventSource {
-  kind: EventKind;
-  data: Readonly<Record<string, unknown>>;
-  node: NodeView;
-}
-
-/** Button is a link a message offers: a button in HTML, a URL in text. */
-export interface Button {
-  label: string;
-  url: string;
-}
-
-/** EventText is every string of one event's message, in one language. */
-export interface EventText {
-  title: string;
-  /** The email subject without its `[satellite]` tag; also the node-log sentence. */
-  subject: string;
-  /** The event in a few words, as a digest line. */
-  line: string;
-  heading: string;
-  intro: string;
-  /** An announcement's own paragraphs (empty for other kinds). */
-  paragraphs: string[];
-  facts: Array<{ label: string; value: string }>;
-  why: string;
-  steps: string[];
-  /** One sentence for channels without room for steps (node log, IRC). */
-  action: string;
-  buttons: Button[];
-}
-
-/** Headline is what a recorded notification keeps of its words: the row's title and one-line summary. */
-export type Headline = Pick<EventText, 'title' | 'subject'>;
-
-/** How each field of the kinds' data is shown: instants in the reader's zone, spans and decimals in their language. */
-const FIELD_TYPES: Readonly<Record<string, 'instant' | 'span' | 'decimal'>> = {
-  lastContact: 'instant',
-  offlineSince: 'instant',
-  deadline: 'instant',
-  offlineFor: 'span',
-  window: 'span',
-  quietFor: 'span',
-  score: 'decimal',
-  threshold: 'decimal',
-  distance: 'decimal',
-  onlineScore: 'decimal',
-};
-
-/** Presenter words notifications and digests. */
+/** Presenter makes the message a plugin gets from what a row keeps. */
 export class Presenter {
-  readonly catalog: Catalog;
-  readonly #config: ResolvedConfig;
+  readonly #templates: TemplateSet;
+  readonly #wording: Wording;
 
-  constructor(catalog: Catalog, config: ResolvedConfig) {
-    this.catalog = catalog;
-    this.#config = config;
+  constructor(templates: TemplateSet, wording: Wording) {
+    this.#templates = templates;
+    this.#wording = wording;
   }
 
-  /** event words one event of `kind` about `node` for `reader`. */
-  event(kind: EventKind, data: Readonly<Record<string, unknown>>, node: NodeView, reader: Reader): EventText {
-    return this.#word(kind, data, node, reader).words;
+  /** present is `item`'s message for `reader`. */
+  present(item: OutboxItem, reader: Reader): Message {
+    const { source: _source, ...p } = item.payload;
+    const source = sourceOf(item.payload);
+    if (!source) return this.#withCommon(p, reader);
+    const words = this.#wording.event(source.kind, source.data, source.node, reader);
+    const message: Message = { ...p, title: words.title, text: this.#nodeText(words), actions: words.steps };
+    if (p.email) message.email = { to: p.email.to, ...this.#emailOf(source.kind, source.data, words, source.node, p.email.to, item.occurredAt, reader, p.links ?? null) };
+    return message;
   }
 
   /**
-   * headline words only an event's title and subject: what a notification keeps when it is
-   * recorded (the rest is worded for its reader when it leaves). A storm's hooks would otherwise
-   * word every step and paragraph of each notice, and throw them away.
+   * presentDigest is a digest as it leaves, in the language and zone it was worded in when made:
+   * the layout's shared labels and footer are added now, kept out of its row (the same for every digest).
    */
-  headline(kind: EventKind, data: Readonly<Record<string, unknown>>, node: NodeView, reader: Reader): Headline {
-    return this.#headline(kind, reader.locale, this.#values(kind, data, node, reader));
+  presentDigest(p: StoredMessage): Message {
+    const data = p.email?.data;
+    return data ? this.#withCommon(p, { locale: resolveLocale(String(data['locale'])), zone: String(data['timezone']) }) : p;
   }
 
-  /** #headline is the title and subject, one definition for a recorded row and the message that leaves. */
-  #headline(kind: EventKind, locale: Locale, v: MessageValues): Headline {
-    return { title: this.catalog.t(locale, `kinds.${kind}.title`, v), subject: this.catalog.t(locale, `kinds.${kind}.subject`, v) };
+  /**
+   * emailFor is the email a kind (or a caller's template) makes for `reader`, as present would send
+   * it: the template to render and its whole data. For `satnotify preview`, the startup check and tests.
+   */
+  emailFor(template: string, data: Record<string, unknown>, node: NodeView, recipient: string, at: Date, reader: Reader): { template: string; data: Record<string, unknown> } {
+    requireTemplate(this.#templates, template);
+    if (!isKind(template)) return { template, data: { ...data, ...layoutData(this.#wording, node, recipient, at, reader), links: null } };
+    return this.#emailOf(template, data, this.#wording.event(template, data, node, reader), node, recipient, at, reader, null);
   }
 
-  /** #word is event's words and the message arguments they were made with (a digest's headline quotes them too). */
-  #word(kind: EventKind, data: Readonly<Record<string, unknown>>, node: NodeView, reader: Reader): { words: EventText; values: MessageValues } {
-    const { locale } = reader;
-    const v = this.#values(kind, data, node, reader);
-    const k = `kinds.${kind}`;
-    const facts = Object.entries(KIND_FACTS[kind] ?? {}).flatMap(([field]) => (typeof v[field] === 'string' && v[field] !== '' ? [{ label: this.catalog.t(locale, `${k}.facts.${field}`), value: String(v[field]) }] : []));
-    const { title, subject } = this.#headline(kind, locale, v);
-    const words = {
-      title,
-      subject,
-      line: this.catalog.t(locale, `${k}.line`, v),
-      heading: this.catalog.t(locale, `${k}.heading`, v),
-      intro: this.catalog.t(locale, `${k}.intro`, v),
-      paragraphs: kind === 'announcement' && Array.isArray(data['paragraphs']) ? data['paragraphs'].map(String) : [],
-      facts,
-      why: this.catalog.t(locale, `${k}.why`, v),
-      steps: kind === 'announcement' ? [text(data['action'])] : this.catalog.list(locale, `${k}.steps`, v),
-      action: this.catalog.t(locale, `${k}.action`, v),
-      buttons: this.buttons(kind, locale),
-    };
-    return { words, values: v };
+  /** render renders emailFor's email. */
+  render(template: string, data: Record<string, unknown>, node: NodeView, recipient: string, at: Date, reader: Reader): RenderedEmail {
+    const email = this.emailFor(template, data, node, recipient, at, reader);
+    return this.#templates.render(email.template, email.data);
   }
 
-  /** common is the shared wording (labels, footer) every email's layout uses. */
-  common(reader: Reader, recipient: string): Record<string, string> {
-    const satellite = this.#config.satellite.name;
-    const keys = ['tagline', 'nodeId', 'address', 'when', 'why', 'todo', 'footer', 'footerLimits', 'manage', 'manageWhat', 'unsubscribe'];
-    return Object.fromEntries(keys.map((key) => [key, this.catalog.t(reader.locale, `common.${key}`, { satellite, recipient })]));
+  #withCommon(p: Message, reader: Reader): Message {
+    return p.email ? { ...p, email: { ...p.email, data: { ...p.email.data, s: this.#wording.common(reader, p.email.to), locale: reader.locale } } } : p;
   }
 
-  /** buttons are the links configured for `kind`: its guide, support (for the kinds that can cost a node its data), and unless left out, the dashboard. */
-  buttons(kind: string, locale: Locale, dashboard = true): Button[] {
-    const links = this.#config.links;
-    const out: Button[] = [];
-    const docs = links.docs[kind as EventKind];
-    if (docs) out.push({ label: this.catalog.t(locale, 'common.docs'), url: docs });
-    if (links.support && kind in KIND_INFO && KIND_INFO[kind as EventKind].level === 'error') out.push({ label: this.catalog.t(locale, 'common.support'), url: links.support });
-    return dashboard ? [...out, ...this.#dashboard(locale)] : out;
+  /** The node log, IRC and webhooks show this without the email around it, so it names the satellite. */
+  #nodeText(words: EventText): string {
+    return `${this.#wording.satellite}: ${words.subject}. ${words.action}`;
   }
 
-  #dashboard(locale: Locale): Button[] {
-    const url = this.#config.links.dashboard;
-    return url ? [{ label: this.catalog.t(locale, 'common.dashboard'), url }] : [];
-  }
-
-  /** digest words a digest for `reader`: subject and preheader worst first, then each kind once with its lines. */
-  digest(d: Digest, reader: Reader, sourceOf: (item: OutboxItem) => EventSource | null): DigestText {
-    const { locale, zone } = reader;
-    const satellite = this.#config.satellite.name;
-    const wordsOf = (item: OutboxItem): EventText | null => {
-      const src = sourceOf(item);
-      return src && this.event(src.kind, src.data, src.node, reader);
-    };
-    const sections = d.sections.map((s) => {
-      // The headline quotes the worst entry (a folded pair by its closing half, the section's kind).
-      const worst = worstEntry(s.kind, s.entries);
-      const src = sourceOf(worst.closedBy ?? worst.item) ?? sourceOf(worst.item);
-      const worded = src && this.#word(src.kind, src.data, src.node, reader);
-      const words = worded?.words;
-      const nodes = s.total.nodes;
-      const title = words?.title ?? s.entries[0]?.item.title ?? s.kind;
-      return {
-        kind: s.kind,
-        level: s.level,
-        title,
-        headline: worded ? this.catalog.t(locale, `kinds.${s.kind}.headline`, { ...worded.values, count: s.total.entries, nodes }) : title,
-        count: this.catalog.t(locale, 'digest.section', { count: s.entries.reduce((n, e) => n + (e.closedBy ? 2 : 1), 0) }),
-        why: words?.why ?? '',
-        steps: nodes > 1 && this.catalog.has(`kinds.${s.kind}.stepsMany`) ? this.catalog.list(locale, `kinds.${s.kind}.stepsMany`) : (words?.steps ?? []),
-        action: words?.action ?? '',
-        paragraphs: words?.paragraphs ?? [],
-        buttons: s.kind in KIND_INFO ? this.buttons(s.kind, locale, false) : [],
-        lines: s.entries.map((e) => {
-          const node = nodeView(e.item.payload.node?.id ?? '', e.item.payload.node?.address ?? '');
-          return { node: node.shortId, address: node.address, when: formatWhen(e.item.occurredAt, zone, locale), text: this.#line(e, reader, wordsOf) };
-        }),
-      };
-    });
-    const shown = sections.slice(0, 3).map((s) => s.headline);
-    if (sections.length > 3) shown.push(this.catalog.t(locale, 'digest.more', { count: sections.length - 3 }));
-    const worst = sections[0];
-    return {
-      subject: `${shown.join(' · ')} — ${satellite}`,
-      preheader: worst ? `${worst.title}: ${worst.lines[0]?.text ?? ''}` : '',
-      heading: this.catalog.t(locale, 'digest.heading', { count: d.count, nodes: d.nodes }),
-      intro: this.catalog.t(locale, 'digest.intro', { satellite, zone: zone === 'UTC' ? 'UTC' : zone }),
-      folded: d.folded > 0 ? this.catalog.t(locale, 'digest.folded', { lines: d.lines }) : '',
-      sections,
-      omitted: d.omitted && {
-        text: this.catalog.t(locale, 'digest.omitted', { events: d.omitted.events, nodes: d.omitted.nodes }),
-        byKind: d.omitted.byKind.map((k) => ({ title: k.kind in KIND_INFO ? this.catalog.t(locale, `kinds.${k.kind}.title`) : k.kind, count: k.count })),
-        hint: this.catalog.t(locale, 'digest.dashboardHint'),
-      },
-      logHeader: this.catalog.t(locale, 'digest.logHeader', { satellite, count: d.count }),
-      // The dashboard is offered once, under every kind, not under each.
-      buttons: this.#dashboard(locale),
-    };
-  }
-
-  /** #line is one digest line: the event's own line, or a folded pair's span. */
-  #line(e: DigestEntry, reader: Reader, text: (item: OutboxItem) => EventText | null): string {
-    const { locale, zone } = reader;
-    if (e.closedBy) {
-      const from = e.item.occurredAt;
-      const to = e.closedBy.occurredAt;
-      const key = e.item.kind === 'node-offline' ? 'digest.offlinePair' : 'digest.containedPair';
-      return this.catalog.t(locale, key, { from: formatClock(from, zone, locale), to: formatClock(to, zone, locale), span: formatSpan(to.getTime() - from.getTime(), locale) });
-    }
-    return text(e.item)?.line ?? e.item.summary;
-  }
-
-  /** #values are the message arguments: the node, the satellite's rules, then the event's data shown for the reader. */
-  #values(kind: EventKind, data: Readonly<Record<string, unknown>>, node: NodeView, reader: Reader): Record<string, string | number> {
-    const { locale, zone } = reader;
-    const r = this.#config.reputation;
-    const v: Record<string, string | number> = {
-      satellite: this.#config.satellite.name,
-      node: node.shortId,
-      address: node.address,
-      port: node.port,
-      bar: formatDecimal(r.onlineSuspensionBelow.toFixed(3), locale),
-      window: formatSpan(r.onlineWindowMs, locale),
-      review: formatSpan(r.reviewPeriodMs, locale),
-      days: formatSpan((1 - r.onlineSuspensionBelow) * r.onlineWindowMs, locale),
-      dayCost: formatDecimal((DAY / r.onlineWindowMs).toFixed(3), locale),
-      unknownBar: formatDecimal(r.unknownAuditSuspensionBelow.toFixed(3), locale),
-      grace: formatSpan(r.unknownAuditGraceMs, locale),
-      lastContact: this.catalog.t(locale, 'common.notRecorded'),
-    };
-    for (const [key, value] of Object.entries(data)) {
-      if (typeof value !== 'string' && typeof value !== 'number') continue;
-      v[key] = shown(FIELD_TYPES[key], value, zone, locale);
-    }
-    v['hasReason'] = typeof data['reason'] === 'string' && data['reason'] !== '' ? 'yes' : 'no';
-    v['hasDeadline'] = data['deadline'] ? 'yes' : 'no';
-    v['hasLatest'] = data['latest'] ? 'yes' : 'no';
-    if (kind === 'announcement') v['title'] = text(data['title']);
-    return v;
+  #emailOf(kind: EventKind, data: Record<string, unknown>, words: EventText, node: NodeView, recipient: string, at: Date, reader: Reader, links: Message['links'] | null): { template: string; data: Record<string, unknown> } {
+    // A template folder with its own template for this kind keeps it; it gets the same words.
+    const template = this.#templates.has(kind) ? kind : 'event';
+    const steps = words.steps.map((text, i) => ({ n: i + 1, text }));
+    const m = { ...words, steps, oneStep: steps.length === 1 ? words.steps[0] : '', hideWhen: kind === 'announcement' };
+    return { template, data: { ...data, ...layoutData(this.#wording, node, recipient, at, reader), links, kind, m, preheader: words.intro || words.line } };
   }
 }
 
-/** DigestText is every string of a digest, in one language. */
-export interface DigestText {
-  subject: string;
-  preheader: string;
-  heading: string;
-  intro: string;
-  folded: string;
-  sections: Array<{
-    kind: string;
-    level: string;
-    title: string;
-    headline: string;
-    count: string;
-    why: string;
-    steps: string[];
-    action: string;
-    paragraphs: string[];
-    buttons: Button[];
-    lines: Array<{ node: string; address: string; when: string; text: string }>;
-  }>;
-  omitted: { text: string; byKind: Array<{ title: string; count: number }>; hint: string } | null;
-  logHeader: string;
-  buttons: Button[];
+/** layoutData is what every email's layout reads besides the message's own words: who sends, to whom, about which node, when, and the shared labels. */
+export function layoutData(wording: Wording, node: NodeView, recipient: string, at: Date, reader: Reader): Record<string, unknown> {
+  return {
+    satellite: { name: wording.satellite },
+    recipient,
+    timezone: reader.zone,
+    locale: reader.locale,
+    node,
+    occurredAt: formatInstant(at, reader.zone, reader.locale),
+    s: wording.common(reader, recipient),
+    preheader: '',
+  };
 }
-
-/** Which data fields each kind shows as labelled facts (the catalog's `facts` names them). */
-const KIND_FACTS: Partial<Record<EventKind, Record<string, true>>> = {
-  'audit-failed': { score: true, threshold: true, distance: true },
-  disqualified: { reason: true, score: true },
-  'version-outdated': { version: true, minimum: true, latest: true, deadline: true },
-  'offline-suspended': { onlineScore: true },
-  'offline-unsuspended': { onlineScore: true },
-  'node-online': { onlineScore: true },
-};
-
-/** text is a caller's string field, or nothing. */
-function text(value: unknown): string {
-  return typeof value === 'string' ? value : '';
-}
-
-function shown(type: (typeof FIELD_TYPES)[string] | undefined, value: string | number, zone: string, locale: Locale): string {
-  if (type === 'instant' && typeof value === 'string' && /^\d{4}-\d\d-\d\dT/.test(value) && !Number.isNaN(Date.parse(value))) return formatWhen(new Date(value), zone, locale);
-  if (type === 'span' && typeof value === 'number') return formatSpan(value, locale);
-  if (type === 'decimal' && /^-?\d+(\.\d+)?$/.test(String(value))) return formatDecimal(value, locale);
-  return String(value);
-}
-
-/** worstEntry is the entry a section's headline quotes: the lowest audit score, else the latest. */
-function worstEntry(kind: string, entries: readonly DigestEntry[]): DigestEntry {
-  if (kind === 'audit-failed') {
-    const score = (e: DigestEntry): number => Number(e.item.payload.source?.data['score'] ?? Infinity);
-    return entries.reduce((a, b) => (score(b) < score(a) ? b : a));
-  }
-  return entries.at(-1) as DigestEntry;
-}
-

@@ -2,6 +2,7 @@
  * @module notification/dispatch/config
  * The `dispatcher` and `broadcast` sections: the delivery loop, retries, first attempts, and the pace of broadcasts.
  */
+import type { z } from 'zod';
 import { count, DAY, duration, flag, HOUR, MINUTE, SECOND, section } from '../../config-schema.js';
 
 /** DISPATCHER_CONFIG is the `dispatcher` section of the configuration. */
@@ -23,3 +24,8 @@ export const DISPATCHER_CONFIG = section(
 
 /** BROADCAST_CONFIG is the `broadcast` section: announcements to many nodes. */
 export const BROADCAST_CONFIG = section({ ratePerSecond: count(20, 1, 100_000, 'Emails per second a broadcast is spread at') }, 'Announcements to many nodes.');
+
+/** DispatcherConfig is the resolved `dispatcher` section. */
+export type DispatcherConfig = z.output<typeof DISPATCHER_CONFIG>;
+/** BroadcastConfig is the resolved `broadcast` section. */
+export type BroadcastConfig = z.output<typeof BROADCAST_CONFIG>;

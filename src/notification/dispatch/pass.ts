@@ -20,7 +20,7 @@ import type { Metrics } from '../metrics.js';
 import type { LimitOptions } from '../limits/policy.js';
 import type { OperatorPreferences } from '../../preferences/operator-preferences.js';
 import { windowsAt } from '../limits/windows.js';
-import type { Reader } from '../content/present.js';
+import type { Reader } from '../content/wording.js';
 
 /** DispatcherDeps are the dispatcher's collaborators, all injected. */
 export interface DispatcherDeps {

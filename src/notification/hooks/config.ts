@@ -27,3 +27,8 @@ export const GROUPING_CONFIG = section(
   { wait: duration('5m', 0, DAY, 'Emails to one address within this wait leave as one email (Storj: 5m); 0: no grouping') },
   "Operator grouping of hook emails.",
 );
+
+/** HooksConfig is the resolved `hooks` section. */
+export type HooksConfig = z.output<typeof HOOKS_CONFIG>;
+/** GroupingConfig is the resolved `grouping` section. */
+export type GroupingConfig = z.output<typeof GROUPING_CONFIG>;

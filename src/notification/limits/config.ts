@@ -4,22 +4,9 @@
  */
 import { z } from 'zod';
 import { IANAZone } from 'luxon';
-import { count, DAY, duration, MAX_COUNT, section } from '../../config-schema.js';
+import { limit, section } from '../../config-schema.js';
 import { EVENT_KINDS } from '../../kinds.js';
 
-/** limit is one channel's MaxHr, MaxDay and MinDelay, with defaults; `who` says whose sends it counts. */
-export const limit = (maxHr: number, maxDay: number, minDelay: string, who: string) =>
-  z
-    .strictObject({
-      maxHr: count(maxHr, 0, MAX_COUNT, `Sends per calendar hour ${who}; 0: never`),
-      maxDay: count(maxDay, 0, MAX_COUNT, `Sends per calendar day ${who}; 0: never; at least maxHr`),
-      minDelay: duration(minDelay, 0, 30 * DAY, `Least time between two sends ${who}; 0: no gap`),
-    })
-    .superRefine((l, ctx) => {
-      if (l.maxHr > l.maxDay) ctx.addIssue({ code: 'custom', path: ['maxHr'], message: `must be ≤ maxDay (${l.maxDay})`, input: l.maxHr });
-    })
-    .transform((l) => ({ maxHr: l.maxHr, maxDay: l.maxDay, minDelayMs: l.minDelay }))
-    .describe(`Limits ${who}.`);
 
 /** LIMITS_CONFIG is the `limits` section of the configuration. */
 export const LIMITS_CONFIG = section(
@@ -40,3 +27,6 @@ export const LIMITS_CONFIG = section(
   },
   'MaxHr, MaxDay and MinDelay.',
 );
+
+/** LimitsConfig is the resolved `limits` section. */
+export type LimitsConfig = z.output<typeof LIMITS_CONFIG>;

@@ -3,7 +3,7 @@
  * The MaxHr / MaxDay / MinDelay decision as a pure function: status, time, limits in; allow or
  * deny (with the reason and the next instant it would allow) out. Both status stores use it.
  */
-import type { Limit } from '../../config.js';
+import type { Limit } from '../../config-schema.js';
 import { windowsAt } from './windows.js';
 
 /** Status is a node's counters on one channel; counters belong to the windows starting at the given instants. */

@@ -14,6 +14,17 @@ import type { Reservation } from '../limits/store.js';
  */
 export type OutboxStatus = NotificationStatus;
 
+/**
+ * StoredMessage is a notification's content as its row keeps it: the message every plugin gets,
+ * less what is worded again when it leaves. An event keeps what it is worded from (`source`: its
+ * kind and data) and its title, not its text or steps, which are made in its reader's language and
+ * zone when it leaves (content/present.ts).
+ */
+export interface StoredMessage extends Message {
+  /** What satnotify worded this message from (an event kind and its data); absent for a caller's own text. */
+  source?: { kind: string; data: Record<string, unknown> };
+}
+
 /** OutboxItem is one durable notification (or digest) on one channel instance. */
 export interface OutboxItem {
   /** Stable id: the email Message-ID's local part, the gRPC notification id, the webhook-id. */
@@ -29,8 +40,8 @@ export interface OutboxItem {
   kind: string;
   /** Skips MaxHr/MaxDay (not MinDelay). */
   bypass: boolean;
-  /** What every channel renders from. */
-  payload: Message;
+  /** What every channel renders from, once worded for its reader. */
+  payload: StoredMessage;
   /** One-line title and summary, used when the item is folded into a digest. */
   title: string;
   summary: string;

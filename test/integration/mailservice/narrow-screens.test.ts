@@ -15,7 +15,7 @@ import { LOCALES } from '../../../src/i18n/catalog.js';
 import { TemplateSet } from '../../../src/mailservice/templates.js';
 import { contentFor } from '../../../src/notification/content/content.js';
 import { EVENT_KINDS } from '../../../src/kinds.js';
-import { sampleDigest, SAMPLE_NODE } from '../../../src/notification/content/sample-day.js';
+import { sampleDigest, SAMPLE_NODE } from '../../../src/notification/digest/sample-day.js';
 import { scratchDir } from '../../helpers/scratch.js';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -4,7 +4,7 @@ import { InvalidInputError, TemplateError } from '../../../src/errors.js';
 import { CONTENT, mailService, sampleEmail, TEMPLATES } from '../../helpers/mail.js';
 import { scratchDir } from '../../helpers/scratch.js';
 import { EVENT_KINDS } from '../../../src/kinds.js';
-import { SAMPLE_NODE } from '../../../src/notification/content/sample-day.js';
+import { SAMPLE_NODE } from '../../../src/notification/digest/sample-day.js';
 
 const mail = mailService({ mail: { outboxDir: scratchDir('render') } });
 

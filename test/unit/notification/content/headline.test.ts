@@ -1,5 +1,5 @@
 /**
- * A hook words only a notice's title and subject when it records it (Presenter.headline); the
+ * A hook words only a notice's title and subject when it records it (Wording.headline); the
  * rest is worded when it leaves. Both must say the same: the row's title and summary are what
  * feeds, pages and the CLI list.
  */
@@ -10,7 +10,7 @@ import { LOCALES, loadCatalog } from '../../../../src/i18n/catalog.js';
 import { TemplateSet } from '../../../../src/mailservice/templates.js';
 import { contentFor } from '../../../../src/notification/content/content.js';
 import type { EventKind } from '../../../../src/kinds.js';
-import { Presenter, SAMPLE_NODE } from '../../../../src/notification/content/present.js';
+import { SAMPLE_NODE, Wording } from '../../../../src/notification/content/wording.js';
 import { NodeId } from '../../../../src/overlay/node-id.js';
 
 const CASES: ReadonlyArray<[EventKind, Record<string, unknown>]> = [
@@ -27,12 +27,12 @@ const CASES: ReadonlyArray<[EventKind, Record<string, unknown>]> = [
 const templates = TemplateSet.load();
 
 test('the headline is the full wording’s title and subject, in every language and zone', () => {
-  const presenter = new Presenter(loadCatalog(templates.dir), resolveConfig());
+  const wording = new Wording(loadCatalog(templates.dir), resolveConfig());
   for (const locale of LOCALES) {
     for (const [kind, data] of CASES) {
       const reader = { locale, zone: 'Pacific/Auckland' };
-      const full = presenter.event(kind, data, SAMPLE_NODE, reader);
-      assert.deepEqual(presenter.headline(kind, data, SAMPLE_NODE, reader), { title: full.title, subject: full.subject }, `${locale} ${kind}`);
+      const full = wording.event(kind, data, SAMPLE_NODE, reader);
+      assert.deepEqual(wording.headline(kind, data, SAMPLE_NODE, reader), { title: full.title, subject: full.subject }, `${locale} ${kind}`);
       assert.ok(full.title && full.subject, `${locale} ${kind} is worded`);
     }
   }
@@ -46,7 +46,7 @@ test('a recorded notice is titled and summarised in the default language, on eve
   const [kind, data] = CASES[0] as [EventKind, Record<string, unknown>];
   const items = content.event(node, kind, data, at);
   assert.deepEqual(items.map((i) => i.channel).sort(), ['email', 'log']);
-  const full = new Presenter(loadCatalog(templates.dir), config).event(kind, data, SAMPLE_NODE, content.defaultReader);
+  const full = new Wording(loadCatalog(templates.dir), config).event(kind, data, SAMPLE_NODE, content.defaultReader);
   assert.equal(content.defaultReader.locale, 'de');
   for (const item of items) {
     assert.equal(item.title, full.title);

@@ -1,6 +1,6 @@
 /**
- * @module notification/dispatch/digest
- * What one digest lists, decided without words (content/present.ts words it): held notifications
+ * @module notification/digest/select
+ * What one digest lists, decided without words (words.ts words it): held notifications
  * grouped by kind, the most severe kinds first; pairs that cancel inside the hold (offline → online,
  * contained → released) folded into one entry of the closing kind; a budget of lines, past which
  * the rest is counted per kind. Pure.

@@ -1,5 +1,5 @@
 /**
- * @module notification/content/sample-day
+ * @module notification/digest/sample-day
  * One operator's mixed day on three nodes, as held notifications: what `satnotify preview digest`
  * renders and what the digest tests read. Built through Content.event, so it is worded exactly as
  * real events are.
@@ -8,16 +8,16 @@ import type { RenderedEmail, TemplateSet } from '../../mailservice/templates.js'
 import type { NodeInfo } from '../../overlay/db.js';
 import { NodeId } from '../../overlay/node-id.js';
 import type { Message } from '../../channels/plugin.js';
-import type { NewItem, OutboxItem } from '../outbox/outbox.js';
+import type { NewItem, OutboxItem, StoredMessage } from '../outbox/outbox.js';
 import type { EventKind } from '../../kinds.js';
-import type { Reader } from './present.js';
-export { SAMPLE_NODE } from './present.js';
+import type { Reader } from '../content/wording.js';
+export { SAMPLE_NODE } from '../content/wording.js';
 
-/** What the sample day needs of Content; structural, so Content can check its digest on it at startup. */
-interface Wording {
+/** SampleDayContent is what the sample day needs of Content; structural, so Content can check its digest on it at startup. */
+export interface SampleDayContent {
   event(node: NodeInfo, kind: EventKind, data: Record<string, unknown>, at: Date): NewItem[];
   digest(items: readonly OutboxItem[], now: Date, reader: Reader): NewItem;
-  presentDigest(p: Message): Message;
+  presentDigest(p: StoredMessage): Message;
 }
 
 const OPERATOR = 'operator@example.com';
@@ -36,7 +36,7 @@ const DAY: ReadonlyArray<[number, number, EventKind, Record<string, unknown>]> =
 ];
 
 /** sampleDay is the day's held email notifications for one operator. */
-export function sampleDay(content: Wording): OutboxItem[] {
+export function sampleDay(content: SampleDayContent): OutboxItem[] {
   return DAY.flatMap(([n, minutes, kind, data]) => {
     const at = new Date(Date.UTC(2024, 4, 1, 8, minutes));
     return content.event(nodeInfo(NODES[n] as string, n), kind, data, at).filter((i) => i.channel === 'email').map((i) => ({ ...i, status: 'held' as const, reason: null, attempts: 0, ambiguousAttempts: 0, sentAt: null, digestId: null, reservations: null }));
@@ -44,7 +44,7 @@ export function sampleDay(content: Wording): OutboxItem[] {
 }
 
 /** sampleDigest renders the day's digest for `reader` (the day made once by a caller rendering it in several languages). */
-export function sampleDigest(content: Wording, templates: TemplateSet, reader: Reader, day: readonly OutboxItem[] = sampleDay(content)): RenderedEmail {
+export function sampleDigest(content: SampleDayContent, templates: TemplateSet, reader: Reader, day: readonly OutboxItem[] = sampleDay(content)): RenderedEmail {
   const item = content.digest(day, new Date(Date.UTC(2024, 4, 1, 13)), reader);
   const email = content.presentDigest(item.payload).email;
   if (!email) throw new Error('a digest of emails has an email');

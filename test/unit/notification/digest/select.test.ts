@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { OutboxItem } from '../../../../src/notification/outbox/outbox.js';
-import { digestOf, MAX_DIGEST_LINES } from '../../../../src/notification/dispatch/digest.js';
+import { digestOf, MAX_DIGEST_LINES } from '../../../../src/notification/digest/select.js';
 
 const NODE_A = 'aa'.repeat(32);
 const NODE_B = 'bb'.repeat(32);

@@ -1,0 +1,111 @@
+/**
+ * @module notification/digest/words
+ * The words of a digest for one reader: the subject and preheader worst first, then each kind once
+ * with its headline, why it matters, what to do and its lines; what the line budget left out,
+ * counted. Pure: select.ts decided what is listed, the catalog gives the words.
+ */
+import { formatClock, formatSpan, formatWhen } from '../../i18n/format.js';
+import { KIND_INFO } from '../../kinds.js';
+import { nodeView, type Button, type EventSource, type EventText, type Reader, type Wording } from '../content/wording.js';
+import type { OutboxItem } from '../outbox/outbox.js';
+import type { Digest, DigestEntry } from './select.js';
+
+/** DigestText is every string of a digest, in one language. */
+export interface DigestText {
+  subject: string;
+  preheader: string;
+  heading: string;
+  intro: string;
+  folded: string;
+  sections: Array<{
+    kind: string;
+    level: string;
+    title: string;
+    headline: string;
+    count: string;
+    why: string;
+    steps: string[];
+    action: string;
+    paragraphs: string[];
+    buttons: Button[];
+    lines: Array<{ node: string; address: string; when: string; text: string }>;
+  }>;
+  omitted: { text: string; byKind: Array<{ title: string; count: number }>; hint: string } | null;
+  logHeader: string;
+  buttons: Button[];
+}
+
+/** digestWords words `d` for `reader`; `sourceOf` says what each listed item is worded from. */
+export function digestWords(w: Wording, d: Digest, reader: Reader, sourceOf: (item: OutboxItem) => EventSource | null): DigestText {
+  const { locale, zone } = reader;
+  const { catalog, satellite } = w;
+  const wordsOf = (item: OutboxItem): EventText | null => {
+    const src = sourceOf(item);
+    return src && w.event(src.kind, src.data, src.node, reader);
+  };
+  const sections = d.sections.map((s) => {
+    // The headline quotes the worst entry (a folded pair by its closing half, the section's kind).
+    const worst = worstEntry(s.kind, s.entries);
+    const src = sourceOf(worst.closedBy ?? worst.item) ?? sourceOf(worst.item);
+    const worded = src && w.worded(src.kind, src.data, src.node, reader);
+    const words = worded?.words;
+    const nodes = s.total.nodes;
+    const title = words?.title ?? s.entries[0]?.item.title ?? s.kind;
+    return {
+      kind: s.kind,
+      level: s.level,
+      title,
+      headline: worded ? catalog.t(locale, `kinds.${s.kind}.headline`, { ...worded.values, count: s.total.entries, nodes }) : title,
+      count: catalog.t(locale, 'digest.section', { count: s.entries.reduce((n, e) => n + (e.closedBy ? 2 : 1), 0) }),
+      why: words?.why ?? '',
+      steps: nodes > 1 && catalog.has(`kinds.${s.kind}.stepsMany`) ? catalog.list(locale, `kinds.${s.kind}.stepsMany`) : (words?.steps ?? []),
+      action: words?.action ?? '',
+      paragraphs: words?.paragraphs ?? [],
+      buttons: s.kind in KIND_INFO ? w.buttons(s.kind, locale, false) : [],
+      lines: s.entries.map((e) => {
+        const node = nodeView(e.item.payload.node?.id ?? '', e.item.payload.node?.address ?? '');
+        return { node: node.shortId, address: node.address, when: formatWhen(e.item.occurredAt, zone, locale), text: line(w, e, reader, wordsOf) };
+      }),
+    };
+  });
+  const shown = sections.slice(0, 3).map((s) => s.headline);
+  if (sections.length > 3) shown.push(catalog.t(locale, 'digest.more', { count: sections.length - 3 }));
+  const worst = sections[0];
+  return {
+    subject: `${shown.join(' · ')} — ${satellite}`,
+    preheader: worst ? `${worst.title}: ${worst.lines[0]?.text ?? ''}` : '',
+    heading: catalog.t(locale, 'digest.heading', { count: d.count, nodes: d.nodes }),
+    intro: catalog.t(locale, 'digest.intro', { satellite, zone: zone === 'UTC' ? 'UTC' : zone }),
+    folded: d.folded > 0 ? catalog.t(locale, 'digest.folded', { lines: d.lines }) : '',
+    sections,
+    omitted: d.omitted && {
+      text: catalog.t(locale, 'digest.omitted', { events: d.omitted.events, nodes: d.omitted.nodes }),
+      byKind: d.omitted.byKind.map((k) => ({ title: k.kind in KIND_INFO ? catalog.t(locale, `kinds.${k.kind}.title`) : k.kind, count: k.count })),
+      hint: catalog.t(locale, 'digest.dashboardHint'),
+    },
+    logHeader: catalog.t(locale, 'digest.logHeader', { satellite, count: d.count }),
+    // The dashboard is offered once, under every kind, not under each.
+    buttons: w.dashboard(locale),
+  };
+}
+
+/** line is one digest line: the event's own line, or a folded pair's span. */
+function line(w: Wording, e: DigestEntry, reader: Reader, text: (item: OutboxItem) => EventText | null): string {
+  const { locale, zone } = reader;
+  if (e.closedBy) {
+    const from = e.item.occurredAt;
+    const to = e.closedBy.occurredAt;
+    const key = e.item.kind === 'node-offline' ? 'digest.offlinePair' : 'digest.containedPair';
+    return w.catalog.t(locale, key, { from: formatClock(from, zone, locale), to: formatClock(to, zone, locale), span: formatSpan(to.getTime() - from.getTime(), locale) });
+  }
+  return text(e.item)?.line ?? e.item.summary;
+}
+
+/** worstEntry is the entry a section's headline quotes: the lowest audit score, else the latest. */
+function worstEntry(kind: string, entries: readonly DigestEntry[]): DigestEntry {
+  if (kind === 'audit-failed') {
+    const score = (e: DigestEntry): number => Number(e.item.payload.source?.data['score'] ?? Infinity);
+    return entries.reduce((a, b) => (score(b) < score(a) ? b : a));
+  }
+  return entries.at(-1) as DigestEntry;
+}
