@@ -1,6 +1,7 @@
 /**
  * @module duration
- * Parses the duration strings config accepts (`90s`, `15m`, `1h30m`, `168h`, `250ms`) into milliseconds.
+ * Parses the duration strings config accepts (`90s`, `15m`, `1h30m`, `168h`, `250ms`) into
+ * milliseconds, and writes them back. Pure.
  */
 
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;

@@ -3,10 +3,14 @@
  * The channel instances of one service: the built-in `email` and `log`, and every one in `channels`,
  * each a plugin created with its own params (secrets filled in), limits and audience.
  */
-import type { Limit, ResolvedConfig } from '../config.js';
+import type { Limit } from '../config-schema.js';
 import { DeliveryError, InvalidConfigError, type ConfigIssue } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { MailConfig, SmtpConfig } from '../mailservice/config.js';
 import type { TemplateSet } from '../mailservice/templates.js';
+import type { SatelliteConfig } from '../satellite.js';
+import type { ChannelsConfig } from './config.js';
+import type { NodeLogConfig } from './nodelog/config.js';
 import { redactSecrets } from '../redact.js';
 import type { NodeLogClient } from './nodelog/client.js';
 import { nodeLogSender } from './nodelog/plugin.js';
@@ -51,6 +55,17 @@ export class ChannelSet {
   }
 }
 
+/** ChannelSettings are the sections instances are made from: the built-in two's own, the configured ones, their limits and secrets. */
+export interface ChannelSettings {
+  satellite: SatelliteConfig;
+  limits: { timezone: string; email: Limit; log: Limit; default: Limit };
+  smtp: SmtpConfig;
+  mail: Pick<MailConfig, 'outboxDir'>;
+  nodeLog: NodeLogConfig;
+  channels: ChannelsConfig;
+  secretsFile: string;
+}
+
 /** OpenChannelsOptions are what instances are built with besides config. */
 export interface OpenChannelsOptions {
   templates: TemplateSet;
@@ -66,7 +81,7 @@ export interface OpenChannelsOptions {
  * refuses, a secret that names nothing or an unsafe secrets file: InvalidConfigError naming the
  * key. If any instance fails, those already created are closed before the error leaves.
  */
-export async function openChannels(config: ResolvedConfig, options: OpenChannelsOptions): Promise<ChannelSet> {
+export async function openChannels(config: ChannelSettings, options: OpenChannelsOptions): Promise<ChannelSet> {
   const named = config.secretsFile ? readSecretsFile(config.secretsFile) : null;
   const opened: ChannelInstance[] = [];
   const context = (instance: string): PluginContext => ({

@@ -2,7 +2,7 @@
  * @module i18n/format
  * How instants, spans and decimals read in messages: in the reader's zone (named the same way
  * everywhere) and language, through Intl (CLDR), so `0.961` is `0,961` in German and `5 minut` in
- * Polish takes the right plural form.
+ * Polish takes the right plural form. Pure.
  */
 
 /** formatInstant: `May 1, 2024, 10:04 CEST (Europe/Berlin)`; `1 maj 2024, 10:04 CEST (Europe/Berlin)`; `…, 10:04 UTC`. */

@@ -1,30 +1,53 @@
 /**
  * @module notification/create
  * createNotificationService: picks implementations from config (PostgreSQL or embedded PGlite,
- * SMTP or .eml files, the channel plugins) and wires them into a NotificationService.
+ * SMTP or .eml files, the channel plugins), or takes ready ones, and wires them into a
+ * NotificationService. One of the composition roots: it alone knows every implementation.
  */
 import { resolveConfig, type Config } from '../config.js';
 import { InvalidConfigError, type ConfigIssue } from '../errors.js';
-import { openDatabase } from '../database/connect.js';
+import { openDatabase, type Database } from '../database/connect.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { openChannels } from '../channels/instances.js';
 import type { NodeLogClient } from '../channels/nodelog/client.js';
+import { Links } from '../links/links.js';
 import { TemplateSet } from '../mailservice/templates.js';
 import { OverlayCache } from '../overlay/cache.js';
+import type { OverlayDB } from '../overlay/db.js';
 import { PgOverlay } from '../overlay/pg-overlay.js';
-import { contentFor } from './content/content.js';
-import { Dispatcher } from './dispatch/loop.js';
-import { Metrics } from './metrics.js';
-import { PgOutbox } from './outbox/pg-outbox.js';
-import { PgNodeStateStore } from './hooks/pg-node-state.js';
-import { PgStatusStore } from './limits/pg-store.js';
-import { NotificationService } from './service.js';
 import { OperatorPreferences } from '../preferences/operator-preferences.js';
 import { PgPreferenceStore } from '../preferences/pg-store.js';
-import { Links } from '../links/links.js';
+import type { PreferenceStore } from '../preferences/store.js';
+import { contentFor } from './content/content.js';
+import { Dispatcher } from './dispatch/loop.js';
+import type { NodeStateStore } from './hooks/node-state.js';
+import { PgNodeStateStore } from './hooks/pg-node-state.js';
+import { PgStatusStore } from './limits/pg-store.js';
+import type { StatusStore } from './limits/store.js';
+import { Metrics } from './metrics.js';
+import type { Outbox } from './outbox/outbox.js';
+import { PgOutbox } from './outbox/pg-outbox.js';
+import { NotificationService } from './service.js';
+
+/** Seams are the parts a satellite may bring ready-made; each one left out is made on the configured database. */
+export interface Seams {
+  /**
+   * The satellite's own overlay (its nodes table) behind the OverlayDB seam, which satnotify
+   * caches; or, as a plain object, the `overlay` section of the configuration (the cache's settings).
+   */
+  overlay?: OverlayDB | Config['overlay'];
+  /** Where MaxHr/MaxDay/MinDelay are counted (MemoryStatusStore for one process). */
+  statusStore?: StatusStore;
+  /** The durable queue of notifications; given, `nodeState` must be too: a node's changes are recorded with their notifications. */
+  outbox?: Outbox;
+  /** Each node's recorded state, written with the notifications its changes are news of, into `outbox`. */
+  nodeState?: NodeStateStore;
+  /** The operators' stored preferences. */
+  preferenceStore?: PreferenceStore;
+}
 
 /** ServiceOptions extends Config with the injectable parts. */
-export interface ServiceOptions extends Config {
+export interface ServiceOptions extends Omit<Config, 'overlay'>, Seams {
   /** Injectable clock, for tests and simulations. */
   clock?: () => Date;
   logger?: Logger;
@@ -36,9 +59,19 @@ export interface ServiceOptions extends Config {
   nodeLogClient?: NodeLogClient;
 }
 
+const SEAM_METHODS: Readonly<Record<keyof Seams, readonly string[]>> = {
+  overlay: ['get', 'upsert', 'selectPage'],
+  statusStore: ['reserve', 'refund', 'get'],
+  outbox: ['insert', 'claim', 'insertDigest', 'attachReservations', 'release', 'markSent', 'markHeld', 'markRetry', 'markFailed', 'markSuppressed', 'suppressOpen', 'get', 'forOperator', 'counts'],
+  nodeState: ['record'],
+  preferenceStore: ['getMany', 'put'],
+};
+
 /**
  * createNotificationService builds a ready service. With no options it runs fully embedded: PGlite
- * in `.satnotify/db`, emails as `.eml` files in `.satnotify/outbox`.
+ * in `.satnotify/db`, emails as `.eml` files in `.satnotify/outbox`. Ready-made seams (`overlay`,
+ * `statusStore`, `outbox` with `nodeState`, `preferenceStore`) replace what would be made on the
+ * database; given all of them, no database is opened.
  *
  * @example
  * ```ts
@@ -48,30 +81,46 @@ export interface ServiceOptions extends Config {
  * ```
  */
 export async function createNotificationService(options: ServiceOptions = {}): Promise<NotificationService> {
-  const { clock = () => new Date(), logger = silentLogger, env, configFile, nodeLogClient, ...input } = checkOptions(options);
+  const { clock = () => new Date(), logger = silentLogger, env, configFile, nodeLogClient, overlay: overlayOption, statusStore, outbox, nodeState, preferenceStore, ...rest } = checkOptions(options);
+  const overlay = isOverlayDb(overlayOption) ? overlayOption : undefined;
+  const input: Config = { ...rest, ...(!overlay && overlayOption !== undefined && { overlay: overlayOption as Config['overlay'] }) };
   const config = resolveConfig(input, { ...(env && { env }), ...(configFile && { file: configFile }) });
   const templates = TemplateSet.load(config.mail.templatesDir || undefined);
-  const db = await openDatabase(config.database);
+  const needsDatabase = !overlay || !statusStore || !outbox || !nodeState || !preferenceStore;
+  const db: Database | null = needsDatabase ? await openDatabase(config.database) : null;
   // Whatever fails from here on, the database opened above is closed before the error leaves.
   try {
     const channels = await openChannels(config, { templates, logger, env: env ?? {}, ...(nodeLogClient && { nodeLogClient }) });
-    const outbox = new PgOutbox(db.pool, db.statements);
-    const nodeState = new PgNodeStateStore(db.pool, db.statements);
-    const status = new PgStatusStore(db.pool, db.statements);
-    const metrics = new Metrics();
     const links = Links.create(config.web);
-    const content = contentFor(templates, config, (name) => channels.get(name).audience, links);
-    const preferences = new OperatorPreferences(new PgPreferenceStore(db.pool), config, channels.names);
-    const dispatcher = new Dispatcher({ config, outbox, status, channels, content, preferences, metrics, clock, logger });
-    const overlay = new OverlayCache(new PgOverlay(db.pool, db.statements), config.overlay, clock);
-    logger.info({ database: db.description, channels: Object.fromEntries(channels.names.map((n) => [n, channels.get(n).sender.description])) }, 'satnotify ready');
-    const service = new NotificationService({ config, overlay, outbox, nodeState, status, channels, content, preferences, links, dispatcher, metrics, clock, logger, onClose: () => db.close() });
+    const parts = {
+      outbox: outbox ?? new PgOutbox(pool(db).pool, pool(db).statements),
+      nodeState: nodeState ?? new PgNodeStateStore(pool(db).pool, pool(db).statements),
+      status: statusStore ?? new PgStatusStore(pool(db).pool, pool(db).statements),
+      metrics: new Metrics(),
+      content: contentFor(templates, config, (name) => channels.get(name).audience, links),
+      preferences: new OperatorPreferences(preferenceStore ?? new PgPreferenceStore(pool(db).pool), config, channels.names),
+    };
+    const dispatcher = new Dispatcher({ config, channels, clock, logger, ...parts });
+    const cache = new OverlayCache(overlay ?? new PgOverlay(pool(db).pool, pool(db).statements), config.overlay, clock);
+    logger.info({ database: db?.description ?? 'none (every store given)', channels: Object.fromEntries(channels.names.map((n) => [n, channels.get(n).sender.description])) }, 'satnotify ready');
+    const service = new NotificationService({ config, overlay: cache, channels, links, dispatcher, clock, logger, ...parts, onClose: () => db?.close() ?? Promise.resolve() });
     if (config.dispatcher.autoStart) dispatcher.start();
     return service;
   } catch (err) {
-    await db.close().catch(() => undefined);
+    await db?.close().catch(() => undefined);
     throw err;
   }
+}
+
+/** isOverlayDb tells an OverlayDB (it has methods) from the `overlay` config section (plain settings). */
+function isOverlayDb(v: unknown): v is OverlayDB {
+  return typeof v === 'object' && v !== null && SEAM_METHODS.overlay.some((m) => typeof (v as Record<string, unknown>)[m] === 'function');
+}
+
+/** pool is the opened database; only asked for when a seam was left out, which is when it was opened. */
+function pool(db: Database | null): Database {
+  if (!db) throw new Error('satnotify: no database was opened');
+  return db;
 }
 
 /** checkOptions refuses options that are not an object, and injected parts of the wrong kind, before anything opens. */
@@ -81,10 +130,13 @@ function checkOptions(options: unknown): ServiceOptions {
   const o = options as Record<string, unknown>;
   const issues: ConfigIssue[] = [];
   if (o['clock'] !== undefined && typeof o['clock'] !== 'function') issues.push({ path: 'clock', message: 'must be a function returning a Date' });
-  for (const [key, methods] of [['logger', ['info', 'warn', 'error']], ['nodeLogClient', ['send', 'close']]] as const) {
+  const objects: Array<[string, readonly string[]]> = [['logger', ['info', 'warn', 'error']], ['nodeLogClient', ['send', 'close']], ...Object.entries(SEAM_METHODS)];
+  for (const [key, methods] of objects) {
+    if (key === 'overlay' && !isOverlayDb(o[key])) continue; // the config section
     const v = o[key] as Record<string, unknown> | undefined;
     if (v !== undefined && (typeof v !== 'object' || v === null || methods.some((m) => typeof v[m] !== 'function'))) issues.push({ path: key, message: `must be an object with ${methods.join(', ')} methods` });
   }
+  if ((o['outbox'] === undefined) !== (o['nodeState'] === undefined)) issues.push({ path: o['outbox'] === undefined ? 'outbox' : 'nodeState', message: 'outbox and nodeState go together: a node state change is recorded with its notifications, in one store' });
   if (o['env'] !== undefined && (typeof o['env'] !== 'object' || o['env'] === null)) issues.push({ path: 'env', message: 'must be an object of environment variables' });
   if (o['configFile'] !== undefined && typeof o['configFile'] !== 'string') issues.push({ path: 'configFile', message: 'must be a file path' });
   if (issues.length > 0) throw new InvalidConfigError(issues);

@@ -42,19 +42,10 @@ import {
 } from './hooks/events.js';
 import type { Metrics } from './metrics.js';
 import type { Status } from './limits/policy.js';
+import { recordBroadcast, type BroadcastResult } from './broadcast.js';
+import { deliveryOf, type Delivery } from './delivery.js';
 
-/**
- * Delivery is the outcome of a notification's first attempt: `sent` (alone or in a digest),
- * `held` (over a limit, or retrying a transient failure; `retryAt` is when it may leave),
- * `failed` (permanently, with the reason), `suppressed`, or `queued` when the attempt had not
- * finished within `dispatcher.firstAttemptWait` (the dispatcher delivers it).
- */
-export interface Delivery {
-  id: string;
-  status: 'sent' | 'held' | 'failed' | 'suppressed' | 'queued';
-  reason?: string;
-  retryAt?: string;
-}
+export type { BroadcastResult, Delivery };
 
 /**
  * HookResult says whether a hook call notified anyone, and the notifications it recorded (news
@@ -67,13 +58,6 @@ export interface HookResult {
 
 /** Why a hook's notification about a disqualified node is not sent. */
 const DISQUALIFIED = 'the node is disqualified on this satellite; only what the satellite sends explicitly reaches it';
-
-/** BroadcastResult counts what a broadcast recorded. */
-export interface BroadcastResult {
-  nodes: number;
-  enqueued: number;
-  skipped: Array<{ nodeId: string; reason: string }>;
-}
 
 /** ChannelStatus is a node's counters on one channel. */
 export interface ChannelStatus {
@@ -191,31 +175,8 @@ export class NotificationService {
   async broadcast(filter: NodeFilter, message: EmailMessage): Promise<BroadcastResult> {
     // The message is the same for every node: a bad one fails here, before anything is recorded.
     const { template, data } = this.#p.content.checkEmail(message);
-    return orDatabaseError(this.#broadcast(filter, template, data));
-  }
-
-  async #broadcast(filter: NodeFilter, template: string, data: Record<string, unknown>): Promise<BroadcastResult> {
-    const result: BroadcastResult = { nodes: 0, enqueued: 0, skipped: [] };
-    const start = this.#p.clock();
-    const gapMs = 1000 / this.config.broadcast.ratePerSecond;
-    for await (const page of this.overlay.select(filter)) {
-      const items: NewItem[] = [];
-      for (const node of page) {
-        result.nodes++;
-        if (!node.email) {
-          result.skipped.push({ nodeId: node.id.toString(), reason: 'no operator email' });
-          continue;
-        }
-        const due = new Date(start.getTime() + Math.floor(result.enqueued * gapMs));
-        try {
-          items.push(this.#p.content.email(node, template, data, start, due));
-          result.enqueued++;
-        } catch (err) {
-          result.skipped.push({ nodeId: node.id.toString(), reason: (err as Error).message });
-        }
-      }
-      if (items.length) await this.#p.outbox.insert(items);
-    }
+    const parts = { select: (f: NodeFilter) => this.overlay.select(f), content: this.#p.content, outbox: this.#p.outbox, ratePerSecond: this.config.broadcast.ratePerSecond };
+    const result = await orDatabaseError(recordBroadcast(parts, filter, template, data, this.#p.clock()));
     this.#logger.info({ nodes: result.nodes, enqueued: result.enqueued, skipped: result.skipped.length }, 'broadcast recorded');
     return result;
   }
@@ -227,7 +188,7 @@ export class NotificationService {
    */
   async delivery(id: string): Promise<Delivery | null> {
     if (!(await orDatabaseError(this.#p.outbox.get(id)))) return null;
-    return (await orDatabaseError(this.#delivery(id))) ?? { id, status: 'queued', reason: 'waiting for its first attempt' };
+    return (await orDatabaseError(deliveryOf(this.#p.outbox, id))) ?? { id, status: 'queued', reason: 'waiting for its first attempt' };
   }
 
   /** links makes the operators' signed links; null until `web.baseUrl` and `web.secrets` are set. */
@@ -296,7 +257,7 @@ export class NotificationService {
     for (let pauseMs = 5; ; pauseMs = Math.min(pauseMs * 2, 250)) {
       try {
         await this.#p.dispatcher.pass(item.groupKey);
-        const decided = await this.#delivery(item.id);
+        const decided = await deliveryOf(this.#p.outbox, item.id);
         if (decided) return decided;
       } catch (err) {
         this.#logger.warn({ id: item.id, err: String(err) }, 'first attempt did not complete; waiting');
@@ -304,29 +265,6 @@ export class NotificationService {
       const left = deadline - performance.now();
       if (left <= 0) return { id: item.id, status: 'queued', reason: `its first attempt had not finished after ${formatDuration(this.config.dispatcher.firstAttemptWaitMs)}; the dispatcher delivers it` };
       await new Promise((r) => setTimeout(r, Math.min(pauseMs, left)));
-    }
-  }
-
-  /** #delivery is what happened to an item's first attempt, or undefined while it has had none. */
-  async #delivery(id: string): Promise<Delivery | undefined> {
-    const item = await this.#p.outbox.get(id);
-    if (!item) return { id, status: 'failed', reason: 'not recorded' };
-    if (item.status === 'digested' && item.digestId) {
-      const digest = await this.#delivery(item.digestId);
-      return digest && { ...digest, id, reason: `in digest ${item.digestId}${digest.reason ? `: ${digest.reason}` : ''}` };
-    }
-    switch (item.status) {
-      case 'sent':
-        return { id, status: 'sent' };
-      case 'failed':
-        return { id, status: 'failed', reason: item.reason ?? 'failed' };
-      case 'suppressed':
-        return { id, status: 'suppressed', reason: item.reason ?? 'suppressed' };
-      case 'held':
-      case 'retry':
-        return { id, status: 'held', reason: item.reason ?? 'held', retryAt: item.dueAt.toISOString() };
-      default:
-        return undefined; // pending: not attempted yet, or a worker is sending it now
     }
   }
 

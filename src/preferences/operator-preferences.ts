@@ -4,7 +4,8 @@
  * config defaults), checked at the door and against the safety rule, and the verdict the
  * dispatcher asks for before it reserves any limit.
  */
-import type { ResolvedConfig } from '../config.js';
+import type { EventKind } from '../kinds.js';
+import type { PreferencesConfig } from './config.js';
 import { InvalidInputError } from '../errors.js';
 import { parseInput } from '../input/parse.js';
 import { kindsRoutedTo, silenced, verdict, type Copy, type Rules, type Verdict } from './policy.js';
@@ -14,15 +15,23 @@ import type { PreferenceStore } from './store.js';
 /** How long the dispatcher reuses preferences it read: a change takes effect within this. */
 const CACHE_MS = 2000;
 
+/** PreferenceSettings are what preferences are read against: the `preferences` section, the limits' zone (a new operator's, unless set), and where the satellite routes each kind. */
+export interface PreferenceSettings {
+  preferences: PreferencesConfig;
+  limits: { timezone: string };
+  hooks: { channels: Readonly<Partial<Record<EventKind, readonly string[]>>> };
+}
+
+/** OperatorPreferences is `svc.preferences`. */
 export class OperatorPreferences {
   readonly #store: PreferenceStore;
-  readonly #config: ResolvedConfig;
+  readonly #config: PreferenceSettings;
   readonly #channels: readonly string[];
   readonly #rules: Rules;
   readonly #cache = new Map<string, { at: number; prefs: Preferences }>();
 
   /** `channels` are the instance names filters may name. */
-  constructor(store: PreferenceStore, config: ResolvedConfig, channels: readonly string[]) {
+  constructor(store: PreferenceStore, config: PreferenceSettings, channels: readonly string[]) {
     this.#store = store;
     this.#config = config;
     this.#channels = channels;

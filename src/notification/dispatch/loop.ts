@@ -6,7 +6,8 @@
  */
 import pLimit from 'p-limit';
 import { silentLogger, type Logger } from '../../logger.js';
-import { DispatchPass, type DispatcherDeps } from './pass.js';
+import type { DispatcherDeps } from './deps.js';
+import { DispatchPass } from './pass.js';
 import type { OutboxItem } from '../outbox/outbox.js';
 
 /** The most passes a drain or the background loop delivers at once: one finishing, the next. */

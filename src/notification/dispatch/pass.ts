@@ -6,35 +6,19 @@
  */
 import pLimit, { type LimitFunction } from 'p-limit';
 import pMap from 'p-map';
-import type { ResolvedConfig } from '../../config.js';
 import { DeliveryError } from '../../errors.js';
 import { silentLogger, type Logger } from '../../logger.js';
-import { retryDelayMs } from '../../backoff.js';
-import type { ChannelSet } from '../../channels/instances.js';
 import type { Notification } from '../../channels/plugin.js';
-import { DAY } from '../../config-schema.js';
-import type { Content } from '../content/content.js';
-import type { NewItem, Outbox, OutboxItem } from '../outbox/outbox.js';
-import type { Reservation, ReserveResult, StatusKey, StatusStore } from '../limits/store.js';
-import type { Metrics } from '../metrics.js';
+import type { NewItem, OutboxItem } from '../outbox/outbox.js';
+import type { Reservation, ReserveResult, StatusKey } from '../limits/store.js';
 import type { LimitOptions } from '../limits/policy.js';
-import type { OperatorPreferences } from '../../preferences/operator-preferences.js';
 import { windowsAt } from '../limits/windows.js';
 import type { Reader } from '../content/wording.js';
-
-/** DispatcherDeps are the dispatcher's collaborators, all injected. */
-export interface DispatcherDeps {
-  config: ResolvedConfig;
-  outbox: Outbox;
-  status: StatusStore;
-  channels: ChannelSet;
-  content: Content;
-  /** The operators' preferences, applied before any limit is reserved. */
-  preferences: Pick<OperatorPreferences, 'verdictFor' | 'prefetch' | 'readerFor'>;
-  metrics: Metrics;
-  clock: () => Date;
-  logger?: Logger;
-}
+import { addressKey, nodeKey, redactGroup } from './keys.js';
+import { outcomeOf } from './outcome.js';
+import { persist } from './persist.js';
+import { byPreference } from './by-preference.js';
+import type { DispatcherDeps } from './deps.js';
 
 /** One pass's records of its sends, written in the background; the pass waits for them before it ends. */
 type Recording = Array<Promise<void>>;
@@ -117,7 +101,7 @@ export class DispatchPass {
   /** #group delivers one claimed group, its sends' records going into `recording`. */
   async #group(claimed: OutboxItem[], recording: Recording): Promise<void> {
     const now = this.#d.clock();
-    const items = await this.#byPreference(claimed, now);
+    const items = await byPreference(claimed, now, this.#d);
     const fresh: OutboxItem[] = [];
     for (const item of items) {
       // A row that owns reservations (a retry, or one a crashed worker had reserved) goes out on them.
@@ -137,32 +121,6 @@ export class DispatchPass {
     }
     const message = await this.#carrier(ready, granted, now);
     if (message) await this.#deliver(message, granted, recording);
-  }
-
-  /**
-   * #byPreference applies each operator's preferences to items not yet under way (no reservation
-   * on them): left out by their filters → suppressed, in quiet hours or waiting for their digest
-   * cadence → held until then; nothing is counted for either. Returns the items to go on with.
-   */
-  async #byPreference(items: readonly OutboxItem[], now: Date): Promise<OutboxItem[]> {
-    const go: OutboxItem[] = [];
-    for (const item of items) {
-      if (item.reservations || item.kind === 'digest') {
-        go.push(item);
-        continue;
-      }
-      const p = item.payload;
-      const v = await this.#d.preferences.verdictFor(item.operator, { channel: item.channel, kind: item.kind, level: p.level, node: p.node?.id ?? null, occurredAt: item.occurredAt, facts: p.facts }, now);
-      if (v.action === 'send') go.push(item);
-      else if (v.action === 'suppress') {
-        await this.#d.outbox.markSuppressed([item.id], v.reason);
-        this.#d.metrics.count(item.channel, item.kind, 'suppressed');
-      } else {
-        await this.#d.outbox.markHeld([item.id], v.until, v.reason);
-        if (item.status !== 'held') this.#d.metrics.count(item.channel, item.kind, 'held');
-      }
-    }
-    return go;
   }
 
   /**
@@ -276,36 +234,21 @@ export class DispatchPass {
     );
   }
 
-  /**
-   * #failed decides what a failed attempt leaves behind. Transient: retried with backoff on the
-   * same reservations. Ambiguous (the message may have arrived): retried at most
-   * maxAmbiguousAttempts times, and never refunded, since it may already count as a send.
-   * Permanent, or out of attempts: recorded failed with the reason, refunded unless an earlier
-   * attempt was ambiguous.
-   */
+  /** #failed records what a failed attempt leaves behind (outcome.ts decides): a retry on the same reservations, or the end. */
   async #failed(item: OutboxItem, reservations: readonly Reservation[], err: unknown): Promise<void> {
-    const reason = err instanceof Error ? err.message : String(err);
-    const cfg = this.#d.config.dispatcher;
     const delivery = err instanceof DeliveryError ? err : undefined;
-    const transient = delivery !== undefined && !delivery.permanent;
-    const ambiguous = delivery?.ambiguous === true;
-    const mayHaveArrived = ambiguous || item.ambiguousAttempts > 0;
-    const attemptsLeft = item.attempts + 1 < cfg.maxAttempts && (!ambiguous || item.ambiguousAttempts + 1 < cfg.maxAmbiguousAttempts);
-    if (delivery && transient && attemptsLeft) {
-      // A receiver that asked for a pause (Retry-After) gets it, up to a day.
-      const waitMs = Math.max(retryDelayMs(item.attempts + 1, cfg.retryBaseMs, cfg.retryMaxMs), Math.min(delivery.retryAfterMs ?? 0, DAY));
-      const due = new Date(this.#d.clock().getTime() + waitMs);
-      await persist(() => this.#d.outbox.markRetry(item.id, due, reason, reservations, ambiguous));
+    const o = outcomeOf(item, { delivery: delivery !== undefined, permanent: delivery?.permanent ?? true, ambiguous: delivery?.ambiguous === true, retryAfterMs: delivery?.retryAfterMs, reason: err instanceof Error ? err.message : String(err) }, this.#d.config.dispatcher);
+    if (o.action === 'retry') {
+      const due = new Date(this.#d.clock().getTime() + o.waitMs);
+      await persist(() => this.#d.outbox.markRetry(item.id, due, o.reason, reservations, o.ambiguous));
       this.#d.metrics.count(item.channel, item.kind, 'retried');
-      this.#logger.warn({ id: item.id, channel: item.channel, attempt: item.attempts + 1, ambiguous, retryAt: due.toISOString(), reason }, 'delivery failed; will retry');
+      this.#logger.warn({ id: item.id, channel: item.channel, attempt: item.attempts + 1, ambiguous: o.ambiguous, retryAt: due.toISOString(), reason: o.reason }, 'delivery failed; will retry');
       return;
     }
-    if (!mayHaveArrived) await this.#refund(reservations);
-    const tries = `${item.attempts + 1} attempt${item.attempts === 0 ? '' : 's'}`;
-    const final = mayHaveArrived ? `may have been delivered, unconfirmed after ${tries} (kept counted against the limits): ${reason}` : transient ? `gave up after ${tries}: ${reason}` : reason;
-    await persist(() => this.#d.outbox.markFailed([item.id], final));
+    if (o.refund) await this.#refund(reservations);
+    await persist(() => this.#d.outbox.markFailed([item.id], o.reason));
     this.#d.metrics.count(item.channel, item.kind, 'failed');
-    this.#logger.error({ id: item.id, channel: item.channel, kind: item.kind, reason: final }, 'notification failed permanently');
+    this.#logger.error({ id: item.id, channel: item.channel, kind: item.kind, reason: o.reason }, 'notification failed permanently');
   }
 
   async #hold(items: readonly OutboxItem[], retryAt: Date | null, reason: string): Promise<void> {
@@ -364,34 +307,4 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
     else out.set(k, [item]);
   }
   return out;
-}
-
-/** nodeKey counts against the item's node (a digest spanning nodes has none: its group). */
-function nodeKey(item: OutboxItem): StatusKey {
-  return { subject: item.nodeId ?? item.groupKey, channel: item.channel };
-}
-
-/** addressKey counts against the operator's address on the item's channel. */
-function addressKey(item: OutboxItem): StatusKey {
-  return { subject: `addr:${(item.payload.email?.to ?? '').toLowerCase()}`, channel: item.channel };
-}
-
-/** Group keys may hold email addresses; logs get the channel and the kind of key only. */
-function redactGroup(key: string | undefined): string {
-  return key?.replace(/:addr:.*$/, ':addr:…') ?? '';
-}
-
-/**
- * persist retries a bookkeeping write for up to ~30 s. After a send succeeded, giving up on
- * recording it would mean sending it again once the lease ends; a database restart takes seconds.
- */
-async function persist(write: () => Promise<void>): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await write();
-    } catch (err) {
-      if (attempt >= 12) throw err;
-      await new Promise((r) => setTimeout(r, Math.min(250 * 2 ** attempt, 5000)));
-    }
-  }
 }

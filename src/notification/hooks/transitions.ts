@@ -1,7 +1,7 @@
 /**
  * @module notification/hooks/transitions
  * Which hook signals are news: a node's recorded state plus a reported change gives the fields to
- * write (if any) and whether to notify, and of what. Pure; the node-state store (node-state.ts)
+ * write (if any) and whether to notify, and of what. Pure: the node-state store (node-state.ts)
  * writes the plan guarded by the values the written fields held when it was made, so concurrent
  * hooks for one node apply each change once.
  *

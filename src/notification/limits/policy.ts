@@ -1,7 +1,7 @@
 /**
  * @module notification/limits/policy
  * The MaxHr / MaxDay / MinDelay decision as a pure function: status, time, limits in; allow or
- * deny (with the reason and the next instant it would allow) out. Both status stores use it.
+ * deny (with the reason and the next instant it would allow) out. Both status stores use it. Pure.
  */
 import type { Limit } from '../../config-schema.js';
 import { windowsAt } from './windows.js';

@@ -4,6 +4,7 @@
  * with its parameters numbered by sql-template-tag, so no `$n` is counted by hand and every value
  * is a parameter. Statuses come from the one list in kinds.ts, inlined as SQL literals where a
  * partial index was made with them (a parameter would keep the planner from using the index).
+ * Pure: it builds statements and runs none.
  */
 import sql, { raw, type Sql } from 'sql-template-tag';
 import { OPEN_STATUSES } from '../../kinds.js';

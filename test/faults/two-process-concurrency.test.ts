@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { createNotificationService } from '../../../src/notification/create.js';
-import { runTs } from '../../helpers/child.js';
-import { freshPostgresUrl, postgresSkipReason, randomNodeIdHex } from '../../helpers/databases.js';
-import { startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink.js';
+import { createNotificationService } from '../../src/notification/create.js';
+import { runTs } from '../helpers/child.js';
+import { freshPostgresUrl, postgresSkipReason, randomNodeIdHex } from '../helpers/databases.js';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 
-const WORKER = fileURLToPath(new URL('../../helpers/service-worker.ts', import.meta.url));
+const WORKER = fileURLToPath(new URL('../helpers/service-worker.ts', import.meta.url));
 const LIMITS = { email: { maxHr: 3, maxDay: 10, minDelay: '0s' }, perAddress: { maxHr: 100, maxDay: 100, minDelay: '0s' } };
 
 describe('2 processes × 1,000 concurrent informNodeEmail to one node, maxHr 3', { skip: postgresSkipReason }, () => {

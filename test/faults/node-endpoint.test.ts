@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { TestClock } from '../../helpers/clock.js';
-import { startStallingServer, unusedPort } from '../../helpers/grpc.js';
-import { harness, type Harness } from '../../helpers/service.js';
-import { randomNodeIdHex } from '../../helpers/databases.js';
+import { TestClock } from '../helpers/clock.js';
+import { startStallingServer, unusedPort } from '../helpers/grpc.js';
+import { harness, type Harness } from '../helpers/service.js';
+import { randomNodeIdHex } from '../helpers/databases.js';
 
 describe('node endpoint down or stalling', () => {
   const clock = new TestClock('2024-08-02T10:00:00Z');

@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { createNotificationService } from '../../../src/notification/create.js';
-import { PgStatusStore } from '../../../src/notification/limits/pg-store.js';
-import { startTs } from '../../helpers/child.js';
-import { freshPostgresUrl, postgresSkipReason, randomNodeIdHex, sqlClient } from '../../helpers/databases.js';
-import { startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink.js';
-import { limits } from '../../helpers/limits.js';
+import { createNotificationService } from '../../src/notification/create.js';
+import { PgStatusStore } from '../../src/notification/limits/pg-store.js';
+import { startTs } from '../helpers/child.js';
+import { freshPostgresUrl, postgresSkipReason, randomNodeIdHex, sqlClient } from '../helpers/databases.js';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
+import { limits } from '../helpers/limits.js';
 
-const WORKER = fileURLToPath(new URL('../../helpers/service-worker.ts', import.meta.url));
+const WORKER = fileURLToPath(new URL('../helpers/service-worker.ts', import.meta.url));
 const N = 400;
 
 describe('a dispatcher process killed with SIGKILL mid-batch', { skip: postgresSkipReason }, () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { TestClock } from '../../helpers/clock.js';
-import { harness, type Harness } from '../../helpers/service.js';
+import { TestClock } from '../helpers/clock.js';
+import { harness, type Harness } from '../helpers/service.js';
 
 function p99(samples: number[]): number {
   const s = [...samples].sort((a, b) => a - b);

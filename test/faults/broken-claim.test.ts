@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createNotificationService } from '../../../src/notification/create.js';
-import type { NotificationService } from '../../../src/notification/service.js';
-import { freshPostgresUrl, postgresSkipReason, randomNodeIdHex, sqlClient } from '../../helpers/databases.js';
-import { startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink.js';
-import { until } from '../../helpers/wait.js';
+import { createNotificationService } from '../../src/notification/create.js';
+import type { NotificationService } from '../../src/notification/service.js';
+import { freshPostgresUrl, postgresSkipReason, randomNodeIdHex, sqlClient } from '../helpers/databases.js';
+import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
+import { until } from '../helpers/wait.js';
 
 const NODES = 5;
 

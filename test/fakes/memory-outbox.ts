@@ -1,0 +1,163 @@
+/**
+ * An Outbox in process memory, for unit tests of the dispatcher and the service: the same
+ * contract as PgOutbox (claims by group, oldest first, leases, busy groups left out, grouping
+ * waits joined, digests folding their items), minus what only several processes need (advisory
+ * locks, SKIP LOCKED). Real databases stay in the integration tests.
+ */
+import type { Reservation } from '../../src/notification/limits/store.js';
+import type { NewItem, Outbox, OutboxCount, OutboxItem } from '../../src/notification/outbox/outbox.js';
+import type { ClaimOptions } from '../../src/notification/outbox/sql.js';
+
+type Row = OutboxItem & { seq: number; leasedUntil: Date | null };
+
+const OPEN = new Set(['pending', 'held', 'retry']);
+
+export class MemoryOutbox implements Outbox {
+  readonly #rows = new Map<string, Row>();
+  #seq = 0;
+
+  /** rows is every row as stored, for assertions. */
+  get rows(): readonly OutboxItem[] {
+    return [...this.#rows.values()].map(strip);
+  }
+
+  insert(items: readonly NewItem[]): Promise<readonly NewItem[]> {
+    this.#add(items);
+    return Promise.resolve(items);
+  }
+
+  claim(o: ClaimOptions): Promise<OutboxItem[]> {
+    const due = [...this.#rows.values()]
+      .filter((r) => OPEN.has(r.status) && r.dueAt <= o.now && (r.leasedUntil === null || r.leasedUntil < o.now))
+      .filter((r) => (o.groupKey === undefined || r.groupKey === o.groupKey) && !(o.busy ?? []).includes(r.groupKey))
+      .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.seq - b.seq);
+    const groups = [...new Set(due.map((r) => r.groupKey))].slice(0, o.groups);
+    const claimed = due.filter((r) => groups.includes(r.groupKey));
+    for (const r of claimed) r.leasedUntil = o.leaseUntil;
+    return Promise.resolve(claimed.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.createdAt.getTime() - b.createdAt.getTime() || a.seq - b.seq).map(strip));
+  }
+
+  insertDigest(digest: NewItem, folded: readonly string[], leaseUntil: Date, reservations: readonly Reservation[]): Promise<void> {
+    for (const id of folded) this.#update(id, { status: 'digested', digestId: digest.id, leasedUntil: null, reservations: null });
+    const [row] = this.#add([digest]);
+    if (row) Object.assign(row, { leasedUntil: leaseUntil, reservations: [...reservations] });
+    return Promise.resolve();
+  }
+
+  attachReservations(id: string, reservations: readonly Reservation[]): Promise<void> {
+    this.#update(id, { reservations: [...reservations] });
+    return Promise.resolve();
+  }
+
+  release(ids: readonly string[]): Promise<void> {
+    for (const id of ids) this.#update(id, { leasedUntil: null });
+    return Promise.resolve();
+  }
+
+  markSent(id: string, at: Date): Promise<void> {
+    this.#update(id, { status: 'sent', sentAt: at, leasedUntil: null, reason: null, reservations: null });
+    return Promise.resolve();
+  }
+
+  markHeld(ids: readonly string[], dueAt: Date, reason: string): Promise<void> {
+    for (const id of ids) this.#update(id, { status: 'held', dueAt, reason, leasedUntil: null });
+    return Promise.resolve();
+  }
+
+  markRetry(id: string, dueAt: Date, reason: string, reservations: readonly Reservation[], ambiguous: boolean): Promise<void> {
+    const r = this.#get(id);
+    this.#update(id, { status: 'retry', attempts: r.attempts + 1, ambiguousAttempts: r.ambiguousAttempts + (ambiguous ? 1 : 0), dueAt, reason, reservations: [...reservations], leasedUntil: null });
+    return Promise.resolve();
+  }
+
+  markFailed(ids: readonly string[], reason: string): Promise<void> {
+    for (const id of ids) this.#update(id, { status: 'failed', reason, leasedUntil: null, reservations: null });
+    return Promise.resolve();
+  }
+
+  markSuppressed(ids: readonly string[], reason: string): Promise<void> {
+    for (const id of ids) this.#update(id, { status: 'suppressed', reason, leasedUntil: null });
+    return Promise.resolve();
+  }
+
+  suppressOpen(nodeId: string, except: string, reason: string): Promise<Array<{ channel: string; kind: string }>> {
+    const now = new Date();
+    const open = [...this.#rows.values()].filter((r) => r.nodeId === nodeId && r.kind !== except && (r.status === 'pending' || r.status === 'held') && r.reservations === null && (r.leasedUntil === null || r.leasedUntil < now));
+    for (const r of open) Object.assign(r, { status: 'suppressed', reason });
+    return Promise.resolve(open.map((r) => ({ channel: r.channel, kind: r.kind })));
+  }
+
+  get(id: string): Promise<OutboxItem | null> {
+    const r = this.#rows.get(id);
+    return Promise.resolve(r ? strip(r) : null);
+  }
+
+  forOperator(operator: string, limit: number, after?: string): Promise<OutboxItem[]> {
+    const since = after === undefined ? undefined : this.#rows.get(after);
+    if (after !== undefined && since?.operator !== operator) return Promise.resolve([]);
+    const seen = new Set<string>();
+    const mine = [...this.#rows.values()]
+      .filter((r) => r.operator === operator && r.kind !== 'digest' && (!since || r.createdAt > since.createdAt))
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || a.channel.localeCompare(b.channel))
+      .filter((r) => {
+        const key = `${r.createdAt.getTime()}|${r.nodeId}|${r.kind}`;
+        return seen.has(key) ? false : (seen.add(key), true);
+      });
+    return Promise.resolve(mine.slice(0, limit).map(strip));
+  }
+
+  counts(): Promise<OutboxCount[]> {
+    const cells = new Map<string, OutboxCount>();
+    for (const r of this.#rows.values()) {
+      const digestStatus = r.digestId ? (this.#rows.get(r.digestId)?.status ?? null) : null;
+      const key = [r.channel, r.kind, r.status, digestStatus].join('|');
+      const cell = cells.get(key) ?? { channel: r.channel, kind: r.kind, status: r.status, digestStatus, count: 0 };
+      cell.count++;
+      cells.set(key, cell);
+    }
+    return Promise.resolve([...cells.values()]);
+  }
+
+  /** #add stores new items; one that waits for operator grouping joins the earliest waiting item of its group. */
+  #add(items: readonly NewItem[]): Row[] {
+    const waiting = (r: Pick<NewItem, 'dueAt' | 'createdAt'>): boolean => r.dueAt > r.createdAt;
+    const earliest = (groupKey: string): Date | undefined =>
+      [...this.#rows.values(), ...items.map((i) => ({ ...i, status: 'pending' }))]
+        .filter((r) => r.groupKey === groupKey && r.status === 'pending' && waiting(r))
+        .map((r) => r.dueAt)
+        .sort((a, b) => a.getTime() - b.getTime())[0];
+    return items.map((i) => {
+      const { suppressed, ...item } = i;
+      const row: Row = {
+        ...item,
+        dueAt: waiting(i) ? (earliest(i.groupKey) ?? i.dueAt) : i.dueAt,
+        status: suppressed ? 'suppressed' : 'pending',
+        reason: suppressed ?? null,
+        attempts: 0,
+        ambiguousAttempts: 0,
+        sentAt: null,
+        digestId: null,
+        reservations: null,
+        seq: this.#seq++,
+        leasedUntil: null,
+      };
+      this.#rows.set(row.id, row);
+      return row;
+    });
+  }
+
+  #get(id: string): Row {
+    const r = this.#rows.get(id);
+    if (!r) throw new Error(`no row ${id}`);
+    return r;
+  }
+
+  #update(id: string, change: Partial<Row>): void {
+    Object.assign(this.#get(id), change);
+  }
+}
+
+function strip(r: Row): OutboxItem {
+  const { seq: _seq, leasedUntil: _lease, ...item } = r;
+  return structuredClone(item);
+}
