@@ -110,4 +110,16 @@ describe('the published package', () => {
     assert.equal(out['ops'], 'started');
     for (const pkg of ['irc-framework', 'mqtt', 'standardwebhooks']) assert.ok(!existsSync(join(consumer, 'node_modules', pkg)), `${pkg} is not installed with satnotify`);
   });
+
+  it('its subpaths resolve from the installed package, each with what it says it holds', async () => {
+    const script = `
+      const out = {};
+      for (const [path, name] of [['satnotify/config', 'DEFAULTS'], ['satnotify/kinds', 'EVENT_KINDS'], ['satnotify/limits', 'decide'], ['satnotify/mail', 'TemplateSet'],
+                                 ['satnotify/plugins', 'notificationJson'], ['satnotify/postgres', 'PgStatusStore'], ['satnotify/testing', 'MemoryStatusStore']]) {
+        out[path] = typeof (await import(path))[name];
+      }
+      console.log(JSON.stringify(out));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: join(dir, 'consumer') });
+    for (const [path, type] of Object.entries(JSON.parse(stdout) as Record<string, string>)) assert.notEqual(type, 'undefined', path);
+  });
 });
