@@ -34,13 +34,16 @@ const PURE = [
   'notification/outbox/(tally|sql)',
 ];
 const PURE_PATH = `^src/(${PURE.join('|')})[.]ts$`;
-const ORCHESTRATION = '^src/notification/(service|dispatch/(pass|loop|by-preference)|content/(content|record|present))[.]ts$';
-const IO_LIBS = 'node_modules/(pg|pg-pool|@electric-sql/pglite|nodemailer|@grpc/grpc-js|grpc-health-check|smtp-server|irc-framework|mqtt)/';
+const ORCHESTRATION =
+  '^src/notification/(service|dispatch/(pass|loop|by-preference)|content/(content|record|present))[.]ts$';
+const IO_LIBS =
+  'node_modules/(pg|pg-pool|@electric-sql/pglite|nodemailer|@grpc/grpc-js|grpc-health-check|smtp-server|irc-framework|mqtt)/';
 const IO_BUILTINS = '^(fs|fs/promises|net|http|https|child_process|dgram|tls)$';
 const IMPLEMENTATIONS =
   '^src/(notification/(outbox/pg-outbox|hooks/pg-node-state|limits/(pg-store|memory-store))|preferences/pg-store|channels/(?!plugin[.]ts$)|overlay/pg-overlay|mailservice/(smtp-sender|file-sender)|database/connect)';
 const PLUGINS = '^src/channels/(email|nodelog|webhook|irc|mqtt)/';
-const PG_EDGES = '^src/(database/|notification/(outbox/pg-outbox|limits/pg-store|hooks/pg-node-state)[.]ts$|preferences/pg-store[.]ts$|overlay/pg-overlay[.]ts$|entries/)';
+const PG_EDGES =
+  '^src/(database/|notification/(outbox/pg-outbox|limits/pg-store|hooks/pg-node-state)[.]ts$|preferences/pg-store[.]ts$|overlay/pg-overlay[.]ts$|entries/)';
 const OPTIONAL = { 'irc-framework': 'irc', mqtt: 'mqtt' };
 
 const grain = (to) => AGAINST_THE_GRAIN.filter((e) => e.to === to).map((e) => e.from);
@@ -63,17 +66,26 @@ module.exports = {
     },
     {
       name: 'pure-policy-touches-no-io',
-      comment: 'Limits, windows, transitions, digests, outcomes, wording, formatting, backoff and IRC line splitting are pure: no database, mail, network or file system.',
+      comment:
+        'Limits, windows, transitions, digests, outcomes, wording, formatting, backoff and IRC line splitting are pure: no database, mail, network or file system.',
       severity: 'error',
       from: { path: PURE_PATH },
-      to: { path: [IO_LIBS, IO_BUILTINS, '^src/(database|mailservice|overlay/(pg-overlay|cache)|i18n/catalog)'], dependencyTypesNot: ['type-only'] },
+      to: {
+        path: [IO_LIBS, IO_BUILTINS, '^src/(database|mailservice|overlay/(pg-overlay|cache)|i18n/catalog)'],
+        dependencyTypesNot: ['type-only'],
+      },
     },
     {
       name: 'orchestration-uses-interfaces',
-      comment: 'The service, the dispatch pass and loop, and content hold no SQL, SMTP, gRPC or plugin code; create.ts wires the implementations.',
+      comment:
+        'The service, the dispatch pass and loop, and content hold no SQL, SMTP, gRPC or plugin code; create.ts wires the implementations.',
       severity: 'error',
       from: { path: ORCHESTRATION },
-      to: { path: [IO_LIBS, IO_BUILTINS, IMPLEMENTATIONS], pathNot: '^src/channels/nodelog/schema[.]ts$', dependencyTypesNot: ['type-only'] },
+      to: {
+        path: [IO_LIBS, IO_BUILTINS, IMPLEMENTATIONS],
+        pathNot: '^src/channels/nodelog/schema[.]ts$',
+        dependencyTypesNot: ['type-only'],
+      },
     },
     {
       name: 'plugins-stand-apart',
@@ -105,7 +117,9 @@ module.exports = {
     {
       name: 'only-edges-import-nodemailer',
       severity: 'error',
-      from: { pathNot: '^src/mailservice/(smtp-sender|file-sender|nodemailer-message|delivery-error|create-sender)[.]ts$' },
+      from: {
+        pathNot: '^src/mailservice/(smtp-sender|file-sender|nodemailer-message|delivery-error|create-sender)[.]ts$',
+      },
       to: { path: 'node_modules/nodemailer/' },
     },
     {
@@ -138,6 +152,10 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'], extensions: ['.ts', '.js', '.d.ts'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.js', '.d.ts'],
+    },
   },
 };

@@ -61,7 +61,13 @@ type Call = (pool: pg.Pool, id: Buffer, at: Date) => Promise<void>;
  * bareHookFloors seed `nodes` nodes (three per operator) in `url` for each variant, and report the
  * latency of bare calls made `concurrency` at a time on a pool of `poolSize`, after a warm-up of 500.
  */
-export async function bareHookFloors(url: string, nodes: number, concurrency: number, poolSize: number, at: Date): Promise<HookFloors> {
+export async function bareHookFloors(
+  url: string,
+  nodes: number,
+  concurrency: number,
+  poolSize: number,
+  at: Date,
+): Promise<HookFloors> {
   const config = resolveConfig({ database: { url } }).database;
   await (await openDatabase(config)).close(); // migrated, as ours is
   const pool = new pg.Pool({ connectionString: url, max: poolSize, options: `-c search_path=${config.schema}` });
@@ -72,7 +78,12 @@ export async function bareHookFloors(url: string, nodes: number, concurrency: nu
     const t0 = performance.now();
     const latencies = await latenciesOf(ids, concurrency, (id) => call(pool, id, at));
     const seconds = (performance.now() - t0) / 1000;
-    return { seconds: round(seconds), p50Ms: round(percentile(latencies, 50)), p99Ms: round(percentile(latencies, 99)), cpu: await cpu() };
+    return {
+      seconds: round(seconds),
+      p50Ms: round(percentile(latencies, 50)),
+      p99Ms: round(percentile(latencies, 99)),
+      cpu: await cpu(),
+    };
   };
   try {
     return { hooks: await measure('bare', bareHook), insertOnly: await measure('insert', bareInsert) };
@@ -82,7 +93,12 @@ export async function bareHookFloors(url: string, nodes: number, concurrency: nu
 }
 
 async function bareHook(pool: pg.Pool, id: Buffer, at: Date): Promise<void> {
-  const { rows } = await pool.query<{ email: string; address: string; last_contact_success: Date | null; offline_since: Date | null }>({ name: 'bare_read', text: READ, values: [id] });
+  const { rows } = await pool.query<{
+    email: string;
+    address: string;
+    last_contact_success: Date | null;
+    offline_since: Date | null;
+  }>({ name: 'bare_read', text: READ, values: [id] });
   const node = rows[0];
   if (!node) throw new Error(`bare hook: unknown node ${id.toString('hex')}`);
   if (node.offline_since) return;
@@ -91,7 +107,19 @@ async function bareHook(pool: pg.Pool, id: Buffer, at: Date): Promise<void> {
   await pool.query({
     name: 'bare_write',
     text: WRITE,
-    values: [id, at, dueAt(at), summary(hex), node.email, randomUUID(), `email:addr:${node.email}`, email, randomUUID(), `log:node:${hex}`, log],
+    values: [
+      id,
+      at,
+      dueAt(at),
+      summary(hex),
+      node.email,
+      randomUUID(),
+      `email:addr:${node.email}`,
+      email,
+      randomUUID(),
+      `log:node:${hex}`,
+      log,
+    ],
   });
 }
 
@@ -103,14 +131,34 @@ async function bareInsert(pool: pg.Pool, id: Buffer, at: Date): Promise<void> {
   await pool.query({
     name: 'bare_insert',
     text: INSERT_ONLY,
-    values: [randomUUID(), `email:addr:${operator}`, id, email, summary(hex), dueAt(at), at, operator, randomUUID(), `log:node:${hex}`, log],
+    values: [
+      randomUUID(),
+      `email:addr:${operator}`,
+      id,
+      email,
+      summary(hex),
+      dueAt(at),
+      at,
+      operator,
+      randomUUID(),
+      `log:node:${hex}`,
+      log,
+    ],
   });
 }
 
 /** payloads are the email's and the node log's JSON, shaped as ours store them. */
 function payloads(hex: string, address: string, to: string, lastContact: Date | null): [email: string, log: string] {
   const data = lastContact ? { lastContact: lastContact.toISOString() } : {};
-  const log = { level: 'warn', title: 'Node offline', text: '', node: { id: hex, address }, facts: data, actions: [], source: { kind: 'node-offline', data } };
+  const log = {
+    level: 'warn',
+    title: 'Node offline',
+    text: '',
+    node: { id: hex, address },
+    facts: data,
+    actions: [],
+    source: { kind: 'node-offline', data },
+  };
   return [JSON.stringify({ ...log, email: { to, template: 'node-offline', data } }), JSON.stringify(log)];
 }
 

@@ -45,13 +45,28 @@ async function webhookBenchmark(ops: number): Promise<Comparison> {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
   const ours = await instance({ plugin: 'webhook', params: { url, secret: { env: 'BENCH_SECRET' } } });
   const peer = async (i: number): Promise<void> => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'webhook-id': `p${i}` }, body: JSON.stringify({ type: 'satnotify.node-offline', timestamp: new Date().toISOString(), data: notificationJson(notification(i)) }) });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'webhook-id': `p${i}` },
+      body: JSON.stringify({
+        type: 'satnotify.node-offline',
+        timestamp: new Date().toISOString(),
+        data: notificationJson(notification(i)),
+      }),
+    });
     await res.body?.cancel();
     if (res.status !== 204) throw new Error(`webhook receiver answered ${res.status}`);
   };
   try {
     // Rounds on loopback HTTP swing ±20% either side: nine rounds' medians, not five.
-    return await compare('webhook POSTs, 16 in flight', 'bare fetch (undici)', () => opsPerSecond((i) => ours.send(notification(i)), ops, 16), () => opsPerSecond(peer, ops, 16), 9, 'requests/s');
+    return await compare(
+      'webhook POSTs, 16 in flight',
+      'bare fetch (undici)',
+      () => opsPerSecond((i) => ours.send(notification(i)), ops, 16),
+      () => opsPerSecond(peer, ops, 16),
+      9,
+      'requests/s',
+    );
   } finally {
     await ours.close();
     server.close();
@@ -69,7 +84,17 @@ async function mqttBenchmark(ops: number): Promise<Comparison> {
       'MQTT publishes at QoS 1, 16 in flight',
       'bare mqtt.js publishAsync',
       () => opsPerSecond((i) => ours.send(notification(i)), ops, 16),
-      () => opsPerSecond((i) => bare.publishAsync(`satnotify/bench/${i % 100}/node-offline`, JSON.stringify(notificationJson(notification(i))), { qos: 1 }), ops, 16),
+      () =>
+        opsPerSecond(
+          (i) =>
+            bare.publishAsync(
+              `satnotify/bench/${i % 100}/node-offline`,
+              JSON.stringify(notificationJson(notification(i))),
+              { qos: 1 },
+            ),
+          ops,
+          16,
+        ),
       5,
       'messages/s',
     );
@@ -82,7 +107,10 @@ async function mqttBenchmark(ops: number): Promise<Comparison> {
 
 async function ircBenchmark(ops: number): Promise<Comparison> {
   const server = await startNgircd();
-  const ours = await instance({ plugin: 'irc', params: { host: '127.0.0.1', port: server.port, nick: 'ours', target: '#bench' } });
+  const ours = await instance({
+    plugin: 'irc',
+    params: { host: '127.0.0.1', port: server.port, nick: 'ours', target: '#bench' },
+  });
   const { Client } = await import('irc-framework');
   const bare = new Client();
   await new Promise<void>((resolve) => {
@@ -111,7 +139,14 @@ async function ircBenchmark(ops: number): Promise<Comparison> {
   try {
     // A first send waits for our connection to register and join.
     await ours.send(notification(0));
-    return await compare('IRC messages (lines + PONG), 4 in flight', 'bare irc-framework', () => opsPerSecond((i) => ours.send(notification(i)), ops, 4), () => opsPerSecond(peer, ops, 4), 3, 'messages/s');
+    return await compare(
+      'IRC messages (lines + PONG), 4 in flight',
+      'bare irc-framework',
+      () => opsPerSecond((i) => ours.send(notification(i)), ops, 4),
+      () => opsPerSecond(peer, ops, 4),
+      3,
+      'messages/s',
+    );
   } finally {
     await ours.close();
     bare.quit('bench done');
@@ -120,9 +155,15 @@ async function ircBenchmark(ops: number): Promise<Comparison> {
 }
 
 /** instance opens one channel instance the way a satellite's config does. */
-async function instance(spec: NonNullable<Config['channels']>[string]): Promise<{ send(n: Notification): Promise<void>; close(): Promise<void> }> {
+async function instance(
+  spec: NonNullable<Config['channels']>[string],
+): Promise<{ send(n: Notification): Promise<void>; close(): Promise<void> }> {
   const config = resolveConfig({ channels: { bench: spec }, mail: { outboxDir: '.satnotify/bench-outbox' } });
-  const set = await openChannels(config, { templates: TemplateSet.load(), logger: silentLogger, env: { BENCH_SECRET: SECRET } });
+  const set = await openChannels(config, {
+    templates: TemplateSet.load(),
+    logger: silentLogger,
+    env: { BENCH_SECRET: SECRET },
+  });
   return { send: (n) => set.get('bench').sender.send(n), close: () => set.close() };
 }
 
@@ -136,7 +177,11 @@ function notification(i: number): Notification {
     text: 'Bench Satellite: Node 12EayRS2V1kE is offline. Check that the node runs, its port 28967 is forwarded and its public address is current.',
     node: { id: '12EayRS2V1kEsWESU9QMRseFhdxYxKicsiFmxrsLZHeLUtdps3S', address: 'node1.example.com:28967' },
     facts: { lastContact: '2024-05-01T07:52:00Z' },
-    actions: ['Check that the node process runs.', 'Check that port 28967 is forwarded to it.', 'Check that its public address is current.'],
+    actions: [
+      'Check that the node process runs.',
+      'Check that port 28967 is forwarded to it.',
+      'Check that its public address is current.',
+    ],
     satellite: { id: 'bench', name: 'Bench Satellite' },
     occurredAt: new Date(),
     createdAt: new Date(),

@@ -92,5 +92,8 @@ function placeOf(url: string, fn: string): string {
 }
 
 function shortUrl(url: string): string {
-  return url.replace(/^.*node_modules\//, '').replace(/^.*\/(src|bench)\//, '$1/').replace(/^file:\/\//, '');
+  return url
+    .replace(/^.*node_modules\//, '')
+    .replace(/^.*\/(src|bench)\//, '$1/')
+    .replace(/^file:\/\//, '');
 }

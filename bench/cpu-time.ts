@@ -21,7 +21,11 @@ export function cpuMeter(receivers: () => Promise<number>): Promise<() => Promis
   };
   return start().then((a) => async () => {
     const b = await start();
-    return { ours: round2(b.ours - a.ours), receivers: round2(b.receivers - a.receivers), postgres: a.postgres && b.postgres ? round2(postgresDelta(a.postgres, b.postgres)) : null };
+    return {
+      ours: round2(b.ours - a.ours),
+      receivers: round2(b.receivers - a.receivers),
+      postgres: a.postgres && b.postgres ? round2(postgresDelta(a.postgres, b.postgres)) : null,
+    };
   });
 }
 

@@ -26,9 +26,17 @@ export async function emailBenchmark(ops: number): Promise<Comparison> {
   const data = templates.sample('audit-failed');
   const reader: Reader = { locale: 'en', zone: 'Europe/Warsaw' };
   const at = new Date('2024-05-01T08:04:00Z');
-  const wordsFor = (to: string): { template: string; data: Record<string, unknown> } => content.emailFor('audit-failed', data, SAMPLE_NODE, to, at, reader);
+  const wordsFor = (to: string): { template: string; data: Record<string, unknown> } =>
+    content.emailFor('audit-failed', data, SAMPLE_NODE, to, at, reader);
   const rendered = mail.render('event', wordsFor('op@example.com').data);
-  const bare = nodemailer.createTransport({ pool: true, host: '127.0.0.1', port: Number(new URL(url).port), secure: false, maxConnections: 5, maxMessages: 100_000 });
+  const bare = nodemailer.createTransport({
+    pool: true,
+    host: '127.0.0.1',
+    port: Number(new URL(url).port),
+    secure: false,
+    maxConnections: 5,
+    maxMessages: 100_000,
+  });
 
   const ours = (i: number): Promise<unknown> =>
     status.reserve({ subject: `n${i % 1000}`, channel: 'email' }, new Date(), limits).then(() => {
@@ -37,7 +45,14 @@ export async function emailBenchmark(ops: number): Promise<Comparison> {
       return mail.sendRendered(to, email.template, email.data, { messageId: `o${i}@bench` });
     });
   const peer = (i: number): Promise<unknown> =>
-    bare.sendMail({ from: config.smtp.from, to: `op${i % 1000}@example.com`, subject: rendered.subject, html: rendered.html, text: rendered.text, messageId: `<p${i}@bench>` });
+    bare.sendMail({
+      from: config.smtp.from,
+      to: `op${i % 1000}@example.com`,
+      subject: rendered.subject,
+      html: rendered.html,
+      text: rendered.text,
+      messageId: `<p${i}@bench>`,
+    });
   let offset = 0;
   const result = await compare(
     'emails (decide + word + render + SMTP send), pool of 5',

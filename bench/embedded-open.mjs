@@ -12,4 +12,9 @@ const { openDatabase } = await import('../dist/database/connect.js');
 const config = resolveConfig({ database: { dataDir: process.argv[2] } }).database;
 const t0 = performance.now();
 await (await openDatabase(config)).close();
-process.stdout.write(JSON.stringify({ ms: Math.round(performance.now() - t0), peakRssMB: Math.round(process.resourceUsage().maxRSS / 1000) }));
+process.stdout.write(
+  JSON.stringify({
+    ms: Math.round(performance.now() - t0),
+    peakRssMB: Math.round(process.resourceUsage().maxRSS / 1000),
+  }),
+);

@@ -35,14 +35,21 @@ const run = promisify(execFile);
 
 /** embeddedBenchmark measures the built package (`npm run build`, which `npm ci` runs, makes it and its snapshot). */
 export async function embeddedBenchmark(): Promise<EmbeddedResult> {
-  if (!existsSync(new URL('../dist/database/connect.js', import.meta.url))) throw new Error('the embedded benchmark opens the built package: run npm run build');
+  if (!existsSync(new URL('../dist/database/connect.js', import.meta.url)))
+    throw new Error('the embedded benchmark opens the built package: run npm run build');
   const root = mkdtempSync(join(tmpdir(), 'satnotify-bench-embedded-'));
   try {
-    const open = async (): Promise<Opened> => JSON.parse((await run(process.execPath, [OPEN, join(root, 'db')])).stdout) as Opened;
+    const open = async (): Promise<Opened> =>
+      JSON.parse((await run(process.execPath, [OPEN, join(root, 'db')])).stdout) as Opened;
     const first = await open();
     const again = await open();
     const t0 = performance.now();
-    await run(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../src/cli/bin.ts', import.meta.url)), 'demo']);
+    await run(process.execPath, [
+      '--import',
+      'tsx',
+      fileURLToPath(new URL('../src/cli/bin.ts', import.meta.url)),
+      'demo',
+    ]);
     return {
       snapshot: existsSync(snapshotFile()),
       firstOpenMs: first.ms,

@@ -20,7 +20,15 @@ import { Profiler } from './cpu-profile.js';
 import { channelBenchmarks } from './channels.js';
 import { embeddedBenchmark, type EmbeddedResult } from './embedded.js';
 
-const { values } = parseArgs({ options: { json: { type: 'boolean' }, quick: { type: 'boolean' }, nodes: { type: 'string' }, profile: { type: 'string' }, only: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    json: { type: 'boolean' },
+    quick: { type: 'boolean' },
+    nodes: { type: 'string' },
+    profile: { type: 'string' },
+    only: { type: 'string' },
+  },
+});
 // --profile DIR: CPU profiles of the storm's phases into DIR, summarised at the end.
 if (values.profile) mkdirSync(values.profile, { recursive: true });
 const profiler = new Profiler(values.profile);
@@ -38,7 +46,9 @@ const elapsed = (section: string): void => {
 const entries: Comparison[] = [];
 const add = (c: Comparison): void => {
   entries.push(c);
-  say(`${c.name.padEnd(62)} ours ${String(c.ours).padStart(9)}  ${c.peerName.padEnd(28)} ${String(c.peer).padStart(9)}  ratio ${c.ratio.toFixed(2)}`);
+  say(
+    `${c.name.padEnd(62)} ours ${String(c.ours).padStart(9)}  ${c.peerName.padEnd(28)} ${String(c.peer).padStart(9)}  ratio ${c.ratio.toFixed(2)}`,
+  );
 };
 
 say(`satnotify benchmarks — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`);
@@ -48,7 +58,10 @@ let embedded: EmbeddedResult | undefined;
 let storm: StormResult | undefined;
 let sequentialHooks: StormResult | undefined;
 
-/** The sections, in the order they run: the light, allocation-bound comparisons first, before PGlite's WebAssembly heap exists. */
+/**
+ * The sections, in the order they run: the light, allocation-bound comparisons first, before PGlite's WebAssembly heap
+ * exists.
+ */
 const SECTIONS: Record<string, () => Promise<void>> = {
   embedded: async () => {
     embedded = await embeddedBenchmark();
@@ -67,33 +80,58 @@ const SECTIONS: Record<string, () => Promise<void>> = {
   },
   'limits on PostgreSQL': async () => {
     if (!postgresUp) return;
-    const db = await openDatabase(resolveConfig({ database: { url: await freshPostgresUrl('satnotify_bench_limits'), poolSize: 10 } }).database);
-    for (const c of await limitBenchmarks({ name: 'postgres', pool: db.pool, statements: db.statements }, Math.round(2000 * scale))) add(c);
+    const db = await openDatabase(
+      resolveConfig({ database: { url: await freshPostgresUrl('satnotify_bench_limits'), poolSize: 10 } }).database,
+    );
+    for (const c of await limitBenchmarks(
+      { name: 'postgres', pool: db.pool, statements: db.statements },
+      Math.round(2000 * scale),
+    ))
+      add(c);
     await db.close();
   },
   'limits on PGlite': async () => {
     const lite = await openDatabase(resolveConfig({ database: { dataDir: 'memory://' } }).database);
-    for (const c of await limitBenchmarks({ name: 'pglite', pool: lite.pool, statements: lite.statements }, Math.round(1500 * scale))) add(c);
+    for (const c of await limitBenchmarks(
+      { name: 'pglite', pool: lite.pool, statements: lite.statements },
+      Math.round(1500 * scale),
+    ))
+      add(c);
     await lite.close();
   },
   storm: async () => {
     if (!postgresUp) return;
     const nodes = Number(values.nodes ?? Math.round(25_000 * scale));
     say(`storm: ${nodes} nodes fail their uptime check at once (PostgreSQL, maxHr 2, hooks called 16 at a time) …`);
-    storm = await stormBenchmark(await freshPostgresUrl('satnotify_bench_storm'), await freshPostgresUrl('satnotify_bench_hooks'), nodes, 16, profiler);
+    storm = await stormBenchmark(
+      await freshPostgresUrl('satnotify_bench_storm'),
+      await freshPostgresUrl('satnotify_bench_hooks'),
+      nodes,
+      16,
+      profiler,
+    );
     say(JSON.stringify(storm, null, 2));
-    say(`storm drain ${storm.drainSeconds} s; bare nodemailer pool + bare grpc-js, same messages, receivers and concurrency: ${storm.bareSeconds} s; ratio ${storm.drainOverBare} (target ≤ 1.5)`);
+    say(
+      `storm drain ${storm.drainSeconds} s; bare nodemailer pool + bare grpc-js, same messages, receivers and concurrency: ${storm.bareSeconds} s; ratio ${storm.drainOverBare} (target ≤ 1.5)`,
+    );
     const hooks = (r: StormResult): string =>
       `p50 ${r.hookP50Ms} ms, p99 ${r.hookP99Ms} ms; bare pg, same durable work and callers: p50 ${r.bareHooks.hooks.p50Ms} ms, p99 ${r.bareHooks.hooks.p99Ms} ms (ratios ${r.hookP50OverBare} / ${r.hookP99OverBare}); one bare INSERT per call: p50 ${r.bareHooks.insertOnly.p50Ms} ms, p99 ${r.bareHooks.insertOnly.p99Ms} ms`;
     say(`hooks, 16 callers: ${hooks(storm)} (targets p50 ≤ 2, p99 ≤ 5 ms)`);
     say('hook latency with one caller (2,000 nodes) …');
-    sequentialHooks = await stormBenchmark(await freshPostgresUrl('satnotify_bench_storm'), await freshPostgresUrl('satnotify_bench_hooks'), Math.round(2000 * scale), 1, profiler);
+    sequentialHooks = await stormBenchmark(
+      await freshPostgresUrl('satnotify_bench_storm'),
+      await freshPostgresUrl('satnotify_bench_hooks'),
+      Math.round(2000 * scale),
+      1,
+      profiler,
+    );
     say(`  ${hooks(sequentialHooks)}`);
   },
 };
 const only = values.only?.split(',').map((x) => x.trim());
 const unknown = only?.filter((x) => !(x in SECTIONS)) ?? [];
-if (unknown.length > 0) throw new Error(`--only: unknown section ${unknown.join(', ')} (known: ${Object.keys(SECTIONS).join(', ')})`);
+if (unknown.length > 0)
+  throw new Error(`--only: unknown section ${unknown.join(', ')} (known: ${Object.keys(SECTIONS).join(', ')})`);
 for (const [name, run] of Object.entries(SECTIONS)) {
   if (only && !only.includes(name)) continue;
   await run();

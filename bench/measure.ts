@@ -14,7 +14,12 @@ export interface Comparison {
 }
 
 /** opsPerSecond runs `op(i)` for i < n with `concurrency` in flight and returns operations per second. */
-export async function opsPerSecond(op: (i: number) => unknown, n: number, concurrency: number, offset = 0): Promise<number> {
+export async function opsPerSecond(
+  op: (i: number) => unknown,
+  n: number,
+  concurrency: number,
+  offset = 0,
+): Promise<number> {
   let next = 0;
   const t0 = performance.now();
   const worker = async (): Promise<void> => {
@@ -27,8 +32,15 @@ export async function opsPerSecond(op: (i: number) => unknown, n: number, concur
   return n / ((performance.now() - t0) / 1000);
 }
 
-/** latenciesOf calls `call(item)` for every item, `concurrency` callers at a time each awaiting its own, and returns each call's milliseconds. */
-export async function latenciesOf<T>(items: readonly T[], concurrency: number, call: (item: T) => Promise<unknown>): Promise<number[]> {
+/**
+ * latenciesOf calls `call(item)` for every item, `concurrency` callers at a time each awaiting its own, and returns
+ * each call's milliseconds.
+ */
+export async function latenciesOf<T>(
+  items: readonly T[],
+  concurrency: number,
+  call: (item: T) => Promise<unknown>,
+): Promise<number[]> {
   const latencies: number[] = [];
   let next = 0;
   const caller = async (): Promise<void> => {

@@ -5,7 +5,12 @@
 import * as grpc from '@grpc/grpc-js';
 import { resolveConfig } from '../src/config.js';
 import { GrpcNodeLogClient } from '../src/channels/nodelog/grpc-client.js';
-import { decodeResponse, encodeMessage, METHOD_PATH, type NotificationMessage } from '../src/channels/nodelog/schema.js';
+import {
+  decodeResponse,
+  encodeMessage,
+  METHOD_PATH,
+  type NotificationMessage,
+} from '../src/channels/nodelog/schema.js';
 import { NodeLogServer } from '../src/node/node-log-server.js';
 import { compare, opsPerSecond, type Comparison } from './measure.js';
 
@@ -47,6 +52,14 @@ export function offlineMessage(notificationId: string): NotificationMessage {
 /** bareUnary sends one message as a bare grpc-js unary call: the peer of our client. */
 export function bareUnary(client: grpc.Client, m: NotificationMessage, deadlineMs: number): Promise<unknown> {
   return new Promise((resolve, reject) =>
-    client.makeUnaryRequest(METHOD_PATH, encodeMessage, decodeResponse, m, new grpc.Metadata(), { deadline: Date.now() + deadlineMs }, (e, r) => (e ? reject(e) : resolve(r))),
+    client.makeUnaryRequest(
+      METHOD_PATH,
+      encodeMessage,
+      decodeResponse,
+      m,
+      new grpc.Metadata(),
+      { deadline: Date.now() + deadlineMs },
+      (e, r) => (e ? reject(e) : resolve(r)),
+    ),
   );
 }

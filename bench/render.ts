@@ -26,7 +26,13 @@ import { compare, opsPerSecond, type Comparison } from './measure.js';
 
 /** renderBenchmarkIsolated runs renderBenchmark in a fresh process with pretenuring off (see above). */
 export async function renderBenchmarkIsolated(ops: number): Promise<Comparison> {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--no-allocation-site-pretenuring', '--import', 'tsx', SELF, String(ops)]);
+  const { stdout } = await promisify(execFile)(process.execPath, [
+    '--no-allocation-site-pretenuring',
+    '--import',
+    'tsx',
+    SELF,
+    String(ops),
+  ]);
   return JSON.parse(stdout) as Comparison;
 }
 
@@ -37,7 +43,14 @@ export async function renderBenchmark(ops: number): Promise<Comparison> {
   const templates = TemplateSet.load();
   const config = resolveConfig({ mail: { outboxDir: '.satnotify/bench-outbox' } });
   const mail = new MailService({ templates, sender: createSender(config), from: config.smtp.from });
-  const email = contentFor(templates, config).emailFor('audit-failed', templates.sample('audit-failed'), SAMPLE_NODE, 'operator@example.com', new Date('2024-05-01T08:04:00Z'), { locale: 'en', zone: 'Europe/Warsaw' });
+  const email = contentFor(templates, config).emailFor(
+    'audit-failed',
+    templates.sample('audit-failed'),
+    SAMPLE_NODE,
+    'operator@example.com',
+    new Date('2024-05-01T08:04:00Z'),
+    { locale: 'en', zone: 'Europe/Warsaw' },
+  );
   const data = email.data;
 
   const read = (f: string): string => readFileSync(join(DEFAULT_TEMPLATES_DIR, f), 'utf8');
@@ -63,17 +76,34 @@ export async function renderBenchmark(ops: number): Promise<Comparison> {
   // Both sides return nothing, so the harness's await does the same work for each.
   let sink = 0;
   const ours = (): Promise<number> =>
-    opsPerSecond(() => {
-      sink += mail.render(email.template, data).html.length;
-    }, ops, 1);
+    opsPerSecond(
+      () => {
+        sink += mail.render(email.template, data).html.length;
+      },
+      ops,
+      1,
+    );
   const peer = (): Promise<number> =>
-    opsPerSecond(() => {
-      const subject = bare.subject(data);
-      sink += bare.html({ ...data, subject }).length + bare.text(data).length;
-    }, ops, 1);
-  const result = await compare('render audit-failed (subject + HTML + text)', 'bare compiled handlebars', ours, peer, 7, 'ops/s', 4);
+    opsPerSecond(
+      () => {
+        const subject = bare.subject(data);
+        sink += bare.html({ ...data, subject }).length + bare.text(data).length;
+      },
+      ops,
+      1,
+    );
+  const result = await compare(
+    'render audit-failed (subject + HTML + text)',
+    'bare compiled handlebars',
+    ours,
+    peer,
+    7,
+    'ops/s',
+    4,
+  );
   if (sink === 0) throw new Error('nothing rendered');
   return result;
 }
 
-if (process.argv[1] === SELF) process.stdout.write(`${JSON.stringify(await renderBenchmark(Number(process.argv[2])))}\n`);
+if (process.argv[1] === SELF)
+  process.stdout.write(`${JSON.stringify(await renderBenchmark(Number(process.argv[2])))}\n`);

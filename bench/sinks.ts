@@ -19,7 +19,12 @@ export interface DiscardingSmtp {
 
 export async function startDiscardingSmtp(): Promise<DiscardingSmtp> {
   const seen = new Set<string>();
-  const sink: DiscardingSmtp = { url: '', received: 0, duplicates: 0, close: () => new Promise((r) => server.close(() => r())) };
+  const sink: DiscardingSmtp = {
+    url: '',
+    received: 0,
+    duplicates: 0,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -67,7 +72,10 @@ export interface SinkProcess {
 }
 
 export async function startSinkProcess(): Promise<SinkProcess> {
-  const child = fork(fileURLToPath(import.meta.url), ['--sink-process'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(fileURLToPath(import.meta.url), ['--sink-process'], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const ask = <T>(request: string): Promise<T> =>
     new Promise((resolve, reject) => {
       const onExit = (code: number | null): void => reject(new Error(`the sink process exited (${code})`));
@@ -103,9 +111,13 @@ async function serveSinks(): Promise<void> {
     if (request === 'ready') reply(request, { smtpUrl: smtp.url, nodeLogAddress });
     else if (request === 'counts') {
       const cpu = process.cpuUsage();
-      reply(request, { emails: smtp.received, logs: nodeLog.counts.accepted, duplicates: smtp.duplicates + nodeLog.counts.duplicate, cpuSeconds: (cpu.user + cpu.system) / 1e6 } satisfies SinkCounts);
-    }
-    else if (request === 'close') void Promise.all([smtp.close(), nodeLog.close()]).then(() => reply(request, null));
+      reply(request, {
+        emails: smtp.received,
+        logs: nodeLog.counts.accepted,
+        duplicates: smtp.duplicates + nodeLog.counts.duplicate,
+        cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      } satisfies SinkCounts);
+    } else if (request === 'close') void Promise.all([smtp.close(), nodeLog.close()]).then(() => reply(request, null));
   });
 }
 

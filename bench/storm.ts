@@ -35,7 +35,10 @@ export interface StormResult {
   recordSeconds: number;
   hookP50Ms: number;
   hookP99Ms: number;
-  /** The same durable work per call through bare `pg`, the same callers at a time (the hooks' floor), and one bare INSERT per call. */
+  /**
+   * The same durable work per call through bare `pg`, the same callers at a time (the hooks' floor), and one bare
+   * INSERT per call.
+   */
   bareHooks: HookFloors;
   /** hookP50Ms and hookP99Ms ÷ the bare hooks' (lower is better). */
   hookP50OverBare: number;
@@ -57,7 +60,14 @@ export interface StormResult {
  * stormBenchmark runs the storm on `url` (a database it may fill) with `nodes` nodes, after a
  * warm-up storm of `warmup` others; the hooks' floor runs in `floorUrl`.
  */
-export async function stormBenchmark(url: string, floorUrl: string, nodes: number, hookConcurrency: number, profiler: Profiler, warmup = 500): Promise<StormResult> {
+export async function stormBenchmark(
+  url: string,
+  floorUrl: string,
+  nodes: number,
+  hookConcurrency: number,
+  profiler: Profiler,
+  warmup = 500,
+): Promise<StormResult> {
   const sinks = await startSinkProcess();
   const address = sinks.nodeLogAddress;
   const concurrency = 32;
@@ -80,11 +90,17 @@ export async function stormBenchmark(url: string, floorUrl: string, nodes: numbe
     const meter = (): Promise<() => Promise<CpuSplit>> => cpuMeter(async () => (await sinks.counts()).cpuSeconds);
     let recordCpu: CpuSplit | undefined;
     let drainCpu: CpuSplit | undefined;
-    const storm = async (ids: readonly string[], profile = ''): Promise<{ latencies: number[]; recordSeconds: number; drainSeconds: number }> => {
-      const phase = <T>(name: string, fn: () => Promise<T>): Promise<T> => (profile ? profiler.phase(`${profile}-${name}`, fn) : fn());
+    const storm = async (
+      ids: readonly string[],
+      profile = '',
+    ): Promise<{ latencies: number[]; recordSeconds: number; drainSeconds: number }> => {
+      const phase = <T>(name: string, fn: () => Promise<T>): Promise<T> =>
+        profile ? profiler.phase(`${profile}-${name}`, fn) : fn();
       const recording = await meter();
       const t0 = performance.now();
-      const latencies = await phase('record', () => latenciesOf(ids, hookConcurrency, (id) => svc.onUptimeCheck(id, { ok: false })));
+      const latencies = await phase('record', () =>
+        latenciesOf(ids, hookConcurrency, (id) => svc.onUptimeCheck(id, { ok: false })),
+      );
       const recordSeconds = (performance.now() - t0) / 1000;
       recordCpu = await recording();
       now = new Date(now.getTime() + 6 * 60_000); // past the grouping wait
@@ -100,7 +116,10 @@ export async function stormBenchmark(url: string, floorUrl: string, nodes: numbe
     await storm(await seed(svc, warmup, address, now, 'warmup'));
     const before = await svc.outboxCounts();
     const sentBefore = await sinks.counts();
-    const { latencies, recordSeconds, drainSeconds } = await storm(await seed(svc, nodes, address, now, 'operator'), `storm-${hookConcurrency}`);
+    const { latencies, recordSeconds, drainSeconds } = await storm(
+      await seed(svc, nodes, address, now, 'operator'),
+      `storm-${hookConcurrency}`,
+    );
     const received = await sinks.counts();
     const counts = await svc.outboxCounts();
     const tally = (channel: 'email' | 'log'): StormResult['emails'] => {
@@ -111,11 +130,15 @@ export async function stormBenchmark(url: string, floorUrl: string, nodes: numbe
     const logs = tally('log');
     // What the receivers got must be what the outbox says was sent: nothing lost on the way.
     if (received.emails - sentBefore.emails !== emails.messages || received.logs - sentBefore.logs !== logs.messages) {
-      throw new Error(`storm: receivers got ${received.emails - sentBefore.emails} emails and ${received.logs - sentBefore.logs} log messages; the outbox says ${emails.messages} and ${logs.messages}`);
+      throw new Error(
+        `storm: receivers got ${received.emails - sentBefore.emails} emails and ${received.logs - sentBefore.logs} log messages; the outbox says ${emails.messages} and ${logs.messages}`,
+      );
     }
     const bareCpu = await meter();
     // Profiled too, so the drain's profile can be read against the floor's, place by place.
-    const bareSeconds = await profiler.phase(`storm-${hookConcurrency}-bare`, () => bareDrain(sinks.smtpUrl, address, emails.messages, logs.messages, concurrency, smtpPool.maxConnections));
+    const bareSeconds = await profiler.phase(`storm-${hookConcurrency}-bare`, () =>
+      bareDrain(sinks.smtpUrl, address, emails.messages, logs.messages, concurrency, smtpPool.maxConnections),
+    );
     const cpu = { record: recordCpu as CpuSplit, drain: drainCpu as CpuSplit, bare: await bareCpu() };
     const bareHooks = await bareHookFloors(floorUrl, nodes, hookConcurrency, poolSize, now);
     const [hookP50Ms, hookP99Ms] = [percentile(latencies, 50), percentile(latencies, 99)];
@@ -150,17 +173,38 @@ export async function stormBenchmark(url: string, floorUrl: string, nodes: numbe
  * messages through a bare grpc-js client, interleaved as the dispatcher interleaves them, with
  * `concurrency` in flight; returns the seconds it took.
  */
-async function bareDrain(smtpUrl: string, nodeLog: string, emails: number, logs: number, concurrency: number, maxConnections: number): Promise<number> {
+async function bareDrain(
+  smtpUrl: string,
+  nodeLog: string,
+  emails: number,
+  logs: number,
+  concurrency: number,
+  maxConnections: number,
+): Promise<number> {
   const templates = TemplateSet.load();
   const digest = sampleDigest(contentFor(templates, resolveConfig()), templates, { locale: 'en', zone: 'UTC' });
-  const mail = nodemailer.createTransport({ pool: true, host: '127.0.0.1', port: Number(new URL(smtpUrl).port), secure: false, maxConnections, maxMessages: 1_000_000 });
+  const mail = nodemailer.createTransport({
+    pool: true,
+    host: '127.0.0.1',
+    port: Number(new URL(smtpUrl).port),
+    secure: false,
+    maxConnections,
+    maxMessages: 1_000_000,
+  });
   const grpcClient = new grpc.Client(nodeLog, grpc.credentials.createInsecure());
   const total = emails + logs;
   // The emails spread evenly among the log messages, as the dispatcher's batches mix them.
   const isEmail = (i: number): boolean => Math.floor(((i + 1) * emails) / total) > Math.floor((i * emails) / total);
   const send = (i: number): Promise<unknown> =>
     isEmail(i)
-      ? mail.sendMail({ from: 'Satellite <noreply@satellite.invalid>', to: `op${i}@example.com`, subject: digest.subject, html: digest.html, text: digest.text, messageId: `<bare-${i}@bench>` })
+      ? mail.sendMail({
+          from: 'Satellite <noreply@satellite.invalid>',
+          to: `op${i}@example.com`,
+          subject: digest.subject,
+          html: digest.html,
+          text: digest.text,
+          messageId: `<bare-${i}@bench>`,
+        })
       : bareUnary(grpcClient, offlineMessage(`bare-${i}`), 30_000);
   try {
     const rate = await opsPerSecond(send, total, concurrency);
@@ -171,14 +215,28 @@ async function bareDrain(smtpUrl: string, nodeLog: string, emails: number, logs:
   }
 }
 
-async function seed(svc: Awaited<ReturnType<typeof createNotificationService>>, nodes: number, address: string, now: Date, operator: string): Promise<string[]> {
+async function seed(
+  svc: Awaited<ReturnType<typeof createNotificationService>>,
+  nodes: number,
+  address: string,
+  now: Date,
+  operator: string,
+): Promise<string[]> {
   const ids: string[] = [];
   const batch: Promise<unknown>[] = [];
   for (let i = 0; i < nodes; i++) {
     const id = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('hex');
     ids.push(id);
     // Operators run three nodes each, as many do.
-    batch.push(svc.overlay.upsertNode({ id, address, email: `${operator}${Math.floor(i / 3)}@example.com`, version: '1.70.1', lastContactSuccess: now }));
+    batch.push(
+      svc.overlay.upsertNode({
+        id,
+        address,
+        email: `${operator}${Math.floor(i / 3)}@example.com`,
+        version: '1.70.1',
+        lastContactSuccess: now,
+      }),
+    );
     if (batch.length >= 64) await Promise.all(batch.splice(0));
   }
   await Promise.all(batch);

@@ -10,7 +10,10 @@ const receiver = createServer((req, res) => {
   let body = '';
   req.on('data', (chunk: Buffer) => (body += chunk.toString()));
   req.on('end', () => {
-    const event = new Webhook(secret).verify(body, req.headers as Record<string, string>) as { type: string; data: { title: string } };
+    const event = new Webhook(secret).verify(body, req.headers as Record<string, string>) as {
+      type: string;
+      data: { title: string };
+    };
     console.log('ops webhook:', event.type, '-', event.data.title);
     res.writeHead(204).end();
   });

@@ -2,7 +2,12 @@ import { createNotificationService } from 'satnotify';
 
 const svc = await createNotificationService({ database: { dataDir: 'memory://' } });
 const node = { id: '1X1wN1fYnfG7sacLEaUpfUMaH9qLJG66yRNxiXLMZiBSeARq5w', version: '1.60.2' };
-await svc.overlay.upsertNode({ id: node.id, address: '127.0.0.1:28967', email: 'op@example.com', version: node.version });
+await svc.overlay.upsertNode({
+  id: node.id,
+  address: '127.0.0.1:28967',
+  email: 'op@example.com',
+  version: node.version,
+});
 
 // uptime chore: after each contact attempt
 const reached = false;
@@ -24,9 +29,16 @@ await svc.onVersionCheck(node.id, { version: node.version, minimum: '1.68.0' });
 await svc.onSuspension(node.id, { reason: 'unknown-audit', suspended: true });
 
 // announcements to a group, streamed from the overlay in pages, at broadcast.ratePerSecond
-const sent = await svc.broadcast({ versionBelow: '1.68.0' }, {
-  template: 'announcement',
-  data: { title: 'Please update to 1.68', paragraphs: ['Versions below 1.68.0 stop receiving data on 2024-05-15.'], action: 'Update the node software.' },
-});
+const sent = await svc.broadcast(
+  { versionBelow: '1.68.0' },
+  {
+    template: 'announcement',
+    data: {
+      title: 'Please update to 1.68',
+      paragraphs: ['Versions below 1.68.0 stop receiving data on 2024-05-15.'],
+      action: 'Update the node software.',
+    },
+  },
+);
 console.log(sent); // { nodes: 1, enqueued: 1, skipped: [] }
 await svc.close();

@@ -17,7 +17,12 @@ const svc = await createNotificationService({
 handle = createWebHandler(svc);
 
 const operator = 'op@example.com';
-await svc.preferences.update(operator, { timezone: 'Europe/Berlin', quietHours: { start: '22:00', end: '07:00' }, digest: 'daily', digestAt: '08:00' });
+await svc.preferences.update(operator, {
+  timezone: 'Europe/Berlin',
+  quietHours: { start: '22:00', end: '07:00' },
+  digest: 'daily',
+  digestAt: '08:00',
+});
 console.log(await svc.preferences.get(operator));
 
 const feed = await fetch(await svc.feedUrl(operator)); // the operator's private RSS feed

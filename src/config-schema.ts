@@ -21,7 +21,13 @@ export const MAX_COUNT = 1_000_000;
 
 /** count is a whole number within bounds, with its default and description. */
 export function count(def: number, min: number, max: number, text: string) {
-  return z.number().int('must be a whole number').min(min, `must be ≥ ${min}`).max(max, `must be ≤ ${max}`).default(def).describe(`${text} (${min}–${max}).`);
+  return z
+    .number()
+    .int('must be a whole number')
+    .min(min, `must be ≥ ${min}`)
+    .max(max, `must be ≤ ${max}`)
+    .default(def)
+    .describe(`${text} (${min}–${max}).`);
 }
 
 /** DurationBrand marks a duration field's type: a section names its parsed value `<key>Ms`. */
@@ -39,8 +45,10 @@ export function duration(def: string, min: number, max: number, text: string) {
     .union([z.string(), z.number()])
     .transform((v, ctx) => {
       const ms = parseDurationMs(v);
-      if (ms === undefined) ctx.addIssue({ code: 'custom', message: 'must be a duration such as 90s, 15m, 1h30m, or milliseconds' });
-      else if (ms < min || ms > max) ctx.addIssue({ code: 'custom', message: `must be from ${formatDuration(min)} to ${formatDuration(max)}` });
+      if (ms === undefined)
+        ctx.addIssue({ code: 'custom', message: 'must be a duration such as 90s, 15m, 1h30m, or milliseconds' });
+      else if (ms < min || ms > max)
+        ctx.addIssue({ code: 'custom', message: `must be from ${formatDuration(min)} to ${formatDuration(max)}` });
       return ms ?? 0;
     })
     .prefault(def)
@@ -50,7 +58,9 @@ export function duration(def: string, min: number, max: number, text: string) {
 }
 
 /** Resolved is a section as code reads it: duration keys carry their unit (`leaseMs`). */
-export type Resolved<T extends z.core.$ZodLooseShape> = { [K in keyof T as T[K] extends DurationBrand ? `${K & string}Ms` : K]: z.output<T[K]> };
+export type Resolved<T extends z.core.$ZodLooseShape> = {
+  [K in keyof T as T[K] extends DurationBrand ? `${K & string}Ms` : K]: z.output<T[K]>;
+};
 
 export const flag = (def: boolean, text: string) => z.boolean().default(def).describe(`${text}.`);
 /** oneLine is a string bound for a header (a name, a From line): the same rule as a header value at the door. */
@@ -62,7 +72,12 @@ export const oneLine = (def: string, text: string) => headerLine(998).default(de
 export const section = <T extends z.core.$ZodLooseShape>(shape: T, text: string) =>
   z
     .strictObject(shape)
-    .transform((parsed) => Object.fromEntries(Object.entries(parsed).map(([k, v]) => [durations.has(shape[k] as object) ? `${k}Ms` : k, v])) as Resolved<T>)
+    .transform(
+      (parsed) =>
+        Object.fromEntries(
+          Object.entries(parsed).map(([k, v]) => [durations.has(shape[k] as object) ? `${k}Ms` : k, v]),
+        ) as Resolved<T>,
+    )
     .prefault({} as never)
     .describe(text);
 
@@ -75,18 +90,24 @@ export const limit = (maxHr: number, maxDay: number, minDelay: string, who: stri
       minDelay: duration(minDelay, 0, 30 * DAY, `Least time between two sends ${who}; 0: no gap`),
     })
     .superRefine((l, ctx) => {
-      if (l.maxHr > l.maxDay) ctx.addIssue({ code: 'custom', path: ['maxHr'], message: `must be ≤ maxDay (${l.maxDay})`, input: l.maxHr });
+      if (l.maxHr > l.maxDay)
+        ctx.addIssue({ code: 'custom', path: ['maxHr'], message: `must be ≤ maxDay (${l.maxDay})`, input: l.maxHr });
     })
     .transform((l) => ({ maxHr: l.maxHr, maxDay: l.maxDay, minDelayMs: l.minDelay }))
     .describe(`Limits ${who}.`);
 /** Limit is one channel's resolved MaxHr, MaxDay and MinDelay. */
 export type Limit = z.output<ReturnType<typeof limit>>;
 
-/** url accepts '' (not set) or a URL whose scheme is one of `schemes`; it is parsed here so a bad one fails at startup. */
+/**
+ * url accepts '' (not set) or a URL whose scheme is one of `schemes`; it is parsed here so a bad one fails at startup.
+ */
 export function url(schemes: readonly string[], text: string) {
   return z
     .string()
-    .refine((u) => u === '' || (URL.canParse(u) && schemes.includes(new URL(u).protocol.slice(0, -1))), `must be a URL starting with ${schemes.map((x) => `${x}://`).join(' or ')}`)
+    .refine(
+      (u) => u === '' || (URL.canParse(u) && schemes.includes(new URL(u).protocol.slice(0, -1))),
+      `must be a URL starting with ${schemes.map((x) => `${x}://`).join(' or ')}`,
+    )
     .default('')
     .describe(`${text}.`);
 }

@@ -23,37 +23,54 @@ import { redactedViews, redactSecrets, redactUrl } from './redact.js';
 
 export { redactUrl };
 
-/** The configuration: each module's section, every key once, with its default, bounds and unit. CONFIG.md is generated from it. */
-const schema = z.strictObject({
-  satellite: SATELLITE_CONFIG,
-  database: DATABASE_CONFIG,
-  smtp: SMTP_CONFIG,
-  mail: MAIL_CONFIG,
-  limits: LIMITS_CONFIG,
-  overlay: OVERLAY_CONFIG,
-  nodeLog: NODELOG_CONFIG,
-  dispatcher: DISPATCHER_CONFIG,
-  grouping: GROUPING_CONFIG,
-  broadcast: BROADCAST_CONFIG,
-  hooks: HOOKS_CONFIG,
-  channels: CHANNELS_CONFIG,
-  secretsFile: SECRETS_FILE_CONFIG,
-  preferences: PREFERENCES_CONFIG,
-  web: WEB_CONFIG,
-  links: LINKS_CONFIG,
-  reputation: REPUTATION_CONFIG,
-}).superRefine((c, ctx) => {
-  // Hooks route kinds to instance names; each must be one that exists.
-  const names = [...Object.keys(BUILT_IN_CHANNELS), ...Object.keys(c.channels)];
-  for (const [kind, routed] of Object.entries(c.hooks.channels)) {
-    for (const [i, name] of (routed ?? []).entries()) {
-      if (!names.includes(name)) ctx.addIssue({ code: 'custom', path: ['hooks', 'channels', kind, i], message: `names no channel instance (there are: ${names.join(', ')})`, input: name });
+/**
+ * The configuration: each module's section, every key once, with its default, bounds and unit. CONFIG.md is generated
+ * from it.
+ */
+const schema = z
+  .strictObject({
+    satellite: SATELLITE_CONFIG,
+    database: DATABASE_CONFIG,
+    smtp: SMTP_CONFIG,
+    mail: MAIL_CONFIG,
+    limits: LIMITS_CONFIG,
+    overlay: OVERLAY_CONFIG,
+    nodeLog: NODELOG_CONFIG,
+    dispatcher: DISPATCHER_CONFIG,
+    grouping: GROUPING_CONFIG,
+    broadcast: BROADCAST_CONFIG,
+    hooks: HOOKS_CONFIG,
+    channels: CHANNELS_CONFIG,
+    secretsFile: SECRETS_FILE_CONFIG,
+    preferences: PREFERENCES_CONFIG,
+    web: WEB_CONFIG,
+    links: LINKS_CONFIG,
+    reputation: REPUTATION_CONFIG,
+  })
+  .superRefine((c, ctx) => {
+    // Hooks route kinds to instance names; each must be one that exists.
+    const names = [...Object.keys(BUILT_IN_CHANNELS), ...Object.keys(c.channels)];
+    for (const [kind, routed] of Object.entries(c.hooks.channels)) {
+      for (const [i, name] of (routed ?? []).entries()) {
+        if (!names.includes(name))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['hooks', 'channels', kind, i],
+            message: `names no channel instance (there are: ${names.join(', ')})`,
+            input: name,
+          });
+      }
     }
-  }
-  for (const name of Object.keys(c.preferences.filters)) {
-    if (!names.includes(name)) ctx.addIssue({ code: 'custom', path: ['preferences', 'filters', name], message: `names no channel instance (there are: ${names.join(', ')})`, input: name });
-  }
-});
+    for (const name of Object.keys(c.preferences.filters)) {
+      if (!names.includes(name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['preferences', 'filters', name],
+          message: `names no channel instance (there are: ${names.join(', ')})`,
+          input: name,
+        });
+    }
+  });
 
 /** Config is what callers pass: every key optional, at any depth; durations as `15m` or milliseconds. */
 export type Config = z.input<typeof schema>;
@@ -77,7 +94,13 @@ export interface JsonSchema {
 
 /** DEFAULTS is every setting with its default, as a caller would write it (durations as strings). */
 export const DEFAULTS = defaultsOf(CONFIG_JSON_SCHEMA) as DeepRequired<Config>;
-type DeepRequired<T> = { [K in keyof T]-?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object | undefined ? DeepRequired<NonNullable<T[K]>> : T[K] };
+type DeepRequired<T> = {
+  [K in keyof T]-?: T[K] extends readonly unknown[]
+    ? T[K]
+    : T[K] extends object | undefined
+      ? DeepRequired<NonNullable<T[K]>>
+      : T[K];
+};
 
 function defaultsOf(node: JsonSchema): unknown {
   if (!node.properties) return node.default;
@@ -118,15 +141,20 @@ export function readConfigFile(file: string): Config {
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new InvalidConfigError([{ path: file, message: `cannot read config file: ${(err as Error).message}` }], { cause: err });
+    throw new InvalidConfigError([{ path: file, message: `cannot read config file: ${(err as Error).message}` }], {
+      cause: err,
+    });
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new InvalidConfigError([{ path: file, message: `config file is not JSON: ${(err as Error).message}` }], { cause: err });
+    throw new InvalidConfigError([{ path: file, message: `config file is not JSON: ${(err as Error).message}` }], {
+      cause: err,
+    });
   }
-  if (!isPlainObject(value)) throw new InvalidConfigError([{ path: file, message: 'config file must hold a JSON object' }]);
+  if (!isPlainObject(value))
+    throw new InvalidConfigError([{ path: file, message: 'config file must hold a JSON object' }]);
   return value;
 }
 
@@ -144,7 +172,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Config {
     const path: string[] = [];
     for (const [i, seg] of segments.entries()) {
       const key = isPlainObject(shape) ? Object.keys(shape).find((k) => k.toUpperCase() === seg) : undefined;
-      if (key === undefined) throw new InvalidConfigError([{ path: name, message: `names no config key (${[...path, seg.toLowerCase()].join('.')})` }]);
+      if (key === undefined)
+        throw new InvalidConfigError([
+          { path: name, message: `names no config key (${[...path, seg.toLowerCase()].join('.')})` },
+        ]);
       path.push(key);
       shape = (shape as Record<string, unknown>)[key];
       if (i === segments.length - 1) target[key] = parseEnvValue(raw, shape);
@@ -173,7 +204,10 @@ function toConfigIssues(issue: z.core.$ZodIssue, input: unknown): ConfigIssue[] 
     return [{ path: path.join('.'), message: issue.issues.map((i) => i.message).join('; ') }];
   }
   const joined = path.join('.') || '(root)';
-  const value = path.reduce<unknown>((v, k) => (isPlainObject(v) || Array.isArray(v) ? (v as Record<string, unknown>)[k] : undefined), input);
+  const value = path.reduce<unknown>(
+    (v, k) => (isPlainObject(v) || Array.isArray(v) ? (v as Record<string, unknown>)[k] : undefined),
+    input,
+  );
   return [{ path: joined, message: issue.message, value: redactSecrets(value, path.at(-1)) }];
 }
 
@@ -186,7 +220,6 @@ function deepMerge<T>(base: T, over: unknown): T {
   }
   return out as T;
 }
-
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -21,7 +21,8 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, string>> = {
   ERR_UNKNOWN_NODE: 'The node id is well formed but the overlay has no such node.',
   ERR_INVALID_INPUT: 'A value bound for an email or a node log is unsafe or malformed.',
   ERR_TEMPLATE: 'A template is unknown, fails to compile, or lacks a variable.',
-  ERR_DELIVERY: 'A channel failed to deliver (SMTP, gRPC, webhook, IRC, MQTT, a plugin); `permanent` says whether a retry can help.',
+  ERR_DELIVERY:
+    'A channel failed to deliver (SMTP, gRPC, webhook, IRC, MQTT, a plugin); `permanent` says whether a retry can help.',
   ERR_DATABASE: 'The database could not be reached or refused a statement.',
 };
 
@@ -138,7 +139,11 @@ export class DeliveryError extends SatnotifyError implements DeliveryFailure {
   readonly ambiguous: boolean;
   readonly retryAfterMs?: number;
   constructor(failure: DeliveryFailure, message: string, options?: { cause?: unknown }) {
-    super('ERR_DELIVERY', redactUrl(`${failure.channel} delivery failed (${failure.permanent ? 'permanent' : 'transient'}): ${message}`), options);
+    super(
+      'ERR_DELIVERY',
+      redactUrl(`${failure.channel} delivery failed (${failure.permanent ? 'permanent' : 'transient'}): ${message}`),
+      options,
+    );
     this.channel = failure.channel;
     this.permanent = failure.permanent;
     if (failure.responseCode !== undefined) this.responseCode = failure.responseCode;

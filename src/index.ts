@@ -16,9 +16,22 @@
  */
 export { createNotificationService } from './notification/create.js';
 export type { ServiceOptions, Seams } from './notification/create.js';
-export type { NotificationService, HookResult, BroadcastResult, ChannelStatus, ChannelStatuses } from './notification/service.js';
+export type {
+  NotificationService,
+  HookResult,
+  BroadcastResult,
+  ChannelStatus,
+  ChannelStatuses,
+} from './notification/service.js';
 export type { Delivery } from './notification/delivery.js';
-export type { UptimeSignal, AuditSignal, ContainmentSignal, DisqualifiedSignal, VersionSignal, SuspensionSignal } from './notification/hooks/events.js';
+export type {
+  UptimeSignal,
+  AuditSignal,
+  ContainmentSignal,
+  DisqualifiedSignal,
+  VersionSignal,
+  SuspensionSignal,
+} from './notification/hooks/events.js';
 export type { EmailMessage, LogInput } from './notification/content/inputs.js';
 export type { Metrics } from './notification/metrics.js';
 export type { StatusStore } from './notification/limits/store.js';
@@ -29,7 +42,15 @@ export type { EventKind, LogLevel } from './kinds.js';
 export { createWebHandler } from './web/handler.js';
 
 export { registerChannelPlugin } from './channels/registry.js';
-export type { Audience, ChannelPlugin, ChannelSender, Fact, Message, Notification, PluginContext } from './channels/plugin.js';
+export type {
+  Audience,
+  ChannelPlugin,
+  ChannelSender,
+  Fact,
+  Message,
+  Notification,
+  PluginContext,
+} from './channels/plugin.js';
 
 export { NodeLogServer } from './node/node-log-server.js';
 export type { NodeLogServerOptions } from './node/node-log-server.js';
@@ -49,5 +70,15 @@ export type { Logger } from './logger.js';
 export { resolveConfig } from './config.js';
 export type { Config, ResolvedConfig } from './config.js';
 
-export { SatnotifyError, InvalidConfigError, InvalidNodeIdError, UnknownNodeError, InvalidInputError, TemplateError, DeliveryError, DatabaseError, ERROR_CODES } from './errors.js';
+export {
+  SatnotifyError,
+  InvalidConfigError,
+  InvalidNodeIdError,
+  UnknownNodeError,
+  InvalidInputError,
+  TemplateError,
+  DeliveryError,
+  DatabaseError,
+  ERROR_CODES,
+} from './errors.js';
 export type { ErrorCode, ConfigIssue, InputIssue, DeliveryFailure } from './errors.js';

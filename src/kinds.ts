@@ -48,19 +48,84 @@ export const LOG_LEVELS = ['info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** KIND_INFO gives each kind its human title, node-log type, severity and the first thing to do. */
-export const KIND_INFO: Readonly<Record<EventKind, { title: string; logType: LogType; level: LogLevel; action: string }>> = {
-  'node-offline': { title: 'Node offline', logType: 'UPTIME_FAILED', level: 'warn', action: 'Check that the node runs, its port is forwarded and its public address is current.' },
-  'node-online': { title: 'Node back online', logType: 'UPTIME_RECOVERED', level: 'info', action: 'No action is needed; if the outage was unexpected, look in this log around its start.' },
-  'node-flapping': { title: 'Node flapping', logType: 'NODE_FLAPPING', level: 'warn', action: 'Find what keeps interrupting the connection: power saving, a router that drops idle connections, an unstable link or a restart loop.' },
-  'audit-failed': { title: 'Audit failed', logType: 'AUDIT_FAILED', level: 'warn', action: 'Check the storage disk and search this log for GET_AUDIT errors.' },
-  'containment-entered': { title: 'Node in containment', logType: 'CONTAINMENT_ENTERED', level: 'warn', action: 'Check disk response times; the pending audit is asked again until answered.' },
-  'containment-released': { title: 'Node released from containment', logType: 'CONTAINMENT_RELEASED', level: 'info', action: 'No action is needed.' },
-  disqualified: { title: 'Node disqualified', logType: 'DISQUALIFIED', level: 'error', action: 'Find the cause before it affects other satellites.' },
-  'version-outdated': { title: 'Node software outdated', logType: 'VERSION_OUTDATED', level: 'warn', action: 'Update the node software (docker pull, or check the updater service).' },
-  'offline-suspended': { title: 'Node suspended: offline too often', logType: 'OFFLINE_SUSPENDED', level: 'error', action: 'Keep the node online and reachable; if its online score is still below the bar when the review period ends, it is disqualified.' },
-  'offline-unsuspended': { title: 'Offline suspension lifted', logType: 'OFFLINE_UNSUSPENDED', level: 'info', action: 'No action is needed now; keep the node online.' },
-  'unknown-audit-suspended': { title: 'Node suspended: unknown audit errors', logType: 'UNKNOWN_AUDIT_SUSPENDED', level: 'error', action: 'Search this log for GET_AUDIT errors and fix the storage before the grace period ends, or the node is disqualified.' },
-  'unknown-audit-unsuspended': { title: 'Unknown-audit suspension lifted', logType: 'UNKNOWN_AUDIT_UNSUSPENDED', level: 'info', action: 'No action is needed now; watch this log for new audit errors.' },
+export const KIND_INFO: Readonly<
+  Record<EventKind, { title: string; logType: LogType; level: LogLevel; action: string }>
+> = {
+  'node-offline': {
+    title: 'Node offline',
+    logType: 'UPTIME_FAILED',
+    level: 'warn',
+    action: 'Check that the node runs, its port is forwarded and its public address is current.',
+  },
+  'node-online': {
+    title: 'Node back online',
+    logType: 'UPTIME_RECOVERED',
+    level: 'info',
+    action: 'No action is needed; if the outage was unexpected, look in this log around its start.',
+  },
+  'node-flapping': {
+    title: 'Node flapping',
+    logType: 'NODE_FLAPPING',
+    level: 'warn',
+    action:
+      'Find what keeps interrupting the connection: power saving, a router that drops idle connections, an unstable link or a restart loop.',
+  },
+  'audit-failed': {
+    title: 'Audit failed',
+    logType: 'AUDIT_FAILED',
+    level: 'warn',
+    action: 'Check the storage disk and search this log for GET_AUDIT errors.',
+  },
+  'containment-entered': {
+    title: 'Node in containment',
+    logType: 'CONTAINMENT_ENTERED',
+    level: 'warn',
+    action: 'Check disk response times; the pending audit is asked again until answered.',
+  },
+  'containment-released': {
+    title: 'Node released from containment',
+    logType: 'CONTAINMENT_RELEASED',
+    level: 'info',
+    action: 'No action is needed.',
+  },
+  disqualified: {
+    title: 'Node disqualified',
+    logType: 'DISQUALIFIED',
+    level: 'error',
+    action: 'Find the cause before it affects other satellites.',
+  },
+  'version-outdated': {
+    title: 'Node software outdated',
+    logType: 'VERSION_OUTDATED',
+    level: 'warn',
+    action: 'Update the node software (docker pull, or check the updater service).',
+  },
+  'offline-suspended': {
+    title: 'Node suspended: offline too often',
+    logType: 'OFFLINE_SUSPENDED',
+    level: 'error',
+    action:
+      'Keep the node online and reachable; if its online score is still below the bar when the review period ends, it is disqualified.',
+  },
+  'offline-unsuspended': {
+    title: 'Offline suspension lifted',
+    logType: 'OFFLINE_UNSUSPENDED',
+    level: 'info',
+    action: 'No action is needed now; keep the node online.',
+  },
+  'unknown-audit-suspended': {
+    title: 'Node suspended: unknown audit errors',
+    logType: 'UNKNOWN_AUDIT_SUSPENDED',
+    level: 'error',
+    action:
+      'Search this log for GET_AUDIT errors and fix the storage before the grace period ends, or the node is disqualified.',
+  },
+  'unknown-audit-unsuspended': {
+    title: 'Unknown-audit suspension lifted',
+    logType: 'UNKNOWN_AUDIT_UNSUSPENDED',
+    level: 'info',
+    action: 'No action is needed now; watch this log for new audit errors.',
+  },
   announcement: { title: 'Announcement', logType: 'CUSTOM', level: 'info', action: 'See the message.' },
 };
 

@@ -23,10 +23,12 @@ export function redactUrl(text: string): string {
 
 /** redactSecrets copies a JSON-like value with every password masked, by key name and by value shape. */
 export function redactSecrets(value: unknown, key = ''): unknown {
-  if (typeof value === 'string') return SECRET_KEY.test(key) && !WHERE_KEY.test(key) && value !== '' ? MASK : redactUrl(value);
+  if (typeof value === 'string')
+    return SECRET_KEY.test(key) && !WHERE_KEY.test(key) && value !== '' ? MASK : redactUrl(value);
   if (Array.isArray(value)) return value.map((v) => redactSecrets(v));
   if (isReference(value)) return value; // `{ env: 'NAME' }` says where a secret is, not what
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactSecrets(v, k)]));
+  if (typeof value === 'object' && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactSecrets(v, k)]));
   return value;
 }
 
@@ -38,9 +40,13 @@ export function redactSecrets(value: unknown, key = ''): unknown {
  */
 export function redactedViews<T extends object>(value: T): T {
   if (Object.hasOwn(value, 'toJSON')) return value; // marked already (an object shared by two configs)
-  for (const inner of Object.values(value)) if (typeof inner === 'object' && inner !== null && !Array.isArray(inner)) redactedViews(inner);
+  for (const inner of Object.values(value))
+    if (typeof inner === 'object' && inner !== null && !Array.isArray(inner)) redactedViews(inner);
   Object.defineProperties(value, {
-    [inspect.custom]: { value: (_depth: number, options: InspectOptionsStylized) => inspect(redactSecrets({ ...value }), { ...options, customInspect: false }) },
+    [inspect.custom]: {
+      value: (_depth: number, options: InspectOptionsStylized) =>
+        inspect(redactSecrets({ ...value }), { ...options, customInspect: false }),
+    },
     toJSON: { value: () => redactSecrets({ ...value }) },
   });
   return value;
@@ -50,5 +56,9 @@ export function redactedViews<T extends object>(value: T): T {
 function isReference(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
   const keys = Object.keys(value);
-  return keys.length === 1 && (keys[0] === 'env' || keys[0] === 'secret') && typeof (value as Record<string, unknown>)[keys[0]] === 'string';
+  return (
+    keys.length === 1 &&
+    (keys[0] === 'env' || keys[0] === 'secret') &&
+    typeof (value as Record<string, unknown>)[keys[0]] === 'string'
+  );
 }

@@ -13,7 +13,10 @@ export const SATELLITE_CONFIG = section(
     name: oneLine('Satellite', 'Shown in email headers and node-log lines'),
     id: z
       .string()
-      .refine((v) => v === '' || NodeId.tryParse(v) !== undefined, 'must be a node id (base58check or 64 hex digits), or empty')
+      .refine(
+        (v) => v === '' || NodeId.tryParse(v) !== undefined,
+        'must be a node id (base58check or 64 hex digits), or empty',
+      )
       .default('')
       .describe("The satellite's own node id (base58check); sent in node-log messages when set."),
   },

@@ -10,7 +10,10 @@ import { limit } from '../config-schema.js';
 export const BUILT_IN_CHANNELS = { email: 'email', log: 'nodelog' } as const;
 
 /** A `{ env: 'NAME' }` or `{ secret: 'name' }` value: filled in from the environment or `secretsFile` at startup. */
-export const SECRET_REF = z.union([z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name') }), z.strictObject({ secret: z.string().min(1) })]);
+export const SECRET_REF = z.union([
+  z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name') }),
+  z.strictObject({ secret: z.string().min(1) }),
+]);
 export type SecretRef = z.infer<typeof SECRET_REF>;
 
 const NAME = /^[a-z][a-z0-9_-]{0,31}$/;
@@ -21,22 +24,37 @@ export const CHANNELS_CONFIG = z
     z
       .string()
       .regex(NAME, 'must be a channel name: a lowercase letter, then up to 31 of a-z, 0-9, _ or -')
-      .refine((n) => !(n in BUILT_IN_CHANNELS), 'is built in: configure it with the smtp/mail (email) or nodeLog (log) and limits sections'),
+      .refine(
+        (n) => !(n in BUILT_IN_CHANNELS),
+        'is built in: configure it with the smtp/mail (email) or nodeLog (log) and limits sections',
+      ),
     z.strictObject({
-      plugin: z.string().min(1).describe('A built-in plugin (webhook, irc, mqtt, email, nodelog), one registered with registerChannelPlugin, or an npm module name.'),
+      plugin: z
+        .string()
+        .min(1)
+        .describe(
+          'A built-in plugin (webhook, irc, mqtt, email, nodelog), one registered with registerChannelPlugin, or an npm module name.',
+        ),
       params: z
         .record(z.string(), z.unknown())
         .transform((p) => structuredClone(p)) // a copy: the resolved config is marked for printing, the caller's object is not
         .default({})
-        .describe("The plugin's parameters; a secret as `{ \"env\": \"NAME\" }` or `{ \"secret\": \"name\" }`."),
+        .describe('The plugin\'s parameters; a secret as `{ "env": "NAME" }` or `{ "secret": "name" }`.'),
       limits: limit(10, 50, '1m', 'per node on this instance (without `limits`, `limits.default` applies)').optional(),
     }),
   )
   .default({})
-  .describe('Channel instances besides the built-in email and log, by name; hooks.channels routes kinds to them. See README "Channels".');
+  .describe(
+    'Channel instances besides the built-in email and log, by name; hooks.channels routes kinds to them. See README "Channels".',
+  );
 
 /** SECRETS_FILE_CONFIG is `secretsFile`: a JSON object of named secrets, readable by its owner only. */
-export const SECRETS_FILE_CONFIG = z.string().default('').describe('A JSON file of named secrets (`{ "name": "value" }`) that params refer to as `{ "secret": "name" }`; refused when group or others may read it. Empty: none.');
+export const SECRETS_FILE_CONFIG = z
+  .string()
+  .default('')
+  .describe(
+    'A JSON file of named secrets (`{ "name": "value" }`) that params refer to as `{ "secret": "name" }`; refused when group or others may read it. Empty: none.',
+  );
 
 /** ChannelsConfig is the resolved `channels` section. */
 export type ChannelsConfig = z.output<typeof CHANNELS_CONFIG>;

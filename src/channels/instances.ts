@@ -55,7 +55,10 @@ export class ChannelSet {
   }
 }
 
-/** ChannelSettings are the sections instances are made from: the built-in two's own, the configured ones, their limits and secrets. */
+/**
+ * ChannelSettings are the sections instances are made from: the built-in two's own, the configured ones, their limits
+ * and secrets.
+ */
 export interface ChannelSettings {
   satellite: SatelliteConfig;
   limits: { timezone: string; email: Limit; log: Limit; default: Limit };
@@ -95,14 +98,33 @@ export async function openChannels(config: ChannelSettings, options: OpenChannel
   });
   try {
     const email = await loadChannelPlugin('email', 'channels.email.plugin');
-    opened.push({ name: 'email', plugin: 'email', audience: 'operator', limits: config.limits.email, sender: await email.create({ smtp: config.smtp, outboxDir: config.mail.outboxDir }, context('email')) });
-    const log = options.nodeLogClient ? nodeLogSender(options.nodeLogClient, config.satellite.id, 'log') : await (await loadChannelPlugin('nodelog', 'channels.log.plugin')).create(config.nodeLog, context('log'));
+    opened.push({
+      name: 'email',
+      plugin: 'email',
+      audience: 'operator',
+      limits: config.limits.email,
+      sender: await email.create({ smtp: config.smtp, outboxDir: config.mail.outboxDir }, context('email')),
+    });
+    const log = options.nodeLogClient
+      ? nodeLogSender(options.nodeLogClient, config.satellite.id, 'log')
+      : await (await loadChannelPlugin('nodelog', 'channels.log.plugin')).create(config.nodeLog, context('log'));
     opened.push({ name: 'log', plugin: 'nodelog', audience: 'node', limits: config.limits.log, sender: log });
     for (const [name, spec] of Object.entries(config.channels)) {
       const plugin = await loadChannelPlugin(spec.plugin, `channels.${name}.plugin`);
-      const params = checkParams(plugin, fillSecrets(spec.params, `channels.${name}.params`, { env: options.env, named }), spec.params, `channels.${name}.params`);
+      const params = checkParams(
+        plugin,
+        fillSecrets(spec.params, `channels.${name}.params`, { env: options.env, named }),
+        spec.params,
+        `channels.${name}.params`,
+      );
       const sender = await plugin.create(params, context(name));
-      opened.push({ name, plugin: plugin.name, audience: plugin.audience ?? 'node', limits: spec.limits ?? config.limits.default, sender });
+      opened.push({
+        name,
+        plugin: plugin.name,
+        audience: plugin.audience ?? 'node',
+        limits: spec.limits ?? config.limits.default,
+        sender,
+      });
     }
   } catch (err) {
     await Promise.allSettled(opened.map((i) => i.sender.close()));
@@ -111,14 +133,29 @@ export async function openChannels(config: ChannelSettings, options: OpenChannel
   return new ChannelSet(opened);
 }
 
-/** checkParams parses filled-in params with the plugin's schema; issues quote the params as written (references, not secrets). */
-function checkParams(plugin: ChannelPlugin, filled: Record<string, unknown>, written: Record<string, unknown>, where: string): unknown {
+/**
+ * checkParams parses filled-in params with the plugin's schema; issues quote the params as written (references, not
+ * secrets).
+ */
+function checkParams(
+  plugin: ChannelPlugin,
+  filled: Record<string, unknown>,
+  written: Record<string, unknown>,
+  where: string,
+): unknown {
   const parsed = plugin.params.safeParse(filled);
   if (parsed.success) return parsed.data;
   const issues: ConfigIssue[] = parsed.error.issues.map((i) => {
     const path = i.path.map(String);
-    const value = path.reduce<unknown>((v, k) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined), written);
-    return { path: [where, ...path].join('.'), message: i.code === 'unrecognized_keys' ? `unknown keys ${i.keys.join(', ')}` : i.message, value: redactSecrets(value, path.at(-1)) };
+    const value = path.reduce<unknown>(
+      (v, k) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[k] : undefined),
+      written,
+    );
+    return {
+      path: [where, ...path].join('.'),
+      message: i.code === 'unrecognized_keys' ? `unknown keys ${i.keys.join(', ')}` : i.message,
+      value: redactSecrets(value, path.at(-1)),
+    };
   });
   throw new InvalidConfigError(issues);
 }
@@ -129,7 +166,10 @@ async function importOptional<T>(pkg: string, version: string, load: () => Promi
     return await load();
   } catch (err) {
     if (isModuleNotFound(err) && String((err as Error).message).includes(pkg)) {
-      throw new InvalidConfigError([{ path, message: `needs the optional package ${pkg}, which is not installed: npm install ${pkg}@${version}` }], { cause: err });
+      throw new InvalidConfigError(
+        [{ path, message: `needs the optional package ${pkg}, which is not installed: npm install ${pkg}@${version}` }],
+        { cause: err },
+      );
     }
     throw err;
   }

@@ -106,7 +106,10 @@ export interface ChannelPlugin<P extends z.ZodType = z.ZodType> {
   create(params: z.output<P>, context: PluginContext): ChannelSender | Promise<ChannelSender>;
 }
 
-/** notificationJson is a notification as JSON fields, for channels that carry JSON (webhook, MQTT); no email address in it. */
+/**
+ * notificationJson is a notification as JSON fields, for channels that carry JSON (webhook, MQTT); no email address in
+ * it.
+ */
 export function notificationJson(n: Notification): Record<string, unknown> {
   return {
     id: n.id,

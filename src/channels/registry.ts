@@ -30,7 +30,10 @@ const registered = new Map<string, ChannelPlugin>();
 export function registerChannelPlugin<P extends z.ZodType>(plugin: ChannelPlugin<P>): void {
   const problem = pluginProblem(plugin);
   if (problem) throw new InvalidConfigError([{ path: 'plugin', message: problem }]);
-  if (plugin.name in BUILT_IN) throw new InvalidConfigError([{ path: 'plugin.name', message: `${plugin.name} is a built-in plugin; register yours under another name` }]);
+  if (plugin.name in BUILT_IN)
+    throw new InvalidConfigError([
+      { path: 'plugin.name', message: `${plugin.name} is a built-in plugin; register yours under another name` },
+    ]);
   registered.set(plugin.name, plugin);
 }
 
@@ -51,7 +54,10 @@ export async function loadChannelPlugin(name: string, path: string): Promise<Cha
   const exported = mod.default ?? mod.plugin;
   const plugin = (exported as { default?: unknown } | undefined)?.default ?? exported; // a CommonJS module's exports arrive as default
   const problem = pluginProblem(plugin);
-  if (problem) throw new InvalidConfigError([{ path, message: `the module ${name} does not export a channel plugin as default or \`plugin\`: ${problem}` }]);
+  if (problem)
+    throw new InvalidConfigError([
+      { path, message: `the module ${name} does not export a channel plugin as default or \`plugin\`: ${problem}` },
+    ]);
   return plugin as ChannelPlugin;
 }
 
@@ -66,7 +72,10 @@ async function importModule(name: string): Promise<Record<string, unknown>> {
   }
 }
 
-/** isModuleNotFound tells an import (ESM or CommonJS) that found no such module, as opposed to one that failed while loading. */
+/**
+ * isModuleNotFound tells an import (ESM or CommonJS) that found no such module, as opposed to one that failed while
+ * loading.
+ */
 export function isModuleNotFound(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
@@ -76,9 +85,12 @@ export function isModuleNotFound(err: unknown): boolean {
 function pluginProblem(p: unknown): string | undefined {
   if (typeof p !== 'object' || p === null) return 'must be an object with name, params and create';
   const o = p as Record<string, unknown>;
-  if (typeof o['name'] !== 'string' || !/^[a-z0-9@][a-z0-9@/._-]{0,213}$/.test(o['name'])) return 'name must be a lowercase name (letters, digits, @ / . _ -)';
-  if (typeof (o['params'] as { safeParse?: unknown } | undefined)?.safeParse !== 'function') return 'params must be a zod schema';
+  if (typeof o['name'] !== 'string' || !/^[a-z0-9@][a-z0-9@/._-]{0,213}$/.test(o['name']))
+    return 'name must be a lowercase name (letters, digits, @ / . _ -)';
+  if (typeof (o['params'] as { safeParse?: unknown } | undefined)?.safeParse !== 'function')
+    return 'params must be a zod schema';
   if (typeof o['create'] !== 'function') return 'create must be a function (params, context) => { send, close }';
-  if (o['audience'] !== undefined && o['audience'] !== 'node' && o['audience'] !== 'operator') return "audience must be 'node' or 'operator'";
+  if (o['audience'] !== undefined && o['audience'] !== 'node' && o['audience'] !== 'operator')
+    return "audience must be 'node' or 'operator'";
   return undefined;
 }

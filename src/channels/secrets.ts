@@ -21,7 +21,10 @@ export interface Secrets {
  */
 export function readSecretsFile(file: string): Record<string, string> {
   const fail = (message: string, cause?: unknown): never => {
-    throw new InvalidConfigError([{ path: 'secretsFile', message: `${file}: ${message}` }], cause === undefined ? undefined : { cause });
+    throw new InvalidConfigError(
+      [{ path: 'secretsFile', message: `${file}: ${message}` }],
+      cause === undefined ? undefined : { cause },
+    );
   };
   let mode = 0;
   try {
@@ -30,7 +33,9 @@ export function readSecretsFile(file: string): Record<string, string> {
     fail(`cannot read it: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, err);
   }
   if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
-    fail(`group or others may access it (mode ${(mode & 0o777).toString(8).padStart(4, '0')}); make it private with chmod 600`);
+    fail(
+      `group or others may access it (mode ${(mode & 0o777).toString(8).padStart(4, '0')}); make it private with chmod 600`,
+    );
   }
   let value: unknown;
   try {
@@ -38,7 +43,8 @@ export function readSecretsFile(file: string): Record<string, string> {
   } catch (err) {
     fail('is not JSON', err); // the parser's message may quote the file's content
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail('must hold a JSON object of named secrets');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return fail('must hold a JSON object of named secrets');
   const bad = Object.entries(value).find(([, v]) => typeof v !== 'string');
   if (bad) fail(`secret ${JSON.stringify(bad[0])} must be a string`);
   return value as Record<string, string>;
@@ -55,15 +61,22 @@ export function fillSecrets(params: Record<string, unknown>, where: string, secr
     if (ref.success) {
       if ('env' in ref.data) {
         const v = secrets.env[ref.data.env];
-        if (v === undefined || v === '') issues.push({ path, message: `environment variable ${ref.data.env} is not set` });
+        if (v === undefined || v === '')
+          issues.push({ path, message: `environment variable ${ref.data.env} is not set` });
         return v;
       }
-      if (!secrets.named) issues.push({ path, message: `refers to secret ${JSON.stringify(ref.data.secret)} but no secretsFile is configured` });
-      else if (!(ref.data.secret in secrets.named)) issues.push({ path, message: `secretsFile has no secret ${JSON.stringify(ref.data.secret)}` });
+      if (!secrets.named)
+        issues.push({
+          path,
+          message: `refers to secret ${JSON.stringify(ref.data.secret)} but no secretsFile is configured`,
+        });
+      else if (!(ref.data.secret in secrets.named))
+        issues.push({ path, message: `secretsFile has no secret ${JSON.stringify(ref.data.secret)}` });
       return secrets.named?.[ref.data.secret];
     }
     if (Array.isArray(value)) return value.map((v, i) => fill(v, `${path}.${i}`));
-    if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v, `${path}.${k}`)]));
+    if (typeof value === 'object' && value !== null)
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v, `${path}.${k}`)]));
     return value;
   };
   const filled = fill(params, where) as Record<string, unknown>;

@@ -22,7 +22,9 @@ export function configReference(): string {
   for (const [name, section] of Object.entries(CONFIG_JSON_SCHEMA.properties ?? {})) {
     out.push('', `## ${name}`, '', section.description ?? '', '', '| key | default | meaning |', '|---|---|---|');
     // A section that is one value (secretsFile), or a map of named entries (channels), is a row of its own.
-    const rows = section.properties ? leaves(section, name) : [[name, section] as [string, JsonSchema], ...leaves(section.additionalProperties ?? {}, `${name}.<name>`)];
+    const rows = section.properties
+      ? leaves(section, name)
+      : [[name, section] as [string, JsonSchema], ...leaves(section.additionalProperties ?? {}, `${name}.<name>`)];
     for (const [key, node] of rows) out.push(`| \`${key}\` | ${shown(node.default)} | ${node.description ?? ''} |`);
   }
   return `${out.join('\n')}\n`;
@@ -30,7 +32,9 @@ export function configReference(): string {
 
 /** leaves lists the keys under `node` that hold values, nested limits included (`limits.email.maxHr`). */
 function leaves(node: JsonSchema, path: string): Array<[string, JsonSchema]> {
-  return Object.entries(node.properties ?? {}).flatMap(([k, v]) => (v.properties ? leaves(v, `${path}.${k}`) : [[`${path}.${k}`, v] as [string, JsonSchema]]));
+  return Object.entries(node.properties ?? {}).flatMap(([k, v]) =>
+    v.properties ? leaves(v, `${path}.${k}`) : [[`${path}.${k}`, v] as [string, JsonSchema]],
+  );
 }
 
 function shown(value: unknown): string {

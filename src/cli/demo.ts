@@ -7,7 +7,7 @@
  * satellite said and what satnotify did; the end says where everything went and what to open next.
  */
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DateTime } from 'luxon';
 import { jsonLinesLogger } from '../logger.js';
 import { createNotificationService } from '../notification/create.js';
@@ -15,47 +15,17 @@ import { formatClock, formatSpan } from '../i18n/format.js';
 import { NodeLogServer } from '../node/node-log-server.js';
 import type { NotificationService } from '../notification/service.js';
 import { outcomeOf, tallyChannel, type ChannelTally } from '../notification/outbox/tally.js';
+import { describeStep, intro, nodes, type DemoReport, type DemoStep } from './demo-report.js';
+
+export { demoJson, printDemo, type DemoReport, type DemoStep } from './demo-report.js';
 import { NodeId } from '../overlay/node-id.js';
-
-/** DemoStep is one moment of the day: what the satellite reported, and what satnotify did about it. */
-export interface DemoStep {
-  at: string;
-  what: string;
-  /** Notifications recorded in this step, per channel. */
-  recorded: Record<'email' | 'log', number>;
-  /** Messages that left in this step: emails (a digest is one) and node-log messages. */
-  sent: Record<'email' | 'log', number>;
-  /** Notifications waiting after this step: in the grouping wait, or held by a limit. */
-  waiting: number;
-}
-
-/** DemoReport is the demo's result; `--json` prints its contract part (see demoJson). */
-export interface DemoReport {
-  nodes: number;
-  operators: number;
-  zone: string;
-  emails: ChannelTally;
-  logs: ChannelTally;
-  duplicates: number;
-  outboxDir: string;
-  databaseDir: string;
-  /** An email to open first: a digest if one left, else any. */
-  sampleEmail: string | null;
-  nodeIds: string[];
-  steps: DemoStep[];
-  byKind: Array<{ channel: string; kind: string; sent: number; held: number; failed: number; suppressed: number }>;
-  logSample: string[];
-}
 
 const ZONE = 'Europe/Berlin';
 
-/** demoJson is the object `satnotify demo --json` prints (CONTRACT.md). */
-export function demoJson(r: DemoReport): Pick<DemoReport, 'nodes' | 'emails' | 'logs' | 'duplicates' | 'outboxDir'> {
-  return { nodes: r.nodes, emails: r.emails, logs: r.logs, duplicates: r.duplicates, outboxDir: r.outboxDir };
-}
-
 /** runDemo plays the scripted day with `nodes` nodes under `dir` (wiped first) and returns the report. */
-export async function runDemo(options: { nodes?: number; dir?: string; log?: (line: string) => void } = {}): Promise<DemoReport> {
+export async function runDemo(
+  options: { nodes?: number; dir?: string; log?: (line: string) => void } = {},
+): Promise<DemoReport> {
   const count = options.nodes ?? 50;
   const say = options.log ?? (() => undefined);
   const dir = resolve(options.dir ?? '.satnotify/demo');
@@ -71,7 +41,14 @@ export async function runDemo(options: { nodes?: number; dir?: string; log?: (li
     mail: { outboxDir },
     satellite: { name: 'demo-satellite', id: '12EayRS2V1kEsWESU9QMRseFhdxYxKicsiFmxrsLZHeLUtdps3S' },
     limits: { timezone: ZONE },
-    links: { support: 'https://support.example.com/new', dashboard: 'https://dashboard.example.com/', docs: { 'node-offline': 'https://docs.example.com/node/troubleshooting#offline', disqualified: 'https://docs.example.com/node/disqualification' } },
+    links: {
+      support: 'https://support.example.com/new',
+      dashboard: 'https://dashboard.example.com/',
+      docs: {
+        'node-offline': 'https://docs.example.com/node/troubleshooting#offline',
+        disqualified: 'https://docs.example.com/node/disqualification',
+      },
+    },
     dispatcher: { autoStart: false },
     nodeLog: { idleClose: '5s' },
     // Problems go to stderr; routine lines would drown the story.
@@ -95,7 +72,10 @@ export async function runDemo(options: { nodes?: number; dir?: string; log?: (li
       const step: DemoStep = {
         at: `${now.toISODate()} ${formatClock(now.toJSDate(), ZONE)}`,
         what,
-        recorded: { email: after.email.generated - before.email.generated, log: after.log.generated - before.log.generated },
+        recorded: {
+          email: after.email.generated - before.email.generated,
+          log: after.log.generated - before.log.generated,
+        },
         sent: { email: after.email.messages - before.email.messages, log: after.log.messages - before.log.messages },
         waiting: after.email.held + after.log.held,
       };
@@ -113,86 +93,93 @@ export async function runDemo(options: { nodes?: number; dir?: string; log?: (li
     const checks = (list: string[], ok: boolean): Promise<unknown> => each(list, (id) => svc.onUptimeCheck(id, { ok }));
     const flaky = down.slice(0, 1);
     await at('06:00', `uptime checks fail for ${nodes(down.length)}`, () => checks(down, false));
-    for (const t of ['06:20', '06:40']) await at(t, `uptime checks fail again for the same ${nodes(down.length)} (offline is reported after ${formatSpan(svc.config.hooks.offlineAfterMs)} of failures)`, () => checks(down, false));
+    for (const t of ['06:20', '06:40'])
+      await at(
+        t,
+        `uptime checks fail again for the same ${nodes(down.length)} (offline is reported after ${formatSpan(svc.config.hooks.offlineAfterMs)} of failures)`,
+        () => checks(down, false),
+      );
     await at('07:00', 'uptime checks still fail, an hour after they started failing', () => checks(down, false));
     await at('07:30', `uptime checks succeed again for the ${nodes(down.length)}`, () => checks(down, true));
-    await at('07:40', `a short blip: checks fail for ${nodes(auditing.slice(0, 1).length)}`, () => checks(auditing.slice(0, 1), false));
-    await at('08:00', 'and pass again 20 minutes later (never reported: shorter than the offline threshold)', () => checks(auditing.slice(0, 1), true));
-    await at('08:10', `audits fail for ${nodes(auditing.length)}, whose scores are just above the disqualification bar`, () =>
-      each(auditing, (id) => svc.onAuditResult(id, { passed: false, score: 0.962 + Math.random() * 0.01, dqThreshold: 0.96 })),
+    await at('07:40', `a short blip: checks fail for ${nodes(auditing.slice(0, 1).length)}`, () =>
+      checks(auditing.slice(0, 1), false),
     );
-    await at('09:00', `containment starts for ${nodes(contained.length)}`, () => each(contained, (id) => svc.onContainment(id, { contained: true })));
-    await at('09:30', `containment ends for the ${nodes(contained.length)}`, () => each(contained, (id) => svc.onContainment(id, { contained: false })));
-    await at('10:00', `the satellite disqualifies ${nodes(dq.length)}`, () => each(dq, (id) => svc.onDisqualified(id, { reason: 'too many failed audits', score: 0.958 })));
-    await at('10:05', `uptime checks fail for the disqualified node and ${nodes(flaky.length)} that was down this morning`, () => checks([...dq, ...flaky], false));
+    await at('08:00', 'and pass again 20 minutes later (never reported: shorter than the offline threshold)', () =>
+      checks(auditing.slice(0, 1), true),
+    );
+    await at(
+      '08:10',
+      `audits fail for ${nodes(auditing.length)}, whose scores are just above the disqualification bar`,
+      () =>
+        each(auditing, (id) =>
+          svc.onAuditResult(id, { passed: false, score: 0.962 + Math.random() * 0.01, dqThreshold: 0.96 }),
+        ),
+    );
+    await at('09:00', `containment starts for ${nodes(contained.length)}`, () =>
+      each(contained, (id) => svc.onContainment(id, { contained: true })),
+    );
+    await at('09:30', `containment ends for the ${nodes(contained.length)}`, () =>
+      each(contained, (id) => svc.onContainment(id, { contained: false })),
+    );
+    await at('10:00', `the satellite disqualifies ${nodes(dq.length)}`, () =>
+      each(dq, (id) => svc.onDisqualified(id, { reason: 'too many failed audits', score: 0.958 })),
+    );
+    await at(
+      '10:05',
+      `uptime checks fail for the disqualified node and ${nodes(flaky.length)} that was down this morning`,
+      () => checks([...dq, ...flaky], false),
+    );
     await at('11:05', 'they still fail an hour later', () => checks([...dq, ...flaky], false));
-    await at('11:30', `uptime checks succeed again: the ${nodes(flaky.length)} has changed state four times today`, () => checks(flaky, true));
-    await at('11:35', `the satellite suspends ${nodes(suspended.length)} for downtime (online score 0.583)`, () => each(suspended, (id) => svc.onSuspension(id, { reason: 'offline', suspended: true, score: 0.583 })));
-    await at('11:40', `version check of all ${nodes(ids.length)} (minimum 1.68.0; ${nodes(ids.filter((_, i) => versionOf(i) === OLD_VERSION).length)} run ${OLD_VERSION})`, () =>
-      each(ids, (id) => svc.onVersionCheck(id, { version: versionOf(ids.indexOf(id)), minimum: '1.68.0', latest: '1.70.2', deadline: '2024-05-15T00:00:00Z' })),
+    await at(
+      '11:30',
+      `uptime checks succeed again: the ${nodes(flaky.length)} has changed state four times today`,
+      () => checks(flaky, true),
+    );
+    await at('11:35', `the satellite suspends ${nodes(suspended.length)} for downtime (online score 0.583)`, () =>
+      each(suspended, (id) => svc.onSuspension(id, { reason: 'offline', suspended: true, score: 0.583 })),
+    );
+    await at(
+      '11:40',
+      `version check of all ${nodes(ids.length)} (minimum 1.68.0; ${nodes(ids.filter((_, i) => versionOf(i) === OLD_VERSION).length)} run ${OLD_VERSION})`,
+      () =>
+        each(ids, (id) =>
+          svc.onVersionCheck(id, {
+            version: versionOf(ids.indexOf(id)),
+            minimum: '1.68.0',
+            latest: '1.70.2',
+            deadline: '2024-05-15T00:00:00Z',
+          }),
+        ),
     );
     await at('14:00', `STORM: uptime checks fail for all ${nodes(ids.length)} at once`, () => checks(ids, false));
-    for (const t of ['14:20', '14:40']) await at(t, 'the storm goes on: the same checks fail again', () => checks(ids, false));
+    for (const t of ['14:20', '14:40'])
+      await at(t, 'the storm goes on: the same checks fail again', () => checks(ids, false));
     await at('15:00', 'an hour of failures: every node is reported offline', () => checks(ids, false));
     await at('15:35', `uptime checks succeed again for all ${nodes(ids.length)}`, () => checks(ids, true));
     await at('16:00', 'the satellite broadcasts an announcement to the nodes below 1.68.0', () =>
-      svc.broadcast({ versionBelow: '1.68.0' }, { template: 'announcement', data: { title: 'Please update to 1.68', paragraphs: ['Versions below 1.68.0 stop receiving data on 2024-05-15.'], action: 'Update the node software.' } }),
+      svc.broadcast(
+        { versionBelow: '1.68.0' },
+        {
+          template: 'announcement',
+          data: {
+            title: 'Please update to 1.68',
+            paragraphs: ['Versions below 1.68.0 stop receiving data on 2024-05-15.'],
+            action: 'Update the node software.',
+          },
+        },
+      ),
     );
-    for (const t of ['17:00', '20:00']) await at(t, 'nothing new is reported; the dispatcher sends what the limits allow again', () => Promise.resolve());
+    for (const t of ['17:00', '20:00'])
+      await at(t, 'nothing new is reported; the dispatcher sends what the limits allow again', () => Promise.resolve());
     now = now.plus({ days: 1 });
-    for (const t of ['00:00', '06:00']) await at(t, 'next day: the daily limits start again; what is still held leaves as one digest per node', () => Promise.resolve());
+    for (const t of ['00:00', '06:00'])
+      await at(t, 'next day: the daily limits start again; what is still held leaves as one digest per node', () =>
+        Promise.resolve(),
+      );
     return await report(svc, { nodes: count, operators, dir, outboxDir, ids, steps, server: nodeLog, logLines });
   } finally {
     await svc.close();
     await nodeLog.close();
-  }
-}
-
-function intro(svc: NotificationService, say: (line: string) => void, o: { nodes: number; operators: number; dir: string }): void {
-  const { email, log, timezone } = svc.config.limits;
-  const limit = (l: typeof email): string => `${l.maxHr} per hour, ${l.maxDay} per day, at least ${formatSpan(l.minDelayMs)} apart`;
-  say(`satnotify demo: one simulated day of a satellite with ${nodes(o.nodes)} of ${o.operators} operator${o.operators === 1 ? '' : 's'} (up to 3 nodes each), in ${timezone}.`);
-  say(`Everything is written under ${shown(o.dir)}: the embedded database (db/) and every email as an .eml file (outbox/).`);
-  say(`Limits per node: emails ${limit(email)}; node-log messages ${limit(log)}.`);
-  say(`An operator's emails wait ${formatSpan(svc.config.grouping.waitMs)} so that several nodes' news leaves as one email; what a limit holds back leaves later as one digest.`);
-  say('');
-  say('Each step: what the satellite reported → what satnotify recorded, what left, and what is still waiting.');
-  say('');
-}
-
-function describeStep(s: DemoStep): string {
-  const recorded = s.recorded.email + s.recorded.log;
-  const news = recorded === 0 ? 'no new notifications' : `${count(recorded, 'new notification')} (${s.recorded.email} by email, ${s.recorded.log} to node logs)`;
-  const sent = s.sent.email + s.sent.log === 0 ? 'nothing sent' : `sent ${count(s.sent.email, 'email')} and ${count(s.sent.log, 'node-log message')}`;
-  const waiting = s.waiting === 0 ? 'nothing waiting' : `${s.waiting} waiting (for the grouping wait, or held by a limit)`;
-  return `${s.at}  ${s.what}\n${' '.repeat(s.at.length + 2)}→ ${news}; ${sent}; ${waiting}`;
-}
-
-/** printDemo prints the summary after the steps: what happened, per kind, and where to look next. */
-export function printDemo(r: DemoReport, write: (line: string) => void): void {
-  write('');
-  write('What happened to every notification ("sent" includes those delivered inside a digest):');
-  write(`  ${'channel'.padEnd(8)} ${'kind'.padEnd(22)} ${'sent'.padStart(5)} ${'held'.padStart(5)} ${'failed'.padStart(6)} ${'suppressed'.padStart(10)}`);
-  for (const k of r.byKind) write(`  ${k.channel.padEnd(8)} ${k.kind.padEnd(22)} ${String(k.sent).padStart(5)} ${String(k.held).padStart(5)} ${String(k.failed).padStart(6)} ${String(k.suppressed).padStart(10)}`);
-  write('');
-  for (const [name, c, carrier] of [['email', r.emails, 'email'], ['node log', r.logs, 'node-log message']] as const) {
-    write(`${`${name}:`.padEnd(10)}${count(c.generated, 'notification')} → ${count(c.messages, carrier)} sent (${c.messages - c.digests} single, ${count(c.digests, 'digest')}); ${c.held} still held, ${c.failed} failed, ${c.suppressed} suppressed`);
-  }
-  if (r.emails.suppressed + r.logs.suppressed > 0) write('"suppressed": news about the disqualified node after its disqualification, recorded but not sent.');
-  write(`duplicates: ${r.duplicates} (every email's Message-ID and every node-log id arrived once)`);
-  if (r.emails.held + r.logs.held > 0) write('"still held" ones leave as a digest once their node may be sent to again, after the demo\'s last step.');
-  write('');
-  write('Open next:');
-  const next = (label: string, what: string): void => write(`  ${label.padEnd(20)} ${what}`);
-  next('the emails', `${shown(r.outboxDir)} (${count(r.emails.messages, '.eml file')}; any mail client or text editor opens them)`);
-  if (r.sampleEmail) next('e.g. a digest', shown(r.sampleEmail));
-  next('a template', 'npx satnotify preview audit-failed   (--format html for the HTML part)');
-  if (r.nodeIds[0]) next("a node's counters", `npx satnotify status ${r.nodeIds[0]} --db ${shown(r.databaseDir)}`);
-  next('the limiter, a day', 'npx satnotify timeline --zone Europe/Berlin');
-  if (r.logSample.length > 0) {
-    write('');
-    write('What a node wrote into its own log (first lines, then digests):');
-    for (const l of r.logSample) write(`  ${l.trim()}`);
   }
 }
 
@@ -201,7 +188,14 @@ async function seed(svc: NotificationService, n: number, address: string, now: D
   for (let i = 0; i < n; i++) {
     const id = NodeId.fromBytes(Buffer.from(crypto.getRandomValues(new Uint8Array(32)))).toString();
     // Operators own up to three nodes each, so grouping has something to group.
-    await svc.overlay.upsertNode({ id, address, email: `operator${Math.floor(i / 3)}@example.com`, version: versionOf(i), lastContactSuccess: now, auditScore: 1 });
+    await svc.overlay.upsertNode({
+      id,
+      address,
+      email: `operator${Math.floor(i / 3)}@example.com`,
+      version: versionOf(i),
+      lastContactSuccess: now,
+      auditScore: 1,
+    });
     ids.push(id);
   }
   return ids;
@@ -230,7 +224,14 @@ async function report(svc: NotificationService, o: ReportInput): Promise<DemoRep
   const kinds = new Map<string, DemoReport['byKind'][number]>();
   for (const r of counts) {
     if (r.kind === 'digest') continue;
-    const row = kinds.get(`${r.channel}/${r.kind}`) ?? { channel: r.channel, kind: r.kind, sent: 0, held: 0, failed: 0, suppressed: 0 };
+    const row = kinds.get(`${r.channel}/${r.kind}`) ?? {
+      channel: r.channel,
+      kind: r.kind,
+      sent: 0,
+      held: 0,
+      failed: 0,
+      suppressed: 0,
+    };
     row[outcomeOf(r)] += r.count;
     kinds.set(`${r.channel}/${r.kind}`, row);
   }
@@ -253,18 +254,4 @@ async function report(svc: NotificationService, o: ReportInput): Promise<DemoRep
     byKind: [...kinds.values()],
     logSample: o.logLines.slice(0, 3).concat(o.logLines.filter((l) => l.includes('"DIGEST"')).slice(0, 2)),
   };
-}
-
-function nodes(n: number): string {
-  return count(n, 'node');
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
-
-/** shown is a path as the user should type it: relative when under the working directory. */
-function shown(path: string): string {
-  const rel = relative(process.cwd(), path);
-  return rel && !rel.startsWith('..') ? rel : path;
 }

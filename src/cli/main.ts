@@ -18,7 +18,9 @@ import { serve } from './serve.js';
 import { nodeStatus } from './status.js';
 import { printTimeline, runTimeline } from './timeline.js';
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 /** CliIO is where the CLI writes; tests pass their own. */
 export interface CliIO {
@@ -28,7 +30,10 @@ export interface CliIO {
 }
 
 /** main runs one CLI invocation and returns the process exit code; it never throws. */
-export async function main(argv: string[], io: CliIO = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), env: process.env }): Promise<number> {
+export async function main(
+  argv: string[],
+  io: CliIO = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), env: process.env },
+): Promise<number> {
   const program = buildProgram(io);
   if (argv.length === 0) {
     io.out(program.helpInformation());
@@ -56,34 +61,61 @@ function buildProgram(io: CliIO): Command {
       writeErr: io.err,
       outputError: (line, write) => write(line.replace(/^error: /, 'satnotify: ')),
     })
-    .addHelpText('after', `\nRun "satnotify <command> --help" for a command's options and an example.\nSet SATNOTIFY_DEBUG=1 to see stack traces.`);
+    .addHelpText(
+      'after',
+      `\nRun "satnotify <command> --help" for a command's options and an example.\nSet SATNOTIFY_DEBUG=1 to see stack traces.`,
+    );
 
   program
     .command('demo')
     .description('the main job: a scripted day of a satellite on the embedded database (no server needed)')
-    .addOption(new Option('--nodes <n>', 'how many storage nodes to simulate').default(50).argParser(wholeNumber(1, 10_000)))
+    .addOption(
+      new Option('--nodes <n>', 'how many storage nodes to simulate').default(50).argParser(wholeNumber(1, 10_000)),
+    )
     .option('--dir <dir>', 'where the demo writes its database and emails (wiped first)', '.satnotify/demo')
     .option('--json', 'print one JSON object instead of the story')
     .addHelpText('after', '\nExample:\n  satnotify demo --nodes 12')
     .action(async (o: { nodes: number; dir: string; json?: boolean }) => {
-      const report = await runDemo({ nodes: o.nodes, dir: o.dir, ...(!o.json && { log: (l: string) => io.out(`${l}\n`) }) });
+      const report = await runDemo({
+        nodes: o.nodes,
+        dir: o.dir,
+        ...(!o.json && { log: (l: string) => io.out(`${l}\n`) }),
+      });
       if (o.json) io.out(`${JSON.stringify(demoJson(report))}\n`);
       else printDemo(report, (l) => io.out(`${l}\n`));
     });
 
   program
     .command('preview')
-    .description("render a kind's email (or a template) with its sample data, or a JSON file laid over it, in a reader's language and zone; `digest` renders a sample day's digest")
+    .description(
+      "render a kind's email (or a template) with its sample data, or a JSON file laid over it, in a reader's language and zone; `digest` renders a sample day's digest",
+    )
     .argument('<template>', 'kind or template name, e.g. audit-failed, digest')
     .option('--data <file>', 'JSON object whose keys replace the sample data')
     .addOption(new Option('--format <format>', 'which part to print').choices(['text', 'html']).default('text'))
-    .option('--locale <locale>', 'the reader\'s language: en, de or pl (default: preferences.language)')
-    .option('--zone <zone>', 'the reader\'s IANA time zone (default: preferences.timezone, else limits.timezone)')
+    .option('--locale <locale>', "the reader's language: en, de or pl (default: preferences.language)")
+    .option('--zone <zone>', "the reader's IANA time zone (default: preferences.timezone, else limits.timezone)")
     .option('--config <file>', 'JSON config file (satellite name, links, reputation rules, templates)')
-    .addHelpText('after', '\nExamples:\n  satnotify preview node-offline --format html > offline.html\n  satnotify preview digest --locale de --zone Europe/Berlin')
-    .action((template: string, o: { data?: string; format: 'text' | 'html'; locale?: string; zone?: string; config?: string }) => {
-      io.out(preview(template, { format: o.format, ...(o.data && { dataFile: o.data }), ...(o.locale && { locale: o.locale }), ...(o.zone && { zone: o.zone }), ...(o.config && { configFile: o.config }) }));
-    });
+    .addHelpText(
+      'after',
+      '\nExamples:\n  satnotify preview node-offline --format html > offline.html\n  satnotify preview digest --locale de --zone Europe/Berlin',
+    )
+    .action(
+      (
+        template: string,
+        o: { data?: string; format: 'text' | 'html'; locale?: string; zone?: string; config?: string },
+      ) => {
+        io.out(
+          preview(template, {
+            format: o.format,
+            ...(o.data && { dataFile: o.data }),
+            ...(o.locale && { locale: o.locale }),
+            ...(o.zone && { zone: o.zone }),
+            ...(o.config && { configFile: o.config }),
+          }),
+        );
+      },
+    );
 
   program
     .command('status')
@@ -91,7 +123,10 @@ function buildProgram(io: CliIO): Command {
     .argument('<nodeId>', 'node id (base58check or 64 hex digits)')
     .option('--db <dir>', 'embedded database folder (the demo writes .satnotify/demo/db)')
     .option('--config <file>', 'JSON config file (SATNOTIFY_* variables apply over it)')
-    .addHelpText('after', '\nExamples:\n  satnotify status 12EayRS2V1kEsWESU9QMRseFhdxYxKicsiFmxrsLZHeLUtdps3S --db .satnotify/demo/db\n  SATNOTIFY_DATABASE_URL=postgres://127.0.0.1/sat satnotify status <nodeId>')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  satnotify status 12EayRS2V1kEsWESU9QMRseFhdxYxKicsiFmxrsLZHeLUtdps3S --db .satnotify/demo/db\n  SATNOTIFY_DATABASE_URL=postgres://127.0.0.1/sat satnotify status <nodeId>',
+    )
     .action(async (nodeId: string, o: { db?: string; config?: string }) => {
       io.out(`${JSON.stringify(await nodeStatus(nodeId, { env: io.env, ...o }), null, 2)}\n`);
     });
@@ -101,31 +136,61 @@ function buildProgram(io: CliIO): Command {
     .description('send the sample announcement through the configured sender (SMTP, or .eml files)')
     .requiredOption('--to <address>', 'recipient email address')
     .option('--config <file>', 'JSON config file (SATNOTIFY_* variables apply over it)')
-    .addHelpText('after', '\nExample:\n  SATNOTIFY_SMTP_URL=smtp://127.0.0.1:2525 satnotify send-test --to you@example.com')
+    .addHelpText(
+      'after',
+      '\nExample:\n  SATNOTIFY_SMTP_URL=smtp://127.0.0.1:2525 satnotify send-test --to you@example.com',
+    )
     .action(async (o: { to: string; config?: string }) => {
       io.out(`${await sendTest(o.to, { env: io.env, ...(o.config && { configFile: o.config }) })}\n`);
     });
 
   program
     .command('timeline')
-    .description('play one day of email attempts for one node through the limiter (in memory) and show what was allowed')
-    .addOption(new Option('--zone <zone>', 'IANA time zone whose calendar hours and days count').default('Europe/Berlin').argParser(ianaZone))
+    .description(
+      'play one day of email attempts for one node through the limiter (in memory) and show what was allowed',
+    )
+    .addOption(
+      new Option('--zone <zone>', 'IANA time zone whose calendar hours and days count')
+        .default('Europe/Berlin')
+        .argParser(ianaZone),
+    )
     .addOption(new Option('--every <minutes>', 'minutes between attempts').default(10).argParser(wholeNumber(1, 1440)))
     .option('--config <file>', 'JSON config file whose limits.email to use (SATNOTIFY_* variables apply over it)')
-    .addHelpText('after', '\nThe day is 2024-10-27, when Europe falls back: it has 25 hours.\n\nExample:\n  SATNOTIFY_LIMITS_EMAIL_MAXHR=1 satnotify timeline --zone America/New_York --every 30')
+    .addHelpText(
+      'after',
+      '\nThe day is 2024-10-27, when Europe falls back: it has 25 hours.\n\nExample:\n  SATNOTIFY_LIMITS_EMAIL_MAXHR=1 satnotify timeline --zone America/New_York --every 30',
+    )
     .action(async (o: { zone: string; every: number; config?: string }) => {
-      printTimeline(await runTimeline({ zone: o.zone, everyMinutes: o.every, env: io.env, ...(o.config && { configFile: o.config }) }), (l) => io.out(`${l}\n`));
+      printTimeline(
+        await runTimeline({
+          zone: o.zone,
+          everyMinutes: o.every,
+          env: io.env,
+          ...(o.config && { configFile: o.config }),
+        }),
+        (l) => io.out(`${l}\n`),
+      );
     });
 
   program
     .command('serve')
-    .description("serve the operators' pages: one-click unsubscribe, preferences, private feeds (and run the dispatcher)")
+    .description(
+      "serve the operators' pages: one-click unsubscribe, preferences, private feeds (and run the dispatcher)",
+    )
     .addOption(new Option('--port <port>', 'port to listen on').default(8080).argParser(wholeNumber(0, 65535)))
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--config <file>', 'JSON config file (SATNOTIFY_* variables apply over it); web.baseUrl and web.secrets belong there')
-    .addHelpText('after', '\nExample:\n  SATNOTIFY_WEB_BASEURL=https://sat.example/notify satnotify serve --port 8080 --config satnotify.json')
+    .option(
+      '--config <file>',
+      'JSON config file (SATNOTIFY_* variables apply over it); web.baseUrl and web.secrets belong there',
+    )
+    .addHelpText(
+      'after',
+      '\nExample:\n  SATNOTIFY_WEB_BASEURL=https://sat.example/notify satnotify serve --port 8080 --config satnotify.json',
+    )
     .action(async (o: { port: number; host: string; config?: string }) => {
-      await serve({ port: o.port, host: o.host, env: io.env, ...(o.config && { configFile: o.config }) }, (line) => io.out(`${line}\n`));
+      await serve({ port: o.port, host: o.host, env: io.env, ...(o.config && { configFile: o.config }) }, (line) =>
+        io.out(`${line}\n`),
+      );
     });
 
   program
@@ -134,10 +199,15 @@ function buildProgram(io: CliIO): Command {
     .option('--config <file>', 'JSON config file')
     .option('--defaults', 'print only the defaults')
     .option('--reference', 'print the reference of every key (CONFIG.md), as Markdown')
-    .addHelpText('after', '\nEvery key is described in CONFIG.md.\n\nExample:\n  SATNOTIFY_LIMITS_EMAIL_MAXHR=3 satnotify config')
+    .addHelpText(
+      'after',
+      '\nEvery key is described in CONFIG.md.\n\nExample:\n  SATNOTIFY_LIMITS_EMAIL_MAXHR=3 satnotify config',
+    )
     .action((o: { config?: string; defaults?: boolean; reference?: boolean }) => {
       if (o.reference) return io.out(configReference());
-      io.out(`${JSON.stringify(showConfig({ env: o.defaults ? {} : io.env, ...(o.config && !o.defaults && { configFile: o.config }) }), null, 2)}\n`);
+      io.out(
+        `${JSON.stringify(showConfig({ env: o.defaults ? {} : io.env, ...(o.config && !o.defaults && { configFile: o.config }) }), null, 2)}\n`,
+      );
     });
 
   return program;
@@ -145,8 +215,10 @@ function buildProgram(io: CliIO): Command {
 
 /** explain is the one line a user reads for a failed command: what went wrong and what to try. */
 function explain(err: unknown): string {
-  if (err instanceof InvalidConfigError) return `${err.message}\n  (check the --config file and SATNOTIFY_* variables; "satnotify config --help" shows where values come from)`;
-  if (err instanceof DatabaseError) return `${err.message}\n  (is the database running and the URL right? SATNOTIFY_DATABASE_URL or database.url in --config)`;
+  if (err instanceof InvalidConfigError)
+    return `${err.message}\n  (check the --config file and SATNOTIFY_* variables; "satnotify config --help" shows where values come from)`;
+  if (err instanceof DatabaseError)
+    return `${err.message}\n  (is the database running and the URL right? SATNOTIFY_DATABASE_URL or database.url in --config)`;
   if (err instanceof SatnotifyError) return err.message;
   const message = err instanceof Error ? err.message : String(err);
   return `${message.split('\n')[0] ?? message} (SATNOTIFY_DEBUG=1 shows the stack trace)`;
@@ -155,12 +227,14 @@ function explain(err: unknown): string {
 function wholeNumber(min: number, max: number): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (!/^\d+$/.test(value) || n < min || n > max) throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}.`);
+    if (!/^\d+$/.test(value) || n < min || n > max)
+      throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}.`);
     return n;
   };
 }
 
 function ianaZone(value: string): string {
-  if (!IANAZone.isValidZone(value)) throw new InvalidArgumentError('must be an IANA time zone such as Europe/Berlin or UTC.');
+  if (!IANAZone.isValidZone(value))
+    throw new InvalidArgumentError('must be an IANA time zone such as Europe/Berlin or UTC.');
   return value;
 }

@@ -36,20 +36,35 @@ export function preview(template: string, options: PreviewOptions = {}): string 
   const content = contentFor(templates, config);
   const reader = readerOf(options, content.defaultReader);
   if (template !== 'digest') requireTemplate(templates, template);
-  const r = template === 'digest' ? sampleDigest(content, templates, reader) : content.render(template, sampleData(templates, template, options.dataFile), SAMPLE_NODE, 'operator@example.com', new Date('2024-05-01T08:04:00Z'), reader);
+  const r =
+    template === 'digest'
+      ? sampleDigest(content, templates, reader)
+      : content.render(
+          template,
+          sampleData(templates, template, options.dataFile),
+          SAMPLE_NODE,
+          'operator@example.com',
+          new Date('2024-05-01T08:04:00Z'),
+          reader,
+        );
   return options.format === 'html' ? r.html : `Subject: ${r.subject}\n\n${r.text}`;
 }
 
 function readerOf(o: PreviewOptions, fallback: Reader): Reader {
-  if (o.locale !== undefined && !(LOCALES as readonly string[]).includes(o.locale.split(/[-_]/)[0] ?? '')) throw new InvalidInputError('--locale', `must be one of ${LOCALES.join(', ')} (or a regional form such as de-CH)`);
-  if (o.zone !== undefined && !IANAZone.isValidZone(o.zone)) throw new InvalidInputError('--zone', 'must be an IANA time zone such as Europe/Berlin');
+  if (o.locale !== undefined && !(LOCALES as readonly string[]).includes(o.locale.split(/[-_]/)[0] ?? ''))
+    throw new InvalidInputError('--locale', `must be one of ${LOCALES.join(', ')} (or a regional form such as de-CH)`);
+  if (o.zone !== undefined && !IANAZone.isValidZone(o.zone))
+    throw new InvalidInputError('--zone', 'must be an IANA time zone such as Europe/Berlin');
   return { locale: o.locale ? resolveLocale(o.locale) : fallback.locale, zone: o.zone ?? fallback.zone };
 }
 
 /** sampleData is the template's sample with the file laid over it, checked as a caller's data would be. */
 function sampleData(templates: TemplateSet, template: string, dataFile: string | undefined): Record<string, unknown> {
   const data = { ...templates.sample(template), ...(dataFile ? readJsonObject(dataFile) : {}) };
-  return parseTemplateData(template, Object.fromEntries(Object.entries(data).filter(([k]) => !(BUILT_IN_FIELDS as readonly string[]).includes(k))));
+  return parseTemplateData(
+    template,
+    Object.fromEntries(Object.entries(data).filter(([k]) => !(BUILT_IN_FIELDS as readonly string[]).includes(k))),
+  );
 }
 
 function readJsonObject(file: string): Record<string, unknown> {
@@ -59,6 +74,7 @@ function readJsonObject(file: string): Record<string, unknown> {
   } catch (err) {
     throw new InvalidInputError('--data', `${file}: ${(err as Error).message}`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidInputError('--data', `${file} must hold a JSON object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new InvalidInputError('--data', `${file} must hold a JSON object`);
   return value as Record<string, unknown>;
 }

@@ -17,7 +17,14 @@ export async function sendTest(to: string, o: { env: NodeJS.ProcessEnv; configFi
   const mail = new MailService({ templates, sender: createSender(config), from: config.smtp.from });
   try {
     const content = contentFor(templates, config);
-    const e = content.emailFor('announcement', { ...templates.sample('announcement'), title: 'satnotify test message' }, SAMPLE_NODE, to, new Date(), content.defaultReader);
+    const e = content.emailFor(
+      'announcement',
+      { ...templates.sample('announcement'), title: 'satnotify test message' },
+      SAMPLE_NODE,
+      to,
+      new Date(),
+      content.defaultReader,
+    );
     const r = await mail.sendRendered(to, e.template, e.data);
     return `sent ${r.messageId} via ${mail.sender.description}: ${r.response}`;
   } finally {

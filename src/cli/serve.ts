@@ -9,14 +9,19 @@ import { createNotificationService } from '../notification/create.js';
 import { createWebHandler } from '../web/handler.js';
 
 /** serve runs until a signal; `ready` is told the address once it listens. */
-export async function serve(o: { port: number; host: string; env: NodeJS.ProcessEnv; configFile?: string }, ready: (line: string) => void): Promise<void> {
+export async function serve(
+  o: { port: number; host: string; env: NodeJS.ProcessEnv; configFile?: string },
+  ready: (line: string) => void,
+): Promise<void> {
   const svc = await createNotificationService({ env: o.env, ...(o.configFile && { configFile: o.configFile }) });
   const server = createServer(createWebHandler(svc));
   try {
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(o.port, o.host, resolve));
     const { port } = server.address() as AddressInfo;
     const base = svc.config.web.baseUrl;
-    ready(`serving operator pages on http://${o.host}:${port}/${base ? ` (links in emails point to ${base})` : ' (set web.baseUrl and web.secrets so that emails link here)'}`);
+    ready(
+      `serving operator pages on http://${o.host}:${port}/${base ? ` (links in emails point to ${base})` : ' (set web.baseUrl and web.secrets so that emails link here)'}`,
+    );
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);

@@ -17,8 +17,13 @@ interface FieldSchema {
 export function templateReference(): string {
   const rows = ['| kind | `data` fields (required unless marked optional; unknown fields are refused) |', '|---|---|'];
   for (const [name, schema] of Object.entries(TEMPLATE_DATA)) {
-    const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, FieldSchema>; required?: string[] };
-    const fields = Object.entries(json.properties ?? {}).map(([k, f]) => `\`${k}\` (${typeOf(f)}${json.required?.includes(k) ? '' : ', optional'}): ${f.description ?? ''}`);
+    const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
+      properties?: Record<string, FieldSchema>;
+      required?: string[];
+    };
+    const fields = Object.entries(json.properties ?? {}).map(
+      ([k, f]) => `\`${k}\` (${typeOf(f)}${json.required?.includes(k) ? '' : ', optional'}): ${f.description ?? ''}`,
+    );
     rows.push(`| \`${name}\` | ${fields.length ? fields.join('<br>') : 'none'} |`);
   }
   return `${rows.join('\n')}\n\nsatnotify fills ${BUILT_IN_FIELDS.map((f) => `\`${f}\``).join(', ')} itself; \`data\` may not set them.\n`;

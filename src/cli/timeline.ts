@@ -29,8 +29,16 @@ export interface Timeline {
 const DAY = '2024-10-27T00:00';
 
 /** runTimeline makes an attempt every `everyMinutes` for one calendar day from local midnight. */
-export async function runTimeline(o: { zone: string; everyMinutes: number; env?: NodeJS.ProcessEnv; configFile?: string }): Promise<Timeline> {
-  const c = resolveConfig({ limits: { timezone: o.zone }, database: { url: '', dataDir: 'memory://' } }, { env: o.env ?? {}, ...(o.configFile && { file: o.configFile }) });
+export async function runTimeline(o: {
+  zone: string;
+  everyMinutes: number;
+  env?: NodeJS.ProcessEnv;
+  configFile?: string;
+}): Promise<Timeline> {
+  const c = resolveConfig(
+    { limits: { timezone: o.zone }, database: { url: '', dataDir: 'memory://' } },
+    { env: o.env ?? {}, ...(o.configFile && { file: o.configFile }) },
+  );
   const db = await openDatabase(c.database);
   try {
     const store = new PgStatusStore(db.pool);
@@ -40,7 +48,16 @@ export async function runTimeline(o: { zone: string; everyMinutes: number; env?:
     for (let t = start; t < start.plus({ days: 1 }); t = t.plus({ minutes: o.everyMinutes })) {
       const r = await store.reserve({ subject: 'timeline-node', channel: 'email' }, t.toJSDate(), limits);
       const at = `${t.toFormat('yyyy-MM-dd HH:mm')} ${zoneAbbreviation(t.toJSDate(), o.zone)}`;
-      rows.push(r.granted ? { at, allowed: true } : { at, allowed: false, reason: r.reason, retryAt: r.retryAt && DateTime.fromJSDate(r.retryAt, { zone: o.zone }).toFormat('HH:mm') });
+      rows.push(
+        r.granted
+          ? { at, allowed: true }
+          : {
+              at,
+              allowed: false,
+              reason: r.reason,
+              retryAt: r.retryAt && DateTime.fromJSDate(r.retryAt, { zone: o.zone }).toFormat('HH:mm'),
+            },
+      );
     }
     return { zone: o.zone, limits: c.limits.email, rows };
   } finally {
@@ -50,11 +67,13 @@ export async function runTimeline(o: { zone: string; everyMinutes: number; env?:
 
 /** printTimeline prints one line per attempt, folding a run of identical denials into one line. */
 export function printTimeline(t: Timeline, write: (line: string) => void): void {
-  const say = (r: TimelineRow): string => (r.allowed ? 'ALLOWED' : `denied  ${r.reason} (next ${r.retryAt ?? 'never'})`);
+  const say = (r: TimelineRow): string =>
+    r.allowed ? 'ALLOWED' : `denied  ${r.reason} (next ${r.retryAt ?? 'never'})`;
   const { rows } = t;
-  for (let i = 0; i < rows.length; ) {
+  for (let i = 0; i < rows.length;) {
     let j = i;
-    while (j + 1 < rows.length && !rows[i]?.allowed && say(rows[j + 1] as TimelineRow) === say(rows[i] as TimelineRow)) j++;
+    while (j + 1 < rows.length && !rows[i]?.allowed && say(rows[j + 1] as TimelineRow) === say(rows[i] as TimelineRow))
+      j++;
     const first = rows[i] as TimelineRow;
     const span = j > i ? `${first.at} … ${(rows[j] as TimelineRow).at.slice(11)} ×${j - i + 1}` : first.at;
     write(`${span.padEnd(40)} ${say(first)}`);
@@ -63,5 +82,7 @@ export function printTimeline(t: Timeline, write: (line: string) => void): void 
   const allowed = rows.filter((r) => r.allowed).length;
   const { maxHr, maxDay, minDelayMs } = t.limits;
   write('');
-  write(`${allowed} allowed, ${rows.length - allowed} denied, in ${t.zone} with limits.email maxHr ${maxHr}, maxDay ${maxDay}, minDelay ${formatSpan(minDelayMs)}`);
+  write(
+    `${allowed} allowed, ${rows.length - allowed} denied, in ${t.zone} with limits.email maxHr ${maxHr}, maxDay ${maxDay}, minDelay ${formatSpan(minDelayMs)}`,
+  );
 }

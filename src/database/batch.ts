@@ -27,7 +27,12 @@ export class KeyedBatcher<C> {
   #scheduled = false;
   #running = 0;
 
-  constructor(options: { run: (batch: C[]) => Promise<void>; keyOf: (call: C) => string; max: number; inFlight?: number }) {
+  constructor(options: {
+    run: (batch: C[]) => Promise<void>;
+    keyOf: (call: C) => string;
+    max: number;
+    inFlight?: number;
+  }) {
     this.#run = options.run;
     this.#keyOf = options.keyOf;
     this.#max = options.max;

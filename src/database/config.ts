@@ -8,14 +8,28 @@ import { count, duration, MINUTE, section, url } from '../config-schema.js';
 /** DATABASE_CONFIG is the `database` section of the configuration. */
 export const DATABASE_CONFIG = section(
   {
-    url: url(['postgres', 'postgresql'], 'PostgreSQL URL; empty: the embedded PGlite in `dataDir` (`DATABASE_URL` also sets it)'),
-    dataDir: z.string().min(1).default('.satnotify/db').describe('Embedded database folder; `memory://` keeps it in memory.'),
+    url: url(
+      ['postgres', 'postgresql'],
+      'PostgreSQL URL; empty: the embedded PGlite in `dataDir` (`DATABASE_URL` also sets it)',
+    ),
+    dataDir: z
+      .string()
+      .min(1)
+      .default('.satnotify/db')
+      .describe('Embedded database folder; `memory://` keeps it in memory.'),
     schema: z
       .string()
       .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier (letters, digits, _)')
       .default('satnotify')
-      .describe("PostgreSQL schema satnotify's tables live in, created if missing, so they never clash with a satellite's own (a `nodes` table)."),
-    poolSize: count(10, 1, 1000, 'Connections to a PostgreSQL server in each of two pools: one for batch statements, one for the rest (PGlite has one)'),
+      .describe(
+        "PostgreSQL schema satnotify's tables live in, created if missing, so they never clash with a satellite's own (a `nodes` table).",
+      ),
+    poolSize: count(
+      10,
+      1,
+      1000,
+      'Connections to a PostgreSQL server in each of two pools: one for batch statements, one for the rest (PGlite has one)',
+    ),
     connectTimeout: duration('5s', 100, 10 * MINUTE, 'How long to wait for a connection before failing'),
   },
   'Where counters, the outbox and the overlay live.',

@@ -34,7 +34,9 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
     await migrate(db.pool, config.schema);
   } catch (err) {
     await db.close();
-    throw err instanceof DatabaseError ? err : new DatabaseError(`migrating ${db.description} failed: ${(err as Error).message}`, { cause: err });
+    throw err instanceof DatabaseError
+      ? err
+      : new DatabaseError(`migrating ${db.description} failed: ${(err as Error).message}`, { cause: err });
   }
   return db;
 }
@@ -52,7 +54,12 @@ async function openPostgres(config: DatabaseConfig): Promise<Database> {
   // Every connection resolves satnotify's tables in its own schema (config validated the name).
   const connect = (settings: readonly string[]): pg.Pool => {
     const options = [`search_path=${config.schema}`, ...settings].map((s) => `-c ${s}`).join(' ');
-    const p = new pg.Pool({ connectionString: config.url, max: config.poolSize, connectionTimeoutMillis: config.connectTimeoutMs, options });
+    const p = new pg.Pool({
+      connectionString: config.url,
+      max: config.poolSize,
+      connectionTimeoutMillis: config.connectTimeoutMs,
+      options,
+    });
     // An idle client dies when the server restarts; the pool replaces it. Without a listener the
     // 'error' event would crash the satellite.
     p.on('error', () => undefined);
@@ -72,7 +79,10 @@ async function openPostgres(config: DatabaseConfig): Promise<Database> {
   } catch (err) {
     await close().catch(() => undefined);
     const { hostname, port } = safeHostPort(config.url);
-    throw new DatabaseError(`cannot connect to PostgreSQL at ${hostname}:${port} (${description}): ${(err as Error).message}`, { cause: err });
+    throw new DatabaseError(
+      `cannot connect to PostgreSQL at ${hostname}:${port} (${description}): ${(err as Error).message}`,
+      { cause: err },
+    );
   }
   return { pool, statements: { prepareBatches: true, batches }, kind: 'postgres', description, close };
 }

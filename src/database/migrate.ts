@@ -14,7 +14,11 @@ const LOCK_KEY = 0x7361746e;
  * migrate applies every migration newer than the database's version, in `schema` (created if
  * missing; the pool's connections search it), and returns the versions applied.
  */
-export async function migrate(pool: pg.Pool, schema: string, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
+export async function migrate(
+  pool: pg.Pool,
+  schema: string,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<number[]> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -54,6 +58,8 @@ async function refuseToStrand(client: pg.PoolClient, schema: string): Promise<vo
     [`"${schema}".satnotify_migrations`],
   );
   if (rows[0]?.public && !rows[0].here) {
-    throw new DatabaseError(`satnotify's tables are in schema public (from an earlier version); set database.schema to 'public' to keep using them, or move them to "${schema}" (ALTER TABLE … SET SCHEMA)`);
+    throw new DatabaseError(
+      `satnotify's tables are in schema public (from an earlier version); set database.schema to 'public' to keep using them, or move them to "${schema}" (ALTER TABLE … SET SCHEMA)`,
+    );
   }
 }

@@ -39,7 +39,8 @@ export function seedFromSnapshot(dataDir: string, schema: string): boolean {
     for (const entry of parseTar(gunzipSync(readFileSync(file)))) {
       // The archive's paths are absolute inside PGlite's own file system: they land under dataDir, never outside it.
       const path = resolve(dataDir, `.${entry.name.startsWith('/') ? '' : '/'}${entry.name}`);
-      if (relative(dataDir, path).startsWith('..')) throw new Error(`snapshot entry ${entry.name} points outside the folder`);
+      if (relative(dataDir, path).startsWith('..'))
+        throw new Error(`snapshot entry ${entry.name} points outside the folder`);
       if (entry.type === 'directory') mkdirSync(path, { recursive: true });
       else if (entry.type === 'file') writeFileSync(path, entry.data ?? new Uint8Array());
     }

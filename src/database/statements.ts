@@ -25,15 +25,28 @@ export interface StatementPools {
  * right one for any batch, from its first call: a batch of one would otherwise be planned anew
  * every time, its custom plan looking cheaper.
  */
-export const BATCH_SESSION = ['enable_seqscan=off', 'enable_hashjoin=off', 'enable_mergejoin=off', 'jit=off', 'plan_cache_mode=force_generic_plan'] as const;
+export const BATCH_SESSION = [
+  'enable_seqscan=off',
+  'enable_hashjoin=off',
+  'enable_mergejoin=off',
+  'jit=off',
+  'plan_cache_mode=force_generic_plan',
+] as const;
 
-/** unprepared is how a store uses a pool it was given alone (and PGlite's one session): batch statements parsed and planned on each call. */
+/**
+ * unprepared is how a store uses a pool it was given alone (and PGlite's one session): batch statements parsed and
+ * planned on each call.
+ */
 export function unprepared(pool: pg.Pool): StatementPools {
   return { prepareBatches: false, batches: pool };
 }
 
 /** runBatch runs a batch statement (its text and values): named, so prepared, when the pools allow it. */
-export function runBatch<R extends pg.QueryResultRow = pg.QueryResultRow>(statements: StatementPools, name: string, query: { text: string; values: unknown[] }): Promise<pg.QueryResult<R>> {
+export function runBatch<R extends pg.QueryResultRow = pg.QueryResultRow>(
+  statements: StatementPools,
+  name: string,
+  query: { text: string; values: unknown[] },
+): Promise<pg.QueryResult<R>> {
   const { text, values } = query;
   return statements.batches.query<R>(statements.prepareBatches ? { name, text, values } : { text, values });
 }

@@ -25,7 +25,11 @@ export class FreshStatistics {
    * @param rows rows added since its last ANALYZE that call for another
    * @param everyMs how often, at most, to ask the server how many have been added
    */
-  constructor(table: string, columns: readonly string[], { rows = 10_000, everyMs = 5_000 }: { rows?: number; everyMs?: number } = {}) {
+  constructor(
+    table: string,
+    columns: readonly string[],
+    { rows = 10_000, everyMs = 5_000 }: { rows?: number; everyMs?: number } = {},
+  ) {
     this.#table = table;
     this.#target = `${table} (${columns.join(', ')})`;
     this.#rows = rows;
@@ -45,7 +49,10 @@ export class FreshStatistics {
   }
 
   async #ask(pool: pg.Pool): Promise<void> {
-    const { rows } = await pool.query<{ changed: string; inserted: string }>('SELECT n_mod_since_analyze AS changed, n_tup_ins AS inserted FROM pg_stat_user_tables WHERE relid = $1::regclass', [this.#table]);
+    const { rows } = await pool.query<{ changed: string; inserted: string }>(
+      'SELECT n_mod_since_analyze AS changed, n_tup_ins AS inserted FROM pg_stat_user_tables WHERE relid = $1::regclass',
+      [this.#table],
+    );
     if (!rows[0]) return;
     const inserted = Number(rows[0].inserted);
     // Rows changed since any full ANALYZE (autovacuum's, another process's) count; a partial one,

@@ -24,8 +24,10 @@ export async function writeSnapshot(file: string = snapshotFile()): Promise<void
     await db.lite.exec('CHECKPOINT');
     const tarball = await db.lite.dumpDataDir('gzip');
     writeFileSync(file, Buffer.from(await tarball.arrayBuffer()));
-    // A build after a new migration would otherwise ship the old snapshots too (never used: the name says their version).
-    const older = (name: string): boolean => name !== basename(file) && name.startsWith(`pglite-${SNAPSHOT_SCHEMA}-v`) && name.endsWith('.tar.gz');
+    // A build after a new migration would otherwise ship the old snapshots too (never used: the name says their
+    // version).
+    const older = (name: string): boolean =>
+      name !== basename(file) && name.startsWith(`pglite-${SNAPSHOT_SCHEMA}-v`) && name.endsWith('.tar.gz');
     for (const name of readdirSync(dirname(file)).filter(older)) rmSync(join(dirname(file), name));
   } finally {
     await db.close();

@@ -16,7 +16,9 @@ import { TemplateError } from '../errors.js';
 export const LOCALES = ['en', 'de', 'pl'] as const;
 export type Locale = (typeof LOCALES)[number];
 
-/** resolveLocale maps an operator's language tag (`de-CH`, `pl`, `fr`) to a shipped locale: its language, else English. */
+/**
+ * resolveLocale maps an operator's language tag (`de-CH`, `pl`, `fr`) to a shipped locale: its language, else English.
+ */
 export function resolveLocale(tag: string | null | undefined): Locale {
   const language = (tag ?? '').toLowerCase().split(/[-_]/)[0] ?? '';
   return (LOCALES as readonly string[]).includes(language) ? (language as Locale) : 'en';
@@ -44,20 +46,31 @@ export class Catalog {
 
   private constructor() {}
 
-  /** load compiles `<dir>/<locale>.json` for every shipped locale; English must be there, and a message that does not parse is a startup error. */
+  /**
+   * load compiles `<dir>/<locale>.json` for every shipped locale; English must be there, and a message that does not
+   * parse is a startup error.
+   */
   static load(dir: string): Catalog {
     const catalog = new Catalog();
     const files = new Set(readdirSync(dir));
-    if (!files.has('en.json')) throw new TemplateError('locales/en.json', `missing in ${dir}: English is every message's fallback`);
+    if (!files.has('en.json'))
+      throw new TemplateError('locales/en.json', `missing in ${dir}: English is every message's fallback`);
     for (const locale of LOCALES) {
       const file = `${locale}.json`;
       if (!files.has(file)) continue;
       const flat = new Map<string, Entry>();
       flatten(JSON.parse(readFileSync(join(dir, file), 'utf8')) as unknown, '', (key, message) => {
         try {
-          flat.set(key, Array.isArray(message) ? message.map((m) => new IntlMessageFormat(m, locale)) : new IntlMessageFormat(message, locale));
+          flat.set(
+            key,
+            Array.isArray(message)
+              ? message.map((m) => new IntlMessageFormat(m, locale))
+              : new IntlMessageFormat(message, locale),
+          );
         } catch (err) {
-          throw new TemplateError(`locales/${file}`, `${key} does not parse: ${(err as Error).message}`, { cause: err });
+          throw new TemplateError(`locales/${file}`, `${key} does not parse: ${(err as Error).message}`, {
+            cause: err,
+          });
         }
       });
       catalog.#messages.set(locale, flat);
@@ -110,7 +123,9 @@ function format(m: IntlMessageFormat, locale: Locale, key: string, values: Messa
 
 /** flatten walks the JSON: objects nest keys with dots; a string or a list of strings is a message. */
 function flatten(value: unknown, prefix: string, add: (key: string, message: string | string[]) => void): void {
-  if (typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string'))) return add(prefix, value);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TemplateError('locales', `${prefix || 'the file'} must be a string, a list of strings or an object`);
+  if (typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string')))
+    return add(prefix, value);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new TemplateError('locales', `${prefix || 'the file'} must be a string, a list of strings or an object`);
   for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, add);
 }

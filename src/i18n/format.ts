@@ -5,7 +5,9 @@
  * Polish takes the right plural form. Pure.
  */
 
-/** formatInstant: `May 1, 2024, 10:04 CEST (Europe/Berlin)`; `1 maj 2024, 10:04 CEST (Europe/Berlin)`; `…, 10:04 UTC`. */
+/**
+ * formatInstant: `May 1, 2024, 10:04 CEST (Europe/Berlin)`; `1 maj 2024, 10:04 CEST (Europe/Berlin)`; `…, 10:04 UTC`.
+ */
 export function formatInstant(d: Date, zone: string, locale = 'en'): string {
   const t = formatWhen(d, zone, locale);
   return isUtc(zone) ? t : `${t} (${zone})`;
@@ -28,9 +30,20 @@ export function formatClock(d: Date, zone: string, locale = 'en'): string {
  * Since 1980 every zone changes offset or name on a whole minute (before, local mean times had
  * seconds), so one minute always reads one way.
  */
-function zoned(form: string, cache: Map<string, Intl.DateTimeFormat>, options: Intl.DateTimeFormatOptions, d: Date, zone: string, locale: string): string {
+function zoned(
+  form: string,
+  cache: Map<string, Intl.DateTimeFormat>,
+  options: Intl.DateTimeFormatOptions,
+  d: Date,
+  zone: string,
+  locale: string,
+): string {
   const read = (): string => {
-    const t = formatter(cache, `${locale}|${zone}`, () => new Intl.DateTimeFormat(locale, { ...options, hourCycle: 'h23', timeZone: zone })).format(d);
+    const t = formatter(
+      cache,
+      `${locale}|${zone}`,
+      () => new Intl.DateTimeFormat(locale, { ...options, hourCycle: 'h23', timeZone: zone }),
+    ).format(d);
     return `${t} ${isUtc(zone) ? 'UTC' : zoneAbbreviation(d, zone)}`;
   };
   const t = d.getTime();
@@ -57,7 +70,11 @@ function remembered(key: string, format: () => string): string {
  */
 export function zoneAbbreviation(d: Date, zone: string): string {
   let names = shortNames.get(zone);
-  if (!names) shortNames.set(zone, (names = NAME_LOCALES.map((l) => new Intl.DateTimeFormat(l, { timeZone: zone, timeZoneName: 'short' }))));
+  if (!names)
+    shortNames.set(
+      zone,
+      (names = NAME_LOCALES.map((l) => new Intl.DateTimeFormat(l, { timeZone: zone, timeZoneName: 'short' }))),
+    );
   let offset = zone;
   for (const f of names) {
     const name = f.formatToParts(d).find((p) => p.type === 'timeZoneName')?.value ?? zone;
@@ -76,12 +93,18 @@ export function formatSpan(ms: number, locale = 'en'): string {
 function spanOf(minutes: number, locale: string): string {
   if (minutes < 60) return unit(locale, 'minute', 'long', minutes);
   const hours = Math.floor(minutes / 60);
-  if (hours < 48) return join(locale, [unit(locale, 'hour', 'short', hours), minutes % 60 ? unit(locale, 'minute', 'short', minutes % 60) : '']);
+  if (hours < 48)
+    return join(locale, [
+      unit(locale, 'hour', 'short', hours),
+      minutes % 60 ? unit(locale, 'minute', 'short', minutes % 60) : '',
+    ]);
   const days = Math.floor(hours / 24);
   return join(locale, [unit(locale, 'day', 'long', days), hours % 24 ? unit(locale, 'hour', 'short', hours % 24) : '']);
 }
 
-/** formatDecimal prints a decimal (`0.961`, or the number) with as many places as it was given, in the locale's digits. */
+/**
+ * formatDecimal prints a decimal (`0.961`, or the number) with as many places as it was given, in the locale's digits.
+ */
 export function formatDecimal(value: string | number, locale = 'en'): string {
   const text = String(value);
   return remembered(`decimal|${locale}|${text}`, () => decimalOf(text, locale));
@@ -89,7 +112,16 @@ export function formatDecimal(value: string | number, locale = 'en'): string {
 
 function decimalOf(text: string, locale: string): string {
   const places = Math.min(/\.(\d+)$/.exec(text)?.[1]?.length ?? 0, 20);
-  return formatter(decimals, `${locale}|${places}`, () => new Intl.NumberFormat(locale, { minimumFractionDigits: places, maximumFractionDigits: places, useGrouping: false })).format(Number(text));
+  return formatter(
+    decimals,
+    `${locale}|${places}`,
+    () =>
+      new Intl.NumberFormat(locale, {
+        minimumFractionDigits: places,
+        maximumFractionDigits: places,
+        useGrouping: false,
+      }),
+  ).format(Number(text));
 }
 
 function isUtc(zone: string): boolean {
@@ -97,11 +129,17 @@ function isUtc(zone: string): boolean {
 }
 
 function unit(locale: string, name: 'minute' | 'hour' | 'day', display: 'long' | 'short', n: number): string {
-  return formatter(units, `${locale}|${name}|${display}`, () => new Intl.NumberFormat(locale, { style: 'unit', unit: name, unitDisplay: display })).format(n);
+  return formatter(
+    units,
+    `${locale}|${name}|${display}`,
+    () => new Intl.NumberFormat(locale, { style: 'unit', unit: name, unitDisplay: display }),
+  ).format(n);
 }
 
 function join(locale: string, parts: string[]): string {
-  return formatter(lists, locale, () => new Intl.ListFormat(locale, { type: 'unit', style: 'narrow' })).format(parts.filter(Boolean));
+  return formatter(lists, locale, () => new Intl.ListFormat(locale, { type: 'unit', style: 'narrow' })).format(
+    parts.filter(Boolean),
+  );
 }
 
 /** formatter reuses one Intl formatter per locale and options: building one costs about 0.2 ms. */

@@ -13,7 +13,8 @@ import { textProblem } from './text.js';
 const MAX_EMAIL = 254;
 /** The longest DNS name. */
 const MAX_HOST = 253;
-const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*\.?)$/;
+const HOST =
+  /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?)*\.?)$/;
 
 /**
  * emailProblem says why `value` is not one bare address a mail server will take, or nothing.
@@ -25,7 +26,15 @@ export function emailProblem(value: string): string | undefined {
   const text = textProblem(value, { lines: false, max: MAX_EMAIL, min: 1 });
   if (text) return text;
   if (value.includes('"')) return 'has a quoted local part, which mail servers refuse';
-  if (!validator.isEmail(value, { allow_display_name: false, require_tld: false, allow_ip_domain: true, allow_utf8_local_part: false })) return 'is not an email address';
+  if (
+    !validator.isEmail(value, {
+      allow_display_name: false,
+      require_tld: false,
+      allow_ip_domain: true,
+      allow_utf8_local_part: false,
+    })
+  )
+    return 'is not an email address';
   VALID_EMAILS.set(value, true);
   return undefined;
 }

@@ -16,7 +16,11 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, name:
 
 function toIssue(issue: z.core.$ZodIssue, name: string, value: unknown): InputIssue {
   const path = [name, ...issue.path.map(String)].join('.');
-  if (issue.code === 'unrecognized_keys') return { path, message: `unknown field${issue.keys.length === 1 ? '' : 's'} ${issue.keys.map((k) => JSON.stringify(k.slice(0, 40))).join(', ')}` };
+  if (issue.code === 'unrecognized_keys')
+    return {
+      path,
+      message: `unknown field${issue.keys.length === 1 ? '' : 's'} ${issue.keys.map((k) => JSON.stringify(k.slice(0, 40))).join(', ')}`,
+    };
   // zod says "Invalid input" for a missing field of a union type; the reader wants to know it is missing.
   if (issue.path.length > 0 && at(value, issue.path) === undefined) return { path, message: 'is required' };
   return { path, message: issue.message };

@@ -26,7 +26,10 @@ export function textProblem(value: string, o: { lines: boolean; max: number; min
   if (!value.isWellFormed()) return 'is not valid UTF-8 (unpaired surrogate)';
   if ((o.lines ? ANY_LINES : ANY_ONE_LINE).test(value)) {
     if (value.includes('\uFFFD')) return 'is not valid UTF-8 (contains U+FFFD from a failed decode)';
-    if ((o.lines ? CONTROL_LINES : CONTROL_ONE_LINE).test(value)) return o.lines ? 'contains a control character (NUL, CR, ESC …)' : 'contains a line break or another control character';
+    if ((o.lines ? CONTROL_LINES : CONTROL_ONE_LINE).test(value))
+      return o.lines
+        ? 'contains a control character (NUL, CR, ESC …)'
+        : 'contains a line break or another control character';
     if (BIDI.test(value)) return 'contains a bidirectional control character';
   }
   const min = o.min ?? 0;

@@ -7,4 +7,6 @@ import semver from 'semver';
 import { z } from 'zod';
 
 /** semverVersion accepts exactly a semver version string. */
-export const semverVersion = z.string().refine((v) => v.length <= 64 && semver.valid(v) === v, 'must be a semver version such as 1.70.1');
+export const semverVersion = z
+  .string()
+  .refine((v) => v.length <= 64 && semver.valid(v) === v, 'must be a semver version such as 1.70.1');

@@ -38,7 +38,10 @@ export class Links {
 
   /** email is the unsubscribe link for `kind` on `channel` (`all` for a digest) and the preferences link. */
   email(operator: string, channel: string, kind: string, now: Date): EmailLinks {
-    return { unsubscribe: `${this.#base}/unsubscribe/${this.signer.sign({ p: 'unsubscribe', o: operator, k: kind, c: channel })}`, preferences: this.preferences(operator, now) };
+    return {
+      unsubscribe: `${this.#base}/unsubscribe/${this.signer.sign({ p: 'unsubscribe', o: operator, k: kind, c: channel })}`,
+      preferences: this.preferences(operator, now),
+    };
   }
 
   /** preferences is a link to the operator's page that works for `web.linkLifetime`. */
@@ -71,7 +74,10 @@ export class Links {
   }
 }
 
-/** feedKey names an operator's feed in its URL without spelling out the address; the authenticator is what grants access. */
+/**
+ * feedKey names an operator's feed in its URL without spelling out the address; the authenticator is what grants
+ * access.
+ */
 export function feedKey(operator: string): string {
   return createHash('sha256').update(`satnotify-feed:${operator}`).digest('base64url').slice(0, 22);
 }

@@ -8,7 +8,10 @@ import { count, DAY, duration, flag, MAX_COUNT, MINUTE, oneLine, section, url } 
 /** SMTP_CONFIG is the `smtp` section: outgoing mail. */
 export const SMTP_CONFIG = section(
   {
-    url: url(['smtp', 'smtps'], 'SMTP URL, credentials allowed (`smtps://user:pass@host:465`); empty: `.eml` files in `mail.outboxDir`'),
+    url: url(
+      ['smtp', 'smtps'],
+      'SMTP URL, credentials allowed (`smtps://user:pass@host:465`); empty: `.eml` files in `mail.outboxDir`',
+    ),
     from: oneLine('Satellite <noreply@satellite.invalid>', 'The From header of every email'),
     pool: flag(true, 'Reuse connections (nodemailer pool)'),
     maxConnections: count(5, 1, 1000, 'Pooled connections at most'),
@@ -18,7 +21,10 @@ export const SMTP_CONFIG = section(
     secure: flag(false, 'Implicit TLS (port 465 style)'),
     requireTLS: flag(false, 'Refuse to send unless STARTTLS succeeds'),
     tlsRejectUnauthorized: flag(true, 'Verify the server certificate (keep true in production)'),
-    verifyOnStart: flag(false, 'Fail createNotificationService when the server cannot be reached, logged into or trusted (it is always checked at startup; when false, a failure is logged once)'),
+    verifyOnStart: flag(
+      false,
+      'Fail createNotificationService when the server cannot be reached, logged into or trusted (it is always checked at startup; when false, a failure is logged once)',
+    ),
     connectionTimeout: duration('10s', 100, 10 * MINUTE, 'How long to wait for the TCP connection'),
     greetingTimeout: duration('10s', 100, 10 * MINUTE, "How long to wait for the server's greeting"),
     socketTimeout: duration('30s', 100, 10 * MINUTE, 'How long a connection may stay silent'),
@@ -29,7 +35,11 @@ export const SMTP_CONFIG = section(
 /** MAIL_CONFIG is the `mail` section: rendering and the file sender. */
 export const MAIL_CONFIG = section(
   {
-    outboxDir: z.string().min(1).default('.satnotify/outbox').describe('Where the file sender writes `.eml` files (made on the first email).'),
+    outboxDir: z
+      .string()
+      .min(1)
+      .default('.satnotify/outbox')
+      .describe('Where the file sender writes `.eml` files (made on the first email).'),
     templatesDir: z.string().default('').describe('Template folder; empty: the templates shipped with the package.'),
   },
   'Email rendering and the file sender.',

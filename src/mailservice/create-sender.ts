@@ -10,6 +10,9 @@ import type { Sender } from './sender.js';
 import { SmtpSender } from './smtp-sender.js';
 
 /** createSender returns the SMTP sender when `smtp.url` is set, else the file sender. */
-export function createSender(config: { smtp: SmtpConfig; mail: Pick<MailConfig, 'outboxDir'> }, logger: Logger = silentLogger): Sender {
+export function createSender(
+  config: { smtp: SmtpConfig; mail: Pick<MailConfig, 'outboxDir'> },
+  logger: Logger = silentLogger,
+): Sender {
   return config.smtp.url ? new SmtpSender(config.smtp) : new FileSender(config.mail.outboxDir, logger);
 }

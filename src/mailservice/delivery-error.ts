@@ -42,7 +42,9 @@ const AMBIGUOUS = /^(ECONNECTION .*closed unexpectedly|ETIMEDOUT Timeout$)/i;
 export function toDeliveryError(err: unknown): DeliveryError {
   const e = err as NodemailerError;
   const permanent =
-    e.responseCode !== undefined ? e.permanent === true : PERMANENT_CODES.has(e.code ?? '') || (e.code === 'ESOCKET' && CERTIFICATE.test(e.message));
+    e.responseCode !== undefined
+      ? e.permanent === true
+      : PERMANENT_CODES.has(e.code ?? '') || (e.code === 'ESOCKET' && CERTIFICATE.test(e.message));
   return new DeliveryError(
     {
       channel: 'email',

@@ -26,14 +26,21 @@ export class FileSender implements Sender {
   }
 
   async send(m: MailMessage): Promise<SendResult> {
-    const file = join(this.dir, `${m.date.toISOString().replace(/[:.]/g, '-')}-${m.messageId.replace(/[^A-Za-z0-9._-]/g, '_')}.eml`);
+    const file = join(
+      this.dir,
+      `${m.date.toISOString().replace(/[:.]/g, '-')}-${m.messageId.replace(/[^A-Za-z0-9._-]/g, '_')}.eml`,
+    );
     try {
       const info = (await this.#transport.sendMail(toNodemailer(m))) as { message: Buffer };
       // The folder is made on the first message, so a process that never sends mail leaves none behind.
       await mkdir(this.dir, { recursive: true });
       await writeFile(file, info.message);
     } catch (err) {
-      throw new DeliveryError({ channel: 'email', permanent: false }, `cannot write ${file}: ${(err as Error).message}`, { cause: err });
+      throw new DeliveryError(
+        { channel: 'email', permanent: false },
+        `cannot write ${file}: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
     this.#logger.info({ to: m.to, subject: m.subject, messageId: m.messageId, file }, 'email written');
     return { messageId: m.messageId, response: `written ${file}` };

@@ -58,7 +58,12 @@ export class MailService {
   }
 
   /** sendRendered renders `template` with `data` and sends it to `to`. */
-  async sendRendered(to: string, template: string, data: Record<string, unknown>, options: ComposeOptions = {}): Promise<SendResult> {
+  async sendRendered(
+    to: string,
+    template: string,
+    data: Record<string, unknown>,
+    options: ComposeOptions = {},
+  ): Promise<SendResult> {
     return this.sender.send(this.compose(to, this.render(template, data), options));
   }
 
@@ -74,7 +79,10 @@ export function renderEmail(templates: TemplateSet, template: string, data: Reco
   const r = templates.render(template, data);
   assertHeaderValue(r.subject, `${template} subject`);
   if (r.html.length + r.text.length > MAX_MESSAGE_CHARS) {
-    throw new InvalidInputError(`${template} message`, `renders to ${r.html.length + r.text.length} characters (at most ${MAX_MESSAGE_CHARS})`);
+    throw new InvalidInputError(
+      `${template} message`,
+      `renders to ${r.html.length + r.text.length} characters (at most ${MAX_MESSAGE_CHARS})`,
+    );
   }
   return r;
 }

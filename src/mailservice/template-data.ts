@@ -13,20 +13,48 @@ import { lines, oneLine, textProblem } from '../input/text.js';
 import { semverVersion } from '../input/version.js';
 
 /** BUILT_IN_FIELDS are filled by satnotify for every email; caller data may not set them. */
-export const BUILT_IN_FIELDS = ['satellite', 'recipient', 'timezone', 'locale', 'node', 'occurredAt', 'links', 'preheader', 'kind', 's', 'm', 'd'] as const;
+export const BUILT_IN_FIELDS = [
+  'satellite',
+  'recipient',
+  'timezone',
+  'locale',
+  'node',
+  'occurredAt',
+  'links',
+  'preheader',
+  'kind',
+  's',
+  'm',
+  'd',
+] as const;
 
 /** The most a caller's template data may weigh, as JSON. */
 export const MAX_DATA_BYTES = 64 * 1024;
 /** How deep caller data may nest (for templates without a schema). */
 const MAX_DEPTH = 16;
 
-const instant = oneLine(100).describe("a time: an ISO 8601 instant (2024-05-01T08:04:00Z, shown in the reader's zone and language), or text shown as given");
-const span = z.union([z.number().int().min(0).max(10 * 365 * 86_400_000), oneLine(100)]).describe("a length of time: milliseconds (shown in the reader's language, e.g. 37 minutes), or text shown as given");
+const instant = oneLine(100).describe(
+  "a time: an ISO 8601 instant (2024-05-01T08:04:00Z, shown in the reader's zone and language), or text shown as given",
+);
+const span = z
+  .union([
+    z
+      .number()
+      .int()
+      .min(0)
+      .max(10 * 365 * 86_400_000),
+    oneLine(100),
+  ])
+  .describe("a length of time: milliseconds (shown in the reader's language, e.g. 37 minutes), or text shown as given");
 const decimal = z
-  .union([z.number().finite().transform(String), z.string().regex(/^-?\d+(\.\d+)?$/)], { error: 'must be a decimal number such as 0.962 (a number or a string)' })
+  .union([z.number().finite().transform(String), z.string().regex(/^-?\d+(\.\d+)?$/)], {
+    error: 'must be a decimal number such as 0.962 (a number or a string)',
+  })
   .describe('a decimal number (string or number), e.g. 0.962');
 
-/** TEMPLATE_DATA maps each kind to the schema of its data (what a hook builds, or a caller sends with informNodeEmail). */
+/**
+ * TEMPLATE_DATA maps each kind to the schema of its data (what a hook builds, or a caller sends with informNodeEmail).
+ */
 export const TEMPLATE_DATA: Readonly<Record<string, z.ZodType<Record<string, unknown>>>> = {
   'node-offline': z.strictObject({ lastContact: instant.describe('the last successful contact').optional() }),
   'node-online': z.strictObject({
@@ -39,10 +67,17 @@ export const TEMPLATE_DATA: Readonly<Record<string, z.ZodType<Record<string, unk
     window: span.describe('within how long'),
     quietFor: span.describe('how long the node must hold one state before changes are told again'),
   }),
-  'audit-failed': z.strictObject({ score: decimal.describe('audit score, 0..1'), threshold: decimal.describe('disqualification threshold, 0..1'), distance: decimal.describe('score minus threshold') }),
+  'audit-failed': z.strictObject({
+    score: decimal.describe('audit score, 0..1'),
+    threshold: decimal.describe('disqualification threshold, 0..1'),
+    distance: decimal.describe('score minus threshold'),
+  }),
   'containment-entered': z.strictObject({}),
   'containment-released': z.strictObject({}),
-  disqualified: z.strictObject({ reason: oneLine(500, 0).describe('why the node was disqualified; empty: not said').optional(), score: decimal.describe('the audit score at the time').optional() }),
+  disqualified: z.strictObject({
+    reason: oneLine(500, 0).describe('why the node was disqualified; empty: not said').optional(),
+    score: decimal.describe('the audit score at the time').optional(),
+  }),
   'version-outdated': z.strictObject({
     version: semverVersion.describe("the node's version"),
     minimum: semverVersion.describe('the minimum version allowed'),
@@ -68,14 +103,19 @@ export const INTERNAL_TEMPLATES: ReadonlySet<string> = new Set(['digest']);
  * template's schema when it has one, and bounds size and shape either way. Throws InvalidInputError.
  */
 export function parseTemplateData(template: string, data: unknown): Record<string, unknown> {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new InvalidInputError('data', 'must be an object');
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw new InvalidInputError('data', 'must be an object');
   const builtIn = BUILT_IN_FIELDS.filter((f) => Object.hasOwn(data, f));
-  if (builtIn.length > 0) throw new InvalidInputError(builtIn.map((f) => ({ path: `data.${f}`, message: 'is filled by satnotify and cannot be set by the caller' })));
+  if (builtIn.length > 0)
+    throw new InvalidInputError(
+      builtIn.map((f) => ({ path: `data.${f}`, message: 'is filled by satnotify and cannot be set by the caller' })),
+    );
   const schema = TEMPLATE_DATA[template];
   if (schema) return parseInput(schema, data, 'data');
   assertJsonSafe(data, 'data');
   const bytes = Buffer.byteLength(JSON.stringify(data));
-  if (bytes > MAX_DATA_BYTES) throw new InvalidInputError('data', `is ${bytes} bytes as JSON (at most ${MAX_DATA_BYTES})`);
+  if (bytes > MAX_DATA_BYTES)
+    throw new InvalidInputError('data', `is ${bytes} bytes as JSON (at most ${MAX_DATA_BYTES})`);
   return data as Record<string, unknown>;
 }
 
@@ -105,7 +145,11 @@ const MAX_KNOWN_KEYS = 4096;
  * shapeProblem finds what JSON cannot carry or an email should not: depth, BigInt, functions, bad
  * strings, and, given `seen`, cycles.
  */
-function shapeProblem(v: unknown, depth: number, seen: Set<object> | undefined): { at: string; why: string } | undefined {
+function shapeProblem(
+  v: unknown,
+  depth: number,
+  seen: Set<object> | undefined,
+): { at: string; why: string } | undefined {
   if (typeof v === 'string') {
     const why = textProblem(v, { lines: true, max: 20_000 });
     return why ? { at: '', why } : undefined;

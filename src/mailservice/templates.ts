@@ -51,16 +51,26 @@ export class TemplateSet {
       const env = format === 'html' ? html : plain;
       // A file's last newline is not part of a text partial: the template placing it decides the line breaks.
       const source = readFileSync(join(partialsDir, file), 'utf8');
-      env.registerPartial(name, compile(env, `partials/${file}`, format === 'text' ? source.replace(/\n$/, '') : source, format === 'text'));
+      env.registerPartial(
+        name,
+        compile(env, `partials/${file}`, format === 'text' ? source.replace(/\n$/, '') : source, format === 'text'),
+      );
     }
-    const names = new Set(files.map((f) => /^(.+)\.(subject|html|text)\.hbs$/.exec(f)?.[1]).filter((n): n is string => n !== undefined));
+    const names = new Set(
+      files.map((f) => /^(.+)\.(subject|html|text)\.hbs$/.exec(f)?.[1]).filter((n): n is string => n !== undefined),
+    );
     for (const name of names) {
       const parts = {} as Record<Part, Compiled>;
       for (const part of PARTS) {
         const file = `${name}.${part}.hbs`;
         if (!files.includes(file)) throw new TemplateError(name, `missing ${file} in ${dir}`);
         const source = readFileSync(join(dir, file), 'utf8');
-        parts[part] = compile(part === 'html' ? html : plain, file, part === 'subject' ? source.trim() : source, part !== 'html');
+        parts[part] = compile(
+          part === 'html' ? html : plain,
+          file,
+          part === 'subject' ? source.trim() : source,
+          part !== 'html',
+        );
       }
       set.#templates.set(name, parts);
     }
@@ -70,7 +80,10 @@ export class TemplateSet {
       const m = /^(.+)\.json$/.exec(file);
       if (!m) continue;
       try {
-        set.#samples.set(m[1] as string, JSON.parse(readFileSync(join(samplesDir, file), 'utf8')) as Record<string, unknown>);
+        set.#samples.set(
+          m[1] as string,
+          JSON.parse(readFileSync(join(samplesDir, file), 'utf8')) as Record<string, unknown>,
+        );
       } catch (err) {
         throw new TemplateError(`samples/${file}`, `is not JSON: ${(err as Error).message}`, { cause: err });
       }
@@ -104,7 +117,11 @@ export class TemplateSet {
   /** sample returns the sample data shipped for a template or kind. */
   sample(name: string): Record<string, unknown> {
     const s = this.#samples.get(name);
-    if (!s) throw new TemplateError(name, this.has(name) ? 'no sample data (templates/samples/<name>.json)' : this.#unknown());
+    if (!s)
+      throw new TemplateError(
+        name,
+        this.has(name) ? 'no sample data (templates/samples/<name>.json)' : this.#unknown(),
+      );
     return structuredClone(s);
   }
 

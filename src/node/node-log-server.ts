@@ -9,7 +9,13 @@ import { HealthImplementation } from 'grpc-health-check';
 import { LRUCache } from 'lru-cache';
 import { textProblem } from '../input/text.js';
 import { NodeId } from '../overlay/node-id.js';
-import { MAX_MESSAGE_CHARS, MAX_TITLE_CHARS, NOTIFICATION_SERVICE, type NotificationResponse, type ReceivedMessage } from '../channels/nodelog/schema.js';
+import {
+  MAX_MESSAGE_CHARS,
+  MAX_TITLE_CHARS,
+  NOTIFICATION_SERVICE,
+  type NotificationResponse,
+  type ReceivedMessage,
+} from '../channels/nodelog/schema.js';
 
 /** NodeLogServerOptions configure the receiver; all optional. */
 export interface NodeLogServerOptions {
@@ -39,7 +45,10 @@ export class NodeLogServer {
     this.#seen = new LRUCache({ max: options.dedupeSize ?? 100_000 });
     this.#credentials = options.credentials ?? grpc.ServerCredentials.createInsecure();
     this.#server.addService(NOTIFICATION_SERVICE, {
-      processNotification: (call: grpc.ServerUnaryCall<ReceivedMessage, NotificationResponse>, callback: grpc.sendUnaryData<NotificationResponse>) => {
+      processNotification: (
+        call: grpc.ServerUnaryCall<ReceivedMessage, NotificationResponse>,
+        callback: grpc.sendUnaryData<NotificationResponse>,
+      ) => {
         // Everything is checked, and the log line built, before the id is marked seen: a message
         // refused here can be sent again, corrected, under the same id.
         const checked = this.#validate(call.request);

@@ -23,8 +23,17 @@ export interface BroadcastParts {
   ratePerSecond: number;
 }
 
-/** recordBroadcast records the email `template` with `data` (checked at the door) for every node `filter` selects, from `start` on. */
-export async function recordBroadcast(parts: BroadcastParts, filter: NodeFilter, template: string, data: Record<string, unknown>, start: Date): Promise<BroadcastResult> {
+/**
+ * recordBroadcast records the email `template` with `data` (checked at the door) for every node `filter` selects, from
+ * `start` on.
+ */
+export async function recordBroadcast(
+  parts: BroadcastParts,
+  filter: NodeFilter,
+  template: string,
+  data: Record<string, unknown>,
+  start: Date,
+): Promise<BroadcastResult> {
   const result: BroadcastResult = { nodes: 0, enqueued: 0, skipped: [] };
   const gapMs = 1000 / parts.ratePerSecond;
   for await (const page of parts.select(filter)) {

@@ -38,7 +38,10 @@ export interface Seams {
   overlay?: OverlayDB | Config['overlay'];
   /** Where MaxHr/MaxDay/MinDelay are counted (MemoryStatusStore for one process). */
   statusStore?: StatusStore;
-  /** The durable queue of notifications; given, `nodeState` must be too: a node's changes are recorded with their notifications. */
+  /**
+   * The durable queue of notifications; given, `nodeState` must be too: a node's changes are recorded with their
+   * notifications.
+   */
   outbox?: Outbox;
   /** Each node's recorded state, written with the notifications its changes are news of, into `outbox`. */
   nodeState?: NodeStateStore;
@@ -51,7 +54,9 @@ export interface ServiceOptions extends Omit<Config, 'overlay'>, Seams {
   /** Injectable clock, for tests and simulations. */
   clock?: () => Date;
   logger?: Logger;
-  /** Environment for `SATNOTIFY_…` overrides and `{ env }` channel params; default: none (pass process.env to use it). */
+  /**
+   * Environment for `SATNOTIFY_…` overrides and `{ env }` channel params; default: none (pass process.env to use it).
+   */
   env?: NodeJS.ProcessEnv;
   /** A JSON config file read under the other sources. */
   configFile?: string;
@@ -62,7 +67,22 @@ export interface ServiceOptions extends Omit<Config, 'overlay'>, Seams {
 const SEAM_METHODS: Readonly<Record<keyof Seams, readonly string[]>> = {
   overlay: ['get', 'upsert', 'selectPage'],
   statusStore: ['reserve', 'refund', 'get'],
-  outbox: ['insert', 'claim', 'insertDigest', 'attachReservations', 'release', 'markSent', 'markHeld', 'markRetry', 'markFailed', 'markSuppressed', 'suppressOpen', 'get', 'forOperator', 'counts'],
+  outbox: [
+    'insert',
+    'claim',
+    'insertDigest',
+    'attachReservations',
+    'release',
+    'markSent',
+    'markHeld',
+    'markRetry',
+    'markFailed',
+    'markSuppressed',
+    'suppressOpen',
+    'get',
+    'forOperator',
+    'counts',
+  ],
   nodeState: ['record'],
   preferenceStore: ['getMany', 'put'],
 };
@@ -81,16 +101,36 @@ const SEAM_METHODS: Readonly<Record<keyof Seams, readonly string[]>> = {
  * ```
  */
 export async function createNotificationService(options: ServiceOptions = {}): Promise<NotificationService> {
-  const { clock = () => new Date(), logger = silentLogger, env, configFile, nodeLogClient, overlay: overlayOption, statusStore, outbox, nodeState, preferenceStore, ...rest } = checkOptions(options);
+  const {
+    clock = () => new Date(),
+    logger = silentLogger,
+    env,
+    configFile,
+    nodeLogClient,
+    overlay: overlayOption,
+    statusStore,
+    outbox,
+    nodeState,
+    preferenceStore,
+    ...rest
+  } = checkOptions(options);
   const overlay = isOverlayDb(overlayOption) ? overlayOption : undefined;
-  const input: Config = { ...rest, ...(!overlay && overlayOption !== undefined && { overlay: overlayOption as Config['overlay'] }) };
+  const input: Config = {
+    ...rest,
+    ...(!overlay && overlayOption !== undefined && { overlay: overlayOption as Config['overlay'] }),
+  };
   const config = resolveConfig(input, { ...(env && { env }), ...(configFile && { file: configFile }) });
   const templates = TemplateSet.load(config.mail.templatesDir || undefined);
   const needsDatabase = !overlay || !statusStore || !outbox || !nodeState || !preferenceStore;
   const db: Database | null = needsDatabase ? await openDatabase(config.database) : null;
   // Whatever fails from here on, the database opened above is closed before the error leaves.
   try {
-    const channels = await openChannels(config, { templates, logger, env: env ?? {}, ...(nodeLogClient && { nodeLogClient }) });
+    const channels = await openChannels(config, {
+      templates,
+      logger,
+      env: env ?? {},
+      ...(nodeLogClient && { nodeLogClient }),
+    });
     const links = Links.create(config.web);
     const parts = {
       outbox: outbox ?? new PgOutbox(pool(db).pool, pool(db).statements),
@@ -98,12 +138,32 @@ export async function createNotificationService(options: ServiceOptions = {}): P
       status: statusStore ?? new PgStatusStore(pool(db).pool, pool(db).statements),
       metrics: new Metrics(),
       content: contentFor(templates, config, (name) => channels.get(name).audience, links),
-      preferences: new OperatorPreferences(preferenceStore ?? new PgPreferenceStore(pool(db).pool), config, channels.names),
+      preferences: new OperatorPreferences(
+        preferenceStore ?? new PgPreferenceStore(pool(db).pool),
+        config,
+        channels.names,
+      ),
     };
     const dispatcher = new Dispatcher({ config, channels, clock, logger, ...parts });
     const cache = new OverlayCache(overlay ?? new PgOverlay(pool(db).pool, pool(db).statements), config.overlay, clock);
-    logger.info({ database: db?.description ?? 'none (every store given)', channels: Object.fromEntries(channels.names.map((n) => [n, channels.get(n).sender.description])) }, 'satnotify ready');
-    const service = new NotificationService({ config, overlay: cache, channels, links, dispatcher, clock, logger, ...parts, onClose: () => db?.close() ?? Promise.resolve() });
+    logger.info(
+      {
+        database: db?.description ?? 'none (every store given)',
+        channels: Object.fromEntries(channels.names.map((n) => [n, channels.get(n).sender.description])),
+      },
+      'satnotify ready',
+    );
+    const service = new NotificationService({
+      config,
+      overlay: cache,
+      channels,
+      links,
+      dispatcher,
+      clock,
+      logger,
+      ...parts,
+      onClose: () => db?.close() ?? Promise.resolve(),
+    });
     if (config.dispatcher.autoStart) dispatcher.start();
     return service;
   } catch (err) {
@@ -114,7 +174,11 @@ export async function createNotificationService(options: ServiceOptions = {}): P
 
 /** isOverlayDb tells an OverlayDB (it has methods) from the `overlay` config section (plain settings). */
 function isOverlayDb(v: unknown): v is OverlayDB {
-  return typeof v === 'object' && v !== null && SEAM_METHODS.overlay.some((m) => typeof (v as Record<string, unknown>)[m] === 'function');
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    SEAM_METHODS.overlay.some((m) => typeof (v as Record<string, unknown>)[m] === 'function')
+  );
 }
 
 /** pool is the opened database; only asked for when a seam was left out, which is when it was opened. */
@@ -126,19 +190,32 @@ function pool(db: Database | null): Database {
 /** checkOptions refuses options that are not an object, and injected parts of the wrong kind, before anything opens. */
 function checkOptions(options: unknown): ServiceOptions {
   if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new InvalidConfigError([{ path: '(options)', message: 'must be an object' }]);
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw new InvalidConfigError([{ path: '(options)', message: 'must be an object' }]);
   const o = options as Record<string, unknown>;
   const issues: ConfigIssue[] = [];
-  if (o['clock'] !== undefined && typeof o['clock'] !== 'function') issues.push({ path: 'clock', message: 'must be a function returning a Date' });
-  const objects: Array<[string, readonly string[]]> = [['logger', ['info', 'warn', 'error']], ['nodeLogClient', ['send', 'close']], ...Object.entries(SEAM_METHODS)];
+  if (o['clock'] !== undefined && typeof o['clock'] !== 'function')
+    issues.push({ path: 'clock', message: 'must be a function returning a Date' });
+  const objects: Array<[string, readonly string[]]> = [
+    ['logger', ['info', 'warn', 'error']],
+    ['nodeLogClient', ['send', 'close']],
+    ...Object.entries(SEAM_METHODS),
+  ];
   for (const [key, methods] of objects) {
     if (key === 'overlay' && !isOverlayDb(o[key])) continue; // the config section
     const v = o[key] as Record<string, unknown> | undefined;
-    if (v !== undefined && (typeof v !== 'object' || v === null || methods.some((m) => typeof v[m] !== 'function'))) issues.push({ path: key, message: `must be an object with ${methods.join(', ')} methods` });
+    if (v !== undefined && (typeof v !== 'object' || v === null || methods.some((m) => typeof v[m] !== 'function')))
+      issues.push({ path: key, message: `must be an object with ${methods.join(', ')} methods` });
   }
-  if ((o['outbox'] === undefined) !== (o['nodeState'] === undefined)) issues.push({ path: o['outbox'] === undefined ? 'outbox' : 'nodeState', message: 'outbox and nodeState go together: a node state change is recorded with its notifications, in one store' });
-  if (o['env'] !== undefined && (typeof o['env'] !== 'object' || o['env'] === null)) issues.push({ path: 'env', message: 'must be an object of environment variables' });
-  if (o['configFile'] !== undefined && typeof o['configFile'] !== 'string') issues.push({ path: 'configFile', message: 'must be a file path' });
+  if ((o['outbox'] === undefined) !== (o['nodeState'] === undefined))
+    issues.push({
+      path: o['outbox'] === undefined ? 'outbox' : 'nodeState',
+      message: 'outbox and nodeState go together: a node state change is recorded with its notifications, in one store',
+    });
+  if (o['env'] !== undefined && (typeof o['env'] !== 'object' || o['env'] === null))
+    issues.push({ path: 'env', message: 'must be an object of environment variables' });
+  if (o['configFile'] !== undefined && typeof o['configFile'] !== 'string')
+    issues.push({ path: 'configFile', message: 'must be a file path' });
   if (issues.length > 0) throw new InvalidConfigError(issues);
   return options;
 }

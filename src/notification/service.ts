@@ -11,7 +11,6 @@ import type { OperatorPreferences } from '../preferences/operator-preferences.js
 import type { Links } from '../links/links.js';
 import type { OverlayCache } from '../overlay/cache.js';
 import type { NodeFilter, NodeInfo } from '../overlay/db.js';
-import { formatDuration } from '../duration.js';
 import { InvalidConfigError, orDatabaseError } from '../errors.js';
 import { NodeId } from '../overlay/node-id.js';
 import { parseInput } from '../input/parse.js';
@@ -43,7 +42,7 @@ import {
 import type { Metrics } from './metrics.js';
 import type { Status } from './limits/policy.js';
 import { recordBroadcast, type BroadcastResult } from './broadcast.js';
-import { deliveryOf, type Delivery } from './delivery.js';
+import { deliveryOf, firstAttempt, type Delivery } from './delivery.js';
 
 export type { BroadcastResult, Delivery };
 
@@ -110,7 +109,10 @@ export class NotificationService {
     this.config = parts.config;
     this.#logger = parts.logger ?? silentLogger;
     const h = parts.config.hooks;
-    this.#uptimeRules = { offlineAfterMs: h.offlineAfterMs, flap: { changes: h.flapChanges, windowMs: h.flapWindowMs, stableMs: h.flapStableMs } };
+    this.#uptimeRules = {
+      offlineAfterMs: h.offlineAfterMs,
+      flap: { changes: h.flapChanges, windowMs: h.flapWindowMs, stableMs: h.flapStableMs },
+    };
   }
 
   /**
@@ -123,7 +125,7 @@ export class NotificationService {
     const { template, data } = this.#p.content.checkEmail(message);
     const node = await this.overlay.get(id);
     const now = this.#p.clock();
-    return this.#recordAndTry(this.#p.content.email(node, template, data, now, now));
+    return this.#firstAttempt(this.#p.content.email(node, template, data, now, now));
   }
 
   /** informNodeLog sends a message into the node's log, with the same limits, outbox and first attempt. */
@@ -132,7 +134,7 @@ export class NotificationService {
     const input = parseInput(LOG_INPUT, message, 'message');
     const node = await this.overlay.get(id);
     const now = this.#p.clock();
-    return this.#recordAndTry(this.#p.content.log(node, input, now, now));
+    return this.#firstAttempt(this.#p.content.log(node, input, now, now));
   }
 
   /** onUptimeCheck records an uptime check; the first failure and the recovery notify. */
@@ -140,7 +142,14 @@ export class NotificationService {
     // The check's outcome is stored on the node, but its notification is built from the node as
     // looked up before, so an offline notice says when the node was last reached before this
     // failure, and the next one after a recovery.
-    return this.#hook('uptime', nodeId, signal, (id, s, at) => uptimeEvent(id, s, at, this.#uptimeRules), SIGNALS.uptime, (node, s, at) => this.overlay.recordContact(node, s.ok, at));
+    return this.#hook(
+      'uptime',
+      nodeId,
+      signal,
+      (id, s, at) => uptimeEvent(id, s, at, this.#uptimeRules),
+      SIGNALS.uptime,
+      (node, s, at) => this.overlay.recordContact(node, s.ok, at),
+    );
   }
 
   /** onAuditResult records an audit; the first failure after passing notifies with score, threshold, distance. */
@@ -160,7 +169,13 @@ export class NotificationService {
 
   /** onVersionCheck reminds about outdated software at most once per `hooks.versionCooldown`. */
   onVersionCheck(nodeId: string | NodeId, signal: VersionSignal): Promise<HookResult> {
-    return this.#hook('version', nodeId, signal, (id, s, at) => versionEvent(id, s, at, this.config.hooks.versionCooldownMs), SIGNALS.version);
+    return this.#hook(
+      'version',
+      nodeId,
+      signal,
+      (id, s, at) => versionEvent(id, s, at, this.config.hooks.versionCooldownMs),
+      SIGNALS.version,
+    );
   }
 
   /** onSuspension records a suspension (`offline` or `unknown-audit`) or its lifting; each notifies once. */
@@ -175,9 +190,17 @@ export class NotificationService {
   async broadcast(filter: NodeFilter, message: EmailMessage): Promise<BroadcastResult> {
     // The message is the same for every node: a bad one fails here, before anything is recorded.
     const { template, data } = this.#p.content.checkEmail(message);
-    const parts = { select: (f: NodeFilter) => this.overlay.select(f), content: this.#p.content, outbox: this.#p.outbox, ratePerSecond: this.config.broadcast.ratePerSecond };
+    const parts = {
+      select: (f: NodeFilter) => this.overlay.select(f),
+      content: this.#p.content,
+      outbox: this.#p.outbox,
+      ratePerSecond: this.config.broadcast.ratePerSecond,
+    };
     const result = await orDatabaseError(recordBroadcast(parts, filter, template, data, this.#p.clock()));
-    this.#logger.info({ nodes: result.nodes, enqueued: result.enqueued, skipped: result.skipped.length }, 'broadcast recorded');
+    this.#logger.info(
+      { nodes: result.nodes, enqueued: result.enqueued, skipped: result.skipped.length },
+      'broadcast recorded',
+    );
     return result;
   }
 
@@ -188,7 +211,13 @@ export class NotificationService {
    */
   async delivery(id: string): Promise<Delivery | null> {
     if (!(await orDatabaseError(this.#p.outbox.get(id)))) return null;
-    return (await orDatabaseError(deliveryOf(this.#p.outbox, id))) ?? { id, status: 'queued', reason: 'waiting for its first attempt' };
+    return (
+      (await orDatabaseError(deliveryOf(this.#p.outbox, id))) ?? {
+        id,
+        status: 'queued',
+        reason: 'waiting for its first attempt',
+      }
+    );
   }
 
   /** links makes the operators' signed links; null until `web.baseUrl` and `web.secrets` are set. */
@@ -198,7 +227,10 @@ export class NotificationService {
 
   /** feedUrl is the operator's private feed (RSS by default), with its authenticator. */
   feedUrl(operator: string, format: 'rss' | 'atom' | 'json' = 'rss'): Promise<string> {
-    if (!this.#p.links) return Promise.reject(new InvalidConfigError([{ path: 'web', message: 'set web.baseUrl and web.secrets to give operators feeds' }]));
+    if (!this.#p.links)
+      return Promise.reject(
+        new InvalidConfigError([{ path: 'web', message: 'set web.baseUrl and web.secrets to give operators feeds' }]),
+      );
     return Promise.resolve(this.#p.links.feed(operatorKey(operator), format));
   }
 
@@ -207,7 +239,9 @@ export class NotificationService {
    * (their feed), worded in the default language and zone (the feed's own words are English).
    */
   async notificationsFor(operator: string, options: { limit?: number; after?: string } = {}): Promise<OutboxItem[]> {
-    const items = await orDatabaseError(this.#p.outbox.forOperator(operatorKey(operator), Math.min(options.limit ?? 50, 200), options.after));
+    const items = await orDatabaseError(
+      this.#p.outbox.forOperator(operatorKey(operator), Math.min(options.limit ?? 50, 200), options.after),
+    );
     return items.map((i) => ({ ...i, payload: this.#p.content.present(i, this.#p.content.defaultReader) }));
   }
 
@@ -219,7 +253,14 @@ export class NotificationService {
   /** status reads a node's counters on every channel instance, by instance name. */
   async status(nodeId: string | NodeId): Promise<ChannelStatuses> {
     const node = await this.overlay.get(nodeId);
-    const entries = await orDatabaseError(Promise.all(this.#p.channels.names.map(async (channel) => [channel, toChannelStatus(await this.#p.status.get({ subject: node.id.hex, channel }))] as const)));
+    const entries = await orDatabaseError(
+      Promise.all(
+        this.#p.channels.names.map(
+          async (channel) =>
+            [channel, toChannelStatus(await this.#p.status.get({ subject: node.id.hex, channel }))] as const,
+        ),
+      ),
+    );
     return Object.fromEntries(entries) as ChannelStatuses;
   }
 
@@ -245,27 +286,14 @@ export class NotificationService {
     }
   }
 
-  /**
-   * #recordAndTry records the item and makes its first attempt. When another worker holds the
-   * item's group (a concurrent call, another process), it waits for that worker's pass, polling
-   * with backoff, up to `dispatcher.firstAttemptWait`; then it answers `queued`. A pass that
-   * breaks (the database is overloaded) counts as not yet decided, never as an answer.
-   */
-  async #recordAndTry(item: NewItem): Promise<Delivery> {
-    await orDatabaseError(this.#p.outbox.insert([item]));
-    const deadline = performance.now() + this.config.dispatcher.firstAttemptWaitMs;
-    for (let pauseMs = 5; ; pauseMs = Math.min(pauseMs * 2, 250)) {
-      try {
-        await this.#p.dispatcher.pass(item.groupKey);
-        const decided = await deliveryOf(this.#p.outbox, item.id);
-        if (decided) return decided;
-      } catch (err) {
-        this.#logger.warn({ id: item.id, err: String(err) }, 'first attempt did not complete; waiting');
-      }
-      const left = deadline - performance.now();
-      if (left <= 0) return { id: item.id, status: 'queued', reason: `its first attempt had not finished after ${formatDuration(this.config.dispatcher.firstAttemptWaitMs)}; the dispatcher delivers it` };
-      await new Promise((r) => setTimeout(r, Math.min(pauseMs, left)));
-    }
+  /** #firstAttempt records the item and makes its first attempt (delivery.ts). */
+  #firstAttempt(item: NewItem): Promise<Delivery> {
+    return firstAttempt(item, {
+      outbox: this.#p.outbox,
+      pass: (group) => this.#p.dispatcher.pass(group),
+      waitMs: this.config.dispatcher.firstAttemptWaitMs,
+      logger: this.#logger,
+    });
   }
 
   async #hook<S extends z.ZodType>(
@@ -291,7 +319,9 @@ export class NotificationService {
       const items = this.#p.content.event(n, kind, e.data(n, prev), at);
       // Once disqualified on this satellite, a node hears nothing more from its hooks: the news is
       // recorded (it is still true, and shows in the operator's feed) but never sent or counted.
-      return prev.disqualified && kind !== 'disqualified' ? items.map((i) => ({ ...i, suppressed: DISQUALIFIED })) : items;
+      return prev.disqualified && kind !== 'disqualified'
+        ? items.map((i) => ({ ...i, suppressed: DISQUALIFIED }))
+        : items;
     });
     // The node's own record (its last contact) is written beside the outbox's: the notification
     // is built from the node as it was looked up above, so it still says what was true before.
@@ -299,7 +329,8 @@ export class NotificationService {
     for (const i of items) if (i.suppressed) this.metrics.count(i.channel, i.kind, 'suppressed');
     if (e.kind === 'disqualified' && items.length > 0) {
       // What was still waiting to be sent about the node (an offline notice held by a limit) goes quiet too.
-      for (const i of await this.#p.outbox.suppressOpen(id.hex, 'disqualified', DISQUALIFIED)) this.metrics.count(i.channel, i.kind, 'suppressed');
+      for (const i of await this.#p.outbox.suppressOpen(id.hex, 'disqualified', DISQUALIFIED))
+        this.metrics.count(i.channel, i.kind, 'suppressed');
     }
     this.metrics.hookSeconds.observe({ hook: name }, (performance.now() - t0) / 1000);
     return { notified: items.some((i) => !i.suppressed), ids: items.map((i) => i.id) };

@@ -9,7 +9,15 @@ import { LRUCache } from 'lru-cache';
 import type { OverlayConfig } from './config.js';
 import { orDatabaseError, UnknownNodeError } from '../errors.js';
 import { parseInput } from '../input/parse.js';
-import { NODE_FILTER, NODE_INPUT, type Contact, type NodeFilter, type NodeInfo, type NodeInput, type OverlayDB } from './db.js';
+import {
+  NODE_FILTER,
+  NODE_INPUT,
+  type Contact,
+  type NodeFilter,
+  type NodeInfo,
+  type NodeInput,
+  type OverlayDB,
+} from './db.js';
 import { NodeId } from './node-id.js';
 
 /** OverlayCache answers "who is this node?" quickly and lists groups of nodes without loading them all. */
@@ -35,11 +43,14 @@ export class OverlayCache {
       maxBatchSize: config.pageSize,
       batchScheduleFn: (run) => setImmediate(run),
     });
-    this.#contacts = new DataLoader(async (contacts) => (await db.recordContacts?.(contacts), contacts.map(() => undefined)), {
-      cache: false,
-      maxBatchSize: config.pageSize,
-      batchScheduleFn: (run) => setImmediate(run),
-    });
+    this.#contacts = new DataLoader(
+      async (contacts) => (await db.recordContacts?.(contacts), contacts.map(() => undefined)),
+      {
+        cache: false,
+        maxBatchSize: config.pageSize,
+        batchScheduleFn: (run) => setImmediate(run),
+      },
+    );
   }
 
   /**
@@ -49,10 +60,17 @@ export class OverlayCache {
    */
   async recordContact(node: NodeInfo, ok: boolean, at: Date): Promise<void> {
     const last = ok ? node.lastContactSuccess : node.lastContactFailure;
-    if (!this.#db.recordContacts || (last && at.getTime() - last.getTime() < CONTACT_PRECISION_MS && at >= last)) return;
+    if (!this.#db.recordContacts || (last && at.getTime() - last.getTime() < CONTACT_PRECISION_MS && at >= last))
+      return;
     await orDatabaseError(this.#contacts.load({ id: node.id, ok, at }));
     const cached = this.#cache.get(node.id.hex);
-    if (cached) this.#cache.set(node.id.hex, { ...cached, ...(ok ? { lastContactSuccess: maxDate(cached.lastContactSuccess, at) } : { lastContactFailure: maxDate(cached.lastContactFailure, at) }) });
+    if (cached)
+      this.#cache.set(node.id.hex, {
+        ...cached,
+        ...(ok
+          ? { lastContactSuccess: maxDate(cached.lastContactSuccess, at) }
+          : { lastContactFailure: maxDate(cached.lastContactFailure, at) }),
+      });
   }
 
   /** get returns the node or throws UnknownNodeError; a malformed id is InvalidNodeIdError. */
@@ -110,7 +128,9 @@ export class OverlayCache {
     const onlineSince = new Date(this.#clock().getTime() - this.#config.onlineWindowMs);
     let after: NodeId | null = null;
     for (;;) {
-      const page: NodeInfo[] = await orDatabaseError(this.#db.selectPage({ ...filter, ...(ids && { ids }), onlineSince, after, limit: this.#config.pageSize }));
+      const page: NodeInfo[] = await orDatabaseError(
+        this.#db.selectPage({ ...filter, ...(ids && { ids }), onlineSince, after, limit: this.#config.pageSize }),
+      );
       if (page.length === 0) return;
       yield page;
       if (page.length < this.#config.pageSize) return;

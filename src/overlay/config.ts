@@ -10,7 +10,12 @@ export const OVERLAY_CONFIG = section(
   {
     cacheSize: count(10_000, 1, 10_000_000, 'Nodes kept in the in-process cache'),
     cacheTtl: duration('1m', 1, DAY, 'How long a cached node is trusted'),
-    onlineWindow: duration('4h', MINUTE, 30 * DAY, 'A node is online when its last successful contact is within this window (Storj: 4h)'),
+    onlineWindow: duration(
+      '4h',
+      MINUTE,
+      30 * DAY,
+      'A node is online when its last successful contact is within this window (Storj: 4h)',
+    ),
     pageSize: count(500, 1, 10_000, 'Rows per page when streaming a selection'),
   },
   'Nodes and their operators.',

@@ -30,9 +30,17 @@ export interface NodeInfo {
   createdAt: Date;
 }
 
-const nodeIdInput = z.union([z.string(), z.custom<NodeId>((v) => v instanceof NodeId)], { error: 'must be a node id (base58check or 64 hex digits)' });
+const nodeIdInput = z.union([z.string(), z.custom<NodeId>((v) => v instanceof NodeId)], {
+  error: 'must be a node id (base58check or 64 hex digits)',
+});
 const instant = z
-  .union([z.date().refine((d) => !Number.isNaN(d.getTime())), z.iso.datetime({ offset: true }).transform((t) => new Date(t))], { error: 'must be a Date or an ISO 8601 time such as 2024-05-01T10:04:00Z' })
+  .union(
+    [
+      z.date().refine((d) => !Number.isNaN(d.getTime())),
+      z.iso.datetime({ offset: true }).transform((t) => new Date(t)),
+    ],
+    { error: 'must be a Date or an ISO 8601 time such as 2024-05-01T10:04:00Z' },
+  )
   .nullable()
   .optional();
 

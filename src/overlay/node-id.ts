@@ -23,16 +23,25 @@ export class NodeId {
   static parse(input: string | NodeId | Uint8Array): NodeId {
     if (input instanceof NodeId) return input;
     if (input instanceof Uint8Array) return NodeId.fromBytes(input);
-    if (typeof input !== 'string') throw new InvalidNodeIdError(`(${input === null ? 'null' : Array.isArray(input) ? 'array' : typeof input})`, 'not a string');
+    if (typeof input !== 'string')
+      throw new InvalidNodeIdError(
+        `(${input === null ? 'null' : Array.isArray(input) ? 'array' : typeof input})`,
+        'not a string',
+      );
     if (/^[0-9a-fA-F]{64}$/.test(input)) return new NodeId(Buffer.from(input, 'hex'));
     let decoded: Uint8Array;
     try {
       decoded = bs58check.decode(input);
     } catch (err) {
-      throw new InvalidNodeIdError(input, /checksum/i.test((err as Error).message) ? 'checksum mismatch' : 'neither base58check nor 64 hex digits');
+      throw new InvalidNodeIdError(
+        input,
+        /checksum/i.test((err as Error).message) ? 'checksum mismatch' : 'neither base58check nor 64 hex digits',
+      );
     }
-    if (decoded.length !== NODE_ID_BYTES + 1) throw new InvalidNodeIdError(input, `decodes to ${decoded.length - 1} bytes, want ${NODE_ID_BYTES}`);
-    if (decoded[0] !== NODE_ID_VERSION) throw new InvalidNodeIdError(input, `version byte ${decoded[0]}, want ${NODE_ID_VERSION}`);
+    if (decoded.length !== NODE_ID_BYTES + 1)
+      throw new InvalidNodeIdError(input, `decodes to ${decoded.length - 1} bytes, want ${NODE_ID_BYTES}`);
+    if (decoded[0] !== NODE_ID_VERSION)
+      throw new InvalidNodeIdError(input, `version byte ${decoded[0]}, want ${NODE_ID_VERSION}`);
     return new NodeId(Buffer.from(decoded.subarray(1)));
   }
 
@@ -47,7 +56,8 @@ export class NodeId {
 
   /** fromBytes wraps 32 raw bytes. */
   static fromBytes(bytes: Uint8Array): NodeId {
-    if (bytes.length !== NODE_ID_BYTES) throw new InvalidNodeIdError(Buffer.from(bytes).toString('hex'), `${bytes.length} bytes, want ${NODE_ID_BYTES}`);
+    if (bytes.length !== NODE_ID_BYTES)
+      throw new InvalidNodeIdError(Buffer.from(bytes).toString('hex'), `${bytes.length} bytes, want ${NODE_ID_BYTES}`);
     return new NodeId(Buffer.from(bytes));
   }
 

@@ -49,7 +49,10 @@ const RECORD_CONTACTS = `UPDATE nodes n SET
 FROM unnest($1::bytea[], $2::boolean[], $3::timestamptz[]) AS c(id, ok, at)
 WHERE n.id = c.id`;
 
-/** PgOverlay reads and writes nodes with parameterised SQL only; lookups and contacts in batches, prepared where that is safe. */
+/**
+ * PgOverlay reads and writes nodes with parameterised SQL only; lookups and contacts in batches, prepared where that is
+ * safe.
+ */
 export class PgOverlay implements OverlayDB {
   readonly #pool: pg.Pool;
   readonly #statements: StatementPools;
@@ -65,7 +68,10 @@ export class PgOverlay implements OverlayDB {
   }
 
   async getMany(ids: readonly NodeId[]): Promise<Array<NodeInfo | null>> {
-    const { rows } = await runBatch<NodeRow>(this.#statements, 'satnotify_nodes_get_many', { text: GET_MANY, values: [ids.map((id) => id.bytes)] });
+    const { rows } = await runBatch<NodeRow>(this.#statements, 'satnotify_nodes_get_many', {
+      text: GET_MANY,
+      values: [ids.map((id) => id.bytes)],
+    });
     const byHex = new Map(rows.map((r) => [r.id.toString('hex'), r]));
     return ids.map((id) => {
       const row = byHex.get(id.hex);
@@ -76,14 +82,31 @@ export class PgOverlay implements OverlayDB {
   async upsert(n: NodeInfo): Promise<void> {
     const v = semver.parse(n.version);
     await this.#pool.query(UPSERT, [
-      n.id.bytes, n.address, n.email, n.wallet, n.version, v?.major ?? null, v?.minor ?? null, v?.patch ?? null,
-      n.lastContactSuccess, n.lastContactFailure, n.disqualified, n.disqualificationReason, n.contained, n.auditScore,
-      n.unknownAuditSuspended, n.offlineSuspended, n.createdAt,
+      n.id.bytes,
+      n.address,
+      n.email,
+      n.wallet,
+      n.version,
+      v?.major ?? null,
+      v?.minor ?? null,
+      v?.patch ?? null,
+      n.lastContactSuccess,
+      n.lastContactFailure,
+      n.disqualified,
+      n.disqualificationReason,
+      n.contained,
+      n.auditScore,
+      n.unknownAuditSuspended,
+      n.offlineSuspended,
+      n.createdAt,
     ]);
   }
 
   async recordContacts(contacts: readonly Contact[]): Promise<void> {
-    await runBatch(this.#statements, 'satnotify_nodes_contacts', { text: RECORD_CONTACTS, values: [contacts.map((c) => c.id.bytes), contacts.map((c) => c.ok), contacts.map((c) => c.at)] });
+    await runBatch(this.#statements, 'satnotify_nodes_contacts', {
+      text: RECORD_CONTACTS,
+      values: [contacts.map((c) => c.id.bytes), contacts.map((c) => c.ok), contacts.map((c) => c.at)],
+    });
   }
 
   async selectPage(q: SelectQuery): Promise<NodeInfo[]> {
@@ -94,11 +117,15 @@ export class PgOverlay implements OverlayDB {
     if (q.ids) where.push(`id = ANY(${param(q.ids.map((id) => NodeId.parse(id).bytes))}::bytea[])`);
     if (q.versionBelow !== undefined) {
       const v = semver.parse(q.versionBelow) as semver.SemVer; // validated by the cache
-      where.push(`major IS NOT NULL AND (major, minor, patch) < (${param(v.major)}, ${param(v.minor)}, ${param(v.patch)})`);
+      where.push(
+        `major IS NOT NULL AND (major, minor, patch) < (${param(v.major)}, ${param(v.minor)}, ${param(v.patch)})`,
+      );
     }
     if (q.online !== undefined) {
       const p = param(q.onlineSince);
-      where.push(q.online ? `last_contact_success >= ${p}` : `(last_contact_success IS NULL OR last_contact_success < ${p})`);
+      where.push(
+        q.online ? `last_contact_success >= ${p}` : `(last_contact_success IS NULL OR last_contact_success < ${p})`,
+      );
     }
     if (q.disqualified !== undefined) where.push(`disqualified IS ${q.disqualified ? 'NOT ' : ''}NULL`);
     if (q.contained !== undefined) where.push(`contained IS ${q.contained ? 'NOT ' : ''}NULL`);

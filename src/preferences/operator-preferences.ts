@@ -9,13 +9,22 @@ import type { PreferencesConfig } from './config.js';
 import { InvalidInputError } from '../errors.js';
 import { parseInput } from '../input/parse.js';
 import { kindsRoutedTo, silenced, verdict, type Copy, type Rules, type Verdict } from './policy.js';
-import { operatorKey, PREFERENCES, PREFERENCES_UPDATE, type Preferences, type PreferencesUpdate } from './preferences.js';
+import {
+  operatorKey,
+  PREFERENCES,
+  PREFERENCES_UPDATE,
+  type Preferences,
+  type PreferencesUpdate,
+} from './preferences.js';
 import type { PreferenceStore } from './store.js';
 
 /** How long the dispatcher reuses preferences it read: a change takes effect within this. */
 const CACHE_MS = 2000;
 
-/** PreferenceSettings are what preferences are read against: the `preferences` section, the limits' zone (a new operator's, unless set), and where the satellite routes each kind. */
+/**
+ * PreferenceSettings are what preferences are read against: the `preferences` section, the limits' zone (a new
+ * operator's, unless set), and where the satellite routes each kind.
+ */
 export interface PreferenceSettings {
   preferences: PreferencesConfig;
   limits: { timezone: string };
@@ -42,7 +51,14 @@ export class OperatorPreferences {
   /** defaults are what an operator who changed nothing has: the config's template for new operators. */
   get defaults(): Preferences {
     const p = this.#config.preferences;
-    return { timezone: p.timezone || this.#config.limits.timezone, language: p.language, quietHours: null, digest: p.digest, digestAt: p.digestAt, filters: p.filters };
+    return {
+      timezone: p.timezone || this.#config.limits.timezone,
+      language: p.language,
+      quietHours: null,
+      digest: p.digest,
+      digestAt: p.digestAt,
+      filters: p.filters,
+    };
   }
 
   /** get is the operator's preferences in effect. */
@@ -60,13 +76,24 @@ export class OperatorPreferences {
     const key = operatorKey(operator);
     const parsed = parseInput(PREFERENCES_UPDATE, change, 'preferences');
     const unknown = Object.keys(parsed.filters ?? {}).filter((c) => !this.#channels.includes(c));
-    if (unknown.length > 0) throw new InvalidInputError(unknown.map((c) => ({ path: `preferences.filters.${c}`, message: `names no channel instance (there are: ${this.#channels.join(', ')})` })));
+    if (unknown.length > 0)
+      throw new InvalidInputError(
+        unknown.map((c) => ({
+          path: `preferences.filters.${c}`,
+          message: `names no channel instance (there are: ${this.#channels.join(', ')})`,
+        })),
+      );
     const stored = (await this.#store.getMany([key])).get(key) ?? {};
     const next: PreferencesUpdate = { ...stored, ...parsed, filters: { ...stored.filters, ...parsed.filters } };
     const merged = this.#merge(next);
     const lost = silenced(merged, this.#config.hooks.channels, this.#rules.critical);
     if (lost.length > 0) {
-      throw new InvalidInputError(lost.map((k) => ({ path: 'preferences.filters', message: `${k} would reach you on no channel; it is critical, so keep it on at least one (move it, do not turn it off)` })));
+      throw new InvalidInputError(
+        lost.map((k) => ({
+          path: 'preferences.filters',
+          message: `${k} would reach you on no channel; it is critical, so keep it on at least one (move it, do not turn it off)`,
+        })),
+      );
     }
     await this.#store.put(key, next);
     this.#remember(key, merged);
@@ -105,7 +132,9 @@ export class OperatorPreferences {
   /** prefetch reads the preferences of every operator not cached, in one query (a dispatch pass's claimed items). */
   async prefetch(operators: Iterable<string | null>): Promise<void> {
     const now = Date.now();
-    const missing = [...new Set(operators)].filter((o): o is string => o !== null && !((this.#cache.get(o)?.at ?? -Infinity) > now - CACHE_MS));
+    const missing = [...new Set(operators)].filter(
+      (o): o is string => o !== null && !((this.#cache.get(o)?.at ?? -Infinity) > now - CACHE_MS),
+    );
     if (missing.length === 0) return;
     const stored = await this.#store.getMany(missing);
     for (const o of missing) this.#remember(o, this.#merge(stored.get(o)));
@@ -131,5 +160,4 @@ export class OperatorPreferences {
     if (!stored) return d;
     return PREFERENCES.parse({ ...d, ...stored, filters: { ...d.filters, ...stored?.filters } });
   }
-
 }

@@ -15,7 +15,10 @@ export class PgPreferenceStore implements PreferenceStore {
 
   async getMany(operators: readonly string[]): Promise<Map<string, PreferencesUpdate>> {
     if (operators.length === 0) return new Map();
-    const { rows } = await this.#pool.query<{ operator: string; prefs: PreferencesUpdate }>('SELECT operator, prefs FROM satnotify_preferences WHERE operator = ANY($1::text[])', [operators]);
+    const { rows } = await this.#pool.query<{ operator: string; prefs: PreferencesUpdate }>(
+      'SELECT operator, prefs FROM satnotify_preferences WHERE operator = ANY($1::text[])',
+      [operators],
+    );
     return new Map(rows.map((r) => [r.operator, r.prefs]));
   }
 

@@ -25,7 +25,8 @@ export interface Rules {
   urgentAuditDistance: number;
 }
 
-export type Verdict = { action: 'send' } | { action: 'suppress'; reason: string } | { action: 'hold'; until: Date; reason: string };
+export type Verdict =
+  { action: 'send' } | { action: 'suppress'; reason: string } | { action: 'hold'; until: Date; reason: string };
 
 /** matches: no list means everything; an empty list nothing; otherwise any filter whose every field matches. */
 export function matches(filters: readonly Filter[] | undefined, c: Copy): boolean {
@@ -45,15 +46,24 @@ export function isUrgent(c: Copy, rules: Rules): boolean {
   return c.kind === 'audit-failed' && Number.isFinite(distance) && distance <= rules.urgentAuditDistance;
 }
 
-/** verdict applies filters, then (unless the copy is urgent) quiet hours and the digest cadence, in the operator's zone. */
+/**
+ * verdict applies filters, then (unless the copy is urgent) quiet hours and the digest cadence, in the operator's zone.
+ */
 export function verdict(prefs: Preferences, c: Copy, now: Date, rules: Rules): Verdict {
-  if (!matches(prefs.filters[c.channel], c)) return { action: 'suppress', reason: `the operator's preferences leave ${c.kind} out of ${c.channel}` };
+  if (!matches(prefs.filters[c.channel], c))
+    return { action: 'suppress', reason: `the operator's preferences leave ${c.kind} out of ${c.channel}` };
   if (isUrgent(c, rules)) return { action: 'send' };
   const zone = prefs.timezone;
   const quietEnd = quietUntil(prefs.quietHours, now, zone);
-  if (quietEnd) return { action: 'hold', until: quietEnd, reason: `quiet hours until ${prefs.quietHours?.end} (${zone})` };
+  if (quietEnd)
+    return { action: 'hold', until: quietEnd, reason: `quiet hours until ${prefs.quietHours?.end} (${zone})` };
   const due = cadenceDue(prefs, c.occurredAt);
-  if (due && now < due) return { action: 'hold', until: due, reason: `${prefs.digest} digest at ${DateTime.fromJSDate(due, { zone }).toFormat('yyyy-LL-dd HH:mm')} (${zone})` };
+  if (due && now < due)
+    return {
+      action: 'hold',
+      until: due,
+      reason: `${prefs.digest} digest at ${DateTime.fromJSDate(due, { zone }).toFormat('yyyy-LL-dd HH:mm')} (${zone})`,
+    };
   return { action: 'send' };
 }
 
@@ -86,7 +96,11 @@ export function cadenceDue(prefs: Pick<Preferences, 'digest' | 'digestAt' | 'tim
  * silenced lists the critical kinds that, under `prefs`, would reach the operator on no channel the
  * satellite routes them to: the safety rule refuses such preferences.
  */
-export function silenced(prefs: Preferences, routes: Readonly<Partial<Record<string, readonly string[]>>>, critical: readonly string[]): string[] {
+export function silenced(
+  prefs: Preferences,
+  routes: Readonly<Partial<Record<string, readonly string[]>>>,
+  critical: readonly string[],
+): string[] {
   return critical.filter((kind) => {
     const channels = routes[kind] ?? [];
     if (channels.length === 0) return false; // the satellite itself sends it nowhere
@@ -96,14 +110,21 @@ export function silenced(prefs: Preferences, routes: Readonly<Partial<Record<str
 }
 
 /** kindsRoutedTo lists the kinds the satellite routes to `channel`, in EVENT_KINDS order. */
-export function kindsRoutedTo(routes: Readonly<Partial<Record<string, readonly string[]>>>, channel: string): EventKind[] {
+export function kindsRoutedTo(
+  routes: Readonly<Partial<Record<string, readonly string[]>>>,
+  channel: string,
+): EventKind[] {
   return EVENT_KINDS.filter((k) => routes[k]?.includes(channel));
 }
 
 /** A filter limited to some nodes still lets the kind through for those nodes: that counts as reaching the operator. */
 function matchesAnyNode(filters: readonly Filter[] | undefined, kind: string, level: LogLevel): boolean {
   if (!filters) return true;
-  return filters.some((f) => (!f.kinds || (f.kinds as readonly string[]).includes(kind)) && (!f.minLevel || LOG_LEVELS.indexOf(level) >= LOG_LEVELS.indexOf(f.minLevel)));
+  return filters.some(
+    (f) =>
+      (!f.kinds || (f.kinds as readonly string[]).includes(kind)) &&
+      (!f.minLevel || LOG_LEVELS.indexOf(level) >= LOG_LEVELS.indexOf(f.minLevel)),
+  );
 }
 
 function toMinutes(clock: string): number {

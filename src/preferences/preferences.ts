@@ -29,12 +29,18 @@ export type Filter = z.output<typeof FILTER>;
 export const PREFERENCES = z.strictObject({
   timezone: z.string().refine((v) => IANAZone.isValidZone(v), 'must be an IANA time zone such as Europe/Berlin'),
   language: z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'must be a language tag such as en or de-CH'),
-  quietHours: z.strictObject({ start: CLOCK, end: CLOCK }).refine((q) => q.start !== q.end, 'start and end must differ').nullable(),
+  quietHours: z
+    .strictObject({ start: CLOCK, end: CLOCK })
+    .refine((q) => q.start !== q.end, 'start and end must differ')
+    .nullable(),
   digest: z.enum(['immediate', 'hourly', 'daily']),
   /** When a daily digest leaves, in the operator's zone. */
   digestAt: CLOCK,
   /** Per channel instance; an instance not listed takes the defaults', and one not there either gets everything. */
-  filters: z.record(z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be a channel instance name'), z.array(FILTER).max(50)),
+  filters: z.record(
+    z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be a channel instance name'),
+    z.array(FILTER).max(50),
+  ),
 });
 export type Preferences = z.output<typeof PREFERENCES>;
 

@@ -26,7 +26,13 @@ const FATE: Record<string, string> = {
 };
 
 /** renderFeed writes `items` (newest first) as one feed document. */
-export function renderFeed(format: FeedFormat, operator: string, satellite: string, items: readonly OutboxItem[], links: Links): string {
+export function renderFeed(
+  format: FeedFormat,
+  operator: string,
+  satellite: string,
+  items: readonly OutboxItem[],
+  links: Links,
+): string {
   const feed = new Feed({
     title: `${satellite}: notifications for ${operator}`,
     description: `Everything ${satellite} recorded about your storage nodes, whether or not it was sent to you.`,
@@ -34,13 +40,23 @@ export function renderFeed(format: FeedFormat, operator: string, satellite: stri
     link: links.base,
     updated: items[0]?.createdAt ?? new Date(0),
     copyright: '',
-    feedLinks: { rss: links.feed(operator, 'rss'), atom: links.feed(operator, 'atom'), json: links.feed(operator, 'json') },
+    feedLinks: {
+      rss: links.feed(operator, 'rss'),
+      atom: links.feed(operator, 'atom'),
+      json: links.feed(operator, 'json'),
+    },
     ttl: 15,
   });
   for (const i of items) {
     const p = i.payload;
     const fate = `${FATE[i.status] ?? i.status}${i.reason && (i.status === 'suppressed' || i.status === 'failed') ? ` (${i.reason})` : ''}`;
-    const lines = [p.text, ...(p.actions.length > 0 && !p.text.includes(p.actions[0] as string) ? [`What to do: ${p.actions.join(' ')}`] : []), fate];
+    const lines = [
+      p.text,
+      ...(p.actions.length > 0 && !p.text.includes(p.actions[0] as string)
+        ? [`What to do: ${p.actions.join(' ')}`]
+        : []),
+      fate,
+    ];
     feed.addItem({
       title: `${p.title}${p.node ? ` · ${p.node.id.slice(0, 12)}` : ''}`,
       id: links.guid(i.id),
@@ -58,7 +74,10 @@ export function renderFeed(format: FeedFormat, operator: string, satellite: stri
 /** feedList is BOINC's `<notification_feeds>`: each feed's URL, name, how often to poll, and that it is private. */
 export function feedList(operator: string, satellite: string, links: Links): string {
   const feeds = (['rss', 'atom', 'json'] as const)
-    .map((f) => `  <feed>\n    <url>${escape(links.feed(operator, f))}</url>\n    <name>${escape(`${satellite} notifications (${f})`)}</name>\n    <update_interval>900</update_interval>\n    <private>1</private>\n  </feed>`)
+    .map(
+      (f) =>
+        `  <feed>\n    <url>${escape(links.feed(operator, f))}</url>\n    <name>${escape(`${satellite} notifications (${f})`)}</name>\n    <update_interval>900</update_interval>\n    <private>1</private>\n  </feed>`,
+    )
     .join('\n');
   return `<?xml version="1.0" encoding="UTF-8"?>\n<notification_feeds>\n${feeds}\n</notification_feeds>\n`;
 }

@@ -23,7 +23,11 @@ import { message, preferencesPage, unsubscribeConfirm } from './pages.js';
 
 /** The largest request body any route reads. */
 const MAX_BODY = 16 * 1024;
-const FEED_TYPES: Record<FeedFormat, string> = { rss: 'application/rss+xml; charset=utf-8', atom: 'application/atom+xml; charset=utf-8', json: 'application/feed+json; charset=utf-8' };
+const FEED_TYPES: Record<FeedFormat, string> = {
+  rss: 'application/rss+xml; charset=utf-8',
+  atom: 'application/atom+xml; charset=utf-8',
+  json: 'application/feed+json; charset=utf-8',
+};
 const NOT_AUTHORISED = 'This feed needs its full authenticator (the auth=… part of the link you were given).';
 
 type Env = { Bindings: HttpBindings };
@@ -40,7 +44,13 @@ export function createWebHandler(svc: NotificationService): (req: IncomingMessag
 
   app.use(
     secureHeaders({
-      contentSecurityPolicy: { defaultSrc: ["'none'"], styleSrc: ["'unsafe-inline'"], formAction: ["'self'"], frameAncestors: ["'none'"], baseUri: ["'none'"] },
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        styleSrc: ["'unsafe-inline'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+      },
       xFrameOptions: 'DENY',
       referrerPolicy: 'no-referrer',
     }),
@@ -55,16 +65,27 @@ export function createWebHandler(svc: NotificationService): (req: IncomingMessag
     }
     return next();
   });
-  app.use(bodyLimit({ maxSize: MAX_BODY, onError: (c) => c.html(message('Too large', 'That request is larger than any form here sends.'), 413) }));
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY,
+      onError: (c) => c.html(message('Too large', 'That request is larger than any form here sends.'), 413),
+    }),
+  );
   app.onError((_err, c) => c.html(message('Something went wrong', 'Please try again later.'), 500)); // never echo the error: it may quote a token
   app.notFound((c) => c.html(message('Not found', 'There is nothing here.'), 404));
 
   if (!links) {
-    app.all('*', (c) => c.html(message('Not set up', 'This satellite has not set up operator pages (web.baseUrl and web.secrets).'), 503));
+    app.all('*', (c) =>
+      c.html(message('Not set up', 'This satellite has not set up operator pages (web.baseUrl and web.secrets).'), 503),
+    );
     return listener(app);
   }
 
-  const invalid = (c: Context<Env>) => c.html(message('This link does not work', 'It is incomplete, altered or expired. Use the link in your newest email.'), 404);
+  const invalid = (c: Context<Env>) =>
+    c.html(
+      message('This link does not work', 'It is incomplete, altered or expired. Use the link in your newest email.'),
+      404,
+    );
 
   // RFC 8058: the GET shows a button and changes nothing (mail scanners follow links); the POST acts.
   route.get('/unsubscribe/:token', (c) => {
@@ -76,9 +97,13 @@ export function createWebHandler(svc: NotificationService): (req: IncomingMessag
     const t = links.signer.verify(c.req.param('token'), 'unsubscribe');
     if (!t) return invalid(c);
     const body = await c.req.parseBody();
-    if (body['List-Unsubscribe'] !== 'One-Click') return c.html(message('Unsubscribe', 'Use the button on the unsubscribe page.'), 400);
+    if (body['List-Unsubscribe'] !== 'One-Click')
+      return c.html(message('Unsubscribe', 'Use the button on the unsubscribe page.'), 400);
     const kept = await svc.preferences.unsubscribe(t.o, t.c ?? 'email', t.k ?? 'all');
-    const keptText = kept.length > 0 ? ` ${kept.map(describe).join(', ')} stays on, because it warns that your node is at risk; move it to another channel on your preferences page if you like.` : '';
+    const keptText =
+      kept.length > 0
+        ? ` ${kept.map(describe).join(', ')} stays on, because it warns that your node is at risk; move it to another channel on your preferences page if you like.`
+        : '';
     return c.html(message('Unsubscribed', `${t.o} no longer gets ${describe(t.k)} by ${t.c ?? 'email'}.${keptText}`));
   });
 
@@ -97,7 +122,11 @@ export function createWebHandler(svc: NotificationService): (req: IncomingMessag
         critical: svc.config.preferences.critical,
         zones: Intl.supportedValuesOf('timeZone'),
         formToken: links.signer.sign({ p: 'form', o: operator, x: Math.floor(now / 1000) + 7200 }),
-        feeds: { rss: links.feed(operator, 'rss'), atom: links.feed(operator, 'atom'), json: links.feed(operator, 'json') },
+        feeds: {
+          rss: links.feed(operator, 'rss'),
+          atom: links.feed(operator, 'atom'),
+          json: links.feed(operator, 'json'),
+        },
         ...(notice && { notice }),
       }),
       notice && !notice.ok ? 400 : 200,
@@ -112,7 +141,11 @@ export function createWebHandler(svc: NotificationService): (req: IncomingMessag
     if (!t) return invalid(c);
     const body = await c.req.parseBody({ all: true });
     const form = links.signer.verify(one(body['form']), 'form');
-    if (!form || form.o !== t.o) return c.html(message('Please try again', 'The form expired or did not come from this page. Reload the page and save again.'), 403);
+    if (!form || form.o !== t.o)
+      return c.html(
+        message('Please try again', 'The form expired or did not come from this page. Reload the page and save again.'),
+        403,
+      );
     try {
       await svc.preferences.update(t.o, fromForm(body, svc.channels, svc.config.hooks.channels));
     } catch (err) {
@@ -136,9 +169,14 @@ export function createWebHandler(svc: NotificationService): (req: IncomingMessag
     const lastGuid = c.req.query('last_guid');
     const after = lastGuid?.startsWith(`${links.base}/n/`) ? lastGuid.slice(`${links.base}/n/`.length) : undefined;
     const items = await svc.notificationsFor(t.o, { limit: 100, ...(after && { after }) });
-    return c.body(renderFeed(format, t.o, satellite, items, links), 200, { 'content-type': FEED_TYPES[format], 'cache-control': 'private, no-store' });
+    return c.body(renderFeed(format, t.o, satellite, items, links), 200, {
+      'content-type': FEED_TYPES[format],
+      'cache-control': 'private, no-store',
+    });
   });
-  route.get('/n/:id', (c) => c.html(message('Notification', 'This notification is listed in your private feed and on your preferences page.')));
+  route.get('/n/:id', (c) =>
+    c.html(message('Notification', 'This notification is listed in your private feed and on your preferences page.')),
+  );
 
   return listener(app);
 }
@@ -150,8 +188,14 @@ function listener(app: Hono<Env>): (req: IncomingMessage, res: ServerResponse) =
 }
 
 /** fromForm turns the page's fields into a preferences change: the matrix becomes one kinds filter per channel. */
-function fromForm(body: Record<string, string | File | (string | File)[]>, channels: readonly string[], routes: Readonly<Partial<Record<string, readonly string[]>>>): PreferencesUpdate {
-  const checked = new Set(([] as unknown[]).concat(body['route'] ?? []).filter((v): v is string => typeof v === 'string'));
+function fromForm(
+  body: Record<string, string | File | (string | File)[]>,
+  channels: readonly string[],
+  routes: Readonly<Partial<Record<string, readonly string[]>>>,
+): PreferencesUpdate {
+  const checked = new Set(
+    ([] as unknown[]).concat(body['route'] ?? []).filter((v): v is string => typeof v === 'string'),
+  );
   const filters: NonNullable<PreferencesUpdate['filters']> = {};
   for (const channel of channels) {
     const offered = kindsRoutedTo(routes, channel);
@@ -159,7 +203,11 @@ function fromForm(body: Record<string, string | File | (string | File)[]>, chann
     const on = offered.filter((k) => checked.has(`${k}:${channel}`));
     filters[channel] = on.length === offered.length ? [{}] : on.length === 0 ? [] : [{ kinds: on }];
   }
-  const change: PreferencesUpdate = { filters, quietHours: one(body['quiet']) === 'on' ? { start: one(body['quietStart']) ?? '', end: one(body['quietEnd']) ?? '' } : null };
+  const change: PreferencesUpdate = {
+    filters,
+    quietHours:
+      one(body['quiet']) === 'on' ? { start: one(body['quietStart']) ?? '', end: one(body['quietEnd']) ?? '' } : null,
+  };
   for (const key of ['timezone', 'language', 'digest', 'digestAt'] as const) {
     const v = one(body[key]);
     if (v !== undefined) (change as Record<string, unknown>)[key] = v;

@@ -27,16 +27,29 @@ const STYLE = `
 /** page wraps a body in the document every page shares. */
 export function page(title: string, body: Html): Html {
   return html`<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer">
-<title>${title}</title><style>${raw(STYLE)}</style></head>
-<body><main>${body}</main></body>
-</html>`;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="referrer" content="no-referrer" />
+        <title>${title}</title>
+        <style>
+          ${raw(STYLE)}
+        </style>
+      </head>
+      <body>
+        <main>${body}</main>
+      </body>
+    </html>`;
 }
 
 /** message is a page that only says something (done, invalid link). */
 export function message(title: string, text: string): Html {
-  return page(title, html`<h1>${title}</h1><p>${text}</p>`);
+  return page(
+    title,
+    html`<h1>${title}</h1>
+      <p>${text}</p>`,
+  );
 }
 
 /** unsubscribeConfirm is what a GET shows: a button, so that a mail scanner following the link changes nothing. */
@@ -44,9 +57,14 @@ export function unsubscribeConfirm(operator: string, what: string, channel: stri
   return page(
     'Unsubscribe',
     html`<h1>Unsubscribe?</h1>
-<p>Stop sending <strong>${what}</strong> to <strong>${operator}</strong> by ${channel}.</p>
-<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>
-<p class="note">Other channels and kinds stay as they are. You can change this back on your preferences page (its link is at the bottom of every email).</p>`,
+      <p>Stop sending <strong>${what}</strong> to <strong>${operator}</strong> by ${channel}.</p>
+      <form method="post">
+        <input type="hidden" name="List-Unsubscribe" value="One-Click" /><button type="submit">Unsubscribe</button>
+      </form>
+      <p class="note">
+        Other channels and kinds stay as they are. You can change this back on your preferences page (its link is at the
+        bottom of every email).
+      </p>`,
   );
 }
 
@@ -66,47 +84,135 @@ export interface PreferencesView {
   notice?: { ok: boolean; text: string };
 }
 
-/** preferencesPage is the operator's whole page: their nodes, the kinds × channels matrix, quiet hours, zone, language, cadence, feeds. */
+/**
+ * preferencesPage is the operator's whole page: their nodes, the kinds × channels matrix, quiet hours, zone, language,
+ * cadence, feeds.
+ */
 export function preferencesPage(v: PreferencesView): Html {
   const kinds = EVENT_KINDS.filter((k) => (v.routes[k] ?? []).length > 0);
-  const copy = (channel: string, kind: string) => ({ channel, kind, level: KIND_INFO[kind as keyof typeof KIND_INFO].level, node: null, occurredAt: new Date(0), facts: {} });
+  const copy = (channel: string, kind: string) => ({
+    channel,
+    kind,
+    level: KIND_INFO[kind as keyof typeof KIND_INFO].level,
+    node: null,
+    occurredAt: new Date(0),
+    facts: {},
+  });
   const cell = (kind: string, channel: string): Html =>
     (v.routes[kind] ?? []).includes(channel)
-      ? html`<td class="c"><input type="checkbox" id="r-${kind}-${channel}" name="route" value="${kind}:${channel}" ${matches(v.prefs.filters[channel], copy(channel, kind)) ? 'checked' : ''} aria-label="${KIND_INFO[kind as keyof typeof KIND_INFO].title} by ${channel}"></td>`
+      ? html`<td class="c">
+          <input
+            type="checkbox"
+            id="r-${kind}-${channel}"
+            name="route"
+            value="${kind}:${channel}"
+            ${matches(v.prefs.filters[channel], copy(channel, kind)) ? 'checked' : ''}
+            aria-label="${KIND_INFO[kind as keyof typeof KIND_INFO].title} by ${channel}"
+          />
+        </td>`
       : html`<td class="c" aria-label="not offered">–</td>`;
   const q = v.prefs.quietHours;
   return page(
     `Notifications for ${v.operator}`,
     html`<h1>Notifications from ${v.satellite}</h1>
-<p>For <strong>${v.operator}</strong>, the operator address of ${v.nodes.length === 1 ? 'this node' : `these ${v.nodes.length} nodes`}:</p>
-<ul class="nodes">${v.nodes.map((n) => html`<li><code>${n.id.toString()}</code> (${n.address})</li>`)}</ul>
-${v.notice ? html`<p class="${v.notice.ok ? 'ok' : 'err'}" role="${v.notice.ok ? 'status' : 'alert'}">${v.notice.text}</p>` : ''}
-<form method="post">
-<input type="hidden" name="form" value="${v.formToken}">
-<fieldset><legend>What reaches you where</legend>
-<div class="matrix"><table><thead><tr><th scope="col">Kind</th>${v.channels.map((c) => html`<th scope="col" class="c">${c}</th>`)}</tr></thead>
-<tbody>${kinds.map((k) => html`<tr><th scope="row">${KIND_INFO[k].title}${v.critical.includes(k) ? html` <span class="note">(keep on at least one)</span>` : ''}</th>${v.channels.map((c) => cell(k, c))}</tr>`)}</tbody></table></div>
-<p class="note">Kinds marked "keep on at least one" tell you your node is at risk of disqualification; you can move them to another channel but not turn them off everywhere. Everything is also in your private feed.</p>
-</fieldset>
-<fieldset><legend>When</legend>
-<label><input type="checkbox" name="quiet" value="on" ${q ? 'checked' : ''}> Quiet hours</label>
-<label>from <input type="time" name="quietStart" value="${q?.start ?? '22:00'}"></label>
-<label>to <input type="time" name="quietEnd" value="${q?.end ?? '07:00'}"></label>
-<p class="note">During quiet hours, news waits until they end (not a disqualification, nor an audit failure close to the limit).</p>
-<p>Send news:
-<label><input type="radio" name="digest" value="immediate" ${v.prefs.digest === 'immediate' ? 'checked' : ''}> at once</label>
-<label><input type="radio" name="digest" value="hourly" ${v.prefs.digest === 'hourly' ? 'checked' : ''}> once an hour</label>
-<label><input type="radio" name="digest" value="daily" ${v.prefs.digest === 'daily' ? 'checked' : ''}> once a day at</label>
-<label><span class="note">daily time</span> <input type="time" name="digestAt" value="${v.prefs.digestAt}"></label></p>
-</fieldset>
-<fieldset><legend>Where you are</legend>
-<label for="timezone">Time zone</label> <input type="text" id="timezone" name="timezone" list="zones" value="${v.prefs.timezone}" autocomplete="off" size="28">
-<datalist id="zones">${v.zones.map((z) => html`<option value="${z}">`)}</datalist>
-<label for="language">Language of your messages</label> <select id="language" name="language">${LOCALES.map((l) => html`<option value="${l}" ${resolveLocale(v.prefs.language) === l ? 'selected' : ''}>${new Intl.DisplayNames([l], { type: 'language' }).of(l) ?? l}</option>`)}</select>
-</fieldset>
-<button type="submit">Save</button>
-</form>
-${v.feeds ? html`<h2>Your private feed</h2><p class="note">Everything ${v.satellite} recorded for you, sent or not, for any feed reader. Keep these links private.</p>
-<ul class="nodes"><li><a href="${v.feeds.rss}">RSS</a></li><li><a href="${v.feeds.atom}">Atom</a></li><li><a href="${v.feeds.json}">JSON Feed</a></li></ul>` : ''}`,
+      <p>
+        For <strong>${v.operator}</strong>, the operator address of
+        ${v.nodes.length === 1 ? 'this node' : `these ${v.nodes.length} nodes`}:
+      </p>
+      <ul class="nodes">
+        ${v.nodes.map((n) => html`<li><code>${n.id.toString()}</code> (${n.address})</li>`)}
+      </ul>
+      ${v.notice ? html`<p class="${v.notice.ok ? 'ok' : 'err'}" role="${v.notice.ok ? 'status' : 'alert'}">${v.notice.text}</p>` : ''}
+      <form method="post">
+        <input type="hidden" name="form" value="${v.formToken}" />
+        <fieldset>
+          <legend>What reaches you where</legend>
+          <div class="matrix">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Kind</th>
+                  ${v.channels.map((c) => html`<th scope="col" class="c">${c}</th>`)}
+                </tr>
+              </thead>
+              <tbody>
+                ${kinds.map(
+                  (k) =>
+                    html`<tr>
+                      <th scope="row">
+                        ${KIND_INFO[k].title}${v.critical.includes(k) ? html` <span class="note">(keep on at least one)</span>` : ''}
+                      </th>
+                      ${v.channels.map((c) => cell(k, c))}
+                    </tr>`,
+                )}
+              </tbody>
+            </table>
+          </div>
+          <p class="note">
+            Kinds marked "keep on at least one" tell you your node is at risk of disqualification; you can move them to
+            another channel but not turn them off everywhere. Everything is also in your private feed.
+          </p>
+        </fieldset>
+        <fieldset>
+          <legend>When</legend>
+          <label><input type="checkbox" name="quiet" value="on" ${q ? 'checked' : ''} /> Quiet hours</label>
+          <label>from <input type="time" name="quietStart" value="${q?.start ?? '22:00'}" /></label>
+          <label>to <input type="time" name="quietEnd" value="${q?.end ?? '07:00'}" /></label>
+          <p class="note">
+            During quiet hours, news waits until they end (not a disqualification, nor an audit failure close to the
+            limit).
+          </p>
+          <p>
+            Send news:
+            <label
+              ><input type="radio" name="digest" value="immediate" ${v.prefs.digest === 'immediate' ? 'checked' : ''} />
+              at once</label
+            >
+            <label
+              ><input type="radio" name="digest" value="hourly" ${v.prefs.digest === 'hourly' ? 'checked' : ''} /> once
+              an hour</label
+            >
+            <label
+              ><input type="radio" name="digest" value="daily" ${v.prefs.digest === 'daily' ? 'checked' : ''} /> once a
+              day at</label
+            >
+            <label
+              ><span class="note">daily time</span> <input type="time" name="digestAt" value="${v.prefs.digestAt}"
+            /></label>
+          </p>
+        </fieldset>
+        <fieldset>
+          <legend>Where you are</legend>
+          <label for="timezone">Time zone</label>
+          <input
+            type="text"
+            id="timezone"
+            name="timezone"
+            list="zones"
+            value="${v.prefs.timezone}"
+            autocomplete="off"
+            size="28"
+          />
+          <datalist id="zones">${v.zones.map((z) => html`<option value="${z}"></option>`)}</datalist>
+          <label for="language">Language of your messages</label>
+          <select id="language" name="language">
+            ${LOCALES.map((l) => html`<option value="${l}" ${resolveLocale(v.prefs.language) === l ? 'selected' : ''}>${new Intl.DisplayNames([l], { type: 'language' }).of(l) ?? l}</option>`)}
+          </select>
+        </fieldset>
+        <button type="submit">Save</button>
+      </form>
+      ${
+        v.feeds
+          ? html`<h2>Your private feed</h2>
+              <p class="note">
+                Everything ${v.satellite} recorded for you, sent or not, for any feed reader. Keep these links private.
+              </p>
+              <ul class="nodes">
+                <li><a href="${v.feeds.rss}">RSS</a></li>
+                <li><a href="${v.feeds.atom}">Atom</a></li>
+                <li><a href="${v.feeds.json}">JSON Feed</a></li>
+              </ul>`
+          : ''
+      }`,
   );
 }

@@ -62,6 +62,16 @@ export class ScriptedSender implements ChannelSender {
 }
 
 /** channelSet makes the instances a dispatcher sends through, by name. */
-export function channelSet(instances: Record<string, { sender: ChannelSender; audience?: Audience; limits: Limit }>): ChannelSet {
-  return new ChannelSet(Object.entries(instances).map(([name, i]): ChannelInstance => ({ name, plugin: 'fake', audience: i.audience ?? 'node', limits: i.limits, sender: i.sender })));
+export function channelSet(
+  instances: Record<string, { sender: ChannelSender; audience?: Audience; limits: Limit }>,
+): ChannelSet {
+  return new ChannelSet(
+    Object.entries(instances).map(([name, i]): ChannelInstance => ({
+      name,
+      plugin: 'fake',
+      audience: i.audience ?? 'node',
+      limits: i.limits,
+      sender: i.sender,
+    })),
+  );
 }

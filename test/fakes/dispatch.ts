@@ -40,18 +40,36 @@ export interface FakeDispatch {
 }
 
 /** fakeDispatch builds one; `config` is laid over a config with no grouping wait and the dispatcher not started. */
-export function fakeDispatch(options: { config?: Config; email?: ChannelSender; log?: ChannelSender; start?: string } = {}): FakeDispatch {
-  const config = resolveConfig({ grouping: { wait: '0s' }, ...options.config, dispatcher: { autoStart: false, retryBase: '1s', ...options.config?.dispatcher } });
+export function fakeDispatch(
+  options: { config?: Config; email?: ChannelSender; log?: ChannelSender; start?: string } = {},
+): FakeDispatch {
+  const config = resolveConfig({
+    grouping: { wait: '0s' },
+    ...options.config,
+    dispatcher: { autoStart: false, retryBase: '1s', ...options.config?.dispatcher },
+  });
   const email = options.email ?? new RecordingSender();
   const log = options.log ?? new RecordingSender();
-  const channels = channelSet({ email: { sender: email, audience: 'operator', limits: config.limits.email }, log: { sender: log, limits: config.limits.log } });
+  const channels = channelSet({
+    email: { sender: email, audience: 'operator', limits: config.limits.email },
+    log: { sender: log, limits: config.limits.log },
+  });
   const clock = new TestClock(options.start ?? '2024-05-01T10:00:00Z');
   const outbox = new MemoryOutbox();
   const status = new MemoryStatusStore();
   const metrics = new Metrics();
   const content = contentFor(templates, config, (name) => channels.get(name).audience);
   const preferences = new OperatorPreferences(new MemoryPreferenceStore(), config, channels.names);
-  const dispatcher = new Dispatcher({ config, outbox, status, channels, content, preferences, metrics, clock: clock.now });
+  const dispatcher = new Dispatcher({
+    config,
+    outbox,
+    status,
+    channels,
+    content,
+    preferences,
+    metrics,
+    clock: clock.now,
+  });
   let n = 0;
   return {
     dispatcher,
@@ -63,7 +81,22 @@ export function fakeDispatch(options: { config?: Config; email?: ChannelSender; 
     metrics,
     email,
     log,
-    node: (address = `op${n++}@example.com`) => ({ id: NodeId.parse(randomNodeIdHex()), address: 'node.example.com:28967', email: address, wallet: '', version: '1.70.1', lastContactSuccess: null, lastContactFailure: null, disqualified: null, disqualificationReason: null, contained: null, auditScore: null, unknownAuditSuspended: null, offlineSuspended: null, createdAt: new Date(0) }),
+    node: (address = `op${n++}@example.com`) => ({
+      id: NodeId.parse(randomNodeIdHex()),
+      address: 'node.example.com:28967',
+      email: address,
+      wallet: '',
+      version: '1.70.1',
+      lastContactSuccess: null,
+      lastContactFailure: null,
+      disqualified: null,
+      disqualificationReason: null,
+      contained: null,
+      auditScore: null,
+      unknownAuditSuspended: null,
+      offlineSuspended: null,
+      createdAt: new Date(0),
+    }),
     async record(node, kind, data = {}) {
       const items = content.event(node, kind, data, clock.now());
       await outbox.insert(items);

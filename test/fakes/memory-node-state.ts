@@ -3,7 +3,12 @@
  * One process, one thread, so a transition and its items are recorded together by construction.
  */
 import type { BuildItems, NodeStateStore } from '../../src/notification/hooks/node-state.js';
-import { INITIAL_STATE, planTransition, type NodeState, type Transition } from '../../src/notification/hooks/transitions.js';
+import {
+  INITIAL_STATE,
+  planTransition,
+  type NodeState,
+  type Transition,
+} from '../../src/notification/hooks/transitions.js';
 import type { NewItem, Outbox } from '../../src/notification/outbox/outbox.js';
 
 export class MemoryNodeState implements NodeStateStore {

@@ -34,11 +34,26 @@ export class MemoryOutbox implements Outbox {
     const groups = [...new Set(due.map((r) => r.groupKey))].slice(0, o.groups);
     const claimed = due.filter((r) => groups.includes(r.groupKey));
     for (const r of claimed) r.leasedUntil = o.leaseUntil;
-    return Promise.resolve(claimed.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.createdAt.getTime() - b.createdAt.getTime() || a.seq - b.seq).map(strip));
+    return Promise.resolve(
+      claimed
+        .sort(
+          (a, b) =>
+            a.occurredAt.getTime() - b.occurredAt.getTime() ||
+            a.createdAt.getTime() - b.createdAt.getTime() ||
+            a.seq - b.seq,
+        )
+        .map(strip),
+    );
   }
 
-  insertDigest(digest: NewItem, folded: readonly string[], leaseUntil: Date, reservations: readonly Reservation[]): Promise<void> {
-    for (const id of folded) this.#update(id, { status: 'digested', digestId: digest.id, leasedUntil: null, reservations: null });
+  insertDigest(
+    digest: NewItem,
+    folded: readonly string[],
+    leaseUntil: Date,
+    reservations: readonly Reservation[],
+  ): Promise<void> {
+    for (const id of folded)
+      this.#update(id, { status: 'digested', digestId: digest.id, leasedUntil: null, reservations: null });
     const [row] = this.#add([digest]);
     if (row) Object.assign(row, { leasedUntil: leaseUntil, reservations: [...reservations] });
     return Promise.resolve();
@@ -64,9 +79,23 @@ export class MemoryOutbox implements Outbox {
     return Promise.resolve();
   }
 
-  markRetry(id: string, dueAt: Date, reason: string, reservations: readonly Reservation[], ambiguous: boolean): Promise<void> {
+  markRetry(
+    id: string,
+    dueAt: Date,
+    reason: string,
+    reservations: readonly Reservation[],
+    ambiguous: boolean,
+  ): Promise<void> {
     const r = this.#get(id);
-    this.#update(id, { status: 'retry', attempts: r.attempts + 1, ambiguousAttempts: r.ambiguousAttempts + (ambiguous ? 1 : 0), dueAt, reason, reservations: [...reservations], leasedUntil: null });
+    this.#update(id, {
+      status: 'retry',
+      attempts: r.attempts + 1,
+      ambiguousAttempts: r.ambiguousAttempts + (ambiguous ? 1 : 0),
+      dueAt,
+      reason,
+      reservations: [...reservations],
+      leasedUntil: null,
+    });
     return Promise.resolve();
   }
 
@@ -82,7 +111,14 @@ export class MemoryOutbox implements Outbox {
 
   suppressOpen(nodeId: string, except: string, reason: string): Promise<Array<{ channel: string; kind: string }>> {
     const now = new Date();
-    const open = [...this.#rows.values()].filter((r) => r.nodeId === nodeId && r.kind !== except && (r.status === 'pending' || r.status === 'held') && r.reservations === null && (r.leasedUntil === null || r.leasedUntil < now));
+    const open = [...this.#rows.values()].filter(
+      (r) =>
+        r.nodeId === nodeId &&
+        r.kind !== except &&
+        (r.status === 'pending' || r.status === 'held') &&
+        r.reservations === null &&
+        (r.leasedUntil === null || r.leasedUntil < now),
+    );
     for (const r of open) Object.assign(r, { status: 'suppressed', reason });
     return Promise.resolve(open.map((r) => ({ channel: r.channel, kind: r.kind })));
   }

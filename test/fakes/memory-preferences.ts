@@ -8,7 +8,13 @@ export class MemoryPreferenceStore implements PreferenceStore {
   readonly #stored = new Map<string, PreferencesUpdate>();
 
   getMany(operators: readonly string[]): Promise<Map<string, PreferencesUpdate>> {
-    return Promise.resolve(new Map(operators.flatMap((o) => (this.#stored.has(o) ? [[o, structuredClone(this.#stored.get(o) as PreferencesUpdate)] as const] : []))));
+    return Promise.resolve(
+      new Map(
+        operators.flatMap((o) =>
+          this.#stored.has(o) ? [[o, structuredClone(this.#stored.get(o) as PreferencesUpdate)] as const] : [],
+        ),
+      ),
+    );
   }
 
   put(operator: string, prefs: PreferencesUpdate): Promise<void> {

@@ -27,7 +27,12 @@ describe('a background dispatcher whose claims fail', { skip: postgresSkipReason
   });
 
   it('counts each failed pass, sends nothing meanwhile, and delivers all once the database is right', async () => {
-    const options = { database: { url }, smtp: { url: sink.url }, grouping: { wait: '0s' }, hooks: { channels: { 'node-offline': ['email'] }, offlineAfter: '0s' } };
+    const options = {
+      database: { url },
+      smtp: { url: sink.url },
+      grouping: { wait: '0s' },
+      hooks: { channels: { 'node-offline': ['email'] }, offlineAfter: '0s' },
+    };
     const setup = await createNotificationService({ ...options, dispatcher: { autoStart: false } });
     for (let i = 0; i < NODES; i++) {
       const id = randomNodeIdHex();
@@ -41,13 +46,18 @@ describe('a background dispatcher whose claims fail', { skip: postgresSkipReason
     try {
       await db.query('ALTER TABLE satnotify_outbox RENAME COLUMN due_at TO due_at_gone');
       svc = await createNotificationService({ ...options, dispatcher: { autoStart: true, interval: '20ms' } });
-      const failedPasses = async (): Promise<number> => (await svc?.metrics.dispatchFailures.get())?.values.find((v) => v.labels.stage === 'pass')?.value ?? 0;
+      const failedPasses = async (): Promise<number> =>
+        (await svc?.metrics.dispatchFailures.get())?.values.find((v) => v.labels.stage === 'pass')?.value ?? 0;
       await until(async () => (await failedPasses()) >= 3, 10_000, 'three failed passes counted');
       assert.equal(sink.received.length, 0, 'nothing sent while claims fail');
 
       await db.query('ALTER TABLE satnotify_outbox RENAME COLUMN due_at_gone TO due_at');
       await sink.waitFor(NODES);
-      await until(async () => (await svc?.outboxCounts())?.every((c) => c.status === 'sent') ?? false, 10_000, 'every row recorded sent');
+      await until(
+        async () => (await svc?.outboxCounts())?.every((c) => c.status === 'sent') ?? false,
+        10_000,
+        'every row recorded sent',
+      );
       assert.equal(sink.received.length, NODES, 'each delivered once');
     } finally {
       await db.end();

@@ -22,7 +22,13 @@ describe('a dispatcher process killed with SIGKILL mid-batch', { skip: postgresS
   after(() => sink.close());
 
   it('a new process on the same database finishes the work; every notification delivered', async (t) => {
-    const svc = await createNotificationService({ database: { url }, smtp: { url: sink.url }, grouping: { wait: '0s' }, hooks: { channels: { 'node-offline': ['email'] }, offlineAfter: '0s' }, dispatcher: { autoStart: false } });
+    const svc = await createNotificationService({
+      database: { url },
+      smtp: { url: sink.url },
+      grouping: { wait: '0s' },
+      hooks: { channels: { 'node-offline': ['email'] }, offlineAfter: '0s' },
+      dispatcher: { autoStart: false },
+    });
     for (let i = 0; i < N; i++) {
       const id = randomNodeIdHex();
       await svc.overlay.upsertNode({ id, address: '127.0.0.1:1', email: `crash${i}@example.com` });
@@ -38,26 +44,44 @@ describe('a dispatcher process killed with SIGKILL mid-batch', { skip: postgresS
     const ids = (): string[] => sink.received.map((m) => m.parsed.messageId ?? '');
     const db = sqlClient(url);
     await db.connect();
-    const open = async (): Promise<number> => Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM satnotify_outbox WHERE status IN ('pending', 'held', 'retry')`)).rows[0]?.n);
+    const open = async (): Promise<number> =>
+      Number(
+        (
+          await db.query<{ n: string }>(
+            `SELECT count(*) AS n FROM satnotify_outbox WHERE status IN ('pending', 'held', 'retry')`,
+          )
+        ).rows[0]?.n,
+      );
     const deadline = Date.now() + 60_000;
-    while ((new Set(ids()).size < N || (await open()) > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while ((new Set(ids()).size < N || (await open()) > 0) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
     second.kill('SIGTERM');
     // The takeover sends on the reservations the killed worker wrote onto its rows: no node is
     // counted twice for its one message, and nothing waits out a MinDelay it never used.
-    const doubled = await db.query<{ subject: string; day_count: number }>(`SELECT subject, day_count FROM satnotify_status WHERE channel = 'email' AND day_count <> 1`);
+    const doubled = await db.query<{ subject: string; day_count: number }>(
+      `SELECT subject, day_count FROM satnotify_status WHERE channel = 'email' AND day_count <> 1`,
+    );
     const waiting = await open();
     await db.end();
     assert.deepEqual(doubled.rows, [], 'every node and address counted exactly one send');
     assert.equal(waiting, 0, 'nothing left held or pending');
     const unique = new Set(ids()).size;
     const duplicates = ids().length - unique;
-    t.diagnostic(`killed after ${atKill} deliveries; delivered ${unique}/${N}; duplicates ${duplicates} (sends in flight at the kill, re-sent after their 3 s lease with the same Message-ID)`);
+    t.diagnostic(
+      `killed after ${atKill} deliveries; delivered ${unique}/${N}; duplicates ${duplicates} (sends in flight at the kill, re-sent after their 3 s lease with the same Message-ID)`,
+    );
     assert.equal(unique, N, 'all delivered');
     assert.ok(duplicates <= 8, `duplicates bounded by the sends in flight at the kill (${duplicates})`);
   });
 
   it('a reservation whose process died before writing it onto its row is adopted: sent at once, counted once', async () => {
-    const svc = await createNotificationService({ database: { url }, smtp: { url: sink.url }, grouping: { wait: '0s' }, hooks: { channels: { 'node-offline': ['email'] }, offlineAfter: '0s' }, dispatcher: { autoStart: false } });
+    const svc = await createNotificationService({
+      database: { url },
+      smtp: { url: sink.url },
+      grouping: { wait: '0s' },
+      hooks: { channels: { 'node-offline': ['email'] }, offlineAfter: '0s' },
+      dispatcher: { autoStart: false },
+    });
     const pool = new pg.Pool({ connectionString: url, max: 2, options: '-c search_path=satnotify' });
     try {
       const id = randomNodeIdHex();
@@ -69,15 +93,23 @@ describe('a dispatcher process killed with SIGKILL mid-batch', { skip: postgresS
       // What a worker killed between its reservations and writing them onto the row leaves behind:
       // both counted for this item, on no row. (Without adoption the item waits out the email MinDelay.)
       const dead = new PgStatusStore(pool);
-      for (const subject of [item.nodeId ?? '', `addr:${email}`]) assert.ok((await dead.reserve({ subject, channel: 'email' }, new Date(), limits(), item.id)).granted);
+      for (const subject of [item.nodeId ?? '', `addr:${email}`])
+        assert.ok((await dead.reserve({ subject, channel: 'email' }, new Date(), limits(), item.id)).granted);
       const before = sink.received.length;
       await svc.dispatch();
       const [after] = await svc.notificationsFor(email);
       assert.equal(after?.status, 'sent');
       await sink.waitFor(before + 1, 5_000);
       assert.equal(sink.received.filter((m) => m.envelopeTo.includes(email)).length, 1);
-      const counts = await pool.query<{ subject: string; day_count: number }>(`SELECT subject, day_count FROM satnotify_status WHERE channel = 'email' AND subject IN ($1, $2) ORDER BY subject`, [`addr:${email}`, item.nodeId]);
-      assert.deepEqual(counts.rows.map((r) => r.day_count), [1, 1], 'node and address each counted once');
+      const counts = await pool.query<{ subject: string; day_count: number }>(
+        `SELECT subject, day_count FROM satnotify_status WHERE channel = 'email' AND subject IN ($1, $2) ORDER BY subject`,
+        [`addr:${email}`, item.nodeId],
+      );
+      assert.deepEqual(
+        counts.rows.map((r) => r.day_count),
+        [1, 1],
+        'node and address each counted once',
+      );
     } finally {
       await pool.end();
       await svc.close();

@@ -11,7 +11,12 @@ describe('node endpoint down or stalling', () => {
   let stall: Awaited<ReturnType<typeof startStallingServer>>;
   before(async () => {
     stall = await startStallingServer();
-    h = await harness({ clock: clock.now, nodeLog: { deadline: '300ms' }, dispatcher: { retryBase: '1s' }, limits: { log: { maxHr: 100, maxDay: 1000, minDelay: '0s' } } });
+    h = await harness({
+      clock: clock.now,
+      nodeLog: { deadline: '300ms' },
+      dispatcher: { retryBase: '1s' },
+      limits: { log: { maxHr: 100, maxDay: 1000, minDelay: '0s' } },
+    });
   });
   after(async () => {
     await h.close();
@@ -35,7 +40,10 @@ describe('node endpoint down or stalling', () => {
   it('hook calls do not wait for a stalling node while the dispatcher retries it', async (t) => {
     const stalled = randomNodeIdHex();
     await h.svc.overlay.upsertNode({ id: stalled, address: stall.address, email: 'c@example.com' });
-    const busy = await h.reopen({ clock: clock.now, dispatcher: { autoStart: true, interval: '5ms', retryBase: '1ms', retryMax: '1ms' } });
+    const busy = await h.reopen({
+      clock: clock.now,
+      dispatcher: { autoStart: true, interval: '5ms', retryBase: '1ms', retryMax: '1ms' },
+    });
     const samples: number[] = [];
     for (let i = 0; i < 100; i++) {
       const t0 = performance.now();
@@ -44,7 +52,9 @@ describe('node endpoint down or stalling', () => {
     }
     samples.sort((a, b) => a - b);
     const p99 = samples[98] as number;
-    t.diagnostic(`hook p50 ${samples[50]?.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms, with gRPC calls stalling for 300 ms in the background`);
+    t.diagnostic(
+      `hook p50 ${samples[50]?.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms, with gRPC calls stalling for 300 ms in the background`,
+    );
     assert.ok(p99 < 300, `a hook never waits for the node's deadline (p99 ${p99.toFixed(1)} ms)`);
   });
 });

@@ -53,11 +53,16 @@ describe('SMTP outage, flaky replies and a permanent rejection (real smtp-server
     assert.equal(new Set(ids).size, 20, 'each delivered once');
     assert.equal(early, 0, 'no retry before its backoff');
     const counts = await h.svc.outboxCounts();
-    assert.deepEqual(counts.map((c) => [c.kind, c.status, c.count]), [['node-offline', 'sent', 20]]);
+    assert.deepEqual(
+      counts.map((c) => [c.kind, c.status, c.count]),
+      [['node-offline', 'sent', 20]],
+    );
     const retried = await h.svc.metrics.notifications.get();
     const retries = retried.values.filter((v) => v.labels['outcome'] === 'retried').reduce((n, v) => n + v.value, 0);
     assert.ok(retries >= 20, `every notification was retried at least once (${retries})`);
-    t.diagnostic(`delivered 20/20 after ${passes} passes, ${retries} retries, hook p99 ${p99(hookMs).toFixed(2)} ms while SMTP was down`);
+    t.diagnostic(
+      `delivered 20/20 after ${passes} passes, ${retries} retries, hook p99 ${p99(hookMs).toFixed(2)} ms while SMTP was down`,
+    );
   });
 
   it('550 for one recipient: that one fails with the reply, its quota is refunded, others are unaffected', async () => {

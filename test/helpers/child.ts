@@ -8,9 +8,18 @@ import { fileURLToPath } from 'node:url';
 const TSX = import.meta.resolve('tsx');
 
 /** runTs runs `file` with `args` in a child process; rejects with its stderr on a non-zero exit. */
-export function runTs(file: string, args: string[], env: NodeJS.ProcessEnv = process.env, cwd?: string): Promise<string> {
+export function runTs(
+  file: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  cwd?: string,
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, file, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'], ...(cwd && { cwd }) });
+    const child = spawn(process.execPath, ['--import', TSX, file, ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(cwd && { cwd }),
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString()));
@@ -47,7 +56,11 @@ export const BIN = fileURLToPath(new URL('../../bin/satnotify.js', import.meta.u
 /** runCli runs the built binary as a user would and resolves with its exit code and output, whatever the code. */
 export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], ...(options.cwd && { cwd: options.cwd }) });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(options.cwd && { cwd: options.cwd }),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));

@@ -38,7 +38,8 @@ export class Daemon {
     child.once('exit', () => running.delete(child));
     const deadline = Date.now() + 10_000;
     while (!(await accepts(this.port))) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server on port ${this.port} did not start:\n${this.#log}`);
+      if (child.exitCode !== null || Date.now() > deadline)
+        throw new Error(`server on port ${this.port} did not start:\n${this.#log}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -98,7 +99,9 @@ export async function startNgircd(): Promise<Daemon> {
       '',
     ].join('\n'),
   );
-  const d = new Daemon(port, () => spawn(NGIRCD, ['--nodaemon', '--config', conf], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  const d = new Daemon(port, () =>
+    spawn(NGIRCD, ['--nodaemon', '--config', conf], { stdio: ['ignore', 'pipe', 'pipe'] }),
+  );
   await d.start();
   return d;
 }
@@ -108,7 +111,17 @@ export async function startMosquitto(): Promise<Daemon> {
   const dir = scratchDir('mosquitto');
   const port = await unusedPort();
   const conf = join(dir, 'mosquitto.conf');
-  writeFileSync(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'log_dest stderr', 'log_type error', ''].join('\n'));
+  writeFileSync(
+    conf,
+    [
+      `listener ${port} 127.0.0.1`,
+      'allow_anonymous true',
+      'persistence false',
+      'log_dest stderr',
+      'log_type error',
+      '',
+    ].join('\n'),
+  );
   const d = new Daemon(port, () => spawn(MOSQUITTO, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] }));
   await d.start();
   return d;

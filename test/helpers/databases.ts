@@ -83,7 +83,10 @@ export function randomNodeIdHex(): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('hex');
 }
 
-/** sqlClient is a plain client on `url` that sees satnotify's tables (in the default `satnotify` schema), for tests that inspect rows. */
+/**
+ * sqlClient is a plain client on `url` that sees satnotify's tables (in the default `satnotify` schema), for tests that
+ * inspect rows.
+ */
 export function sqlClient(url: string): pg.Client {
   return new pg.Client({ connectionString: url, options: '-c search_path=satnotify' });
 }
@@ -92,12 +95,20 @@ export function sqlClient(url: string): pg.Client {
  * oldDatabase makes an embedded database in `dataDir` as an earlier version left it: migrations up
  * to `version` in schema satnotify, then whatever `fill` writes in that version's row format.
  */
-export async function oldDatabase(dataDir: string, version: number, fill: (pool: pg.Pool) => Promise<unknown>): Promise<void> {
+export async function oldDatabase(
+  dataDir: string,
+  version: number,
+  fill: (pool: pg.Pool) => Promise<unknown>,
+): Promise<void> {
   const lite = await PGlite.create(dataDir);
   await lite.exec('CREATE SCHEMA satnotify; SET search_path TO satnotify');
   const pool = new pg.Pool(createPgConfig(lite));
   try {
-    await migrate(pool, 'satnotify', MIGRATIONS.filter((m) => m.version <= version));
+    await migrate(
+      pool,
+      'satnotify',
+      MIGRATIONS.filter((m) => m.version <= version),
+    );
     await fill(pool);
   } finally {
     await pool.end();

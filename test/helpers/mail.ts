@@ -14,7 +14,10 @@ export const TEMPLATES = TemplateSet.load();
 
 /** mailService builds a MailService from a partial config (smtp.url or mail.outboxDir). */
 export function mailService(config: Config): MailService {
-  const c = resolveConfig({ smtp: { from: 'Test Satellite <noreply@sat.example>', ...config.smtp }, mail: config.mail });
+  const c = resolveConfig({
+    smtp: { from: 'Test Satellite <noreply@sat.example>', ...config.smtp },
+    mail: config.mail,
+  });
   return new MailService({ templates: TEMPLATES, sender: createSender(c), from: c.smtp.from });
 }
 
@@ -22,7 +25,21 @@ export function mailService(config: Config): MailService {
 const CONFIG = resolveConfig({ satellite: { name: 'us1.storj.io' }, limits: { timezone: 'Europe/Berlin' } });
 export const CONTENT = contentFor(TEMPLATES, CONFIG);
 
-/** sampleEmail is a kind's email from its sample data, as an operator reading `locale` in `zone` gets it: the template and its whole data. */
-export function sampleEmail(kind: string, reader: Partial<Reader> = {}, node: NodeView = SAMPLE_NODE): { template: string; data: Record<string, unknown> } {
-  return CONTENT.emailFor(kind, TEMPLATES.sample(kind), node, 'operator@example.com', new Date('2024-05-01T08:04:00Z'), { ...CONTENT.defaultReader, ...reader });
+/**
+ * sampleEmail is a kind's email from its sample data, as an operator reading `locale` in `zone` gets it: the template
+ * and its whole data.
+ */
+export function sampleEmail(
+  kind: string,
+  reader: Partial<Reader> = {},
+  node: NodeView = SAMPLE_NODE,
+): { template: string; data: Record<string, unknown> } {
+  return CONTENT.emailFor(
+    kind,
+    TEMPLATES.sample(kind),
+    node,
+    'operator@example.com',
+    new Date('2024-05-01T08:04:00Z'),
+    { ...CONTENT.defaultReader, ...reader },
+  );
 }

@@ -23,7 +23,8 @@ export function dropAtExit(name: string, adminUrl: string): void {
 }
 
 // An interrupted run (Ctrl-C, a runner's timeout) cleans up too: the signal becomes an exit.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
 
 // 'exit' handlers must be synchronous, so the databases are dropped by a short child process.
 process.on('exit', () => {

@@ -2,7 +2,8 @@
  * A child process running a NotificationService on a shared PostgreSQL, for the multi-process
  * fault tests. argv: mode url smtpUrl [args…]
  *   dispatch            run the background dispatcher until killed (prints "ready")
- *   inform NODE N START fire N concurrent informNodeEmail for NODE at START (epoch ms); print the tally of statuses and retryAt
+ *   inform NODE N START fire N concurrent informNodeEmail for NODE at START (epoch ms); print the tally of statuses and
+ * retryAt
  */
 import { createNotificationService } from '../../src/notification/create.js';
 
@@ -23,7 +24,14 @@ if (mode === 'dispatch') {
 } else if (mode === 'inform') {
   const [node, n, start] = rest as [string, string, string];
   await new Promise((r) => setTimeout(r, Math.max(0, Number(start) - Date.now())));
-  const results = await Promise.all(Array.from({ length: Number(n) }, (_, i) => svc.informNodeEmail(node, { template: 'announcement', data: { title: `Concurrent ${process.pid}-${i}`, paragraphs: ['x'], action: 'none' } })));
+  const results = await Promise.all(
+    Array.from({ length: Number(n) }, (_, i) =>
+      svc.informNodeEmail(node, {
+        template: 'announcement',
+        data: { title: `Concurrent ${process.pid}-${i}`, paragraphs: ['x'], action: 'none' },
+      }),
+    ),
+  );
   // The tally counts statuses, and for held calls each retryAt they were told.
   const tally: Record<string, number> = {};
   for (const r of results) {

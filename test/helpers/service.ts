@@ -66,7 +66,12 @@ export async function harness(options: ServiceOptions & { database?: Config['dat
     },
     async addNode(over = {}) {
       const id = over.id ?? randomNodeIdHex();
-      await h.svc.overlay.upsertNode({ id, address: nodeLogAddress, email: over.email ?? `op-${id.slice(0, 8)}@example.com`, version: '1.60.0' });
+      await h.svc.overlay.upsertNode({
+        id,
+        address: nodeLogAddress,
+        email: over.email ?? `op-${id.slice(0, 8)}@example.com`,
+        version: '1.60.0',
+      });
       return id;
     },
     async close() {

@@ -34,7 +34,9 @@ export interface SmtpSink {
 }
 
 /** startSmtpSink starts the server on a free loopback port. */
-export async function startSmtpSink(options: { parse?: boolean; port?: number; dataDelayMs?: number; serverOptions?: Partial<SMTPServerOptions> } = {}): Promise<SmtpSink> {
+export async function startSmtpSink(
+  options: { parse?: boolean; port?: number; dataDelayMs?: number; serverOptions?: Partial<SMTPServerOptions> } = {},
+): Promise<SmtpSink> {
   const parse = options.parse ?? true;
   const waiters: Array<{ n: number; resolve: () => void }> = [];
   const sink: SmtpSink = {
@@ -48,7 +50,10 @@ export async function startSmtpSink(options: { parse?: boolean; port?: number; d
     waitFor(n, timeoutMs = 10_000) {
       if (sink.received.length >= n) return Promise.resolve();
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`waited ${timeoutMs} ms for ${n} messages, got ${sink.received.length}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`waited ${timeoutMs} ms for ${n} messages, got ${sink.received.length}`)),
+          timeoutMs,
+        );
         waiters.push({ n, resolve: () => (clearTimeout(timer), resolve()) });
       });
     },
@@ -90,7 +95,9 @@ export async function startSmtpSink(options: { parse?: boolean; port?: number; d
           const drop = envelopeTo.find((a) => (sink.dropAfterData.get(a) ?? 0) > 0);
           if (drop === undefined) return callback();
           sink.dropAfterData.set(drop, (sink.dropAfterData.get(drop) ?? 0) - 1);
-          for (const c of (server as unknown as { connections: Set<{ id: string; _socket: { destroy(): void } }> }).connections) if (c.id === session.id) c._socket.destroy();
+          for (const c of (server as unknown as { connections: Set<{ id: string; _socket: { destroy(): void } }> })
+            .connections)
+            if (c.id === session.id) c._socket.destroy();
         };
         const finish = (): void => {
           if (parse) simpleParser(raw).then(done, callback);

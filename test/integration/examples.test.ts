@@ -12,7 +12,9 @@ import { scratchDir } from '../helpers/scratch.js';
 const ROOT = new URL('../../', import.meta.url);
 const README = readFileSync(new URL('README.md', ROOT), 'utf8');
 const BLOCK = /(?:<!-- example: (examples\/[\w-]+\.ts) -->\n)?```ts\n([\s\S]*?)```/g;
-const ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SATNOTIFY_') && k !== 'DATABASE_URL'));
+const ENV = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => !k.startsWith('SATNOTIFY_') && k !== 'DATABASE_URL'),
+);
 
 describe('README examples', () => {
   const blocks = [...README.matchAll(BLOCK)].map((m) => ({ file: m[1], code: m[2] ?? '' }));
@@ -27,7 +29,8 @@ describe('README examples', () => {
 
   it('every file in examples/ is shown in the README', () => {
     const shown = new Set(blocks.map((b) => b.file));
-    for (const f of readdirSync(new URL('examples/', ROOT))) assert.ok(shown.has(`examples/${f}`), `examples/${f} is not in the README`);
+    for (const f of readdirSync(new URL('examples/', ROOT)))
+      assert.ok(shown.has(`examples/${f}`), `examples/${f} is not in the README`);
   });
 
   for (const f of readdirSync(new URL('examples/', ROOT))) {

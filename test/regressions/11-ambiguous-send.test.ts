@@ -14,11 +14,17 @@ describe('issue 11: an ambiguous send keeps its count and is retried a bounded n
   const clock = new TestClock('2024-05-01T10:00:00Z');
   let h: Harness;
   before(async () => {
-    h = await harness({ clock: clock.now, smtp: { socketTimeout: '2s' }, dispatcher: { retryBase: '1s', retryMax: '1s', maxAmbiguousAttempts: 3 }, limits: { email: { maxHr: 10, maxDay: 10, minDelay: '0s' } } });
+    h = await harness({
+      clock: clock.now,
+      smtp: { socketTimeout: '2s' },
+      dispatcher: { retryBase: '1s', retryMax: '1s', maxAmbiguousAttempts: 3 },
+      limits: { email: { maxHr: 10, maxDay: 10, minDelay: '0s' } },
+    });
   });
   after(() => h.close());
 
-  const copies = (to: string): string[] => h.sink.received.filter((m) => m.envelopeTo.includes(to)).map((m) => m.parsed.messageId ?? '');
+  const copies = (to: string): string[] =>
+    h.sink.received.filter((m) => m.envelopeTo.includes(to)).map((m) => m.parsed.messageId ?? '');
 
   it('lost once, then confirmed: sent, two copies with one Message-ID, counted once', async () => {
     const node = await h.addNode({ email: 'once@example.com' });
@@ -43,7 +49,10 @@ describe('issue 11: an ambiguous send keeps its count and is retried a bounded n
     }
     assert.equal(copies('always@example.com').length, 3);
     const failed = (await h.svc.outboxCounts()).filter((c) => c.status === 'failed');
-    assert.equal(failed.reduce((n, c) => n + c.count, 0), 1);
+    assert.equal(
+      failed.reduce((n, c) => n + c.count, 0),
+      1,
+    );
     assert.equal((await h.svc.status(node)).email.hrCounter, 1, 'not refunded: it may have arrived');
     h.sink.dropAfterData.delete('always@example.com');
   });

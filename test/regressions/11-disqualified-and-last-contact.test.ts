@@ -12,11 +12,16 @@ describe('issue 11: after disqualification, silence; last contact as seen', () =
   const clock = new TestClock('2024-05-01T08:00:00Z');
   let h: Harness;
   before(async () => {
-    h = await harness({ clock: clock.now, grouping: { wait: '0s' }, limits: { email: { maxHr: 100, maxDay: 100, minDelay: '0s' }, log: { maxHr: 100, maxDay: 100, minDelay: '0s' } } });
+    h = await harness({
+      clock: clock.now,
+      grouping: { wait: '0s' },
+      limits: { email: { maxHr: 100, maxDay: 100, minDelay: '0s' }, log: { maxHr: 100, maxDay: 100, minDelay: '0s' } },
+    });
   });
   after(() => h.close());
 
-  const sentTo = (to: string): string[] => h.sink.received.filter((m) => m.envelopeTo.includes(to)).map((m) => m.parsed.subject ?? '');
+  const sentTo = (to: string): string[] =>
+    h.sink.received.filter((m) => m.envelopeTo.includes(to)).map((m) => m.parsed.subject ?? '');
 
   it('hooks after onDisqualified record their news as suppressed: nothing sent, nothing counted', async () => {
     const node = await h.addNode({ email: 'dq@example.com' });
@@ -40,12 +45,22 @@ describe('issue 11: after disqualification, silence; last contact as seen', () =
     }
     clock.set('2024-05-01T12:00:00Z');
     await h.svc.dispatch();
-    assert.deepEqual(sentTo('dq@example.com').length, 1, `only the disqualification email: ${sentTo('dq@example.com').join(' | ')}`);
+    assert.deepEqual(
+      sentTo('dq@example.com').length,
+      1,
+      `only the disqualification email: ${sentTo('dq@example.com').join(' | ')}`,
+    );
     assert.equal(h.logLines.length, logged, 'nothing more in the node log');
     assert.deepEqual(await h.svc.status(node), counted, 'no counter moved');
-    const tally = (await h.svc.outboxCounts()).filter((c) => c.status === 'suppressed').reduce((n, c) => n + c.count, 0);
+    const tally = (await h.svc.outboxCounts())
+      .filter((c) => c.status === 'suppressed')
+      .reduce((n, c) => n + c.count, 0);
     assert.ok(tally >= 8, `8 suppressed items (4 kinds × email and log), got ${tally}`);
-    assert.equal((await h.svc.informNodeLog(node, { type: 'CUSTOM', level: 'info', text: 'explicit' })).status, 'sent', 'what the satellite sends explicitly still goes');
+    assert.equal(
+      (await h.svc.informNodeLog(node, { type: 'CUSTOM', level: 'info', text: 'explicit' })).status,
+      'sent',
+      'what the satellite sends explicitly still goes',
+    );
   });
 
   it('what was waiting about the node when it is disqualified goes quiet too', async () => {
@@ -65,13 +80,21 @@ describe('issue 11: after disqualification, silence; last contact as seen', () =
 
   it('an offline notice names the last successful check, not the node record as first seen', async () => {
     const node = await h.addNode({ email: 'contact@example.com' });
-    for (const [at, ok] of [['04:53', true], ['07:00', false], ['08:21', true], ['09:50', true], ['10:00', false]] as const) {
+    for (const [at, ok] of [
+      ['04:53', true],
+      ['07:00', false],
+      ['08:21', true],
+      ['09:50', true],
+      ['10:00', false],
+    ] as const) {
       clock.set(`2024-05-03T${at}:00Z`);
       await h.svc.onUptimeCheck(node, { ok });
       await h.svc.dispatch();
     }
     await h.sink.waitFor(3);
-    const offline = h.sink.received.filter((m) => m.envelopeTo.includes('contact@example.com') && /offline/i.test(m.parsed.subject ?? ''));
+    const offline = h.sink.received.filter(
+      (m) => m.envelopeTo.includes('contact@example.com') && /offline/i.test(m.parsed.subject ?? ''),
+    );
     assert.equal(offline.length, 2);
     assert.match(offline[0]?.parsed.text ?? '', /last successful contact was May 3, 2024, 04:53 UTC/);
     assert.match(offline[1]?.parsed.text ?? '', /last successful contact was May 3, 2024, 09:50 UTC/);

@@ -23,7 +23,8 @@ describe('issue 11: a grouped email of any size leaves', () => {
 
   it(`${NODES} nodes of one operator go offline together: one email, the rest summarised, counters true`, async () => {
     const ids = Array.from({ length: NODES }, () => randomNodeIdHex());
-    for (const id of ids) await h.svc.overlay.upsertNode({ id, address: `n${id.slice(0, 8)}.example:28967`, email: 'big@example.com' });
+    for (const id of ids)
+      await h.svc.overlay.upsertNode({ id, address: `n${id.slice(0, 8)}.example:28967`, email: 'big@example.com' });
     await Promise.all(ids.map((id) => h.svc.onUptimeCheck(id, { ok: false })));
     clock.set('2024-05-01T10:06:00Z'); // past the grouping wait
     await h.svc.dispatch();
@@ -34,12 +35,27 @@ describe('issue 11: a grouped email of any size leaves', () => {
     const text = mail.parsed.text ?? '';
     const listed = (text.match(/^ {2}- \w{12} \(\S+\) · /gm) ?? []).length;
     assert.equal(listed, MAX_DIGEST_LINES, `${listed} lines listed`);
-    assert.match(mail.parsed.subject ?? '', new RegExp(`^${NODES.toLocaleString('en')} nodes offline — `), 'the subject counts every node, listed or not');
-    assert.match(text, new RegExp(`^${NODES.toLocaleString('en')} notifications about ${NODES.toLocaleString('en')} of your nodes`, 'm'));
-    assert.match(text, new RegExp(`${(NODES - listed).toLocaleString('en')} more notifications about ${(NODES - listed).toLocaleString('en')} more nodes are not listed`));
+    assert.match(
+      mail.parsed.subject ?? '',
+      new RegExp(`^${NODES.toLocaleString('en')} nodes offline — `),
+      'the subject counts every node, listed or not',
+    );
+    assert.match(
+      text,
+      new RegExp(`^${NODES.toLocaleString('en')} notifications about ${NODES.toLocaleString('en')} of your nodes`, 'm'),
+    );
+    assert.match(
+      text,
+      new RegExp(
+        `${(NODES - listed).toLocaleString('en')} more notifications about ${(NODES - listed).toLocaleString('en')} more nodes are not listed`,
+      ),
+    );
     assert.match(text, new RegExp(`Node offline: ${NODES - listed}`));
     const email = tallyChannel(await h.svc.outboxCounts(), 'email');
-    assert.deepEqual({ sent: email.sent, failed: email.failed, held: email.held, messages: email.messages }, { sent: NODES, failed: 0, held: 0, messages: 1 });
+    assert.deepEqual(
+      { sent: email.sent, failed: email.failed, held: email.held, messages: email.messages },
+      { sent: NODES, failed: 0, held: 0, messages: 1 },
+    );
     for (const id of [ids[0]!, ids[NODES - 1]!]) assert.equal((await h.svc.status(id)).email.dayCounter, 1);
   });
 });

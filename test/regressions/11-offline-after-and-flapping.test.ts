@@ -21,7 +21,8 @@ describe('issue 11: offlineAfter and flapping', () => {
   });
   after(() => h.close());
 
-  const subjects = (to: string): string[] => h.sink.received.filter((m) => m.envelopeTo.includes(to)).map((m) => m.parsed.subject ?? '');
+  const subjects = (to: string): string[] =>
+    h.sink.received.filter((m) => m.envelopeTo.includes(to)).map((m) => m.parsed.subject ?? '');
   async function check(node: string, minute: number, ok: boolean): Promise<void> {
     clock.set(new Date(Date.UTC(2024, 4, 1, 0, minute)).toISOString());
     await h.svc.onUptimeCheck(node, { ok });
@@ -30,9 +31,20 @@ describe('issue 11: offlineAfter and flapping', () => {
 
   it('a 40-minute outage is never reported; a 70-minute one is, once, and its recovery', async () => {
     const node = await h.addNode({ email: 'blip@example.com' });
-    for (const [m, ok] of [[0, false], [20, false], [40, true]] as const) await check(node, m, ok);
+    for (const [m, ok] of [
+      [0, false],
+      [20, false],
+      [40, true],
+    ] as const)
+      await check(node, m, ok);
     assert.deepEqual(subjects('blip@example.com'), []);
-    for (const [m, ok] of [[100, false], [130, false], [160, false], [170, true]] as const) await check(node, m, ok);
+    for (const [m, ok] of [
+      [100, false],
+      [130, false],
+      [160, false],
+      [170, true],
+    ] as const)
+      await check(node, m, ok);
     await h.sink.waitFor(2);
     const got = subjects('blip@example.com');
     assert.equal(got.length, 2, got.join(' | '));
@@ -41,7 +53,11 @@ describe('issue 11: offlineAfter and flapping', () => {
   });
 
   it('three flapping nodes over six hours: four messages each (off, on, off, flapping), not one per change', async () => {
-    const nodes = [await h.addNode({ email: 'flap1@example.com' }), await h.addNode({ email: 'flap2@example.com' }), await h.addNode({ email: 'flap3@example.com' })];
+    const nodes = [
+      await h.addNode({ email: 'flap1@example.com' }),
+      await h.addNode({ email: 'flap2@example.com' }),
+      await h.addNode({ email: 'flap3@example.com' }),
+    ];
     const start = 24 * 60; // the next day
     for (let cycle = 0; cycle < 5; cycle++) {
       const t = start + cycle * 75;

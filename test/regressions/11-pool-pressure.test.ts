@@ -25,21 +25,43 @@ describe('issue 11: honest outcomes under pool pressure', { skip: postgresSkipRe
   it(`${N} concurrent calls on a pool of 2: sent, a typed error, or queued after the full wait; nothing left leased`, async (t) => {
     const ids: string[] = [];
     for (let i = 0; i < N; i++) ids.push(await h.addNode({ id: randomNodeIdHex(), email: `pool${i}@example.com` }));
-    const results = await Promise.allSettled(ids.map((id) => h.svc.informNodeEmail(id, { template: 'announcement', data: { title: 'Pool', paragraphs: ['p'], action: 'a' } })));
+    const results = await Promise.allSettled(
+      ids.map((id) =>
+        h.svc.informNodeEmail(id, {
+          template: 'announcement',
+          data: { title: 'Pool', paragraphs: ['p'], action: 'a' },
+        }),
+      ),
+    );
     const tally: Record<string, number> = {};
     for (const r of results) {
-      const key = r.status === 'fulfilled' ? (r.value.status === 'sent' ? 'sent' : `${r.value.status}: ${r.value.reason}`) : r.reason instanceof DatabaseError ? 'DatabaseError' : `other: ${String(r.reason)}`;
+      const key =
+        r.status === 'fulfilled'
+          ? r.value.status === 'sent'
+            ? 'sent'
+            : `${r.value.status}: ${r.value.reason}`
+          : r.reason instanceof DatabaseError
+            ? 'DatabaseError'
+            : `other: ${String(r.reason)}`;
       tally[key] = (tally[key] ?? 0) + 1;
     }
     t.diagnostic(JSON.stringify(tally));
     const queued = `queued: its first attempt had not finished after 10s; the dispatcher delivers it`;
-    assert.deepEqual(Object.keys(tally).filter((k) => k !== 'sent' && k !== 'DatabaseError' && k !== queued), [], JSON.stringify(tally));
+    assert.deepEqual(
+      Object.keys(tally).filter((k) => k !== 'sent' && k !== 'DatabaseError' && k !== queued),
+      [],
+      JSON.stringify(tally),
+    );
     // What was queued is the dispatcher's to deliver: run it until nothing is open (a pass that
     // outlived its caller may still hold a few rows for a moment).
     const db = sqlClient(url);
     await db.connect();
     const state = async (): Promise<{ leased: string; open: string } | undefined> =>
-      (await db.query<{ leased: string; open: string }>(`SELECT count(*) FILTER (WHERE leased_until > now()) AS leased, count(*) FILTER (WHERE status IN ('pending', 'held', 'retry')) AS open FROM satnotify_outbox`)).rows[0];
+      (
+        await db.query<{ leased: string; open: string }>(
+          `SELECT count(*) FILTER (WHERE leased_until > now()) AS leased, count(*) FILTER (WHERE status IN ('pending', 'held', 'retry')) AS open FROM satnotify_outbox`,
+        )
+      ).rows[0];
     const deadline = Date.now() + 45_000; // past a bookkeeping retry (~30 s), well short of a 2-minute lease
     for (let s = await state(); s?.open !== '0' && Date.now() < deadline; s = await state()) {
       await h.svc.dispatch().catch(() => undefined);
@@ -48,6 +70,10 @@ describe('issue 11: honest outcomes under pool pressure', { skip: postgresSkipRe
     const rows = [await state()];
     await db.end();
     assert.deepEqual(rows[0], { leased: '0', open: '0' });
-    assert.equal(h.sink.received.length, (tally['sent'] ?? 0) + (tally[queued] ?? 0), 'every recorded notification delivered once');
+    assert.equal(
+      h.sink.received.length,
+      (tally['sent'] ?? 0) + (tally[queued] ?? 0),
+      'every recorded notification delivered once',
+    );
   });
 });

@@ -26,7 +26,10 @@ describe('upgrade to channel instances', () => {
     try {
       // The previous version's database: migrations 1–5, one pending email and one pending log row.
       await oldDatabase(dataDir, 5, async (pool) => {
-        await pool.query(`INSERT INTO nodes (id, address, email) VALUES ($1, $2, 'op@example.com')`, [id.bytes, address]);
+        await pool.query(`INSERT INTO nodes (id, address, email) VALUES ($1, $2, 'op@example.com')`, [
+          id.bytes,
+          address,
+        ]);
         const data = {
           lastContact: 'not recorded',
           satellite: { name: 'Satellite' },
@@ -37,11 +40,38 @@ describe('upgrade to channel instances', () => {
         };
         const insert = `INSERT INTO satnotify_outbox (id, channel, group_key, node_id, kind, bypass, payload, title, summary, status, due_at, occurred_at, created_at)
                         VALUES ($1, $2, $3, $4, 'node-offline', false, $5, 'Node offline', $6, 'pending', $7, $7, $7)`;
-        await pool.query(insert, ['old-email', 'email', 'addr:op@example.com', id.bytes, JSON.stringify({ to: 'op@example.com', template: 'node-offline', data }), `Your node ${id.short} is offline`, at]);
-        await pool.query(insert, ['old-log', 'log', `node:${hex}`, id.bytes, JSON.stringify({ address, type: 'UPTIME_FAILED', level: 'warn', title: 'Node offline', text: 'Queued before the upgrade.' }), 'Queued before the upgrade.', at]);
+        await pool.query(insert, [
+          'old-email',
+          'email',
+          'addr:op@example.com',
+          id.bytes,
+          JSON.stringify({ to: 'op@example.com', template: 'node-offline', data }),
+          `Your node ${id.short} is offline`,
+          at,
+        ]);
+        await pool.query(insert, [
+          'old-log',
+          'log',
+          `node:${hex}`,
+          id.bytes,
+          JSON.stringify({
+            address,
+            type: 'UPTIME_FAILED',
+            level: 'warn',
+            title: 'Node offline',
+            text: 'Queued before the upgrade.',
+          }),
+          'Queued before the upgrade.',
+          at,
+        ]);
       });
 
-      const svc = await createNotificationService({ database: { dataDir }, smtp: { url: sink.url }, limits: { email: { minDelay: '0s' } }, dispatcher: { autoStart: false } });
+      const svc = await createNotificationService({
+        database: { dataDir },
+        smtp: { url: sink.url },
+        limits: { email: { minDelay: '0s' } },
+        dispatcher: { autoStart: false },
+      });
       try {
         await svc.dispatch();
         assert.equal((await svc.delivery('old-email'))?.status, 'sent');

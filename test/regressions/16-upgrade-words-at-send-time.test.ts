@@ -20,9 +20,28 @@ describe('upgrade to messages worded at send time', () => {
     const address = '127.0.0.1:28967';
     try {
       await oldDatabase(dataDir, 8, async (pool) => {
-        await pool.query(`INSERT INTO nodes (id, address, email) VALUES ($1, $2, 'op@example.com')`, [id.bytes, address]);
-        const data = { reason: 'not given', satellite: { name: 'Satellite' }, recipient: 'op@example.com', timezone: 'UTC', node: { id: id.toString(), shortId: id.short, address, port: '28967' }, occurredAt: '2026-03-01 10:00 UTC', links: null };
-        const payload = { level: 'error', title: 'Node disqualified', text: 'old', node: { id: id.toString(), address }, facts: { reason: 'not given' }, actions: [], email: { to: 'op@example.com', template: 'disqualified', data } };
+        await pool.query(`INSERT INTO nodes (id, address, email) VALUES ($1, $2, 'op@example.com')`, [
+          id.bytes,
+          address,
+        ]);
+        const data = {
+          reason: 'not given',
+          satellite: { name: 'Satellite' },
+          recipient: 'op@example.com',
+          timezone: 'UTC',
+          node: { id: id.toString(), shortId: id.short, address, port: '28967' },
+          occurredAt: '2026-03-01 10:00 UTC',
+          links: null,
+        };
+        const payload = {
+          level: 'error',
+          title: 'Node disqualified',
+          text: 'old',
+          node: { id: id.toString(), address },
+          facts: { reason: 'not given' },
+          actions: [],
+          email: { to: 'op@example.com', template: 'disqualified', data },
+        };
         await pool.query(
           `INSERT INTO satnotify_outbox (id, channel, group_key, node_id, operator, kind, bypass, payload, title, summary, status, due_at, occurred_at, created_at)
            VALUES ('old-dq', 'email', 'email:addr:op@example.com', $1, 'op@example.com', 'disqualified', true, $2, 'Node disqualified', 'old', 'pending', $3, $3, $3)`,
@@ -30,7 +49,12 @@ describe('upgrade to messages worded at send time', () => {
         );
       });
 
-      const svc = await createNotificationService({ database: { dataDir }, smtp: { url: sink.url }, limits: { email: { minDelay: '0s' } }, dispatcher: { autoStart: false } });
+      const svc = await createNotificationService({
+        database: { dataDir },
+        smtp: { url: sink.url },
+        limits: { email: { minDelay: '0s' } },
+        dispatcher: { autoStart: false },
+      });
       try {
         await svc.dispatch();
         assert.equal((await svc.delivery('old-dq'))?.status, 'sent');

@@ -18,7 +18,8 @@ describe('a failed statement on the embedded database', () => {
         assert.deepEqual((await db.pool.query('SELECT $1::int AS b', [2])).rows, [{ b: 2 }]);
       }
       await assert.rejects(
-        db.pool.query(`INSERT INTO satnotify_outbox (id, channel, group_key, kind, payload, title, summary, status, due_at, occurred_at, created_at)
+        db.pool
+          .query(`INSERT INTO satnotify_outbox (id, channel, group_key, kind, payload, title, summary, status, due_at, occurred_at, created_at)
           VALUES ('x', 'email', 'g', 'node-offline', '{}', 't', 's', 'sending', now(), now(), now())`),
         /satnotify_outbox_status_check/,
       );

@@ -31,7 +31,10 @@ describe('resolveConfig', () => {
   it('accepts durations as strings or milliseconds', () => {
     assert.equal(resolveConfig({ limits: { email: { minDelay: '90s' } } }).limits.email.minDelayMs, 90_000);
     assert.equal(resolveConfig({ limits: { email: { minDelay: '1h30m' } } }).limits.email.minDelayMs, 5_400_000);
-    assert.equal(resolveConfig({ limits: { email: { minDelay: 250 as unknown as string } } }).limits.email.minDelayMs, 250);
+    assert.equal(
+      resolveConfig({ limits: { email: { minDelay: 250 as unknown as string } } }).limits.email.minDelayMs,
+      250,
+    );
   });
 
   it('layers file < environment < argument', () => {
@@ -40,7 +43,14 @@ describe('resolveConfig', () => {
     writeFileSync(file, JSON.stringify({ limits: { timezone: 'Europe/Berlin', email: { maxHr: 1, maxDay: 9 } } }));
     const c = resolveConfig(
       { limits: { email: { maxDay: 7 } } },
-      { file, env: { SATNOTIFY_LIMITS_EMAIL_MAXHR: '3', SATNOTIFY_DATABASE_URL: 'postgres://u:secret@db:5432/x', SATNOTIFY_SATELLITE_NAME: '123' } },
+      {
+        file,
+        env: {
+          SATNOTIFY_LIMITS_EMAIL_MAXHR: '3',
+          SATNOTIFY_DATABASE_URL: 'postgres://u:secret@db:5432/x',
+          SATNOTIFY_SATELLITE_NAME: '123',
+        },
+      },
     );
     assert.equal(c.limits.timezone, 'Europe/Berlin');
     assert.deepEqual(c.limits.email, { maxHr: 3, maxDay: 7, minDelayMs: 900_000 });
@@ -59,7 +69,12 @@ describe('resolveConfig', () => {
     ['unknown zone', { limits: { timezone: 'Mars/Olympus' } }, 'limits.timezone', 'Mars/Olympus'],
     ['bad duration', { limits: { email: { minDelay: '15 minutes' } } }, 'limits.email.minDelay', '15 minutes'],
     ['unknown key', { limits: { email: { maxHour: 3 } } } as Config, 'limits.email.maxHour', undefined],
-    ['bad satellite id', { satellite: { id: '12EayRS2V1kEsWESU9QMRseFhdxYxKicsiFmxrsLZHeLUtdps3T' } }, 'satellite.id', '12EayRS2V1kEsWESU9QMRseFhdxYxKicsiFmxrsLZHeLUtdps3T'],
+    [
+      'bad satellite id',
+      { satellite: { id: '12EayRS2V1kEsWESU9QMRseFhdxYxKicsiFmxrsLZHeLUtdps3T' } },
+      'satellite.id',
+      '12EayRS2V1kEsWESU9QMRseFhdxYxKicsiFmxrsLZHeLUtdps3T',
+    ],
   ];
   for (const [name, input, path, value] of invalid) {
     it(`rejects ${name}, naming ${path}`, () => {
@@ -84,12 +99,19 @@ describe('resolveConfig', () => {
   for (const [name, input, path] of outOfBounds) {
     it(`rejects ${name}, naming ${path}`, () => {
       const err = configError(() => resolveConfig(input));
-      assert.ok(err.issues.some((i) => i.path === path), `no issue at ${path}: ${err.message}`);
+      assert.ok(
+        err.issues.some((i) => i.path === path),
+        `no issue at ${path}: ${err.message}`,
+      );
     });
   }
 
   it('masks a password by the shape of the value, whatever the key', () => {
-    for (const input of [{ database: 'postgres://u:S3cretDB@h/db' }, { smtp: 'smtp://u:S3cretDB@h' }, { smtp: { url: 'smtp://u:S3cretDB@[bad' } }] as unknown as Config[]) {
+    for (const input of [
+      { database: 'postgres://u:S3cretDB@h/db' },
+      { smtp: 'smtp://u:S3cretDB@h' },
+      { smtp: { url: 'smtp://u:S3cretDB@[bad' } },
+    ] as unknown as Config[]) {
       const err = configError(() => resolveConfig(input));
       assert.doesNotMatch(`${err.message} ${inspect(err, { depth: 5 })} ${JSON.stringify(err)}`, /S3cretDB/);
     }
@@ -103,8 +125,14 @@ describe('resolveConfig', () => {
   });
 
   it('rejects an environment variable that names no key, and a bad value in one', () => {
-    assert.match(configError(() => resolveConfig({}, { env: { SATNOTIFY_LIMITS_EMAIL_MAXHOURS: '3' } })).message, /SATNOTIFY_LIMITS_EMAIL_MAXHOURS/);
-    assert.match(configError(() => resolveConfig({}, { env: { SATNOTIFY_LIMITS_EMAIL_MAXHR: 'three' } })).message, /limits\.email\.maxHr/);
+    assert.match(
+      configError(() => resolveConfig({}, { env: { SATNOTIFY_LIMITS_EMAIL_MAXHOURS: '3' } })).message,
+      /SATNOTIFY_LIMITS_EMAIL_MAXHOURS/,
+    );
+    assert.match(
+      configError(() => resolveConfig({}, { env: { SATNOTIFY_LIMITS_EMAIL_MAXHR: 'three' } })).message,
+      /limits\.email\.maxHr/,
+    );
   });
 
   it('rejects a config file that is not JSON', () => {
@@ -126,7 +154,15 @@ describe('resolveConfig', () => {
 });
 
 describe('parseDurationMs', () => {
-  for (const [input, ms] of [['0s', 0], ['250ms', 250], ['90s', 90_000], ['15m', 900_000], ['168h', 604_800_000], ['1d', 86_400_000], ['1500', 1500]] as const) {
+  for (const [input, ms] of [
+    ['0s', 0],
+    ['250ms', 250],
+    ['90s', 90_000],
+    ['15m', 900_000],
+    ['168h', 604_800_000],
+    ['1d', 86_400_000],
+    ['1500', 1500],
+  ] as const) {
     it(`${input} → ${ms}`, () => assert.equal(parseDurationMs(input), ms));
   }
   for (const bad of ['', '-5m', '1.5h', '15 m', 'm', '1w', 'soon']) {

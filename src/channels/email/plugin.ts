@@ -20,11 +20,25 @@ export const EMAIL_PLUGIN: ChannelPlugin<typeof EMAIL_PARAMS> = {
   params: EMAIL_PARAMS,
   audience: 'operator',
   async create(params, context) {
-    const mail = new MailService({ templates: context.templates, sender: createSender({ smtp: params.smtp, mail: { outboxDir: params.outboxDir } }, context.logger), from: params.smtp.from });
+    const mail = new MailService({
+      templates: context.templates,
+      sender: createSender({ smtp: params.smtp, mail: { outboxDir: params.outboxDir } }, context.logger),
+      from: params.smtp.from,
+    });
     // A server that refuses our login or certificate refuses every message; say so now, not per message.
     const verified = mail.sender.verify();
     if (params.smtp.verifyOnStart) await verified;
-    else verified.catch((err: unknown) => context.logger.error({ channel: context.instance, mail: mail.sender.description, err: err instanceof Error ? err.message : String(err) }, 'the mail server failed verification; emails will fail until it is fixed'));
+    else
+      verified.catch((err: unknown) =>
+        context.logger.error(
+          {
+            channel: context.instance,
+            mail: mail.sender.description,
+            err: err instanceof Error ? err.message : String(err),
+          },
+          'the mail server failed verification; emails will fail until it is fixed',
+        ),
+      );
     return emailSender(mail, context);
   },
 };
@@ -42,7 +56,9 @@ function emailSender(mail: MailService, context: PluginContext): ChannelSender {
         headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
       }
       const rendered = mail.render(n.email.template, n.email.data);
-      await mail.sender.send(mail.compose(n.email.to, rendered, { messageId: mail.messageIdFor(n.id), date: n.createdAt, headers }));
+      await mail.sender.send(
+        mail.compose(n.email.to, rendered, { messageId: mail.messageIdFor(n.id), date: n.createdAt, headers }),
+      );
     },
     close: () => mail.close(),
   };

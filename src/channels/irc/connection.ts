@@ -47,9 +47,13 @@ export class IrcConnection {
       if (e.nick === c.user.nick && e.channel.toLowerCase() === options.target.toLowerCase()) this.#up();
     });
     c.on('nick in use', () => c.changeNick(`${c.user.nick}_`));
-    // Before the join completes, an error is why senders wait (banned, invite only, bad key); after it, sends see their own.
+    // Before the join completes, an error is why senders wait (banned, invite only, bad key); after it, sends see their
+    // own.
     c.on('irc error', (e: { error: string; reason?: string; channel?: string }) => {
-      if (!this.#state.ready) this.#down(`the server refused: ${e.error}${e.channel ? ` ${e.channel}` : ''}${e.reason ? ` (${e.reason})` : ''}`);
+      if (!this.#state.ready)
+        this.#down(
+          `the server refused: ${e.error}${e.channel ? ` ${e.channel}` : ''}${e.reason ? ` (${e.reason})` : ''}`,
+        );
     });
     c.on('socket close', (err?: NodeJS.ErrnoException | false) => {
       if (err) this.#down(`cannot reach ${options.connect.host}:${options.connect.port}: ${err.code ?? err.message}`);
@@ -159,7 +163,10 @@ export class IrcConnection {
   #reconnect(): void {
     if (this.#closed) return;
     const wait = retryDelayMs(++this.#attempt, 250, this.#o.reconnectMaxMs);
-    this.#o.logger.warn({ channel: this.#o.instance, attempt: this.#attempt, waitMs: wait }, 'irc connection lost; reconnecting');
+    this.#o.logger.warn(
+      { channel: this.#o.instance, attempt: this.#attempt, waitMs: wait },
+      'irc connection lost; reconnecting',
+    );
     this.#timer = setTimeout(() => this.#client.connect(), wait);
   }
 }

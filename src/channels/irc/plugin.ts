@@ -19,12 +19,38 @@ const IRC_PARAMS = section(
     host: z.string().min(1).describe('IRC server host.'),
     port: z.number().int().min(1).max(65535).default(6667).describe('IRC server port.'),
     tls: z.boolean().default(false).describe('Connect with TLS.'),
-    password: z.string().optional().describe('Server password (PASS), if the server needs one; give it as `{ "env": … }` or `{ "secret": … }`.'),
-    nick: z.string().regex(NICK, 'must be an IRC nickname (a letter or one of []\\`_^{|}, then up to 29 of those, digits or -)').default('satnotify').describe('Nickname; `_` is appended while it is taken.'),
-    target: z.string().refine((t) => CHANNEL.test(t) || NICK.test(t), 'must be a channel (#name) or a nickname').describe('Where messages go: a channel (joined) or a nick.'),
-    maxLines: z.number().int().min(2).max(100).default(20).describe('Lines one message may take at most (a digest is cut, saying how many lines were left out).'),
-    connectWait: duration('10s', 100, 10 * MINUTE, 'How long a message waits for the connection (and the join) before the attempt counts as failed and is retried'),
-    confirmWait: duration('10s', 100, 10 * MINUTE, 'How long to wait for the server to confirm the lines (PONG); then the attempt counts as unconfirmed'),
+    password: z
+      .string()
+      .optional()
+      .describe('Server password (PASS), if the server needs one; give it as `{ "env": … }` or `{ "secret": … }`.'),
+    nick: z
+      .string()
+      .regex(NICK, 'must be an IRC nickname (a letter or one of []\\`_^{|}, then up to 29 of those, digits or -)')
+      .default('satnotify')
+      .describe('Nickname; `_` is appended while it is taken.'),
+    target: z
+      .string()
+      .refine((t) => CHANNEL.test(t) || NICK.test(t), 'must be a channel (#name) or a nickname')
+      .describe('Where messages go: a channel (joined) or a nick.'),
+    maxLines: z
+      .number()
+      .int()
+      .min(2)
+      .max(100)
+      .default(20)
+      .describe('Lines one message may take at most (a digest is cut, saying how many lines were left out).'),
+    connectWait: duration(
+      '10s',
+      100,
+      10 * MINUTE,
+      'How long a message waits for the connection (and the join) before the attempt counts as failed and is retried',
+    ),
+    confirmWait: duration(
+      '10s',
+      100,
+      10 * MINUTE,
+      'How long to wait for the server to confirm the lines (PONG); then the attempt counts as unconfirmed',
+    ),
     reconnectMax: duration('1m', 1000, DAY, 'The longest wait between reconnection attempts'),
   },
   'An IRC channel or nick.',
@@ -60,7 +86,11 @@ export const IRC_PLUGIN: ChannelPlugin<typeof IRC_PARAMS> = {
           await connection.say(ircLines(n, params.maxLines), params.connectWaitMs, params.confirmWaitMs);
         } catch (err) {
           const ambiguous = err instanceof UnconfirmedError;
-          throw context.fail(`${where}: ${(err as Error).message}`, { permanent: false, ambiguous, command: 'PRIVMSG' }, { cause: err });
+          throw context.fail(
+            `${where}: ${(err as Error).message}`,
+            { permanent: false, ambiguous, command: 'PRIVMSG' },
+            { cause: err },
+          );
         }
       },
       close: () => connection.close(),

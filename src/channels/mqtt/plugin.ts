@@ -17,7 +17,10 @@ const MQTT_PARAMS = section(
   {
     url: z
       .string()
-      .refine((u) => URL.canParse(u) && ['mqtt:', 'mqtts:', 'ws:', 'wss:'].includes(new URL(u).protocol), 'must be a URL starting with mqtt://, mqtts://, ws:// or wss://')
+      .refine(
+        (u) => URL.canParse(u) && ['mqtt:', 'mqtts:', 'ws:', 'wss:'].includes(new URL(u).protocol),
+        'must be a URL starting with mqtt://, mqtts://, ws:// or wss://',
+      )
       .describe('The broker.'),
     topicPrefix: z
       .string()
@@ -27,9 +30,22 @@ const MQTT_PARAMS = section(
       .describe('The first topic levels; messages go to `<topicPrefix>/<satellite>/<nodeId>/<kind>`.'),
     username: z.string().optional().describe('Broker login.'),
     password: z.string().optional().describe('Broker password; give it as `{ "env": … }` or `{ "secret": … }`.'),
-    retain: z.boolean().default(false).describe('Publish with the retain flag, so a new subscriber sees the latest message per topic.'),
-    connectWait: duration('10s', 100, 10 * MINUTE, 'How long a message waits for the broker connection before the attempt counts as failed and is retried'),
-    confirmWait: duration('10s', 100, 10 * MINUTE, 'How long to wait for the broker to acknowledge (PUBACK); then the attempt counts as unconfirmed'),
+    retain: z
+      .boolean()
+      .default(false)
+      .describe('Publish with the retain flag, so a new subscriber sees the latest message per topic.'),
+    connectWait: duration(
+      '10s',
+      100,
+      10 * MINUTE,
+      'How long a message waits for the broker connection before the attempt counts as failed and is retried',
+    ),
+    confirmWait: duration(
+      '10s',
+      100,
+      10 * MINUTE,
+      'How long to wait for the broker to acknowledge (PUBACK); then the attempt counts as unconfirmed',
+    ),
   },
   'An MQTT broker.',
 );
@@ -48,16 +64,29 @@ export const MQTT_PLUGIN: ChannelPlugin<typeof MQTT_PARAMS> = {
       ...(params.password !== undefined && { password: params.password }),
     });
     // Connection trouble is reported per message; logged here once per change, without the URL's password.
-    client.on('error', (err) => context.logger.warn({ channel: context.instance, broker: where, err: redactUrl(err.message) }, 'mqtt connection error'));
-    const fail = (why: string, ambiguous: boolean): DeliveryError => context.fail(`${where}: ${why}`, { permanent: false, ambiguous, command: 'PUBLISH' });
+    client.on('error', (err) =>
+      context.logger.warn(
+        { channel: context.instance, broker: where, err: redactUrl(err.message) },
+        'mqtt connection error',
+      ),
+    );
+    const fail = (why: string, ambiguous: boolean): DeliveryError =>
+      context.fail(`${where}: ${why}`, { permanent: false, ambiguous, command: 'PUBLISH' });
     const satelliteTopic = `${params.topicPrefix}/${topicLevel(context.satellite.name)}`;
     return {
       description: `mqtt ${where}`,
       async send(n: Notification): Promise<void> {
         // Connected is the usual case: no promise to wait for then.
-        if (!client.connected && !(await connected(client, params.connectWaitMs))) throw fail(`not connected to the broker within ${params.connectWaitMs} ms`, false);
+        if (!client.connected && !(await connected(client, params.connectWaitMs)))
+          throw fail(`not connected to the broker within ${params.connectWaitMs} ms`, false);
         const topic = `${satelliteTopic}/${n.node ? n.node.id : 'all'}/${topicLevel(n.kind)}`;
-        await publishConfirmed(client, topic, JSON.stringify(notificationJson(n)), params.retain, params.confirmWaitMs).catch((err: unknown) => {
+        await publishConfirmed(
+          client,
+          topic,
+          JSON.stringify(notificationJson(n)),
+          params.retain,
+          params.confirmWaitMs,
+        ).catch((err: unknown) => {
           throw fail((err as Error).message, true);
         });
       },
@@ -93,7 +122,13 @@ function connected(client: MqttClient, waitMs: number): Promise<boolean> {
  * the message is taken out of the client's store, so the client does not resend it later on its own
  * while the dispatcher retries it: one notification, one copy in flight.
  */
-function publishConfirmed(client: MqttClient, topic: string, payload: string, retain: boolean, waitMs: number): Promise<void> {
+function publishConfirmed(
+  client: MqttClient,
+  topic: string,
+  payload: string,
+  retain: boolean,
+  waitMs: number,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       const pending = Object.entries(client.outgoing).find(([, o]) => o.cb === done);

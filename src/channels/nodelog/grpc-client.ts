@@ -11,9 +11,17 @@ import { LRUCache } from 'lru-cache';
 import type { NodeLogConfig } from './config.js';
 import { DeliveryError } from '../../errors.js';
 import type { NodeLogClient } from './client.js';
-import { decodeResponse, encodeMessage, METHOD_PATH, type NotificationMessage, type NotificationResponse } from './schema.js';
+import {
+  decodeResponse,
+  encodeMessage,
+  METHOD_PATH,
+  type NotificationMessage,
+  type NotificationResponse,
+} from './schema.js';
 
-/** Codes that a retry cannot fix. Everything else (UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, …) is transient. */
+/**
+ * Codes that a retry cannot fix. Everything else (UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, …) is transient.
+ */
 const PERMANENT = new Set<grpc.status>([
   grpc.status.INVALID_ARGUMENT,
   grpc.status.UNIMPLEMENTED,
@@ -57,14 +65,26 @@ export class GrpcNodeLogClient implements NodeLogClient {
         { deadline: Date.now() + this.#config.deadlineMs },
         (err, response) => {
           ch.inFlight--;
-          if (err?.code === grpc.status.UNAVAILABLE && this.#channels.peek(address) === ch) this.#channels.delete(address); // disposes: retire
+          if (err?.code === grpc.status.UNAVAILABLE && this.#channels.peek(address) === ch)
+            this.#channels.delete(address); // disposes: retire
           if (ch.retired) retire(ch);
           else this.#armIdle(address, ch);
           if (err) return reject(toDeliveryError(err, address));
           const r = response as NotificationResponse;
           // The protocol answers accepted or duplicate; neither is a receiver that did not log it
           // and will not say why. A retry would get the same answer, so it is final.
-          if (!r.accepted && !r.duplicate) return reject(new DeliveryError({ channel: 'log', permanent: true, command: 'ProcessNotification', response: 'accepted=false duplicate=false' }, `${address}: the node answered neither accepted nor duplicate`));
+          if (!r.accepted && !r.duplicate)
+            return reject(
+              new DeliveryError(
+                {
+                  channel: 'log',
+                  permanent: true,
+                  command: 'ProcessNotification',
+                  response: 'accepted=false duplicate=false',
+                },
+                `${address}: the node answered neither accepted nor duplicate`,
+              ),
+            );
           resolve(r);
         },
       );
@@ -129,7 +149,14 @@ function toDeliveryError(err: grpc.ServiceError, address: string): DeliveryError
   const name = grpc.status[err.code] ?? String(err.code);
   return new DeliveryError(
     // A call past its deadline may have been logged by the node; it de-duplicates by id, so a retry is safe.
-    { channel: 'log', permanent: PERMANENT.has(err.code), ambiguous: err.code === grpc.status.DEADLINE_EXCEEDED, responseCode: err.code, response: `${name}: ${err.details}`, command: 'ProcessNotification' },
+    {
+      channel: 'log',
+      permanent: PERMANENT.has(err.code),
+      ambiguous: err.code === grpc.status.DEADLINE_EXCEEDED,
+      responseCode: err.code,
+      response: `${name}: ${err.details}`,
+      command: 'ProcessNotification',
+    },
     `${address}: ${name}: ${err.details}`,
     { cause: err },
   );

@@ -68,7 +68,12 @@ export function encodeMessage(m: NotificationMessage): Buffer {
 
 /** decodeMessage parses wire bytes; an unknown enum value reads as CUSTOM / info, as the proto says. */
 export function decodeMessage(b: Buffer): ReceivedMessage {
-  const o = MessageType.toObject(MessageType.decode(b), { longs: Number, enums: Number, bytes: Buffer, defaults: true }) as {
+  const o = MessageType.toObject(MessageType.decode(b), {
+    longs: Number,
+    enums: Number,
+    bytes: Buffer,
+    defaults: true,
+  }) as {
     nodeId: Buffer;
     type: number;
     level: number;
@@ -91,7 +96,8 @@ export function decodeMessage(b: Buffer): ReceivedMessage {
 }
 
 function toDate(t: { seconds: number; nanos: number }): Date | null {
-  if (!Number.isSafeInteger(t.seconds) || !Number.isInteger(t.nanos) || t.nanos < 0 || t.nanos > 999_999_999) return null;
+  if (!Number.isSafeInteger(t.seconds) || !Number.isInteger(t.nanos) || t.nanos < 0 || t.nanos > 999_999_999)
+    return null;
   const d = new Date(t.seconds * 1000 + Math.floor(t.nanos / 1e6));
   return Number.isNaN(d.getTime()) ? null : d;
 }

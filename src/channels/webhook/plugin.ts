@@ -13,14 +13,20 @@ import { secretKey, webhookSigner } from './signature.js';
 
 const WEBHOOK_PARAMS = section(
   {
-  url: z
-    .string()
-    .refine((u) => URL.canParse(u) && ['http:', 'https:'].includes(new URL(u).protocol), 'must be an http:// or https:// URL')
-    .describe('Where to POST.'),
-  secret: z
-    .string()
-    .refine(isSigningSecret, 'must be a base64 secret of 24 to 64 bytes, optionally prefixed whsec_ (Standard Webhooks)')
-    .describe('The signing secret; give it as `{ "env": "NAME" }` or `{ "secret": "name" }`, not inline.'),
+    url: z
+      .string()
+      .refine(
+        (u) => URL.canParse(u) && ['http:', 'https:'].includes(new URL(u).protocol),
+        'must be an http:// or https:// URL',
+      )
+      .describe('Where to POST.'),
+    secret: z
+      .string()
+      .refine(
+        isSigningSecret,
+        'must be a base64 secret of 24 to 64 bytes, optionally prefixed whsec_ (Standard Webhooks)',
+      )
+      .describe('The signing secret; give it as `{ "env": "NAME" }` or `{ "secret": "name" }`, not inline.'),
     timeout: duration('10s', 100, DAY, 'How long one request may take; then it counts as unconfirmed'),
   },
   'A Standard Webhooks endpoint.',
@@ -39,8 +45,11 @@ export const WEBHOOK_PLUGIN: ChannelPlugin<typeof WEBHOOK_PARAMS> = {
   create(params, context) {
     const sign = webhookSigner(params.secret);
     const target = redactUrl(params.url);
-    const fail = (permanent: boolean, why: string, extra: { ambiguous?: boolean; responseCode?: number; retryAfterMs?: number } = {}): DeliveryError =>
-      context.fail(`${target}: ${why}`, { permanent, command: 'POST', ...extra });
+    const fail = (
+      permanent: boolean,
+      why: string,
+      extra: { ambiguous?: boolean; responseCode?: number; retryAfterMs?: number } = {},
+    ): DeliveryError => context.fail(`${target}: ${why}`, { permanent, command: 'POST', ...extra });
     const inFlight = new Set<Promise<unknown>>();
     return {
       description: `webhook ${target}`,
@@ -49,12 +58,20 @@ export const WEBHOOK_PLUGIN: ChannelPlugin<typeof WEBHOOK_PARAMS> = {
         const body = JSON.stringify(webhookBody(n, sentAt));
         // A plain timer, not AbortSignal.timeout: that one costs 7 µs a request (weak references), this 1.4.
         const abort = new AbortController();
-        const timer = setTimeout(() => abort.abort(new DOMException(`no answer within ${params.timeoutMs} ms`, 'TimeoutError')), params.timeoutMs);
+        const timer = setTimeout(
+          () => abort.abort(new DOMException(`no answer within ${params.timeoutMs} ms`, 'TimeoutError')),
+          params.timeoutMs,
+        );
         const request = fetch(params.url, {
           method: 'POST',
           redirect: 'manual', // a redirect would resend the signed body somewhere nobody configured
           signal: abort.signal,
-          headers: { 'content-type': 'application/json', 'user-agent': 'satnotify', 'webhook-id': n.id, ...sign(n.id, sentAt, body) },
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'satnotify',
+            'webhook-id': n.id,
+            ...sign(n.id, sentAt, body),
+          },
           body,
         });
         inFlight.add(request);
@@ -71,8 +88,12 @@ export const WEBHOOK_PLUGIN: ChannelPlugin<typeof WEBHOOK_PARAMS> = {
         if (res.status >= 200 && res.status < 300) return;
         const retryAfterMs = retryAfter(res.headers.get('retry-after'), sentAt);
         const status = `answered ${res.status} ${res.statusText}`;
-        if (res.status === 408 || res.status === 429 || res.status >= 500) throw fail(false, status, { responseCode: res.status, ...(retryAfterMs !== undefined && { retryAfterMs }) });
-        if (res.status >= 300 && res.status < 400) throw fail(true, `${status}; redirects are not followed: configure the final URL`, { responseCode: res.status });
+        if (res.status === 408 || res.status === 429 || res.status >= 500)
+          throw fail(false, status, { responseCode: res.status, ...(retryAfterMs !== undefined && { retryAfterMs }) });
+        if (res.status >= 300 && res.status < 400)
+          throw fail(true, `${status}; redirects are not followed: configure the final URL`, {
+            responseCode: res.status,
+          });
         throw fail(true, status, { responseCode: res.status });
       },
       async close(): Promise<void> {
@@ -95,12 +116,22 @@ export function webhookBody(n: Notification, at: Date): WebhookBody {
  * requestError classifies a request that got no answer. Refused or unresolvable: it never arrived,
  * so retrying is safe. A timeout or a connection cut mid-request: it may have arrived (ambiguous).
  */
-function requestError(err: unknown, fail: (permanent: boolean, why: string, extra?: { ambiguous?: boolean }) => DeliveryError): DeliveryError {
+function requestError(
+  err: unknown,
+  fail: (permanent: boolean, why: string, extra?: { ambiguous?: boolean }) => DeliveryError,
+): DeliveryError {
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (e.name === 'TimeoutError') return fail(false, 'no answer within the timeout', { ambiguous: true });
   const code = e.cause?.code ?? '';
   const why = `${e.message ?? String(err)}${e.cause?.message ? `: ${e.cause.message}` : ''}`;
-  const neverSent = ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT'].includes(code);
+  const neverSent = [
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'UND_ERR_CONNECT_TIMEOUT',
+  ].includes(code);
   return fail(false, why, { ambiguous: !neverSent });
 }
 

@@ -20,7 +20,10 @@ export function webhookSigner(secret: string): (id: string, at: Date, body: stri
   const key = Buffer.from(secretKey(secret), 'base64');
   return (id, at, body) => {
     const timestamp = String(Math.floor(at.getTime() / SECOND));
-    return { 'webhook-timestamp': timestamp, 'webhook-signature': `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}` };
+    return {
+      'webhook-timestamp': timestamp,
+      'webhook-signature': `v1,${createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64')}`,
+    };
   };
 }
 

@@ -14,10 +14,18 @@ const WEB = ['http', 'https'];
 export const LINKS_CONFIG = section(
   {
     docs: z
-      .partialRecord(z.enum(EVENT_KINDS), url(WEB, 'A guide').refine((u) => u !== '', 'must be a URL'))
+      .partialRecord(
+        z.enum(EVENT_KINDS),
+        url(WEB, 'A guide').refine((u) => u !== '', 'must be a URL'),
+      )
       .default({})
-      .describe('A guide per kind, with its anchor, e.g. `{ "node-offline": "https://docs.example/node/troubleshoot#offline" }`; shown as a button and in text.'),
-    support: url([...WEB, 'mailto'], 'Where operators ask for help (https:// or mailto:); shown on disqualifications and suspensions'),
+      .describe(
+        'A guide per kind, with its anchor, e.g. `{ "node-offline": "https://docs.example/node/troubleshoot#offline" }`; shown as a button and in text.',
+      ),
+    support: url(
+      [...WEB, 'mailto'],
+      'Where operators ask for help (https:// or mailto:); shown on disqualifications and suspensions',
+    ),
     dashboard: url(WEB, "The operators' dashboard; shown on every message"),
   },
   'Links a message offers: the guide for its kind, support, the dashboard.',
@@ -30,9 +38,19 @@ export const REPUTATION_CONFIG = section(
   {
     onlineSuspensionBelow: score(0.6, 'A node whose online score falls below this is suspended'),
     onlineWindow: duration('30d', DAY, 365 * DAY, 'The span the online score counts'),
-    reviewPeriod: duration('30d', DAY, 365 * DAY, 'How long a node suspended for downtime has to recover before it is disqualified'),
+    reviewPeriod: duration(
+      '30d',
+      DAY,
+      365 * DAY,
+      'How long a node suspended for downtime has to recover before it is disqualified',
+    ),
     unknownAuditSuspensionBelow: score(0.6, 'A node whose unknown-audit score falls below this is suspended'),
-    unknownAuditGrace: duration('7d', DAY, 365 * DAY, 'How long a node suspended for unknown audit errors has before it is disqualified'),
+    unknownAuditGrace: duration(
+      '7d',
+      DAY,
+      365 * DAY,
+      'How long a node suspended for unknown audit errors has before it is disqualified',
+    ),
   },
   "The satellite's reputation rules, as its messages quote them.",
 );

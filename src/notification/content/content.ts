@@ -36,11 +36,20 @@ export class Content {
   readonly #presenter: Presenter;
   readonly #links: EmailLinkMaker | null;
 
-  constructor(templates: TemplateSet, wording: Wording, settings: ContentSettings, audience: (channel: string) => Audience, links: EmailLinkMaker | null) {
+  constructor(
+    templates: TemplateSet,
+    wording: Wording,
+    settings: ContentSettings,
+    audience: (channel: string) => Audience,
+    links: EmailLinkMaker | null,
+  ) {
     this.#templates = templates;
     this.#wording = wording;
     this.#links = links;
-    this.defaultReader = { locale: resolveLocale(settings.preferences.language), zone: settings.preferences.timezone || settings.limits.timezone };
+    this.defaultReader = {
+      locale: resolveLocale(settings.preferences.language),
+      zone: settings.preferences.timezone || settings.limits.timezone,
+    };
     this.#recorder = new Recorder({ templates, wording, settings, audience, links, reader: this.defaultReader });
     this.#presenter = new Presenter(templates, wording);
   }
@@ -81,12 +90,26 @@ export class Content {
   }
 
   /** emailFor is the email a kind or template makes for `reader` (present.ts). */
-  emailFor(template: string, data: Record<string, unknown>, node: NodeView, recipient: string, at: Date, reader: Reader): { template: string; data: Record<string, unknown> } {
+  emailFor(
+    template: string,
+    data: Record<string, unknown>,
+    node: NodeView,
+    recipient: string,
+    at: Date,
+    reader: Reader,
+  ): { template: string; data: Record<string, unknown> } {
     return this.#presenter.emailFor(template, data, node, recipient, at, reader);
   }
 
   /** render renders emailFor's email. */
-  render(template: string, data: Record<string, unknown>, node: NodeView, recipient: string, at: Date, reader: Reader): RenderedEmail {
+  render(
+    template: string,
+    data: Record<string, unknown>,
+    node: NodeView,
+    recipient: string,
+    at: Date,
+    reader: Reader,
+  ): RenderedEmail {
     return this.#presenter.render(template, data, node, recipient, at, reader);
   }
 
@@ -100,7 +123,12 @@ export class Content {
  * contentFor builds a Content that words with the catalog beside `templates`, and checks every
  * kind and the digest in every language before it is used.
  */
-export function contentFor(templates: TemplateSet, settings: ContentSettings, audience: (channel: string) => Audience = () => 'operator', links: EmailLinkMaker | null = null): Content {
+export function contentFor(
+  templates: TemplateSet,
+  settings: ContentSettings,
+  audience: (channel: string) => Audience = () => 'operator',
+  links: EmailLinkMaker | null = null,
+): Content {
   const wording = new Wording(loadCatalog(templates.dir), settings);
   const content = new Content(templates, wording, settings, audience, links);
   checkContent(content, templates, wording.catalog.locales());

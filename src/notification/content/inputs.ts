@@ -38,7 +38,10 @@ export type EmailMessage = z.input<typeof EMAIL_MESSAGE>;
  * checkEmail checks a caller's email message: its shape, that the template exists, and its data
  * against the template's schema. Throws InvalidInputError or TemplateError.
  */
-export function checkEmail(templates: TemplateSet, message: unknown): { template: string; data: Record<string, unknown> } {
+export function checkEmail(
+  templates: TemplateSet,
+  message: unknown,
+): { template: string; data: Record<string, unknown> } {
   const { template, data = {} } = parseInput(EMAIL_MESSAGE, message, 'message');
   requireTemplate(templates, template);
   return { template, data: parseTemplateData(template, data) };

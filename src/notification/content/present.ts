@@ -30,7 +30,20 @@ export class Presenter {
     if (!source) return this.#withCommon(p, reader);
     const words = this.#wording.event(source.kind, source.data, source.node, reader);
     const message: Message = { ...p, title: words.title, text: this.#nodeText(words), actions: words.steps };
-    if (p.email) message.email = { to: p.email.to, ...this.#emailOf(source.kind, source.data, words, source.node, p.email.to, item.occurredAt, reader, p.links ?? null) };
+    if (p.email)
+      message.email = {
+        to: p.email.to,
+        ...this.#emailOf(
+          source.kind,
+          source.data,
+          words,
+          source.node,
+          p.email.to,
+          item.occurredAt,
+          reader,
+          p.links ?? null,
+        ),
+      };
     return message;
   }
 
@@ -40,27 +53,61 @@ export class Presenter {
    */
   presentDigest(p: StoredMessage): Message {
     const data = p.email?.data;
-    return data ? this.#withCommon(p, { locale: resolveLocale(String(data['locale'])), zone: String(data['timezone']) }) : p;
+    return data
+      ? this.#withCommon(p, { locale: resolveLocale(String(data['locale'])), zone: String(data['timezone']) })
+      : p;
   }
 
   /**
    * emailFor is the email a kind (or a caller's template) makes for `reader`, as present would send
    * it: the template to render and its whole data. For `satnotify preview`, the startup check and tests.
    */
-  emailFor(template: string, data: Record<string, unknown>, node: NodeView, recipient: string, at: Date, reader: Reader): { template: string; data: Record<string, unknown> } {
+  emailFor(
+    template: string,
+    data: Record<string, unknown>,
+    node: NodeView,
+    recipient: string,
+    at: Date,
+    reader: Reader,
+  ): { template: string; data: Record<string, unknown> } {
     requireTemplate(this.#templates, template);
-    if (!isKind(template)) return { template, data: { ...data, ...layoutData(this.#wording, node, recipient, at, reader), links: null } };
-    return this.#emailOf(template, data, this.#wording.event(template, data, node, reader), node, recipient, at, reader, null);
+    if (!isKind(template))
+      return { template, data: { ...data, ...layoutData(this.#wording, node, recipient, at, reader), links: null } };
+    return this.#emailOf(
+      template,
+      data,
+      this.#wording.event(template, data, node, reader),
+      node,
+      recipient,
+      at,
+      reader,
+      null,
+    );
   }
 
   /** render renders emailFor's email. */
-  render(template: string, data: Record<string, unknown>, node: NodeView, recipient: string, at: Date, reader: Reader): RenderedEmail {
+  render(
+    template: string,
+    data: Record<string, unknown>,
+    node: NodeView,
+    recipient: string,
+    at: Date,
+    reader: Reader,
+  ): RenderedEmail {
     const email = this.emailFor(template, data, node, recipient, at, reader);
     return this.#templates.render(email.template, email.data);
   }
 
   #withCommon(p: Message, reader: Reader): Message {
-    return p.email ? { ...p, email: { ...p.email, data: { ...p.email.data, s: this.#wording.common(reader, p.email.to), locale: reader.locale } } } : p;
+    return p.email
+      ? {
+          ...p,
+          email: {
+            ...p.email,
+            data: { ...p.email.data, s: this.#wording.common(reader, p.email.to), locale: reader.locale },
+          },
+        }
+      : p;
   }
 
   /** The node log, IRC and webhooks show this without the email around it, so it names the satellite. */
@@ -68,17 +115,45 @@ export class Presenter {
     return `${this.#wording.satellite}: ${words.subject}. ${words.action}`;
   }
 
-  #emailOf(kind: EventKind, data: Record<string, unknown>, words: EventText, node: NodeView, recipient: string, at: Date, reader: Reader, links: Message['links'] | null): { template: string; data: Record<string, unknown> } {
+  #emailOf(
+    kind: EventKind,
+    data: Record<string, unknown>,
+    words: EventText,
+    node: NodeView,
+    recipient: string,
+    at: Date,
+    reader: Reader,
+    links: Message['links'] | null,
+  ): { template: string; data: Record<string, unknown> } {
     // A template folder with its own template for this kind keeps it; it gets the same words.
     const template = this.#templates.has(kind) ? kind : 'event';
     const steps = words.steps.map((text, i) => ({ n: i + 1, text }));
     const m = { ...words, steps, oneStep: steps.length === 1 ? words.steps[0] : '', hideWhen: kind === 'announcement' };
-    return { template, data: { ...data, ...layoutData(this.#wording, node, recipient, at, reader), links, kind, m, preheader: words.intro || words.line } };
+    return {
+      template,
+      data: {
+        ...data,
+        ...layoutData(this.#wording, node, recipient, at, reader),
+        links,
+        kind,
+        m,
+        preheader: words.intro || words.line,
+      },
+    };
   }
 }
 
-/** layoutData is what every email's layout reads besides the message's own words: who sends, to whom, about which node, when, and the shared labels. */
-export function layoutData(wording: Wording, node: NodeView, recipient: string, at: Date, reader: Reader): Record<string, unknown> {
+/**
+ * layoutData is what every email's layout reads besides the message's own words: who sends, to whom, about which node,
+ * when, and the shared labels.
+ */
+export function layoutData(
+  wording: Wording,
+  node: NodeView,
+  recipient: string,
+  at: Date,
+  reader: Reader,
+): Record<string, unknown> {
   return {
     satellite: { name: wording.satellite },
     recipient,

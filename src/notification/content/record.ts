@@ -23,7 +23,10 @@ export interface EmailLinkMaker {
   email(operator: string, channel: string, kind: string, now: Date): { unsubscribe: string; preferences: string };
 }
 
-/** RecordSettings are the sections items are made with: where each kind goes, how long an operator's emails gather, which kinds skip the counts. */
+/**
+ * RecordSettings are the sections items are made with: where each kind goes, how long an operator's emails gather,
+ * which kinds skip the counts.
+ */
 export interface RecordSettings {
   hooks: { channels: Readonly<Partial<Record<EventKind, readonly string[]>>> };
   grouping: { waitMs: number };
@@ -40,7 +43,14 @@ export class Recorder {
   /** Whom a row's title and summary are worded for: the default reader. */
   readonly #reader: Reader;
 
-  constructor(parts: { templates: TemplateSet; wording: Wording; settings: RecordSettings; audience: (channel: string) => Audience; links: EmailLinkMaker | null; reader: Reader }) {
+  constructor(parts: {
+    templates: TemplateSet;
+    wording: Wording;
+    settings: RecordSettings;
+    audience: (channel: string) => Audience;
+    links: EmailLinkMaker | null;
+    reader: Reader;
+  }) {
     this.#templates = parts.templates;
     this.#wording = parts.wording;
     this.#settings = parts.settings;
@@ -60,12 +70,25 @@ export class Recorder {
     const links = this.#links?.email(to.toLowerCase(), 'email', kind ?? 'announcement', at) ?? null;
     if (kind) {
       const words = this.#wording.headline(kind, data, viewOf(node), this.#reader);
-      const message: StoredMessage = { ...eventMessage(kind, data, node, words), email: { to, template: kind, data }, ...(links && { links }) };
+      const message: StoredMessage = {
+        ...eventMessage(kind, data, node, words),
+        email: { to, template: kind, data },
+        ...(links && { links }),
+      };
       return this.#item('email', node, kind, message, words.subject, at, dueAt);
     }
     const full = { ...data, ...layoutData(this.#wording, viewOf(node), to, at, this.#reader), links };
     const summary = subjectLine(this.#templates.render(template, full).subject);
-    const message: StoredMessage = { level: 'info', title: summary, text: summary, node: nodeOf(node), facts: {}, actions: [], email: { to, template, data: full }, ...(links && { links }) };
+    const message: StoredMessage = {
+      level: 'info',
+      title: summary,
+      text: summary,
+      node: nodeOf(node),
+      facts: {},
+      actions: [],
+      email: { to, template, data: full },
+      ...(links && { links }),
+    };
     return this.#item('email', node, template, message, summary, at, dueAt);
   }
 
@@ -73,7 +96,14 @@ export class Recorder {
   log(node: NodeInfo, input: LogInput, at: Date, dueAt: Date): NewItem {
     const kind = kindOfLogType(input.type) ?? 'custom';
     const title = input.title ?? (kind in KIND_INFO ? KIND_INFO[kind as EventKind].title : 'Satellite notification');
-    const message: StoredMessage = { level: input.level, title, text: input.text, node: nodeOf(node), facts: {}, actions: [] };
+    const message: StoredMessage = {
+      level: input.level,
+      title,
+      text: input.text,
+      node: nodeOf(node),
+      facts: {},
+      actions: [],
+    };
     return this.#item('log', node, kind, message, input.text.split('\n')[0] ?? '', at, dueAt);
   }
 
@@ -94,7 +124,17 @@ export class Recorder {
       if (this.#audience(channel) === 'node') items.push(this.#item(channel, node, kind, base, words.subject, at, at));
       else if (to) {
         const links = this.#links?.email(to.toLowerCase(), channel, kind, at);
-        items.push(this.#item(channel, node, kind, { ...base, email: { to, template: kind, data }, ...(links && { links }) }, words.subject, at, new Date(at.getTime() + this.#settings.grouping.waitMs)));
+        items.push(
+          this.#item(
+            channel,
+            node,
+            kind,
+            { ...base, email: { to, template: kind, data }, ...(links && { links }) },
+            words.subject,
+            at,
+            new Date(at.getTime() + this.#settings.grouping.waitMs),
+          ),
+        );
       }
     }
     return items;
@@ -107,7 +147,15 @@ export class Recorder {
   }
 
   /** #item places a message on a channel instance: grouped by the operator's address or by the node. */
-  #item(channel: string, node: NodeInfo, kind: string, payload: StoredMessage, summary: string, at: Date, dueAt: Date): NewItem {
+  #item(
+    channel: string,
+    node: NodeInfo,
+    kind: string,
+    payload: StoredMessage,
+    summary: string,
+    at: Date,
+    dueAt: Date,
+  ): NewItem {
     const to = payload.email?.to;
     return {
       id: randomUUID(),
@@ -133,7 +181,15 @@ export class Recorder {
  * not kept: they were a third of every row a drain reads back.
  */
 function eventMessage(kind: EventKind, data: Record<string, unknown>, node: NodeInfo, words: Headline): StoredMessage {
-  return { level: KIND_INFO[kind].level, title: words.title, text: '', node: nodeOf(node), facts: factsOf(data), actions: [], source: { kind, data } };
+  return {
+    level: KIND_INFO[kind].level,
+    title: words.title,
+    text: '',
+    node: nodeOf(node),
+    facts: factsOf(data),
+    actions: [],
+    source: { kind, data },
+  };
 }
 
 function nodeOf(node: NodeInfo): StoredMessage['node'] {
@@ -151,5 +207,7 @@ function subjectLine(subject: string): string {
 
 /** factsOf keeps the plain values of an event's data (score, threshold, version …). */
 function factsOf(data: Record<string, unknown>): Record<string, Fact> {
-  return Object.fromEntries(Object.entries(data).filter((e): e is [string, Fact] => ['string', 'number', 'boolean'].includes(typeof e[1])));
+  return Object.fromEntries(
+    Object.entries(data).filter((e): e is [string, Fact] => ['string', 'number', 'boolean'].includes(typeof e[1])),
+  );
 }

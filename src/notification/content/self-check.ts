@@ -13,16 +13,26 @@ import { SAMPLE_NODE, type NodeView, type Reader } from './wording.js';
 
 /** Checked is what the check needs of Content (structural: Content runs it on itself when made). */
 interface Checked extends SampleDayContent {
-  render(template: string, data: Record<string, unknown>, node: NodeView, recipient: string, at: Date, reader: Reader): RenderedEmail;
+  render(
+    template: string,
+    data: Record<string, unknown>,
+    node: NodeView,
+    recipient: string,
+    at: Date,
+    reader: Reader,
+  ): RenderedEmail;
 }
 
 /** checkContent throws a TemplateError (or the catalog's) for the first kind or language that does not render. */
 export function checkContent(content: Checked, templates: TemplateSet, locales: readonly Locale[]): void {
-  if (!templates.has('event') && !EVENT_KINDS.every((k) => templates.has(k))) throw new TemplateError(templates.dir, 'needs event.{subject,html,text}.hbs, or a template for every kind');
+  if (!templates.has('event') && !EVENT_KINDS.every((k) => templates.has(k)))
+    throw new TemplateError(templates.dir, 'needs event.{subject,html,text}.hbs, or a template for every kind');
   const day = sampleDay(content);
   for (const locale of locales) {
     const reader = { locale, zone: 'UTC' };
-    for (const kind of EVENT_KINDS) if (templates.hasSample(kind)) content.render(kind, templates.sample(kind), SAMPLE_NODE, 'operator@example.com', new Date(0), reader);
+    for (const kind of EVENT_KINDS)
+      if (templates.hasSample(kind))
+        content.render(kind, templates.sample(kind), SAMPLE_NODE, 'operator@example.com', new Date(0), reader);
     if (day.length > 1) sampleDigest(content, templates, reader, day);
   }
 }

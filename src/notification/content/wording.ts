@@ -33,7 +33,10 @@ export function nodeView(id: string, address: string): NodeView {
 }
 
 /** SAMPLE_NODE is the node every sample email is about (preview, the startup check, tests). */
-export const SAMPLE_NODE: NodeView = nodeView('12EayRS2V1kEsWESU9QMRseFhdxYxKicsiFmxrsLZHeLUtdps3S', 'node1.example.com:28967');
+export const SAMPLE_NODE: NodeView = nodeView(
+  '12EayRS2V1kEsWESU9QMRseFhdxYxKicsiFmxrsLZHeLUtdps3S',
+  'node1.example.com:28967',
+);
 
 /** EventSource is what an event's words are made from: its kind, its data and its node. */
 export interface EventSource {
@@ -122,15 +125,27 @@ export class Wording {
 
   /** #headline is the title and subject, one definition for a recorded row and the message that leaves. */
   #headline(kind: EventKind, locale: Locale, v: MessageValues): Headline {
-    return { title: this.catalog.t(locale, `kinds.${kind}.title`, v), subject: this.catalog.t(locale, `kinds.${kind}.subject`, v) };
+    return {
+      title: this.catalog.t(locale, `kinds.${kind}.title`, v),
+      subject: this.catalog.t(locale, `kinds.${kind}.subject`, v),
+    };
   }
 
   /** worded is event's words and the message arguments they were made with (a digest's headline quotes them too). */
-  worded(kind: EventKind, data: Readonly<Record<string, unknown>>, node: NodeView, reader: Reader): { words: EventText; values: MessageValues } {
+  worded(
+    kind: EventKind,
+    data: Readonly<Record<string, unknown>>,
+    node: NodeView,
+    reader: Reader,
+  ): { words: EventText; values: MessageValues } {
     const { locale } = reader;
     const v = this.#values(kind, data, node, reader);
     const k = `kinds.${kind}`;
-    const facts = Object.entries(KIND_FACTS[kind] ?? {}).flatMap(([field]) => (typeof v[field] === 'string' && v[field] !== '' ? [{ label: this.catalog.t(locale, `${k}.facts.${field}`), value: String(v[field]) }] : []));
+    const facts = Object.entries(KIND_FACTS[kind] ?? {}).flatMap(([field]) =>
+      typeof v[field] === 'string' && v[field] !== ''
+        ? [{ label: this.catalog.t(locale, `${k}.facts.${field}`), value: String(v[field]) }]
+        : [],
+    );
     const { title, subject } = this.#headline(kind, locale, v);
     const words = {
       title,
@@ -151,17 +166,35 @@ export class Wording {
   /** common is the shared wording (labels, footer) every email's layout uses. */
   common(reader: Reader, recipient: string): Record<string, string> {
     const satellite = this.satellite;
-    const keys = ['tagline', 'nodeId', 'address', 'when', 'why', 'todo', 'footer', 'footerLimits', 'manage', 'manageWhat', 'unsubscribe'];
-    return Object.fromEntries(keys.map((key) => [key, this.catalog.t(reader.locale, `common.${key}`, { satellite, recipient })]));
+    const keys = [
+      'tagline',
+      'nodeId',
+      'address',
+      'when',
+      'why',
+      'todo',
+      'footer',
+      'footerLimits',
+      'manage',
+      'manageWhat',
+      'unsubscribe',
+    ];
+    return Object.fromEntries(
+      keys.map((key) => [key, this.catalog.t(reader.locale, `common.${key}`, { satellite, recipient })]),
+    );
   }
 
-  /** buttons are the links configured for `kind`: its guide, support (for the kinds that can cost a node its data), and unless left out, the dashboard. */
+  /**
+   * buttons are the links configured for `kind`: its guide, support (for the kinds that can cost a node its data), and
+   * unless left out, the dashboard.
+   */
   buttons(kind: string, locale: Locale, dashboard = true): Button[] {
     const links = this.#links;
     const out: Button[] = [];
     const docs = links.docs[kind as EventKind];
     if (docs) out.push({ label: this.catalog.t(locale, 'common.docs'), url: docs });
-    if (links.support && kind in KIND_INFO && KIND_INFO[kind as EventKind].level === 'error') out.push({ label: this.catalog.t(locale, 'common.support'), url: links.support });
+    if (links.support && kind in KIND_INFO && KIND_INFO[kind as EventKind].level === 'error')
+      out.push({ label: this.catalog.t(locale, 'common.support'), url: links.support });
     return dashboard ? [...out, ...this.dashboard(locale)] : out;
   }
 
@@ -172,7 +205,12 @@ export class Wording {
   }
 
   /** #values are the message arguments: the node, the satellite's rules, then the event's data shown for the reader. */
-  #values(kind: EventKind, data: Readonly<Record<string, unknown>>, node: NodeView, reader: Reader): Record<string, string | number> {
+  #values(
+    kind: EventKind,
+    data: Readonly<Record<string, unknown>>,
+    node: NodeView,
+    reader: Reader,
+  ): Record<string, string | number> {
     const { locale, zone } = reader;
     const r = this.#reputation;
     const v: Record<string, string | number> = {
@@ -216,8 +254,19 @@ function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
-function shown(type: (typeof FIELD_TYPES)[string] | undefined, value: string | number, zone: string, locale: Locale): string {
-  if (type === 'instant' && typeof value === 'string' && /^\d{4}-\d\d-\d\dT/.test(value) && !Number.isNaN(Date.parse(value))) return formatWhen(new Date(value), zone, locale);
+function shown(
+  type: (typeof FIELD_TYPES)[string] | undefined,
+  value: string | number,
+  zone: string,
+  locale: Locale,
+): string {
+  if (
+    type === 'instant' &&
+    typeof value === 'string' &&
+    /^\d{4}-\d\d-\d\dT/.test(value) &&
+    !Number.isNaN(Date.parse(value))
+  )
+    return formatWhen(new Date(value), zone, locale);
   if (type === 'span' && typeof value === 'number') return formatSpan(value, locale);
   if (type === 'decimal' && /^-?\d+(\.\d+)?$/.test(String(value))) return formatDecimal(value, locale);
   return String(value);
@@ -228,7 +277,11 @@ export function isKind(name: string): name is EventKind {
   return Object.hasOwn(KIND_INFO, name);
 }
 
-/** sourceOf is what a stored message is worded from: an event of a kind about a node, or null for a caller's own text. */
+/**
+ * sourceOf is what a stored message is worded from: an event of a kind about a node, or null for a caller's own text.
+ */
 export function sourceOf(p: StoredMessage): EventSource | null {
-  return p.source && isKind(p.source.kind) && p.node ? { kind: p.source.kind, data: p.source.data, node: nodeView(p.node.id, p.node.address) } : null;
+  return p.source && isKind(p.source.kind) && p.node
+    ? { kind: p.source.kind, data: p.source.data, node: nodeView(p.node.id, p.node.address) }
+    : null;
 }

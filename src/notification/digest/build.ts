@@ -40,7 +40,16 @@ export function buildDigest(items: readonly OutboxItem[], now: Date, reader: Rea
   const to = first.payload.email?.to;
   if (to) {
     const links = parts.links?.email(to.toLowerCase(), first.channel, 'all', now) ?? null;
-    const data = { satellite: { name: parts.wording.satellite }, recipient: to, timezone: reader.zone, locale: reader.locale, links, m: { subject: words.subject }, preheader: words.preheader, d: words };
+    const data = {
+      satellite: { name: parts.wording.satellite },
+      recipient: to,
+      timezone: reader.zone,
+      locale: reader.locale,
+      links,
+      m: { subject: words.subject },
+      preheader: words.preheader,
+      d: words,
+    };
     message.email = { to, template: 'digest', data };
     if (links) message.links = links;
   }
@@ -66,9 +75,14 @@ export function buildDigest(items: readonly OutboxItem[], now: Date, reader: Rea
  * and what to do, within `maxChars` code points (the last lines give way first, and say so).
  */
 function digestLogText(words: DigestText, maxChars: number): string {
-  const blocks = words.sections.map((s) => [`${s.title} (${s.count}):`, ...s.lines.map((l) => `  ${l.when}  ${l.text}`), ...(s.action ? [`  → ${s.action}`] : [])]);
+  const blocks = words.sections.map((s) => [
+    `${s.title} (${s.count}):`,
+    ...s.lines.map((l) => `  ${l.when}  ${l.text}`),
+    ...(s.action ? [`  → ${s.action}`] : []),
+  ]);
   const all = [words.logHeader, ...(words.folded ? [words.folded] : []), ...blocks.flat()];
   let text = all.join('\n');
-  for (let kept = all.length - 1; [...text].length > maxChars && kept > 1; kept--) text = `${all.slice(0, kept).join('\n')}\n… (${all.length - kept})`;
+  for (let kept = all.length - 1; [...text].length > maxChars && kept > 1; kept--)
+    text = `${all.slice(0, kept).join('\n')}\n… (${all.length - kept})`;
   return text;
 }

@@ -13,7 +13,10 @@ import type { EventKind } from '../../kinds.js';
 import type { Reader } from '../content/wording.js';
 export { SAMPLE_NODE } from '../content/wording.js';
 
-/** SampleDayContent is what the sample day needs of Content; structural, so Content can check its digest on it at startup. */
+/**
+ * SampleDayContent is what the sample day needs of Content; structural, so Content can check its digest on it at
+ * startup.
+ */
 export interface SampleDayContent {
   event(node: NodeInfo, kind: EventKind, data: Record<string, unknown>, at: Date): NewItem[];
   digest(items: readonly OutboxItem[], now: Date, reader: Reader): NewItem;
@@ -21,7 +24,11 @@ export interface SampleDayContent {
 }
 
 const OPERATOR = 'operator@example.com';
-const NODES = ['12EayRS2V1kEsWESU9QMRseFhdxYxKicsiFmxrsLZHeLUtdps3S', '1SeLqn3UAUoRymWmwW7axrzJK7JfNaBR2cHCryA6cFsgARhLa', '1tHggZ5wKxbrxY2Yt1EAviybdDcKk9Mq4DZQiwKCDWkGtEUXp'];
+const NODES = [
+  '12EayRS2V1kEsWESU9QMRseFhdxYxKicsiFmxrsLZHeLUtdps3S',
+  '1SeLqn3UAUoRymWmwW7axrzJK7JfNaBR2cHCryA6cFsgARhLa',
+  '1tHggZ5wKxbrxY2Yt1EAviybdDcKk9Mq4DZQiwKCDWkGtEUXp',
+];
 
 /** The day: [node, minutes after 08:00 UTC, kind, data]. */
 const DAY: ReadonlyArray<[number, number, EventKind, Record<string, unknown>]> = [
@@ -32,19 +39,43 @@ const DAY: ReadonlyArray<[number, number, EventKind, Record<string, unknown>]> =
   [0, 172, 'audit-failed', { score: '0.961', threshold: '0.960', distance: '0.001' }],
   [0, 210, 'containment-entered', {}],
   [0, 228, 'containment-released', {}],
-  [2, 240, 'version-outdated', { version: '1.60.0', minimum: '1.68.0', latest: '1.70.2', deadline: '2024-05-15T00:00:00Z' }],
+  [
+    2,
+    240,
+    'version-outdated',
+    { version: '1.60.0', minimum: '1.68.0', latest: '1.70.2', deadline: '2024-05-15T00:00:00Z' },
+  ],
 ];
 
 /** sampleDay is the day's held email notifications for one operator. */
 export function sampleDay(content: SampleDayContent): OutboxItem[] {
   return DAY.flatMap(([n, minutes, kind, data]) => {
     const at = new Date(Date.UTC(2024, 4, 1, 8, minutes));
-    return content.event(nodeInfo(NODES[n] as string, n), kind, data, at).filter((i) => i.channel === 'email').map((i) => ({ ...i, status: 'held' as const, reason: null, attempts: 0, ambiguousAttempts: 0, sentAt: null, digestId: null, reservations: null }));
+    return content
+      .event(nodeInfo(NODES[n] as string, n), kind, data, at)
+      .filter((i) => i.channel === 'email')
+      .map((i) => ({
+        ...i,
+        status: 'held' as const,
+        reason: null,
+        attempts: 0,
+        ambiguousAttempts: 0,
+        sentAt: null,
+        digestId: null,
+        reservations: null,
+      }));
   });
 }
 
-/** sampleDigest renders the day's digest for `reader` (the day made once by a caller rendering it in several languages). */
-export function sampleDigest(content: SampleDayContent, templates: TemplateSet, reader: Reader, day: readonly OutboxItem[] = sampleDay(content)): RenderedEmail {
+/**
+ * sampleDigest renders the day's digest for `reader` (the day made once by a caller rendering it in several languages).
+ */
+export function sampleDigest(
+  content: SampleDayContent,
+  templates: TemplateSet,
+  reader: Reader,
+  day: readonly OutboxItem[] = sampleDay(content),
+): RenderedEmail {
   const item = content.digest(day, new Date(Date.UTC(2024, 4, 1, 13)), reader);
   const email = content.presentDigest(item.payload).email;
   if (!email) throw new Error('a digest of emails has an email');
@@ -52,5 +83,20 @@ export function sampleDigest(content: SampleDayContent, templates: TemplateSet, 
 }
 
 function nodeInfo(id: string, n: number): NodeInfo {
-  return { id: NodeId.parse(id), address: `node${n + 1}.example.com:28967`, email: OPERATOR, wallet: '', version: '', lastContactSuccess: null, lastContactFailure: null, disqualified: null, disqualificationReason: null, contained: null, auditScore: null, unknownAuditSuspended: null, offlineSuspended: null, createdAt: new Date(0) };
+  return {
+    id: NodeId.parse(id),
+    address: `node${n + 1}.example.com:28967`,
+    email: OPERATOR,
+    wallet: '',
+    version: '',
+    lastContactSuccess: null,
+    lastContactFailure: null,
+    disqualified: null,
+    disqualificationReason: null,
+    contained: null,
+    auditScore: null,
+    unknownAuditSuspended: null,
+    offlineSuspended: null,
+    createdAt: new Date(0),
+  };
 }

@@ -41,9 +41,15 @@ export interface Digest {
 }
 
 /** Pairs whose second kind ends the first. */
-const CLOSES: Readonly<Record<string, EventKind>> = { 'node-online': 'node-offline', 'containment-released': 'containment-entered' };
+const CLOSES: Readonly<Record<string, EventKind>> = {
+  'node-online': 'node-offline',
+  'containment-released': 'containment-entered',
+};
 
-/** MAX_DIGEST_LINES bounds the lines of one digest; entries past it are counted per kind instead, so a storm's digest stays small. */
+/**
+ * MAX_DIGEST_LINES bounds the lines of one digest; entries past it are counted per kind instead, so a storm's digest
+ * stays small.
+ */
 export const MAX_DIGEST_LINES = 400;
 
 /**
@@ -57,7 +63,11 @@ export function digestOf(items: readonly OutboxItem[]): Digest {
   for (const e of entries) {
     const kind = (e.closedBy ?? e.item).kind;
     let s = byKind.get(kind);
-    if (!s) byKind.set(kind, (s = { kind, level: levelOf(e.closedBy ?? e.item), entries: [], total: { entries: 0, nodes: 0 } }));
+    if (!s)
+      byKind.set(
+        kind,
+        (s = { kind, level: levelOf(e.closedBy ?? e.item), entries: [], total: { entries: 0, nodes: 0 } }),
+      );
     s.entries.push(e);
   }
   for (const s of byKind.values()) {
@@ -65,7 +75,9 @@ export function digestOf(items: readonly OutboxItem[]): Digest {
     // Audit failures read nearest the disqualification bar first; the rest in time order.
     if (s.kind === 'audit-failed') s.entries.sort((x, y) => scoreOf(x) - scoreOf(y));
   }
-  const all = [...byKind.values()].sort((a, b) => LOG_LEVELS.indexOf(b.level) - LOG_LEVELS.indexOf(a.level) || rank(a.kind) - rank(b.kind));
+  const all = [...byKind.values()].sort(
+    (a, b) => LOG_LEVELS.indexOf(b.level) - LOG_LEVELS.indexOf(a.level) || rank(a.kind) - rank(b.kind),
+  );
   const sections: DigestSection[] = [];
   const left: DigestEntry[] = [];
   let lines = 0;
@@ -81,9 +93,20 @@ export function digestOf(items: readonly OutboxItem[]): Digest {
     lines += kept.length;
   }
   const nodes = new Set(items.map((i) => i.nodeId ?? i.groupKey)).size;
-  const level = all.reduce<LogLevel>((worst, s) => (LOG_LEVELS.indexOf(s.level) > LOG_LEVELS.indexOf(worst) ? s.level : worst), 'info');
+  const level = all.reduce<LogLevel>(
+    (worst, s) => (LOG_LEVELS.indexOf(s.level) > LOG_LEVELS.indexOf(worst) ? s.level : worst),
+    'info',
+  );
   const folded = sections.reduce((n, s) => n + s.entries.filter((e) => e.closedBy).length, 0);
-  return { sections, count: items.length, nodes, lines, folded, omitted: left.length > 0 ? omittedOf(left, sections) : null, level };
+  return {
+    sections,
+    count: items.length,
+    nodes,
+    lines,
+    folded,
+    omitted: left.length > 0 ? omittedOf(left, sections) : null,
+    level,
+  };
 }
 
 /** fold pairs each closing notification with the latest open one of its node, in time order. */

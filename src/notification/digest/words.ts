@@ -6,7 +6,14 @@
  */
 import { formatClock, formatSpan, formatWhen } from '../../i18n/format.js';
 import { KIND_INFO } from '../../kinds.js';
-import { nodeView, type Button, type EventSource, type EventText, type Reader, type Wording } from '../content/wording.js';
+import {
+  nodeView,
+  type Button,
+  type EventSource,
+  type EventText,
+  type Reader,
+  type Wording,
+} from '../content/wording.js';
 import type { OutboxItem } from '../outbox/outbox.js';
 import type { Digest, DigestEntry } from './select.js';
 
@@ -36,7 +43,12 @@ export interface DigestText {
 }
 
 /** digestWords words `d` for `reader`; `sourceOf` says what each listed item is worded from. */
-export function digestWords(w: Wording, d: Digest, reader: Reader, sourceOf: (item: OutboxItem) => EventSource | null): DigestText {
+export function digestWords(
+  w: Wording,
+  d: Digest,
+  reader: Reader,
+  sourceOf: (item: OutboxItem) => EventSource | null,
+): DigestText {
   const { locale, zone } = reader;
   const { catalog, satellite } = w;
   const wordsOf = (item: OutboxItem): EventText | null => {
@@ -55,16 +67,26 @@ export function digestWords(w: Wording, d: Digest, reader: Reader, sourceOf: (it
       kind: s.kind,
       level: s.level,
       title,
-      headline: worded ? catalog.t(locale, `kinds.${s.kind}.headline`, { ...worded.values, count: s.total.entries, nodes }) : title,
+      headline: worded
+        ? catalog.t(locale, `kinds.${s.kind}.headline`, { ...worded.values, count: s.total.entries, nodes })
+        : title,
       count: catalog.t(locale, 'digest.section', { count: s.entries.reduce((n, e) => n + (e.closedBy ? 2 : 1), 0) }),
       why: words?.why ?? '',
-      steps: nodes > 1 && catalog.has(`kinds.${s.kind}.stepsMany`) ? catalog.list(locale, `kinds.${s.kind}.stepsMany`) : (words?.steps ?? []),
+      steps:
+        nodes > 1 && catalog.has(`kinds.${s.kind}.stepsMany`)
+          ? catalog.list(locale, `kinds.${s.kind}.stepsMany`)
+          : (words?.steps ?? []),
       action: words?.action ?? '',
       paragraphs: words?.paragraphs ?? [],
       buttons: s.kind in KIND_INFO ? w.buttons(s.kind, locale, false) : [],
       lines: s.entries.map((e) => {
         const node = nodeView(e.item.payload.node?.id ?? '', e.item.payload.node?.address ?? '');
-        return { node: node.shortId, address: node.address, when: formatWhen(e.item.occurredAt, zone, locale), text: line(w, e, reader, wordsOf) };
+        return {
+          node: node.shortId,
+          address: node.address,
+          when: formatWhen(e.item.occurredAt, zone, locale),
+          text: line(w, e, reader, wordsOf),
+        };
       }),
     };
   });
@@ -80,7 +102,10 @@ export function digestWords(w: Wording, d: Digest, reader: Reader, sourceOf: (it
     sections,
     omitted: d.omitted && {
       text: catalog.t(locale, 'digest.omitted', { events: d.omitted.events, nodes: d.omitted.nodes }),
-      byKind: d.omitted.byKind.map((k) => ({ title: k.kind in KIND_INFO ? catalog.t(locale, `kinds.${k.kind}.title`) : k.kind, count: k.count })),
+      byKind: d.omitted.byKind.map((k) => ({
+        title: k.kind in KIND_INFO ? catalog.t(locale, `kinds.${k.kind}.title`) : k.kind,
+        count: k.count,
+      })),
       hint: catalog.t(locale, 'digest.dashboardHint'),
     },
     logHeader: catalog.t(locale, 'digest.logHeader', { satellite, count: d.count }),
@@ -96,7 +121,11 @@ function line(w: Wording, e: DigestEntry, reader: Reader, text: (item: OutboxIte
     const from = e.item.occurredAt;
     const to = e.closedBy.occurredAt;
     const key = e.item.kind === 'node-offline' ? 'digest.offlinePair' : 'digest.containedPair';
-    return w.catalog.t(locale, key, { from: formatClock(from, zone, locale), to: formatClock(to, zone, locale), span: formatSpan(to.getTime() - from.getTime(), locale) });
+    return w.catalog.t(locale, key, {
+      from: formatClock(from, zone, locale),
+      to: formatClock(to, zone, locale),
+      span: formatSpan(to.getTime() - from.getTime(), locale),
+    });
   }
   return text(e.item)?.line ?? e.item.summary;
 }

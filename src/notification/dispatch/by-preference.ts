@@ -11,7 +11,11 @@ import type { DispatcherDeps } from './deps.js';
  * on them): left out by their filters → suppressed, in quiet hours or waiting for their digest
  * cadence → held until then; nothing is counted for either. Returns the items to go on with.
  */
-export async function byPreference(items: readonly OutboxItem[], now: Date, d: Pick<DispatcherDeps, 'preferences' | 'outbox' | 'metrics'>): Promise<OutboxItem[]> {
+export async function byPreference(
+  items: readonly OutboxItem[],
+  now: Date,
+  d: Pick<DispatcherDeps, 'preferences' | 'outbox' | 'metrics'>,
+): Promise<OutboxItem[]> {
   const go: OutboxItem[] = [];
   for (const item of items) {
     if (item.reservations || item.kind === 'digest') {
@@ -19,7 +23,18 @@ export async function byPreference(items: readonly OutboxItem[], now: Date, d: P
       continue;
     }
     const p = item.payload;
-    const v = await d.preferences.verdictFor(item.operator, { channel: item.channel, kind: item.kind, level: p.level, node: p.node?.id ?? null, occurredAt: item.occurredAt, facts: p.facts }, now);
+    const v = await d.preferences.verdictFor(
+      item.operator,
+      {
+        channel: item.channel,
+        kind: item.kind,
+        level: p.level,
+        node: p.node?.id ?? null,
+        occurredAt: item.occurredAt,
+        facts: p.facts,
+      },
+      now,
+    );
     if (v.action === 'send') go.push(item);
     else if (v.action === 'suppress') {
       await d.outbox.markSuppressed([item.id], v.reason);

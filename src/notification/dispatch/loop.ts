@@ -71,7 +71,8 @@ export class Dispatcher {
     const tick = (): void => {
       void this.#track(this.#backToBack(() => !this.#stopped))
         .catch((err: unknown) => {
-          // Counted as well as logged: a claim that fails on every pass would otherwise leave work waiting with only a log line to say so.
+          // Counted as well as logged: a claim that fails on every pass would otherwise leave work waiting with only a
+          // log line to say so.
           this.#metrics.dispatchFailures.inc({ stage: 'pass' });
           this.#logger.error({ err: String(err) }, 'dispatcher pass failed');
         })

@@ -15,7 +15,10 @@ export interface RetryRules {
   retryMaxMs: number;
 }
 
-/** Failure is what the channel said about one attempt; `delivery` is false for an error that is no DeliveryError (a bug, a broken plugin). */
+/**
+ * Failure is what the channel said about one attempt; `delivery` is false for an error that is no DeliveryError (a bug,
+ * a broken plugin).
+ */
 export interface Failure {
   delivery: boolean;
   permanent: boolean;
@@ -32,7 +35,9 @@ export interface Attempted {
 }
 
 /** Outcome is what to record: another attempt after `waitMs`, or the end with its reason and whether to refund. */
-export type Outcome = { action: 'retry'; waitMs: number; ambiguous: boolean; reason: string } | { action: 'fail'; refund: boolean; reason: string };
+export type Outcome =
+  | { action: 'retry'; waitMs: number; ambiguous: boolean; reason: string }
+  | { action: 'fail'; refund: boolean; reason: string };
 
 /**
  * outcomeOf decides. Transient: retried with backoff on the same reservations (a receiver's own
@@ -44,12 +49,20 @@ export type Outcome = { action: 'retry'; waitMs: number; ambiguous: boolean; rea
 export function outcomeOf(item: Attempted, f: Failure, rules: RetryRules, random: () => number = Math.random): Outcome {
   const transient = f.delivery && !f.permanent;
   const mayHaveArrived = f.ambiguous || item.ambiguousAttempts > 0;
-  const attemptsLeft = item.attempts + 1 < rules.maxAttempts && (!f.ambiguous || item.ambiguousAttempts + 1 < rules.maxAmbiguousAttempts);
+  const attemptsLeft =
+    item.attempts + 1 < rules.maxAttempts && (!f.ambiguous || item.ambiguousAttempts + 1 < rules.maxAmbiguousAttempts);
   if (transient && attemptsLeft) {
-    const waitMs = Math.max(retryDelayMs(item.attempts + 1, rules.retryBaseMs, rules.retryMaxMs, random), Math.min(f.retryAfterMs ?? 0, DAY));
+    const waitMs = Math.max(
+      retryDelayMs(item.attempts + 1, rules.retryBaseMs, rules.retryMaxMs, random),
+      Math.min(f.retryAfterMs ?? 0, DAY),
+    );
     return { action: 'retry', waitMs, ambiguous: f.ambiguous, reason: f.reason };
   }
   const tries = `${item.attempts + 1} attempt${item.attempts === 0 ? '' : 's'}`;
-  const reason = mayHaveArrived ? `may have been delivered, unconfirmed after ${tries} (kept counted against the limits): ${f.reason}` : transient ? `gave up after ${tries}: ${f.reason}` : f.reason;
+  const reason = mayHaveArrived
+    ? `may have been delivered, unconfirmed after ${tries} (kept counted against the limits): ${f.reason}`
+    : transient
+      ? `gave up after ${tries}: ${f.reason}`
+      : f.reason;
   return { action: 'fail', refund: !mayHaveArrived, reason };
 }

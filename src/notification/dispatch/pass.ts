@@ -10,11 +10,10 @@ import { DeliveryError } from '../../errors.js';
 import { silentLogger, type Logger } from '../../logger.js';
 import type { Notification } from '../../channels/plugin.js';
 import type { NewItem, OutboxItem } from '../outbox/outbox.js';
-import type { Reservation, ReserveResult, StatusKey } from '../limits/store.js';
-import type { LimitOptions } from '../limits/policy.js';
-import { windowsAt } from '../limits/windows.js';
+import type { Reservation } from '../limits/store.js';
 import type { Reader } from '../content/wording.js';
-import { addressKey, nodeKey, redactGroup } from './keys.js';
+import { groupBy, redactGroup } from './keys.js';
+import { Reservations } from './reservations.js';
 import { outcomeOf } from './outcome.js';
 import { persist } from './persist.js';
 import { byPreference } from './by-preference.js';
@@ -30,20 +29,19 @@ type Recording = Array<Promise<void>>;
  */
 const PREPARED_PER_SEND = 2;
 
-/** A count limit that never binds; the largest a PostgreSQL integer holds. */
-const NO_COUNT = 2 ** 31 - 1;
-
 /** DispatchPass delivers what is due from the outbox, one pass at a time. */
 export class DispatchPass {
   readonly #d: DispatcherDeps;
   readonly #logger: Logger;
   /** The process's send slots, shared by every pass: overlapping passes never exceed `concurrency` sends. */
   readonly #sending: LimitFunction;
+  readonly #reservations: Reservations;
 
   constructor(deps: DispatcherDeps) {
     this.#d = deps;
     this.#logger = deps.logger ?? silentLogger;
     this.#sending = pLimit(deps.config.dispatcher.concurrency);
+    this.#reservations = new Reservations(deps);
   }
 
   /**
@@ -93,7 +91,10 @@ export class DispatchPass {
    */
   async #failedGroup(items: readonly OutboxItem[], err: unknown): Promise<void> {
     this.#d.metrics.dispatchFailures.inc({ stage: 'group' });
-    this.#logger.error({ group: redactGroup(items[0]?.groupKey), err: String(err) }, 'dispatch of a group failed; it is retried on the next pass');
+    this.#logger.error(
+      { group: redactGroup(items[0]?.groupKey), err: String(err) },
+      'dispatch of a group failed; it is retried on the next pass',
+    );
     // Under pool pressure the release itself can time out: retry it, or the rows sit out the whole lease.
     await persist(() => this.#d.outbox.release(items.map((i) => i.id))).catch(() => undefined); // the lease ends anyway if this fails too
   }
@@ -114,58 +115,13 @@ export class DispatchPass {
     const granted: Reservation[] = [];
     const ready: OutboxItem[] = [];
     try {
-      if (!(await this.#reserve(fresh, now, granted, ready))) return;
+      if (!(await this.#reservations.reserve(fresh, now, granted, ready))) return;
     } catch (err) {
-      await this.#refund(granted); // whatever broke, nothing was sent on these
+      await this.#reservations.refund(granted); // whatever broke, nothing was sent on these
       throw err;
     }
     const message = await this.#carrier(ready, granted, now);
     if (message) await this.#deliver(message, granted, recording);
-  }
-
-  /**
-   * #reserve takes the node (and, for an operator's channel, the address) reservations for `fresh`
-   * items, holding what a limit denies; it fills `granted` and `ready` as it goes, so a caller
-   * whose call breaks half-way refunds exactly what was granted. False: nothing is ready to send.
-   */
-  async #reserve(fresh: readonly OutboxItem[], now: Date, granted: Reservation[], ready: OutboxItem[]): Promise<boolean> {
-    const channel = (fresh[0] as OutboxItem).channel;
-    const later: OutboxItem[] = [];
-    const { hourStart } = windowsAt(now, this.#d.config.limits.timezone);
-    const nodes = [...groupBy(fresh, (i) => i.nodeId ?? '').values()].map((nodeItems) => {
-      // One send per node per reservation. New items leave one by one, each on its own reservation,
-      // so limits count messages. A backlog leaves whole, as one digest: items held by a limit, or
-      // due in an earlier hour than this one (they missed their window: a restart, a closed process).
-      const backlog = nodeItems.some((i) => i.status === 'held' || i.dueAt < hourStart);
-      if (!backlog) later.push(...nodeItems.slice(1));
-      return { nodeItems, take: backlog ? nodeItems : nodeItems.slice(0, 1) };
-    });
-    // The nodes' reservations are independent: asked at once, they share one statement and one
-    // round trip instead of one each (an operator's digest spans their nodes). What was granted is
-    // in `granted` before any failure is thrown, so the caller refunds exactly that.
-    const limits = this.#limits('node', channel);
-    const answers = await Promise.allSettled(nodes.map(async (n) => ({ ...n, r: await this.#reserveFor(nodeKey, n.take[0] as OutboxItem, now, limits) })));
-    const answered = answers.flatMap((a) => (a.status === 'fulfilled' ? [a.value] : []));
-    for (const { take, r } of answered) {
-      if (!r.granted) continue;
-      granted.push(r.reservation);
-      ready.push(...take);
-    }
-    const broken = answers.find((a) => a.status === 'rejected');
-    if (broken) throw broken.reason;
-    for (const { nodeItems, r } of answered) if (!r.granted) await this.#hold(nodeItems, r.retryAt, r.reason);
-    if (later.length > 0) await this.#d.outbox.release(later.map((i) => i.id));
-    if (ready.length === 0) return false;
-    if (this.#d.channels.get(channel).audience === 'operator') {
-      const r = await this.#reserveFor(addressKey, ready[0] as OutboxItem, now, this.#limits('perAddress', channel));
-      if (!r.granted) {
-        await this.#refund(granted.splice(0));
-        await this.#hold(ready, r.retryAt, `per-address ${r.reason}`);
-        return false;
-      }
-      granted.push(r.reservation);
-    }
-    return true;
   }
 
   /**
@@ -174,15 +130,24 @@ export class DispatchPass {
    * sends on them instead of counting again. If that fails, nothing was sent: the reservations are
    * refunded, and a message that cannot be built is recorded as failed with the reason.
    */
-  async #carrier(ready: readonly OutboxItem[], granted: readonly Reservation[], now: Date): Promise<OutboxItem | undefined> {
+  async #carrier(
+    ready: readonly OutboxItem[],
+    granted: readonly Reservation[],
+    now: Date,
+  ): Promise<OutboxItem | undefined> {
     const first = ready[0] as OutboxItem;
     let digest: NewItem | undefined;
     try {
       if (ready.length > 1) digest = this.#d.content.digest(ready, now, await this.#reader(first.operator));
     } catch (err) {
-      await this.#refund(granted);
+      await this.#reservations.refund(granted);
       const reason = `could not build the digest: ${err instanceof Error ? err.message : String(err)}`;
-      await persist(() => this.#d.outbox.markFailed(ready.map((i) => i.id), reason));
+      await persist(() =>
+        this.#d.outbox.markFailed(
+          ready.map((i) => i.id),
+          reason,
+        ),
+      );
       for (const i of ready) this.#d.metrics.count(i.channel, i.kind, 'failed');
       this.#logger.error({ channel: first.channel, items: ready.length, reason }, 'digest failed permanently');
       return undefined;
@@ -192,22 +157,35 @@ export class DispatchPass {
         await this.#d.outbox.attachReservations(first.id, granted);
         return first;
       }
-      await this.#d.outbox.insertDigest(digest, ready.map((i) => i.id), new Date(Date.now() + this.#d.config.dispatcher.leaseMs), granted);
+      await this.#d.outbox.insertDigest(
+        digest,
+        ready.map((i) => i.id),
+        new Date(Date.now() + this.#d.config.dispatcher.leaseMs),
+        granted,
+      );
     } catch (err) {
-      await this.#refund(granted);
+      await this.#reservations.refund(granted);
       throw err;
     }
     for (const i of ready) this.#d.metrics.count(i.channel, i.kind, 'digested');
-    return { ...digest, status: 'pending', reason: null, attempts: 0, ambiguousAttempts: 0, sentAt: null, digestId: null, reservations: [...granted] };
+    return {
+      ...digest,
+      status: 'pending',
+      reason: null,
+      attempts: 0,
+      ambiguousAttempts: 0,
+      sentAt: null,
+      digestId: null,
+      reservations: [...granted],
+    };
   }
 
   /** #single delivers a bypass kind: MaxHr/MaxDay do not apply, MinDelay does. */
   async #single(item: OutboxItem, now: Date, recording: Recording): Promise<void> {
-    const limits = { ...this.#limits('node', item.channel), maxHr: NO_COUNT, maxDay: NO_COUNT };
-    const r = await this.#reserveFor(nodeKey, item, now, limits);
-    if (!r.granted) return this.#hold([item], r.retryAt, r.reason);
-    const message = await this.#carrier([item], [r.reservation], now);
-    if (message) await this.#deliver(message, [r.reservation], recording);
+    const reservation = await this.#reservations.single(item, now);
+    if (!reservation) return;
+    const message = await this.#carrier([item], [reservation], now);
+    if (message) await this.#deliver(message, [reservation], recording);
   }
 
   /**
@@ -234,44 +212,47 @@ export class DispatchPass {
     );
   }
 
-  /** #failed records what a failed attempt leaves behind (outcome.ts decides): a retry on the same reservations, or the end. */
+  /**
+   * #failed records what a failed attempt leaves behind (outcome.ts decides): a retry on the same reservations, or the
+   * end.
+   */
   async #failed(item: OutboxItem, reservations: readonly Reservation[], err: unknown): Promise<void> {
     const delivery = err instanceof DeliveryError ? err : undefined;
-    const o = outcomeOf(item, { delivery: delivery !== undefined, permanent: delivery?.permanent ?? true, ambiguous: delivery?.ambiguous === true, retryAfterMs: delivery?.retryAfterMs, reason: err instanceof Error ? err.message : String(err) }, this.#d.config.dispatcher);
+    const o = outcomeOf(
+      item,
+      {
+        delivery: delivery !== undefined,
+        permanent: delivery?.permanent ?? true,
+        ambiguous: delivery?.ambiguous === true,
+        retryAfterMs: delivery?.retryAfterMs,
+        reason: err instanceof Error ? err.message : String(err),
+      },
+      this.#d.config.dispatcher,
+    );
     if (o.action === 'retry') {
       const due = new Date(this.#d.clock().getTime() + o.waitMs);
       await persist(() => this.#d.outbox.markRetry(item.id, due, o.reason, reservations, o.ambiguous));
       this.#d.metrics.count(item.channel, item.kind, 'retried');
-      this.#logger.warn({ id: item.id, channel: item.channel, attempt: item.attempts + 1, ambiguous: o.ambiguous, retryAt: due.toISOString(), reason: o.reason }, 'delivery failed; will retry');
+      this.#logger.warn(
+        {
+          id: item.id,
+          channel: item.channel,
+          attempt: item.attempts + 1,
+          ambiguous: o.ambiguous,
+          retryAt: due.toISOString(),
+          reason: o.reason,
+        },
+        'delivery failed; will retry',
+      );
       return;
     }
-    if (o.refund) await this.#refund(reservations);
+    if (o.refund) await this.#reservations.refund(reservations);
     await persist(() => this.#d.outbox.markFailed([item.id], o.reason));
     this.#d.metrics.count(item.channel, item.kind, 'failed');
-    this.#logger.error({ id: item.id, channel: item.channel, kind: item.kind, reason: o.reason }, 'notification failed permanently');
-  }
-
-  async #hold(items: readonly OutboxItem[], retryAt: Date | null, reason: string): Promise<void> {
-    const ids = items.map((i) => i.id);
-    if (retryAt === null) {
-      await this.#d.outbox.markFailed(ids, `${reason}: the limit is 0, so this channel never sends`);
-      for (const i of items) this.#d.metrics.count(i.channel, i.kind, 'failed');
-      return;
-    }
-    await this.#d.outbox.markHeld(ids, retryAt, reason);
-    for (const i of items) if (i.status !== 'held') this.#d.metrics.count(i.channel, i.kind, 'held');
-  }
-
-  /**
-   * #reserveFor reserves the send of `item` (alone or carrying its group) on its `key`, in the
-   * item's name: a worker taking the item over after a crash adopts what was reserved for it.
-   */
-  #reserveFor(key: (item: OutboxItem) => StatusKey, item: OutboxItem, now: Date, limits: LimitOptions): Promise<ReserveResult> {
-    return this.#d.status.reserve(key(item), now, limits, item.id);
-  }
-
-  async #refund(reservations: readonly Reservation[]): Promise<void> {
-    for (const r of reservations) await persist(() => this.#d.status.refund(r));
+    this.#logger.error(
+      { id: item.id, channel: item.channel, kind: item.kind, reason: o.reason },
+      'notification failed permanently',
+    );
   }
 
   /**
@@ -280,31 +261,27 @@ export class DispatchPass {
    */
   async #send(item: OutboxItem): Promise<void> {
     const { satellite } = this.#d.config;
-    const payload = item.kind === 'digest' ? this.#d.content.presentDigest(item.payload) : this.#d.content.present(item, await this.#reader(item.operator));
-    const notification: Notification = { ...payload, id: item.id, channel: item.channel, kind: item.kind, satellite: { id: satellite.id, name: satellite.name }, occurredAt: item.occurredAt, createdAt: item.createdAt };
+    const payload =
+      item.kind === 'digest'
+        ? this.#d.content.presentDigest(item.payload)
+        : this.#d.content.present(item, await this.#reader(item.operator));
+    const notification: Notification = {
+      ...payload,
+      id: item.id,
+      channel: item.channel,
+      kind: item.kind,
+      satellite: { id: satellite.id, name: satellite.name },
+      occurredAt: item.occurredAt,
+      createdAt: item.createdAt,
+    };
     await this.#d.channels.get(item.channel).sender.send(notification);
   }
 
-  /** #reader is how the item's operator reads; if their preferences cannot be read now, the defaults: a message in the default language beats none. */
+  /**
+   * #reader is how the item's operator reads; if their preferences cannot be read now, the defaults: a message in the
+   * default language beats none.
+   */
   async #reader(operator: string | null): Promise<Reader> {
     return this.#d.content.readerOf(await this.#d.preferences.readerFor(operator).catch(() => null));
   }
-
-  /** #limits is a channel instance's per-node limits, or the per-operator ones, in the configured zone. */
-  #limits(which: 'node' | 'perAddress', channel: string): LimitOptions {
-    const limits = which === 'perAddress' ? this.#d.config.limits.perAddress : this.#d.channels.get(channel).limits;
-    return { ...limits, timezone: this.#d.config.limits.timezone };
-  }
-}
-
-/** groupBy keeps first-appearance order (Map.groupBy needs Node 21). */
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const list = out.get(k);
-    if (list) list.push(item);
-    else out.set(k, [item]);
-  }
-  return out;
 }

@@ -1,6 +1,7 @@
 /**
  * @module notification/hooks/config
- * The `hooks` and `grouping` sections: which channels each kind uses, uptime rules, version reminders, operator grouping.
+ * The `hooks` and `grouping` sections: which channels each kind uses, uptime rules, version reminders, operator
+ * grouping.
  */
 import { z } from 'zod';
 import { count, DAY, duration, MINUTE, section } from '../../config-schema.js';
@@ -12,20 +13,49 @@ export const HOOKS_CONFIG = section(
     channels: z
       .partialRecord(z.enum(EVENT_KINDS), z.array(z.string()))
       .default(Object.fromEntries(EVENT_KINDS.map((k) => [k, ['email', 'log']])) as Record<EventKind, string[]>)
-      .describe('Channel instances each kind notifies on, e.g. `{ "node-offline": ["email", "irc"] }`; default: every kind on email and log.'),
-    versionCooldown: duration('168h', MINUTE, 365 * DAY, 'A version reminder repeats no more often than this (Storj: 168h)'),
-    offlineAfter: duration('1h', 0, 7 * DAY, 'A node is reported offline once its uptime checks have failed for this long; 0: at the first failed check'),
-    flapChanges: count(4, 2, 100, 'Offline/online changes within `flapWindow` that make a node flapping: one "flapping" notice instead of the next change'),
+      .describe(
+        'Channel instances each kind notifies on, e.g. `{ "node-offline": ["email", "irc"] }`; default: every kind on email and log.',
+      ),
+    versionCooldown: duration(
+      '168h',
+      MINUTE,
+      365 * DAY,
+      'A version reminder repeats no more often than this (Storj: 168h)',
+    ),
+    offlineAfter: duration(
+      '1h',
+      0,
+      7 * DAY,
+      'A node is reported offline once its uptime checks have failed for this long; 0: at the first failed check',
+    ),
+    flapChanges: count(
+      4,
+      2,
+      100,
+      'Offline/online changes within `flapWindow` that make a node flapping: one "flapping" notice instead of the next change',
+    ),
     flapWindow: duration('24h', MINUTE, 7 * DAY, 'The window flapping changes are counted in'),
-    flapStable: duration('6h', MINUTE, 7 * DAY, "How long a flapping node must hold one state before its changes are notified again (if it stays offline, it is then reported offline)"),
+    flapStable: duration(
+      '6h',
+      MINUTE,
+      7 * DAY,
+      'How long a flapping node must hold one state before its changes are notified again (if it stays offline, it is then reported offline)',
+    ),
   },
   "The satellite's uptime, audit, containment and version hooks.",
 );
 
 /** GROUPING_CONFIG is the `grouping` section: hook emails to one operator leave together. */
 export const GROUPING_CONFIG = section(
-  { wait: duration('5m', 0, DAY, 'Emails to one address within this wait leave as one email (Storj: 5m); 0: no grouping') },
-  "Operator grouping of hook emails.",
+  {
+    wait: duration(
+      '5m',
+      0,
+      DAY,
+      'Emails to one address within this wait leave as one email (Storj: 5m); 0: no grouping',
+    ),
+  },
+  'Operator grouping of hook emails.',
 );
 
 /** HooksConfig is the resolved `hooks` section. */

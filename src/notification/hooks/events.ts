@@ -32,8 +32,17 @@ export const SIGNALS = {
   audit: z.strictObject({ passed: z.boolean(), score: unit, dqThreshold: unit }),
   containment: z.strictObject({ contained: z.boolean() }),
   disqualified: z.strictObject({ reason: oneLine(500, 0), score: unit.optional() }),
-  version: z.strictObject({ version: semverVersion, minimum: semverVersion, latest: semverVersion.optional(), deadline: z.union([z.date(), z.iso.datetime({ offset: true })]).optional() }),
-  suspension: z.strictObject({ reason: z.enum(['offline', 'unknown-audit']), suspended: z.boolean(), score: unit.optional() }),
+  version: z.strictObject({
+    version: semverVersion,
+    minimum: semverVersion,
+    latest: semverVersion.optional(),
+    deadline: z.union([z.date(), z.iso.datetime({ offset: true })]).optional(),
+  }),
+  suspension: z.strictObject({
+    reason: z.enum(['offline', 'unknown-audit']),
+    suspended: z.boolean(),
+    score: unit.optional(),
+  }),
 };
 export type UptimeSignal = z.infer<typeof SIGNALS.uptime>;
 export type AuditSignal = z.infer<typeof SIGNALS.audit>;
@@ -57,12 +66,21 @@ export interface UptimeRules {
 export function uptimeEvent(nodeId: NodeId, s: UptimeSignal, at: Date, rules: UptimeRules): HookEvent {
   const id = nodeId.hex;
   // Times go in as ISO instants and spans as milliseconds: each reader sees them in their own zone and language.
-  const flapping = (): Record<string, unknown> => ({ changes: String(rules.flap.changes), window: rules.flap.windowMs, quietFor: rules.flap.stableMs });
+  const flapping = (): Record<string, unknown> => ({
+    changes: String(rules.flap.changes),
+    window: rules.flap.windowMs,
+    quietFor: rules.flap.stableMs,
+  });
   if (!s.ok) {
     return {
       transition: { nodeId: id, at, change: 'offline', offlineAfterMs: rules.offlineAfterMs, flap: rules.flap },
       kind: 'node-offline',
-      data: (node, prev) => (prev.kind === 'node-flapping' ? flapping() : node.lastContactSuccess ? { lastContact: node.lastContactSuccess.toISOString() } : {}),
+      data: (node, prev) =>
+        prev.kind === 'node-flapping'
+          ? flapping()
+          : node.lastContactSuccess
+            ? { lastContact: node.lastContactSuccess.toISOString() }
+            : {},
     };
   }
   return {
@@ -71,7 +89,11 @@ export function uptimeEvent(nodeId: NodeId, s: UptimeSignal, at: Date, rules: Up
     data: (_node, prev) => {
       if (prev.kind === 'node-flapping') return flapping();
       const since = prev.offlineSince ?? at;
-      return { offlineSince: since.toISOString(), offlineFor: at.getTime() - since.getTime(), ...score('onlineScore', s.onlineScore) };
+      return {
+        offlineSince: since.toISOString(),
+        offlineFor: at.getTime() - since.getTime(),
+        ...score('onlineScore', s.onlineScore),
+      };
     },
   };
 }
@@ -83,7 +105,11 @@ export function auditEvent(nodeId: NodeId, s: AuditSignal, at: Date): HookEvent 
   return {
     transition: { nodeId: id, at, change: 'audit-failed' },
     kind: 'audit-failed',
-    data: () => ({ score: s.score.toFixed(3), threshold: s.dqThreshold.toFixed(3), distance: (s.score - s.dqThreshold).toFixed(3) }),
+    data: () => ({
+      score: s.score.toFixed(3),
+      threshold: s.dqThreshold.toFixed(3),
+      distance: (s.score - s.dqThreshold).toFixed(3),
+    }),
   };
 }
 
@@ -96,23 +122,39 @@ export function containmentEvent(nodeId: NodeId, s: ContainmentSignal, at: Date)
 
 /** disqualifiedEvent notifies once per node. */
 export function disqualifiedEvent(nodeId: NodeId, s: DisqualifiedSignal, at: Date): HookEvent {
-  return { transition: { nodeId: nodeId.hex, at, change: 'disqualified' }, kind: 'disqualified', data: () => ({ reason: s.reason, ...score('score', s.score) }) };
+  return {
+    transition: { nodeId: nodeId.hex, at, change: 'disqualified' },
+    kind: 'disqualified',
+    data: () => ({ reason: s.reason, ...score('score', s.score) }),
+  };
 }
 
 /** versionEvent reminds about an outdated version at most once per cooldown; an update resets it. */
 export function versionEvent(nodeId: NodeId, s: VersionSignal, at: Date, cooldownMs: number): HookEvent {
-  if (!semver.lt(s.version, s.minimum)) return { transition: { nodeId: nodeId.hex, at, change: 'version-ok' }, kind: null, data: none };
+  if (!semver.lt(s.version, s.minimum))
+    return { transition: { nodeId: nodeId.hex, at, change: 'version-ok' }, kind: null, data: none };
   return {
     transition: { nodeId: nodeId.hex, at, change: 'version-outdated', cooldownMs },
     kind: 'version-outdated',
-    data: () => ({ version: s.version, minimum: s.minimum, ...(s.latest && { latest: s.latest }), ...(s.deadline && { deadline: new Date(s.deadline).toISOString() }) }),
+    data: () => ({
+      version: s.version,
+      minimum: s.minimum,
+      ...(s.latest && { latest: s.latest }),
+      ...(s.deadline && { deadline: new Date(s.deadline).toISOString() }),
+    }),
   };
 }
 
-/** suspensionEvent: a suspension (for a low online score, or for unknown audit errors) and its lifting notify once each. */
+/**
+ * suspensionEvent: a suspension (for a low online score, or for unknown audit errors) and its lifting notify once each.
+ */
 export function suspensionEvent(nodeId: NodeId, s: SuspensionSignal, at: Date): HookEvent {
   const kind = `${s.reason}-${s.suspended ? 'suspended' : 'unsuspended'}` as const;
-  return { transition: { nodeId: nodeId.hex, at, change: s.suspended ? 'suspended' : 'unsuspended', reason: s.reason }, kind, data: () => (s.reason === 'offline' ? score('onlineScore', s.score) : {}) };
+  return {
+    transition: { nodeId: nodeId.hex, at, change: s.suspended ? 'suspended' : 'unsuspended', reason: s.reason },
+    kind,
+    data: () => (s.reason === 'offline' ? score('onlineScore', s.score) : {}),
+  };
 }
 
 /** score is a 0..1 score as a kind's data carries it (three places), or nothing when the satellite did not pass one. */

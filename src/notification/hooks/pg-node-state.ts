@@ -63,7 +63,11 @@ interface PlannedWrite {
 /** PgNodeStateStore implements NodeStateStore with batched, guarded statements. */
 export class PgNodeStateStore implements NodeStateStore {
   readonly #statements: StatementPools;
-  readonly #batcher = new KeyedBatcher<PendingTransition>({ run: (batch) => this.#apply(batch), keyOf: (c) => c.transition.nodeId, max: MAX_TRANSITIONS });
+  readonly #batcher = new KeyedBatcher<PendingTransition>({
+    run: (batch) => this.#apply(batch),
+    keyOf: (c) => c.transition.nodeId,
+    max: MAX_TRANSITIONS,
+  });
 
   constructor(pool: pg.Pool, statements: StatementPools = unprepared(pool)) {
     this.#statements = statements;
@@ -78,7 +82,11 @@ export class PgNodeStateStore implements NodeStateStore {
     batch.sort((a, b) => (a.transition.nodeId < b.transition.nodeId ? -1 : 1));
     let states: Map<string, NodeState>;
     try {
-      const { rows } = await runBatch<Record<string, unknown> & { node_id: Buffer }>(this.#statements, 'satnotify_read_states', readStates(batch.map((c) => c.transition.nodeId)));
+      const { rows } = await runBatch<Record<string, unknown> & { node_id: Buffer }>(
+        this.#statements,
+        'satnotify_read_states',
+        readStates(batch.map((c) => c.transition.nodeId)),
+      );
       states = new Map(rows.map((r) => [r.node_id.toString('hex'), toState(r)]));
     } catch (err) {
       for (const c of batch) c.reject(err);
@@ -94,7 +102,13 @@ export class PgNodeStateStore implements NodeStateStore {
           return null;
         }
         try {
-          return { call, write: plan.write, from: guardOf(state, plan.write), known: known !== undefined, items: await call.build(plan.result) };
+          return {
+            call,
+            write: plan.write,
+            from: guardOf(state, plan.write),
+            known: known !== undefined,
+            items: await call.build(plan.result),
+          };
         } catch (err) {
           call.reject(err); // unknown node, bad input or template: nothing is written for this call
           return null;
@@ -110,13 +124,19 @@ export class PgNodeStateStore implements NodeStateStore {
       writes.push(w);
       byFields.set(key, writes);
     }
-    await Promise.all([...byFields.values()].map((writes) => this.#write(fieldsOf((writes[0] as PlannedWrite).write), writes)));
+    await Promise.all(
+      [...byFields.values()].map((writes) => this.#write(fieldsOf((writes[0] as PlannedWrite).write), writes)),
+    );
   }
 
   async #write(fields: readonly Field[], writes: PlannedWrite[]): Promise<void> {
     let applied: Set<string>;
     try {
-      const { rows } = await runBatch<{ node_id: Buffer }>(this.#statements, statementName(fields), transitions(fields, writes));
+      const { rows } = await runBatch<{ node_id: Buffer }>(
+        this.#statements,
+        statementName(fields),
+        transitions(fields, writes),
+      );
       applied = new Set(rows.map((r) => r.node_id.toString('hex')));
     } catch (err) {
       // Two processes' batches can still deadlock (a row one created while the other read it as
@@ -129,7 +149,12 @@ export class PgNodeStateStore implements NodeStateStore {
     }
     for (const { call, items } of writes) {
       if (applied.has(call.transition.nodeId)) call.resolve(items);
-      else if (++call.attempts >= MAX_ATTEMPTS) call.reject(new Error(`satnotify: the state of node ${call.transition.nodeId} kept changing; gave up recording ${call.transition.change}`));
+      else if (++call.attempts >= MAX_ATTEMPTS)
+        call.reject(
+          new Error(
+            `satnotify: the state of node ${call.transition.nodeId} kept changing; gave up recording ${call.transition.change}`,
+          ),
+        );
       else this.#batcher.add(call, true);
     }
   }
@@ -154,9 +179,20 @@ function transitions(fields: readonly Field[], writes: readonly PlannedWrite[]):
     return [sql`${writes.map((w) => w.write[f] ?? null)}${type}`, sql`${writes.map((w) => w.from[f] ?? null)}${type}`];
   });
   const names = raw(fields.flatMap((_, i) => [`to_${i}`, `from_${i}`]).join(', '));
-  const set = (from: 'change' | 'excluded'): Sql => join(fields.map((f, i) => raw(`${COLUMNS[f].column} = ${from === 'change' ? `change.to_${i}` : `EXCLUDED.${COLUMNS[f].column}`}`)));
-  const unchanged = join(fields.map((f, i) => raw(`s.${COLUMNS[f].column} IS NOT DISTINCT FROM change.from_${i}`)), ' AND ');
-  const initial = join(fields.map((f) => raw(`s.${COLUMNS[f].column} IS NOT DISTINCT FROM ${literal(INITIAL_STATE[f])}`)), ' AND ');
+  const set = (from: 'change' | 'excluded'): Sql =>
+    join(
+      fields.map((f, i) =>
+        raw(`${COLUMNS[f].column} = ${from === 'change' ? `change.to_${i}` : `EXCLUDED.${COLUMNS[f].column}`}`),
+      ),
+    );
+  const unchanged = join(
+    fields.map((f, i) => raw(`s.${COLUMNS[f].column} IS NOT DISTINCT FROM change.from_${i}`)),
+    ' AND ',
+  );
+  const initial = join(
+    fields.map((f) => raw(`s.${COLUMNS[f].column} IS NOT DISTINCT FROM ${literal(INITIAL_STATE[f])}`)),
+    ' AND ',
+  );
   return sql`WITH change AS (
     SELECT * FROM unnest(${writes.map((w) => Buffer.from(w.call.transition.nodeId, 'hex'))}::bytea[], ${writes.map((w) => w.known)}::boolean[], ${join(arrays)}) AS change(node_id, known, ${names})
   ), updated AS (

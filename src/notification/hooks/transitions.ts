@@ -24,7 +24,11 @@ export interface FlapRule {
 
 /** Transition is a change of a node's state that a hook reports; it applies at most once. */
 export type Transition =
-  | { nodeId: string; at: Date; change: 'contained' | 'released' | 'audit-failed' | 'audit-passed' | 'disqualified' | 'version-ok' }
+  | {
+      nodeId: string;
+      at: Date;
+      change: 'contained' | 'released' | 'audit-failed' | 'audit-passed' | 'disqualified' | 'version-ok';
+    }
   | { nodeId: string; at: Date; change: 'offline'; offlineAfterMs: number; flap: FlapRule }
   | { nodeId: string; at: Date; change: 'online'; flap: FlapRule }
   | { nodeId: string; at: Date; change: 'version-outdated'; cooldownMs: number }
@@ -90,8 +94,15 @@ export interface TransitionPlan {
 
 /** planTransition decides the effect of `t` on `state`. */
 export function planTransition(state: NodeState, t: Transition): TransitionPlan {
-  const prev = { offlineSince: state.offlineSince, containedSince: state.containedSince, disqualified: state.disqualifiedAt !== null };
-  const news = (write: StateWrite, kind?: EventKind): TransitionPlan => ({ write, result: { applied: true, ...prev, ...(kind && { kind }) } });
+  const prev = {
+    offlineSince: state.offlineSince,
+    containedSince: state.containedSince,
+    disqualified: state.disqualifiedAt !== null,
+  };
+  const news = (write: StateWrite, kind?: EventKind): TransitionPlan => ({
+    write,
+    result: { applied: true, ...prev, ...(kind && { kind }) },
+  });
   const quiet = (write: StateWrite): TransitionPlan => ({ write, result: { applied: false, ...prev } });
   const nothing: TransitionPlan = { write: null, result: { applied: false, ...prev } };
   switch (t.change) {
@@ -110,7 +121,9 @@ export function planTransition(state: NodeState, t: Transition): TransitionPlan 
     case 'disqualified':
       return state.disqualifiedAt === null ? news({ disqualifiedAt: t.at }) : nothing;
     case 'version-outdated':
-      return state.versionNotifiedAt === null || t.at.getTime() - state.versionNotifiedAt.getTime() >= t.cooldownMs ? news({ versionNotifiedAt: t.at }) : nothing;
+      return state.versionNotifiedAt === null || t.at.getTime() - state.versionNotifiedAt.getTime() >= t.cooldownMs
+        ? news({ versionNotifiedAt: t.at })
+        : nothing;
     case 'version-ok':
       return state.versionNotifiedAt !== null ? quiet({ versionNotifiedAt: null }) : nothing;
     case 'suspended':
@@ -127,30 +140,65 @@ type News = (write: StateWrite, kind?: EventKind) => TransitionPlan;
 type Quiet = (write: StateWrite) => TransitionPlan;
 
 /** A failed check: offline once checks have failed for offlineAfterMs. */
-function planDown(state: NodeState, at: Date, offlineAfterMs: number, flap: FlapRule, news: News, quiet: Quiet, nothing: TransitionPlan): TransitionPlan {
+function planDown(
+  state: NodeState,
+  at: Date,
+  offlineAfterMs: number,
+  flap: FlapRule,
+  news: News,
+  quiet: Quiet,
+  nothing: TransitionPlan,
+): TransitionPlan {
   if (state.offlineSince !== null) {
     // Known down. If it went down while flapping, no offline notice was sent; once it has stayed
     // down for the stable period, the flapping is over and the operator hears that it is offline.
-    return state.flappingSince !== null && stableFor(state, at) >= flap.stableMs ? news(calm(state), 'node-offline') : nothing;
+    return state.flappingSince !== null && stableFor(state, at) >= flap.stableMs
+      ? news(calm(state), 'node-offline')
+      : nothing;
   }
   const since = state.failingSince ?? at;
-  if (at.getTime() - since.getTime() < offlineAfterMs) return state.failingSince === null ? quiet({ failingSince: at }) : nothing;
+  if (at.getTime() - since.getTime() < offlineAfterMs)
+    return state.failingSince === null ? quiet({ failingSince: at }) : nothing;
   return change(state, at, flap, { offlineSince: since, failingSince: null }, 'node-offline', news, quiet);
 }
 
 /** A passed check: online again if the node was reported offline; a short, unreported failure just ends. */
-function planUp(state: NodeState, at: Date, flap: FlapRule, news: News, quiet: Quiet, nothing: TransitionPlan): TransitionPlan {
-  if (state.offlineSince !== null) return change(state, at, flap, { offlineSince: null, failingSince: null }, 'node-online', news, quiet);
+function planUp(
+  state: NodeState,
+  at: Date,
+  flap: FlapRule,
+  news: News,
+  quiet: Quiet,
+  nothing: TransitionPlan,
+): TransitionPlan {
+  if (state.offlineSince !== null)
+    return change(state, at, flap, { offlineSince: null, failingSince: null }, 'node-online', news, quiet);
   if (state.failingSince !== null) return quiet({ failingSince: null });
   // Stable online for long enough: flapping is over, quietly (the node is fine).
   if (state.flappingSince !== null && stableFor(state, at) >= flap.stableMs) return quiet(calm(state));
   return nothing;
 }
 
-/** A change between offline and online: counted in the flap window; the notice, the flapping notice, or silence while flapping. */
-function change(state: NodeState, at: Date, flap: FlapRule, write: StateWrite, kind: EventKind, news: News, quiet: Quiet): TransitionPlan {
+/**
+ * A change between offline and online: counted in the flap window; the notice, the flapping notice, or silence while
+ * flapping.
+ */
+function change(
+  state: NodeState,
+  at: Date,
+  flap: FlapRule,
+  write: StateWrite,
+  kind: EventKind,
+  news: News,
+  quiet: Quiet,
+): TransitionPlan {
   const fresh = state.flapWindowStart === null || at.getTime() - state.flapWindowStart.getTime() >= flap.windowMs;
-  const counted: StateWrite = { ...write, flapCount: fresh ? 1 : state.flapCount + 1, flapWindowStart: fresh ? at : state.flapWindowStart, lastChangeAt: at };
+  const counted: StateWrite = {
+    ...write,
+    flapCount: fresh ? 1 : state.flapCount + 1,
+    flapWindowStart: fresh ? at : state.flapWindowStart,
+    lastChangeAt: at,
+  };
   if (state.flappingSince !== null) return quiet({ ...counted, flappingSince: state.flappingSince });
   if ((counted.flapCount ?? 0) >= flap.changes) return news({ ...counted, flappingSince: at }, 'node-flapping');
   return news(counted, kind);

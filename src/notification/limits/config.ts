@@ -7,7 +7,6 @@ import { IANAZone } from 'luxon';
 import { limit, section } from '../../config-schema.js';
 import { EVENT_KINDS } from '../../kinds.js';
 
-
 /** LIMITS_CONFIG is the `limits` section of the configuration. */
 export const LIMITS_CONFIG = section(
   {
@@ -19,7 +18,9 @@ export const LIMITS_CONFIG = section(
     email: limit(2, 5, '15m', 'per node by email').prefault({}),
     log: limit(10, 50, '1m', 'per node to its log').prefault({}),
     perAddress: limit(6, 24, '0s', "per operator address, across the operator's nodes").prefault({}),
-    default: limit(10, 50, '1m', 'per node on a configured channel instance that sets no limits of its own').prefault({}),
+    default: limit(10, 50, '1m', 'per node on a configured channel instance that sets no limits of its own').prefault(
+      {},
+    ),
     bypass: z
       .array(z.enum(EVENT_KINDS))
       .default(['disqualified'])

@@ -14,7 +14,8 @@ export class MemoryStatusStore implements StatusStore {
   reserve(key: StatusKey, now: Date, limits: LimitOptions, owner?: string): Promise<ReserveResult> {
     const status = this.#read(key);
     const latest = this.#latest.get(keyOf(key));
-    if (owner !== undefined && latest?.owner === owner) return Promise.resolve({ granted: true, reservation: latest.reservation, status });
+    if (owner !== undefined && latest?.owner === owner)
+      return Promise.resolve({ granted: true, reservation: latest.reservation, status });
     const d = decide(status, now, limits);
     if (!d.allowed) return Promise.resolve({ granted: false, reason: d.reason, retryAt: d.retryAt, status });
     this.#rows.set(keyOf(key), d.next);

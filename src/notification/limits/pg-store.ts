@@ -127,7 +127,8 @@ export class PgStatusStore implements StatusStore {
 
   reserve(key: StatusKey, now: Date, limits: LimitOptions, owner?: string): Promise<ReserveResult> {
     // A limit of 0 never grants and needs no lock: read and explain.
-    if (limits.maxHr === 0 || limits.maxDay === 0) return this.get(key).then((status) => denial(status, now, limits, key));
+    if (limits.maxHr === 0 || limits.maxDay === 0)
+      return this.get(key).then((status) => denial(status, now, limits, key));
     const batcher = this.#batcher(limits);
     return new Promise((resolve, reject) => batcher.add({ key, now, owner: owner ?? null, resolve, reject }));
   }
@@ -144,7 +145,16 @@ export class PgStatusStore implements StatusStore {
   #batcher(limits: LimitOptions): KeyedBatcher<Pending> {
     const sig = `${limits.timezone}|${limits.maxHr}|${limits.maxDay}|${limits.minDelayMs}`;
     let batcher = this.#batchers.get(sig);
-    if (!batcher) this.#batchers.set(sig, (batcher = new KeyedBatcher({ run: (batch) => this.#run(batch, limits), keyOf: (c) => keyOf(c.key), max: MAX_BATCH, inFlight: 1 })));
+    if (!batcher)
+      this.#batchers.set(
+        sig,
+        (batcher = new KeyedBatcher({
+          run: (batch) => this.#run(batch, limits),
+          keyOf: (c) => keyOf(c.key),
+          max: MAX_BATCH,
+          inFlight: 1,
+        })),
+      );
     return batcher;
   }
 
@@ -154,12 +164,26 @@ export class PgStatusStore implements StatusStore {
     const windows = batch.map((c) => windowsAt(c.now, limits.timezone));
     const again: Pending[] = [];
     try {
-      const columns = [batch.map((c) => c.key.subject), batch.map((c) => c.key.channel), windows.map((w) => w.hourStart), windows.map((w) => w.dayStart), batch.map((c) => c.now), batch.map((c) => c.owner)];
+      const columns = [
+        batch.map((c) => c.key.subject),
+        batch.map((c) => c.key.channel),
+        windows.map((w) => w.hourStart),
+        windows.map((w) => w.dayStart),
+        batch.map((c) => c.now),
+        batch.map((c) => c.owner),
+      ];
       const one = batch.length === 1;
       const limitValues = [limits.maxHr, limits.maxDay, limits.minDelayMs];
       const { rows } = one
-        ? await this.#pool.query<ReserveRow>({ name: 'satnotify_reserve_one', text: RESERVE_ONE, values: [...columns.map((c) => c[0]), ...limitValues] })
-        : await runBatch<ReserveRow>(this.#statements, 'satnotify_reserve_many', { text: RESERVE_MANY, values: [...columns, ...limitValues] });
+        ? await this.#pool.query<ReserveRow>({
+            name: 'satnotify_reserve_one',
+            text: RESERVE_ONE,
+            values: [...columns.map((c) => c[0]), ...limitValues],
+          })
+        : await runBatch<ReserveRow>(this.#statements, 'satnotify_reserve_many', {
+            text: RESERVE_MANY,
+            values: [...columns, ...limitValues],
+          });
       const byKey = new Map(rows.map((r) => [keyOf(r), r]));
       batch.forEach((c) => {
         const row = byKey.get(keyOf(c.key));
@@ -168,7 +192,18 @@ export class PgStatusStore implements StatusStore {
         if (!row) return again.push(c);
         const status = toStatus(row);
         // A granted row holds the reservation as counted: this call's, or the one it adopted.
-        if (row.granted) c.resolve({ granted: true, status, reservation: { key: c.key, at: row.last_sent as Date, hrStart: row.hr_start as Date, dayStart: row.day_start as Date, previousLastSent: row.prev_last_sent } });
+        if (row.granted)
+          c.resolve({
+            granted: true,
+            status,
+            reservation: {
+              key: c.key,
+              at: row.last_sent as Date,
+              hrStart: row.hr_start as Date,
+              dayStart: row.day_start as Date,
+              previousLastSent: row.prev_last_sent,
+            },
+          });
         else {
           try {
             c.resolve(denial(status, c.now, limits, c.key));
@@ -187,7 +222,8 @@ export class PgStatusStore implements StatusStore {
 
 function denial(status: Status, now: Date, limits: LimitOptions, key: StatusKey): ReserveResult {
   const d = decide(status, now, limits);
-  if (d.allowed) throw new Error(`satnotify: SQL and policy disagree for ${key.channel}/${key.subject} at ${now.toISOString()}`);
+  if (d.allowed)
+    throw new Error(`satnotify: SQL and policy disagree for ${key.channel}/${key.subject} at ${now.toISOString()}`);
   return { granted: false, reason: d.reason, retryAt: d.retryAt, status };
 }
 

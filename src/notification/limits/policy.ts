@@ -16,7 +16,13 @@ export interface Status {
 }
 
 /** EMPTY_STATUS is a node that was never notified on the channel. */
-export const EMPTY_STATUS: Status = Object.freeze({ hrStart: null, hrCounter: 0, dayStart: null, dayCounter: 0, lastSent: null });
+export const EMPTY_STATUS: Status = Object.freeze({
+  hrStart: null,
+  hrCounter: 0,
+  dayStart: null,
+  dayCounter: 0,
+  lastSent: null,
+});
 
 /** DenyReason names the limit that said no. */
 export type DenyReason = 'min-delay' | 'max-hour' | 'max-day';

@@ -43,4 +43,3 @@ export interface StatusStore {
   /** get reads the counters as stored (an untouched key reads as EMPTY_STATUS). */
   get(key: StatusKey): Promise<Status>;
 }
-

@@ -35,7 +35,9 @@ export interface OutboxItem {
   groupKey: string;
   /** The node (hex), or null for a digest spanning several nodes. */
   nodeId: string | null;
-  /** Who it is for: the operator address on the node (lowercased), whose preferences apply; null when the node has none. */
+  /**
+   * Who it is for: the operator address on the node (lowercased), whose preferences apply; null when the node has none.
+   */
   operator: string | null;
   kind: string;
   /** Skips MaxHr/MaxDay (not MinDelay). */
@@ -60,7 +62,22 @@ export interface OutboxItem {
 }
 
 /** NewItem is an item as created; it starts `pending` unless it is recorded as `suppressed`, with the reason. */
-export type NewItem = Pick<OutboxItem, 'id' | 'channel' | 'groupKey' | 'nodeId' | 'operator' | 'kind' | 'bypass' | 'payload' | 'title' | 'summary' | 'dueAt' | 'occurredAt' | 'createdAt'> & { suppressed?: string };
+export type NewItem = Pick<
+  OutboxItem,
+  | 'id'
+  | 'channel'
+  | 'groupKey'
+  | 'nodeId'
+  | 'operator'
+  | 'kind'
+  | 'bypass'
+  | 'payload'
+  | 'title'
+  | 'summary'
+  | 'dueAt'
+  | 'occurredAt'
+  | 'createdAt'
+> & { suppressed?: string };
 
 /** OutboxCount is one cell of the outbox tally. */
 export interface OutboxCount {
@@ -82,20 +99,40 @@ export interface Outbox {
    * Groups in `busy` (the caller is delivering them) are left out whatever their leases say. Items
    * come in the order they happened, and were recorded.
    */
-  claim(options: { now: Date; leaseUntil: Date; groups: number; groupKey?: string; busy?: readonly string[] }): Promise<OutboxItem[]>;
+  claim(options: {
+    now: Date;
+    leaseUntil: Date;
+    groups: number;
+    groupKey?: string;
+    busy?: readonly string[];
+  }): Promise<OutboxItem[]>;
   /**
    * insertDigest inserts a digest already leased by the caller, owning `reservations`, and marks the
    * `folded` items as digested into it, in one transaction.
    */
-  insertDigest(digest: NewItem, folded: readonly string[], leaseUntil: Date, reservations: readonly Reservation[]): Promise<void>;
+  insertDigest(
+    digest: NewItem,
+    folded: readonly string[],
+    leaseUntil: Date,
+    reservations: readonly Reservation[],
+  ): Promise<void>;
   /** attachReservations records on a claimed row the reservations its send owns, before it is sent. */
   attachReservations(id: string, reservations: readonly Reservation[]): Promise<void>;
   /** release gives up the lease on items without changing them, so the next pass takes them. */
   release(ids: readonly string[]): Promise<void>;
   markSent(id: string, at: Date): Promise<void>;
   markHeld(ids: readonly string[], dueAt: Date, reason: string): Promise<void>;
-  /** markRetry schedules another attempt, keeping the reservations; `ambiguous` counts an attempt that may have been delivered. */
-  markRetry(id: string, dueAt: Date, reason: string, reservations: readonly Reservation[], ambiguous: boolean): Promise<void>;
+  /**
+   * markRetry schedules another attempt, keeping the reservations; `ambiguous` counts an attempt that may have been
+   * delivered.
+   */
+  markRetry(
+    id: string,
+    dueAt: Date,
+    reason: string,
+    reservations: readonly Reservation[],
+    ambiguous: boolean,
+  ): Promise<void>;
   markFailed(ids: readonly string[], reason: string): Promise<void>;
   /** markSuppressed ends items unsent and uncounted, with the reason (the operator's preferences leave them out). */
   markSuppressed(ids: readonly string[], reason: string): Promise<void>;

@@ -34,7 +34,10 @@ interface ItemRow {
   operator: string | null;
   sent_at: Date | null;
   digest_id: string | null;
-  reservations: Array<Omit<Reservation, 'at' | 'hrStart' | 'dayStart' | 'previousLastSent'> & Record<'at' | 'hrStart' | 'dayStart', string> & { previousLastSent: string | null }> | null;
+  reservations: Array<
+    Omit<Reservation, 'at' | 'hrStart' | 'dayStart' | 'previousLastSent'> &
+      Record<'at' | 'hrStart' | 'dayStart', string> & { previousLastSent: string | null }
+  > | null;
 }
 
 /** The most row writes (reservations, sends, digests) one statement carries. */
@@ -56,7 +59,11 @@ export class PgOutbox implements Outbox {
   // each caller still waiting for its own: one statement per batch instead of one per group (five
   // for a digest) is most of what a storm's drain costs the database, and Node's socket writes.
   readonly #digests = this.#writer<q.DigestWrite>('satnotify_digest', q.insertDigests, (c) => c.digest.id);
-  readonly #attached = this.#writer<{ id: string; reservations: readonly Reservation[] }>('satnotify_attach', q.attachReservations, (c) => c.id);
+  readonly #attached = this.#writer<{ id: string; reservations: readonly Reservation[] }>(
+    'satnotify_attach',
+    q.attachReservations,
+    (c) => c.id,
+  );
   readonly #sent = this.#writer<{ id: string; at: Date }>('satnotify_sent', q.markSent, (c) => c.id);
   /** A storm's rows, planned for as if they were not there, would make every claim read the whole backlog. */
   readonly #statistics = new FreshStatistics('satnotify_outbox', ['status', 'due_at', 'leased_until', 'group_key']);
@@ -76,7 +83,12 @@ export class PgOutbox implements Outbox {
     return (await this.#pool.query<ItemRow>(q.claim(o))).rows.map(toItem);
   }
 
-  insertDigest(digest: NewItem, folded: readonly string[], leaseUntil: Date, reservations: readonly Reservation[]): Promise<void> {
+  insertDigest(
+    digest: NewItem,
+    folded: readonly string[],
+    leaseUntil: Date,
+    reservations: readonly Reservation[],
+  ): Promise<void> {
     return this.#write(this.#digests, { digest, folded, owned: { leaseUntil, reservations } });
   }
 
@@ -96,7 +108,13 @@ export class PgOutbox implements Outbox {
     await this.#pool.query(q.markHeld(ids, dueAt, reason));
   }
 
-  async markRetry(id: string, dueAt: Date, reason: string, reservations: readonly Reservation[], ambiguous: boolean): Promise<void> {
+  async markRetry(
+    id: string,
+    dueAt: Date,
+    reason: string,
+    reservations: readonly Reservation[],
+    ambiguous: boolean,
+  ): Promise<void> {
     await this.#pool.query(q.markRetry(id, dueAt, reason, reservations, ambiguous));
   }
 
@@ -108,7 +126,11 @@ export class PgOutbox implements Outbox {
     await this.#pool.query(q.markFailed(ids, reason));
   }
 
-  async suppressOpen(nodeId: string, except: string, reason: string): Promise<Array<{ channel: string; kind: string }>> {
+  async suppressOpen(
+    nodeId: string,
+    except: string,
+    reason: string,
+  ): Promise<Array<{ channel: string; kind: string }>> {
     return (await this.#pool.query<{ channel: string; kind: string }>(q.suppressOpen(nodeId, except, reason))).rows;
   }
 
@@ -127,7 +149,11 @@ export class PgOutbox implements Outbox {
   }
 
   /** #writer batches one kind of row write: the calls of a tick share one statement, and its outcome. */
-  #writer<C>(name: string, statement: (batch: C[]) => q.Query, keyOf: (call: C) => string): KeyedBatcher<QueuedWrite<C>> {
+  #writer<C>(
+    name: string,
+    statement: (batch: C[]) => q.Query,
+    keyOf: (call: C) => string,
+  ): KeyedBatcher<QueuedWrite<C>> {
     return new KeyedBatcher<QueuedWrite<C>>({
       keyOf: (w) => keyOf(w.call),
       max: MAX_WRITES,

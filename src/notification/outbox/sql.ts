@@ -42,7 +42,8 @@ export function claim(o: ClaimOptions): Query {
 WITH first_rows AS (
   SELECT group_key, due_at FROM satnotify_outbox
   WHERE status IN ${OPEN} AND due_at <= ${o.now} AND (leased_until IS NULL OR leased_until < ${o.now})
-    AND (${o.groupKey ?? null}::text IS NULL OR group_key = ${o.groupKey ?? null}) AND group_key <> ALL(${o.busy ?? []}::text[])
+    AND (${o.groupKey ?? null}::text IS NULL OR group_key = ${o.groupKey ?? null})
+    AND group_key <> ALL(${o.busy ?? []}::text[])
   ORDER BY due_at LIMIT ${o.groups}::int * ${ROWS_PER_GROUP}
 ), due AS (
   SELECT group_key, min(due_at) AS first_due FROM first_rows GROUP BY group_key ORDER BY first_due LIMIT ${o.groups}
@@ -76,15 +77,19 @@ export interface Owned {
  * may add a WHERE on `v` (the rows) after it.
  */
 export function insertItems(items: readonly NewItem[], owned?: readonly Owned[]): Query {
-  return sql`INSERT INTO satnotify_outbox (id, channel, group_key, node_id, kind, bypass, payload, title, summary, due_at, occurred_at, created_at, operator, status, reason, leased_until, reservations)
+  return sql`INSERT INTO satnotify_outbox (id, channel, group_key, node_id, kind, bypass, payload, title, summary,
+    due_at, occurred_at, created_at, operator, status, reason, leased_until, reservations)
   SELECT v.id, v.channel, v.group_key, v.node_id, v.kind, v.bypass, v.payload, v.title, v.summary,
-         CASE WHEN v.due_at > v.created_at THEN LEAST(min(v.due_at) FILTER (WHERE v.due_at > v.created_at) OVER (PARTITION BY v.group_key), (
+         CASE WHEN v.due_at > v.created_at THEN LEAST(
+           min(v.due_at) FILTER (WHERE v.due_at > v.created_at) OVER (PARTITION BY v.group_key), (
            SELECT min(w.due_at) FROM satnotify_outbox w
            WHERE w.group_key = v.group_key AND w.status = 'pending' AND w.due_at > w.created_at)) ELSE v.due_at END,
-         v.occurred_at, v.created_at, v.operator, CASE WHEN v.suppressed IS NULL THEN 'pending' ELSE 'suppressed' END, v.suppressed, v.leased_until, v.reservations
+         v.occurred_at, v.created_at, v.operator, CASE WHEN v.suppressed IS NULL THEN 'pending' ELSE 'suppressed' END,
+         v.suppressed, v.leased_until, v.reservations
   FROM (SELECT r.*, decode(r.node_hex, 'hex') AS node_id
-        FROM jsonb_to_recordset(${itemRows(items, owned)}::jsonb) AS r(id text, channel text, group_key text, node_hex text, kind text, bypass boolean, payload jsonb, title text,
-             summary text, due_at timestamptz, occurred_at timestamptz, created_at timestamptz, suppressed text, operator text, leased_until timestamptz, reservations jsonb)) AS v`;
+        FROM jsonb_to_recordset(${itemRows(items, owned)}::jsonb) AS r(id text, channel text, group_key text, node_hex text,
+             kind text, bypass boolean, payload jsonb, title text, summary text, due_at timestamptz, occurred_at timestamptz,
+             created_at timestamptz, suppressed text, operator text, leased_until timestamptz, reservations jsonb)) AS v`;
 }
 
 /** DigestWrite is a digest to insert, already leased and owning its reservations, with the items it folds. */
@@ -94,11 +99,16 @@ export interface DigestWrite {
   owned: Owned;
 }
 
-/** insertDigests inserts digests and folds their items into them, in one statement, so a digest and its items' new status exist together or not at all. */
+/**
+ * insertDigests inserts digests and folds their items into them, in one statement, so a digest and its items' new
+ * status exist together or not at all.
+ */
 export function insertDigests(batch: readonly DigestWrite[]): Query {
   return sql`WITH folded AS (
   UPDATE satnotify_outbox o SET status = 'digested', digest_id = f.digest_id, leased_until = NULL, reservations = NULL
-  FROM unnest(${batch.flatMap((c) => c.folded)}::text[], ${batch.flatMap((c) => c.folded.map(() => c.digest.id))}::text[]) AS f(id, digest_id) WHERE o.id = f.id
+  FROM unnest(${batch.flatMap((c) => c.folded)}::text[], ${batch.flatMap((c) => c.folded.map(() => c.digest.id))}::text[])
+    AS f(id, digest_id)
+  WHERE o.id = f.id
   RETURNING 1
 )
 ${insertItems(
@@ -115,8 +125,10 @@ FROM jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) AS v(id text, reservati
 
 /** markSent ends rows as sent, each at its own instant. */
 export function markSent(batch: ReadonlyArray<{ id: string; at: Date }>): Query {
-  return sql`UPDATE satnotify_outbox o SET status = 'sent', sent_at = v.at, leased_until = NULL, reason = NULL, reservations = NULL
-FROM unnest(${batch.map((c) => c.id)}::text[], ${batch.map((c) => c.at)}::timestamptz[]) AS v(id, at) WHERE o.id = v.id`;
+  return sql`UPDATE satnotify_outbox o
+SET status = 'sent', sent_at = v.at, leased_until = NULL, reason = NULL, reservations = NULL
+FROM unnest(${batch.map((c) => c.id)}::text[], ${batch.map((c) => c.at)}::timestamptz[]) AS v(id, at)
+WHERE o.id = v.id`;
 }
 
 /** release gives up the lease on rows without changing them. */
@@ -126,23 +138,36 @@ export function release(ids: readonly string[]): Query {
 
 /** markHeld holds rows until `dueAt`, with the reason. */
 export function markHeld(ids: readonly string[], dueAt: Date, reason: string): Query {
-  return sql`UPDATE satnotify_outbox SET status = 'held', due_at = ${dueAt}, reason = ${reason}, leased_until = NULL WHERE id = ANY(${ids}::text[])`;
+  return sql`UPDATE satnotify_outbox SET status = 'held', due_at = ${dueAt}, reason = ${reason}, leased_until = NULL
+WHERE id = ANY(${ids}::text[])`;
 }
 
-/** markRetry schedules another attempt on the same reservations, counting this one (and whether it may have arrived). */
-export function markRetry(id: string, dueAt: Date, reason: string, reservations: readonly Reservation[], ambiguous: boolean): Query {
-  return sql`UPDATE satnotify_outbox SET status = 'retry', attempts = attempts + 1, ambiguous_attempts = ambiguous_attempts + ${ambiguous ? 1 : 0}::int,
-  due_at = ${dueAt}, reason = ${reason}, reservations = ${JSON.stringify(reservations)}, leased_until = NULL WHERE id = ${id}`;
+/**
+ * markRetry schedules another attempt on the same reservations, counting this one (and whether it may have arrived).
+ */
+export function markRetry(
+  id: string,
+  dueAt: Date,
+  reason: string,
+  reservations: readonly Reservation[],
+  ambiguous: boolean,
+): Query {
+  return sql`UPDATE satnotify_outbox
+SET status = 'retry', attempts = attempts + 1, ambiguous_attempts = ambiguous_attempts + ${ambiguous ? 1 : 0}::int,
+  due_at = ${dueAt}, reason = ${reason}, reservations = ${JSON.stringify(reservations)}, leased_until = NULL
+WHERE id = ${id}`;
 }
 
 /** markSuppressed ends rows unsent and uncounted, with the reason. */
 export function markSuppressed(ids: readonly string[], reason: string): Query {
-  return sql`UPDATE satnotify_outbox SET status = 'suppressed', reason = ${reason}, leased_until = NULL WHERE id = ANY(${ids}::text[])`;
+  return sql`UPDATE satnotify_outbox SET status = 'suppressed', reason = ${reason}, leased_until = NULL
+WHERE id = ANY(${ids}::text[])`;
 }
 
 /** markFailed ends rows as failed, with the reason; their reservations are the caller's to refund. */
 export function markFailed(ids: readonly string[], reason: string): Query {
-  return sql`UPDATE satnotify_outbox SET status = 'failed', reason = ${reason}, leased_until = NULL, reservations = NULL WHERE id = ANY(${ids}::text[])`;
+  return sql`UPDATE satnotify_outbox SET status = 'failed', reason = ${reason}, leased_until = NULL, reservations = NULL
+WHERE id = ANY(${ids}::text[])`;
 }
 
 /**
@@ -151,7 +176,8 @@ export function markFailed(ids: readonly string[], reason: string): Query {
  */
 export function suppressOpen(nodeId: string, except: string, reason: string): Query {
   return sql`UPDATE satnotify_outbox SET status = 'suppressed', reason = ${reason}
-  WHERE node_id = ${Buffer.from(nodeId, 'hex')} AND kind <> ${except} AND status IN ('pending', 'held') AND reservations IS NULL AND (leased_until IS NULL OR leased_until < now())
+  WHERE node_id = ${Buffer.from(nodeId, 'hex')} AND kind <> ${except} AND status IN ('pending', 'held')
+    AND reservations IS NULL AND (leased_until IS NULL OR leased_until < now())
   RETURNING channel, kind`;
 }
 
@@ -160,12 +186,16 @@ export function get(id: string): Query {
   return sql`SELECT * FROM satnotify_outbox WHERE id = ${id}`;
 }
 
-/** forOperator lists an operator's notifications newest first, one row per notification: its copies on several channels share the moment, the node and the kind. */
+/**
+ * forOperator lists an operator's notifications newest first, one row per notification: its copies on several channels
+ * share the moment, the node and the kind.
+ */
 export function forOperator(operator: string, limit: number, after: string | null): Query {
   return sql`SELECT * FROM (
   SELECT DISTINCT ON (created_at, node_id, kind) * FROM satnotify_outbox
   WHERE operator = ${operator} AND kind <> 'digest'
-    AND (${after}::text IS NULL OR created_at > (SELECT created_at FROM satnotify_outbox WHERE id = ${after} AND operator = ${operator}))
+    AND (${after}::text IS NULL
+      OR created_at > (SELECT created_at FROM satnotify_outbox WHERE id = ${after} AND operator = ${operator}))
   ORDER BY created_at DESC, node_id, kind, channel
 ) n ORDER BY created_at DESC, id LIMIT ${limit}`;
 }

@@ -10,7 +10,14 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import mqtt from 'mqtt';
 import { Webhook } from 'standardwebhooks';
-import { daemonSkipReason, MOSQUITTO, NGIRCD, startMosquitto, startNgircd, type Daemon } from '../../helpers/daemons.js';
+import {
+  daemonSkipReason,
+  MOSQUITTO,
+  NGIRCD,
+  startMosquitto,
+  startNgircd,
+  type Daemon,
+} from '../../helpers/daemons.js';
 import { ircObserver, type IrcObserver } from '../../helpers/irc-observer.js';
 import { harness, type Harness } from '../../helpers/service.js';
 import { until } from '../../helpers/wait.js';
@@ -52,11 +59,24 @@ describe('one kind on five channel instances', { skip }, () => {
       limits: { email: { maxHr: 5, maxDay: 10, minDelay: '0s' }, log: open },
       grouping: { wait: '0s' },
       channels: {
-        irc: { plugin: 'irc', params: { host: '127.0.0.1', port: irc.port, target: '#ops' }, limits: { maxHr: 1, maxDay: 10, minDelay: '0s' } },
+        irc: {
+          plugin: 'irc',
+          params: { host: '127.0.0.1', port: irc.port, target: '#ops' },
+          limits: { maxHr: 1, maxDay: 10, minDelay: '0s' },
+        },
         mqtt: { plugin: 'mqtt', params: { url: `mqtt://127.0.0.1:${broker.port}` }, limits: open },
-        ops: { plugin: 'webhook', params: { url: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/`, secret: { env: 'OPS_SECRET' } }, limits: open },
+        ops: {
+          plugin: 'webhook',
+          params: { url: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/`, secret: { env: 'OPS_SECRET' } },
+          limits: open,
+        },
       },
-      hooks: { channels: { 'node-offline': ['email', 'log', 'irc', 'mqtt', 'ops'], 'node-online': ['email', 'log', 'irc', 'mqtt', 'ops'] } },
+      hooks: {
+        channels: {
+          'node-offline': ['email', 'log', 'irc', 'mqtt', 'ops'],
+          'node-online': ['email', 'log', 'irc', 'mqtt', 'ops'],
+        },
+      },
     });
   });
   after(async () => {
@@ -68,35 +88,68 @@ describe('one kind on five channel instances', { skip }, () => {
     await Promise.all([irc?.stop(), broker?.stop()]);
   });
 
-  it('arrives on all five, each within its own limits; the held irc copies leave as one irc digest', { timeout: 60_000 }, async () => {
-    const node = await h.addNode();
-    const changes = [false, true, false]; // offline, back online, offline again: three notices
-    for (const ok of changes) {
-      const r = await h.svc.onUptimeCheck(node, { ok });
-      assert.equal(r.ids.length, 5, 'one outbox row per instance');
+  it(
+    'arrives on all five, each within its own limits; the held irc copies leave as one irc digest',
+    { timeout: 60_000 },
+    async () => {
+      const node = await h.addNode();
+      const changes = [false, true, false]; // offline, back online, offline again: three notices
+      for (const ok of changes) {
+        const r = await h.svc.onUptimeCheck(node, { ok });
+        assert.equal(r.ids.length, 5, 'one outbox row per instance');
+        await h.svc.dispatch();
+        now += 60_000;
+      }
+      const counts = async (channel: string): Promise<Record<string, number>> =>
+        Object.fromEntries(
+          (await h.svc.outboxCounts())
+            .filter((c) => c.channel === channel)
+            .map((c) => [`${c.kind}/${c.status}`, c.count]),
+        );
+      for (const channel of ['email', 'log', 'mqtt', 'ops'])
+        assert.deepEqual(await counts(channel), { 'node-offline/sent': 2, 'node-online/sent': 1 }, channel);
+      assert.deepEqual(
+        await counts('irc'),
+        { 'node-offline/sent': 1, 'node-online/held': 1, 'node-offline/held': 1 },
+        'irc allows one an hour: only its copies wait',
+      );
+
+      await until(
+        () => h.sink.received.length === 3 && h.logLines.length === 3 && published.length === 3 && posted.length === 3,
+        10_000,
+        'three messages at each of the four open endpoints',
+      );
+      assert.deepEqual(posted, ['satnotify.node-offline', 'satnotify.node-online', 'satnotify.node-offline']);
+      assert.ok(
+        published.every((t) => /^satnotify\/test-sat\/\w+\/node-(offline|online)$/.test(t)),
+        published.join(),
+      );
+      const status = await h.svc.status(node);
+      assert.deepEqual(Object.keys(status), ['email', 'log', 'irc', 'mqtt', 'ops']);
+      assert.equal(status['irc']?.hrCounter, 1);
+      assert.equal(status['ops']?.hrCounter, 3);
+
+      now = Date.parse('2026-03-02T11:00:30Z'); // the next hour: irc may send again
       await h.svc.dispatch();
-      now += 60_000;
-    }
-    const counts = async (channel: string): Promise<Record<string, number>> =>
-      Object.fromEntries((await h.svc.outboxCounts()).filter((c) => c.channel === channel).map((c) => [`${c.kind}/${c.status}`, c.count]));
-    for (const channel of ['email', 'log', 'mqtt', 'ops']) assert.deepEqual(await counts(channel), { 'node-offline/sent': 2, 'node-online/sent': 1 }, channel);
-    assert.deepEqual(await counts('irc'), { 'node-offline/sent': 1, 'node-online/held': 1, 'node-offline/held': 1 }, 'irc allows one an hour: only its copies wait');
-
-    await until(() => h.sink.received.length === 3 && h.logLines.length === 3 && published.length === 3 && posted.length === 3, 10_000, 'three messages at each of the four open endpoints');
-    assert.deepEqual(posted, ['satnotify.node-offline', 'satnotify.node-online', 'satnotify.node-offline']);
-    assert.ok(published.every((t) => /^satnotify\/test-sat\/\w+\/node-(offline|online)$/.test(t)), published.join());
-    const status = await h.svc.status(node);
-    assert.deepEqual(Object.keys(status), ['email', 'log', 'irc', 'mqtt', 'ops']);
-    assert.equal(status['irc']?.hrCounter, 1);
-    assert.equal(status['ops']?.hrCounter, 3);
-
-    now = Date.parse('2026-03-02T11:00:30Z'); // the next hour: irc may send again
-    await h.svc.dispatch();
-    assert.deepEqual(await counts('irc'), { 'node-offline/sent': 1, 'node-online/digested': 1, 'node-offline/digested': 1, 'digest/sent': 1 });
-    for (const channel of ['email', 'log', 'mqtt', 'ops']) assert.equal((await counts(channel))['digest/sent'], undefined, `no digest on ${channel}`);
-    await until(() => watcher.lines.some((l) => l.includes('test-sat: 2 notifications, the most serious first.')), 10_000, 'the irc digest');
-    assert.ok(watcher.lines.some((l) => /^\[test-sat\] WARN Node \w+ offline · Node \w+ back online — test-sat/.test(l)), `the digest's title says what happened, worst first: ${JSON.stringify(watcher.lines)}`);
-    const headers = watcher.lines.filter((l) => l.startsWith('[test-sat]'));
-    assert.equal(headers.length, 2, `one single message and one digest on irc: ${JSON.stringify(watcher.lines)}`);
-  });
+      assert.deepEqual(await counts('irc'), {
+        'node-offline/sent': 1,
+        'node-online/digested': 1,
+        'node-offline/digested': 1,
+        'digest/sent': 1,
+      });
+      for (const channel of ['email', 'log', 'mqtt', 'ops'])
+        assert.equal((await counts(channel))['digest/sent'], undefined, `no digest on ${channel}`);
+      await until(
+        () => watcher.lines.some((l) => l.includes('test-sat: 2 notifications, the most serious first.')),
+        10_000,
+        'the irc digest',
+      );
+      assert.ok(
+        watcher.lines.some((l) => /^\[test-sat\] WARN Node \w+ offline · Node \w+ back online — test-sat/.test(l)),
+        `the digest's title says what happened, worst first: ${JSON.stringify(watcher.lines)}`,
+      );
+      const headers = watcher.lines.filter((l) => l.startsWith('[test-sat]'));
+      assert.equal(headers.length, 2, `one single message and one digest on irc: ${JSON.stringify(watcher.lines)}`);
+    },
+  );
 });

@@ -16,7 +16,9 @@ const COMMANDS = ['demo', 'preview', 'status', 'send-test', 'timeline', 'config'
 /** A Node stack frame, as `at fn (file:line:col)`; no user should ever see one. */
 const STACK = /^\s+at .+:\d+:\d+\)?$/m;
 /** The environment without SATNOTIFY_* or DATABASE_URL from the developer's shell. */
-const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SATNOTIFY_') && k !== 'DATABASE_URL'));
+const CLEAN_ENV = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => !k.startsWith('SATNOTIFY_') && k !== 'DATABASE_URL'),
+);
 
 function assertNoStack(r: CliRun): void {
   assert.doesNotMatch(r.stderr, STACK, `stack trace on stderr:\n${r.stderr}`);
@@ -79,7 +81,9 @@ describe('satnotify CLI: commands', () => {
   it('send-test delivers the sample announcement through the configured SMTP server', async () => {
     const sink = await startSmtpSink();
     try {
-      const r = await runCli(['send-test', '--to', 'admin@example.com'], { env: { ...CLEAN_ENV, SATNOTIFY_SMTP_URL: sink.url } });
+      const r = await runCli(['send-test', '--to', 'admin@example.com'], {
+        env: { ...CLEAN_ENV, SATNOTIFY_SMTP_URL: sink.url },
+      });
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /^sent \S+ via smtp:\/\/127\.0\.0\.1/);
       await sink.waitFor(1);
@@ -92,12 +96,17 @@ describe('satnotify CLI: commands', () => {
   it('preview prints a template with its sample data', async () => {
     const r = await runCli(['preview', 'audit-failed'], { env: CLEAN_ENV });
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^Subject: \[Satellite\] Audit failed on node 12EayRS2V1kE: score 0\.961 \(DQ below 0\.960\)/);
+    assert.match(
+      r.stdout,
+      /^Subject: \[Satellite\] Audit failed on node 12EayRS2V1kE: score 0\.961 \(DQ below 0\.960\)/,
+    );
     assert.match(r.stdout, /Distance: 0\.001/);
   });
 
   it('preview --locale --zone words a kind, and a digest, for that reader', async () => {
-    const r = await runCli(['preview', 'node-offline', '--locale', 'de', '--zone', 'Europe/Berlin'], { env: CLEAN_ENV });
+    const r = await runCli(['preview', 'node-offline', '--locale', 'de', '--zone', 'Europe/Berlin'], {
+      env: CLEAN_ENV,
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^Subject: \[Satellite\] Ihr Node 12EayRS2V1kE ist offline/);
     assert.match(r.stdout, /Zeitpunkt: 01\.05\.2024, 10:04 CEST \(Europe\/Berlin\)/);
@@ -123,7 +132,10 @@ describe('satnotify CLI: commands', () => {
     writeFileSync(file, JSON.stringify({ score: { x: 1 }, scroe: '0.9' }));
     const r = await runCli(['preview', 'audit-failed', '--data', file], { env: CLEAN_ENV });
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /^satnotify: invalid data\.score: must be a decimal number.*; data: unknown field "scroe"$/m);
+    assert.match(
+      r.stderr,
+      /^satnotify: invalid data\.score: must be a decimal number.*; data: unknown field "scroe"$/m,
+    );
     assertNoStack(r);
   });
 
@@ -138,7 +150,10 @@ describe('satnotify CLI: commands', () => {
     const cwd = scratchDir('cli-nodb');
     const r = await runCli(['status', randomNodeIdHex()], { env: CLEAN_ENV, cwd });
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /^satnotify: no database in \.satnotify\/db — the demo's database is \.satnotify\/demo\/db; pass --db/);
+    assert.match(
+      r.stderr,
+      /^satnotify: no database in \.satnotify\/db — the demo's database is \.satnotify\/demo\/db; pass --db/,
+    );
     assertNoStack(r);
     assert.deepEqual(readdirSync(cwd), [], 'nothing written');
   });
@@ -155,23 +170,36 @@ describe('satnotify CLI: commands', () => {
     assertNoStack(unknown);
   });
 
-  it('status prints a node\'s counters from PostgreSQL', { skip: postgresSkipReason }, async () => {
+  it("status prints a node's counters from PostgreSQL", { skip: postgresSkipReason }, async () => {
     const url = await freshPostgresUrl('satnotify_cli_status');
-    const svc = await createNotificationService({ database: { url }, dispatcher: { autoStart: false }, mail: { outboxDir: scratchDir('cli-status') } });
+    const svc = await createNotificationService({
+      database: { url },
+      dispatcher: { autoStart: false },
+      mail: { outboxDir: scratchDir('cli-status') },
+    });
     const id = randomNodeIdHex();
     await svc.overlay.upsertNode({ id, address: '127.0.0.1:1', email: 'st@example.com' });
     await svc.informNodeEmail(id, { template: 'disqualified', data: { reason: 'x' } });
     await svc.close();
     const r = await runCli(['status', id], { env: { ...CLEAN_ENV, SATNOTIFY_DATABASE_URL: url } });
     assert.equal(r.code, 0, r.stderr);
-    const s = JSON.parse(r.stdout) as { email: { hrCounter: number; dayCounter: number; lastSent: string | null }; log: { hrCounter: number } };
+    const s = JSON.parse(r.stdout) as {
+      email: { hrCounter: number; dayCounter: number; lastSent: string | null };
+      log: { hrCounter: number };
+    };
     assert.equal(s.email.hrCounter, 1);
     assert.equal(s.email.dayCounter, 1);
     assert.equal(s.log.hrCounter, 0);
   });
 
   it('an unreachable database is one line with a hint and the password masked, exit 1', async () => {
-    const r = await runCli(['status', randomNodeIdHex()], { env: { ...CLEAN_ENV, SATNOTIFY_DATABASE_URL: 'postgres://u:S3cretPw@127.0.0.1:1/x', SATNOTIFY_DATABASE_CONNECTTIMEOUT: '2s' } });
+    const r = await runCli(['status', randomNodeIdHex()], {
+      env: {
+        ...CLEAN_ENV,
+        SATNOTIFY_DATABASE_URL: 'postgres://u:S3cretPw@127.0.0.1:1/x',
+        SATNOTIFY_DATABASE_CONNECTTIMEOUT: '2s',
+      },
+    });
     assert.equal(r.code, 1);
     assert.match(r.stderr, /^satnotify: cannot connect to PostgreSQL at 127\.0\.0\.1:1/);
     assert.match(r.stderr, /SATNOTIFY_DATABASE_URL/);
@@ -180,13 +208,21 @@ describe('satnotify CLI: commands', () => {
   });
 
   it('timeline reads limits from SATNOTIFY_* and says which it used', async () => {
-    const r = await runCli(['timeline', '--every', '30', '--zone', 'UTC'], { env: { ...CLEAN_ENV, SATNOTIFY_LIMITS_EMAIL_MAXHR: '1', SATNOTIFY_LIMITS_EMAIL_MAXDAY: '3' } });
+    const r = await runCli(['timeline', '--every', '30', '--zone', 'UTC'], {
+      env: { ...CLEAN_ENV, SATNOTIFY_LIMITS_EMAIL_MAXHR: '1', SATNOTIFY_LIMITS_EMAIL_MAXDAY: '3' },
+    });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^3 allowed, 45 denied, in UTC with limits\.email maxHr 1, maxDay 3, minDelay 15 minutes$/m);
   });
 
   it('config prints the configuration in effect with passwords masked', async () => {
-    const r = await runCli(['config'], { env: { ...CLEAN_ENV, SATNOTIFY_SMTP_URL: 'smtps://me:Hunter2@mail.example:465', SATNOTIFY_LIMITS_EMAIL_MAXHR: '3' } });
+    const r = await runCli(['config'], {
+      env: {
+        ...CLEAN_ENV,
+        SATNOTIFY_SMTP_URL: 'smtps://me:Hunter2@mail.example:465',
+        SATNOTIFY_LIMITS_EMAIL_MAXHR: '3',
+      },
+    });
     assert.equal(r.code, 0, r.stderr);
     const c = JSON.parse(r.stdout) as { smtp: { url: string }; limits: { email: { maxHr: number; minDelay: string } } };
     assert.equal(c.smtp.url, 'smtps://me:***@mail.example:465');

@@ -26,7 +26,15 @@ describe('satnotify demo', () => {
     const j = JSON.parse(r.stdout) as Record<string, unknown>;
     assert.deepEqual(Object.keys(j).sort(), ['duplicates', 'emails', 'logs', 'nodes', 'outboxDir']);
     const emails = j['emails'] as Record<string, number>;
-    assert.deepEqual(Object.keys(emails).sort(), ['digests', 'failed', 'generated', 'held', 'messages', 'sent', 'suppressed']);
+    assert.deepEqual(Object.keys(emails).sort(), [
+      'digests',
+      'failed',
+      'generated',
+      'held',
+      'messages',
+      'sent',
+      'suppressed',
+    ]);
     assert.equal(emails['sent']! + emails['held']! + emails['failed']! + emails['suppressed']!, emails['generated']);
     assert.equal(j['nodes'], 12);
     assert.equal(j['duplicates'], 0);
@@ -39,9 +47,20 @@ describe('satnotify demo', () => {
     const out = r.stdout;
     assert.doesNotMatch(out, /\b1 (nodes|operators|notifications|emails)\b/, 'singular for one');
     assert.doesNotMatch(out, /delivered or held/);
-    assert.match(out, /^2024-05-01 06:00 CEST {2}uptime checks fail for 1 node$/m, 'the zone reads as in emails and preview');
-    assert.match(out, /^2024-05-01 06:00 CEST {2}uptime checks fail for 1 node\n\s+→ no new notifications; nothing sent; nothing waiting$/m, 'a failed check is not yet an outage');
-    assert.match(out, /^2024-05-01 07:00 CEST .*\n\s+→ 2 new notifications \(1 by email, 1 to node logs\); sent 0 emails and 1 node-log message; 1 waiting/m);
+    assert.match(
+      out,
+      /^2024-05-01 06:00 CEST {2}uptime checks fail for 1 node$/m,
+      'the zone reads as in emails and preview',
+    );
+    assert.match(
+      out,
+      /^2024-05-01 06:00 CEST {2}uptime checks fail for 1 node\n\s+→ no new notifications; nothing sent; nothing waiting$/m,
+      'a failed check is not yet an outage',
+    );
+    assert.match(
+      out,
+      /^2024-05-01 07:00 CEST .*\n\s+→ 2 new notifications \(1 by email, 1 to node logs\); sent 0 emails and 1 node-log message; 1 waiting/m,
+    );
     const [, notifications, emails] = /^email: +(\d+) notifications → (\d+) emails sent/m.exec(out) ?? [];
     assert.ok(notifications && emails, 'summary line for email');
     const written = readdirSync(join(cwd, '.satnotify', 'demo', 'outbox')).filter((f) => f.endsWith('.eml'));

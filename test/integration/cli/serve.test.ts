@@ -12,12 +12,18 @@ describe('satnotify serve', () => {
   it('serves the pages on the port it prints, and exits 0 on SIGTERM', async () => {
     const dir = scratchDir('serve');
     const env = {
-      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SATNOTIFY_') && k !== 'DATABASE_URL')),
+      ...Object.fromEntries(
+        Object.entries(process.env).filter(([k]) => !k.startsWith('SATNOTIFY_') && k !== 'DATABASE_URL'),
+      ),
       SATNOTIFY_DATABASE_DATADIR: join(dir, 'db'),
       SATNOTIFY_WEB_BASEURL: 'http://127.0.0.1:1/notify',
       SATNOTIFY_WEB_SECRETS: JSON.stringify(['serve-test-key-0123456789abcdef0123']),
     };
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], {
+      cwd: dir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const line = await new Promise<string>((resolve, reject) => {

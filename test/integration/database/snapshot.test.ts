@@ -43,7 +43,10 @@ describe('embedded database snapshot', () => {
     }
     const again = await openDatabase(resolveConfig({ database: { dataDir: dir } }).database);
     try {
-      assert.equal((await again.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM satnotify_preferences')).rows[0]?.n, 1);
+      assert.equal(
+        (await again.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM satnotify_preferences')).rows[0]?.n,
+        1,
+      );
     } finally {
       await again.close();
     }
@@ -53,9 +56,18 @@ describe('embedded database snapshot', () => {
     const root = scratchDir('snapshot');
     assert.equal(seedFromSnapshot(root, 'elsewhere'), false, 'another schema is made the slow way');
     assert.deepEqual(readdirSync(root), []);
-    const other = await openDatabase(resolveConfig({ database: { dataDir: join(root, 'db'), schema: 'elsewhere' } }).database);
+    const other = await openDatabase(
+      resolveConfig({ database: { dataDir: join(root, 'db'), schema: 'elsewhere' } }).database,
+    );
     try {
-      assert.deepEqual((await other.pool.query(`SELECT schema_name FROM information_schema.schemata WHERE schema_name IN ('satnotify', 'elsewhere') ORDER BY 1`)).rows, [{ schema_name: 'elsewhere' }]);
+      assert.deepEqual(
+        (
+          await other.pool.query(
+            `SELECT schema_name FROM information_schema.schemata WHERE schema_name IN ('satnotify', 'elsewhere') ORDER BY 1`,
+          )
+        ).rows,
+        [{ schema_name: 'elsewhere' }],
+      );
     } finally {
       await other.close();
     }

@@ -39,7 +39,10 @@ describe('statements on PostgreSQL', { skip: postgresSkipReason }, () => {
     const l = limits({ maxHr: 5, maxDay: 10 });
     const now = new Date('2024-01-01T10:00:00Z');
     // Two reservations asked at once share a batch statement; one alone is the single-row one.
-    await Promise.all([status.reserve({ subject: 'a', channel: 'email' }, now, l), status.reserve({ subject: 'b', channel: 'email' }, now, l)]);
+    await Promise.all([
+      status.reserve({ subject: 'a', channel: 'email' }, now, l),
+      status.reserve({ subject: 'b', channel: 'email' }, now, l),
+    ]);
     await status.reserve({ subject: 'c', channel: 'email' }, now, l);
     await contain(store, [randomNode()], now);
     const overlay = new PgOverlay(db.pool, db.statements);
@@ -50,7 +53,14 @@ describe('statements on PostgreSQL', { skip: postgresSkipReason }, () => {
     assert.equal(await setting(db.pool, 'enable_seqscan'), 'on');
     assert.equal(await setting(db.statements.batches, 'enable_seqscan'), 'off');
     const batches = await prepared(db.statements.batches);
-    for (const name of ['satnotify_reserve_many', 'satnotify_read_states', TRANSITIONS, 'satnotify_nodes_get_many', 'satnotify_nodes_contacts']) assert.ok(batches.includes(name), `${name} is prepared on the batch sessions (has ${batches.join(', ')})`);
+    for (const name of [
+      'satnotify_reserve_many',
+      'satnotify_read_states',
+      TRANSITIONS,
+      'satnotify_nodes_get_many',
+      'satnotify_nodes_contacts',
+    ])
+      assert.ok(batches.includes(name), `${name} is prepared on the batch sessions (has ${batches.join(', ')})`);
     assert.ok(!batches.includes('satnotify_reserve_one'));
     assert.deepEqual(await prepared(db.pool), ['satnotify_reserve_one']);
   });
@@ -65,18 +75,29 @@ describe('statements on PostgreSQL', { skip: postgresSkipReason }, () => {
     const results: TransitionResult[] = [];
     for (const [i, change] of (['offline', 'online', 'offline'] as const).entries()) {
       const at = new Date(t0 + i * 60_000);
-      await store.record(change === 'offline' ? { nodeId, at, change, offlineAfterMs: 0, flap } : { nodeId, at, change, flap }, (result) => (results.push(result), []));
+      await store.record(
+        change === 'offline' ? { nodeId, at, change, offlineAfterMs: 0, flap } : { nodeId, at, change, flap },
+        (result) => (results.push(result), []),
+      );
     }
     assert.deepEqual(
       results.map((r) => [r.applied, r.kind]),
-      [[true, 'node-offline'], [true, 'node-online'], [true, 'node-flapping']],
+      [
+        [true, 'node-offline'],
+        [true, 'node-online'],
+        [true, 'node-flapping'],
+      ],
     );
-    for (const name of (await prepared(db.statements.batches)).filter((n) => n.startsWith('satnotify_transitions'))) assert.ok(Buffer.byteLength(name) < 64, name);
+    for (const name of (await prepared(db.statements.batches)).filter((n) => n.startsWith('satnotify_transitions')))
+      assert.ok(Buffer.byteLength(name) < 64, name);
   });
 
   it('a claim walks the due index in order and stops at its limit, though the statistics were last taken when nearly every row was sent', async () => {
     // The statistics of a quiet satellite: every row sent. Then a storm: 20,000 rows due at once.
-    const row = (status: string, from: number): string => `INSERT INTO satnotify_outbox (id, channel, group_key, kind, payload, title, summary, status, due_at, occurred_at, created_at)
+    const row = (
+      status: string,
+      from: number,
+    ): string => `INSERT INTO satnotify_outbox (id, channel, group_key, kind, payload, title, summary, status, due_at, occurred_at, created_at)
       SELECT '${status}-' || g, 'email', 'email:op' || g, 'node-offline', '{}', 't', 's', '${status}', $1, $1, $1 FROM generate_series(${from}, ${from} + 19999) g`;
     const at = new Date('2024-01-01T10:00:00Z');
     await db.pool.query(row('sent', 1), [at]);
@@ -85,7 +106,11 @@ describe('statements on PostgreSQL', { skip: postgresSkipReason }, () => {
     await db.pool.query('SELECT pg_stat_force_next_flush()'); // as a busy session's counts reach the server within a second
 
     const before = await dueIndexReads(db.pool);
-    const claimed = await new PgOutbox(db.pool, db.statements).claim({ now: new Date(at.getTime() + 60_000), leaseUntil: new Date(at.getTime() + 120_000), groups: 10 });
+    const claimed = await new PgOutbox(db.pool, db.statements).claim({
+      now: new Date(at.getTime() + 60_000),
+      leaseUntil: new Date(at.getTime() + 120_000),
+      groups: 10,
+    });
     assert.equal(claimed.length, 10);
     // In order, a claim of 10 groups reads at most 40 entries of the due index; a bitmap reads all 20,000.
     const read = (await dueIndexReads(db.pool)) - before;
@@ -96,15 +121,24 @@ describe('statements on PostgreSQL', { skip: postgresSkipReason }, () => {
     // The same store code on one session of the default kind, told (wrongly) that it may prepare.
     const unsafe = new pg.Pool({ connectionString: url, max: 1, options: '-c search_path=satnotify' });
     try {
-      const stores = [new PgNodeStateStore(db.pool, db.statements), new PgNodeStateStore(unsafe, { prepareBatches: true, batches: unsafe })];
+      const stores = [
+        new PgNodeStateStore(db.pool, db.statements),
+        new PgNodeStateStore(unsafe, { prepareBatches: true, batches: unsafe }),
+      ];
       const now = new Date('2024-01-01T10:00:00Z');
       // Batches of 16 while the table holds a few dozen rows: past the five custom plans after
       // which a default session settles on a generic plan.
-      for (let round = 0; round < 8; round++) for (const store of stores) await contain(store, Array.from({ length: 16 }, randomNode), now);
-      await db.pool.query(`INSERT INTO satnotify_node_state (node_id) SELECT decode(lpad(to_hex(g), 64, '0'), 'hex') FROM generate_series(1, 20000) g`);
+      for (let round = 0; round < 8; round++)
+        for (const store of stores) await contain(store, Array.from({ length: 16 }, randomNode), now);
+      await db.pool.query(
+        `INSERT INTO satnotify_node_state (node_id) SELECT decode(lpad(to_hex(g), 64, '0'), 'hex') FROM generate_series(1, 20000) g`,
+      );
 
       // Planned once: the batch sessions keep one plan rather than plan every call anew.
-      const { rows } = await db.statements.batches.query<{ generic_plans: string }>('SELECT generic_plans FROM pg_prepared_statements WHERE name = $1', [TRANSITIONS]);
+      const { rows } = await db.statements.batches.query<{ generic_plans: string }>(
+        'SELECT generic_plans FROM pg_prepared_statements WHERE name = $1',
+        [TRANSITIONS],
+      );
       assert.ok(Number(rows[0]?.generic_plans) > 0, 'the transitions statement runs on its generic plan');
       const ours = await plan(db.statements.batches);
       assert.doesNotMatch(ours, /Seq Scan on satnotify_node_state/, ours);
@@ -139,14 +173,22 @@ async function prepared(pool: pg.Pool): Promise<string[]> {
 /** dueIndexReads is how many entries of the outbox's due index the pool's one session has read. */
 async function dueIndexReads(pool: pg.Pool): Promise<number> {
   await pool.query('SELECT pg_stat_force_next_flush()');
-  const { rows } = await pool.query<{ n: string }>(`SELECT idx_tup_read AS n FROM pg_stat_user_indexes WHERE indexrelname = 'satnotify_outbox_due_idx'`);
+  const { rows } = await pool.query<{ n: string }>(
+    `SELECT idx_tup_read AS n FROM pg_stat_user_indexes WHERE indexrelname = 'satnotify_outbox_due_idx'`,
+  );
   return Number((rows[0] as { n: string }).n);
 }
 
 /** plan is the transitions statement's plan for one known node, as the pool's one session would run it now. */
 async function plan(pool: pg.Pool): Promise<string> {
   // $1 node ids, $2 known, $3/$4 contained_since to/from, then the items as JSON rows (none).
-  const args = [`ARRAY['\\x${'00'.repeat(31)}07'::bytea]`, "'{true}'", 'ARRAY[now()]', 'ARRAY[NULL::timestamptz]', "'[]'"];
+  const args = [
+    `ARRAY['\\x${'00'.repeat(31)}07'::bytea]`,
+    "'{true}'",
+    'ARRAY[now()]',
+    'ARRAY[NULL::timestamptz]',
+    "'[]'",
+  ];
   const { rows } = await pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN EXECUTE ${TRANSITIONS}(${args.join(', ')})`);
   return rows.map((r) => r['QUERY PLAN']).join('\n');
 }

@@ -2,8 +2,15 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { SatnotifyError} from '../../../src/errors.js';
-import { DatabaseError, InvalidConfigError, InvalidInputError, InvalidNodeIdError, TemplateError, UnknownNodeError } from '../../../src/errors.js';
+import type { SatnotifyError } from '../../../src/errors.js';
+import {
+  DatabaseError,
+  InvalidConfigError,
+  InvalidInputError,
+  InvalidNodeIdError,
+  TemplateError,
+  UnknownNodeError,
+} from '../../../src/errors.js';
 import { createNotificationService } from '../../../src/notification/create.js';
 import { TestClock } from '../../helpers/clock.js';
 import { randomNodeIdHex } from '../../helpers/databases.js';
@@ -33,37 +40,180 @@ describe('bad input: a typed error with a clear message; nothing counted, sent o
   writeFileSync(notJson, '{ "limits": ');
 
   const rows: Array<[string, () => Promise<unknown>, ErrorClass, RegExp]> = [
-    ['unknown node', () => h.svc.informNodeEmail(randomNodeIdHex(), { template: 'node-offline', data: { lastContact: 'x' } }), UnknownNodeError, /unknown node/],
-    ['malformed node id', () => h.svc.informNodeEmail('12EayRS2V1kEsWESU9QMRseFhdxYxKicsiFmxrsLZHeLUtdps3T', { template: 'node-offline' }), InvalidNodeIdError, /checksum/],
-    ['node without email', () => h.svc.informNodeEmail(noEmail, { template: 'node-offline', data: { lastContact: 'x' } }), InvalidInputError, /has no operator email/],
-    ['node with an invalid email', () => h.svc.overlay.upsertNode({ id: badEmail, address: 'h:1', email: 'not an address' }), InvalidInputError, /node\.email: is not an email address/],
-    ['CR/LF in a subject value', () => h.svc.informNodeEmail(node, { template: 'announcement', data: { title: 'Hi\r\nBcc: all@example.com', paragraphs: ['p'], action: 'x' } }), InvalidInputError, /data\.title: contains a line break/],
-    ['CR/LF in a node address', () => h.svc.overlay.upsertNode({ id: randomNodeIdHex(), address: 'evil:1\r\nX-Injected: 1', email: 'a@example.com' }), InvalidInputError, /node\.address/],
-    ['markup in a node address', () => h.svc.overlay.upsertNode({ id: randomNodeIdHex(), address: 'x<script>alert(1)</script>:1', email: 'a@example.com' }), InvalidInputError, /node\.address: has a host that is neither/],
-    ['CR/LF in the satellite name', () => createNotificationService({ satellite: { name: 'Sat\r\nBcc: x@y.z' }, database: { dataDir: 'memory://' } }), InvalidConfigError, /satellite\.name/],
-    ['CR/LF in From', () => createNotificationService({ smtp: { from: 'a@b.c\nBcc: x@y.z' } }), InvalidConfigError, /smtp\.from/],
+    [
+      'unknown node',
+      () => h.svc.informNodeEmail(randomNodeIdHex(), { template: 'node-offline', data: { lastContact: 'x' } }),
+      UnknownNodeError,
+      /unknown node/,
+    ],
+    [
+      'malformed node id',
+      () => h.svc.informNodeEmail('12EayRS2V1kEsWESU9QMRseFhdxYxKicsiFmxrsLZHeLUtdps3T', { template: 'node-offline' }),
+      InvalidNodeIdError,
+      /checksum/,
+    ],
+    [
+      'node without email',
+      () => h.svc.informNodeEmail(noEmail, { template: 'node-offline', data: { lastContact: 'x' } }),
+      InvalidInputError,
+      /has no operator email/,
+    ],
+    [
+      'node with an invalid email',
+      () => h.svc.overlay.upsertNode({ id: badEmail, address: 'h:1', email: 'not an address' }),
+      InvalidInputError,
+      /node\.email: is not an email address/,
+    ],
+    [
+      'CR/LF in a subject value',
+      () =>
+        h.svc.informNodeEmail(node, {
+          template: 'announcement',
+          data: { title: 'Hi\r\nBcc: all@example.com', paragraphs: ['p'], action: 'x' },
+        }),
+      InvalidInputError,
+      /data\.title: contains a line break/,
+    ],
+    [
+      'CR/LF in a node address',
+      () =>
+        h.svc.overlay.upsertNode({ id: randomNodeIdHex(), address: 'evil:1\r\nX-Injected: 1', email: 'a@example.com' }),
+      InvalidInputError,
+      /node\.address/,
+    ],
+    [
+      'markup in a node address',
+      () =>
+        h.svc.overlay.upsertNode({
+          id: randomNodeIdHex(),
+          address: 'x<script>alert(1)</script>:1',
+          email: 'a@example.com',
+        }),
+      InvalidInputError,
+      /node\.address: has a host that is neither/,
+    ],
+    [
+      'CR/LF in the satellite name',
+      () => createNotificationService({ satellite: { name: 'Sat\r\nBcc: x@y.z' }, database: { dataDir: 'memory://' } }),
+      InvalidConfigError,
+      /satellite\.name/,
+    ],
+    [
+      'CR/LF in From',
+      () => createNotificationService({ smtp: { from: 'a@b.c\nBcc: x@y.z' } }),
+      InvalidConfigError,
+      /smtp\.from/,
+    ],
     ['unknown template', () => h.svc.informNodeEmail(node, { template: 'nope' }), TemplateError, /unknown template/],
-    ['missing template fields, all named', () => h.svc.informNodeEmail(node, { template: 'audit-failed', data: { score: '1' } }), InvalidInputError, /data\.threshold: is required; data\.distance: is required/],
-    ['negative limit', () => createNotificationService({ limits: { email: { maxHr: -1 } } }), InvalidConfigError, /limits\.email\.maxHr/],
-    ['non-integer limit', () => createNotificationService({ limits: { email: { maxDay: 1.5 } } }), InvalidConfigError, /limits\.email\.maxDay/],
-    ['maxHr > maxDay', () => createNotificationService({ limits: { log: { maxHr: 9, maxDay: 3 } } }), InvalidConfigError, /maxHr: must be ≤ maxDay/],
-    ['bad zone', () => createNotificationService({ limits: { timezone: 'Europe/Atlantis' } }), InvalidConfigError, /limits\.timezone/],
-    ['bad duration', () => createNotificationService({ limits: { email: { minDelay: 'soon' } } }), InvalidConfigError, /limits\.email\.minDelay/],
-    ['config file that is not JSON', () => createNotificationService({ configFile: notJson }), InvalidConfigError, /not JSON/],
-    ['database that cannot connect', () => createNotificationService({ database: { url: 'postgres://sat:s3cret-pw@127.0.0.1:1/x', connectTimeout: '2s' } }), DatabaseError, /127\.0\.0\.1:1/],
-    ['over-long log message', () => h.svc.informNodeLog(node, { type: 'CUSTOM', level: 'info', text: 'x'.repeat(20_000) }), InvalidInputError, /at most 16384/],
-    ['unknown log type', () => h.svc.informNodeLog(node, { type: 'NOPE' as 'CUSTOM', level: 'info', text: 'x' }), InvalidInputError, /type/],
-    ['invalid UTF-8 in a node field', () => h.svc.informNodeEmail(node, { template: 'node-offline', data: { lastContact: 'bad \uDC00' } }), InvalidInputError, /UTF-8/],
-    ['invalid UTF-8 in a stored node field', () => h.svc.overlay.upsertNode({ id: randomNodeIdHex(), address: 'h:1', wallet: 'w\uD800' }), InvalidInputError, /UTF-8/],
-    ['hook on an unknown node', () => h.svc.onUptimeCheck(randomNodeIdHex(), { ok: false }), UnknownNodeError, /unknown node/],
-    ['hook with a malformed node id', () => h.svc.onContainment('not-a-node-id', { contained: true }), InvalidNodeIdError, /not-a-node-id/],
-    ['bad audit score', () => h.svc.onAuditResult(node, { passed: false, score: Number.NaN, dqThreshold: 0.96 }), InvalidInputError, /score/],
-    ['bad version', () => h.svc.onVersionCheck(node, { version: 'latest', minimum: '1.68.0' }), InvalidInputError, /version/],
+    [
+      'missing template fields, all named',
+      () => h.svc.informNodeEmail(node, { template: 'audit-failed', data: { score: '1' } }),
+      InvalidInputError,
+      /data\.threshold: is required; data\.distance: is required/,
+    ],
+    [
+      'negative limit',
+      () => createNotificationService({ limits: { email: { maxHr: -1 } } }),
+      InvalidConfigError,
+      /limits\.email\.maxHr/,
+    ],
+    [
+      'non-integer limit',
+      () => createNotificationService({ limits: { email: { maxDay: 1.5 } } }),
+      InvalidConfigError,
+      /limits\.email\.maxDay/,
+    ],
+    [
+      'maxHr > maxDay',
+      () => createNotificationService({ limits: { log: { maxHr: 9, maxDay: 3 } } }),
+      InvalidConfigError,
+      /maxHr: must be ≤ maxDay/,
+    ],
+    [
+      'bad zone',
+      () => createNotificationService({ limits: { timezone: 'Europe/Atlantis' } }),
+      InvalidConfigError,
+      /limits\.timezone/,
+    ],
+    [
+      'bad duration',
+      () => createNotificationService({ limits: { email: { minDelay: 'soon' } } }),
+      InvalidConfigError,
+      /limits\.email\.minDelay/,
+    ],
+    [
+      'config file that is not JSON',
+      () => createNotificationService({ configFile: notJson }),
+      InvalidConfigError,
+      /not JSON/,
+    ],
+    [
+      'database that cannot connect',
+      () =>
+        createNotificationService({
+          database: { url: 'postgres://sat:s3cret-pw@127.0.0.1:1/x', connectTimeout: '2s' },
+        }),
+      DatabaseError,
+      /127\.0\.0\.1:1/,
+    ],
+    [
+      'over-long log message',
+      () => h.svc.informNodeLog(node, { type: 'CUSTOM', level: 'info', text: 'x'.repeat(20_000) }),
+      InvalidInputError,
+      /at most 16384/,
+    ],
+    [
+      'unknown log type',
+      () => h.svc.informNodeLog(node, { type: 'NOPE' as 'CUSTOM', level: 'info', text: 'x' }),
+      InvalidInputError,
+      /type/,
+    ],
+    [
+      'invalid UTF-8 in a node field',
+      () => h.svc.informNodeEmail(node, { template: 'node-offline', data: { lastContact: 'bad \uDC00' } }),
+      InvalidInputError,
+      /UTF-8/,
+    ],
+    [
+      'invalid UTF-8 in a stored node field',
+      () => h.svc.overlay.upsertNode({ id: randomNodeIdHex(), address: 'h:1', wallet: 'w\uD800' }),
+      InvalidInputError,
+      /UTF-8/,
+    ],
+    [
+      'hook on an unknown node',
+      () => h.svc.onUptimeCheck(randomNodeIdHex(), { ok: false }),
+      UnknownNodeError,
+      /unknown node/,
+    ],
+    [
+      'hook with a malformed node id',
+      () => h.svc.onContainment('not-a-node-id', { contained: true }),
+      InvalidNodeIdError,
+      /not-a-node-id/,
+    ],
+    [
+      'bad audit score',
+      () => h.svc.onAuditResult(node, { passed: false, score: Number.NaN, dqThreshold: 0.96 }),
+      InvalidInputError,
+      /score/,
+    ],
+    [
+      'bad version',
+      () => h.svc.onVersionCheck(node, { version: 'latest', minimum: '1.68.0' }),
+      InvalidInputError,
+      /version/,
+    ],
   ];
 
   for (const [name, act, type, message] of rows) {
     it(name, async () => {
-      const before = { outbox: await h.svc.outboxCounts(), status: await h.svc.status(node), sent: h.sink.received.length, logged: h.logLines.length };
+      const before = {
+        outbox: await h.svc.outboxCounts(),
+        status: await h.svc.status(node),
+        sent: h.sink.received.length,
+        logged: h.logLines.length,
+      };
       await assert.rejects(act(), (err: unknown) => {
         assert.ok(err instanceof type, `${name}: expected ${type.name}, got ${String(err)}`);
         assert.match((err as Error).message, message);
@@ -87,8 +237,16 @@ describe('bad input: a typed error with a clear message; nothing counted, sent o
 
   it('<script>, handlebars syntax and SQL in node-supplied fields are escaped and inert', async () => {
     const id = randomNodeIdHex();
-    await h.svc.overlay.upsertNode({ id, address: 'inert.example:1', email: 'inert@example.com', wallet: "'); DROP TABLE nodes; --" });
-    const d = await h.svc.informNodeEmail(id, { template: 'node-offline', data: { lastContact: '<script>alert(1)</script>{{satellite.name}} <b>bold</b>' } });
+    await h.svc.overlay.upsertNode({
+      id,
+      address: 'inert.example:1',
+      email: 'inert@example.com',
+      wallet: "'); DROP TABLE nodes; --",
+    });
+    const d = await h.svc.informNodeEmail(id, {
+      template: 'node-offline',
+      data: { lastContact: '<script>alert(1)</script>{{satellite.name}} <b>bold</b>' },
+    });
     assert.equal(d.status, 'sent');
     await h.sink.waitFor(1);
     const mail = (h.sink.received.at(-1) as (typeof h.sink.received)[number]).parsed;

@@ -11,21 +11,71 @@ import { SatnotifyError } from '../../../src/errors.js';
 import type { NotificationService } from '../../../src/notification/service.js';
 import { harness, type Harness } from '../../helpers/service.js';
 
-const anything = fc.anything({ withBigInt: true, withBoxedValues: true, withDate: true, withMap: true, withSet: true, withNullPrototype: true, withSparseArray: true, withTypedArray: true, withUnicodeString: true, maxDepth: 4 });
+const anything = fc.anything({
+  withBigInt: true,
+  withBoxedValues: true,
+  withDate: true,
+  withMap: true,
+  withSet: true,
+  withNullPrototype: true,
+  withSparseArray: true,
+  withTypedArray: true,
+  withUnicodeString: true,
+  maxDepth: 4,
+});
 /** Values shaped like real arguments, so the checks below the first level are reached too. */
 const shaped = fc.oneof(
   anything,
-  fc.record({ template: fc.oneof(fc.constantFrom('announcement', 'audit-failed', 'node-offline', 'nope'), fc.string()), data: fc.dictionary(fc.string(), anything) }, { requiredKeys: [] }),
-  fc.record({ type: fc.oneof(fc.constantFrom('CUSTOM', 'DIGEST'), fc.string()), level: fc.constantFrom('info', 'warn', 'x'), title: anything, text: fc.oneof(fc.string({ unit: 'binary' }), anything) }, { requiredKeys: [] }),
-  fc.record({ ok: anything, contained: anything, passed: anything, score: anything, dqThreshold: anything, version: anything, minimum: anything, reason: anything }, { requiredKeys: [] }),
-  fc.record({ id: anything, address: fc.oneof(fc.string({ unit: 'binary' }), anything), email: fc.oneof(fc.emailAddress(), fc.string({ unit: 'binary' })), version: fc.string(), lastContactSuccess: anything, auditScore: anything }, { requiredKeys: [] }),
+  fc.record(
+    {
+      template: fc.oneof(fc.constantFrom('announcement', 'audit-failed', 'node-offline', 'nope'), fc.string()),
+      data: fc.dictionary(fc.string(), anything),
+    },
+    { requiredKeys: [] },
+  ),
+  fc.record(
+    {
+      type: fc.oneof(fc.constantFrom('CUSTOM', 'DIGEST'), fc.string()),
+      level: fc.constantFrom('info', 'warn', 'x'),
+      title: anything,
+      text: fc.oneof(fc.string({ unit: 'binary' }), anything),
+    },
+    { requiredKeys: [] },
+  ),
+  fc.record(
+    {
+      ok: anything,
+      contained: anything,
+      passed: anything,
+      score: anything,
+      dqThreshold: anything,
+      version: anything,
+      minimum: anything,
+      reason: anything,
+    },
+    { requiredKeys: [] },
+  ),
+  fc.record(
+    {
+      id: anything,
+      address: fc.oneof(fc.string({ unit: 'binary' }), anything),
+      email: fc.oneof(fc.emailAddress(), fc.string({ unit: 'binary' })),
+      version: fc.string(),
+      lastContactSuccess: anything,
+      auditScore: anything,
+    },
+    { requiredKeys: [] },
+  ),
 );
 
 async function onlySatnotifyErrors(call: () => Promise<unknown>): Promise<void> {
   try {
     await call();
   } catch (err) {
-    assert.ok(err instanceof SatnotifyError, `a non-SatnotifyError escaped: ${inspect(err, { depth: 2 }).slice(0, 600)}`);
+    assert.ok(
+      err instanceof SatnotifyError,
+      `a non-SatnotifyError escaped: ${inspect(err, { depth: 2 }).slice(0, 600)}`,
+    );
   }
 }
 
@@ -33,7 +83,9 @@ describe('random input at the public methods', () => {
   let h: Harness;
   let node: string;
   before(async () => {
-    h = await harness({ limits: { email: { maxHr: 1000, maxDay: 1000, minDelay: 0 }, log: { maxHr: 1000, maxDay: 1000, minDelay: 0 } } });
+    h = await harness({
+      limits: { email: { maxHr: 1000, maxDay: 1000, minDelay: 0 }, log: { maxHr: 1000, maxDay: 1000, minDelay: 0 } },
+    });
     node = await h.addNode({ email: 'prop@example.com' });
   });
   after(() => h.close());
@@ -54,7 +106,9 @@ describe('random input at the public methods', () => {
   for (const [name, run] of Object.entries(calls)) {
     it(`${name}: only SatnotifyErrors escape`, async () => {
       await fc.assert(
-        fc.asyncProperty(shaped, fc.option(shaped, { nil: undefined }), (a, b) => onlySatnotifyErrors(() => run(h.svc, a, b))),
+        fc.asyncProperty(shaped, fc.option(shaped, { nil: undefined }), (a, b) =>
+          onlySatnotifyErrors(() => run(h.svc, a, b)),
+        ),
         { numRuns: 150 },
       );
     });

@@ -34,7 +34,9 @@ describe('secrets stay out of logs, errors and metrics', { skip: postgresSkipRea
 
     const errors = await (async () => {
       try {
-        await createNotificationService({ database: { url: `postgres://sat:${DB_SECRET}@127.0.0.1:1/x`, connectTimeout: '1s' } });
+        await createNotificationService({
+          database: { url: `postgres://sat:${DB_SECRET}@127.0.0.1:1/x`, connectTimeout: '1s' },
+        });
         return '';
       } catch (err) {
         return `${(err as Error).message} ${(err as Error).stack ?? ''}`;

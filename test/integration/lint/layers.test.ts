@@ -15,7 +15,9 @@ import { scratchDir } from '../../helpers/scratch.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const run = promisify(execFile);
-const config = createRequire(import.meta.url)(join(ROOT, '.dependency-cruiser.cjs')) as { forbidden: Array<{ name: string; from: { path?: string } }> };
+const config = createRequire(import.meta.url)(join(ROOT, '.dependency-cruiser.cjs')) as {
+  forbidden: Array<{ name: string; from: { path?: string } }>;
+};
 
 /** lint runs dependency-cruiser over a copy of src with `plant` appended to one file; resolves with its output. */
 async function lintWith(file: string, plant: string): Promise<{ ok: boolean; out: string }> {
@@ -25,7 +27,16 @@ async function lintWith(file: string, plant: string): Promise<{ ok: boolean; out
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   appendFileSync(join(dir, file), `\n${plant}\n`);
   try {
-    const { stdout } = await run(process.execPath, [join(ROOT, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs'), 'src', '--config', '.dependency-cruiser.cjs'], { cwd: dir });
+    const { stdout } = await run(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs'),
+        'src',
+        '--config',
+        '.dependency-cruiser.cjs',
+      ],
+      { cwd: dir },
+    );
     return { ok: true, out: stdout };
   } catch (err) {
     return { ok: false, out: (err as { stdout?: string }).stdout ?? String(err) };
@@ -33,7 +44,13 @@ async function lintWith(file: string, plant: string): Promise<{ ok: boolean; out
 }
 
 function sources(dir = join(ROOT, 'src')): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory()
+      ? sources(join(dir, e.name))
+      : e.name.endsWith('.ts') && !e.name.endsWith('.d.ts')
+        ? [join(dir, e.name)]
+        : [],
+  );
 }
 
 describe('the layering lint', () => {
@@ -44,9 +61,21 @@ describe('the layering lint', () => {
 
   it('fails an upward import, a pure module touching the database, and a module importing config.ts', async () => {
     const cases: Array<[file: string, plant: string, rule: RegExp]> = [
-      ['src/overlay/cache.ts', "import { Dispatcher } from '../notification/dispatch/loop.js';\nexport const planted = Dispatcher;", /layer-1-imports-nothing-above-it: src\/overlay\/cache\.ts → src\/notification\/dispatch\/loop\.ts/],
-      ['src/notification/limits/policy.ts', "import pg from 'pg';\nexport const planted = pg;", /pure-policy-touches-no-io: src\/notification\/limits\/policy\.ts → \S*node_modules\/pg\//],
-      ['src/notification/dispatch/pass.ts', "import type { ResolvedConfig } from '../../config.js';\nexport type Planted = ResolvedConfig;", /only-the-roots-import-config: src\/notification\/dispatch\/pass\.ts → src\/config\.ts/],
+      [
+        'src/overlay/cache.ts',
+        "import { Dispatcher } from '../notification/dispatch/loop.js';\nexport const planted = Dispatcher;",
+        /layer-1-imports-nothing-above-it: src\/overlay\/cache\.ts → src\/notification\/dispatch\/loop\.ts/,
+      ],
+      [
+        'src/notification/limits/policy.ts',
+        "import pg from 'pg';\nexport const planted = pg;",
+        /pure-policy-touches-no-io: src\/notification\/limits\/policy\.ts → \S*node_modules\/pg\//,
+      ],
+      [
+        'src/notification/dispatch/pass.ts',
+        "import type { ResolvedConfig } from '../../config.js';\nexport type Planted = ResolvedConfig;",
+        /only-the-roots-import-config: src\/notification\/dispatch\/pass\.ts → src\/config\.ts/,
+      ],
     ];
     for (const [file, plant, rule] of cases) {
       const r = await lintWith(file, plant);
@@ -61,7 +90,11 @@ describe('the layering lint', () => {
     for (const file of sources()) {
       const path = relative(ROOT, file);
       const header = /^\/\*\*[\s\S]*?\*\//.exec(readFileSync(file, 'utf8'))?.[0] ?? '';
-      assert.equal(pure.test(path), /\bPure[.:]/.test(header), `${path}: the pure list and its module comment disagree`);
+      assert.equal(
+        pure.test(path),
+        /\bPure[.:]/.test(header),
+        `${path}: the pure list and its module comment disagree`,
+      );
     }
   });
 });

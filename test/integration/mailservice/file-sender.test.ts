@@ -16,7 +16,11 @@ describe('FileSender', () => {
     const dir = scratchDir('outbox');
     const files = mailService({ mail: { outboxDir: dir } });
     const smtp = mailService({ smtp: { url: sink.url } });
-    const options = { messageId: 'same-id@sat.example', date: new Date('2024-05-01T10:00:00Z'), headers: { 'X-Satnotify-Kind': 'audit-failed' } };
+    const options = {
+      messageId: 'same-id@sat.example',
+      date: new Date('2024-05-01T10:00:00Z'),
+      headers: { 'X-Satnotify-Kind': 'audit-failed' },
+    };
     const e = sampleEmail('audit-failed');
     await files.sendRendered('op@example.com', e.template, e.data, options);
     await smtp.sendRendered('op@example.com', e.template, e.data, options);
@@ -28,7 +32,8 @@ describe('FileSender', () => {
     assert.match(written[0] as string, /\.eml$/);
     const fromFile = await simpleParser(readFileSync(join(dir, written[0] as string)));
     const fromWire = (sink.received[0] as (typeof sink.received)[number]).parsed;
-    for (const field of ['subject', 'messageId', 'text', 'html'] as const) assert.deepEqual(fromFile[field], fromWire[field], field);
+    for (const field of ['subject', 'messageId', 'text', 'html'] as const)
+      assert.deepEqual(fromFile[field], fromWire[field], field);
     assert.deepEqual(fromFile.date, fromWire.date);
     assert.equal(fromFile.headers.get('x-satnotify-kind'), 'audit-failed');
   });

@@ -15,7 +15,25 @@ import { startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink.js';
 
 function selfSigned(): { key: Buffer; cert: Buffer } {
   const dir = scratchDir('tls');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+      '-days',
+      '2',
+      '-subj',
+      '/CN=localhost',
+    ],
+    { stdio: 'ignore' },
+  );
   return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
 }
 
@@ -33,7 +51,8 @@ describe('SMTP configuration failures are permanent and found at startup', () =>
         disabledCommands: ['STARTTLS'],
         authOptional: false,
         allowInsecureAuth: true,
-        onAuth: (_auth, _session, cb) => cb(Object.assign(new Error('Invalid username or password'), { responseCode: 535 })),
+        onAuth: (_auth, _session, cb) =>
+          cb(Object.assign(new Error('Invalid username or password'), { responseCode: 535 })),
       },
     });
     urls['badLogin'] = `smtp://user:Wr0ngPw@127.0.0.1:${sinks['badLogin'].port}`;
@@ -52,12 +71,19 @@ describe('SMTP configuration failures are permanent and found at startup', () =>
         database: { dataDir: 'memory://' },
         smtp: { url: urls[key], ...smtp },
         dispatcher: { autoStart: false },
-        logger: { info: () => undefined, warn: () => undefined, error: (f, m) => errors.push(`${m} ${JSON.stringify(f)}`) },
+        logger: {
+          info: () => undefined,
+          warn: () => undefined,
+          error: (f, m) => errors.push(`${m} ${JSON.stringify(f)}`),
+        },
       });
       try {
         const node = 'aa'.repeat(32);
         await svc.overlay.upsertNode({ id: node, address: 'node.example:28967', email: 'op@example.com' });
-        const d = await svc.informNodeEmail(node, { template: 'announcement', data: { title: 'T', paragraphs: ['p'], action: 'a' } });
+        const d = await svc.informNodeEmail(node, {
+          template: 'announcement',
+          data: { title: 'T', paragraphs: ['p'], action: 'a' },
+        });
         assert.equal(d.status, 'failed', JSON.stringify(d));
         assert.match(d.reason ?? '', reason);
         assert.equal((await svc.status(node)).email.hrCounter, 0, 'refunded');
@@ -70,8 +96,13 @@ describe('SMTP configuration failures are permanent and found at startup', () =>
 
     it(`${name}: verifyOnStart makes createNotificationService fail with a typed error`, async () => {
       await assert.rejects(
-        createNotificationService({ database: { dataDir: 'memory://' }, smtp: { url: urls[key], verifyOnStart: true, ...smtp }, dispatcher: { autoStart: false } }),
-        (err: unknown) => err instanceof DeliveryError && err.permanent && reason.test(err.message) && !/Wr0ngPw/.test(err.message),
+        createNotificationService({
+          database: { dataDir: 'memory://' },
+          smtp: { url: urls[key], verifyOnStart: true, ...smtp },
+          dispatcher: { autoStart: false },
+        }),
+        (err: unknown) =>
+          err instanceof DeliveryError && err.permanent && reason.test(err.message) && !/Wr0ngPw/.test(err.message),
       );
     });
   }

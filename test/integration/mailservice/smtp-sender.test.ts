@@ -48,13 +48,18 @@ describe('MailService over SMTP (real smtp-server on loopback)', () => {
       assert.deepEqual(got.date, date);
       assert.equal(got.headers.get('x-satnotify-kind'), name);
       assert.equal(got.text?.trim(), expected.text.trim().replace(/\r\n/g, '\n'));
-      assert.ok(typeof got.html === 'string' && got.html.includes('12EayRS2V1kEsWESU9QMRseFhdxYxKicsiFmxrsLZHeLUtdps3S'), `${name} html names the node`);
+      assert.ok(
+        typeof got.html === 'string' && got.html.includes('12EayRS2V1kEsWESU9QMRseFhdxYxKicsiFmxrsLZHeLUtdps3S'),
+        `${name} html names the node`,
+      );
     }
   });
 
   it('451 at RCPT is a transient DeliveryError, and the retry is delivered', async () => {
     sink.script.set('flaky@example.com', [451]);
-    const err = await rejection(mail.sendRendered('flaky@example.com', sampleEmail('node-online').template, sampleEmail('node-online').data));
+    const err = await rejection(
+      mail.sendRendered('flaky@example.com', sampleEmail('node-online').template, sampleEmail('node-online').data),
+    );
     assert.equal(err.permanent, false);
     assert.equal(err.responseCode, 451);
     assert.equal(err.command, 'RCPT TO');
@@ -65,7 +70,9 @@ describe('MailService over SMTP (real smtp-server on loopback)', () => {
 
   it('550 at RCPT is a permanent DeliveryError carrying the server reply', async () => {
     sink.script.set('gone@example.com', [550]);
-    const err = await rejection(mail.sendRendered('gone@example.com', sampleEmail('node-online').template, sampleEmail('node-online').data));
+    const err = await rejection(
+      mail.sendRendered('gone@example.com', sampleEmail('node-online').template, sampleEmail('node-online').data),
+    );
     assert.equal(err.permanent, true);
     assert.equal(err.responseCode, 550);
     assert.match(err.response ?? '', /scripted 550/);
@@ -74,7 +81,9 @@ describe('MailService over SMTP (real smtp-server on loopback)', () => {
 
   it('a refused connection is transient', async () => {
     const dead = mailService({ smtp: { url: 'smtp://127.0.0.1:1', pool: false, connectionTimeout: '2s' } });
-    const err = await rejection(dead.sendRendered('a@example.com', sampleEmail('node-online').template, sampleEmail('node-online').data));
+    const err = await rejection(
+      dead.sendRendered('a@example.com', sampleEmail('node-online').template, sampleEmail('node-online').data),
+    );
     assert.equal(err.permanent, false);
     await dead.close();
   });
@@ -82,7 +91,15 @@ describe('MailService over SMTP (real smtp-server on loopback)', () => {
   it('100 messages reuse at most maxConnections connections', async () => {
     const pooledSink = await startSmtpSink({ parse: false });
     const pooled = mailService({ smtp: { url: pooledSink.url, maxConnections: 3, maxMessages: 1000 } });
-    await Promise.all(Array.from({ length: 100 }, (_, i) => pooled.sendRendered(`p${i}@example.com`, sampleEmail('node-offline').template, sampleEmail('node-offline').data)));
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        pooled.sendRendered(
+          `p${i}@example.com`,
+          sampleEmail('node-offline').template,
+          sampleEmail('node-offline').data,
+        ),
+      ),
+    );
     await pooledSink.waitFor(100);
     assert.equal(pooledSink.received.length, 100);
     assert.ok(pooledSink.connections <= 3, `used ${pooledSink.connections} connections`);

@@ -21,16 +21,25 @@ for (const target of TARGETS) {
     before(async () => {
       const url = await target.url();
       db = await openDatabase(resolveConfig({ database: url ? { url } : { dataDir: 'memory://' } }).database);
-      overlay = new OverlayCache(new PgOverlay(db.pool, db.statements), resolveConfig({ overlay: { pageSize: 1000 } }).overlay, () => NOW);
+      overlay = new OverlayCache(
+        new PgOverlay(db.pool, db.statements),
+        resolveConfig({ overlay: { pageSize: 1000 } }).overlay,
+        () => NOW,
+      );
     });
     after(() => db.close());
 
     it('answers concurrent lookups of known and unknown nodes, with getMany and without it', async () => {
       const known = [randomNodeIdHex(), randomNodeIdHex(), randomNodeIdHex()];
-      for (const [i, id] of known.entries()) await overlay.upsertNode({ id, address: `n${i}.example:1`, email: `op${i}@example.com` });
+      for (const [i, id] of known.entries())
+        await overlay.upsertNode({ id, address: `n${i}.example:1`, email: `op${i}@example.com` });
       const unknown = randomNodeIdHex();
       const pg = new PgOverlay(db.pool);
-      const withoutGetMany = { get: (id: NodeId) => pg.get(id), upsert: pg.upsert.bind(pg), selectPage: pg.selectPage.bind(pg) };
+      const withoutGetMany = {
+        get: (id: NodeId) => pg.get(id),
+        upsert: pg.upsert.bind(pg),
+        selectPage: pg.selectPage.bind(pg),
+      };
       for (const source of [pg, withoutGetMany]) {
         const cache = new OverlayCache(source, resolveConfig({}).overlay, () => NOW);
         const asked = [known[2], unknown, known[0], known[1], known[2]] as string[];
@@ -88,10 +97,22 @@ for (const target of TARGETS) {
     });
 
     it('rejects bad node fields and keeps SQL in a field inert', async () => {
-      await assert.rejects(overlay.upsertNode({ id: randomNodeIdHex(), address: 'host:1\r\nX: y', email: 'a@example.com' }), InvalidInputError);
-      await assert.rejects(overlay.upsertNode({ id: randomNodeIdHex(), address: 'nohost', email: 'a@example.com' }), InvalidInputError);
-      await assert.rejects(overlay.upsertNode({ id: randomNodeIdHex(), address: 'h:1', email: 'nope' }), InvalidInputError);
-      await assert.rejects(overlay.upsertNode({ id: randomNodeIdHex(), address: 'h:1', version: 'v-one' }), InvalidInputError);
+      await assert.rejects(
+        overlay.upsertNode({ id: randomNodeIdHex(), address: 'host:1\r\nX: y', email: 'a@example.com' }),
+        InvalidInputError,
+      );
+      await assert.rejects(
+        overlay.upsertNode({ id: randomNodeIdHex(), address: 'nohost', email: 'a@example.com' }),
+        InvalidInputError,
+      );
+      await assert.rejects(
+        overlay.upsertNode({ id: randomNodeIdHex(), address: 'h:1', email: 'nope' }),
+        InvalidInputError,
+      );
+      await assert.rejects(
+        overlay.upsertNode({ id: randomNodeIdHex(), address: 'h:1', version: 'v-one' }),
+        InvalidInputError,
+      );
       const id = randomNodeIdHex();
       const sql = "x'); DROP TABLE nodes; --";
       await overlay.upsertNode({ id, address: 'h:1', wallet: sql });
@@ -121,7 +142,9 @@ for (const target of TARGETS) {
       } finally {
         client.release();
       }
-      const count = async (filter: Parameters<OverlayCache['select']>[0]): Promise<{ nodes: number; pages: number; ordered: boolean }> => {
+      const count = async (
+        filter: Parameters<OverlayCache['select']>[0],
+      ): Promise<{ nodes: number; pages: number; ordered: boolean }> => {
         let nodes = 0;
         let pages = 0;
         let last: Buffer | null = null;

@@ -46,7 +46,9 @@ describe('the published package', () => {
   before(async () => {
     dir = scratchDir('package');
     // dist is built by `pretest`; packing must not rebuild it under the feet of concurrent tests.
-    const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: ROOT });
+    const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], {
+      cwd: ROOT,
+    });
     const [packed] = JSON.parse(stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
     assert.ok(packed);
     files = packed.files.map((f) => f.path);
@@ -55,33 +57,72 @@ describe('the published package', () => {
     writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
     writeFileSync(
       join(consumer, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: false, noEmit: true, types: ['node'] }, files: ['index.ts'] }),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          skipLibCheck: false,
+          noEmit: true,
+          types: ['node'],
+        },
+        files: ['index.ts'],
+      }),
     );
     writeFileSync(join(consumer, 'index.ts'), CONSUMER);
-    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(dir, packed.filename), TYPES_NODE], { cwd: consumer });
+    await run(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--prefer-offline', join(dir, packed.filename), TYPES_NODE],
+      { cwd: consumer },
+    );
   });
 
   it('ships dist, bin, proto, templates and the documents the README links to, and no source maps', () => {
-    for (const f of ['LICENSE', 'README.md', 'CONFIG.md', 'ARCHITECTURE.md', 'BENCHMARKS.md', 'bin/satnotify.js', 'dist/index.js', 'dist/index.d.ts', 'proto/notification.proto', 'templates/digest.text.hbs']) {
+    for (const f of [
+      'LICENSE',
+      'README.md',
+      'CONFIG.md',
+      'ARCHITECTURE.md',
+      'BENCHMARKS.md',
+      'bin/satnotify.js',
+      'dist/index.js',
+      'dist/index.d.ts',
+      'proto/notification.proto',
+      'templates/digest.text.hbs',
+    ]) {
       assert.ok(files.includes(f), `${f} is in the tarball`);
     }
-    assert.deepEqual(files.filter((f) => f.endsWith('.map')), []);
-    assert.deepEqual(files.filter((f) => /^(src|test|bench)\//.test(f)), []);
+    assert.deepEqual(
+      files.filter((f) => f.endsWith('.map')),
+      [],
+    );
+    assert.deepEqual(
+      files.filter((f) => /^(src|test|bench)\//.test(f)),
+      [],
+    );
   });
 
   it('typechecks in an ESM TypeScript project with skipLibCheck: false', async () => {
-    await run(process.execPath, [TSC, '-p', join(dir, 'consumer')]).catch((err: Error & { stdout?: string }) => assert.fail(`tsc failed:\n${err.stdout ?? err.message}`));
+    await run(process.execPath, [TSC, '-p', join(dir, 'consumer')]).catch((err: Error & { stdout?: string }) =>
+      assert.fail(`tsc failed:\n${err.stdout ?? err.message}`),
+    );
   });
 
   it('runs: the README quick start works from the installed package', async () => {
     const consumer = join(dir, 'consumer');
     await run(process.execPath, [TSC, '-p', consumer, '--noEmit', 'false', '--outDir', join(consumer, 'out')]);
-    const { stdout } = await run(process.execPath, [join(consumer, 'out', 'index.js'), join(dir, 'outbox')], { cwd: consumer });
+    const { stdout } = await run(process.execPath, [join(consumer, 'out', 'index.js'), join(dir, 'outbox')], {
+      cwd: consumer,
+    });
     assert.deepEqual(JSON.parse(stdout), { status: 'sent' });
   });
 
   it('its binary answers --help', async () => {
-    const { stdout } = await run(process.execPath, [join(dir, 'consumer', 'node_modules', 'satnotify', 'bin', 'satnotify.js'), '--help']);
+    const { stdout } = await run(process.execPath, [
+      join(dir, 'consumer', 'node_modules', 'satnotify', 'bin', 'satnotify.js'),
+      '--help',
+    ]);
     assert.match(stdout, /^Usage: satnotify/);
   });
 
@@ -105,10 +146,17 @@ describe('the published package', () => {
       console.log(JSON.stringify(out));`;
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: consumer });
     const out = JSON.parse(stdout) as Record<string, string>;
-    assert.match(out['irc'] ?? '', /channels\.irc\.plugin: needs the optional package irc-framework, which is not installed: npm install irc-framework@4\.14\.0/);
-    assert.match(out['mqtt'] ?? '', /channels\.mqtt\.plugin: needs the optional package mqtt, which is not installed: npm install mqtt@5\.16\.0/);
+    assert.match(
+      out['irc'] ?? '',
+      /channels\.irc\.plugin: needs the optional package irc-framework, which is not installed: npm install irc-framework@4\.14\.0/,
+    );
+    assert.match(
+      out['mqtt'] ?? '',
+      /channels\.mqtt\.plugin: needs the optional package mqtt, which is not installed: npm install mqtt@5\.16\.0/,
+    );
     assert.equal(out['ops'], 'started');
-    for (const pkg of ['irc-framework', 'mqtt', 'standardwebhooks']) assert.ok(!existsSync(join(consumer, 'node_modules', pkg)), `${pkg} is not installed with satnotify`);
+    for (const pkg of ['irc-framework', 'mqtt', 'standardwebhooks'])
+      assert.ok(!existsSync(join(consumer, 'node_modules', pkg)), `${pkg} is not installed with satnotify`);
   });
 
   it('its subpaths resolve from the installed package, each with what it says it holds', async () => {
@@ -119,7 +167,10 @@ describe('the published package', () => {
         out[path] = typeof (await import(path))[name];
       }
       console.log(JSON.stringify(out));`;
-    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: join(dir, 'consumer') });
-    for (const [path, type] of Object.entries(JSON.parse(stdout) as Record<string, string>)) assert.notEqual(type, 'undefined', path);
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: join(dir, 'consumer'),
+    });
+    for (const [path, type] of Object.entries(JSON.parse(stdout) as Record<string, string>))
+      assert.notEqual(type, 'undefined', path);
   });
 });

@@ -20,7 +20,10 @@ import { harness, type Harness } from '../../helpers/service.js';
 import { scratchDir } from '../../helpers/scratch.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const skip = (existsSync(CHROMIUM) || process.env['CI'] === 'true' ? undefined : `${CHROMIUM} is not installed (apt-get install chromium); CI installs it`) ?? daemonSkipReason(NGIRCD, 'ngircd');
+const skip =
+  (existsSync(CHROMIUM) || process.env['CI'] === 'true'
+    ? undefined
+    : `${CHROMIUM} is not installed (apt-get install chromium); CI installs it`) ?? daemonSkipReason(NGIRCD, 'ngircd');
 
 describe('the preferences page in chromium', { skip }, () => {
   let server: Server;
@@ -41,12 +44,28 @@ describe('the preferences page in chromium', { skip }, () => {
     const routes = ['email', 'log', 'irc'];
     h = await harness({
       web: { baseUrl: base, secrets: ['page-test-key-0123456789abcdef012345'] },
-      channels: { irc: { plugin: 'irc', params: { host: '127.0.0.1', port: irc.port, target: '#ops', connectWait: '5s' }, limits: { maxHr: 10, maxDay: 10, minDelay: '0s' } } },
+      channels: {
+        irc: {
+          plugin: 'irc',
+          params: { host: '127.0.0.1', port: irc.port, target: '#ops', connectWait: '5s' },
+          limits: { maxHr: 10, maxDay: 10, minDelay: '0s' },
+        },
+      },
       hooks: { channels: { 'audit-failed': routes, disqualified: routes, 'node-offline': ['email', 'log'] } },
       grouping: { wait: '0s' },
     });
     handler = createWebHandler(h.svc);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
   });
   after(async () => {
     await browser?.close();
@@ -65,13 +84,19 @@ describe('the preferences page in chromium', { skip }, () => {
     await h.svc.dispatch();
     const mail = h.sink.received.at(-1)?.parsed;
     // The href as a browser reads it: handlebars escapes = and & as entities.
-    const link = /href="([^"]+\/preferences\?token[^"]+)"/.exec(String(mail?.html))?.[1]?.replaceAll('&#x3D;', '=').replaceAll('&amp;', '&');
-    assert.ok(link, `the email links to the page: ${h.sink.received.length} received; ${String(mail?.html).slice(-900)}`);
+    const link = /href="([^"]+\/preferences\?token[^"]+)"/
+      .exec(String(mail?.html))?.[1]
+      ?.replaceAll('&#x3D;', '=')
+      .replaceAll('&amp;', '&');
+    assert.ok(
+      link,
+      `the email links to the page: ${h.sink.received.length} received; ${String(mail?.html).slice(-900)}`,
+    );
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(link);
     assert.equal(await page.title(), `Notifications for ${op}`);
-    assert.equal(await page.locator('ul.nodes li').count() >= 2, true, 'both nodes listed');
+    assert.equal((await page.locator('ul.nodes li').count()) >= 2, true, 'both nodes listed');
     await page.screenshot({ path: join(artifacts, 'preferences-1280.png'), fullPage: true });
 
     await page.getByRole('checkbox', { name: 'Audit failed by email' }).uncheck();
@@ -84,7 +109,11 @@ describe('the preferences page in chromium', { skip }, () => {
     await page.keyboard.press('Enter');
     await page.getByRole('status').waitFor();
     assert.match(await page.getByRole('status').innerText(), /Saved/);
-    assert.equal(await page.getByRole('checkbox', { name: 'Audit failed by irc' }).isChecked(), true, 'the page shows what was saved');
+    assert.equal(
+      await page.getByRole('checkbox', { name: 'Audit failed by irc' }).isChecked(),
+      true,
+      'the page shows what was saved',
+    );
 
     const prefs = await h.svc.preferences.get(op);
     assert.equal(prefs.timezone, 'Europe/Berlin');
@@ -97,7 +126,11 @@ describe('the preferences page in chromium', { skip }, () => {
     await h.svc.dispatch();
     const outcomes = await Promise.all(r.ids.map((id) => h.svc.delivery(id)));
     assert.deepEqual(outcomes.map((d) => d?.status).sort(), ['sent', 'suppressed', 'suppressed']);
-    await until(() => watcher.lines.some((l) => l.startsWith('[test-sat] WARN Audit failed')), 10_000, 'the audit failure on IRC');
+    await until(
+      () => watcher.lines.some((l) => l.startsWith('[test-sat] WARN Audit failed')),
+      10_000,
+      'the audit failure on IRC',
+    );
     assert.equal(h.sink.received.length, emails, 'no email');
     assert.equal(h.logLines.filter((l) => l.includes('AUDIT_FAILED')).length, 0, 'nothing in the node log');
 
@@ -109,7 +142,10 @@ describe('the preferences page in chromium', { skip }, () => {
 
     await page.setViewportSize({ width: 375, height: 800 });
     await page.goto(link);
-    assert.ok(Number(await page.evaluate('document.documentElement.scrollWidth')) <= 375, 'no horizontal scroll at 375 px');
+    assert.ok(
+      Number(await page.evaluate('document.documentElement.scrollWidth')) <= 375,
+      'no horizontal scroll at 375 px',
+    );
     await page.screenshot({ path: join(artifacts, 'preferences-375.png'), fullPage: true });
     await page.close();
   });

@@ -27,7 +27,11 @@ describe('operator web: unsubscribe, preferences, feeds', () => {
     server = createServer((req, res) => handler(req, res));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/notify`;
-    h = await harness({ web: { baseUrl: base, secrets: [SECRET] }, grouping: { wait: '0s' }, limits: { email: { minDelay: '0s', maxHr: 20, maxDay: 50 }, log: { minDelay: '0s' } } });
+    h = await harness({
+      web: { baseUrl: base, secrets: [SECRET] },
+      grouping: { wait: '0s' },
+      limits: { email: { minDelay: '0s', maxHr: 20, maxDay: 50 }, log: { minDelay: '0s' } },
+    });
     handler = createWebHandler(h.svc);
     node = await h.addNode({ email: op });
   });
@@ -42,7 +46,8 @@ describe('operator web: unsubscribe, preferences, feeds', () => {
     await h.svc.dispatch();
     const mail = h.sink.received.at(-1)?.parsed;
     // The header lines as sent (mailparser's own `list` view reshapes them), unfolded.
-    const raw = (key: string): string => (mail?.headerLines.find((l) => l.key === key)?.line ?? '').replace(/\r?\n[ \t]+/g, ' ').replace(/^[^:]+:\s*/, '');
+    const raw = (key: string): string =>
+      (mail?.headerLines.find((l) => l.key === key)?.line ?? '').replace(/\r?\n[ \t]+/g, ' ').replace(/^[^:]+:\s*/, '');
     const header = raw('list-unsubscribe');
     assert.match(header, new RegExp(`^<${base}/unsubscribe/[\\w-]+\\.[\\w-]+>$`));
     assert.equal(raw('list-unsubscribe-post'), 'List-Unsubscribe=One-Click');
@@ -56,18 +61,29 @@ describe('operator web: unsubscribe, preferences, feeds', () => {
     assert.deepEqual((await h.svc.preferences.get(op)).filters, {}, 'a GET (a mail scanner) changed nothing');
 
     for (let i = 0; i < 2; i++) {
-      const done = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+      const done = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'List-Unsubscribe=One-Click',
+      });
       assert.equal(done.status, 200, 'idempotent');
       assert.match(await done.text(), /no longer gets &quot;Node offline&quot; notices by email/);
     }
     const email = (await h.svc.preferences.get(op)).filters['email'] ?? [];
-    assert.ok(email.every((f) => !f.kinds?.includes('node-offline')) && email.some((f) => f.kinds?.includes('disqualified')), JSON.stringify(email));
+    assert.ok(
+      email.every((f) => !f.kinds?.includes('node-offline')) && email.some((f) => f.kinds?.includes('disqualified')),
+      JSON.stringify(email),
+    );
 
     await h.svc.onUptimeCheck(node, { ok: true });
     const again = await h.svc.onUptimeCheck(node, { ok: false });
     await h.svc.dispatch();
     const outcomes = await Promise.all(again.ids.map((id) => h.svc.delivery(id)));
-    assert.deepEqual(outcomes.map((d) => d?.status).sort(), ['sent', 'suppressed'], 'email suppressed, the node log still sent');
+    assert.deepEqual(
+      outcomes.map((d) => d?.status).sort(),
+      ['sent', 'suppressed'],
+      'email suppressed, the node log still sent',
+    );
   });
 
   it('a tampered or foreign token changes nothing; a body too large is refused; pages carry security headers', async () => {
@@ -77,10 +93,18 @@ describe('operator web: unsubscribe, preferences, feeds', () => {
     const good = links.email(op, 'email', 'node-online', new Date()).unsubscribe;
     const cut = good.lastIndexOf('.') + 1;
     const tampered = `${good.slice(0, cut)}${good[cut] === 'A' ? 'B' : 'A'}${good.slice(cut + 1)}`;
-    const r = await fetch(tampered, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    const r = await fetch(tampered, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
     assert.equal(r.status, 404);
     assert.deepEqual(await h.svc.preferences.get(op), before);
-    const big = await fetch(good, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `List-Unsubscribe=One-Click&x=${'a'.repeat(20_000)}` });
+    const big = await fetch(good, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `List-Unsubscribe=One-Click&x=${'a'.repeat(20_000)}`,
+    });
     assert.equal(big.status, 413);
     assert.deepEqual(await h.svc.preferences.get(op), before);
     const page = await fetch(links.preferences(op, new Date()));
@@ -97,20 +121,49 @@ describe('operator web: unsubscribe, preferences, feeds', () => {
     const html = await (await fetch(pageUrl)).text();
     const form = /name="form" value="([^"]+)"/.exec(html)?.[1];
     assert.ok(form);
-    const fields = new URLSearchParams({ timezone: 'Europe/Berlin', language: 'de', digest: 'daily', digestAt: '09:30', quiet: 'on', quietStart: '23:00', quietEnd: '06:30' });
-    for (const [k, c] of [['disqualified', 'email'], ['disqualified', 'log'], ['audit-failed', 'log'], ['containment-entered', 'log']]) fields.append('route', `${k}:${c}`);
-    const forged = await fetch(pageUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: fields.toString() });
+    const fields = new URLSearchParams({
+      timezone: 'Europe/Berlin',
+      language: 'de',
+      digest: 'daily',
+      digestAt: '09:30',
+      quiet: 'on',
+      quietStart: '23:00',
+      quietEnd: '06:30',
+    });
+    for (const [k, c] of [
+      ['disqualified', 'email'],
+      ['disqualified', 'log'],
+      ['audit-failed', 'log'],
+      ['containment-entered', 'log'],
+    ])
+      fields.append('route', `${k}:${c}`);
+    const forged = await fetch(pageUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: fields.toString(),
+    });
     assert.equal(forged.status, 403);
     assert.equal((await h.svc.preferences.get(op)).language, 'en');
     fields.append('form', form);
-    const saved = await fetch(pageUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: fields.toString() });
+    const saved = await fetch(pageUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: fields.toString(),
+    });
     assert.equal(saved.status, 200);
     assert.match(await saved.text(), /role="status">Saved/);
     const p = await h.svc.preferences.get(op);
-    assert.deepEqual({ tz: p.timezone, lang: p.language, digest: p.digest, at: p.digestAt, quiet: p.quietHours }, { tz: 'Europe/Berlin', lang: 'de', digest: 'daily', at: '09:30', quiet: { start: '23:00', end: '06:30' } });
+    assert.deepEqual(
+      { tz: p.timezone, lang: p.language, digest: p.digest, at: p.digestAt, quiet: p.quietHours },
+      { tz: 'Europe/Berlin', lang: 'de', digest: 'daily', at: '09:30', quiet: { start: '23:00', end: '06:30' } },
+    );
     assert.deepEqual(p.filters['email'], [{ kinds: ['disqualified'] }]);
     fields.delete('route');
-    const refused = await fetch(pageUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: fields.toString() });
+    const refused = await fetch(pageUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: fields.toString(),
+    });
     assert.equal(refused.status, 400);
     assert.match(await refused.text(), /role="alert">Not saved: disqualified would reach you on no channel/);
   });
@@ -123,13 +176,23 @@ describe('operator web: unsubscribe, preferences, feeds', () => {
     assert.ok(feed.items.length >= 3);
     for (const item of feed.items) assert.ok(item.guid?.startsWith(`${base}/n/`), item.guid);
     const titles = feed.items.map((i) => i.title);
-    assert.ok(titles.some((t) => t?.startsWith('Node offline')) && titles.some((t) => t?.startsWith('Node back online')));
-    assert.ok(feed.items.some((i) => /Check that the node runs/.test(i.content ?? '')), 'what to do');
+    assert.ok(
+      titles.some((t) => t?.startsWith('Node offline')) && titles.some((t) => t?.startsWith('Node back online')),
+    );
+    assert.ok(
+      feed.items.some((i) => /Check that the node runs/.test(i.content ?? '')),
+      'what to do',
+    );
     const newest = feed.items[0];
     const older = feed.items[1];
     assert.ok(newest && older && new Date(newest.isoDate ?? 0) >= new Date(older.isoDate ?? 0));
     const sinceOlder = await parser.parseURL(`${rss}&last_guid=${encodeURIComponent(older.guid ?? '')}`);
-    assert.ok(sinceOlder.items.length >= 1 && sinceOlder.items.every((i) => i.guid !== older.guid) && sinceOlder.items.length < feed.items.length, 'only newer');
+    assert.ok(
+      sinceOlder.items.length >= 1 &&
+        sinceOlder.items.every((i) => i.guid !== older.guid) &&
+        sinceOlder.items.length < feed.items.length,
+      'only newer',
+    );
     const atom = await parser.parseURL(await h.svc.feedUrl(op, 'atom'));
     assert.equal(atom.items.length, feed.items.length);
     const json = (await (await fetch(await h.svc.feedUrl(op, 'json'))).json()) as { version: string; items: unknown[] };
@@ -144,7 +207,13 @@ describe('operator web: unsubscribe, preferences, feeds', () => {
     const auth = new URL(rss).searchParams.get('auth') ?? '';
     const other = h.svc.links?.feedAuth('nobody@example.com') ?? '';
     const answers = await Promise.all(
-      [`${base}/feeds/${key}.rss`, `${base}/feeds/${key}.rss?auth=${auth.slice(0, 20)}`, `${base}/feeds/${key}.rss?auth=${auth.slice(0, -3)}abc`, `${base}/feeds/${key}.rss?auth=${other}`, `${base}/feeds/AAAAAAAAAAAAAAAAAAAAAA.rss?auth=${other}`].map(async (u) => {
+      [
+        `${base}/feeds/${key}.rss`,
+        `${base}/feeds/${key}.rss?auth=${auth.slice(0, 20)}`,
+        `${base}/feeds/${key}.rss?auth=${auth.slice(0, -3)}abc`,
+        `${base}/feeds/${key}.rss?auth=${other}`,
+        `${base}/feeds/AAAAAAAAAAAAAAAAAAAAAA.rss?auth=${other}`,
+      ].map(async (u) => {
         const r = await fetch(u);
         return `${r.status} ${await r.text()}`;
       }),

@@ -12,7 +12,12 @@ describe('CONFIG.md', () => {
   it('lists every key of DEFAULTS, each with a description', () => {
     const md = configReference();
     const keys = (o: object, path: string[] = []): string[] =>
-      Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' && v !== null && !Array.isArray(v) && k !== 'channels' ? keys(v as object, [...path, k]) : [[...path, k].join('.')]));
-    for (const key of keys(DEFAULTS)) assert.match(md, new RegExp(`^\\| \`${key.replaceAll('.', '\\.')}\` \\| [^|]+ \\| \\S.+ \\|$`, 'm'), key);
+      Object.entries(o).flatMap(([k, v]) =>
+        typeof v === 'object' && v !== null && !Array.isArray(v) && k !== 'channels'
+          ? keys(v as object, [...path, k])
+          : [[...path, k].join('.')],
+      );
+    for (const key of keys(DEFAULTS))
+      assert.match(md, new RegExp(`^\\| \`${key.replaceAll('.', '\\.')}\` \\| [^|]+ \\| \\S.+ \\|$`, 'm'), key);
   });
 });

@@ -18,7 +18,11 @@ describe('template data schemas', () => {
     assert.deepEqual(Object.keys(TEMPLATE_DATA).sort(), [...EVENT_KINDS].sort());
     for (const name of EVENT_KINDS) {
       const sample = templates.sample(name);
-      assert.deepEqual(BUILT_IN_FIELDS.filter((f) => f in sample), [], `${name}'s sample holds only its own data`);
+      assert.deepEqual(
+        BUILT_IN_FIELDS.filter((f) => f in sample),
+        [],
+        `${name}'s sample holds only its own data`,
+      );
       assert.doesNotThrow(() => parseTemplateData(name, sample), name);
     }
   });

@@ -12,7 +12,12 @@ interface Call {
 }
 
 /** recorder makes a batcher whose batches take until `release()` and are logged in order. */
-function recorder(options: { max?: number; inFlight?: number } = {}): { batcher: KeyedBatcher<Call>; batches: number[][]; running: () => number; release: () => void } {
+function recorder(options: { max?: number; inFlight?: number } = {}): {
+  batcher: KeyedBatcher<Call>;
+  batches: number[][];
+  running: () => number;
+  release: () => void;
+} {
   const batches: number[][] = [];
   const open: Array<() => void> = [];
   let running = 0;
@@ -41,7 +46,13 @@ const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
 describe('KeyedBatcher', () => {
   it('puts the calls of one turn in one batch, one per key, the same key after its batch has run, in order', async () => {
     const r = recorder();
-    for (const [key, n] of [['a', 1], ['b', 2], ['a', 3], ['a', 4]] as const) r.batcher.add({ key, n });
+    for (const [key, n] of [
+      ['a', 1],
+      ['b', 2],
+      ['a', 3],
+      ['a', 4],
+    ] as const)
+      r.batcher.add({ key, n });
     await turn();
     assert.deepEqual(r.batches, [[1, 2]]);
     r.release();

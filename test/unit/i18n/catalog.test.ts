@@ -14,16 +14,31 @@ describe('catalog', () => {
   it('ships en, de and pl, each with every message English has (no silent fallback in a shipped language)', () => {
     assert.deepEqual(catalog.locales().sort(), [...LOCALES].sort());
     const en = catalog.keys('en').sort();
-    for (const kind of EVENT_KINDS) for (const part of ['title', 'subject', 'headline', 'line', 'heading', 'why', 'steps', 'action']) assert.ok(en.includes(`kinds.${kind}.${part}`), `${kind}.${part}`);
+    for (const kind of EVENT_KINDS)
+      for (const part of ['title', 'subject', 'headline', 'line', 'heading', 'why', 'steps', 'action'])
+        assert.ok(en.includes(`kinds.${kind}.${part}`), `${kind}.${part}`);
     for (const locale of LOCALES) assert.deepEqual(catalog.keys(locale).sort(), en, locale);
   });
 
   it('Polish takes all four plural forms, German two', () => {
-    const heading = (locale: 'pl' | 'de', count: number): string => catalog.t(locale, 'digest.heading', { count, nodes: 1 });
-    assert.deepEqual([1, 3, 5, 22, 25].map((n) => heading('pl', n)), ['1 powiadomienie o Twoim węźle', '3 powiadomienia o Twoim węźle', '5 powiadomień o Twoim węźle', '22 powiadomienia o Twoim węźle', '25 powiadomień o Twoim węźle']);
+    const heading = (locale: 'pl' | 'de', count: number): string =>
+      catalog.t(locale, 'digest.heading', { count, nodes: 1 });
+    assert.deepEqual(
+      [1, 3, 5, 22, 25].map((n) => heading('pl', n)),
+      [
+        '1 powiadomienie o Twoim węźle',
+        '3 powiadomienia o Twoim węźle',
+        '5 powiadomień o Twoim węźle',
+        '22 powiadomienia o Twoim węźle',
+        '25 powiadomień o Twoim węźle',
+      ],
+    );
     assert.equal(catalog.t('pl', 'kinds.node-offline.headline', { nodes: 3, node: 'x' }), '3 węzły offline');
     assert.equal(catalog.t('pl', 'kinds.node-offline.headline', { nodes: 12, node: 'x' }), '12 węzłów offline');
-    assert.deepEqual([1, 2].map((n) => heading('de', n)), ['1 Benachrichtigung zu Ihrem Node', '2 Benachrichtigungen zu Ihrem Node']);
+    assert.deepEqual(
+      [1, 2].map((n) => heading('de', n)),
+      ['1 Benachrichtigung zu Ihrem Node', '2 Benachrichtigungen zu Ihrem Node'],
+    );
   });
 
   it('maps language tags to shipped locales, English otherwise', () => {
@@ -31,11 +46,17 @@ describe('catalog', () => {
   });
 
   it('a missing value is a TemplateError naming the key; a message that does not parse fails at load', () => {
-    assert.throws(() => catalog.t('en', 'kinds.node-offline.subject', {}), (e: unknown) => e instanceof TemplateError && /kinds\.node-offline\.subject/.test(e.message));
+    assert.throws(
+      () => catalog.t('en', 'kinds.node-offline.subject', {}),
+      (e: unknown) => e instanceof TemplateError && /kinds\.node-offline\.subject/.test(e.message),
+    );
     const dir = mkdtempSync(join(tmpdir(), 'satnotify-catalog-'));
     try {
       writeFileSync(join(dir, 'en.json'), JSON.stringify({ a: '{count, plural, one {x}' }));
-      assert.throws(() => Catalog.load(dir), (e: unknown) => e instanceof TemplateError && /en\.json.*a does not parse/.test(e.message));
+      assert.throws(
+        () => Catalog.load(dir),
+        (e: unknown) => e instanceof TemplateError && /en\.json.*a does not parse/.test(e.message),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

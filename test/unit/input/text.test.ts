@@ -6,7 +6,11 @@ test('lengths are counted in code points at the bounds, whatever the UTF-16 leng
   const rule = { lines: false, max: 3, min: 2 };
   assert.equal(textProblem('🛰🛰🛰', rule), undefined, 'three emoji are six UTF-16 units but three characters');
   assert.equal(textProblem('🛰🛰🛰🛰', rule), 'is 4 characters long (at most 3)');
-  assert.equal(textProblem('🛰', rule), 'must be at least 2 characters', 'one emoji is two UTF-16 units but one character');
+  assert.equal(
+    textProblem('🛰', rule),
+    'must be at least 2 characters',
+    'one emoji is two UTF-16 units but one character',
+  );
   assert.equal(textProblem('ab', rule), undefined);
   assert.equal(textProblem('', { lines: false, max: 3, min: 1 }), 'must not be empty');
 });
@@ -16,6 +20,9 @@ test('each refused character is named, in one line and in lines', () => {
   assert.equal(textProblem('a\nb\tc', { lines: true, max: 10 }), undefined);
   assert.equal(textProblem('a\u0000b', { lines: true, max: 10 }), 'contains a control character (NUL, CR, ESC …)');
   assert.equal(textProblem('a\u202Eb', { lines: true, max: 10 }), 'contains a bidirectional control character');
-  assert.equal(textProblem('a\uFFFDb', { lines: false, max: 10 }), 'is not valid UTF-8 (contains U+FFFD from a failed decode)');
+  assert.equal(
+    textProblem('a\uFFFDb', { lines: false, max: 10 }),
+    'is not valid UTF-8 (contains U+FFFD from a failed decode)',
+  );
   assert.equal(textProblem('a\uD800b', { lines: false, max: 10 }), 'is not valid UTF-8 (unpaired surrogate)');
 });

@@ -9,7 +9,12 @@ describe('signed tokens', () => {
   it('verify what was signed, for its purpose only', () => {
     const s = new Signer([NEW]);
     const t = s.sign({ p: 'unsubscribe', o: 'op@example.com', k: 'node-offline', c: 'email' });
-    assert.deepEqual(s.verify(t, 'unsubscribe'), { p: 'unsubscribe', o: 'op@example.com', k: 'node-offline', c: 'email' });
+    assert.deepEqual(s.verify(t, 'unsubscribe'), {
+      p: 'unsubscribe',
+      o: 'op@example.com',
+      k: 'node-offline',
+      c: 'email',
+    });
     assert.equal(s.verify(t, 'feed'), null, 'an unsubscribe token opens no feed');
   });
 
@@ -18,7 +23,16 @@ describe('signed tokens', () => {
     const t = s.sign({ p: 'feed', o: 'a@example.com' });
     const [body, mac] = t.split('.') as [string, string];
     const forged = `${Buffer.from(JSON.stringify({ p: 'feed', o: 'b@example.com' })).toString('base64url')}.${mac}`;
-    for (const bad of [forged, `${body}.${mac.slice(0, -2)}`, `${body}.`, body, '', 'x'.repeat(5000), `${body}.${'A'.repeat(mac.length)}`]) assert.equal(s.verify(bad, 'feed'), null, bad.slice(0, 40));
+    for (const bad of [
+      forged,
+      `${body}.${mac.slice(0, -2)}`,
+      `${body}.`,
+      body,
+      '',
+      'x'.repeat(5000),
+      `${body}.${'A'.repeat(mac.length)}`,
+    ])
+      assert.equal(s.verify(bad, 'feed'), null, bad.slice(0, 40));
     assert.equal(s.verify(undefined, 'feed'), null);
   });
 
@@ -26,7 +40,11 @@ describe('signed tokens', () => {
     const before = new Signer([OLD]).sign({ p: 'unsubscribe', o: 'op@example.com', k: 'all', c: 'email' });
     const rotated = new Signer([NEW, OLD]);
     assert.ok(rotated.verify(before, 'unsubscribe'), 'old links keep working during the rotation');
-    assert.notEqual(rotated.sign({ p: 'feed', o: 'x@example.com' }).split('.')[1], new Signer([OLD]).sign({ p: 'feed', o: 'x@example.com' }).split('.')[1], 'the new key signs');
+    assert.notEqual(
+      rotated.sign({ p: 'feed', o: 'x@example.com' }).split('.')[1],
+      new Signer([OLD]).sign({ p: 'feed', o: 'x@example.com' }).split('.')[1],
+      'the new key signs',
+    );
     assert.equal(new Signer([NEW]).verify(before, 'unsubscribe'), null, 'replay after the old key is retired fails');
   });
 

@@ -23,7 +23,12 @@ describe('templates', () => {
       assert.ok(r.subject.length > 10 && !/[\r\n]/.test(r.subject), kind);
       assert.match(r.html, /<html lang="en"/);
       assert.match(r.text, /12EayRS2V1kEsWESU9QMRseFhdxYxKicsiFmxrsLZHeLUtdps3S/, `${kind} text names the node`);
-      if (kind !== 'announcement') assert.match(r.text, /When: May 1, 2024, 10:04 CEST \(Europe\/Berlin\)/, `${kind} says when, in the reader's zone`);
+      if (kind !== 'announcement')
+        assert.match(
+          r.text,
+          /When: May 1, 2024, 10:04 CEST \(Europe\/Berlin\)/,
+          `${kind} says when, in the reader's zone`,
+        );
       assert.match(r.text, /What to do:\n\S/, `${kind} says what to do`);
       assert.doesNotMatch(r.text, /\{\{|undefined|\[object/, kind);
     }
@@ -39,7 +44,14 @@ describe('templates', () => {
   });
 
   it('a disqualification without a reason says nothing about one, and names the score and support', () => {
-    const e = CONTENT.emailFor('disqualified', { reason: '', score: '0.958' }, SAMPLE_NODE, 'operator@example.com', new Date(0), CONTENT.defaultReader);
+    const e = CONTENT.emailFor(
+      'disqualified',
+      { reason: '', score: '0.958' },
+      SAMPLE_NODE,
+      'operator@example.com',
+      new Date(0),
+      CONTENT.defaultReader,
+    );
     const r = mail.render(e.template, e.data);
     assert.doesNotMatch(r.text, /Reason|not given/);
     assert.match(r.text, /Audit score at the time: 0\.958/);
@@ -54,15 +66,25 @@ describe('templates', () => {
   it('a missing variable is a TemplateError naming the template and the variable', () => {
     const e = sampleEmail('audit-failed');
     delete (e.data['m'] as Record<string, unknown>)['heading'];
-    assert.throws(() => mail.render(e.template, e.data), (err: unknown) => err instanceof TemplateError && /event\.\w+/.test(err.message) && /"heading"/.test(err.message));
+    assert.throws(
+      () => mail.render(e.template, e.data),
+      (err: unknown) => err instanceof TemplateError && /event\.\w+/.test(err.message) && /"heading"/.test(err.message),
+    );
   });
 
   it('an unknown template is a TemplateError listing the known ones', () => {
-    assert.throws(() => mail.render('nope', {}), (e: unknown) => e instanceof TemplateError && /unknown template.*event/.test(e.message));
+    assert.throws(
+      () => mail.render('nope', {}),
+      (e: unknown) => e instanceof TemplateError && /unknown template.*event/.test(e.message),
+    );
   });
 
   it('escapes <script> and leaves {{ handlebars }} in node data inert', () => {
-    const e = sampleEmail('node-offline', {}, { ...SAMPLE_NODE, address: '<script>alert(1)</script>{{satellite.name}}:1' });
+    const e = sampleEmail(
+      'node-offline',
+      {},
+      { ...SAMPLE_NODE, address: '<script>alert(1)</script>{{satellite.name}}:1' },
+    );
     const r = mail.render(e.template, e.data);
     assert.ok(!r.html.includes('<script>'));
     assert.ok(r.html.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
@@ -77,14 +99,37 @@ describe('templates', () => {
 
   const online = (): { template: string; data: Record<string, unknown> } => sampleEmail('node-online');
   const rejected: Array<[string, () => unknown, RegExp]> = [
-    ['CR/LF in a subject-bound value', withNode('shortId', 'abc\r\nBcc: victim@example.com'), /data\.node\.shortId.*control character/],
-    ['LF alone in a subject-bound value', withNode('shortId', 'abc\nBcc: victim@example.com'), /event subject.*line break/],
-    ['CR/LF in the recipient', () => mail.compose('op@example.com\r\nBcc: x@example.com', mail.render(online().template, online().data)), /recipient/],
-    ['an invalid recipient', () => mail.compose('not-an-address', mail.render(online().template, online().data)), /recipient.*not an email address/],
+    [
+      'CR/LF in a subject-bound value',
+      withNode('shortId', 'abc\r\nBcc: victim@example.com'),
+      /data\.node\.shortId.*control character/,
+    ],
+    [
+      'LF alone in a subject-bound value',
+      withNode('shortId', 'abc\nBcc: victim@example.com'),
+      /event subject.*line break/,
+    ],
+    [
+      'CR/LF in the recipient',
+      () => mail.compose('op@example.com\r\nBcc: x@example.com', mail.render(online().template, online().data)),
+      /recipient/,
+    ],
+    [
+      'an invalid recipient',
+      () => mail.compose('not-an-address', mail.render(online().template, online().data)),
+      /recipient.*not an email address/,
+    ],
     ['an unpaired surrogate', withNode('address', 'bad\uD800'), /data\.node\.address.*UTF-8/],
     ['a failed decode (U+FFFD)', withNode('address', 'bad\uFFFD'), /UTF-8/],
     ['an over-long field', withNode('address', 'x'.repeat(20_001)), /at most 20000/],
-    ['CR/LF in a header', () => mail.compose('op@example.com', mail.render(online().template, online().data), { headers: { 'X-A': 'b\r\nBcc: c@d.e' } }), /header X-A/],
+    [
+      'CR/LF in a header',
+      () =>
+        mail.compose('op@example.com', mail.render(online().template, online().data), {
+          headers: { 'X-A': 'b\r\nBcc: c@d.e' },
+        }),
+      /header X-A/,
+    ],
   ];
   for (const [name, fn, message] of rejected) {
     it(`rejects ${name} with InvalidInputError`, () => {

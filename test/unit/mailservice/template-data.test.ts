@@ -23,7 +23,10 @@ function nested(n: number, leaf: unknown): unknown {
 
 describe('assertJsonSafe', () => {
   it('passes plain JSON data, and data as deep as allowed', () => {
-    assert.equal(problem({ title: 'Node offline', facts: [{ label: 'Since', value: 3 }], ok: true, none: null }), 'none');
+    assert.equal(
+      problem({ title: 'Node offline', facts: [{ label: 'Since', value: 3 }], ok: true, none: null }),
+      'none',
+    );
     assert.equal(problem(nested(15, 'x')), 'none');
   });
 
@@ -35,7 +38,10 @@ describe('assertJsonSafe', () => {
   });
 
   it('a key is checked wherever it appears, even after the same key passed elsewhere', () => {
-    assert.equal(problem({ 'title\u202e': 'x' }).includes('has a key that contains a bidirectional control character'), true);
+    assert.equal(
+      problem({ 'title\u202e': 'x' }).includes('has a key that contains a bidirectional control character'),
+      true,
+    );
     assert.equal(problem({ title: 'x' }), 'none');
     assert.match(problem({ ok: { 'bad\nkey': 1 } }), /^data\.ok: .*has a key that contains a line break/);
   });

@@ -50,9 +50,15 @@ describe('a service on ready-made seams', () => {
       const r = await svc.onUptimeCheck(id, { ok: false });
       assert.equal(r.notified, true);
       assert.equal(nodeState.state(id).offlineSince?.toISOString(), '2024-05-01T10:00:00.000Z');
-      assert.deepEqual(outbox.rows.map((i) => [i.channel, i.kind, i.status]), [['rec', 'node-offline', 'pending']]);
+      assert.deepEqual(
+        outbox.rows.map((i) => [i.channel, i.kind, i.status]),
+        [['rec', 'node-offline', 'pending']],
+      );
       await svc.dispatch();
-      assert.deepEqual(recorder.sent.map((n) => n.kind), ['node-offline']);
+      assert.deepEqual(
+        recorder.sent.map((n) => n.kind),
+        ['node-offline'],
+      );
       assert.equal((await svc.status(id))['rec']?.hrCounter, 1);
       assert.equal(existsSync(join(dir, 'db')), false, 'no embedded database was made');
     } finally {
@@ -61,7 +67,13 @@ describe('a service on ready-made seams', () => {
   });
 
   it('refuses an outbox without its node-state store, and a seam without its methods, before anything opens', async () => {
-    await assert.rejects(createNotificationService({ outbox: new MemoryOutbox() }), (err: InvalidConfigError) => err instanceof InvalidConfigError && err.issues[0]?.path === 'nodeState');
-    await assert.rejects(createNotificationService({ statusStore: {} as MemoryStatusStore }), /statusStore: must be an object with reserve, refund, get methods/);
+    await assert.rejects(
+      createNotificationService({ outbox: new MemoryOutbox() }),
+      (err: InvalidConfigError) => err instanceof InvalidConfigError && err.issues[0]?.path === 'nodeState',
+    );
+    await assert.rejects(
+      createNotificationService({ statusStore: {} as MemoryStatusStore }),
+      /statusStore: must be an object with reserve, refund, get methods/,
+    );
   });
 });

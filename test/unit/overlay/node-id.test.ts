@@ -25,14 +25,29 @@ describe('NodeId', () => {
   it('rejects a changed character (checksum)', () => {
     const last = SATELLITE.at(-1) === 'S' ? 'T' : 'S';
     const changed = SATELLITE.slice(0, -1) + last;
-    assert.throws(() => NodeId.parse(changed), (e: unknown) => e instanceof InvalidNodeIdError && /checksum/.test(e.message));
+    assert.throws(
+      () => NodeId.parse(changed),
+      (e: unknown) => e instanceof InvalidNodeIdError && /checksum/.test(e.message),
+    );
     const middle = SATELLITE.slice(0, 20) + (SATELLITE[20] === 'a' ? 'b' : 'a') + SATELLITE.slice(21);
     assert.throws(() => NodeId.parse(middle), InvalidNodeIdError);
   });
 
-  for (const bad of ['', 'xyz', '0'.repeat(63), '0'.repeat(65), 'g'.repeat(64), '1111111111111111111111111111111111', 'IlO0', `${SATELLITE}\n`]) {
+  for (const bad of [
+    '',
+    'xyz',
+    '0'.repeat(63),
+    '0'.repeat(65),
+    'g'.repeat(64),
+    '1111111111111111111111111111111111',
+    'IlO0',
+    `${SATELLITE}\n`,
+  ]) {
     it(`rejects ${JSON.stringify(bad.slice(0, 20))}… with InvalidNodeIdError`, () => {
-      assert.throws(() => NodeId.parse(bad), (e: unknown) => e instanceof InvalidNodeIdError && e.code === 'ERR_INVALID_NODE_ID');
+      assert.throws(
+        () => NodeId.parse(bad),
+        (e: unknown) => e instanceof InvalidNodeIdError && e.code === 'ERR_INVALID_NODE_ID',
+      );
     });
   }
 

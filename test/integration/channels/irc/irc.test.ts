@@ -23,7 +23,18 @@ describe('irc plugin on ngircd', { skip }, () => {
     watcher = await ircObserver(server.port, '#ops');
     h = await harness({
       channels: {
-        irc: { plugin: 'irc', params: { host: '127.0.0.1', port: server.port, nick: 'satnotify', target: '#ops', connectWait: '5s', reconnectMax: '1s' }, limits: { maxHr: 20, maxDay: 100, minDelay: '0s' } },
+        irc: {
+          plugin: 'irc',
+          params: {
+            host: '127.0.0.1',
+            port: server.port,
+            nick: 'satnotify',
+            target: '#ops',
+            connectWait: '5s',
+            reconnectMax: '1s',
+          },
+          limits: { maxHr: 20, maxDay: 100, minDelay: '0s' },
+        },
       },
       hooks: { channels: { 'node-offline': ['irc'], 'node-online': ['irc'], 'audit-failed': ['irc'] } },
       // A retry waits 1.5–3 s: longer than a drain takes to see it is not yet due.
@@ -43,7 +54,11 @@ describe('irc plugin on ngircd', { skip }, () => {
     assert.equal(r.notified, true);
     const [id] = r.ids;
     await h.svc.dispatch();
-    assert.equal((await h.svc.outboxCounts()).find((c) => c.channel === 'irc' && c.status === 'sent')?.count, 1, `delivered: ${id}`);
+    assert.equal(
+      (await h.svc.outboxCounts()).find((c) => c.channel === 'irc' && c.status === 'sent')?.count,
+      1,
+      `delivered: ${id}`,
+    );
     await until(() => watcher.lines.length >= 2);
     assert.match(watcher.lines[0] ?? '', /^\[test-sat\] WARN Node offline · node \w+$/);
     assert.match(watcher.lines[1] ?? '', /offline.*Check that the node runs/);
@@ -54,43 +69,58 @@ describe('irc plugin on ngircd', { skip }, () => {
     }
   });
 
-  it('a server restart mid-stream: every notification reaches the channel exactly once', { timeout: 60_000 }, async () => {
-    const before = await Promise.all([1, 2, 3].map(() => h.addNode()));
-    const during = await Promise.all([1, 2, 3].map(() => h.addNode()));
-    watcher.lines.length = 0;
-    for (const n of before) assert.equal((await h.svc.onUptimeCheck(n, { ok: false })).notified, true);
-    await h.svc.dispatch();
-    await until(() => watcher.lines.length >= 6);
-
-    await watcher.close();
-    await server.stop();
-    // The server is gone: these wait for the connection, fail the attempt, and are retried.
-    const results = await Promise.all(during.map((n) => h.svc.onUptimeCheck(n, { ok: false })));
-    assert.ok(results.every((r) => r.notified));
-    await h.svc.dispatch();
-    const waiting = (await h.svc.outboxCounts()).filter((c) => c.channel === 'irc' && c.status === 'retry');
-    assert.equal(waiting[0]?.count, 3, 'the attempts during the outage failed and wait for a retry');
-    await server.start();
-    watcher = await ircObserver(server.port, '#ops');
-    const seen = watcher.lines;
-    await until(async () => {
+  it(
+    'a server restart mid-stream: every notification reaches the channel exactly once',
+    { timeout: 60_000 },
+    async () => {
+      const before = await Promise.all([1, 2, 3].map(() => h.addNode()));
+      const during = await Promise.all([1, 2, 3].map(() => h.addNode()));
+      watcher.lines.length = 0;
+      for (const n of before) assert.equal((await h.svc.onUptimeCheck(n, { ok: false })).notified, true);
       await h.svc.dispatch();
-      const open = (await h.svc.outboxCounts()).filter((c) => c.channel === 'irc' && ['pending', 'held', 'retry'].includes(c.status));
-      return open.length === 0;
-    });
-    await until(() => seen.filter((l) => l.startsWith('[test-sat]')).length >= 3);
-    const headers = seen.filter((l) => l.startsWith('[test-sat]'));
-    for (const n of during) {
-      const nodeId = (await h.svc.overlay.get(n)).id.toString();
-      assert.equal(headers.filter((l) => l.endsWith(nodeId)).length, 1, `node ${nodeId} announced once: ${JSON.stringify(headers)}`);
-    }
-    const failed = (await h.svc.outboxCounts()).filter((c) => c.channel === 'irc' && c.status === 'failed');
-    assert.deepEqual(failed, [], 'nothing failed');
-  });
+      await until(() => watcher.lines.length >= 6);
+
+      await watcher.close();
+      await server.stop();
+      // The server is gone: these wait for the connection, fail the attempt, and are retried.
+      const results = await Promise.all(during.map((n) => h.svc.onUptimeCheck(n, { ok: false })));
+      assert.ok(results.every((r) => r.notified));
+      await h.svc.dispatch();
+      const waiting = (await h.svc.outboxCounts()).filter((c) => c.channel === 'irc' && c.status === 'retry');
+      assert.equal(waiting[0]?.count, 3, 'the attempts during the outage failed and wait for a retry');
+      await server.start();
+      watcher = await ircObserver(server.port, '#ops');
+      const seen = watcher.lines;
+      await until(async () => {
+        await h.svc.dispatch();
+        const open = (await h.svc.outboxCounts()).filter(
+          (c) => c.channel === 'irc' && ['pending', 'held', 'retry'].includes(c.status),
+        );
+        return open.length === 0;
+      });
+      await until(() => seen.filter((l) => l.startsWith('[test-sat]')).length >= 3);
+      const headers = seen.filter((l) => l.startsWith('[test-sat]'));
+      for (const n of during) {
+        const nodeId = (await h.svc.overlay.get(n)).id.toString();
+        assert.equal(
+          headers.filter((l) => l.endsWith(nodeId)).length,
+          1,
+          `node ${nodeId} announced once: ${JSON.stringify(headers)}`,
+        );
+      }
+      const failed = (await h.svc.outboxCounts()).filter((c) => c.channel === 'irc' && c.status === 'failed');
+      assert.deepEqual(failed, [], 'nothing failed');
+    },
+  );
 
   it('with no server to reach, the service starts, a message fails its attempt (retried later), and close() returns at once', async () => {
     const down = await harness({
-      channels: { irc: { plugin: 'irc', params: { host: '127.0.0.1', port: await unusedPort(), target: '#ops', connectWait: '500ms' } } },
+      channels: {
+        irc: {
+          plugin: 'irc',
+          params: { host: '127.0.0.1', port: await unusedPort(), target: '#ops', connectWait: '500ms' },
+        },
+      },
       hooks: { channels: { 'node-offline': ['irc'] } },
     });
     const node = await down.addNode();
@@ -98,10 +128,12 @@ describe('irc plugin on ngircd', { skip }, () => {
     await down.svc.dispatch();
     const d = await down.svc.delivery(id as string);
     assert.equal(d?.status, 'held');
-    assert.match(d?.reason ?? '', /irc delivery failed \(transient\): irc:\/\/127\.0\.0\.1:\d+\/#ops: cannot reach 127\.0\.0\.1:\d+: ECONNREFUSED/);
+    assert.match(
+      d?.reason ?? '',
+      /irc delivery failed \(transient\): irc:\/\/127\.0\.0\.1:\d+\/#ops: cannot reach 127\.0\.0\.1:\d+: ECONNREFUSED/,
+    );
     const t0 = Date.now();
     await down.close();
     assert.ok(Date.now() - t0 < 3000, 'close does not wait for a server that is not there');
   });
 });
-

@@ -22,7 +22,9 @@ interface Seen {
 async function subscriber(port: number, filter: string): Promise<{ seen: Seen[]; close(): Promise<void> }> {
   const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 0 });
   const seen: Seen[] = [];
-  client.on('message', (topic, payload, packet) => seen.push({ topic, qos: packet.qos, body: JSON.parse(payload.toString()) as Record<string, unknown> }));
+  client.on('message', (topic, payload, packet) =>
+    seen.push({ topic, qos: packet.qos, body: JSON.parse(payload.toString()) as Record<string, unknown> }),
+  );
   await client.subscribeAsync(filter, { qos: 1 });
   return { seen, close: () => client.endAsync() };
 }
@@ -35,7 +37,12 @@ describe('mqtt plugin on mosquitto', { skip }, () => {
     broker = await startMosquitto();
     h = await harness({
       satellite: { name: 'eu1/test' }, // a separator in the name must not add a topic level
-      channels: { mqtt: { plugin: 'mqtt', params: { url: `mqtt://127.0.0.1:${broker.port}`, topicPrefix: 'satnotify', connectWait: '2s' } } },
+      channels: {
+        mqtt: {
+          plugin: 'mqtt',
+          params: { url: `mqtt://127.0.0.1:${broker.port}`, topicPrefix: 'satnotify', connectWait: '2s' },
+        },
+      },
       hooks: { channels: { 'node-offline': ['mqtt'], 'audit-failed': ['mqtt'] } },
       // A retry waits 1.5–3 s: longer than a drain takes to see it is not yet due.
       dispatcher: { retryBase: '3s', retryMax: '3s', maxAttempts: 30 },
@@ -81,7 +88,9 @@ describe('mqtt plugin on mosquitto', { skip }, () => {
     try {
       await until(async () => {
         await h.svc.dispatch();
-        return (await h.svc.outboxCounts()).every((c) => c.channel !== 'mqtt' || !['pending', 'held', 'retry'].includes(c.status));
+        return (await h.svc.outboxCounts()).every(
+          (c) => c.channel !== 'mqtt' || !['pending', 'held', 'retry'].includes(c.status),
+        );
       });
       await until(() => sub.seen.length >= 3);
       await new Promise((r) => setTimeout(r, 300)); // a late duplicate would show by now
@@ -90,7 +99,10 @@ describe('mqtt plugin on mosquitto', { skip }, () => {
         const nodeId = (await h.svc.overlay.get(n)).id.toString();
         assert.equal(ids.filter((i) => i === nodeId).length, 1, `node ${nodeId} once: ${JSON.stringify(ids)}`);
       }
-      assert.deepEqual((await h.svc.outboxCounts()).filter((c) => c.channel === 'mqtt' && c.status === 'failed'), []);
+      assert.deepEqual(
+        (await h.svc.outboxCounts()).filter((c) => c.channel === 'mqtt' && c.status === 'failed'),
+        [],
+      );
     } finally {
       await sub.close();
     }

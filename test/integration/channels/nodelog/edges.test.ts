@@ -9,7 +9,14 @@ import protobuf from 'protobufjs';
 import { resolveConfig } from '../../../../src/config.js';
 import { DeliveryError } from '../../../../src/errors.js';
 import { GrpcNodeLogClient } from '../../../../src/channels/nodelog/grpc-client.js';
-import { decodeMessage, encodeMessage, METHOD_PATH, NOTIFICATION_SERVICE, PROTO_PATH, type NotificationMessage } from '../../../../src/channels/nodelog/schema.js';
+import {
+  decodeMessage,
+  encodeMessage,
+  METHOD_PATH,
+  NOTIFICATION_SERVICE,
+  PROTO_PATH,
+  type NotificationMessage,
+} from '../../../../src/channels/nodelog/schema.js';
 import { NodeLogServer } from '../../../../src/node/node-log-server.js';
 import { unusedPort } from '../../../helpers/grpc.js';
 
@@ -19,7 +26,16 @@ const NODE = Buffer.alloc(32, 7);
 function raw(over: Record<string, unknown> = {}): Buffer {
   return Buffer.from(
     Message.encode(
-      Message.fromObject({ nodeId: NODE, type: 1, level: 1, title: 'Node offline', message: 'text', createdAt: { seconds: 1714557845, nanos: 0 }, notificationId: `n-${Math.random()}`, ...over }),
+      Message.fromObject({
+        nodeId: NODE,
+        type: 1,
+        level: 1,
+        title: 'Node offline',
+        message: 'text',
+        createdAt: { seconds: 1714557845, nanos: 0 },
+        notificationId: `n-${Math.random()}`,
+        ...over,
+      }),
     ).finish(),
   );
 }
@@ -28,15 +44,31 @@ function raw(over: Record<string, unknown> = {}): Buffer {
 function sendRaw(address: string, bytes: Buffer): Promise<{ code: number; details: string }> {
   const client = new grpc.Client(address, grpc.credentials.createInsecure());
   return new Promise((resolve) => {
-    client.makeUnaryRequest(METHOD_PATH, (b: Buffer) => b, (b: Buffer) => b, bytes, (err) => {
-      client.close();
-      resolve({ code: err?.code ?? 0, details: err?.details ?? '' });
-    });
+    client.makeUnaryRequest(
+      METHOD_PATH,
+      (b: Buffer) => b,
+      (b: Buffer) => b,
+      bytes,
+      (err) => {
+        client.close();
+        resolve({ code: err?.code ?? 0, details: err?.details ?? '' });
+      },
+    );
   });
 }
 
 function message(over: Partial<NotificationMessage> = {}): NotificationMessage {
-  return { nodeId: NODE, type: 'CUSTOM', level: 'info', title: 't', message: 'm', createdAt: new Date('2024-05-01T10:00:00Z'), satelliteId: Buffer.alloc(0), notificationId: `n-${Math.random()}`, ...over };
+  return {
+    nodeId: NODE,
+    type: 'CUSTOM',
+    level: 'info',
+    title: 't',
+    message: 'm',
+    createdAt: new Date('2024-05-01T10:00:00Z'),
+    satelliteId: Buffer.alloc(0),
+    notificationId: `n-${Math.random()}`,
+    ...over,
+  };
 }
 
 describe('node-log receiver: everything checked before the id is marked seen', () => {
@@ -95,9 +127,16 @@ describe('node-log client', () => {
   const config = resolveConfig({ nodeLog: { deadline: '2s' } }).nodeLog;
 
   it('an instant before 1970 crosses the wire as a valid Timestamp and comes back exact', () => {
-    for (const iso of ['1969-12-31T23:59:59.999Z', '1960-01-01T00:00:00.001Z', '1970-01-01T00:00:00.000Z', '2024-05-01T10:04:05.123Z']) {
+    for (const iso of [
+      '1969-12-31T23:59:59.999Z',
+      '1960-01-01T00:00:00.001Z',
+      '1970-01-01T00:00:00.000Z',
+      '2024-05-01T10:04:05.123Z',
+    ]) {
       const bytes = encodeMessage(message({ createdAt: new Date(iso) }));
-      const wire = Message.toObject(Message.decode(bytes), { longs: Number }) as { createdAt: { seconds: number; nanos?: number } };
+      const wire = Message.toObject(Message.decode(bytes), { longs: Number }) as {
+        createdAt: { seconds: number; nanos?: number };
+      };
       const nanos = wire.createdAt.nanos ?? 0;
       assert.ok(nanos >= 0 && nanos <= 999_999_999, `${iso}: nanos ${nanos}`);
       assert.equal(decodeMessage(bytes).createdAt?.toISOString(), iso);
@@ -106,11 +145,19 @@ describe('node-log client', () => {
 
   it('a reply that is neither accepted nor duplicate is a permanent failure, not "sent"', async () => {
     const server = new grpc.Server();
-    server.addService(NOTIFICATION_SERVICE, { processNotification: (_call: unknown, cb: grpc.sendUnaryData<{ accepted: boolean; duplicate: boolean }>) => cb(null, { accepted: false, duplicate: false }) });
-    const port = await new Promise<number>((res, rej) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))));
+    server.addService(NOTIFICATION_SERVICE, {
+      processNotification: (_call: unknown, cb: grpc.sendUnaryData<{ accepted: boolean; duplicate: boolean }>) =>
+        cb(null, { accepted: false, duplicate: false }),
+    });
+    const port = await new Promise<number>((res, rej) =>
+      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? rej(e) : res(p))),
+    );
     const client = new GrpcNodeLogClient(config);
     try {
-      await assert.rejects(client.send(`127.0.0.1:${port}`, message()), (e: unknown) => e instanceof DeliveryError && e.permanent && /neither accepted nor duplicate/.test(e.message));
+      await assert.rejects(
+        client.send(`127.0.0.1:${port}`, message()),
+        (e: unknown) => e instanceof DeliveryError && e.permanent && /neither accepted nor duplicate/.test(e.message),
+      );
     } finally {
       await client.close();
       server.forceShutdown();
@@ -127,13 +174,16 @@ describe('node-log client', () => {
   });
 
   it('keeps at most maxChannels open, closing the least recently used', async () => {
-    const servers = await Promise.all(Array.from({ length: 6 }, async () => {
-      const s = new NodeLogServer({ sink: () => undefined });
-      return { s, address: `127.0.0.1:${await s.listen()}` };
-    }));
+    const servers = await Promise.all(
+      Array.from({ length: 6 }, async () => {
+        const s = new NodeLogServer({ sink: () => undefined });
+        return { s, address: `127.0.0.1:${await s.listen()}` };
+      }),
+    );
     const client = new GrpcNodeLogClient(resolveConfig({ nodeLog: { maxChannels: 3 } }).nodeLog);
     try {
-      for (const { address } of servers) assert.deepEqual(await client.send(address, message()), { accepted: true, duplicate: false });
+      for (const { address } of servers)
+        assert.deepEqual(await client.send(address, message()), { accepted: true, duplicate: false });
       assert.equal(client.openChannels, 3);
       // An evicted node is simply reconnected on its next message.
       assert.deepEqual(await client.send(servers[0]!.address, message()), { accepted: true, duplicate: false });

@@ -59,13 +59,40 @@ describe('node log over gRPC (loopback)', () => {
     assert.deepEqual(r, { accepted: true, duplicate: false });
     const logged = JSON.parse(lines.at(-1) as string) as Record<string, unknown>;
     assert.deepEqual(
-      { node: logged['node'], satellite: logged['satellite'], type: logged['type'], level: logged['level'], title: logged['title'], message: logged['message'], createdAt: logged['createdAt'], notificationId: logged['notificationId'] },
-      { node: NODE.toString(), satellite: SATELLITE.toString(), type: m.type, level: m.level, title: m.title, message: m.message, createdAt: m.createdAt.toISOString(), notificationId: m.notificationId },
+      {
+        node: logged['node'],
+        satellite: logged['satellite'],
+        type: logged['type'],
+        level: logged['level'],
+        title: logged['title'],
+        message: logged['message'],
+        createdAt: logged['createdAt'],
+        notificationId: logged['notificationId'],
+      },
+      {
+        node: NODE.toString(),
+        satellite: SATELLITE.toString(),
+        type: m.type,
+        level: m.level,
+        title: m.title,
+        message: m.message,
+        createdAt: m.createdAt.toISOString(),
+        notificationId: m.notificationId,
+      },
     );
   });
 
   it('every type and level survives the wire', async () => {
-    for (const type of ['CUSTOM', 'UPTIME_FAILED', 'UPTIME_RECOVERED', 'CONTAINMENT_ENTERED', 'CONTAINMENT_RELEASED', 'DISQUALIFIED', 'VERSION_OUTDATED', 'DIGEST'] as const) {
+    for (const type of [
+      'CUSTOM',
+      'UPTIME_FAILED',
+      'UPTIME_RECOVERED',
+      'CONTAINMENT_ENTERED',
+      'CONTAINMENT_RELEASED',
+      'DISQUALIFIED',
+      'VERSION_OUTDATED',
+      'DIGEST',
+    ] as const) {
       for (const level of ['info', 'warn', 'error'] as const) {
         await client.send(address, message({ type, level }));
         const logged = JSON.parse(lines.at(-1) as string) as { type: string; level: string };
@@ -133,7 +160,9 @@ describe('node log over gRPC (loopback)', () => {
     const health = new Health(address, grpc.credentials.createInsecure()) as unknown as grpc.Client & {
       check(req: { service: string }, cb: (err: grpc.ServiceError | null, res: { status: string }) => void): void;
     };
-    const res = await new Promise<{ status: string }>((resolve, reject) => health.check({ service: '' }, (e, r) => (e ? reject(e) : resolve(r))));
+    const res = await new Promise<{ status: string }>((resolve, reject) =>
+      health.check({ service: '' }, (e, r) => (e ? reject(e) : resolve(r))),
+    );
     health.close();
     assert.equal(res.status, 'SERVING');
   });

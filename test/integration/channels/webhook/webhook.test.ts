@@ -56,7 +56,13 @@ describe('webhook plugin', () => {
       clock: () => new Date(Date.now() + offsetMs),
       env: { OPS_SECRET: SECRET },
       logger: { info: line, warn: line, error: line },
-      channels: { ops: { plugin: 'webhook', params: { url, secret: { env: 'OPS_SECRET' }, timeout: '500ms' }, limits: { maxHr: 100, maxDay: 1000, minDelay: '0s' } } },
+      channels: {
+        ops: {
+          plugin: 'webhook',
+          params: { url, secret: { env: 'OPS_SECRET' }, timeout: '500ms' },
+          limits: { maxHr: 100, maxDay: 1000, minDelay: '0s' },
+        },
+      },
       hooks: { channels: { 'audit-failed': ['ops'], 'node-offline': ['ops'] } },
       dispatcher: { maxAttempts: 3 },
     });
@@ -135,7 +141,10 @@ describe('webhook plugin', () => {
     const d = await h.svc.delivery(id);
     assert.equal(d?.status, 'failed');
     assert.match(d?.reason ?? '', /redirects are not followed/);
-    assert.deepEqual(received.map((r) => r.path), ['/hook']);
+    assert.deepEqual(
+      received.map((r) => r.path),
+      ['/hook'],
+    );
   });
 
   it('no answer within the timeout: unconfirmed, retried', async () => {
@@ -152,7 +161,12 @@ describe('webhook plugin', () => {
     const d = await h.svc.delivery(id);
     assert.equal(d?.status, 'failed');
     assert.match(d?.reason ?? '', /401/);
-    const printed = [inspect(h.svc.config, { depth: null }), JSON.stringify(h.svc.config), ...logs, d?.reason ?? ''].join('\n');
+    const printed = [
+      inspect(h.svc.config, { depth: null }),
+      JSON.stringify(h.svc.config),
+      ...logs,
+      d?.reason ?? '',
+    ].join('\n');
     assert.ok(!printed.includes(SECRET) && !printed.includes(SECRET.slice(6)), 'no secret in config, logs or reasons');
     assert.match(inspect(h.svc.config, { depth: null }), /OPS_SECRET/, 'the config shows where the secret comes from');
   });

@@ -24,7 +24,10 @@ for (const target of TARGETS) {
       assert.equal((await store.reserve(key, at('2024-01-01T10:00:00Z'), l)).granted, true);
       assert.equal((await store.reserve(key, at('2024-01-01T10:01:00Z'), l)).granted, true);
       const third = await store.reserve(key, at('2024-01-01T10:02:00Z'), l);
-      assert.deepEqual({ ...third, status: undefined }, { granted: false, reason: 'max-hour', retryAt: at('2024-01-01T11:00:00Z'), status: undefined });
+      assert.deepEqual(
+        { ...third, status: undefined },
+        { granted: false, reason: 'max-hour', retryAt: at('2024-01-01T11:00:00Z'), status: undefined },
+      );
       const s = await store.get(key);
       assert.equal(s.hrCounter, 2);
       assert.equal(s.dayCounter, 2);
@@ -50,7 +53,12 @@ for (const target of TARGETS) {
       const key = { subject: uniqueSubject(), channel: 'email' as const };
       const l = limits({ maxHr: 1, maxDay: 5, minDelayMs: 60_000 });
       const version = async (): Promise<string> =>
-        (await db.pool.query<{ v: string }>('SELECT xmin::text AS v FROM satnotify_status WHERE subject = $1 AND channel = $2', [key.subject, key.channel])).rows[0]?.v ?? 'none';
+        (
+          await db.pool.query<{ v: string }>(
+            'SELECT xmin::text AS v FROM satnotify_status WHERE subject = $1 AND channel = $2',
+            [key.subject, key.channel],
+          )
+        ).rows[0]?.v ?? 'none';
       assert.equal((await store.reserve(key, at('2024-01-01T10:00:00Z'), l)).granted, true);
       const granted = await version();
       const denied = await store.reserve(key, at('2024-01-01T10:30:00Z'), l);
@@ -71,21 +79,32 @@ for (const target of TARGETS) {
       assert.ok(first.granted);
       // The process that reserved died before writing it onto item-1's row; its successor asks again.
       const adopted = await store.reserve(key, at('2024-01-01T10:00:05Z'), l, 'item-1');
-      assert.deepEqual(adopted.granted && adopted.reservation, first.reservation, 'the same reservation, as counted then');
+      assert.deepEqual(
+        adopted.granted && adopted.reservation,
+        first.reservation,
+        'the same reservation, as counted then',
+      );
       assert.equal((await store.get(key)).hrCounter, 1, 'counted once');
       const other = await store.reserve(key, at('2024-01-01T10:00:06Z'), l, 'item-2');
       assert.equal(!other.granted && other.reason, 'min-delay', 'another owner is judged by the limits');
       await store.refund(first.reservation);
       const again = await store.reserve(key, at('2024-01-01T10:00:07Z'), l, 'item-1');
       assert.ok(again.granted);
-      assert.deepEqual(again.reservation.at, at('2024-01-01T10:00:07Z'), 'a refunded reservation is not adopted: a new one is counted');
+      assert.deepEqual(
+        again.reservation.at,
+        at('2024-01-01T10:00:07Z'),
+        'a refunded reservation is not adopted: a new one is counted',
+      );
       assert.equal((await store.get(key)).hrCounter, 1);
     });
 
     it('maxHr 0 never grants', async () => {
       const key = { subject: uniqueSubject(), channel: 'email' as const };
       const r = await store.reserve(key, at('2024-01-01T10:00:00Z'), limits({ maxHr: 0 }));
-      assert.deepEqual({ granted: r.granted, reason: !r.granted && r.reason, retryAt: !r.granted && r.retryAt }, { granted: false, reason: 'max-hour', retryAt: null });
+      assert.deepEqual(
+        { granted: r.granted, reason: !r.granted && r.reason, retryAt: !r.granted && r.retryAt },
+        { granted: false, reason: 'max-hour', retryAt: null },
+      );
     });
 
     it('makes the same decisions as the in-memory store for random sequences (property)', async () => {
@@ -98,7 +117,14 @@ for (const target of TARGETS) {
             maxHr: fc.integer({ min: 0, max: 4 }),
             extraDay: fc.integer({ min: 0, max: 4 }),
             minDelayMs: fc.constantFrom(0, 60_000, 15 * 60_000, 90 * 60_000),
-            steps: fc.array(fc.record({ gapMs: fc.integer({ min: 0, max: 3 * 3_600_000 }), refund: fc.boolean(), owner: fc.constantFrom(undefined, 'a', 'b') }), { minLength: 1, maxLength: 25 }),
+            steps: fc.array(
+              fc.record({
+                gapMs: fc.integer({ min: 0, max: 3 * 3_600_000 }),
+                refund: fc.boolean(),
+                owner: fc.constantFrom(undefined, 'a', 'b'),
+              }),
+              { minLength: 1, maxLength: 25 },
+            ),
           }),
           async ({ zone, maxHr, extraDay, minDelayMs, steps }) => {
             const l = limits({ timezone: zone, maxHr, maxDay: maxHr + extraDay, minDelayMs });
@@ -108,7 +134,10 @@ for (const target of TARGETS) {
             for (const step of steps) {
               t += step.gapMs;
               const now = new Date(t);
-              const [a, b] = [await memory.reserve(key, now, l, step.owner), await store.reserve(key, now, l, step.owner)];
+              const [a, b] = [
+                await memory.reserve(key, now, l, step.owner),
+                await store.reserve(key, now, l, step.owner),
+              ];
               assert.deepEqual(b, a, `diverged at ${now.toISOString()} in ${zone}`);
               if (a.granted && b.granted && step.refund) {
                 await memory.refund(a.reservation);

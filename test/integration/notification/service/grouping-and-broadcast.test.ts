@@ -7,7 +7,15 @@ describe('operator grouping and broadcast (PGlite, smtp-server, gRPC)', () => {
   const clock = new TestClock('2024-06-01T08:00:00Z');
   let h: Harness;
   before(async () => {
-    h = await harness({ clock: clock.now, grouping: { wait: '5m' }, broadcast: { ratePerSecond: 100 }, limits: { email: { maxHr: 2, maxDay: 5, minDelay: '0s' }, perAddress: { maxHr: 1000, maxDay: 1000, minDelay: '0s' } } });
+    h = await harness({
+      clock: clock.now,
+      grouping: { wait: '5m' },
+      broadcast: { ratePerSecond: 100 },
+      limits: {
+        email: { maxHr: 2, maxDay: 5, minDelay: '0s' },
+        perAddress: { maxHr: 1000, maxDay: 1000, minDelay: '0s' },
+      },
+    });
   });
   after(() => h.close());
 
@@ -44,13 +52,18 @@ describe('operator grouping and broadcast (PGlite, smtp-server, gRPC)', () => {
       await h.svc.informNodeEmail(id, { template: 'node-online', data: { offlineSince: 'x', offlineFor: 'y' } });
     }
     const before = h.sink.received.length;
-    const r = await h.svc.broadcast({ versionBelow: '1.68.0', ids }, { template: 'announcement', data: { title: 'Maintenance', paragraphs: ['p'], action: 'none' } });
+    const r = await h.svc.broadcast(
+      { versionBelow: '1.68.0', ids },
+      { template: 'announcement', data: { title: 'Maintenance', paragraphs: ['p'], action: 'none' } },
+    );
     assert.deepEqual([r.nodes, r.enqueued, r.skipped.length], [1000, 1000, 0]);
 
     clock.set('2024-06-01T12:00:01Z'); // 1 s at 100/s: the first 101 are due (0 ms … 1000 ms)
     await h.svc.dispatch();
     const counts = async (): Promise<Record<string, number>> =>
-      Object.fromEntries((await h.svc.outboxCounts()).filter((c) => c.kind === 'announcement').map((c) => [c.status, c.count]));
+      Object.fromEntries(
+        (await h.svc.outboxCounts()).filter((c) => c.kind === 'announcement').map((c) => [c.status, c.count]),
+      );
     const afterOne = await counts();
     assert.equal((afterOne['sent'] ?? 0) + (afterOne['held'] ?? 0), 101, 'only what the rate allows is handled');
 

@@ -6,7 +6,11 @@ import { harness, type Harness } from '../../../helpers/service.js';
 
 const TARGETS = [
   { name: 'pglite', skip: undefined, database: () => Promise.resolve(undefined) },
-  { name: 'postgres', skip: postgresSkipReason, database: async () => ({ url: await freshPostgresUrl('satnotify_svc_hold_test') }) },
+  {
+    name: 'postgres',
+    skip: postgresSkipReason,
+    database: async () => ({ url: await freshPostgresUrl('satnotify_svc_hold_test') }),
+  },
 ];
 
 for (const target of TARGETS) {
@@ -28,9 +32,17 @@ for (const target of TARGETS) {
       const results = [];
       for (let i = 0; i < 10; i++) {
         clock.set(`2024-05-01T10:${String(i * 5).padStart(2, '0')}:00Z`);
-        results.push(await h.svc.informNodeEmail(node, { template: 'announcement', data: { title: `Notice number ${i}`, paragraphs: [`body ${i}`], action: 'none' } }));
+        results.push(
+          await h.svc.informNodeEmail(node, {
+            template: 'announcement',
+            data: { title: `Notice number ${i}`, paragraphs: [`body ${i}`], action: 'none' },
+          }),
+        );
       }
-      assert.deepEqual(results.map((r) => r.status), ['sent', 'sent', 'held', 'held', 'held', 'held', 'held', 'held', 'held', 'held']);
+      assert.deepEqual(
+        results.map((r) => r.status),
+        ['sent', 'sent', 'held', 'held', 'held', 'held', 'held', 'held', 'held', 'held'],
+      );
       assert.equal(results[2]?.reason, 'max-hour');
       assert.equal(results[2]?.retryAt, '2024-05-01T11:00:00.000Z');
       await h.sink.waitFor(2);
@@ -56,7 +68,11 @@ for (const target of TARGETS) {
       const node = await h.addNode();
       const sent = h.sink.received.length;
       // Use up this hour's email budget so the hook's notifications are held.
-      for (let i = 0; i < 2; i++) await h.svc.informNodeEmail(node, { template: 'version-outdated', data: { version: '1.0.0', minimum: '1.1.0' } });
+      for (let i = 0; i < 2; i++)
+        await h.svc.informNodeEmail(node, {
+          template: 'version-outdated',
+          data: { version: '1.0.0', minimum: '1.1.0' },
+        });
       clock.set('2024-05-02T09:04:00Z');
       const first = await h.svc.onUptimeCheck(node, { ok: false });
       assert.equal(first.notified, true);

@@ -13,7 +13,11 @@ import { NodeId } from '../../../../src/overlay/node-id.js';
 describe('each operator reads in their own language and zone', () => {
   it('email and node log follow the operator, a digest too', async () => {
     const clock = new TestClock('2024-05-01T08:04:00Z');
-    const h = await harness({ clock: clock.now, grouping: { wait: '0s' }, limits: { timezone: 'UTC', email: { maxHr: 1, minDelay: '0s' }, log: { minDelay: '0s' } } });
+    const h = await harness({
+      clock: clock.now,
+      grouping: { wait: '0s' },
+      limits: { timezone: 'UTC', email: { maxHr: 1, minDelay: '0s' }, log: { minDelay: '0s' } },
+    });
     try {
       const de = await h.addNode({ email: 'de@example.com' });
       const pl = await h.addNode({ email: 'pl@example.com' });
@@ -32,9 +36,20 @@ describe('each operator reads in their own language and zone', () => {
       assert.match(to('pl@example.com').subject, /Nieudany audyt węzła \w+: wynik 0,961 \(DQ poniżej 0,960\)/);
       assert.match(to('pl@example.com').text, /Kiedy: 1 maj 2024, 13:49 GMT\+5:45 \(Asia\/Kathmandu\)/);
       assert.match(to('en@example.com').text, /When: May 1, 2024, 08:04 UTC/);
-      assert.ok(h.logLines.some((l) => /"message":"test-sat: Audit auf Node \w+ fehlgeschlagen.*Prüfen Sie die Datenplatte/.test(l)), `German node-log text: ${h.logLines.join('\n')}`);
-      assert.ok(h.logLines.some((l) => /"message":"test-sat: Nieudany audyt węzła .*Sprawdź dysk z danymi/.test(l)), 'Polish node-log text');
-      assert.ok(h.logLines.some((l) => /"message":"test-sat: Audit failed on node .*Check the storage disk/.test(l)), 'English node-log text');
+      assert.ok(
+        h.logLines.some((l) =>
+          /"message":"test-sat: Audit auf Node \w+ fehlgeschlagen.*Prüfen Sie die Datenplatte/.test(l),
+        ),
+        `German node-log text: ${h.logLines.join('\n')}`,
+      );
+      assert.ok(
+        h.logLines.some((l) => /"message":"test-sat: Nieudany audyt węzła .*Sprawdź dysk z danymi/.test(l)),
+        'Polish node-log text',
+      );
+      assert.ok(
+        h.logLines.some((l) => /"message":"test-sat: Audit failed on node .*Check the storage disk/.test(l)),
+        'English node-log text',
+      );
 
       // Two more within the hour are held for the German operator, then leave as one German digest.
       await h.svc.onContainment(de, { contained: true });
@@ -46,7 +61,10 @@ describe('each operator reads in their own language and zone', () => {
       const digest = h.sink.received[3]?.parsed;
       assert.equal(digest?.subject, `Node ${NodeId.parse(de).short} aus Containment entlassen — test-sat`);
       assert.match(digest?.text ?? '', /^2 Benachrichtigungen zu Ihrem Node/m);
-      assert.match(digest?.text ?? '', /in Containment von 10:04 CEST bis 10:04 CEST \(0 Minuten\), wieder freigegeben/);
+      assert.match(
+        digest?.text ?? '',
+        /in Containment von 10:04 CEST bis 10:04 CEST \(0 Minuten\), wieder freigegeben/,
+      );
       assert.match(digest?.text ?? '', /Was zu tun ist:/);
     } finally {
       await h.close();

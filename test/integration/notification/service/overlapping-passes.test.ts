@@ -62,14 +62,21 @@ describe('overlapping passes', () => {
     await assertEachSentOnce(svc);
   });
 
-  it('the background loop, two drains and first attempts in one process never take each other\'s groups', async () => {
+  it("the background loop, two drains and first attempts in one process never take each other's groups", async () => {
     const setup = await open(false);
     await record(setup);
     await setup.close();
     svc = await open(true);
     const node = randomNodeIdHex();
     await svc.overlay.upsertNode({ id: node, address: '127.0.0.1:1', email: 'first-attempt@example.com' });
-    const [a, b, first] = await Promise.all([svc.dispatch(), svc.dispatch(), svc.informNodeEmail(node, { template: 'announcement', data: { title: 'Hello', paragraphs: ['x'], action: 'none' } })]);
+    const [a, b, first] = await Promise.all([
+      svc.dispatch(),
+      svc.dispatch(),
+      svc.informNodeEmail(node, {
+        template: 'announcement',
+        data: { title: 'Hello', paragraphs: ['x'], action: 'none' },
+      }),
+    ]);
     assert.ok(a + b <= NODES + 1, `the drains claimed ${a} + ${b}`);
     assert.equal(first.status, 'sent');
     await sink.waitFor(NODES + 1);

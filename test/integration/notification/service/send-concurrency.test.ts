@@ -39,7 +39,10 @@ describe('send concurrency', () => {
     });
     try {
       const ids: string[] = [];
-      for (let i = 0; i < NODES; i++) ids.push(...(await h.svc.onAuditResult(await h.addNode(), { passed: false, score: 0.9, dqThreshold: 0.96 })).ids);
+      for (let i = 0; i < NODES; i++)
+        ids.push(
+          ...(await h.svc.onAuditResult(await h.addNode(), { passed: false, score: 0.9, dqThreshold: 0.96 })).ids,
+        );
       assert.equal(ids.length, NODES);
       assert.equal(await h.svc.dispatch(), NODES);
       assert.deepEqual([...sent].sort(), [...ids].sort(), 'each sent once');

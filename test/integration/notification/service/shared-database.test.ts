@@ -20,7 +20,10 @@ describe('two services on one real PostgreSQL, both dispatching', { skip: postgr
         clock: clock.now,
         database: { url, poolSize: 8 },
         smtp: { url: sink.url, maxConnections: 4 },
-        limits: { email: { maxHr: 3, maxDay: 20, minDelay: '0s' }, perAddress: { maxHr: 100, maxDay: 100, minDelay: '0s' } },
+        limits: {
+          email: { maxHr: 3, maxDay: 20, minDelay: '0s' },
+          perAddress: { maxHr: 100, maxDay: 100, minDelay: '0s' },
+        },
         dispatcher: { autoStart: true, interval: '20ms' },
       });
     a = await open();
@@ -34,9 +37,14 @@ describe('two services on one real PostgreSQL, both dispatching', { skip: postgr
 
   it('500 notifications for 50 nodes: every allowed one is sent exactly once', async () => {
     const nodes = Array.from({ length: 50 }, () => randomNodeIdHex());
-    for (const id of nodes) await a.overlay.upsertNode({ id, address: '127.0.0.1:1', email: `op-${id.slice(0, 10)}@example.com` });
+    for (const id of nodes)
+      await a.overlay.upsertNode({ id, address: '127.0.0.1:1', email: `op-${id.slice(0, 10)}@example.com` });
     const calls = nodes.flatMap((id) => Array.from({ length: 10 }, (_, i) => ({ id, svc: i % 2 ? a : b })));
-    const results = await Promise.all(calls.map(({ id, svc }) => svc.informNodeEmail(id, { template: 'version-outdated', data: { version: '1.0.0', minimum: '2.0.0' } })));
+    const results = await Promise.all(
+      calls.map(({ id, svc }) =>
+        svc.informNodeEmail(id, { template: 'version-outdated', data: { version: '1.0.0', minimum: '2.0.0' } }),
+      ),
+    );
     const sentNow = results.filter((r) => r.status === 'sent').length;
     assert.ok(sentNow <= 150);
     const settle = async (expected: number): Promise<void> => {
@@ -72,8 +80,13 @@ async function quiet(svc: NotificationService): Promise<void> {
   }
 }
 
-/** statusCounts: items sent (alone or inside a sent digest), items held, and messages that left (email is the only channel here). */
-async function statusCounts(svc: NotificationService): Promise<{ sentItems: number; heldItems: number; messages: number }> {
+/**
+ * statusCounts: items sent (alone or inside a sent digest), items held, and messages that left (email is the only
+ * channel here).
+ */
+async function statusCounts(
+  svc: NotificationService,
+): Promise<{ sentItems: number; heldItems: number; messages: number }> {
   const t = tallyChannel(await svc.outboxCounts(), 'email');
   return { sentItems: t.sent, heldItems: t.held, messages: t.messages };
 }

@@ -33,7 +33,10 @@ describe('irc lines', () => {
   });
 
   it('control characters cannot end a line early or colour it: CR, LF inside a line, mIRC codes, DEL, C1', () => {
-    assert.equal(stripControl('a\rPRIVMSG #x :spoof\u0003,4red\u0002bold\u007f\u0085\tz'), 'aPRIVMSG #x :spoof,4redbold z');
+    assert.equal(
+      stripControl('a\rPRIVMSG #x :spoof\u0003,4red\u0002bold\u007f\u0085\tz'),
+      'aPRIVMSG #x :spoof,4redbold z',
+    );
     const lines = ircLines(notification('one\u0000two\r\nthree', { title: 'T\u0007itle\r\nQUIT' }), 20);
     // eslint-disable-next-line no-control-regex -- looking for the control characters that must be gone
     for (const l of lines) assert.doesNotMatch(l, /[\u0000-\u001f\u007f-\u009f]/);
@@ -44,7 +47,11 @@ describe('irc lines', () => {
       fc.property(fc.string({ unit: 'grapheme', maxLength: 2000 }), fc.integer({ min: 16, max: 400 }), (text, max) => {
         const pieces = splitLine(text, max);
         for (const p of pieces) assert.ok(Buffer.byteLength(p) <= max, `${Buffer.byteLength(p)} > ${max}`);
-        assert.equal(pieces.join('').replace(/\s/g, ''), text.replace(/\s/g, ''), 'nothing lost but spaces at the cuts');
+        assert.equal(
+          pieces.join('').replace(/\s/g, ''),
+          text.replace(/\s/g, ''),
+          'nothing lost but spaces at the cuts',
+        );
         for (const p of pieces) assert.ok(!p.includes('\ufffd') || text.includes('\ufffd'), 'no broken character');
       }),
     );

@@ -26,7 +26,10 @@ describe('webhook signature', () => {
   });
 
   it('is the same as the package signs', () => {
-    assert.equal(webhookSigner(`whsec_${KEY}`)('msg_2', at, body)['webhook-signature'], new Webhook(`whsec_${KEY}`).sign('msg_2', at, body));
+    assert.equal(
+      webhookSigner(`whsec_${KEY}`)('msg_2', at, body)['webhook-signature'],
+      new Webhook(`whsec_${KEY}`).sign('msg_2', at, body),
+    );
   });
 
   it('does not verify for another body, id or secret', () => {

@@ -32,7 +32,11 @@ test('the headline is the full wording’s title and subject, in every language 
     for (const [kind, data] of CASES) {
       const reader = { locale, zone: 'Pacific/Auckland' };
       const full = wording.event(kind, data, SAMPLE_NODE, reader);
-      assert.deepEqual(wording.headline(kind, data, SAMPLE_NODE, reader), { title: full.title, subject: full.subject }, `${locale} ${kind}`);
+      assert.deepEqual(
+        wording.headline(kind, data, SAMPLE_NODE, reader),
+        { title: full.title, subject: full.subject },
+        `${locale} ${kind}`,
+      );
       assert.ok(full.title && full.subject, `${locale} ${kind} is worded`);
     }
   }
@@ -41,7 +45,22 @@ test('the headline is the full wording’s title and subject, in every language 
 test('a recorded notice is titled and summarised in the default language, on every channel', () => {
   const config = resolveConfig({ preferences: { language: 'de', timezone: 'Europe/Berlin' } });
   const content = contentFor(templates, config, (channel) => (channel === 'log' ? 'node' : 'operator'));
-  const node = { id: NodeId.parse(SAMPLE_NODE.id), address: SAMPLE_NODE.address, email: 'op@example.com', wallet: '', version: '', lastContactSuccess: null, lastContactFailure: null, disqualified: null, disqualificationReason: null, contained: null, auditScore: null, unknownAuditSuspended: null, offlineSuspended: null, createdAt: new Date(0) };
+  const node = {
+    id: NodeId.parse(SAMPLE_NODE.id),
+    address: SAMPLE_NODE.address,
+    email: 'op@example.com',
+    wallet: '',
+    version: '',
+    lastContactSuccess: null,
+    lastContactFailure: null,
+    disqualified: null,
+    disqualificationReason: null,
+    contained: null,
+    auditScore: null,
+    unknownAuditSuspended: null,
+    offlineSuspended: null,
+    createdAt: new Date(0),
+  };
   const at = new Date('2024-05-01T08:00:00Z');
   const [kind, data] = CASES[0] as [EventKind, Record<string, unknown>];
   const items = content.event(node, kind, data, at);

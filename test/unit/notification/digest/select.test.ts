@@ -43,7 +43,10 @@ describe('digestOf', () => {
       item(NODE_A, 'disqualified', '2024-05-01T12:00:00Z'),
     ]);
     assert.deepEqual(kinds(d), ['disqualified', 'audit-failed', 'node-offline', 'version-outdated', 'node-online']);
-    assert.deepEqual(d.sections.map((s) => s.level), ['error', 'warn', 'warn', 'warn', 'info']);
+    assert.deepEqual(
+      d.sections.map((s) => s.level),
+      ['error', 'warn', 'warn', 'warn', 'info'],
+    );
     assert.equal(d.level, 'error');
   });
 
@@ -59,22 +62,34 @@ describe('digestOf', () => {
     const online = d.sections.find((s) => s.kind === 'node-online');
     assert.equal(online?.entries[0]?.item.kind, 'node-offline');
     assert.equal(online?.entries[0]?.closedBy?.kind, 'node-online');
-    assert.deepEqual({ count: d.count, lines: d.lines, folded: d.folded, nodes: d.nodes }, { count: 5, lines: 3, folded: 2, nodes: 1 });
+    assert.deepEqual(
+      { count: d.count, lines: d.lines, folded: d.folded, nodes: d.nodes },
+      { count: 5, lines: 3, folded: 2, nodes: 1 },
+    );
     assert.equal(d.count, d.lines + d.folded, 'every notification is a line or half of a folded one');
   });
 
   it('a digest of recoveries is info, whatever the outage it closes was', () => {
-    const d = digestOf([item(NODE_A, 'node-offline', '2024-05-01T10:04:00Z'), item(NODE_A, 'node-online', '2024-05-01T10:41:00Z')]);
+    const d = digestOf([
+      item(NODE_A, 'node-offline', '2024-05-01T10:04:00Z'),
+      item(NODE_A, 'node-online', '2024-05-01T10:41:00Z'),
+    ]);
     assert.equal(d.level, 'info');
   });
 
   it('fills the line budget in severity order and counts the rest per kind', () => {
     const ids = Array.from({ length: 1000 }, (_, i) => i.toString(16).padStart(64, '0'));
-    const items = ids.map((id, i) => item(id, i === 999 ? 'disqualified' : 'node-offline', new Date(Date.UTC(2024, 4, 1, 0, 0, i)).toISOString()));
+    const items = ids.map((id, i) =>
+      item(id, i === 999 ? 'disqualified' : 'node-offline', new Date(Date.UTC(2024, 4, 1, 0, 0, i)).toISOString()),
+    );
     const d = digestOf(items);
     assert.equal(d.lines, MAX_DIGEST_LINES);
     assert.equal(d.sections[0]?.kind, 'disqualified', 'the error-level kind leads');
-    assert.deepEqual(d.omitted, { nodes: 1000 - MAX_DIGEST_LINES, events: 1000 - MAX_DIGEST_LINES, byKind: [{ kind: 'node-offline', count: 1000 - MAX_DIGEST_LINES }] });
+    assert.deepEqual(d.omitted, {
+      nodes: 1000 - MAX_DIGEST_LINES,
+      events: 1000 - MAX_DIGEST_LINES,
+      byKind: [{ kind: 'node-offline', count: 1000 - MAX_DIGEST_LINES }],
+    });
     assert.equal(d.count, 1000);
   });
 });

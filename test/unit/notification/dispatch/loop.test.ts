@@ -11,7 +11,9 @@ import { until } from '../../../helpers/wait.js';
 
 describe('dispatcher loop (fakes)', () => {
   it('drain runs passes until nothing is due, however many the batch size leaves', async () => {
-    const f = fakeDispatch({ config: { dispatcher: { batchSize: 3 }, hooks: { channels: { 'node-offline': ['log'] } } } });
+    const f = fakeDispatch({
+      config: { dispatcher: { batchSize: 3 }, hooks: { channels: { 'node-offline': ['log'] } } },
+    });
     for (let i = 0; i < 10; i++) await f.record(f.node(), 'node-offline');
     assert.equal(await f.dispatcher.drain(), 10);
     assert.equal((f.log as RecordingSender).sent.length, 10);
@@ -34,13 +36,20 @@ describe('dispatcher loop (fakes)', () => {
   it('runs in the background once started, and stop() waits for the send in flight', async () => {
     const log = new RecordingSender();
     log.delayMs = 500;
-    const f = fakeDispatch({ log, config: { dispatcher: { interval: '10ms' }, hooks: { channels: { 'node-offline': ['log'] } } } });
+    const f = fakeDispatch({
+      log,
+      config: { dispatcher: { interval: '10ms' }, hooks: { channels: { 'node-offline': ['log'] } } },
+    });
     f.dispatcher.start();
     await f.record(f.node(), 'node-offline');
     await until(() => log.maxInFlight === 1, 5000, 'a send to start');
     assert.equal(log.sent.length, 0, 'stopped while the send is in flight');
     await f.dispatcher.stop();
     assert.equal(log.sent.length, 1, 'stop() returned only after the send finished');
-    assert.deepEqual(f.outbox.rows.map((r) => r.status), ['sent'], 'and after it was recorded');
+    assert.deepEqual(
+      f.outbox.rows.map((r) => r.status),
+      ['sent'],
+      'and after it was recorded',
+    );
   });
 });

@@ -10,7 +10,8 @@ import { RecordingSender, ScriptedSender } from '../../../fakes/channels.js';
 import { fakeDispatch } from '../../../fakes/dispatch.js';
 
 const HOUR = 3_600_000;
-const statuses = (rows: ReadonlyArray<{ channel: string; status: string }>, channel: string): string[] => rows.filter((r) => r.channel === channel).map((r) => r.status);
+const statuses = (rows: ReadonlyArray<{ channel: string; status: string }>, channel: string): string[] =>
+  rows.filter((r) => r.channel === channel).map((r) => r.status);
 
 describe('dispatch pass (fakes)', () => {
   it('delivers what is due on each instance its kind goes to, marks it sent and counts it', async () => {
@@ -20,9 +21,16 @@ describe('dispatch pass (fakes)', () => {
     assert.equal(await f.dispatcher.drain(), 2);
     const [email] = (f.email as RecordingSender).sent;
     assert.equal(email?.kind, 'node-offline');
-    assert.match(email?.email?.data['m'] ? JSON.stringify(email.email.data['m']) : '', /offline/i, 'the email is worded when it leaves');
+    assert.match(
+      email?.email?.data['m'] ? JSON.stringify(email.email.data['m']) : '',
+      /offline/i,
+      'the email is worded when it leaves',
+    );
     assert.equal((f.log as RecordingSender).sent.length, 1);
-    assert.deepEqual(f.outbox.rows.map((r) => r.status), ['sent', 'sent']);
+    assert.deepEqual(
+      f.outbox.rows.map((r) => r.status),
+      ['sent', 'sent'],
+    );
     assert.equal((await f.status.get({ subject: node.id.hex, channel: 'email' })).hrCounter, 1);
   });
 
@@ -35,13 +43,22 @@ describe('dispatch pass (fakes)', () => {
     await f.record(node, 'containment-entered');
     await f.dispatcher.drain();
     const email = f.email as RecordingSender;
-    assert.deepEqual(email.sent.map((n) => n.kind), ['node-offline']);
+    assert.deepEqual(
+      email.sent.map((n) => n.kind),
+      ['node-offline'],
+    );
     const held = f.outbox.rows.filter((r) => r.channel === 'email' && r.status === 'held');
     assert.equal(held.length, 2);
-    assert.ok(held.every((r) => r.dueAt.toISOString() === '2024-05-01T11:00:00.000Z'), 'held until the next calendar hour');
+    assert.ok(
+      held.every((r) => r.dueAt.toISOString() === '2024-05-01T11:00:00.000Z'),
+      'held until the next calendar hour',
+    );
     f.clock.advance(HOUR);
     await f.dispatcher.drain();
-    assert.deepEqual(email.sent.map((n) => n.kind), ['node-offline', 'digest']);
+    assert.deepEqual(
+      email.sent.map((n) => n.kind),
+      ['node-offline', 'digest'],
+    );
     assert.equal(email.sent[1]?.digest?.count, 2);
     assert.deepEqual(statuses(f.outbox.rows, 'email').sort(), ['digested', 'digested', 'sent', 'sent']);
   });
@@ -80,7 +97,12 @@ describe('dispatch pass (fakes)', () => {
   });
 
   it('an attempt that may have arrived is retried a bounded number of times and stays counted', async () => {
-    const sender = new ScriptedSender([{ permanent: false, ambiguous: true }, { permanent: false, ambiguous: true }, { permanent: false, ambiguous: true }, { permanent: false, ambiguous: true }]);
+    const sender = new ScriptedSender([
+      { permanent: false, ambiguous: true },
+      { permanent: false, ambiguous: true },
+      { permanent: false, ambiguous: true },
+      { permanent: false, ambiguous: true },
+    ]);
     const f = fakeDispatch({ email: sender, config: { dispatcher: { maxAmbiguousAttempts: 3 } } });
     const node = f.node();
     await f.record(node, 'node-offline');
@@ -110,7 +132,10 @@ describe('dispatch pass (fakes)', () => {
   it('never has more than dispatcher.concurrency sends in flight', async () => {
     const email = new RecordingSender();
     email.delayMs = 20;
-    const f = fakeDispatch({ email, config: { dispatcher: { concurrency: 2 }, hooks: { channels: { 'node-offline': ['email'] } } } });
+    const f = fakeDispatch({
+      email,
+      config: { dispatcher: { concurrency: 2 }, hooks: { channels: { 'node-offline': ['email'] } } },
+    });
     for (let i = 0; i < 10; i++) await f.record(f.node(), 'node-offline');
     await f.dispatcher.drain();
     assert.equal(email.sent.length, 10);

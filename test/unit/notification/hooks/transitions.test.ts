@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { INITIAL_STATE, planTransition, type FlapRule, type NodeState, type Transition } from '../../../../src/notification/hooks/transitions.js';
+import {
+  INITIAL_STATE,
+  planTransition,
+  type FlapRule,
+  type NodeState,
+  type Transition,
+} from '../../../../src/notification/hooks/transitions.js';
 
 const AT = new Date('2024-05-01T10:00:00Z');
 const ID = 'ab'.repeat(32);
@@ -8,11 +14,24 @@ const MIN = 60_000;
 const FLAP: FlapRule = { changes: 4, windowMs: 24 * 60 * MIN, stableMs: 6 * 60 * MIN };
 const state = (over: Partial<NodeState> = {}): NodeState => ({ ...INITIAL_STATE, ...over });
 const at = (minutes: number): Date => new Date(AT.getTime() + minutes * MIN);
-const down = (t: Date, offlineAfterMs = 0): Transition => ({ nodeId: ID, at: t, change: 'offline', offlineAfterMs, flap: FLAP });
+const down = (t: Date, offlineAfterMs = 0): Transition => ({
+  nodeId: ID,
+  at: t,
+  change: 'offline',
+  offlineAfterMs,
+  flap: FLAP,
+});
 const up = (t: Date): Transition => ({ nodeId: ID, at: t, change: 'online', flap: FLAP });
 
-/** play runs checks through the planner as the node-state store would (applying each write) and returns what was notified. */
-function play(checks: Array<[number, boolean]>, offlineAfterMs = 0, start: NodeState = state()): { notices: string[]; state: NodeState } {
+/**
+ * play runs checks through the planner as the node-state store would (applying each write) and returns what was
+ * notified.
+ */
+function play(
+  checks: Array<[number, boolean]>,
+  offlineAfterMs = 0,
+  start: NodeState = state(),
+): { notices: string[]; state: NodeState } {
   let s = start;
   const notices: string[] = [];
   for (const [minute, ok] of checks) {
@@ -25,38 +44,107 @@ function play(checks: Array<[number, boolean]>, offlineAfterMs = 0, start: NodeS
 
 describe('planTransition', () => {
   it('with offlineAfter 0, offline is news at the first failed check, once; online only after offline', () => {
-    assert.deepEqual(play([[0, false], [10, false], [20, true], [30, true]]).notices, ['0:node-offline', '20:node-online']);
+    assert.deepEqual(
+      play([
+        [0, false],
+        [10, false],
+        [20, true],
+        [30, true],
+      ]).notices,
+      ['0:node-offline', '20:node-online'],
+    );
     const back = planTransition(state({ offlineSince: at(-60) }), up(AT));
     assert.deepEqual(back.result.offlineSince, at(-60), 'the online notice knows when the outage started');
   });
 
   it('with offlineAfter 1h, a 40-minute outage is never reported; a longer one is, from its first failure', () => {
     const hour = 60 * MIN;
-    assert.deepEqual(play([[0, false], [10, false], [30, false], [40, true]], hour).notices, []);
-    const long = play([[0, false], [30, false], [59, false], [60, false], [70, false], [90, true]], hour);
+    assert.deepEqual(
+      play(
+        [
+          [0, false],
+          [10, false],
+          [30, false],
+          [40, true],
+        ],
+        hour,
+      ).notices,
+      [],
+    );
+    const long = play(
+      [
+        [0, false],
+        [30, false],
+        [59, false],
+        [60, false],
+        [70, false],
+        [90, true],
+      ],
+      hour,
+    );
     assert.deepEqual(long.notices, ['60:node-offline', '90:node-online']);
     const planned = planTransition(play([[0, false]], hour).state, down(at(60), hour));
     assert.deepEqual(planned.write?.offlineSince, AT, 'offline since the first failed check');
   });
 
   it('four changes within 24 h make one flapping notice, then silence until stable for 6 h', () => {
-    const checks: Array<[number, boolean]> = [[0, false], [10, true], [60, false], [70, true], [120, false], [130, true], [180, false], [190, true]];
+    const checks: Array<[number, boolean]> = [
+      [0, false],
+      [10, true],
+      [60, false],
+      [70, true],
+      [120, false],
+      [130, true],
+      [180, false],
+      [190, true],
+    ];
     const r = play(checks);
     assert.deepEqual(r.notices, ['0:node-offline', '10:node-online', '60:node-offline', '70:node-flapping']);
     // Stable online for 6 h: quietly over; the next outage is told again.
-    const after = play([[190 + 6 * 60, true], [190 + 6 * 60 + 5, false]], 0, r.state);
+    const after = play(
+      [
+        [190 + 6 * 60, true],
+        [190 + 6 * 60 + 5, false],
+      ],
+      0,
+      r.state,
+    );
     assert.deepEqual(after.notices, [`${190 + 6 * 60 + 5}:node-offline`]);
   });
 
   it('a flapping node that then stays offline for the stable period is reported offline', () => {
-    const r = play([[0, false], [10, true], [20, false], [30, true], [40, false]]);
+    const r = play([
+      [0, false],
+      [10, true],
+      [20, false],
+      [30, true],
+      [40, false],
+    ]);
     assert.deepEqual(r.notices, ['0:node-offline', '10:node-online', '20:node-offline', '30:node-flapping']);
-    assert.deepEqual(play([[100, false], [40 + 6 * 60, false], [40 + 6 * 60 + 10, false]], 0, r.state).notices, [`${40 + 6 * 60}:node-offline`]);
+    assert.deepEqual(
+      play(
+        [
+          [100, false],
+          [40 + 6 * 60, false],
+          [40 + 6 * 60 + 10, false],
+        ],
+        0,
+        r.state,
+      ).notices,
+      [`${40 + 6 * 60}:node-offline`],
+    );
   });
 
   it('changes further apart than the window do not add up to flapping', () => {
     const day = 24 * 60;
-    const checks: Array<[number, boolean]> = [[0, false], [10, true], [day, false], [day + 10, true], [2 * day, false], [2 * day + 10, true]];
+    const checks: Array<[number, boolean]> = [
+      [0, false],
+      [10, true],
+      [day, false],
+      [day + 10, true],
+      [2 * day, false],
+      [2 * day + 10, true],
+    ];
     assert.ok(!play(checks).notices.some((n) => n.endsWith('flapping')));
   });
 
@@ -71,24 +159,54 @@ describe('planTransition', () => {
   it('version reminders respect the cooldown; an update resets it', () => {
     const cooldownMs = 168 * 3_600_000;
     const reminded = state({ versionNotifiedAt: new Date(AT.getTime() - cooldownMs + 1) });
-    assert.equal(planTransition(reminded, { nodeId: ID, at: AT, change: 'version-outdated', cooldownMs }).result.applied, false);
+    assert.equal(
+      planTransition(reminded, { nodeId: ID, at: AT, change: 'version-outdated', cooldownMs }).result.applied,
+      false,
+    );
     const due = state({ versionNotifiedAt: new Date(AT.getTime() - cooldownMs) });
-    assert.equal(planTransition(due, { nodeId: ID, at: AT, change: 'version-outdated', cooldownMs }).result.applied, true);
-    assert.deepEqual(planTransition(due, { nodeId: ID, at: AT, change: 'version-ok' }).write, { versionNotifiedAt: null });
+    assert.equal(
+      planTransition(due, { nodeId: ID, at: AT, change: 'version-outdated', cooldownMs }).result.applied,
+      true,
+    );
+    assert.deepEqual(planTransition(due, { nodeId: ID, at: AT, change: 'version-ok' }).write, {
+      versionNotifiedAt: null,
+    });
   });
 
   it('each suspension and its lifting are news once, per reason', () => {
-    const t = (change: 'suspended' | 'unsuspended', reason: 'offline' | 'unknown-audit'): Transition => ({ nodeId: ID, at: AT, change, reason });
+    const t = (change: 'suspended' | 'unsuspended', reason: 'offline' | 'unknown-audit'): Transition => ({
+      nodeId: ID,
+      at: AT,
+      change,
+      reason,
+    });
     const start = planTransition(state(), t('suspended', 'offline'));
     assert.deepEqual([start.write, start.result.applied], [{ offlineSuspendedAt: AT }, true]);
-    assert.equal(planTransition(state({ offlineSuspendedAt: AT }), t('suspended', 'offline')).write, null, 'a repeat is not news');
-    assert.equal(planTransition(state({ offlineSuspendedAt: AT }), t('suspended', 'unknown-audit')).result.applied, true, 'the other reason is its own state');
-    assert.equal(planTransition(state(), t('unsuspended', 'offline')).write, null, 'lifting what was never there is not news');
-    assert.deepEqual(planTransition(state({ unknownAuditSuspendedAt: AT }), t('unsuspended', 'unknown-audit')).write, { unknownAuditSuspendedAt: null });
+    assert.equal(
+      planTransition(state({ offlineSuspendedAt: AT }), t('suspended', 'offline')).write,
+      null,
+      'a repeat is not news',
+    );
+    assert.equal(
+      planTransition(state({ offlineSuspendedAt: AT }), t('suspended', 'unknown-audit')).result.applied,
+      true,
+      'the other reason is its own state',
+    );
+    assert.equal(
+      planTransition(state(), t('unsuspended', 'offline')).write,
+      null,
+      'lifting what was never there is not news',
+    );
+    assert.deepEqual(planTransition(state({ unknownAuditSuspendedAt: AT }), t('unsuspended', 'unknown-audit')).write, {
+      unknownAuditSuspendedAt: null,
+    });
   });
 
   it('disqualification is news once', () => {
     assert.equal(planTransition(state(), { nodeId: ID, at: AT, change: 'disqualified' }).result.applied, true);
-    assert.equal(planTransition(state({ disqualifiedAt: AT }), { nodeId: ID, at: AT, change: 'disqualified' }).write, null);
+    assert.equal(
+      planTransition(state({ disqualifiedAt: AT }), { nodeId: ID, at: AT, change: 'disqualified' }).write,
+      null,
+    );
   });
 });

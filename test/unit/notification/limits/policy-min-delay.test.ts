@@ -6,10 +6,20 @@ import { at, limits, status } from '../../../helpers/limits.js';
 describe('decide: minDelay', () => {
   const l = limits({ minDelayMs: 15 * 60_000 });
   const last = at('2024-01-01T10:00:00Z');
-  const s = status({ hrStart: at('2024-01-01T10:00:00Z'), hrCounter: 1, dayStart: at('2024-01-01T00:00:00Z'), dayCounter: 1, lastSent: last });
+  const s = status({
+    hrStart: at('2024-01-01T10:00:00Z'),
+    hrCounter: 1,
+    dayStart: at('2024-01-01T00:00:00Z'),
+    dayCounter: 1,
+    lastSent: last,
+  });
 
   it('denies one millisecond before the boundary', () => {
-    assert.deepEqual(decide(s, at('2024-01-01T10:14:59.999Z'), l), { allowed: false, reason: 'min-delay', retryAt: at('2024-01-01T10:15:00Z') });
+    assert.deepEqual(decide(s, at('2024-01-01T10:14:59.999Z'), l), {
+      allowed: false,
+      reason: 'min-delay',
+      retryAt: at('2024-01-01T10:15:00Z'),
+    });
   });
 
   it('allows exactly at the boundary', () => {
@@ -28,9 +38,19 @@ describe('decide: minDelay', () => {
 
   it('retryAt skips past every limit: min-delay ending in a full hour moves to the next hour', () => {
     const tight = limits({ maxHr: 1, minDelayMs: 30 * 60_000 });
-    const one = status({ hrStart: at('2024-01-01T10:00:00Z'), hrCounter: 1, dayStart: at('2024-01-01T00:00:00Z'), dayCounter: 1, lastSent: at('2024-01-01T10:50:00Z') });
+    const one = status({
+      hrStart: at('2024-01-01T10:00:00Z'),
+      hrCounter: 1,
+      dayStart: at('2024-01-01T00:00:00Z'),
+      dayCounter: 1,
+      lastSent: at('2024-01-01T10:50:00Z'),
+    });
     // hour full until 11:00, then min-delay until 11:20
-    assert.deepEqual(decide(one, at('2024-01-01T10:55:00Z'), tight), { allowed: false, reason: 'max-hour', retryAt: at('2024-01-01T11:20:00Z') });
+    assert.deepEqual(decide(one, at('2024-01-01T10:55:00Z'), tight), {
+      allowed: false,
+      reason: 'max-hour',
+      retryAt: at('2024-01-01T11:20:00Z'),
+    });
   });
 
   it('a clock that went backwards is treated as too soon, never as a free send', () => {
