@@ -26,7 +26,7 @@ export function formatClock(d: Date, zone: string, locale = 'en'): string {
 /**
  * zoned reads an instant in `form` (24-hour, to the minute) and names the zone after it. Readings
  * are remembered per form, locale, zone and minute: the messages of a storm name the same few
- * minutes, so most are a lookup instead of a format and one or two zone-name lookups (~7 µs).
+ * minutes, so most are a lookup instead of a format and one or two zone-name lookups.
  * Since 1980 every zone changes offset or name on a whole minute (before, local mean times had
  * seconds), so one minute always reads one way.
  */

@@ -56,7 +56,7 @@ export const WEBHOOK_PLUGIN: ChannelPlugin<typeof WEBHOOK_PARAMS> = {
       async send(n: Notification): Promise<void> {
         const sentAt = new Date();
         const body = JSON.stringify(webhookBody(n, sentAt));
-        // A plain timer, not AbortSignal.timeout: that one costs 7 µs a request (weak references), this 1.4.
+        // A plain timer, not AbortSignal.timeout, which costs several times more per request (weak references).
         const abort = new AbortController();
         const timer = setTimeout(
           () => abort.abort(new DOMException(`no answer within ${params.timeoutMs} ms`, 'TimeoutError')),

@@ -2,9 +2,9 @@
  * @module channels/webhook/signature
  * The Standard Webhooks signature (https://www.standardwebhooks.com, "Signature scheme"): HMAC-SHA256
  * over `<webhook-id>.<webhook-timestamp>.<body>`, keyed with the secret's base64 bytes (after an
- * optional `whsec_` prefix), sent as `v1,<base64>`. node:crypto's HMAC is native: 3 µs a message
- * where the `standardwebhooks` package's pure-JS one took 27.5 µs, a tenth of a loopback request.
- * Tests check every signature with that package's own verifier.
+ * optional `whsec_` prefix), sent as `v1,<base64>`. node:crypto's HMAC is native, an order of
+ * magnitude cheaper than the `standardwebhooks` package's pure-JS one; tests check every signature
+ * with that package's own verifier.
  */
 import { createHmac } from 'node:crypto';
 import { SECOND } from '../../config-schema.js';

@@ -94,9 +94,8 @@ export class Dispatcher {
    * #backToBack runs passes while they find work and `go()` says so, overlapped: the next pass's
    * claim runs while a pass delivers, and the next pass starts as soon as every group of the one
    * before is under way. The passes share the process's send slots, so neither a claim nor the
-   * tail of a pass (its last groups waiting on their sends and records) leaves them idle: a
-   * 25,000-node storm's drain spent a third of each small pass waiting for the next claim. At
-   * most two passes deliver at once (the tail of one, the next), so claims never run far ahead
+   * tail of a pass (its last groups waiting on their sends and records) leaves them idle, as a
+   * storm's small passes would, waiting for the next claim. At most two passes deliver at once (the tail of one, the next), so claims never run far ahead
    * of sends: what is claimed is soon sent, well within its lease.
    */
   async #backToBack(go: () => boolean): Promise<number> {

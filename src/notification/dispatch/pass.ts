@@ -25,7 +25,7 @@ type Recording = Array<Promise<void>>;
 /**
  * How many groups a pass prepares (preferences, limits, digest) per send it lets out: a group
  * spends about as long in those round trips as in its send, so twice as many keep every send slot
- * busy (a 5,000-node storm drained ~10% faster, with larger, fewer reservation statements).
+ * busy, with larger and fewer reservation statements.
  */
 const PREPARED_PER_SEND = 2;
 

@@ -78,9 +78,8 @@ SELECT subject, channel, s_hr_start, hr_count, s_day_start, day_count, s_last_se
 // A lone caller's row comes as scalars in a prepared statement, on sessions with the default plan
 // choice: PostgreSQL then settles on one generic plan, a primary-key lookup whatever the table's
 // size. Arrays made it estimate ten rows for a generic plan against one for a custom plan, so it
-// planned anew on every call (a third of a sequential call's time). A batch runs on sessions that
-// plan it by key: on a default session, a plan cached while the table was nearly empty (a full
-// scan, cheap then) was kept as it grew: 2,273 full scans of 60,000 rows in one storm
+// planned anew on every call. A batch runs on sessions that plan it by key: on a default session,
+// a plan cached while the table was nearly empty (a full scan, cheap then) was kept as it grew
 // (database/statements.ts).
 const RESERVE_ONE = reserveSql(
   'SELECT $1::text AS subject, $2::text AS channel, $3::timestamptz AS hr_start, $4::timestamptz AS day_start, $5::timestamptz AS last_sent, $6::text AS owner, 1::bigint AS n',

@@ -84,7 +84,7 @@ describe('the published package', () => {
       'README.md',
       'CONFIG.md',
       'ARCHITECTURE.md',
-      'BENCHMARKS.md',
+      'docs/delivery.md',
       'bin/satnotify.js',
       'dist/index.js',
       'dist/index.d.ts',
@@ -97,6 +97,7 @@ describe('the published package', () => {
       files.filter((f) => f.endsWith('.map')),
       [],
     );
+    assert.ok(!files.includes('BENCHMARKS.md'), 'the benchmarks are for working on satnotify, not for its users');
     assert.deepEqual(
       files.filter((f) => /^(src|test|bench)\//.test(f)),
       [],

@@ -7,9 +7,9 @@ import { EVENT_KINDS } from '../../../src/kinds.js';
 import { BUILT_IN_FIELDS, parseTemplateData, TEMPLATE_DATA } from '../../../src/mailservice/template-data.js';
 
 describe('template data schemas', () => {
-  it("the README's table of template fields is what the schemas generate", () => {
-    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
-    const table = /<!-- template-fields:start[^>]*-->\n([\s\S]*?)<!-- template-fields:end -->/.exec(readme)?.[1];
+  it("the guide's table of template fields (docs/messages.md) is what the schemas generate", () => {
+    const page = readFileSync(new URL('../../../docs/messages.md', import.meta.url), 'utf8');
+    const table = /<!-- template-fields:start[^>]*-->\n([\s\S]*?)<!-- template-fields:end -->/.exec(page)?.[1];
     assert.equal(table, templateReference());
   });
 
