@@ -157,17 +157,7 @@ export async function runDemo(
     await at('15:00', 'an hour of failures: every node is reported offline', () => checks(ids, false));
     await at('15:35', `uptime checks succeed again for all ${nodes(ids.length)}`, () => checks(ids, true));
     await at('16:00', 'the satellite broadcasts an announcement to the nodes below 1.68.0', () =>
-      svc.broadcast(
-        { versionBelow: '1.68.0' },
-        {
-          template: 'announcement',
-          data: {
-            title: 'Please update to 1.68',
-            paragraphs: ['Versions below 1.68.0 stop receiving data on 2024-05-15.'],
-            action: 'Update the node software.',
-          },
-        },
-      ),
+      svc.broadcast({ versionBelow: '1.68.0' }, { template: 'announcement', data: UPDATE_NOTICE }),
     );
     for (const t of ['17:00', '20:00'])
       await at(t, 'nothing new is reported; the dispatcher sends what the limits allow again', () => Promise.resolve());
@@ -203,6 +193,13 @@ async function seed(svc: NotificationService, n: number, address: string, now: D
 
 /** Three nodes in ten run an outdated version. */
 const OLD_VERSION = '1.60.2';
+
+/** The announcement the demo's satellite sends to the nodes it has to update. */
+const UPDATE_NOTICE = {
+  title: 'Version 1.68 is required from May 15',
+  paragraphs: [`Nodes still running ${OLD_VERSION} or anything below 1.68.0 stop receiving new data on 2024-05-15.`],
+  action: 'Update the node software (docker pull, or check that the updater service runs).',
+};
 
 function versionOf(i: number): string {
   return i % 10 < 3 ? OLD_VERSION : '1.70.1';

@@ -10,6 +10,7 @@ import type { OverlayConfig } from './config.js';
 import { orDatabaseError, UnknownNodeError } from '../errors.js';
 import { parseInput } from '../input/parse.js';
 import {
+  nodeInfo,
   NODE_FILTER,
   NODE_INPUT,
   type Contact,
@@ -93,24 +94,13 @@ export class OverlayCache {
     const input = parseInput(NODE_INPUT, node, 'node');
     const id = NodeId.parse(input.id);
     const existing = await orDatabaseError(this.#db.get(id));
-    const merged: NodeInfo = {
-      email: '',
-      wallet: '',
-      version: '',
-      lastContactSuccess: null,
-      lastContactFailure: null,
-      disqualified: null,
-      disqualificationReason: null,
-      contained: null,
-      auditScore: null,
-      unknownAuditSuspended: null,
-      offlineSuspended: null,
+    const merged = nodeInfo({
       createdAt: this.#clock(),
       ...existing,
       ...stripUndefined(input),
       id,
       address: input.address,
-    };
+    });
     await orDatabaseError(this.#db.upsert(merged));
     this.#cache.delete(id.hex);
     return merged;

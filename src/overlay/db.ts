@@ -30,6 +30,28 @@ export interface NodeInfo {
   createdAt: Date;
 }
 
+/**
+ * nodeInfo is a node with what is known of it and the rest empty (no email, version or contact
+ * yet, never disqualified, contained or suspended).
+ */
+export function nodeInfo(known: Pick<NodeInfo, 'id' | 'address'> & Partial<NodeInfo>): NodeInfo {
+  return {
+    email: '',
+    wallet: '',
+    version: '',
+    lastContactSuccess: null,
+    lastContactFailure: null,
+    disqualified: null,
+    disqualificationReason: null,
+    contained: null,
+    auditScore: null,
+    unknownAuditSuspended: null,
+    offlineSuspended: null,
+    createdAt: new Date(0),
+    ...known,
+  };
+}
+
 const nodeIdInput = z.union([z.string(), z.custom<NodeId>((v) => v instanceof NodeId)], {
   error: 'must be a node id (base58check or 64 hex digits)',
 });

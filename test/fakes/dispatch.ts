@@ -12,7 +12,7 @@ import { Dispatcher } from '../../src/notification/dispatch/loop.js';
 import { Metrics } from '../../src/notification/metrics.js';
 import type { NewItem } from '../../src/notification/outbox/outbox.js';
 import { NodeId } from '../../src/overlay/node-id.js';
-import type { NodeInfo } from '../../src/overlay/db.js';
+import { nodeInfo, type NodeInfo } from '../../src/overlay/db.js';
 import { OperatorPreferences } from '../../src/preferences/operator-preferences.js';
 import { randomNodeIdHex } from '../helpers/databases.js';
 import { TestClock } from '../helpers/clock.js';
@@ -81,22 +81,13 @@ export function fakeDispatch(
     metrics,
     email,
     log,
-    node: (address = `op${n++}@example.com`) => ({
-      id: NodeId.parse(randomNodeIdHex()),
-      address: 'node.example.com:28967',
-      email: address,
-      wallet: '',
-      version: '1.70.1',
-      lastContactSuccess: null,
-      lastContactFailure: null,
-      disqualified: null,
-      disqualificationReason: null,
-      contained: null,
-      auditScore: null,
-      unknownAuditSuspended: null,
-      offlineSuspended: null,
-      createdAt: new Date(0),
-    }),
+    node: (address = `op${n++}@example.com`) =>
+      nodeInfo({
+        id: NodeId.parse(randomNodeIdHex()),
+        address: 'node.example.com:28967',
+        email: address,
+        version: '1.70.1',
+      }),
     async record(node, kind, data = {}) {
       const items = content.event(node, kind, data, clock.now());
       await outbox.insert(items);

@@ -5,7 +5,7 @@
  * locks, SKIP LOCKED). Real databases stay in the integration tests.
  */
 import type { Reservation } from '../../src/notification/limits/store.js';
-import type { NewItem, Outbox, OutboxCount, OutboxItem } from '../../src/notification/outbox/outbox.js';
+import type { NewItem, Outbox, OutboxCount, OutboxItem, Owned, Retry } from '../../src/notification/outbox/outbox.js';
 import type { ClaimOptions } from '../../src/notification/outbox/sql.js';
 
 type Row = OutboxItem & { seq: number; leasedUntil: Date | null };
@@ -46,12 +46,7 @@ export class MemoryOutbox implements Outbox {
     );
   }
 
-  insertDigest(
-    digest: NewItem,
-    folded: readonly string[],
-    leaseUntil: Date,
-    reservations: readonly Reservation[],
-  ): Promise<void> {
+  insertDigest(digest: NewItem, folded: readonly string[], { leaseUntil, reservations }: Owned): Promise<void> {
     for (const id of folded)
       this.#update(id, { status: 'digested', digestId: digest.id, leasedUntil: null, reservations: null });
     const [row] = this.#add([digest]);
@@ -79,18 +74,12 @@ export class MemoryOutbox implements Outbox {
     return Promise.resolve();
   }
 
-  markRetry(
-    id: string,
-    dueAt: Date,
-    reason: string,
-    reservations: readonly Reservation[],
-    ambiguous: boolean,
-  ): Promise<void> {
+  markRetry(id: string, { dueAt, reason, reservations, ambiguous }: Retry): Promise<void> {
     const r = this.#get(id);
+    const attempts = { attempts: r.attempts + 1, ambiguousAttempts: r.ambiguousAttempts + (ambiguous ? 1 : 0) };
     this.#update(id, {
       status: 'retry',
-      attempts: r.attempts + 1,
-      ambiguousAttempts: r.ambiguousAttempts + (ambiguous ? 1 : 0),
+      ...attempts,
       dueAt,
       reason,
       reservations: [...reservations],

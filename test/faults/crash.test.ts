@@ -20,15 +20,18 @@ describe('a dispatcher process killed with SIGKILL mid-batch', { skip: postgresS
     url = await freshPostgresUrl('satnotify_crash_test');
   });
   after(() => sink.close());
-
-  it('a new process on the same database finishes the work; every notification delivered', async (t) => {
-    const svc = await createNotificationService({
+  /** A service on the test's database that reports offline at once, by email only, and dispatches when told. */
+  const emailOnlyService = () =>
+    createNotificationService({
       database: { url },
       smtp: { url: sink.url },
       grouping: { wait: '0s' },
       hooks: { channels: { 'node-offline': ['email'] }, offlineAfter: '0s' },
       dispatcher: { autoStart: false },
     });
+
+  it('a new process on the same database finishes the work; every notification delivered', async (t) => {
+    const svc = await emailOnlyService();
     for (let i = 0; i < N; i++) {
       const id = randomNodeIdHex();
       await svc.overlay.upsertNode({ id, address: '127.0.0.1:1', email: `crash${i}@example.com` });
@@ -75,13 +78,7 @@ describe('a dispatcher process killed with SIGKILL mid-batch', { skip: postgresS
   });
 
   it('a reservation whose process died before writing it onto its row is adopted: sent at once, counted once', async () => {
-    const svc = await createNotificationService({
-      database: { url },
-      smtp: { url: sink.url },
-      grouping: { wait: '0s' },
-      hooks: { channels: { 'node-offline': ['email'] }, offlineAfter: '0s' },
-      dispatcher: { autoStart: false },
-    });
+    const svc = await emailOnlyService();
     const pool = new pg.Pool({ connectionString: url, max: 2, options: '-c search_path=satnotify' });
     try {
       const id = randomNodeIdHex();

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { TestClock } from '../helpers/clock.js';
-import { harness, type Harness } from '../helpers/service.js';
+import { describe, it } from 'node:test';
+import { clockedHarness } from '../helpers/service.js';
 
 function p99(samples: number[]): number {
   const s = [...samples].sort((a, b) => a - b);
@@ -9,19 +8,13 @@ function p99(samples: number[]): number {
 }
 
 describe('SMTP outage, flaky replies and a permanent rejection (real smtp-server)', () => {
-  const clock = new TestClock('2024-08-01T10:00:00Z');
-  let h: Harness;
-  before(async () => {
-    h = await harness({
-      clock: clock.now,
-      grouping: { wait: '0s' },
-      hooks: { channels: { 'node-offline': ['email'] }, offlineAfter: '0s' },
-      smtp: { maxConnections: 2, connectionTimeout: '2s' },
-      dispatcher: { retryBase: '2s', retryMax: '16s', maxAttempts: 12 },
-      limits: { email: { maxHr: 10, maxDay: 10, minDelay: '0s' } },
-    });
+  const { h, clock } = clockedHarness('2024-08-01T10:00:00Z', {
+    grouping: { wait: '0s' },
+    hooks: { channels: { 'node-offline': ['email'] }, offlineAfter: '0s' },
+    smtp: { maxConnections: 2, connectionTimeout: '2s' },
+    dispatcher: { retryBase: '2s', retryMax: '16s', maxAttempts: 12 },
+    limits: { email: { maxHr: 10, maxDay: 10, minDelay: '0s' } },
   });
-  after(() => h.close());
 
   it('refused, then 421 and 451, then recovered: every notification delivered once, on the backoff, hooks stay fast', async (t) => {
     const nodes: string[] = [];

@@ -11,6 +11,9 @@ import { openDatabase, type Database } from '../../src/database/connect.js';
 import { migrate } from '../../src/database/migrate.js';
 import { MIGRATIONS } from '../../src/database/migrations.js';
 import { dropAtExit } from './scratch.js';
+import type { NodeId } from '../../src/overlay/node-id.js';
+import { createNotificationService } from '../../src/notification/create.js';
+import type { NotificationService } from '../../src/notification/service.js';
 
 /** PG_URL is the real server the suites use; override with SATNOTIFY_TEST_PG_URL. */
 export const PG_URL = process.env['SATNOTIFY_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -114,4 +117,35 @@ export async function oldDatabase(
     await pool.end();
     await lite.close();
   }
+}
+
+/**
+ * legacyNode writes a node as an earlier version's `nodes` table held it, and returns the template
+ * data its emails carried then (the fields satnotify filled in itself, beside the kind's own).
+ */
+export async function legacyNode(
+  pool: pg.Pool,
+  id: NodeId,
+  address: string,
+  occurredAt: string,
+): Promise<Record<string, unknown>> {
+  await pool.query(`INSERT INTO nodes (id, address, email) VALUES ($1, $2, 'op@example.com')`, [id.bytes, address]);
+  const port = address.split(':')[1];
+  return {
+    satellite: { name: 'Satellite' },
+    recipient: 'op@example.com',
+    timezone: 'UTC',
+    node: { id: id.toString(), shortId: id.short, address, port },
+    occurredAt,
+  };
+}
+
+/** upgradedService opens today's service on an earlier version's embedded database (migrating it), sending to `smtpUrl`. */
+export function upgradedService(dataDir: string, smtpUrl: string): Promise<NotificationService> {
+  return createNotificationService({
+    database: { dataDir },
+    smtp: { url: smtpUrl },
+    limits: { email: { minDelay: '0s' } },
+    dispatcher: { autoStart: false },
+  });
 }

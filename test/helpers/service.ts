@@ -3,6 +3,8 @@
  * real PostgreSQL), the loopback SMTP sink, and a NodeLogServer on loopback.
  */
 import { join } from 'node:path';
+import { after, before } from 'node:test';
+import { TestClock } from './clock.js';
 import type { Config } from '../../src/config.js';
 import { createNotificationService, type ServiceOptions } from '../../src/notification/create.js';
 import { NodeLogServer } from '../../src/node/node-log-server.js';
@@ -26,7 +28,10 @@ export interface Harness {
 }
 
 /** harness starts the servers and the service; `database` defaults to a fresh PGlite folder. */
-export async function harness(options: ServiceOptions & { database?: Config['database'] } = {}): Promise<Harness> {
+/** HarnessOptions are a service's options, with the database to use. */
+export type HarnessOptions = ServiceOptions & { database?: Config['database'] };
+
+export async function harness(options: HarnessOptions = {}): Promise<Harness> {
   const sink = await startSmtpSink();
   const logLines: string[] = [];
   const nodeLog = new NodeLogServer({ sink: (l) => logLines.push(l) });
@@ -81,4 +86,31 @@ export async function harness(options: ServiceOptions & { database?: Config['dat
     },
   };
   return h;
+}
+
+/**
+ * clockedHarness is a harness for the enclosing suite on a clock the test moves, starting at
+ * `start`: the service starts before the suite's tests and closes after them. `h` reads through to
+ * the running harness (a test uses it inside its body, never at the suite's top level).
+ */
+export function clockedHarness(
+  start: string,
+  options: Omit<HarnessOptions, 'clock'> = {},
+): { h: Harness; clock: TestClock } {
+  const clock = new TestClock(start);
+  let made: Harness | undefined;
+  before(async () => {
+    made = await harness({ ...options, clock: clock.now });
+  });
+  after(() => made?.close());
+  const running = (): Harness => {
+    if (!made) throw new Error('the harness starts before the suite’s first test');
+    return made;
+  };
+  return { h: new Proxy({} as Harness, { get: (_target, key): unknown => Reflect.get(running(), key) }), clock };
+}
+
+/** statusesOf is what became of each notification, sorted, as a test compares them. */
+export async function statusesOf(svc: NotificationService, ids: readonly string[]): Promise<Array<string | undefined>> {
+  return (await Promise.all(ids.map((id) => svc.delivery(id)))).map((d) => d?.status).sort();
 }

@@ -4,24 +4,17 @@
  * the same Message-ID (at-least-once), never refunded, and never copied a dozen times.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { TestClock } from '../helpers/clock.js';
-import { harness, type Harness } from '../helpers/service.js';
+import { describe, it } from 'node:test';
+import { clockedHarness } from '../helpers/service.js';
 
 const message = { template: 'announcement', data: { title: 'T', paragraphs: ['p'], action: 'a' } };
 
 describe('issue 11: an ambiguous send keeps its count and is retried a bounded number of times', () => {
-  const clock = new TestClock('2024-05-01T10:00:00Z');
-  let h: Harness;
-  before(async () => {
-    h = await harness({
-      clock: clock.now,
-      smtp: { socketTimeout: '2s' },
-      dispatcher: { retryBase: '1s', retryMax: '1s', maxAmbiguousAttempts: 3 },
-      limits: { email: { maxHr: 10, maxDay: 10, minDelay: '0s' } },
-    });
+  const { h, clock } = clockedHarness('2024-05-01T10:00:00Z', {
+    smtp: { socketTimeout: '2s' },
+    dispatcher: { retryBase: '1s', retryMax: '1s', maxAmbiguousAttempts: 3 },
+    limits: { email: { maxHr: 10, maxDay: 10, minDelay: '0s' } },
   });
-  after(() => h.close());
 
   const copies = (to: string): string[] =>
     h.sink.received.filter((m) => m.envelopeTo.includes(to)).map((m) => m.parsed.messageId ?? '');

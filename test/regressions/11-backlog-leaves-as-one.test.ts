@@ -4,21 +4,14 @@
  * digest per node, when the node may next be sent to.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { TestClock } from '../helpers/clock.js';
-import { harness, type Harness } from '../helpers/service.js';
+import { describe, it } from 'node:test';
+import { clockedHarness } from '../helpers/service.js';
 
 describe('issue 11: a backlog leaves as one digest, not a run of singles', () => {
-  const clock = new TestClock('2024-05-01T10:00:00Z');
-  let h: Harness;
-  before(async () => {
-    h = await harness({
-      clock: clock.now,
-      grouping: { wait: '0s' },
-      limits: { email: { maxHr: 2, maxDay: 20, minDelay: '0s' }, log: { maxHr: 2, maxDay: 20, minDelay: '0s' } },
-    });
+  const { h, clock } = clockedHarness('2024-05-01T10:00:00Z', {
+    grouping: { wait: '0s' },
+    limits: { email: { maxHr: 2, maxDay: 20, minDelay: '0s' }, log: { maxHr: 2, maxDay: 20, minDelay: '0s' } },
   });
-  after(() => h.close());
 
   it('five notifications recorded at 10:xx and found at 13:00 leave as one email and one node-log digest', async () => {
     const node = await h.addNode({ email: 'backlog@example.com' });

@@ -4,21 +4,14 @@
  * successful contact the satellite actually saw.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { TestClock } from '../helpers/clock.js';
-import { harness, type Harness } from '../helpers/service.js';
+import { describe, it } from 'node:test';
+import { clockedHarness } from '../helpers/service.js';
 
 describe('issue 11: after disqualification, silence; last contact as seen', () => {
-  const clock = new TestClock('2024-05-01T08:00:00Z');
-  let h: Harness;
-  before(async () => {
-    h = await harness({
-      clock: clock.now,
-      grouping: { wait: '0s' },
-      limits: { email: { maxHr: 100, maxDay: 100, minDelay: '0s' }, log: { maxHr: 100, maxDay: 100, minDelay: '0s' } },
-    });
+  const { h, clock } = clockedHarness('2024-05-01T08:00:00Z', {
+    grouping: { wait: '0s' },
+    limits: { email: { maxHr: 100, maxDay: 100, minDelay: '0s' }, log: { maxHr: 100, maxDay: 100, minDelay: '0s' } },
   });
-  after(() => h.close());
 
   const sentTo = (to: string): string[] =>
     h.sink.received.filter((m) => m.envelopeTo.includes(to)).map((m) => m.parsed.subject ?? '');

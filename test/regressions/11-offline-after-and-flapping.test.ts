@@ -4,22 +4,15 @@
  * of a message for every change.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { TestClock } from '../helpers/clock.js';
-import { harness, type Harness } from '../helpers/service.js';
+import { describe, it } from 'node:test';
+import { clockedHarness } from '../helpers/service.js';
 
 describe('issue 11: offlineAfter and flapping', () => {
-  const clock = new TestClock('2024-05-01T00:00:00Z');
-  let h: Harness;
-  before(async () => {
-    h = await harness({
-      clock: clock.now,
-      grouping: { wait: '0s' },
-      hooks: { offlineAfter: '1h', flapChanges: 4, flapWindow: '24h', flapStable: '6h' },
-      limits: { email: { maxHr: 100, maxDay: 100, minDelay: '0s' }, log: { maxHr: 100, maxDay: 100, minDelay: '0s' } },
-    });
+  const { h, clock } = clockedHarness('2024-05-01T00:00:00Z', {
+    grouping: { wait: '0s' },
+    hooks: { offlineAfter: '1h', flapChanges: 4, flapWindow: '24h', flapStable: '6h' },
+    limits: { email: { maxHr: 100, maxDay: 100, minDelay: '0s' }, log: { maxHr: 100, maxDay: 100, minDelay: '0s' } },
   });
-  after(() => h.close());
 
   const subjects = (to: string): string[] =>
     h.sink.received.filter((m) => m.envelopeTo.includes(to)).map((m) => m.parsed.subject ?? '');

@@ -7,9 +7,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { NodeLogServer } from '../../src/node/node-log-server.js';
-import { createNotificationService } from '../../src/notification/create.js';
 import { NodeId } from '../../src/overlay/node-id.js';
-import { oldDatabase, randomNodeIdHex } from '../helpers/databases.js';
+import { legacyNode, oldDatabase, randomNodeIdHex, upgradedService } from '../helpers/databases.js';
 import { scratchDir } from '../helpers/scratch.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
 
@@ -26,17 +25,9 @@ describe('upgrade to channel instances', () => {
     try {
       // The previous version's database: migrations 1–5, one pending email and one pending log row.
       await oldDatabase(dataDir, 5, async (pool) => {
-        await pool.query(`INSERT INTO nodes (id, address, email) VALUES ($1, $2, 'op@example.com')`, [
-          id.bytes,
-          address,
-        ]);
         const data = {
           lastContact: 'not recorded',
-          satellite: { name: 'Satellite' },
-          recipient: 'op@example.com',
-          timezone: 'UTC',
-          node: { id: id.toString(), shortId: id.short, address, port: address.split(':')[1] },
-          occurredAt: '1 March 2026, 10:00 UTC',
+          ...(await legacyNode(pool, id, address, '1 March 2026, 10:00 UTC')),
         };
         const insert = `INSERT INTO satnotify_outbox (id, channel, group_key, node_id, kind, bypass, payload, title, summary, status, due_at, occurred_at, created_at)
                         VALUES ($1, $2, $3, $4, 'node-offline', false, $5, 'Node offline', $6, 'pending', $7, $7, $7)`;
@@ -66,12 +57,7 @@ describe('upgrade to channel instances', () => {
         ]);
       });
 
-      const svc = await createNotificationService({
-        database: { dataDir },
-        smtp: { url: sink.url },
-        limits: { email: { minDelay: '0s' } },
-        dispatcher: { autoStart: false },
-      });
+      const svc = await upgradedService(dataDir, sink.url);
       try {
         await svc.dispatch();
         assert.equal((await svc.delivery('old-email'))?.status, 'sent');

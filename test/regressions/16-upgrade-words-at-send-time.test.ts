@@ -6,9 +6,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { createNotificationService } from '../../src/notification/create.js';
 import { NodeId } from '../../src/overlay/node-id.js';
-import { oldDatabase, randomNodeIdHex } from '../helpers/databases.js';
+import { legacyNode, oldDatabase, randomNodeIdHex, upgradedService } from '../helpers/databases.js';
 import { scratchDir } from '../helpers/scratch.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
 
@@ -20,17 +19,9 @@ describe('upgrade to messages worded at send time', () => {
     const address = '127.0.0.1:28967';
     try {
       await oldDatabase(dataDir, 8, async (pool) => {
-        await pool.query(`INSERT INTO nodes (id, address, email) VALUES ($1, $2, 'op@example.com')`, [
-          id.bytes,
-          address,
-        ]);
         const data = {
           reason: 'not given',
-          satellite: { name: 'Satellite' },
-          recipient: 'op@example.com',
-          timezone: 'UTC',
-          node: { id: id.toString(), shortId: id.short, address, port: '28967' },
-          occurredAt: '2026-03-01 10:00 UTC',
+          ...(await legacyNode(pool, id, address, '2026-03-01 10:00 UTC')),
           links: null,
         };
         const payload = {
@@ -49,12 +40,7 @@ describe('upgrade to messages worded at send time', () => {
         );
       });
 
-      const svc = await createNotificationService({
-        database: { dataDir },
-        smtp: { url: sink.url },
-        limits: { email: { minDelay: '0s' } },
-        dispatcher: { autoStart: false },
-      });
+      const svc = await upgradedService(dataDir, sink.url);
       try {
         await svc.dispatch();
         assert.equal((await svc.delivery('old-dq'))?.status, 'sent');

@@ -2,22 +2,22 @@
  * @module notification/content/content
  * Content: what the service and the dispatcher ask of a notification's content, in one place.
  * Items are built when recorded (record.ts), worded for their reader when they leave or are listed
- * (present.ts, from wording.ts), and folded into digests (digest/build.ts); inputs are checked at
- * the door (inputs.ts). contentFor wires them and checks them once at startup (self-check.ts).
+ * (present.ts, whose Presenter Content is, from wording.ts), and folded into digests
+ * (digest/build.ts); inputs are checked at the door (inputs.ts). contentFor wires them and checks them once at startup (self-check.ts).
  */
-import type { Audience, Message } from '../../channels/plugin.js';
+import type { Audience } from '../../channels/plugin.js';
 import { loadCatalog, resolveLocale } from '../../i18n/catalog.js';
 import type { EventKind } from '../../kinds.js';
-import type { RenderedEmail, TemplateSet } from '../../mailservice/templates.js';
+import type { TemplateSet } from '../../mailservice/templates.js';
 import type { NodeInfo } from '../../overlay/db.js';
 import type { PreferencesConfig } from '../../preferences/config.js';
 import { buildDigest } from '../digest/build.js';
-import type { NewItem, OutboxItem, StoredMessage } from '../outbox/outbox.js';
+import type { NewItem, OutboxItem } from '../outbox/outbox.js';
 import { checkEmail, type LogInput } from './inputs.js';
 import { Presenter } from './present.js';
 import { Recorder, type EmailLinkMaker, type RecordSettings } from './record.js';
 import { checkContent } from './self-check.js';
-import { Wording, type NodeView, type Reader, type WordingSettings } from './wording.js';
+import { Wording, type Reader, type WordingSettings } from './wording.js';
 
 /** ContentSettings are the sections content is made with; a resolved configuration is one. */
 export interface ContentSettings extends WordingSettings, RecordSettings {
@@ -26,14 +26,17 @@ export interface ContentSettings extends WordingSettings, RecordSettings {
   limits: RecordSettings['limits'] & { timezone: string };
 }
 
-/** Content turns nodes and events into outbox items, and items into the words their readers get. */
-export class Content {
+/**
+ * Content turns nodes and events into outbox items, and items into the words their readers get:
+ * a Presenter (present, presentDigest, emailFor, render) that also checks inputs, records items
+ * and builds digests.
+ */
+export class Content extends Presenter {
   /** The reader of a notification whose operator chose nothing (or has no address). */
   readonly defaultReader: Reader;
   readonly #templates: TemplateSet;
   readonly #wording: Wording;
   readonly #recorder: Recorder;
-  readonly #presenter: Presenter;
   readonly #links: EmailLinkMaker | null;
 
   constructor(
@@ -43,6 +46,7 @@ export class Content {
     audience: (channel: string) => Audience,
     links: EmailLinkMaker | null,
   ) {
+    super(templates, wording);
     this.#templates = templates;
     this.#wording = wording;
     this.#links = links;
@@ -51,7 +55,6 @@ export class Content {
       zone: settings.preferences.timezone || settings.limits.timezone,
     };
     this.#recorder = new Recorder({ templates, wording, settings, audience, links, reader: this.defaultReader });
-    this.#presenter = new Presenter(templates, wording);
   }
 
   /** readerOf is how an operator with these preferences reads; the default reader without them. */
@@ -77,40 +80,6 @@ export class Content {
   /** event builds the items of one hook event, one per instance its kind goes to (record.ts). */
   event(node: NodeInfo, kind: EventKind, data: Record<string, unknown>, at: Date): NewItem[] {
     return this.#recorder.event(node, kind, data, at);
-  }
-
-  /** present is `item`'s message for `reader` (present.ts). */
-  present(item: OutboxItem, reader: Reader): Message {
-    return this.#presenter.present(item, reader);
-  }
-
-  /** presentDigest is a digest as it leaves (present.ts). */
-  presentDigest(p: StoredMessage): Message {
-    return this.#presenter.presentDigest(p);
-  }
-
-  /** emailFor is the email a kind or template makes for `reader` (present.ts). */
-  emailFor(
-    template: string,
-    data: Record<string, unknown>,
-    node: NodeView,
-    recipient: string,
-    at: Date,
-    reader: Reader,
-  ): { template: string; data: Record<string, unknown> } {
-    return this.#presenter.emailFor(template, data, node, recipient, at, reader);
-  }
-
-  /** render renders emailFor's email. */
-  render(
-    template: string,
-    data: Record<string, unknown>,
-    node: NodeView,
-    recipient: string,
-    at: Date,
-    reader: Reader,
-  ): RenderedEmail {
-    return this.#presenter.render(template, data, node, recipient, at, reader);
   }
 
   /** digest folds claimed items of one group into one item, worded for `reader` (digest/build.ts). */

@@ -86,16 +86,9 @@ export class Presenter {
   }
 
   /** render renders emailFor's email. */
-  render(
-    template: string,
-    data: Record<string, unknown>,
-    node: NodeView,
-    recipient: string,
-    at: Date,
-    reader: Reader,
-  ): RenderedEmail {
-    const email = this.emailFor(template, data, node, recipient, at, reader);
-    return this.#templates.render(email.template, email.data);
+  render(...email: Parameters<Presenter['emailFor']>): RenderedEmail {
+    const e = this.emailFor(...email);
+    return this.#templates.render(e.template, e.data);
   }
 
   #withCommon(p: Message, reader: Reader): Message {

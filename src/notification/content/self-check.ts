@@ -7,21 +7,13 @@
 import { TemplateError } from '../../errors.js';
 import type { Locale } from '../../i18n/catalog.js';
 import { EVENT_KINDS } from '../../kinds.js';
-import type { RenderedEmail, TemplateSet } from '../../mailservice/templates.js';
+import type { TemplateSet } from '../../mailservice/templates.js';
 import { sampleDay, sampleDigest, type SampleDayContent } from '../digest/sample-day.js';
-import { SAMPLE_NODE, type NodeView, type Reader } from './wording.js';
+import type { Presenter } from './present.js';
+import { SAMPLE_NODE } from './wording.js';
 
 /** Checked is what the check needs of Content (structural: Content runs it on itself when made). */
-interface Checked extends SampleDayContent {
-  render(
-    template: string,
-    data: Record<string, unknown>,
-    node: NodeView,
-    recipient: string,
-    at: Date,
-    reader: Reader,
-  ): RenderedEmail;
-}
+type Checked = SampleDayContent & Pick<Presenter, 'render'>;
 
 /** checkContent throws a TemplateError (or the catalog's) for the first kind or language that does not render. */
 export function checkContent(content: Checked, templates: TemplateSet, locales: readonly Locale[]): void {

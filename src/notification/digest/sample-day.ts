@@ -5,7 +5,7 @@
  * real events are.
  */
 import type { RenderedEmail, TemplateSet } from '../../mailservice/templates.js';
-import type { NodeInfo } from '../../overlay/db.js';
+import { nodeInfo, type NodeInfo } from '../../overlay/db.js';
 import { NodeId } from '../../overlay/node-id.js';
 import type { Message } from '../../channels/plugin.js';
 import type { NewItem, OutboxItem, StoredMessage } from '../outbox/outbox.js';
@@ -52,7 +52,7 @@ export function sampleDay(content: SampleDayContent): OutboxItem[] {
   return DAY.flatMap(([n, minutes, kind, data]) => {
     const at = new Date(Date.UTC(2024, 4, 1, 8, minutes));
     return content
-      .event(nodeInfo(NODES[n] as string, n), kind, data, at)
+      .event(sampleNode(NODES[n] as string, n), kind, data, at)
       .filter((i) => i.channel === 'email')
       .map((i) => ({
         ...i,
@@ -82,21 +82,6 @@ export function sampleDigest(
   return templates.render(email.template, email.data);
 }
 
-function nodeInfo(id: string, n: number): NodeInfo {
-  return {
-    id: NodeId.parse(id),
-    address: `node${n + 1}.example.com:28967`,
-    email: OPERATOR,
-    wallet: '',
-    version: '',
-    lastContactSuccess: null,
-    lastContactFailure: null,
-    disqualified: null,
-    disqualificationReason: null,
-    contained: null,
-    auditScore: null,
-    unknownAuditSuspended: null,
-    offlineSuspended: null,
-    createdAt: new Date(0),
-  };
+function sampleNode(id: string, n: number): NodeInfo {
+  return nodeInfo({ id: NodeId.parse(id), address: `node${n + 1}.example.com:28967`, email: OPERATOR });
 }

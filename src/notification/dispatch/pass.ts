@@ -157,11 +157,11 @@ export class DispatchPass {
         await this.#d.outbox.attachReservations(first.id, granted);
         return first;
       }
+      const leaseUntil = new Date(Date.now() + this.#d.config.dispatcher.leaseMs);
       await this.#d.outbox.insertDigest(
         digest,
         ready.map((i) => i.id),
-        new Date(Date.now() + this.#d.config.dispatcher.leaseMs),
-        granted,
+        { leaseUntil, reservations: granted },
       );
     } catch (err) {
       await this.#reservations.refund(granted);
@@ -231,7 +231,9 @@ export class DispatchPass {
     );
     if (o.action === 'retry') {
       const due = new Date(this.#d.clock().getTime() + o.waitMs);
-      await persist(() => this.#d.outbox.markRetry(item.id, due, o.reason, reservations, o.ambiguous));
+      await persist(() =>
+        this.#d.outbox.markRetry(item.id, { dueAt: due, reason: o.reason, reservations, ambiguous: o.ambiguous }),
+      );
       this.#d.metrics.count(item.channel, item.kind, 'retried');
       this.#logger.warn(
         {

@@ -79,6 +79,21 @@ export type NewItem = Pick<
   | 'createdAt'
 > & { suppressed?: string };
 
+/** Owned is a new row made already claimed: the worker's lease, and the reservations it sends on (a digest). */
+export interface Owned {
+  leaseUntil: Date;
+  reservations: readonly Reservation[];
+}
+
+/** Retry is a failed attempt to be tried again: when, why, on which reservations, and whether it may have arrived. */
+export interface Retry {
+  dueAt: Date;
+  reason: string;
+  reservations: readonly Reservation[];
+  /** The attempt may have been delivered unconfirmed; counted apart (dispatcher.maxAmbiguousAttempts). */
+  ambiguous: boolean;
+}
+
 /** OutboxCount is one cell of the outbox tally. */
 export interface OutboxCount {
   channel: string;
@@ -110,29 +125,15 @@ export interface Outbox {
    * insertDigest inserts a digest already leased by the caller, owning `reservations`, and marks the
    * `folded` items as digested into it, in one transaction.
    */
-  insertDigest(
-    digest: NewItem,
-    folded: readonly string[],
-    leaseUntil: Date,
-    reservations: readonly Reservation[],
-  ): Promise<void>;
+  insertDigest(digest: NewItem, folded: readonly string[], owned: Owned): Promise<void>;
   /** attachReservations records on a claimed row the reservations its send owns, before it is sent. */
   attachReservations(id: string, reservations: readonly Reservation[]): Promise<void>;
   /** release gives up the lease on items without changing them, so the next pass takes them. */
   release(ids: readonly string[]): Promise<void>;
   markSent(id: string, at: Date): Promise<void>;
   markHeld(ids: readonly string[], dueAt: Date, reason: string): Promise<void>;
-  /**
-   * markRetry schedules another attempt, keeping the reservations; `ambiguous` counts an attempt that may have been
-   * delivered.
-   */
-  markRetry(
-    id: string,
-    dueAt: Date,
-    reason: string,
-    reservations: readonly Reservation[],
-    ambiguous: boolean,
-  ): Promise<void>;
+  /** markRetry counts an attempt and schedules the next, keeping the reservations. */
+  markRetry(id: string, retry: Retry): Promise<void>;
   markFailed(ids: readonly string[], reason: string): Promise<void>;
   /** markSuppressed ends items unsent and uncounted, with the reason (the operator's preferences leave them out). */
   markSuppressed(ids: readonly string[], reason: string): Promise<void>;

@@ -10,7 +10,7 @@ import { KeyedBatcher } from '../../database/batch.js';
 import { runBatch, unprepared, type StatementPools } from '../../database/statements.js';
 import { FreshStatistics } from '../../database/statistics.js';
 import type { Reservation } from '../limits/store.js';
-import type { NewItem, Outbox, OutboxCount, OutboxItem, OutboxStatus } from './outbox.js';
+import type { NewItem, Outbox, OutboxCount, OutboxItem, OutboxStatus, Owned, Retry } from './outbox.js';
 import * as q from './sql.js';
 
 /** A row as `SELECT *` reads it. */
@@ -83,13 +83,8 @@ export class PgOutbox implements Outbox {
     return (await this.#pool.query<ItemRow>(q.claim(o))).rows.map(toItem);
   }
 
-  insertDigest(
-    digest: NewItem,
-    folded: readonly string[],
-    leaseUntil: Date,
-    reservations: readonly Reservation[],
-  ): Promise<void> {
-    return this.#write(this.#digests, { digest, folded, owned: { leaseUntil, reservations } });
+  insertDigest(digest: NewItem, folded: readonly string[], owned: Owned): Promise<void> {
+    return this.#write(this.#digests, { digest, folded, owned });
   }
 
   attachReservations(id: string, reservations: readonly Reservation[]): Promise<void> {
@@ -108,14 +103,8 @@ export class PgOutbox implements Outbox {
     await this.#pool.query(q.markHeld(ids, dueAt, reason));
   }
 
-  async markRetry(
-    id: string,
-    dueAt: Date,
-    reason: string,
-    reservations: readonly Reservation[],
-    ambiguous: boolean,
-  ): Promise<void> {
-    await this.#pool.query(q.markRetry(id, dueAt, reason, reservations, ambiguous));
+  async markRetry(id: string, retry: Retry): Promise<void> {
+    await this.#pool.query(q.markRetry(id, retry));
   }
 
   async markSuppressed(ids: readonly string[], reason: string): Promise<void> {

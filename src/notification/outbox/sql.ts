@@ -9,7 +9,7 @@
 import sql, { raw, type Sql } from 'sql-template-tag';
 import { OPEN_STATUSES } from '../../kinds.js';
 import type { Reservation } from '../limits/store.js';
-import type { NewItem } from './outbox.js';
+import type { NewItem, Owned, Retry } from './outbox.js';
 
 /** Query is what a builder returns: the text with `$n` placeholders and its values. */
 export type Query = Sql;
@@ -59,12 +59,6 @@ WITH first_rows AS (
   RETURNING o.*
 )
 SELECT * FROM claimed ORDER BY occurred_at, created_at, seq`;
-}
-
-/** Owned is a new row made already claimed: the worker's lease, and the reservations it sends on (a digest). */
-export interface Owned {
-  leaseUntil: Date;
-  reservations: readonly Reservation[];
 }
 
 /**
@@ -145,16 +139,10 @@ WHERE id = ANY(${ids}::text[])`;
 /**
  * markRetry schedules another attempt on the same reservations, counting this one (and whether it may have arrived).
  */
-export function markRetry(
-  id: string,
-  dueAt: Date,
-  reason: string,
-  reservations: readonly Reservation[],
-  ambiguous: boolean,
-): Query {
+export function markRetry(id: string, r: Retry): Query {
   return sql`UPDATE satnotify_outbox
-SET status = 'retry', attempts = attempts + 1, ambiguous_attempts = ambiguous_attempts + ${ambiguous ? 1 : 0}::int,
-  due_at = ${dueAt}, reason = ${reason}, reservations = ${JSON.stringify(reservations)}, leased_until = NULL
+SET status = 'retry', attempts = attempts + 1, ambiguous_attempts = ambiguous_attempts + ${r.ambiguous ? 1 : 0}::int,
+  due_at = ${r.dueAt}, reason = ${r.reason}, reservations = ${JSON.stringify(r.reservations)}, leased_until = NULL
 WHERE id = ${id}`;
 }
 

@@ -5,11 +5,12 @@
  * SATNOTIFY_TEST_ARTIFACTS when set (or a scratch folder).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { browserSkipReason, launchBrowser } from '../../helpers/browser.js';
 import { resolveConfig } from '../../../src/config.js';
 import { LOCALES } from '../../../src/i18n/catalog.js';
 import { TemplateSet } from '../../../src/mailservice/templates.js';
@@ -18,11 +19,7 @@ import { EVENT_KINDS } from '../../../src/kinds.js';
 import { sampleDigest, SAMPLE_NODE } from '../../../src/notification/digest/sample-day.js';
 import { scratchDir } from '../../helpers/scratch.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip =
-  existsSync(CHROMIUM) || process.env['CI'] === 'true'
-    ? undefined
-    : `${CHROMIUM} is not installed (apt-get install chromium); CI installs it`;
+const skip = browserSkipReason;
 const ZONES = { en: 'America/New_York', de: 'Europe/Berlin', pl: 'Europe/Warsaw' } as const;
 const LINKS = {
   preferences: 'https://sat.example/notify/preferences?token=eyJwIjoicHJlZmVyZW5jZXMifQ.abc',
@@ -36,17 +33,7 @@ describe('emails on narrow screens, in every language', { skip }, () => {
 
   before(async () => {
     mkdirSync(artifacts, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close();

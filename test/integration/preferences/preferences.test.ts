@@ -7,21 +7,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
 import { registerChannelPlugin } from '../../../src/channels/registry.js';
-import type { Notification } from '../../../src/channels/plugin.js';
 import { InvalidInputError } from '../../../src/errors.js';
 import { freshPostgresUrl, postgresSkipReason } from '../../helpers/databases.js';
-import { harness } from '../../helpers/service.js';
+import { RecordingSender } from '../../fakes/channels.js';
+import { harness, statusesOf } from '../../helpers/service.js';
 
-const paged: Notification[] = [];
-registerChannelPlugin({
-  name: 'test-pager',
-  params: z.strictObject({}),
-  create: () => ({
-    description: 'memory',
-    send: (n) => Promise.resolve(void paged.push(n)),
-    close: () => Promise.resolve(),
-  }),
-});
+const pager = new RecordingSender();
+const paged = pager.sent;
+registerChannelPlugin({ name: 'test-pager', params: z.strictObject({}), create: () => pager });
 
 const ALL = ['email', 'log', 'pager'];
 const routes = { 'node-offline': ALL, 'node-online': ALL, 'audit-failed': ALL, disqualified: ALL };
@@ -210,9 +203,8 @@ describe('operator preferences', () => {
         const node = await b.addNode({ email: 'shared@example.com' });
         const r = await b.svc.onUptimeCheck(node, { ok: false });
         await b.svc.dispatch();
-        const outcomes = await Promise.all(r.ids.map((id) => b.svc.delivery(id)));
         assert.deepEqual(
-          outcomes.map((d) => d?.status).sort(),
+          await statusesOf(b.svc, r.ids),
           ['sent', 'suppressed'],
           'email sent; the log copy left out by the filter',
         );

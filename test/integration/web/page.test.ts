@@ -6,24 +6,21 @@
  * SATNOTIFY_TEST_ARTIFACTS (or a scratch folder).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createWebHandler } from '../../../src/web/handler.js';
 import { daemonSkipReason, NGIRCD, startNgircd, type Daemon } from '../../helpers/daemons.js';
 import { ircObserver, type IrcObserver } from '../../helpers/irc-observer.js';
+import { browserSkipReason, launchBrowser } from '../../helpers/browser.js';
 import { until } from '../../helpers/wait.js';
 import { harness, type Harness } from '../../helpers/service.js';
 import { scratchDir } from '../../helpers/scratch.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip =
-  (existsSync(CHROMIUM) || process.env['CI'] === 'true'
-    ? undefined
-    : `${CHROMIUM} is not installed (apt-get install chromium); CI installs it`) ?? daemonSkipReason(NGIRCD, 'ngircd');
+const skip = browserSkipReason ?? daemonSkipReason(NGIRCD, 'ngircd');
 
 describe('the preferences page in chromium', { skip }, () => {
   let server: Server;
@@ -55,17 +52,7 @@ describe('the preferences page in chromium', { skip }, () => {
       grouping: { wait: '0s' },
     });
     handler = createWebHandler(h.svc);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close();

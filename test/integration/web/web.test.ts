@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import Parser from 'rss-parser';
 import { createWebHandler } from '../../../src/web/handler.js';
-import { harness, type Harness } from '../../helpers/service.js';
+import { harness, statusesOf, type Harness } from '../../helpers/service.js';
 
 const SECRET = 'web-test-key-0123456789abcdef0123456789';
 
@@ -78,9 +78,8 @@ describe('operator web: unsubscribe, preferences, feeds', () => {
     await h.svc.onUptimeCheck(node, { ok: true });
     const again = await h.svc.onUptimeCheck(node, { ok: false });
     await h.svc.dispatch();
-    const outcomes = await Promise.all(again.ids.map((id) => h.svc.delivery(id)));
     assert.deepEqual(
-      outcomes.map((d) => d?.status).sort(),
+      await statusesOf(h.svc, again.ids),
       ['sent', 'suppressed'],
       'email suppressed, the node log still sent',
     );

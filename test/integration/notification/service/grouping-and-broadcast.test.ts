@@ -1,23 +1,16 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { TestClock } from '../../../helpers/clock.js';
-import { harness, type Harness } from '../../../helpers/service.js';
+import { describe, it } from 'node:test';
+import { clockedHarness } from '../../../helpers/service.js';
 
 describe('operator grouping and broadcast (PGlite, smtp-server, gRPC)', () => {
-  const clock = new TestClock('2024-06-01T08:00:00Z');
-  let h: Harness;
-  before(async () => {
-    h = await harness({
-      clock: clock.now,
-      grouping: { wait: '5m' },
-      broadcast: { ratePerSecond: 100 },
-      limits: {
-        email: { maxHr: 2, maxDay: 5, minDelay: '0s' },
-        perAddress: { maxHr: 1000, maxDay: 1000, minDelay: '0s' },
-      },
-    });
+  const { h, clock } = clockedHarness('2024-06-01T08:00:00Z', {
+    grouping: { wait: '5m' },
+    broadcast: { ratePerSecond: 100 },
+    limits: {
+      email: { maxHr: 2, maxDay: 5, minDelay: '0s' },
+      perAddress: { maxHr: 1000, maxDay: 1000, minDelay: '0s' },
+    },
   });
-  after(() => h.close());
 
   it('5 nodes of one operator going offline within the wait → 1 email naming all 5', async () => {
     const nodes: string[] = [];

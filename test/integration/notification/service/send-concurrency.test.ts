@@ -8,26 +8,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
 import { registerChannelPlugin } from '../../../../src/channels/registry.js';
+import { RecordingSender } from '../../../fakes/channels.js';
 import { harness } from '../../../helpers/service.js';
 
 const NODES = 24;
-let inFlight = 0;
-let peak = 0;
-const sent: string[] = [];
-registerChannelPlugin({
-  name: 'test-slow-receiver',
-  params: z.strictObject({}),
-  create: () => ({
-    description: 'a receiver that takes 20 ms a message',
-    async send(n) {
-      peak = Math.max(peak, ++inFlight);
-      await new Promise((r) => setTimeout(r, 20));
-      inFlight--;
-      sent.push(n.id);
-    },
-    close: () => Promise.resolve(),
-  }),
-});
+// A receiver that takes 20 ms a message.
+const slow = new RecordingSender();
+slow.delayMs = 20;
+registerChannelPlugin({ name: 'test-slow-receiver', params: z.strictObject({}), create: () => slow });
 
 describe('send concurrency', () => {
   it('overlapping passes have at most `concurrency` sends in flight between them, and deliver everything', async () => {
@@ -45,8 +33,8 @@ describe('send concurrency', () => {
         );
       assert.equal(ids.length, NODES);
       assert.equal(await h.svc.dispatch(), NODES);
-      assert.deepEqual([...sent].sort(), [...ids].sort(), 'each sent once');
-      assert.equal(peak, 3, 'three sends in flight at most, and three reached');
+      assert.deepEqual(slow.sent.map((n) => n.id).sort(), [...ids].sort(), 'each sent once');
+      assert.equal(slow.maxInFlight, 3, 'three sends in flight at most, and three reached');
     } finally {
       await h.close();
     }

@@ -11,6 +11,7 @@ import { TemplateSet } from '../../../../src/mailservice/templates.js';
 import { contentFor } from '../../../../src/notification/content/content.js';
 import type { EventKind } from '../../../../src/kinds.js';
 import { SAMPLE_NODE, Wording } from '../../../../src/notification/content/wording.js';
+import { nodeInfo } from '../../../../src/overlay/db.js';
 import { NodeId } from '../../../../src/overlay/node-id.js';
 
 const CASES: ReadonlyArray<[EventKind, Record<string, unknown>]> = [
@@ -45,22 +46,7 @@ test('the headline is the full wording’s title and subject, in every language 
 test('a recorded notice is titled and summarised in the default language, on every channel', () => {
   const config = resolveConfig({ preferences: { language: 'de', timezone: 'Europe/Berlin' } });
   const content = contentFor(templates, config, (channel) => (channel === 'log' ? 'node' : 'operator'));
-  const node = {
-    id: NodeId.parse(SAMPLE_NODE.id),
-    address: SAMPLE_NODE.address,
-    email: 'op@example.com',
-    wallet: '',
-    version: '',
-    lastContactSuccess: null,
-    lastContactFailure: null,
-    disqualified: null,
-    disqualificationReason: null,
-    contained: null,
-    auditScore: null,
-    unknownAuditSuspended: null,
-    offlineSuspended: null,
-    createdAt: new Date(0),
-  };
+  const node = nodeInfo({ id: NodeId.parse(SAMPLE_NODE.id), address: SAMPLE_NODE.address, email: 'op@example.com' });
   const at = new Date('2024-05-01T08:00:00Z');
   const [kind, data] = CASES[0] as [EventKind, Record<string, unknown>];
   const items = content.event(node, kind, data, at);
