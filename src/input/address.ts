@@ -46,6 +46,32 @@ export function emailProblem(value: string): string | undefined {
  */
 const VALID_EMAILS = new LRUCache<string, true>({ max: 10_000 });
 
+/**
+ * mailboxProblem says why `value` is not one mailbox a From or Reply-To header carries, or nothing:
+ * an address with a domain, alone or after a display name (`Satellite <noreply@sat.example>`). A
+ * list, an empty `<>` or an address without its domain would leave a message with no sender, which
+ * mail providers refuse or file as spam.
+ */
+export function mailboxProblem(value: string): string | undefined {
+  const text = textProblem(value, { lines: false, max: 998, min: 1 });
+  if (text) return text;
+  const m = /^\s*(?:("(?:[^"\\]|\\.)*"|[^<>",;:@]*?)\s*<([^<>]*)>|([^<>\s]+))\s*$/.exec(value);
+  if (!m) return 'must be one mailbox: an address, or a name and <address>';
+  const address = m[2] ?? m[3] ?? '';
+  if (address === '') return 'has no address between < and >';
+  if (!/@[^@]+$/.test(address)) return `has an address without its domain (${address})`;
+  const problem = emailProblem(address);
+  return problem && `has an address that ${problem}`;
+}
+
+/** mailbox is the zod form of mailboxProblem. */
+export function mailbox() {
+  return z.string().superRefine((v, ctx) => {
+    const problem = mailboxProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+}
+
 /** hostPortProblem says why `value` is not `host:port` (DNS name, IPv4 or [IPv6], port 1–65535), or nothing. */
 export function hostPortProblem(value: string): string | undefined {
   const text = textProblem(value, { lines: false, max: MAX_HOST + 8, min: 1 });

@@ -8,18 +8,28 @@
 import { z } from 'zod';
 
 // The characters each rule refuses, as character-class bodies. C0 controls and DEL; tab and
-// newline are allowed in multi-line text only. Bidirectional embeddings, overrides, isolates and
-// marks. U+FFFD, which a failed decode leaves behind.
+// newline are allowed in multi-line text only. C1 controls (U+0085 is a line break to some
+// readers, the others are invisible). Unicode's line and paragraph separators: a line break is
+// `\n`, where lines are allowed at all. Bidirectional embeddings, overrides, isolates and marks.
+// Noncharacters, which XML forbids (U+FFFE, U+FFFF) or which mean nothing. U+FFFD, which a failed
+// decode leaves behind.
 const CONTROL_ONE_LINE_CHARS = '\\u0000-\\u001F\\u007F';
 const CONTROL_LINES_CHARS = '\\u0000-\\u0008\\u000B-\\u001F\\u007F';
+const C1_CHARS = '\\u0080-\\u009F';
+const SEPARATOR_CHARS = '\\u2028\\u2029';
 const BIDI_CHARS = '\\u061C\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069';
-const CONTROL_ONE_LINE = new RegExp(`[${CONTROL_ONE_LINE_CHARS}]`);
-const CONTROL_LINES = new RegExp(`[${CONTROL_LINES_CHARS}]`);
-const BIDI = new RegExp(`[${BIDI_CHARS}]`);
+const NONCHARACTER_CHARS = `\\uFDD0-\\uFDEF\\uFFFE\\uFFFF${Array.from({ length: 16 }, (_, p) => `\\u{${(p + 1).toString(16)}FFFE}\\u{${(p + 1).toString(16)}FFFF}`).join('')}`;
+const CONTROL_ONE_LINE = new RegExp(`[${CONTROL_ONE_LINE_CHARS}]`, 'u');
+const CONTROL_LINES = new RegExp(`[${CONTROL_LINES_CHARS}]`, 'u');
+const C1 = new RegExp(`[${C1_CHARS}]`, 'u');
+const SEPARATOR = new RegExp(`[${SEPARATOR_CHARS}]`, 'u');
+const BIDI = new RegExp(`[${BIDI_CHARS}]`, 'u');
+const NONCHARACTER = new RegExp(`[${NONCHARACTER_CHARS}]`, 'u');
 // Everything the rules refuse, in one pass: most strings are fine, and every rendered email's
 // data goes through here, so the common case scans each string once.
-const ANY_ONE_LINE = new RegExp(`[${CONTROL_ONE_LINE_CHARS}${BIDI_CHARS}\\uFFFD]`);
-const ANY_LINES = new RegExp(`[${CONTROL_LINES_CHARS}${BIDI_CHARS}\\uFFFD]`);
+const REFUSED_ANYWHERE = `${C1_CHARS}${SEPARATOR_CHARS}${BIDI_CHARS}${NONCHARACTER_CHARS}\\uFFFD`;
+const ANY_ONE_LINE = new RegExp(`[${CONTROL_ONE_LINE_CHARS}${REFUSED_ANYWHERE}]`, 'u');
+const ANY_LINES = new RegExp(`[${CONTROL_LINES_CHARS}${REFUSED_ANYWHERE}]`, 'u');
 
 /** textProblem says what is wrong with a string, or nothing; `lines` allows tab and LF. */
 export function textProblem(value: string, o: { lines: boolean; max: number; min?: number }): string | undefined {
@@ -30,7 +40,13 @@ export function textProblem(value: string, o: { lines: boolean; max: number; min
       return o.lines
         ? 'contains a control character (NUL, CR, ESC …)'
         : 'contains a line break or another control character';
+    if (C1.test(value)) return 'contains a C1 control character (U+0080–U+009F)';
+    if (SEPARATOR.test(value))
+      return o.lines
+        ? 'contains a Unicode line or paragraph separator (use a line break)'
+        : 'contains a Unicode line or paragraph separator';
     if (BIDI.test(value)) return 'contains a bidirectional control character';
+    if (NONCHARACTER.test(value)) return 'contains a Unicode noncharacter (U+FFFE, U+FFFF …)';
   }
   const min = o.min ?? 0;
   // A string has at most as many code points as UTF-16 units and at least half as many: count

@@ -23,6 +23,8 @@ export interface Claims {
 
 /** Tokens are at most this long: anything longer is refused before any work. */
 const MAX_TOKEN = 1024;
+/** A token's form: the claims and an HMAC-SHA256 (32 bytes, 43 characters), both base64url. */
+const TOKEN = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/;
 
 export class Signer {
   readonly #keys: readonly Buffer[];
@@ -40,11 +42,12 @@ export class Signer {
 
   /** verify returns the claims of a well-signed, unexpired token for `purpose`, or null whatever else is wrong. */
   verify(token: string | undefined, purpose: Purpose, now = Date.now()): Claims | null {
-    if (!token || token.length > MAX_TOKEN) return null;
-    const dot = token.indexOf('.');
-    if (dot <= 0) return null;
-    const body = token.slice(0, dot);
-    const given = Buffer.from(token.slice(dot + 1), 'base64url');
+    // One spelling per token: base64url without padding, in its canonical form (Node's decoder
+    // would also take `=`, `+/`, spaces, and a last character whose spare bits differ).
+    if (!token || token.length > MAX_TOKEN || !TOKEN.test(token)) return null;
+    const [body = '', signature = ''] = token.split('.');
+    if (!canonical(body) || !canonical(signature)) return null;
+    const given = Buffer.from(signature, 'base64url');
     // Every key is tried, so how long this takes does not say which one (or whether one) matched.
     let ok = false;
     for (const key of this.#keys) {
@@ -66,4 +69,9 @@ export class Signer {
 
 function mac(key: Buffer, body: string): string {
   return createHmac('sha256', key).update(`satnotify:${body}`).digest('base64url');
+}
+
+/** canonical tells the one base64url spelling of its bytes from the others that decode to them. */
+function canonical(part: string): boolean {
+  return Buffer.from(part, 'base64url').toString('base64url') === part;
 }

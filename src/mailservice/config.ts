@@ -3,7 +3,8 @@
  * The `smtp` and `mail` sections: outgoing mail, templates and the file sender.
  */
 import { z } from 'zod';
-import { count, DAY, duration, flag, MAX_COUNT, MINUTE, oneLine, section, url } from '../config-schema.js';
+import { count, DAY, duration, flag, MAX_COUNT, MINUTE, section, url } from '../config-schema.js';
+import { mailbox } from '../input/address.js';
 
 /** SMTP_CONFIG is the `smtp` section: outgoing mail. */
 export const SMTP_CONFIG = section(
@@ -12,7 +13,9 @@ export const SMTP_CONFIG = section(
       ['smtp', 'smtps'],
       'SMTP URL, credentials allowed (`smtps://user:pass@host:465`); empty: `.eml` files in `mail.outboxDir`',
     ),
-    from: oneLine('Satellite <noreply@satellite.invalid>', 'The From header of every email'),
+    from: mailbox()
+      .default('Satellite <noreply@satellite.invalid>')
+      .describe('The From header of every email: one mailbox with a domain, with or without a display name.'),
     pool: flag(true, 'Reuse connections (nodemailer pool)'),
     maxConnections: count(5, 1, 1000, 'Pooled connections at most'),
     maxMessages: count(100, 1, MAX_COUNT, 'Messages per pooled connection before it is recycled'),

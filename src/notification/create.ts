@@ -81,6 +81,7 @@ const SEAM_METHODS: Readonly<Record<keyof Seams, readonly string[]>> = {
     'suppressOpen',
     'get',
     'forOperator',
+    'feedPosition',
     'counts',
   ],
   nodeState: ['record'],

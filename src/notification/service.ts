@@ -17,6 +17,7 @@ import { parseInput } from '../input/parse.js';
 import { operatorKey } from '../preferences/preferences.js';
 import type { z } from 'zod';
 import type { Content } from './content/content.js';
+import type { Catalog } from '../i18n/catalog.js';
 import { LOG_INPUT, type EmailMessage, type LogInput } from './content/inputs.js';
 import type { NewItem, Outbox, OutboxItem } from './outbox/outbox.js';
 import type { StatusStore } from './limits/store.js';
@@ -43,6 +44,7 @@ import type { Metrics } from './metrics.js';
 import type { Status } from './limits/policy.js';
 import { recordBroadcast, type BroadcastResult } from './broadcast.js';
 import { deliveryOf, firstAttempt, type Delivery } from './delivery.js';
+import { feedPage, type FeedPage, type FeedRequest } from './feed-page.js';
 
 export type { BroadcastResult, Delivery };
 
@@ -235,14 +237,40 @@ export class NotificationService {
   }
 
   /**
-   * notificationsFor lists an operator's notifications, newest first, whatever became of them
-   * (their feed), worded in the default language and zone (the feed's own words are English).
+   * feed is one page of an operator's notifications, newest first, whatever became of them, worded
+   * in their language and zone, and how to ask for the next page (feed-page.ts).
    */
-  async notificationsFor(operator: string, options: { limit?: number; after?: string } = {}): Promise<OutboxItem[]> {
-    const items = await orDatabaseError(
-      this.#p.outbox.forOperator(operatorKey(operator), Math.min(options.limit ?? 50, 200), options.after),
+  async feed(operator: string, request: Partial<FeedRequest> = {}): Promise<FeedPage> {
+    const key = operatorKey(operator);
+    const page = await orDatabaseError(
+      feedPage(this.#p.outbox, key, { ...request, limit: Math.min(request.limit ?? 50, 200) }),
     );
-    return items.map((i) => ({ ...i, payload: this.#p.content.present(i, this.#p.content.defaultReader) }));
+    const reader = this.#p.content.readerOf(await orDatabaseError(this.#p.preferences.readerFor(key)));
+    return { ...page, items: page.items.map((i) => ({ ...i, payload: this.#p.content.present(i, reader) })) };
+  }
+
+  /**
+   * announcement is what a broadcast said, by the id of any copy of it: the same words for everyone
+   * it reached (in the default language), so its guid may show it without a login. Null for an id
+   * that is not an announcement's.
+   */
+  async announcement(id: string): Promise<{ title: string; lines: string[]; occurredAt: Date } | null> {
+    const item = await orDatabaseError(this.#p.outbox.get(id));
+    if (!item || item.kind !== 'announcement') return null;
+    const m = this.#p.content.present(item, this.#p.content.defaultReader);
+    const [, ...lines] = m.text.split('\n');
+    return { title: m.title, lines, occurredAt: item.occurredAt };
+  }
+
+  /** catalog is the words of every message, per language; the web pages and feeds word with it. */
+  get catalog(): Catalog {
+    return this.#p.content.catalog;
+  }
+
+  /** notificationsFor lists an operator's notifications (the first page of `feed`, or those after `after`). */
+  async notificationsFor(operator: string, options: { limit?: number; after?: string } = {}): Promise<OutboxItem[]> {
+    return (await this.feed(operator, { ...(options.limit && { limit: options.limit }), lastGuid: options.after }))
+      .items;
   }
 
   /** dispatch delivers everything due now (reopened windows, retries due); returns items handled. */

@@ -52,6 +52,16 @@ export function message(title: string, text: string): Html {
   );
 }
 
+/** notice is a page that shows one announcement: its title, then its paragraphs. */
+export function notice(title: string, lines: readonly string[], satellite: string): Html {
+  return page(
+    title,
+    html`<p class="note">${satellite}</p>
+      <h1>${title}</h1>
+      ${lines.map((l) => html`<p>${l}</p>`)}`,
+  );
+}
+
 /** unsubscribeConfirm is what a GET shows: a button, so that a mail scanner following the link changes nothing. */
 export function unsubscribeConfirm(operator: string, what: string, channel: string): Html {
   return page(

@@ -5,7 +5,16 @@
  * locks, SKIP LOCKED). Real databases stay in the integration tests.
  */
 import type { Reservation } from '../../src/notification/limits/store.js';
-import type { NewItem, Outbox, OutboxCount, OutboxItem, Owned, Retry } from '../../src/notification/outbox/outbox.js';
+import type {
+  FeedCursor,
+  FeedQuery,
+  NewItem,
+  Outbox,
+  OutboxCount,
+  OutboxItem,
+  Owned,
+  Retry,
+} from '../../src/notification/outbox/outbox.js';
 import type { ClaimOptions } from '../../src/notification/outbox/sql.js';
 
 type Row = OutboxItem & { seq: number; leasedUntil: Date | null };
@@ -88,8 +97,15 @@ export class MemoryOutbox implements Outbox {
     return Promise.resolve();
   }
 
-  markFailed(ids: readonly string[], reason: string): Promise<void> {
-    for (const id of ids) this.#update(id, { status: 'failed', reason, leasedUntil: null, reservations: null });
+  markFailed(ids: readonly string[], reason: string, attempt?: { ambiguous: boolean }): Promise<void> {
+    for (const id of ids) {
+      const r = this.#get(id);
+      const counted = attempt && {
+        attempts: r.attempts + 1,
+        ambiguousAttempts: r.ambiguousAttempts + (attempt.ambiguous ? 1 : 0),
+      };
+      this.#update(id, { status: 'failed', reason, leasedUntil: null, reservations: null, ...counted });
+    }
     return Promise.resolve();
   }
 
@@ -117,18 +133,23 @@ export class MemoryOutbox implements Outbox {
     return Promise.resolve(r ? strip(r) : null);
   }
 
-  forOperator(operator: string, limit: number, after?: string): Promise<OutboxItem[]> {
-    const since = after === undefined ? undefined : this.#rows.get(after);
-    if (after !== undefined && since?.operator !== operator) return Promise.resolve([]);
-    const seen = new Set<string>();
-    const mine = [...this.#rows.values()]
-      .filter((r) => r.operator === operator && r.kind !== 'digest' && (!since || r.createdAt > since.createdAt))
-      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || a.channel.localeCompare(b.channel))
-      .filter((r) => {
-        const key = `${r.createdAt.getTime()}|${r.nodeId}|${r.kind}`;
-        return seen.has(key) ? false : (seen.add(key), true);
-      });
-    return Promise.resolve(mine.slice(0, limit).map(strip));
+  forOperator(operator: string, { limit, before, after }: FeedQuery): Promise<OutboxItem[]> {
+    const key = (r: FeedCursor): string => `${r.createdAt.toISOString()}|${r.id}`;
+    const firstCopies = new Map<string, Row>();
+    for (const r of [...this.#rows.values()].sort((a, b) => a.channel.localeCompare(b.channel))) {
+      const notification = `${r.createdAt.getTime()}|${r.nodeId}|${r.kind}`;
+      if (r.operator === operator && r.kind !== 'digest' && !firstCopies.has(notification))
+        firstCopies.set(notification, r);
+    }
+    const mine = [...firstCopies.values()]
+      .filter((r) => (!before || key(r) < key(before)) && (!after || key(r) > key(after)))
+      .sort((a, b) => (key(a) < key(b) ? 1 : -1));
+    return Promise.resolve((after ? mine.reverse() : mine).slice(0, limit).map(strip));
+  }
+
+  feedPosition(operator: string, id: string): Promise<FeedCursor | null> {
+    const r = this.#rows.get(id);
+    return Promise.resolve(r && r.operator === operator && r.kind !== 'digest' ? { createdAt: r.createdAt, id } : null);
   }
 
   counts(): Promise<OutboxCount[]> {

@@ -169,3 +169,37 @@ describe('parseDurationMs', () => {
     it(`rejects ${JSON.stringify(bad)}`, () => assert.equal(parseDurationMs(bad), undefined));
   }
 });
+
+describe('smtp.from (issue 40)', () => {
+  it('is one mailbox with a domain; anything else is an InvalidConfigError naming smtp.from', () => {
+    for (const bad of [
+      'nobody',
+      'Satellite',
+      'Satellite <>',
+      'noreply@',
+      'a@sat.example, b@sat.example',
+      'Sat, Inc. <a@sat.example>',
+    ]) {
+      assert.throws(
+        () => resolveConfig({ smtp: { from: bad } }),
+        (err: InvalidConfigError) =>
+          err instanceof InvalidConfigError && err.issues.some((i) => i.path === 'smtp.from'),
+        bad,
+      );
+    }
+    for (const good of [
+      'Satellite <noreply@sat.example>',
+      'noreply@sat.example',
+      '"Sat, Inc." <noreply@sat.example>',
+    ]) {
+      assert.equal(resolveConfig({ smtp: { from: good } }).smtp.from, good);
+    }
+  });
+
+  it('holds for every email instance, whose params take the smtp section', async () => {
+    const { EMAIL_PLUGIN } = await import('../../src/channels/email/plugin.js');
+    const parsed = EMAIL_PLUGIN.params.safeParse({ smtp: { from: 'nobody' } });
+    assert.equal(parsed.success, false);
+    assert.deepEqual(parsed.error?.issues[0]?.path, ['smtp', 'from']);
+  });
+});

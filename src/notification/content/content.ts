@@ -6,7 +6,7 @@
  * (digest/build.ts); inputs are checked at the door (inputs.ts). contentFor wires them and checks them once at startup (self-check.ts).
  */
 import type { Audience } from '../../channels/plugin.js';
-import { loadCatalog, resolveLocale } from '../../i18n/catalog.js';
+import { loadCatalog, resolveLocale, type Catalog } from '../../i18n/catalog.js';
 import type { EventKind } from '../../kinds.js';
 import type { TemplateSet } from '../../mailservice/templates.js';
 import type { NodeInfo } from '../../overlay/db.js';
@@ -55,6 +55,11 @@ export class Content extends Presenter {
       zone: settings.preferences.timezone || settings.limits.timezone,
     };
     this.#recorder = new Recorder({ templates, wording, settings, audience, links, reader: this.defaultReader });
+  }
+
+  /** catalog is the words of every message, per language (pages and feeds word with it too). */
+  get catalog(): Catalog {
+    return this.#wording.catalog;
   }
 
   /** readerOf is how an operator with these preferences reads; the default reader without them. */

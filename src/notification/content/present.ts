@@ -29,7 +29,9 @@ export class Presenter {
     const source = sourceOf(item.payload);
     if (!source) return this.#withCommon(p, reader);
     const words = this.#wording.event(source.kind, source.data, source.node, reader);
-    const message: Message = { ...p, title: words.title, text: this.#nodeText(words), actions: words.steps };
+    // An announcement is titled by what it announces, not by its kind.
+    const title = source.kind === 'announcement' ? words.subject : words.title;
+    const message: Message = { ...p, title, text: this.#nodeText(words), actions: words.steps };
     if (p.email)
       message.email = {
         to: p.email.to,
@@ -105,6 +107,9 @@ export class Presenter {
 
   /** The node log, IRC and webhooks show this without the email around it, so it names the satellite. */
   #nodeText(words: EventText): string {
+    // An announcement is its own words: its title, its paragraphs and what to do, whole.
+    if (words.paragraphs.length > 0)
+      return [`${this.#wording.satellite}: ${words.subject}`, ...words.paragraphs, ...words.steps].join('\n');
     return `${this.#wording.satellite}: ${words.subject}. ${words.action}`;
   }
 

@@ -249,7 +249,7 @@ export class DispatchPass {
       return;
     }
     if (o.refund) await this.#reservations.refund(reservations);
-    await persist(() => this.#d.outbox.markFailed([item.id], o.reason));
+    await persist(() => this.#d.outbox.markFailed([item.id], o.reason, { ambiguous: delivery?.ambiguous === true }));
     this.#d.metrics.count(item.channel, item.kind, 'failed');
     this.#logger.error(
       { id: item.id, channel: item.channel, kind: item.kind, reason: o.reason },

@@ -94,6 +94,19 @@ export interface Retry {
   ambiguous: boolean;
 }
 
+/** FeedCursor is a position in an operator's feed: a notification's creation instant, ties broken by its id. */
+export interface FeedCursor {
+  createdAt: Date;
+  id: string;
+}
+
+/** FeedQuery asks for up to `limit` notifications: the newest, those older than `before`, or those after `after`. */
+export interface FeedQuery {
+  limit: number;
+  before?: FeedCursor | undefined;
+  after?: FeedCursor | undefined;
+}
+
 /** OutboxCount is one cell of the outbox tally. */
 export interface OutboxCount {
   channel: string;
@@ -134,7 +147,8 @@ export interface Outbox {
   markHeld(ids: readonly string[], dueAt: Date, reason: string): Promise<void>;
   /** markRetry counts an attempt and schedules the next, keeping the reservations. */
   markRetry(id: string, retry: Retry): Promise<void>;
-  markFailed(ids: readonly string[], reason: string): Promise<void>;
+  /** markFailed ends items as failed with the reason; `attempt` counts the attempt that ended them, if one did. */
+  markFailed(ids: readonly string[], reason: string, attempt?: { ambiguous: boolean }): Promise<void>;
   /** markSuppressed ends items unsent and uncounted, with the reason (the operator's preferences leave them out). */
   markSuppressed(ids: readonly string[], reason: string): Promise<void>;
   /**
@@ -144,10 +158,14 @@ export interface Outbox {
   suppressOpen(nodeId: string, except: string, reason: string): Promise<Array<{ channel: string; kind: string }>>;
   get(id: string): Promise<OutboxItem | null>;
   /**
-   * forOperator lists an operator's notifications, newest first, one row per notification (not per
-   * channel copy), whatever became of them; with `after`, only those recorded after that one.
+   * forOperator lists an operator's notifications, one row per notification (not per channel copy),
+   * whatever became of them: newest first, or older than `before`; or, with `after`, the ones
+   * recorded after it, oldest first. Ties of one instant are ordered by id, so pages never skip or
+   * repeat a notification.
    */
-  forOperator(operator: string, limit: number, after?: string): Promise<OutboxItem[]>;
+  forOperator(operator: string, query: FeedQuery): Promise<OutboxItem[]>;
+  /** feedPosition is where an operator's notification stands in their feed; null when it is not theirs or not kept. */
+  feedPosition(operator: string, id: string): Promise<FeedCursor | null>;
   /** counts tallies items by channel, kind and status. */
   counts(): Promise<OutboxCount[]>;
 }

@@ -10,7 +10,17 @@ import { KeyedBatcher } from '../../database/batch.js';
 import { runBatch, unprepared, type StatementPools } from '../../database/statements.js';
 import { FreshStatistics } from '../../database/statistics.js';
 import type { Reservation } from '../limits/store.js';
-import type { NewItem, Outbox, OutboxCount, OutboxItem, OutboxStatus, Owned, Retry } from './outbox.js';
+import type {
+  FeedCursor,
+  FeedQuery,
+  NewItem,
+  Outbox,
+  OutboxCount,
+  OutboxItem,
+  OutboxStatus,
+  Owned,
+  Retry,
+} from './outbox.js';
 import * as q from './sql.js';
 
 /** A row as `SELECT *` reads it. */
@@ -111,8 +121,8 @@ export class PgOutbox implements Outbox {
     await this.#pool.query(q.markSuppressed(ids, reason));
   }
 
-  async markFailed(ids: readonly string[], reason: string): Promise<void> {
-    await this.#pool.query(q.markFailed(ids, reason));
+  async markFailed(ids: readonly string[], reason: string, attempt?: { ambiguous: boolean }): Promise<void> {
+    await this.#pool.query(q.markFailed(ids, reason, attempt));
   }
 
   async suppressOpen(
@@ -128,8 +138,13 @@ export class PgOutbox implements Outbox {
     return rows[0] ? toItem(rows[0]) : null;
   }
 
-  async forOperator(operator: string, limit: number, after?: string): Promise<OutboxItem[]> {
-    return (await this.#pool.query<ItemRow>(q.forOperator(operator, limit, after ?? null))).rows.map(toItem);
+  async forOperator(operator: string, query: FeedQuery): Promise<OutboxItem[]> {
+    return (await this.#pool.query<ItemRow>(q.forOperator(operator, query))).rows.map(toItem);
+  }
+
+  async feedPosition(operator: string, id: string): Promise<FeedCursor | null> {
+    const { rows } = await this.#pool.query<{ created_at: Date; id: string }>(q.feedPosition(operator, id));
+    return rows[0] ? { createdAt: rows[0].created_at, id: rows[0].id } : null;
   }
 
   async counts(): Promise<OutboxCount[]> {

@@ -9,7 +9,7 @@
 import sql, { raw, type Sql } from 'sql-template-tag';
 import { OPEN_STATUSES } from '../../kinds.js';
 import type { Reservation } from '../limits/store.js';
-import type { NewItem, Owned, Retry } from './outbox.js';
+import type { FeedQuery, NewItem, Owned, Retry } from './outbox.js';
 
 /** Query is what a builder returns: the text with `$n` placeholders and its values. */
 export type Query = Sql;
@@ -152,9 +152,16 @@ export function markSuppressed(ids: readonly string[], reason: string): Query {
 WHERE id = ANY(${ids}::text[])`;
 }
 
-/** markFailed ends rows as failed, with the reason; their reservations are the caller's to refund. */
-export function markFailed(ids: readonly string[], reason: string): Query {
-  return sql`UPDATE satnotify_outbox SET status = 'failed', reason = ${reason}, leased_until = NULL, reservations = NULL
+/**
+ * markFailed ends rows as failed, with the reason; their reservations are the caller's to refund.
+ * After an attempt, that attempt is counted (and whether it may have arrived), as a retry counts
+ * its own: the row says as many attempts as the reason.
+ */
+export function markFailed(ids: readonly string[], reason: string, attempt?: { ambiguous: boolean }): Query {
+  const counted = attempt
+    ? sql`, attempts = attempts + 1, ambiguous_attempts = ambiguous_attempts + ${attempt.ambiguous ? 1 : 0}::int`
+    : raw('');
+  return sql`UPDATE satnotify_outbox SET status = 'failed', reason = ${reason}, leased_until = NULL, reservations = NULL${counted}
 WHERE id = ANY(${ids}::text[])`;
 }
 
@@ -175,17 +182,28 @@ export function get(id: string): Query {
 }
 
 /**
- * forOperator lists an operator's notifications newest first, one row per notification: its copies on several channels
- * share the moment, the node and the kind.
+ * forOperator lists an operator's notifications, one row per notification: its copies on several
+ * channels share the moment, the node and the kind, and the copy of the first channel by name
+ * stands for them. Positions are (created_at, id), so rows of one instant are ordered by id and a
+ * page never skips or repeats one. Newest first; with `after`, the oldest after it first.
  */
-export function forOperator(operator: string, limit: number, after: string | null): Query {
+export function forOperator(operator: string, q: FeedQuery): Query {
+  const { before, after } = q;
+  const newest = !after;
   return sql`SELECT * FROM (
   SELECT DISTINCT ON (created_at, node_id, kind) * FROM satnotify_outbox
   WHERE operator = ${operator} AND kind <> 'digest'
-    AND (${after}::text IS NULL
-      OR created_at > (SELECT created_at FROM satnotify_outbox WHERE id = ${after} AND operator = ${operator}))
-  ORDER BY created_at DESC, node_id, kind, channel
-) n ORDER BY created_at DESC, id LIMIT ${limit}`;
+    AND ${before ? sql`created_at <= ${before.createdAt}` : raw('true')} AND ${after ? sql`created_at >= ${after.createdAt}` : raw('true')}
+  ORDER BY created_at, node_id, kind, channel
+) n
+WHERE ${before ? sql`(n.created_at, n.id) < (${before.createdAt}::timestamptz, ${before.id}::text)` : raw('true')}
+  AND ${after ? sql`(n.created_at, n.id) > (${after.createdAt}::timestamptz, ${after.id}::text)` : raw('true')}
+ORDER BY created_at ${raw(newest ? 'DESC' : 'ASC')}, id ${raw(newest ? 'DESC' : 'ASC')} LIMIT ${q.limit}`;
+}
+
+/** feedPosition finds where an operator's notification stands in their feed (null: not theirs, or not kept). */
+export function feedPosition(operator: string, id: string): Query {
+  return sql`SELECT created_at, id FROM satnotify_outbox WHERE id = ${id} AND operator = ${operator} AND kind <> 'digest'`;
 }
 
 /** counts tallies rows by channel, kind and status, with the status of the digest each folded row went into. */

@@ -26,3 +26,24 @@ test('each refused character is named, in one line and in lines', () => {
   );
   assert.equal(textProblem('a\uD800b', { lines: false, max: 10 }), 'is not valid UTF-8 (unpaired surrogate)');
 });
+
+test('C1 controls, Unicode line separators and noncharacters are refused too, whatever the field (issue 40)', () => {
+  for (const lines of [false, true]) {
+    const rule = { lines, max: 10 };
+    assert.equal(textProblem('a\u0085b', rule), 'contains a C1 control character (U+0080–U+009F)');
+    assert.equal(textProblem('a\u0080b', rule), 'contains a C1 control character (U+0080–U+009F)');
+    assert.match(textProblem('a\u2028b', rule) ?? '', /^contains a Unicode line or paragraph separator/);
+    assert.match(textProblem('a\u2029b', rule) ?? '', /^contains a Unicode line or paragraph separator/);
+    for (const nonchar of ['\uFFFE', '\uFFFF', '\uFDD0', '\u{1FFFE}', '\u{10FFFF}'])
+      assert.equal(
+        textProblem(`a${nonchar}b`, rule),
+        'contains a Unicode noncharacter (U+FFFE, U+FFFF …)',
+        JSON.stringify(nonchar),
+      );
+    assert.equal(
+      textProblem('Zürich 🛰 日本 \u00A0', { lines, max: 20 }),
+      undefined,
+      'letters, symbols, astral characters and NBSP pass',
+    );
+  }
+});

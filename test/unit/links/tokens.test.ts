@@ -54,4 +54,32 @@ describe('signed tokens', () => {
     assert.ok(s.verify(t, 'preferences', 999_000));
     assert.equal(s.verify(t, 'preferences', 1_000_001), null);
   });
+
+  it('have one spelling: padding, junk appended, a space, standard base64 or an equivalent last character are refused (issue 40)', () => {
+    const s = new Signer([NEW]);
+    const t = s.sign({ p: 'feed', o: 'a@example.com' });
+    assert.ok(s.verify(t, 'feed'));
+    const [body, mac] = t.split('.') as [string, string];
+    // The MAC's last character carries 2 spare bits: another character with the same 4 leading bits decodes alike.
+    const last = mac.at(-1) as string;
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const sibling = alphabet[alphabet.indexOf(last) ^ 1] as string;
+    assert.deepEqual(
+      Buffer.from(`${mac.slice(0, -1)}${sibling}`, 'base64url'),
+      Buffer.from(mac, 'base64url'),
+      'the sibling decodes to the same bytes',
+    );
+    const standard = (x: string): string => x.replace(/-/g, '+').replace(/_/g, '/');
+    for (const spelling of [
+      `${t}=`,
+      `${t}!!`,
+      `${body}.${mac.slice(0, 10)} ${mac.slice(10)}`,
+      `${standard(body)}.${standard(mac)}`,
+      `${body}.${mac.slice(0, -1)}${sibling}`,
+      `${body}=.${mac}`,
+    ]) {
+      if (spelling === t) continue;
+      assert.equal(s.verify(spelling, 'feed'), null, spelling);
+    }
+  });
 });

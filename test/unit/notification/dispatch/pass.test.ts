@@ -92,6 +92,7 @@ describe('dispatch pass (fakes)', () => {
     const [row] = f.outbox.rows.filter((r) => r.channel === 'email');
     assert.equal(row?.status, 'failed');
     assert.match(row?.reason ?? '', /refused/);
+    assert.equal(row?.attempts, 1, 'the one attempt is counted');
     const s = await f.status.get({ subject: node.id.hex, channel: 'email' });
     assert.deepEqual([s.hrCounter, s.dayCounter, s.lastSent], [0, 0, null]);
   });
@@ -114,6 +115,8 @@ describe('dispatch pass (fakes)', () => {
     const [row] = f.outbox.rows.filter((r) => r.channel === 'email');
     assert.equal(row?.status, 'failed');
     assert.match(row?.reason ?? '', /may have been delivered, unconfirmed after 3 attempts/);
+    // One count everywhere (issue 40): the row says the attempts its reason says.
+    assert.deepEqual([row?.attempts, row?.ambiguousAttempts], [3, 3]);
     assert.equal((await f.status.get({ subject: node.id.hex, channel: 'email' })).dayCounter, 1);
   });
 
