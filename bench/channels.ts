@@ -185,5 +185,6 @@ function notification(i: number): Notification {
     satellite: { id: 'bench', name: 'Bench Satellite' },
     occurredAt: new Date(),
     createdAt: new Date(),
+    sentAt: new Date(),
   };
 }

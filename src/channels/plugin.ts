@@ -57,6 +57,11 @@ export interface Notification extends Message {
   satellite: { id: string; name: string };
   occurredAt: Date;
   createdAt: Date;
+  /**
+   * When this attempt leaves (the service's clock): the time a message that carries one says it was
+   * sent (an email's Date header, MQTT's `sentAt`). A retry leaves with a later one.
+   */
+  sentAt: Date;
 }
 
 /** ChannelSender is one running instance of a plugin: its own destination and credentials. */
@@ -123,6 +128,7 @@ export function notificationJson(n: Notification): Record<string, unknown> {
     facts: n.facts,
     actions: n.actions,
     occurredAt: n.occurredAt.toISOString(),
+    sentAt: n.sentAt.toISOString(),
     ...(n.digest && { digest: n.digest }),
   };
 }

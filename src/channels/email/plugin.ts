@@ -57,7 +57,7 @@ function emailSender(mail: MailService, context: PluginContext): ChannelSender {
       }
       const rendered = mail.render(n.email.template, n.email.data);
       await mail.sender.send(
-        mail.compose(n.email.to, rendered, { messageId: mail.messageIdFor(n.id), date: n.createdAt, headers }),
+        mail.compose(n.email.to, rendered, { messageId: mail.messageIdFor(n.id), date: n.sentAt, headers }),
       );
     },
     close: () => mail.close(),

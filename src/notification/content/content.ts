@@ -12,12 +12,14 @@ import type { TemplateSet } from '../../mailservice/templates.js';
 import type { NodeInfo } from '../../overlay/db.js';
 import type { PreferencesConfig } from '../../preferences/config.js';
 import { buildDigest } from '../digest/build.js';
+import type { DigestText } from '../digest/words.js';
+
 import type { NewItem, OutboxItem } from '../outbox/outbox.js';
 import { checkEmail, type LogInput } from './inputs.js';
 import { Presenter } from './present.js';
-import { Recorder, type EmailLinkMaker, type RecordSettings } from './record.js';
+import { assertEmailSize, MAX_EMAIL_HTML_BYTES, Recorder, type EmailLinkMaker, type RecordSettings } from './record.js';
 import { checkContent } from './self-check.js';
-import { Wording, type Reader, type WordingSettings } from './wording.js';
+import { SAMPLE_NODE, Wording, type Reader, type WordingSettings } from './wording.js';
 
 /** ContentSettings are the sections content is made with; a resolved configuration is one. */
 export interface ContentSettings extends WordingSettings, RecordSettings {
@@ -67,9 +69,19 @@ export class Content extends Presenter {
     return prefs ? { locale: resolveLocale(prefs.language), zone: prefs.timezone } : this.defaultReader;
   }
 
-  /** checkEmail checks a caller's email message at the door (inputs.ts). */
+  /**
+   * checkEmail checks a caller's email message at the door (inputs.ts). An announcement carries the
+   * caller's own paragraphs, so its email is rendered here once: one that would weigh more than
+   * MAX_EMAIL_HTML_BYTES is an InvalidInputError (link to a page for the long form).
+   */
   checkEmail(message: unknown): { template: string; data: Record<string, unknown> } {
-    return checkEmail(this.#templates, message);
+    const email = checkEmail(this.#templates, message);
+    if (email.template === 'announcement')
+      assertEmailSize(
+        this.render(email.template, email.data, SAMPLE_NODE, 'operator@example.com', new Date(0), this.defaultReader)
+          .html,
+      );
+    return email;
   }
 
   /** email builds an item on the `email` instance (record.ts). */
@@ -87,10 +99,34 @@ export class Content extends Presenter {
     return this.#recorder.event(node, kind, data, at);
   }
 
-  /** digest folds claimed items of one group into one item, worded for `reader` (digest/build.ts). */
+  /**
+   * digest folds claimed items of one group into one item, worded for `reader` (digest/build.ts).
+   * An email digest lists as many lines as keep its HTML within MAX_EMAIL_HTML_BYTES (Gmail clips a
+   * message past about 102 KB, and with it the unsubscribe link at the bottom): long addresses or
+   * words take room, so the lines that do not fit are counted instead.
+   */
   digest(items: readonly OutboxItem[], now: Date, reader: Reader = this.defaultReader): NewItem {
-    return buildDigest(items, now, reader, { wording: this.#wording, links: this.#links });
+    const parts = { wording: this.#wording, links: this.#links };
+    let d = buildDigest(items, now, reader, parts);
+    for (let bytes = this.#htmlBytes(d); bytes > MAX_EMAIL_HTML_BYTES; bytes = this.#htmlBytes(d)) {
+      const listed = linesOf(d);
+      if (listed === 0) break;
+      d = buildDigest(items, now, reader, parts, Math.floor((listed * MAX_EMAIL_HTML_BYTES * 0.97) / bytes));
+    }
+    return d;
   }
+
+  /** #htmlBytes is the size of a digest's email as it will leave (0 for a digest that is no email). */
+  #htmlBytes(d: NewItem): number {
+    const email = this.presentDigest(d.payload).email;
+    return email ? Buffer.byteLength(this.#templates.render(email.template, email.data).html) : 0;
+  }
+}
+
+/** linesOf counts the lines a digest lists. */
+function linesOf(d: NewItem): number {
+  const words = d.payload.email?.data['d'] as DigestText | undefined;
+  return words?.sections.reduce((n, s) => n + s.lines.length, 0) ?? 0;
 }
 
 /**

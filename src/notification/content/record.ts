@@ -18,6 +18,19 @@ import type { LogInput } from './inputs.js';
 import { layoutData } from './present.js';
 import { isKind, nodeView, type Headline, type NodeView, type Reader, type Wording } from './wording.js';
 
+/** The most an email's HTML may weigh: under what Gmail clips (about 102 KB), with room to spare. */
+export const MAX_EMAIL_HTML_BYTES = 96_000;
+
+/** assertEmailSize throws an InvalidInputError naming `data` for an email whose HTML weighs more than MAX_EMAIL_HTML_BYTES. */
+export function assertEmailSize(html: string): void {
+  const bytes = Buffer.byteLength(html);
+  if (bytes > MAX_EMAIL_HTML_BYTES)
+    throw new InvalidInputError(
+      'data',
+      `makes an email of ${bytes} bytes of HTML (at most ${MAX_EMAIL_HTML_BYTES}); shorten it, or link to a page for the long form`,
+    );
+}
+
 /** EmailLinkMaker makes an operator's unsubscribe and preferences links (links/links.ts). */
 export interface EmailLinkMaker {
   email(operator: string, channel: string, kind: string, now: Date): { unsubscribe: string; preferences: string };
@@ -78,7 +91,9 @@ export class Recorder {
       return this.#item('email', node, kind, message, words.subject, at, dueAt);
     }
     const full = { ...data, ...layoutData(this.#wording, viewOf(node), to, at, this.#reader), links };
-    const summary = subjectLine(this.#templates.render(template, full).subject);
+    const rendered = this.#templates.render(template, full);
+    assertEmailSize(rendered.html);
+    const summary = subjectLine(rendered.subject);
     const message: StoredMessage = {
       level: 'info',
       title: summary,

@@ -23,9 +23,15 @@ export interface DigestParts {
  * with its why and what to do once. Its row keeps the words; the layout's shared labels and footer
  * are added as it leaves (Presenter.presentDigest).
  */
-export function buildDigest(items: readonly OutboxItem[], now: Date, reader: Reader, parts: DigestParts): NewItem {
+export function buildDigest(
+  items: readonly OutboxItem[],
+  now: Date,
+  reader: Reader,
+  parts: DigestParts,
+  maxLines?: number,
+): NewItem {
   const first = items[0] as OutboxItem;
-  const d = digestOf(items);
+  const d = digestOf(items, maxLines);
   const words = digestWords(parts.wording, d, reader, (i) => sourceOf(i.payload));
   const nodeIds = new Set(items.map((i) => i.nodeId));
   const message: StoredMessage = {

@@ -55,9 +55,9 @@ export const MAX_DIGEST_LINES = 400;
 /**
  * digestOf groups `items` into sections by kind, ordered by severity (error, warn, info), then by
  * the kinds' order; a folded pair is an entry of its closing kind, at that kind's level. Sections
- * fill MAX_DIGEST_LINES in that order; the rest is counted.
+ * fill `maxLines` (MAX_DIGEST_LINES unless fewer fit an email's byte budget) in that order; the rest is counted.
  */
-export function digestOf(items: readonly OutboxItem[]): Digest {
+export function digestOf(items: readonly OutboxItem[], maxLines = MAX_DIGEST_LINES): Digest {
   const entries = fold(items);
   const byKind = new Map<string, DigestSection>();
   for (const e of entries) {
@@ -82,7 +82,7 @@ export function digestOf(items: readonly OutboxItem[]): Digest {
   const left: DigestEntry[] = [];
   let lines = 0;
   for (const s of all) {
-    const room = MAX_DIGEST_LINES - lines;
+    const room = maxLines - lines;
     if (room <= 0) {
       left.push(...s.entries);
       continue;

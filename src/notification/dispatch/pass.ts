@@ -275,6 +275,7 @@ export class DispatchPass {
       satellite: { id: satellite.id, name: satellite.name },
       occurredAt: item.occurredAt,
       createdAt: item.createdAt,
+      sentAt: this.#d.clock(),
     };
     await this.#d.channels.get(item.channel).sender.send(notification);
   }

@@ -18,6 +18,7 @@ function notification(text: string, over: Partial<Notification> = {}): Notificat
     satellite: { id: '', name: 'eu1' },
     occurredAt: new Date(0),
     createdAt: new Date(0),
+    sentAt: new Date(0),
     ...over,
   };
 }

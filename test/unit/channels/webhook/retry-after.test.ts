@@ -36,6 +36,7 @@ describe('webhook body', () => {
         satellite: { id: '', name: 'eu1' },
         occurredAt: at,
         createdAt: at,
+        sentAt: at,
       },
       at,
     );
