@@ -118,7 +118,7 @@ module.exports = {
       name: 'only-edges-import-nodemailer',
       severity: 'error',
       from: {
-        pathNot: '^src/mailservice/(smtp-sender|file-sender|nodemailer-message|delivery-error|create-sender)[.]ts$',
+        pathNot: '^src/mailservice/(smtp-sender|file-sender|nodemailer-message|delivery-error|create-sender|dkim)[.]ts$',
       },
       to: { path: 'node_modules/nodemailer/' },
     },

@@ -162,7 +162,7 @@ async function instance(
   const set = await openChannels(config, {
     templates: TemplateSet.load(),
     logger: silentLogger,
-    env: { BENCH_SECRET: SECRET },
+    secrets: { env: { BENCH_SECRET: SECRET }, envSource: 'the bench', named: null },
   });
   return { send: (n) => set.get('bench').sender.send(n), close: () => set.close() };
 }

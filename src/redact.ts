@@ -10,7 +10,7 @@ import { inspect, type InspectOptionsStylized } from 'node:util';
 /** The mask that replaces a secret. */
 export const MASK = '***';
 
-const SECRET_KEY = /pass(word)?|secret|token|credential|api_?key/i;
+const SECRET_KEY = /pass(word)?|secret|token|credential|api_?key|private_?key/i;
 // Keys that name where secrets are kept (`secretsFile`), not a secret.
 const WHERE_KEY = /(File|Dir|Path)$/;
 // scheme://user:password@ — the password is whatever runs to the last @ before the host.

@@ -9,13 +9,6 @@ import { limit } from '../config-schema.js';
 /** BUILT_IN_CHANNELS are the instances that always exist, configured by their own sections. */
 export const BUILT_IN_CHANNELS = { email: 'email', log: 'nodelog' } as const;
 
-/** A `{ env: 'NAME' }` or `{ secret: 'name' }` value: filled in from the environment or `secretsFile` at startup. */
-export const SECRET_REF = z.union([
-  z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name') }),
-  z.strictObject({ secret: z.string().min(1) }),
-]);
-export type SecretRef = z.infer<typeof SECRET_REF>;
-
 const NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 
 /** CHANNELS_CONFIG is the `channels` section: instance name → plugin, params and optional limits. */

@@ -16,7 +16,7 @@ import type { NodeLogClient } from './nodelog/client.js';
 import { nodeLogSender } from './nodelog/plugin.js';
 import type { Audience, ChannelPlugin, ChannelSender, PluginContext } from './plugin.js';
 import { isModuleNotFound, loadChannelPlugin } from './registry.js';
-import { fillSecrets, readSecretsFile } from './secrets.js';
+import { fillSecrets, type Secrets } from '../secrets.js';
 
 /** ChannelInstance is one named channel: its plugin's sender, its audience and its per-node limits. */
 export interface ChannelInstance {
@@ -66,15 +66,14 @@ export interface ChannelSettings {
   mail: Pick<MailConfig, 'outboxDir'>;
   nodeLog: NodeLogConfig;
   channels: ChannelsConfig;
-  secretsFile: string;
 }
 
 /** OpenChannelsOptions are what instances are built with besides config. */
 export interface OpenChannelsOptions {
   templates: TemplateSet;
   logger: Logger;
-  /** Where `{ env }` params come from. */
-  env: NodeJS.ProcessEnv;
+  /** Where `{ env }` and `{ secret }` values come from (the environment, `secretsFile`). */
+  secrets: Secrets;
   /** Replaces the built-in `log` instance's gRPC client (e.g. one with a private CA). */
   nodeLogClient?: NodeLogClient;
 }
@@ -85,7 +84,6 @@ export interface OpenChannelsOptions {
  * key. If any instance fails, those already created are closed before the error leaves.
  */
 export async function openChannels(config: ChannelSettings, options: OpenChannelsOptions): Promise<ChannelSet> {
-  const named = config.secretsFile ? readSecretsFile(config.secretsFile) : null;
   const opened: ChannelInstance[] = [];
   const context = (instance: string): PluginContext => ({
     instance,
@@ -103,7 +101,10 @@ export async function openChannels(config: ChannelSettings, options: OpenChannel
       plugin: 'email',
       audience: 'operator',
       limits: config.limits.email,
-      sender: await email.create({ smtp: config.smtp, outboxDir: config.mail.outboxDir }, context('email')),
+      sender: await email.create(
+        { smtp: fillSecrets(config.smtp, 'smtp', options.secrets) as SmtpConfig, outboxDir: config.mail.outboxDir },
+        context('email'),
+      ),
     });
     const log = options.nodeLogClient
       ? nodeLogSender(options.nodeLogClient, config.satellite.id, 'log')
@@ -113,7 +114,7 @@ export async function openChannels(config: ChannelSettings, options: OpenChannel
       const plugin = await loadChannelPlugin(spec.plugin, `channels.${name}.plugin`);
       const params = checkParams(
         plugin,
-        fillSecrets(spec.params, `channels.${name}.params`, { env: options.env, named }),
+        fillSecrets(spec.params, `channels.${name}.params`, options.secrets),
         spec.params,
         `channels.${name}.params`,
       );

@@ -5,6 +5,11 @@
 import { z } from 'zod';
 import { count, DAY, duration, flag, MAX_COUNT, MINUTE, section, url } from '../config-schema.js';
 import { mailbox } from '../input/address.js';
+import { SECRET_REF } from '../secrets.js';
+
+const DOMAIN =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const SELECTOR = /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_-]{1,63})*$/;
 
 /** SMTP_CONFIG is the `smtp` section: outgoing mail. */
 export const SMTP_CONFIG = section(
@@ -31,6 +36,30 @@ export const SMTP_CONFIG = section(
     connectionTimeout: duration('10s', 100, 10 * MINUTE, 'How long to wait for the TCP connection'),
     greetingTimeout: duration('10s', 100, 10 * MINUTE, "How long to wait for the server's greeting"),
     socketTimeout: duration('30s', 100, 10 * MINUTE, 'How long a connection may stay silent'),
+    dkim: z
+      .strictObject({
+        domainName: z
+          .string()
+          .regex(DOMAIN, 'must be a domain name such as sat.example')
+          .describe("The signing domain (d=), the From address's domain or a parent of it."),
+        keySelector: z
+          .string()
+          .regex(SELECTOR, 'must be a DNS label such as s1')
+          .describe('The selector (s=): the public key is published as TXT at <keySelector>._domainkey.<domainName>.'),
+        privateKey: z
+          .union([
+            SECRET_REF,
+            z
+              .string()
+              .regex(/^-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'must be a PEM private key; better, { "secret": "name" }'),
+          ])
+          .describe('The private key (PEM), as `{ "secret": "name" }` from secretsFile or `{ "env": "NAME" }`.'),
+      })
+      .nullable()
+      .default(null)
+      .describe(
+        'DKIM-sign every email (nodemailer), List-Unsubscribe and List-Unsubscribe-Post among the signed headers; null: unsigned.',
+      ),
   },
   'Outgoing mail.',
 );

@@ -14,5 +14,7 @@ export function createSender(
   config: { smtp: SmtpConfig; mail: Pick<MailConfig, 'outboxDir'> },
   logger: Logger = silentLogger,
 ): Sender {
-  return config.smtp.url ? new SmtpSender(config.smtp) : new FileSender(config.mail.outboxDir, logger);
+  return config.smtp.url
+    ? new SmtpSender(config.smtp)
+    : new FileSender(config.mail.outboxDir, logger, config.smtp.dkim);
 }

@@ -9,6 +9,8 @@ import { join, resolve } from 'node:path';
 import nodemailer from 'nodemailer';
 import { DeliveryError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { SmtpConfig } from './config.js';
+import { dkimOptions } from './dkim.js';
 import { toNodemailer } from './nodemailer-message.js';
 import type { MailMessage, Sender, SendResult } from './sender.js';
 
@@ -16,10 +18,17 @@ import type { MailMessage, Sender, SendResult } from './sender.js';
 export class FileSender implements Sender {
   readonly description: string;
   readonly dir: string;
-  readonly #transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  readonly #transport: ReturnType<typeof nodemailer.createTransport>;
   readonly #logger: Logger;
 
-  constructor(dir: string, logger: Logger) {
+  /** `dkim` signs each file as SMTP would (the `smtp.dkim` section), when set. */
+  constructor(dir: string, logger: Logger, dkim: SmtpConfig['dkim'] = null) {
+    this.#transport = nodemailer.createTransport({
+      streamTransport: true,
+      buffer: true,
+      newline: 'windows',
+      ...dkimOptions(dkim),
+    });
     this.dir = resolve(dir);
     this.description = `files in ${this.dir}`;
     this.#logger = logger;

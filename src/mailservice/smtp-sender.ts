@@ -7,6 +7,7 @@ import type { SMTPPoolOptions } from 'nodemailer/lib/smtp-pool';
 import { redactUrl } from '../redact.js';
 import type { SmtpConfig } from './config.js';
 import { toDeliveryError } from './delivery-error.js';
+import { dkimOptions } from './dkim.js';
 import { toNodemailer } from './nodemailer-message.js';
 import type { MailMessage, Sender, SendResult } from './sender.js';
 
@@ -66,6 +67,7 @@ export function smtpOptions(config: SmtpConfig): SMTPPoolOptions {
     connectionTimeout: config.connectionTimeoutMs,
     greetingTimeout: config.greetingTimeoutMs,
     socketTimeout: config.socketTimeoutMs,
+    ...dkimOptions(config.dkim),
     logger: false,
     debug: false,
   };

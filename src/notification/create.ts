@@ -9,6 +9,7 @@ import { InvalidConfigError, type ConfigIssue } from '../errors.js';
 import { openDatabase, type Database } from '../database/connect.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { openChannels } from '../channels/instances.js';
+import { readSecretsFile, type Secrets } from '../secrets.js';
 import type { NodeLogClient } from '../channels/nodelog/client.js';
 import { Links } from '../links/links.js';
 import { TemplateSet } from '../mailservice/templates.js';
@@ -55,7 +56,8 @@ export interface ServiceOptions extends Omit<Config, 'overlay'>, Seams {
   clock?: () => Date;
   logger?: Logger;
   /**
-   * Environment for `SATNOTIFY_…` overrides and `{ env }` channel params; default: none (pass process.env to use it).
+   * Environment for `SATNOTIFY_…` overrides (default: none; pass process.env to use it) and for
+   * `{ env }` secrets (default: process.env).
    */
   env?: NodeJS.ProcessEnv;
   /** A JSON config file read under the other sources. */
@@ -129,7 +131,7 @@ export async function createNotificationService(options: ServiceOptions = {}): P
     const channels = await openChannels(config, {
       templates,
       logger,
-      env: env ?? {},
+      secrets: secretsOf(config.secretsFile, env),
       ...(nodeLogClient && { nodeLogClient }),
     });
     const links = Links.create(config.web);
@@ -180,6 +182,19 @@ function isOverlayDb(v: unknown): v is OverlayDB {
     v !== null &&
     SEAM_METHODS.overlay.some((m) => typeof (v as Record<string, unknown>)[m] === 'function')
   );
+}
+
+/**
+ * secretsOf is where `{ env }` and `{ secret }` values are read: the env option when given, else
+ * this process's environment; and the secrets file, when one is configured.
+ */
+function secretsOf(file: string, env: NodeJS.ProcessEnv | undefined): Secrets {
+  return {
+    env: env ?? process.env,
+    envSource: env ? 'the env option of createNotificationService' : 'process.env',
+    named: file ? readSecretsFile(file) : null,
+    file,
+  };
 }
 
 /** pool is the opened database; only asked for when a seam was left out, which is when it was opened. */

@@ -1,18 +1,29 @@
 /**
- * @module channels/secrets
- * Secret values in plugin params: `{ env: 'NAME' }` from the environment, `{ secret: 'name' }`
+ * @module secrets
+ * Secret values in configuration (a plugin's params, the DKIM key, …): `{ env: 'NAME' }` from the environment, `{ secret: 'name' }`
  * from `secretsFile`, which must be readable by its owner only (Tahoe-LAFS keeps such files in
  * private/). Values are filled in for the plugin alone; config, logs and errors keep the reference.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { InvalidConfigError, type ConfigIssue } from '../errors.js';
-import { SECRET_REF } from './config.js';
+import { InvalidConfigError, type ConfigIssue } from './errors.js';
+import { z } from 'zod';
+
+/** A `{ env: 'NAME' }` or `{ secret: 'name' }` value: filled in from the environment or `secretsFile` at startup. */
+export const SECRET_REF = z.union([
+  z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name') }),
+  z.strictObject({ secret: z.string().min(1) }),
+]);
+export type SecretRef = z.infer<typeof SECRET_REF>;
 
 /** Secrets is where `{ env }` and `{ secret }` values come from. */
 export interface Secrets {
   env: NodeJS.ProcessEnv;
+  /** Where `env` came from, for the error that says a variable is not set: `process.env`, or the option passed. */
+  envSource: string;
   /** The named secrets of `secretsFile`, or null when none is configured. */
   named: Record<string, string> | null;
+  /** The secrets file's path, for errors. */
+  file?: string;
 }
 
 /**
@@ -62,7 +73,10 @@ export function fillSecrets(params: Record<string, unknown>, where: string, secr
       if ('env' in ref.data) {
         const v = secrets.env[ref.data.env];
         if (v === undefined || v === '')
-          issues.push({ path, message: `environment variable ${ref.data.env} is not set` });
+          issues.push({
+            path,
+            message: `environment variable ${ref.data.env} is not set (looked in ${secrets.envSource})`,
+          });
         return v;
       }
       if (!secrets.named)
@@ -71,7 +85,10 @@ export function fillSecrets(params: Record<string, unknown>, where: string, secr
           message: `refers to secret ${JSON.stringify(ref.data.secret)} but no secretsFile is configured`,
         });
       else if (!(ref.data.secret in secrets.named))
-        issues.push({ path, message: `secretsFile has no secret ${JSON.stringify(ref.data.secret)}` });
+        issues.push({
+          path,
+          message: `secretsFile${secrets.file ? ` (${secrets.file})` : ''} has no secret ${JSON.stringify(ref.data.secret)}`,
+        });
       return secrets.named?.[ref.data.secret];
     }
     if (Array.isArray(value)) return value.map((v, i) => fill(v, `${path}.${i}`));

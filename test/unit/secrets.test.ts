@@ -2,16 +2,16 @@ import assert from 'node:assert/strict';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { InvalidConfigError } from '../../../src/errors.js';
-import { fillSecrets, readSecretsFile } from '../../../src/channels/secrets.js';
-import { scratchDir } from '../../helpers/scratch.js';
+import { InvalidConfigError } from '../../src/errors.js';
+import { fillSecrets, readSecretsFile } from '../../src/secrets.js';
+import { scratchDir } from '../helpers/scratch.js';
 
 describe('channel secrets', () => {
   it('fills { env } and { secret } values at any depth, leaving the rest', () => {
     const filled = fillSecrets(
       { url: 'http://x', secret: { env: 'A' }, nested: { list: [{ secret: 'b' }, 'plain'] } },
       'channels.ops.params',
-      { env: { A: 'from-env' }, named: { b: 'from-file' } },
+      { env: { A: 'from-env' }, envSource: 'a test', named: { b: 'from-file' } },
     );
     assert.deepEqual(filled, { url: 'http://x', secret: 'from-env', nested: { list: ['from-file', 'plain'] } });
   });
@@ -19,7 +19,11 @@ describe('channel secrets', () => {
   it('names every reference that names nothing, by its path, at once', () => {
     assert.throws(
       () =>
-        fillSecrets({ a: { env: 'MISSING' }, b: { secret: 'nope' } }, 'channels.ops.params', { env: {}, named: {} }),
+        fillSecrets({ a: { env: 'MISSING' }, b: { secret: 'nope' } }, 'channels.ops.params', {
+          env: {},
+          envSource: 'a test',
+          named: {},
+        }),
       (err: unknown) =>
         err instanceof InvalidConfigError &&
         err.issues.length === 2 &&
@@ -27,7 +31,7 @@ describe('channel secrets', () => {
         /channels\.ops\.params\.b: secretsFile has no secret "nope"/.test(err.message),
     );
     assert.throws(
-      () => fillSecrets({ a: { secret: 'x' } }, 'p', { env: {}, named: null }),
+      () => fillSecrets({ a: { secret: 'x' } }, 'p', { env: {}, envSource: 'a test', named: null }),
       /no secretsFile is configured/,
     );
   });
