@@ -35,7 +35,7 @@ const PURE = [
 ];
 const PURE_PATH = `^src/(${PURE.join('|')})[.]ts$`;
 const ORCHESTRATION =
-  '^src/notification/(service|dispatch/(pass|loop|by-preference)|content/(content|record|present))[.]ts$';
+  '^src/notification/(service|dispatch/(pass|loop|by-preference)|content/(content|record|present)|retention/retention)[.]ts$';
 const IO_LIBS =
   'node_modules/(pg|pg-pool|@electric-sql/pglite|nodemailer|@grpc/grpc-js|grpc-health-check|smtp-server|irc-framework|mqtt)/';
 const IO_BUILTINS = '^(fs|fs/promises|net|http|https|child_process|dgram|tls)$';
@@ -118,7 +118,8 @@ module.exports = {
       name: 'only-edges-import-nodemailer',
       severity: 'error',
       from: {
-        pathNot: '^src/mailservice/(smtp-sender|file-sender|nodemailer-message|delivery-error|create-sender|dkim)[.]ts$',
+        pathNot:
+          '^src/mailservice/(smtp-sender|file-sender|nodemailer-message|delivery-error|create-sender|dkim)[.]ts$',
       },
       to: { path: 'node_modules/nodemailer/' },
     },

@@ -17,6 +17,7 @@ import { LIMITS_CONFIG } from './notification/limits/config.js';
 import { LINKS_CONFIG, REPUTATION_CONFIG } from './notification/content/config.js';
 import { OVERLAY_CONFIG } from './overlay/config.js';
 import { PREFERENCES_CONFIG } from './preferences/config.js';
+import { RETENTION_CONFIG } from './notification/retention/config.js';
 import { WEB_CONFIG } from './web/config.js';
 import { SATELLITE_CONFIG } from './satellite.js';
 import { redactedViews, redactSecrets, redactUrl } from './redact.js';
@@ -37,6 +38,7 @@ const schema = z
     overlay: OVERLAY_CONFIG,
     nodeLog: NODELOG_CONFIG,
     dispatcher: DISPATCHER_CONFIG,
+    retention: RETENTION_CONFIG,
     grouping: GROUPING_CONFIG,
     broadcast: BROADCAST_CONFIG,
     hooks: HOOKS_CONFIG,

@@ -145,3 +145,11 @@ export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 
 /** OPEN_STATUSES are the statuses of a notification still to be delivered. */
 export const OPEN_STATUSES = ['pending', 'held', 'retry'] as const satisfies readonly NotificationStatus[];
+
+/** FINAL_STATUSES are the statuses nothing changes any more: the only rows retention may delete. */
+export const FINAL_STATUSES = [
+  'sent',
+  'failed',
+  'digested',
+  'suppressed',
+] as const satisfies readonly NotificationStatus[];

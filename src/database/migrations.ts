@@ -2,7 +2,7 @@
  * @module database/migrations
  * The schema, as an append-only list of versioned migrations. Never edit a released one; add a new one.
  */
-import { NOTIFICATION_STATUSES } from '../kinds.js';
+import { FINAL_STATUSES, NOTIFICATION_STATUSES } from '../kinds.js';
 
 /** Migration is one schema step; `version` orders them and is recorded once applied. */
 export interface Migration {
@@ -232,5 +232,46 @@ export const MIGRATIONS: readonly Migration[] = [
     // status needs a migration that makes the CHECK again.
     sql: `ALTER TABLE satnotify_outbox ADD CONSTRAINT satnotify_outbox_status_check
             CHECK (status IN (${NOTIFICATION_STATUSES.map((s) => `'${s}'`).join(', ')}));`,
+  },
+  {
+    version: 14,
+    name: 'retention',
+    // A notification's copies on other channels name it (copy_of), so its operator's feed lists it
+    // once and retention knows what no feed shows. Before, copies were told by sharing operator,
+    // instant, node and kind, which also merged two notices of one kind recorded in one
+    // millisecond; existing rows are marked by that rule, except rows on the same channel.
+    // Retention deletes finished rows oldest first through indexes that hold only finished rows,
+    // so recording a notification never touches them (a row enters when it finishes, an update
+    // that already writes index entries, status being in the partial indexes' predicates). What was
+    // deleted is still counted: per channel, kind and fate for the tallies, and per operator for
+    // their feed. Autovacuum comes sooner than its default 20% of dead rows, so the space of
+    // deleted rows is reused rather than added to.
+    sql: `
+      ALTER TABLE satnotify_outbox ADD COLUMN copy_of text;
+      UPDATE satnotify_outbox o SET copy_of = f.id
+        FROM (SELECT DISTINCT ON (operator, created_at, node_id, kind) id, channel, operator, created_at, node_id, kind
+                FROM satnotify_outbox WHERE operator IS NOT NULL AND kind <> 'digest'
+               ORDER BY operator, created_at, node_id, kind, channel) f
+       WHERE o.operator = f.operator AND o.created_at = f.created_at AND o.node_id IS NOT DISTINCT FROM f.node_id
+         AND o.kind = f.kind AND o.channel <> f.channel;
+      CREATE INDEX satnotify_outbox_final_idx ON satnotify_outbox (created_at)
+        WHERE status IN (${FINAL_STATUSES.map((s) => `'${s}'`).join(', ')});
+      CREATE INDEX satnotify_outbox_copies_idx ON satnotify_outbox (created_at)
+        WHERE status IN (${FINAL_STATUSES.map((s) => `'${s}'`).join(', ')})
+          AND kind <> 'digest' AND (copy_of IS NOT NULL OR operator IS NULL);
+      CREATE TABLE satnotify_pruned_counts (
+        channel        text   NOT NULL,
+        kind           text   NOT NULL,
+        status         text   NOT NULL,
+        digest_status  text   NOT NULL DEFAULT '',
+        count          bigint NOT NULL,
+        PRIMARY KEY (channel, kind, status, digest_status)
+      );
+      CREATE TABLE satnotify_pruned_feed (
+        operator  text        PRIMARY KEY,
+        items     bigint      NOT NULL,
+        through   timestamptz NOT NULL
+      );
+      ALTER TABLE satnotify_outbox SET (autovacuum_vacuum_scale_factor = 0.05);`,
   },
 ];

@@ -28,6 +28,7 @@ import type { StatusStore } from './limits/store.js';
 import { Metrics } from './metrics.js';
 import type { Outbox } from './outbox/outbox.js';
 import { PgOutbox } from './outbox/pg-outbox.js';
+import { Retention } from './retention/retention.js';
 import { NotificationService } from './service.js';
 
 /** Seams are the parts a satellite may bring ready-made; each one left out is made on the configured database. */
@@ -85,6 +86,9 @@ const SEAM_METHODS: Readonly<Record<keyof Seams, readonly string[]>> = {
     'forOperator',
     'feedPosition',
     'counts',
+    'prune',
+    'compact',
+    'pruned',
   ],
   nodeState: ['record'],
   preferenceStore: ['getMany', 'put'],
@@ -148,6 +152,7 @@ export async function createNotificationService(options: ServiceOptions = {}): P
       ),
     };
     const dispatcher = new Dispatcher({ config, channels, clock, logger, ...parts });
+    const retention = new Retention({ outbox: parts.outbox, config: config.retention, clock, logger });
     const cache = new OverlayCache(overlay ?? new PgOverlay(pool(db).pool, pool(db).statements), config.overlay, clock);
     logger.info(
       {
@@ -162,12 +167,16 @@ export async function createNotificationService(options: ServiceOptions = {}): P
       channels,
       links,
       dispatcher,
+      retention,
       clock,
       logger,
       ...parts,
       onClose: () => db?.close() ?? Promise.resolve(),
     });
-    if (config.dispatcher.autoStart) dispatcher.start();
+    if (config.dispatcher.autoStart) {
+      dispatcher.start();
+      retention.start();
+    }
     return service;
   } catch (err) {
     await db?.close().catch(() => undefined);

@@ -7,7 +7,7 @@
  * storm reads every item once. A guid that is not theirs or no longer kept gives the newest page,
  * never an empty feed.
  */
-import type { FeedCursor, Outbox, OutboxItem } from './outbox/outbox.js';
+import type { FeedCursor, Outbox, OutboxItem, Pruned } from './outbox/outbox.js';
 
 /** FeedRequest is what a reader asks for: at most `limit` items, and where to start. */
 export interface FeedRequest {
@@ -23,25 +23,30 @@ export interface FeedPage {
   items: OutboxItem[];
   /** The next page: older ones (`before`), or the next of those after the reader's last (`lastGuid`); null at the end. */
   next: { before: string } | { lastGuid: string } | null;
+  /** How many of the operator's older notifications retention deleted, up to when; null if none. */
+  pruned: Pruned | null;
 }
 
 /** feedPage reads one page of `operator`'s feed. */
 export async function feedPage(
-  outbox: Pick<Outbox, 'forOperator' | 'feedPosition'>,
+  outbox: Pick<Outbox, 'forOperator' | 'feedPosition' | 'pruned'>,
   operator: string,
   r: FeedRequest,
 ): Promise<FeedPage> {
-  const after = r.lastGuid ? await outbox.feedPosition(operator, r.lastGuid) : null;
+  const [after, pruned] = await Promise.all([
+    r.lastGuid ? outbox.feedPosition(operator, r.lastGuid) : null,
+    outbox.pruned(operator),
+  ]);
   if (after) {
     const rows = await outbox.forOperator(operator, { limit: r.limit + 1, after });
     const items = rows.slice(0, r.limit).reverse();
-    return { items, next: rows.length > r.limit && items[0] ? { lastGuid: items[0].id } : null };
+    return { items, next: rows.length > r.limit && items[0] ? { lastGuid: items[0].id } : null, pruned };
   }
   const before = parseCursor(r.before);
   const rows = await outbox.forOperator(operator, { limit: r.limit + 1, ...(before && { before }) });
   const items = rows.slice(0, r.limit);
   const last = items.at(-1);
-  return { items, next: rows.length > r.limit && last ? { before: cursorOf(last) } : null };
+  return { items, next: rows.length > r.limit && last ? { before: cursorOf(last) } : null, pruned };
 }
 
 /** cursorOf is an item's position as a `before` value: its creation instant in milliseconds and its id. */

@@ -45,6 +45,7 @@ import type { Status } from './limits/policy.js';
 import { recordBroadcast, type BroadcastResult } from './broadcast.js';
 import { deliveryOf, firstAttempt, type Delivery } from './delivery.js';
 import { feedPage, type FeedPage, type FeedRequest } from './feed-page.js';
+import type { PruneReport, Retention } from './retention/retention.js';
 
 export type { BroadcastResult, Delivery };
 
@@ -84,6 +85,8 @@ export interface NotificationServiceParts {
   /** The operators' links (unsubscribe, page, feeds); null when `web` is not set up. */
   links: Links | null;
   dispatcher: Dispatcher;
+  /** The retention chore (started with the dispatcher). */
+  retention: Retention;
   metrics: Metrics;
   clock: () => Date;
   logger?: Logger;
@@ -297,7 +300,16 @@ export class NotificationService {
     return this.#p.channels.names;
   }
 
-  /** outboxCounts tallies the outbox by channel and status. */
+  /**
+   * prune runs a round of retention now: finished notifications past `retention.feed`, and their
+   * other channels' copies past `retention.delivered`, are deleted and counted. It also runs every
+   * `retention.every` in each process whose dispatcher runs.
+   */
+  prune(): Promise<PruneReport> {
+    return orDatabaseError(this.#p.retention.run());
+  }
+
+  /** outboxCounts tallies the outbox by channel and status, pruned notifications included. */
   outboxCounts(): ReturnType<Outbox['counts']> {
     return this.#p.outbox.counts();
   }
@@ -306,7 +318,7 @@ export class NotificationService {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await this.#p.dispatcher.stop();
+    await Promise.all([this.#p.retention.stop(), this.#p.dispatcher.stop()]);
     try {
       await this.#p.channels.close();
     } finally {

@@ -13,6 +13,9 @@ import type {
   OutboxCount,
   OutboxItem,
   Owned,
+  PruneBatch,
+  Pruned,
+  PruneRequest,
   Retry,
 } from '../../src/notification/outbox/outbox.js';
 import type { ClaimOptions } from '../../src/notification/outbox/sql.js';
@@ -23,6 +26,8 @@ const OPEN = new Set(['pending', 'held', 'retry']);
 
 export class MemoryOutbox implements Outbox {
   readonly #rows = new Map<string, Row>();
+  readonly #prunedCounts: OutboxCount[] = [];
+  readonly #prunedFeed = new Map<string, Pruned>();
   #seq = 0;
 
   /** rows is every row as stored, for assertions. */
@@ -135,13 +140,8 @@ export class MemoryOutbox implements Outbox {
 
   forOperator(operator: string, { limit, before, after }: FeedQuery): Promise<OutboxItem[]> {
     const key = (r: FeedCursor): string => `${r.createdAt.toISOString()}|${r.id}`;
-    const firstCopies = new Map<string, Row>();
-    for (const r of [...this.#rows.values()].sort((a, b) => a.channel.localeCompare(b.channel))) {
-      const notification = `${r.createdAt.getTime()}|${r.nodeId}|${r.kind}`;
-      if (r.operator === operator && r.kind !== 'digest' && !firstCopies.has(notification))
-        firstCopies.set(notification, r);
-    }
-    const mine = [...firstCopies.values()]
+    const mine = [...this.#rows.values()]
+      .filter((r) => r.operator === operator && r.kind !== 'digest' && r.copyOf === null)
       .filter((r) => (!before || key(r) < key(before)) && (!after || key(r) > key(after)))
       .sort((a, b) => (key(a) < key(b) ? 1 : -1));
     return Promise.resolve((after ? mine.reverse() : mine).slice(0, limit).map(strip));
@@ -153,15 +153,48 @@ export class MemoryOutbox implements Outbox {
   }
 
   counts(): Promise<OutboxCount[]> {
-    const cells = new Map<string, OutboxCount>();
-    for (const r of this.#rows.values()) {
-      const digestStatus = r.digestId ? (this.#rows.get(r.digestId)?.status ?? null) : null;
-      const key = [r.channel, r.kind, r.status, digestStatus].join('|');
-      const cell = cells.get(key) ?? { channel: r.channel, kind: r.kind, status: r.status, digestStatus, count: 0 };
-      cell.count++;
-      cells.set(key, cell);
+    return Promise.resolve(
+      tally(
+        [...this.#rows.values()].map((r) => this.#cell(r)),
+        this.#prunedCounts,
+      ),
+    );
+  }
+
+  prune({ scope, before, limit }: PruneRequest): Promise<PruneBatch> {
+    const victims = [...this.#rows.values()]
+      .filter((r) => !OPEN.has(r.status) && r.createdAt < before)
+      .map((r) => ({ r, feedItem: r.operator !== null && r.kind !== 'digest' && r.copyOf === null }))
+      .filter(({ r, feedItem }) => scope === 'everything' || (!feedItem && r.kind !== 'digest'))
+      .sort((a, b) => a.r.createdAt.getTime() - b.r.createdAt.getTime())
+      .slice(0, limit);
+    const cells = victims.map(({ r }) => this.#cell(r));
+    for (const { r, feedItem } of victims) {
+      if (!feedItem || r.operator === null) continue;
+      const had = this.#prunedFeed.get(r.operator);
+      const through = had && had.through > r.createdAt ? had.through : r.createdAt;
+      this.#prunedFeed.set(r.operator, { items: (had?.items ?? 0) + 1, through });
     }
-    return Promise.resolve([...cells.values()]);
+    for (const { r } of victims) this.#rows.delete(r.id);
+    this.#prunedCounts.splice(0, this.#prunedCounts.length, ...tally(cells, this.#prunedCounts));
+    return Promise.resolve({
+      deleted: victims.length,
+      feedItems: victims.filter((v) => v.feedItem).length,
+      busy: false,
+    });
+  }
+
+  compact(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  pruned(operator: string): Promise<Pruned | null> {
+    return Promise.resolve(this.#prunedFeed.get(operator) ?? null);
+  }
+
+  #cell(r: Row): OutboxCount {
+    const digestStatus = r.digestId ? (this.#rows.get(r.digestId)?.status ?? null) : null;
+    return { channel: r.channel, kind: r.kind, status: r.status, digestStatus, count: 1 };
   }
 
   /** #add stores new items; one that waits for operator grouping joins the earliest waiting item of its group. */
@@ -206,4 +239,16 @@ export class MemoryOutbox implements Outbox {
 function strip(r: Row): OutboxItem {
   const { seq: _seq, leasedUntil: _lease, ...item } = r;
   return structuredClone(item);
+}
+
+/** tally adds up cells of the same channel, kind, status and digest status. */
+function tally(...lists: ReadonlyArray<readonly OutboxCount[]>): OutboxCount[] {
+  const cells = new Map<string, OutboxCount>();
+  for (const c of lists.flat()) {
+    const key = [c.channel, c.kind, c.status, c.digestStatus].join('|');
+    const cell = cells.get(key) ?? { ...c, count: 0 };
+    cell.count += c.count;
+    cells.set(key, cell);
+  }
+  return [...cells.values()];
 }

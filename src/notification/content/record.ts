@@ -152,7 +152,8 @@ export class Recorder {
         );
       }
     }
-    return items;
+    // The first is the notification its operator's feed lists; the others are its copies.
+    return items.map((item, i) => (i === 0 ? item : { ...item, copyOf: (items[0] as NewItem).id }));
   }
 
   /** recipient is the node's operator address, or an InvalidInputError saying why there is none. */
@@ -186,6 +187,7 @@ export class Recorder {
       dueAt,
       occurredAt: at,
       createdAt: at,
+      copyOf: null,
     };
   }
 }

@@ -61,6 +61,7 @@ export function buildDigest(
   }
   return {
     id: randomUUID(),
+    copyOf: null,
     channel: first.channel,
     groupKey: first.groupKey,
     nodeId: nodeIds.size === 1 ? first.nodeId : null,

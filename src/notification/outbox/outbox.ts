@@ -36,6 +36,11 @@ export interface OutboxItem {
   /** The node (hex), or null for a digest spanning several nodes. */
   nodeId: string | null;
   /**
+   * The notification this row is a copy of, on another channel (null for the notification itself,
+   * which its operator's feed shows, and for a digest). Copies are recorded together.
+   */
+  copyOf: string | null;
+  /**
    * Who it is for: the operator address on the node (lowercased), whose preferences apply; null when the node has none.
    */
   operator: string | null;
@@ -77,6 +82,7 @@ export type NewItem = Pick<
   | 'dueAt'
   | 'occurredAt'
   | 'createdAt'
+  | 'copyOf'
 > & { suppressed?: string };
 
 /** Owned is a new row made already claimed: the worker's lease, and the reservations it sends on (a digest). */
@@ -115,6 +121,31 @@ export interface OutboxCount {
   /** For items folded into a digest: the digest's status, which is what happened to them. */
   digestStatus: OutboxStatus | null;
   count: number;
+}
+
+/**
+ * PruneRequest asks for one batch of finished rows recorded before `before` to be deleted:
+ * `everything` finished, or only `copies` (a notification's copies on its other channels, and
+ * rows for no operator: what no feed shows).
+ */
+export interface PruneRequest {
+  scope: 'everything' | 'copies';
+  before: Date;
+  limit: number;
+}
+
+/** PruneBatch is what one batch did; `busy`: another process is pruning, so nothing was. */
+export interface PruneBatch {
+  deleted: number;
+  /** Of them, notifications that were in an operator's feed. */
+  feedItems: number;
+  busy: boolean;
+}
+
+/** Pruned is how many of an operator's notifications retention deleted, up to when. */
+export interface Pruned {
+  items: number;
+  through: Date;
 }
 
 /** Outbox is the durable queue of notifications. */
@@ -158,7 +189,7 @@ export interface Outbox {
   suppressOpen(nodeId: string, except: string, reason: string): Promise<Array<{ channel: string; kind: string }>>;
   get(id: string): Promise<OutboxItem | null>;
   /**
-   * forOperator lists an operator's notifications, one row per notification (not per channel copy),
+   * forOperator lists an operator's notifications, one row per notification (not its copies),
    * whatever became of them: newest first, or older than `before`; or, with `after`, the ones
    * recorded after it, oldest first. Ties of one instant are ordered by id, so pages never skip or
    * repeat a notification.
@@ -166,6 +197,15 @@ export interface Outbox {
   forOperator(operator: string, query: FeedQuery): Promise<OutboxItem[]>;
   /** feedPosition is where an operator's notification stands in their feed; null when it is not theirs or not kept. */
   feedPosition(operator: string, id: string): Promise<FeedCursor | null>;
-  /** counts tallies items by channel, kind and status. */
+  /** counts tallies items by channel, kind and status, those retention deleted included. */
   counts(): Promise<OutboxCount[]>;
+  /**
+   * prune deletes one batch of finished rows (sent, failed, digested, suppressed; never an open or
+   * leased one), oldest first, and counts them; one process at a time (the others get `busy`).
+   */
+  prune(request: PruneRequest): Promise<PruneBatch>;
+  /** compact makes the space of deleted rows reusable (VACUUM), after a round of pruning. */
+  compact(): Promise<void>;
+  /** pruned is how many of the operator's notifications retention deleted; null if none. */
+  pruned(operator: string): Promise<Pruned | null>;
 }

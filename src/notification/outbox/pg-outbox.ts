@@ -19,6 +19,9 @@ import type {
   OutboxItem,
   OutboxStatus,
   Owned,
+  PruneBatch,
+  Pruned,
+  PruneRequest,
   Retry,
 } from './outbox.js';
 import * as q from './sql.js';
@@ -29,6 +32,7 @@ interface ItemRow {
   channel: string;
   group_key: string;
   node_id: Buffer | null;
+  copy_of: string | null;
   kind: string;
   bypass: boolean;
   payload: OutboxItem['payload'];
@@ -152,6 +156,23 @@ export class PgOutbox implements Outbox {
     return rows.map((r) => ({ ...r, count: Number(r.count) }));
   }
 
+  async prune(request: PruneRequest): Promise<PruneBatch> {
+    const { rows } = await this.#pool.query<{ held: boolean; deleted: string; feed_items: string }>(q.prune(request));
+    const r = rows[0];
+    if (!r) throw new Error('satnotify: the prune statement returned no row');
+    return { deleted: Number(r.deleted), feedItems: Number(r.feed_items), busy: !r.held };
+  }
+
+  async compact(): Promise<void> {
+    // Plain VACUUM takes no lock that blocks reads or writes; it cannot run in a transaction.
+    await this.#pool.query('VACUUM satnotify_outbox');
+  }
+
+  async pruned(operator: string): Promise<Pruned | null> {
+    const { rows } = await this.#pool.query<{ items: string; through: Date }>(q.pruned(operator));
+    return rows[0] ? { items: Number(rows[0].items), through: rows[0].through } : null;
+  }
+
   /** #writer batches one kind of row write: the calls of a tick share one statement, and its outcome. */
   #writer<C>(
     name: string,
@@ -185,6 +206,7 @@ function toItem(r: ItemRow): OutboxItem {
     channel: r.channel,
     groupKey: r.group_key,
     nodeId: r.node_id ? r.node_id.toString('hex') : null,
+    copyOf: r.copy_of,
     kind: r.kind,
     bypass: r.bypass,
     payload: r.payload,

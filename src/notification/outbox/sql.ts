@@ -7,15 +7,19 @@
  * Pure: it builds statements and runs none.
  */
 import sql, { raw, type Sql } from 'sql-template-tag';
-import { OPEN_STATUSES } from '../../kinds.js';
+import { FINAL_STATUSES, OPEN_STATUSES } from '../../kinds.js';
 import type { Reservation } from '../limits/store.js';
-import type { FeedQuery, NewItem, Owned, Retry } from './outbox.js';
+import type { FeedQuery, NewItem, Owned, PruneRequest, Retry } from './outbox.js';
 
 /** Query is what a builder returns: the text with `$n` placeholders and its values. */
 export type Query = Sql;
 
 /** OPEN is the open statuses as the literal list the partial indexes were made with. */
 const OPEN = raw(`(${OPEN_STATUSES.map((s) => `'${s}'`).join(', ')})`);
+/** FINAL is the finished statuses as the literal list the retention indexes were made with. */
+const FINAL = raw(`(${FINAL_STATUSES.map((s) => `'${s}'`).join(', ')})`);
+/** COPIES is what no feed shows, as the copies index's predicate says it. */
+export const COPIES = raw(`kind <> 'digest' AND (copy_of IS NOT NULL OR operator IS NULL)`);
 
 /** How many due rows a pass reads per group it may claim (an operator's group holds a few). */
 const ROWS_PER_GROUP = 4;
@@ -72,18 +76,19 @@ SELECT * FROM claimed ORDER BY occurred_at, created_at, seq`;
  */
 export function insertItems(items: readonly NewItem[], owned?: readonly Owned[]): Query {
   return sql`INSERT INTO satnotify_outbox (id, channel, group_key, node_id, kind, bypass, payload, title, summary,
-    due_at, occurred_at, created_at, operator, status, reason, leased_until, reservations)
+    due_at, occurred_at, created_at, operator, status, reason, leased_until, reservations, copy_of)
   SELECT v.id, v.channel, v.group_key, v.node_id, v.kind, v.bypass, v.payload, v.title, v.summary,
          CASE WHEN v.due_at > v.created_at THEN LEAST(
            min(v.due_at) FILTER (WHERE v.due_at > v.created_at) OVER (PARTITION BY v.group_key), (
            SELECT min(w.due_at) FROM satnotify_outbox w
            WHERE w.group_key = v.group_key AND w.status = 'pending' AND w.due_at > w.created_at)) ELSE v.due_at END,
          v.occurred_at, v.created_at, v.operator, CASE WHEN v.suppressed IS NULL THEN 'pending' ELSE 'suppressed' END,
-         v.suppressed, v.leased_until, v.reservations
+         v.suppressed, v.leased_until, v.reservations, v.copy_of
   FROM (SELECT r.*, decode(r.node_hex, 'hex') AS node_id
         FROM jsonb_to_recordset(${itemRows(items, owned)}::jsonb) AS r(id text, channel text, group_key text, node_hex text,
              kind text, bypass boolean, payload jsonb, title text, summary text, due_at timestamptz, occurred_at timestamptz,
-             created_at timestamptz, suppressed text, operator text, leased_until timestamptz, reservations jsonb)) AS v`;
+             created_at timestamptz, suppressed text, operator text, leased_until timestamptz, reservations jsonb,
+             copy_of text)) AS v`;
 }
 
 /** DigestWrite is a digest to insert, already leased and owning its reservations, with the items it folds. */
@@ -182,22 +187,17 @@ export function get(id: string): Query {
 }
 
 /**
- * forOperator lists an operator's notifications, one row per notification: its copies on several
- * channels share the moment, the node and the kind, and the copy of the first channel by name
- * stands for them. Positions are (created_at, id), so rows of one instant are ordered by id and a
- * page never skips or repeats one. Newest first; with `after`, the oldest after it first.
+ * forOperator lists an operator's notifications, one row per notification (its copies on other
+ * channels left out). Positions are (created_at, id), so rows of one instant are ordered by id and
+ * a page never skips or repeats one. Newest first; with `after`, the oldest after it first.
  */
 export function forOperator(operator: string, q: FeedQuery): Query {
   const { before, after } = q;
   const newest = !after;
-  return sql`SELECT * FROM (
-  SELECT DISTINCT ON (created_at, node_id, kind) * FROM satnotify_outbox
-  WHERE operator = ${operator} AND kind <> 'digest'
-    AND ${before ? sql`created_at <= ${before.createdAt}` : raw('true')} AND ${after ? sql`created_at >= ${after.createdAt}` : raw('true')}
-  ORDER BY created_at, node_id, kind, channel
-) n
-WHERE ${before ? sql`(n.created_at, n.id) < (${before.createdAt}::timestamptz, ${before.id}::text)` : raw('true')}
-  AND ${after ? sql`(n.created_at, n.id) > (${after.createdAt}::timestamptz, ${after.id}::text)` : raw('true')}
+  return sql`SELECT * FROM satnotify_outbox
+WHERE operator = ${operator} AND kind <> 'digest' AND copy_of IS NULL
+  AND ${before ? sql`(created_at, id) < (${before.createdAt}::timestamptz, ${before.id}::text)` : raw('true')}
+  AND ${after ? sql`(created_at, id) > (${after.createdAt}::timestamptz, ${after.id}::text)` : raw('true')}
 ORDER BY created_at ${raw(newest ? 'DESC' : 'ASC')}, id ${raw(newest ? 'DESC' : 'ASC')} LIMIT ${q.limit}`;
 }
 
@@ -206,11 +206,58 @@ export function feedPosition(operator: string, id: string): Query {
   return sql`SELECT created_at, id FROM satnotify_outbox WHERE id = ${id} AND operator = ${operator} AND kind <> 'digest'`;
 }
 
-/** counts tallies rows by channel, kind and status, with the status of the digest each folded row went into. */
+/**
+ * counts tallies rows by channel, kind and status, with the status of the digest each folded row
+ * went into, and adds what retention deleted.
+ */
 export function counts(): Query {
-  return sql`SELECT o.channel, o.kind, o.status, d.status AS "digestStatus", count(*) AS count
-FROM satnotify_outbox o LEFT JOIN satnotify_outbox d ON d.id = o.digest_id
-GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`;
+  return sql`SELECT channel, kind, status, "digestStatus", sum(count) AS count FROM (
+  SELECT o.channel, o.kind, o.status, d.status AS "digestStatus", count(*) AS count
+  FROM satnotify_outbox o LEFT JOIN satnotify_outbox d ON d.id = o.digest_id
+  GROUP BY 1, 2, 3, 4
+  UNION ALL
+  SELECT channel, kind, status, nullif(digest_status, ''), count FROM satnotify_pruned_counts
+) c GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`;
+}
+
+/**
+ * prune deletes up to `limit` finished rows recorded before `before`, oldest first through a
+ * retention index, and adds them to the pruned counts, in one statement. With scope `copies`, only
+ * what no feed shows goes: a notification's copies on other channels, and rows for no operator.
+ * A transaction-scoped advisory lock lets one process prune at a time (per schema); the others
+ * delete nothing and learn it from `held`. Digests stay as long as the notifications they carried
+ * (the `everything` horizon), so the tallies can still say what became of those. Every CTE reads
+ * the table as it was before the delete, so a digest deleted in the same batch still answers the join.
+ */
+export function prune(r: PruneRequest): Query {
+  const scope = r.scope === 'copies' ? COPIES : raw('true');
+  return sql`WITH lock AS MATERIALIZED (
+  SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || '.satnotify_outbox.prune')) AS held
+), victims AS MATERIALIZED (
+  SELECT id, operator, channel, kind, status, digest_id, created_at,
+    operator IS NOT NULL AND kind <> 'digest' AND copy_of IS NULL AS feed_item
+  FROM satnotify_outbox
+  WHERE (SELECT held FROM lock) AND status IN ${FINAL} AND ${scope} AND created_at < ${r.before}
+  ORDER BY created_at LIMIT ${r.limit}
+), gone AS (
+  DELETE FROM satnotify_outbox o USING victims v WHERE o.id = v.id AND o.status IN ${FINAL}
+  RETURNING v.*
+), tally AS (
+  INSERT INTO satnotify_pruned_counts AS t (channel, kind, status, digest_status, count)
+  SELECT g.channel, g.kind, g.status, coalesce(d.status, ''), count(*)
+  FROM gone g LEFT JOIN satnotify_outbox d ON d.id = g.digest_id GROUP BY 1, 2, 3, 4
+  ON CONFLICT (channel, kind, status, digest_status) DO UPDATE SET count = t.count + excluded.count
+), feed AS (
+  INSERT INTO satnotify_pruned_feed AS f (operator, items, through)
+  SELECT operator, count(*), max(created_at) FROM gone WHERE feed_item GROUP BY operator
+  ON CONFLICT (operator) DO UPDATE SET items = f.items + excluded.items, through = greatest(f.through, excluded.through)
+)
+SELECT (SELECT held FROM lock) AS held, count(*) AS deleted, count(*) FILTER (WHERE feed_item) AS feed_items FROM gone`;
+}
+
+/** pruned reads how many of an operator's notifications retention deleted. */
+export function pruned(operator: string): Query {
+  return sql`SELECT items, through FROM satnotify_pruned_feed WHERE operator = ${operator}`;
 }
 
 /** itemRows lays items out as the JSON rows insertItems reads. */
@@ -231,6 +278,7 @@ function itemRows(items: readonly NewItem[], owned?: readonly Owned[]): string {
       created_at: i.createdAt,
       suppressed: i.suppressed ?? null,
       operator: i.operator,
+      copy_of: i.copyOf,
       leased_until: owned?.[k]?.leaseUntil ?? null,
       reservations: owned?.[k]?.reservations ?? null,
     })),

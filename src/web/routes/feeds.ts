@@ -5,8 +5,10 @@
  * page a notification's guid opens.
  */
 import type { Hono } from 'hono';
+import { DAY } from '../../config-schema.js';
 import type { Catalog, Locale } from '../../i18n/catalog.js';
 import { resolveLocale } from '../../i18n/catalog.js';
+import { formatWhen } from '../../i18n/format.js';
 import { feedKey, type Links } from '../../links/links.js';
 import type { OutboxItem } from '../../notification/outbox/outbox.js';
 import type { Env, WebContext } from '../context.js';
@@ -46,7 +48,8 @@ export function feedRoutes(route: Hono<Env>, { svc, links, satellite }: WebConte
     // No, short, wrong or another operator's authenticator: one answer, whether or not the operator exists.
     if (!m || !t || feedKey(t.o) !== m[1]) return c.text(NOT_AUTHORISED, 401);
     const format = m[2] as FeedFormat;
-    const locale = await localeOf(t.o);
+    const prefs = await svc.preferences.get(t.o);
+    const locale = resolveLocale(prefs.language);
     const before = c.req.query('before');
     const lastGuid = c.req.query('last_guid');
     const guidPrefix = `${links.base}/n/`;
@@ -63,7 +66,18 @@ export function feedRoutes(route: Hono<Env>, { svc, links, satellite }: WebConte
       ('before' in page.next ? at('before', page.next.before) : at('last_guid', links.guid(page.next.lastGuid)));
     const doc = {
       title: svc.catalog.t(locale, 'feed.title', { satellite, operator: t.o }),
-      description: svc.catalog.t(locale, 'feed.description', { satellite }),
+      description: [
+        svc.catalog.t(locale, 'feed.description', { satellite }),
+        ...(page.pruned
+          ? [
+              svc.catalog.t(locale, 'feed.pruned', {
+                count: page.pruned.items,
+                date: formatWhen(page.pruned.through, prefs.timezone, locale),
+                days: Math.round(svc.config.retention.feedMs / DAY),
+              }),
+            ]
+          : []),
+      ].join(' '),
       language: locale,
       author: satellite,
       self: at('before', before) || at('last_guid', lastGuid) || feedUrl,

@@ -12,6 +12,7 @@ function item(nodeId: string, kind: string, iso: string): OutboxItem {
     channel: 'log',
     groupKey: `log:node:${nodeId}`,
     nodeId,
+    copyOf: null,
     operator: null,
     kind,
     bypass: false,
