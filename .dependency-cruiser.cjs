@@ -26,7 +26,7 @@ const PURE = [
   'i18n/format',
   'channels/irc/lines',
   'preferences/policy',
-  'notification/limits/(policy|windows)',
+  'notification/limits/(policy|windows|channel-status)',
   'notification/hooks/(events|transitions)',
   'notification/digest/(select|words)',
   'notification/dispatch/(outcome|keys)',
@@ -35,7 +35,7 @@ const PURE = [
 ];
 const PURE_PATH = `^src/(${PURE.join('|')})[.]ts$`;
 const ORCHESTRATION =
-  '^src/notification/(service|dispatch/(pass|loop|by-preference)|content/(content|record|present)|retention/retention)[.]ts$';
+  '^src/notification/(service|dispatch/(pass|loop|by-preference)|content/(content|record|present)|retention/retention|hooks/run|history)[.]ts$';
 const IO_LIBS =
   'node_modules/(pg|pg-pool|@electric-sql/pglite|nodemailer|@grpc/grpc-js|grpc-health-check|smtp-server|irc-framework|mqtt)/';
 const IO_BUILTINS = '^(fs|fs/promises|net|http|https|child_process|dgram|tls)$';

@@ -16,6 +16,7 @@ import { sendTest } from './send-test.js';
 import { showConfig } from './show-config.js';
 import { serve } from './serve.js';
 import { nodeStatus } from './status.js';
+import { history } from './history.js';
 import { printTimeline, runTimeline } from './timeline.js';
 
 const VERSION = (
@@ -132,6 +133,33 @@ function buildProgram(io: CliIO): Command {
     });
 
   program
+    .command('history')
+    .description(
+      'the support view: every notification kept for a node or an operator, its fate and why (held by which limit, suppressed by whose choice, failed with what reply, in which digest)',
+    )
+    .argument('<nodeId|address>', 'node id (base58check or 64 hex digits) or operator email address')
+    .addOption(new Option('--since <time>', 'only what was recorded from then on (ISO 8601)').argParser(isoTime))
+    .addOption(new Option('--limit <n>', 'at most this many rows').default(100).argParser(wholeNumber(1, 1000)))
+    .addOption(
+      new Option('--zone <zone>', 'IANA time zone the times are shown in').default(localZone()).argParser(ianaZone),
+    )
+    .option('--json', 'print the history as JSON')
+    .option('--db <dir>', 'embedded database folder (the demo writes .satnotify/demo/db)')
+    .option('--config <file>', 'JSON config file (SATNOTIFY_* variables apply over it)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  satnotify history op@example.com --since 2026-05-05T00:00:00Z --zone Europe/Berlin\n  satnotify history <nodeId> --db .satnotify/demo/db --json',
+    )
+    .action(
+      async (
+        subject: string,
+        o: { since?: string; limit: number; zone: string; json?: boolean; db?: string; config?: string },
+      ) => {
+        io.out(await history(subject, { ...o, env: io.env }));
+      },
+    );
+
+  program
     .command('send-test')
     .description('send the sample announcement through the configured sender (SMTP, or .eml files)')
     .requiredOption('--to <address>', 'recipient email address')
@@ -231,6 +259,18 @@ function wholeNumber(min: number, max: number): (value: string) => number {
       throw new InvalidArgumentError(`must be a whole number from ${min} to ${max}.`);
     return n;
   };
+}
+
+function isoTime(value: string): string {
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(value) || Number.isNaN(Date.parse(value)))
+    throw new InvalidArgumentError('must be an ISO 8601 time with its offset, such as 2026-05-05T00:00:00Z.');
+  return value;
+}
+
+/** localZone is this machine's zone, the default reader of the support view. */
+function localZone(): string {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return zone && IANAZone.isValidZone(zone) ? zone : 'UTC';
 }
 
 function ianaZone(value: string): string {

@@ -89,6 +89,7 @@ const SEAM_METHODS: Readonly<Record<keyof Seams, readonly string[]>> = {
     'prune',
     'compact',
     'pruned',
+    'history',
   ],
   nodeState: ['record'],
   preferenceStore: ['getMany', 'put'],

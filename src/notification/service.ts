@@ -15,7 +15,6 @@ import { InvalidConfigError, orDatabaseError } from '../errors.js';
 import { NodeId } from '../overlay/node-id.js';
 import { parseInput } from '../input/parse.js';
 import { operatorKey } from '../preferences/preferences.js';
-import type { z } from 'zod';
 import type { Content } from './content/content.js';
 import type { Catalog } from '../i18n/catalog.js';
 import { LOG_INPUT, type EmailMessage, type LogInput } from './content/inputs.js';
@@ -41,35 +40,16 @@ import {
   SIGNALS,
 } from './hooks/events.js';
 import type { Metrics } from './metrics.js';
-import type { Status } from './limits/policy.js';
+import { toChannelStatus, type ChannelStatuses } from './limits/channel-status.js';
+import { runHook, type HookDeps, type HookResult } from './hooks/run.js';
 import { recordBroadcast, type BroadcastResult } from './broadcast.js';
 import { deliveryOf, firstAttempt, type Delivery } from './delivery.js';
 import { feedPage, type FeedPage, type FeedRequest } from './feed-page.js';
 import type { PruneReport, Retention } from './retention/retention.js';
+import { readHistory, type History, type HistoryOptions, type HistorySubject } from './history.js';
 
-export type { BroadcastResult, Delivery };
-
-/**
- * HookResult says whether a hook call notified anyone, and the notifications it recorded (news
- * about a disqualified node is recorded suppressed: in `ids`, with `notified` false).
- */
-export interface HookResult {
-  notified: boolean;
-  ids: string[];
-}
-
-/** Why a hook's notification about a disqualified node is not sent. */
-const DISQUALIFIED = 'the node is disqualified on this satellite; only what the satellite sends explicitly reaches it';
-
-/** ChannelStatus is a node's counters on one channel. */
-export interface ChannelStatus {
-  hrCounter: number;
-  dayCounter: number;
-  lastSent: string | null;
-}
-
-/** ChannelStatuses are a node's counters per channel instance: the built-in two, and each configured one by name. */
-export type ChannelStatuses = { email: ChannelStatus; log: ChannelStatus } & Record<string, ChannelStatus>;
+export type { BroadcastResult, Delivery, HookResult };
+export type { ChannelStatus, ChannelStatuses } from './limits/channel-status.js';
 
 /** NotificationServiceParts are the service's collaborators; createNotificationService wires them. */
 export interface NotificationServiceParts {
@@ -104,6 +84,7 @@ export class NotificationService {
   readonly #p: NotificationServiceParts;
   readonly #logger: Logger;
   readonly #uptimeRules: UptimeRules;
+  readonly #hooks: HookDeps;
   #closed = false;
 
   constructor(parts: NotificationServiceParts) {
@@ -114,6 +95,7 @@ export class NotificationService {
     this.config = parts.config;
     this.#logger = parts.logger ?? silentLogger;
     const h = parts.config.hooks;
+    this.#hooks = parts;
     this.#uptimeRules = {
       offlineAfterMs: h.offlineAfterMs,
       flap: { changes: h.flapChanges, windowMs: h.flapWindowMs, stableMs: h.flapStableMs },
@@ -147,45 +129,52 @@ export class NotificationService {
     // The check's outcome is stored on the node, but its notification is built from the node as
     // looked up before, so an offline notice says when the node was last reached before this
     // failure, and the next one after a recovery.
-    return this.#hook(
-      'uptime',
-      nodeId,
-      signal,
-      (id, s, at) => uptimeEvent(id, s, at, this.#uptimeRules),
-      SIGNALS.uptime,
-      (node, s, at) => this.overlay.recordContact(node, s.ok, at),
-    );
+    const event = (id: NodeId, s: UptimeSignal, at: Date): HookEvent => uptimeEvent(id, s, at, this.#uptimeRules);
+    const after = (node: NodeInfo, s: UptimeSignal, at: Date): Promise<void> =>
+      this.overlay.recordContact(node, s.ok, at);
+    return runHook(this.#hooks, { name: 'uptime', schema: SIGNALS.uptime, event, after }, nodeId, signal);
   }
 
   /** onAuditResult records an audit; the first failure after passing notifies with score, threshold, distance. */
   onAuditResult(nodeId: string | NodeId, signal: AuditSignal): Promise<HookResult> {
-    return this.#hook('audit', nodeId, signal, auditEvent, SIGNALS.audit);
+    return runHook(this.#hooks, { name: 'audit', schema: SIGNALS.audit, event: auditEvent }, nodeId, signal);
   }
 
   /** onContainment records containment changes; entering and release notify once each. */
   onContainment(nodeId: string | NodeId, signal: ContainmentSignal): Promise<HookResult> {
-    return this.#hook('containment', nodeId, signal, containmentEvent, SIGNALS.containment);
+    return runHook(
+      this.#hooks,
+      { name: 'containment', schema: SIGNALS.containment, event: containmentEvent },
+      nodeId,
+      signal,
+    );
   }
 
   /** onDisqualified records a disqualification; it notifies once. */
   onDisqualified(nodeId: string | NodeId, signal: DisqualifiedSignal): Promise<HookResult> {
-    return this.#hook('disqualified', nodeId, signal, disqualifiedEvent, SIGNALS.disqualified);
+    return runHook(
+      this.#hooks,
+      { name: 'disqualified', schema: SIGNALS.disqualified, event: disqualifiedEvent },
+      nodeId,
+      signal,
+    );
   }
 
   /** onVersionCheck reminds about outdated software at most once per `hooks.versionCooldown`. */
   onVersionCheck(nodeId: string | NodeId, signal: VersionSignal): Promise<HookResult> {
-    return this.#hook(
-      'version',
-      nodeId,
-      signal,
-      (id, s, at) => versionEvent(id, s, at, this.config.hooks.versionCooldownMs),
-      SIGNALS.version,
-    );
+    const event = (id: NodeId, s: VersionSignal, at: Date): HookEvent =>
+      versionEvent(id, s, at, this.config.hooks.versionCooldownMs);
+    return runHook(this.#hooks, { name: 'version', schema: SIGNALS.version, event }, nodeId, signal);
   }
 
   /** onSuspension records a suspension (`offline` or `unknown-audit`) or its lifting; each notifies once. */
   onSuspension(nodeId: string | NodeId, signal: SuspensionSignal): Promise<HookResult> {
-    return this.#hook('suspension', nodeId, signal, suspensionEvent, SIGNALS.suspension);
+    return runHook(
+      this.#hooks,
+      { name: 'suspension', schema: SIGNALS.suspension, event: suspensionEvent },
+      nodeId,
+      signal,
+    );
   }
 
   /**
@@ -223,6 +212,16 @@ export class NotificationService {
         reason: 'waiting for its first attempt',
       }
     );
+  }
+
+  /**
+   * history is the support view: every notification kept for a node (`{ nodeId }`) or an operator
+   * (`{ address }`), newest first, on every channel, with its status, reason, attempts and the
+   * digest it went in; `since` and `limit` (default 100, at most 1000) bound it.
+   */
+  history(who: HistorySubject, options?: HistoryOptions): Promise<History> {
+    const { content } = this.#p;
+    return orDatabaseError(readHistory(this.#p.outbox, (r) => content.title(r, content.defaultReader), who, options));
   }
 
   /** links makes the operators' signed links; null until `web.baseUrl` and `web.secrets` are set. */
@@ -335,48 +334,4 @@ export class NotificationService {
       logger: this.#logger,
     });
   }
-
-  async #hook<S extends z.ZodType>(
-    name: keyof typeof SIGNALS,
-    nodeId: string | NodeId,
-    signal: unknown,
-    event: (id: NodeId, s: z.output<S>, at: Date) => HookEvent,
-    schema: S,
-    after?: (node: NodeInfo, s: z.output<S>, at: Date) => Promise<void>,
-  ): Promise<HookResult> {
-    const t0 = performance.now();
-    const id = NodeId.parse(nodeId);
-    const s = parseInput(schema, signal, 'signal');
-    const at = this.#p.clock();
-    const e = event(id, s, at);
-    // The node's state is read while the overlay looks the node up; the notification is
-    // built (and anything written) only once the node is known.
-    const node = this.overlay.get(id);
-    const recorded = this.#p.nodeState.record(e.transition, async (prev) => {
-      const n = await node;
-      const kind = prev.kind ?? e.kind;
-      if (!prev.applied || !kind) return [];
-      const items = this.#p.content.event(n, kind, e.data(n, prev), at);
-      // Once disqualified on this satellite, a node hears nothing more from its hooks: the news is
-      // recorded (it is still true, and shows in the operator's feed) but never sent or counted.
-      return prev.disqualified && kind !== 'disqualified'
-        ? items.map((i) => ({ ...i, suppressed: DISQUALIFIED }))
-        : items;
-    });
-    // The node's own record (its last contact) is written beside the outbox's: the notification
-    // is built from the node as it was looked up above, so it still says what was true before.
-    const [items] = await orDatabaseError(Promise.all([recorded, node.then((n) => after?.(n, s, at))]));
-    for (const i of items) if (i.suppressed) this.metrics.count(i.channel, i.kind, 'suppressed');
-    if (e.kind === 'disqualified' && items.length > 0) {
-      // What was still waiting to be sent about the node (an offline notice held by a limit) goes quiet too.
-      for (const i of await this.#p.outbox.suppressOpen(id.hex, 'disqualified', DISQUALIFIED))
-        this.metrics.count(i.channel, i.kind, 'suppressed');
-    }
-    this.metrics.hookSeconds.observe({ hook: name }, (performance.now() - t0) / 1000);
-    return { notified: items.some((i) => !i.suppressed), ids: items.map((i) => i.id) };
-  }
-}
-
-function toChannelStatus(s: Status): ChannelStatus {
-  return { hrCounter: s.hrCounter, dayCounter: s.dayCounter, lastSent: s.lastSent?.toISOString() ?? null };
 }

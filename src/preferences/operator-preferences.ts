@@ -4,15 +4,16 @@
  * config defaults), checked at the door and against the safety rule, and the verdict the
  * dispatcher asks for before it reserves any limit.
  */
-import type { EventKind } from '../kinds.js';
+import { EVENT_KINDS, type EventKind } from '../kinds.js';
 import type { PreferencesConfig } from './config.js';
 import { InvalidInputError } from '../errors.js';
 import { parseInput } from '../input/parse.js';
-import { kindsRoutedTo, silenced, verdict, type Copy, type Rules, type Verdict } from './policy.js';
+import { silenced, verdict, type Copy, type Rules, type Verdict } from './policy.js';
 import {
   operatorKey,
   PREFERENCES,
   PREFERENCES_UPDATE,
+  type Filter,
   type Preferences,
   type PreferencesUpdate,
 } from './preferences.js';
@@ -102,18 +103,26 @@ export class OperatorPreferences {
 
   /**
    * unsubscribe takes `kind` (`all`: every kind, for a digest) off `channel` for the operator, keeping
-   * what the safety rule keeps; idempotent. Returns the kinds kept for safety.
+   * what the safety rule keeps; idempotent. It stores that this kind is off, not which kinds are on,
+   * so a kind added in a later version still reaches them. Returns the kinds kept for safety.
    */
   async unsubscribe(operator: string, channel: string, kind: string): Promise<string[]> {
     const current = await this.get(operator);
-    const routed = kindsRoutedTo(this.#config.hooks.channels, channel);
-    const keep = (kinds: readonly string[]): string[] => kinds.filter((k) => (kind === 'all' ? false : k !== kind));
-    const filters = current.filters[channel];
-    const base = filters ?? [{}];
-    let next = base.map((f) => ({ ...f, kinds: keep(f.kinds ?? routed) })).filter((f) => f.kinds.length > 0);
-    const trial = { ...current, filters: { ...current.filters, [channel]: next } } as Preferences;
+    const off = EVENT_KINDS.find((k) => k === kind);
+    if (!off && kind !== 'all') return []; // a kind this version does not know: nothing of it to turn off
+    const base = current.filters[channel] ?? [{}];
+    let next: Filter[] = !off
+      ? []
+      : base
+          .map((f) =>
+            f.kinds
+              ? { ...f, kinds: f.kinds.filter((k) => k !== off) }
+              : { ...f, exceptKinds: [...new Set([...(f.exceptKinds ?? []), off])] },
+          )
+          .filter((f) => !f.kinds || f.kinds.length > 0);
+    const trial = { ...current, filters: { ...current.filters, [channel]: next } };
     const kept = silenced(trial, this.#config.hooks.channels, this.#rules.critical);
-    if (kept.length > 0) next = [...next, { kinds: kept }];
+    if (kept.length > 0) next = [...next, { kinds: EVENT_KINDS.filter((k) => kept.includes(k)) }];
     await this.update(operator, { filters: { [channel]: next } });
     return kept;
   }

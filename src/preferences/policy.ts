@@ -33,7 +33,7 @@ export function matches(filters: readonly Filter[] | undefined, c: Copy): boolea
   if (!filters) return true;
   return filters.some(
     (f) =>
-      (!f.kinds || (f.kinds as readonly string[]).includes(c.kind)) &&
+      kindMatches(f, c.kind) &&
       (!f.nodes || (c.node !== null && f.nodes.includes(c.node))) &&
       (!f.minLevel || LOG_LEVELS.indexOf(c.level) >= LOG_LEVELS.indexOf(f.minLevel)),
   );
@@ -122,8 +122,15 @@ function matchesAnyNode(filters: readonly Filter[] | undefined, kind: string, le
   if (!filters) return true;
   return filters.some(
     (f) =>
-      (!f.kinds || (f.kinds as readonly string[]).includes(kind)) &&
-      (!f.minLevel || LOG_LEVELS.indexOf(level) >= LOG_LEVELS.indexOf(f.minLevel)),
+      kindMatches(f, kind) && (!f.minLevel || LOG_LEVELS.indexOf(level) >= LOG_LEVELS.indexOf(f.minLevel)),
+  );
+}
+
+/** kindMatches: the filter lists the kind, or lists none, and does not leave it out. */
+function kindMatches(f: Filter, kind: string): boolean {
+  return (
+    (!f.kinds || (f.kinds as readonly string[]).includes(kind)) &&
+    !(f.exceptKinds as readonly string[] | undefined)?.includes(kind)
   );
 }
 

@@ -15,6 +15,8 @@ const CLOCK = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of d
 /** FILTER is one FMN filter: each given field must match; an empty filter matches everything. */
 export const FILTER = z.strictObject({
   kinds: z.array(z.enum(EVENT_KINDS)).min(1).max(EVENT_KINDS.length).optional(),
+  /** Kinds left out: every other kind matches, one added in a later version too. */
+  exceptKinds: z.array(z.enum(EVENT_KINDS)).min(1).max(EVENT_KINDS.length).optional(),
   nodes: z
     .array(z.string().refine((v) => NodeId.tryParse(v) !== undefined, 'must be a node id'))
     .min(1)

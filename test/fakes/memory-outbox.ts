@@ -8,6 +8,8 @@ import type { Reservation } from '../../src/notification/limits/store.js';
 import type {
   FeedCursor,
   FeedQuery,
+  HistoryQuery,
+  HistoryRow,
   NewItem,
   Outbox,
   OutboxCount,
@@ -79,7 +81,8 @@ export class MemoryOutbox implements Outbox {
   }
 
   markSent(id: string, at: Date): Promise<void> {
-    this.#update(id, { status: 'sent', sentAt: at, leasedUntil: null, reason: null, reservations: null });
+    const attempts = this.#get(id).attempts + 1;
+    this.#update(id, { status: 'sent', sentAt: at, attempts, leasedUntil: null, reason: null, reservations: null });
     return Promise.resolve();
   }
 
@@ -182,6 +185,20 @@ export class MemoryOutbox implements Outbox {
       feedItems: victims.filter((v) => v.feedItem).length,
       busy: false,
     });
+  }
+
+  history(q: HistoryQuery): Promise<HistoryRow[]> {
+    const mine = [...this.#rows.values()]
+      .filter((r) => ('nodeId' in q ? r.nodeId === q.nodeId : r.operator === q.operator))
+      .filter((r) => !q.since || r.createdAt >= q.since)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.seq - a.seq)
+      .slice(0, q.limit);
+    return Promise.resolve(
+      mine.map((r) => {
+        const d = r.digestId ? this.#rows.get(r.digestId) : undefined;
+        return { ...strip(r), digest: d ? { id: d.id, status: d.status, sentAt: d.sentAt } : null };
+      }),
+    );
   }
 
   compact(): Promise<void> {

@@ -30,6 +30,12 @@ describe('issue 11: an ambiguous send keeps its count and is retried a bounded n
     assert.equal(ids.length, 2);
     assert.equal(new Set(ids).size, 1, 'the same Message-ID, so the copy is recognisable');
     assert.equal((await h.svc.status(node)).email.hrCounter, 1);
+    const [entry] = (await h.svc.history({ nodeId: node })).entries;
+    assert.deepEqual(
+      [entry?.status, entry?.attempts, entry?.ambiguousAttempts],
+      ['sent', 2, 1],
+      'the support view shows both attempts, one unconfirmed',
+    );
   });
 
   it('lost every time: three copies at most, then failed as "may have been delivered", still counted', async () => {
@@ -47,6 +53,9 @@ describe('issue 11: an ambiguous send keeps its count and is retried a bounded n
       1,
     );
     assert.equal((await h.svc.status(node)).email.hrCounter, 1, 'not refunded: it may have arrived');
+    const [entry] = (await h.svc.history({ nodeId: node })).entries;
+    assert.deepEqual([entry?.status, entry?.attempts, entry?.ambiguousAttempts], ['failed', 3, 3]);
+    assert.match(entry?.reason ?? '', /may have/);
     h.sink.dropAfterData.delete('always@example.com');
   });
 });

@@ -29,9 +29,12 @@ export class Presenter {
     const source = sourceOf(item.payload);
     if (!source) return this.#withCommon(p, reader);
     const words = this.#wording.event(source.kind, source.data, source.node, reader);
-    // An announcement is titled by what it announces, not by its kind.
-    const title = source.kind === 'announcement' ? words.subject : words.title;
-    const message: Message = { ...p, title, text: this.#nodeText(words), actions: words.steps };
+    const message: Message = {
+      ...p,
+      title: titleOf(source.kind, words),
+      text: this.#nodeText(words),
+      actions: words.steps,
+    };
     if (p.email)
       message.email = {
         to: p.email.to,
@@ -47,6 +50,14 @@ export class Presenter {
         ),
       };
     return message;
+  }
+
+  /** title is `item`'s title for `reader`, without the rest of its message. */
+  title(item: OutboxItem, reader: Reader): string {
+    const source = sourceOf(item.payload);
+    return source
+      ? titleOf(source.kind, this.#wording.event(source.kind, source.data, source.node, reader))
+      : item.payload.title;
   }
 
   /**
@@ -162,4 +173,9 @@ export function layoutData(
     s: wording.common(reader, recipient),
     preheader: '',
   };
+}
+
+/** titleOf: an announcement is titled by what it announces, not by its kind. */
+function titleOf(kind: string, words: { subject: string; title: string }): string {
+  return kind === 'announcement' ? words.subject : words.title;
 }

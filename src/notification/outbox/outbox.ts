@@ -54,6 +54,7 @@ export interface OutboxItem {
   summary: string;
   status: OutboxStatus;
   reason: string | null;
+  /** Attempts made: failed, retried, and the one that sent it. */
   attempts: number;
   /** Attempts that may have been delivered although the receiver never confirmed them. */
   ambiguousAttempts: number;
@@ -148,6 +149,14 @@ export interface Pruned {
   through: Date;
 }
 
+/** HistoryQuery asks for what was recorded for one node or one operator, newest first. */
+export type HistoryQuery = ({ nodeId: string } | { operator: string }) & { since: Date | null; limit: number };
+
+/** HistoryRow is a row with what became of the digest it went in, if it did. */
+export interface HistoryRow extends OutboxItem {
+  digest: { id: string; status: OutboxStatus; sentAt: Date | null } | null;
+}
+
 /** Outbox is the durable queue of notifications. */
 export interface Outbox {
   /** insert records new items (informNode*, broadcasts) in one statement; resolves with them. */
@@ -208,4 +217,6 @@ export interface Outbox {
   compact(): Promise<void>;
   /** pruned is how many of the operator's notifications retention deleted; null if none. */
   pruned(operator: string): Promise<Pruned | null>;
+  /** history lists every row kept for a node or an operator (copies and digests included), newest first. */
+  history(query: HistoryQuery): Promise<HistoryRow[]>;
 }

@@ -13,6 +13,8 @@ import type { Reservation } from '../limits/store.js';
 import type {
   FeedCursor,
   FeedQuery,
+  HistoryQuery,
+  HistoryRow,
   NewItem,
   Outbox,
   OutboxCount,
@@ -171,6 +173,17 @@ export class PgOutbox implements Outbox {
   async pruned(operator: string): Promise<Pruned | null> {
     const { rows } = await this.#pool.query<{ items: string; through: Date }>(q.pruned(operator));
     return rows[0] ? { items: Number(rows[0].items), through: rows[0].through } : null;
+  }
+
+  async history(query: HistoryQuery): Promise<HistoryRow[]> {
+    const { rows } = await this.#pool.query<
+      ItemRow & { digest_status: OutboxStatus | null; digest_sent_at: Date | null }
+    >(q.history(query));
+    return rows.map((r) => ({
+      ...toItem(r),
+      digest:
+        r.digest_id && r.digest_status ? { id: r.digest_id, status: r.digest_status, sentAt: r.digest_sent_at } : null,
+    }));
   }
 
   /** #writer batches one kind of row write: the calls of a tick share one statement, and its outcome. */

@@ -9,7 +9,7 @@
 import sql, { raw, type Sql } from 'sql-template-tag';
 import { FINAL_STATUSES, OPEN_STATUSES } from '../../kinds.js';
 import type { Reservation } from '../limits/store.js';
-import type { FeedQuery, NewItem, Owned, PruneRequest, Retry } from './outbox.js';
+import type { FeedQuery, HistoryQuery, NewItem, Owned, PruneRequest, Retry } from './outbox.js';
 
 /** Query is what a builder returns: the text with `$n` placeholders and its values. */
 export type Query = Sql;
@@ -125,7 +125,7 @@ FROM jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) AS v(id text, reservati
 /** markSent ends rows as sent, each at its own instant. */
 export function markSent(batch: ReadonlyArray<{ id: string; at: Date }>): Query {
   return sql`UPDATE satnotify_outbox o
-SET status = 'sent', sent_at = v.at, leased_until = NULL, reason = NULL, reservations = NULL
+SET status = 'sent', sent_at = v.at, attempts = o.attempts + 1, leased_until = NULL, reason = NULL, reservations = NULL
 FROM unnest(${batch.map((c) => c.id)}::text[], ${batch.map((c) => c.at)}::timestamptz[]) AS v(id, at)
 WHERE o.id = v.id`;
 }
@@ -253,6 +253,18 @@ export function prune(r: PruneRequest): Query {
   ON CONFLICT (operator) DO UPDATE SET items = f.items + excluded.items, through = greatest(f.through, excluded.through)
 )
 SELECT (SELECT held FROM lock) AS held, count(*) AS deleted, count(*) FILTER (WHERE feed_item) AS feed_items FROM gone`;
+}
+
+/**
+ * history reads a node's or an operator's rows, newest first (rows of one instant in the order they
+ * were recorded), each with the status and send time of the digest it went in.
+ */
+export function history(q: HistoryQuery): Query {
+  const who = 'nodeId' in q ? sql`o.node_id = decode(${q.nodeId}, 'hex')` : sql`o.operator = ${q.operator}`;
+  return sql`SELECT o.*, d.status AS digest_status, d.sent_at AS digest_sent_at
+FROM satnotify_outbox o LEFT JOIN satnotify_outbox d ON d.id = o.digest_id
+WHERE ${who} AND ${q.since ? sql`o.created_at >= ${q.since}` : raw('true')}
+ORDER BY o.created_at DESC, o.seq DESC LIMIT ${q.limit}`;
 }
 
 /** pruned reads how many of an operator's notifications retention deleted. */

@@ -63,7 +63,7 @@ export function preferencesRoutes(route: Hono<Env>, { svc, links, satellite }: W
   });
 }
 
-/** fromForm turns the page's fields into a preferences change: the matrix becomes one kinds filter per channel. */
+/** fromForm turns the page's fields into a preferences change: the matrix becomes one filter per channel. */
 function fromForm(
   body: Form,
   channels: readonly string[],
@@ -76,8 +76,9 @@ function fromForm(
   for (const channel of channels) {
     const offered = kindsRoutedTo(routes, channel);
     if (offered.length === 0) continue;
-    const on = offered.filter((k) => checked.has(`${k}:${channel}`));
-    filters[channel] = on.length === offered.length ? [{}] : on.length === 0 ? [] : [{ kinds: on }];
+    // What is unchecked is stored as off, so a kind added in a later version reaches them.
+    const off = offered.filter((k) => !checked.has(`${k}:${channel}`));
+    filters[channel] = off.length === 0 ? [{}] : off.length === offered.length ? [] : [{ exceptKinds: off }];
   }
   const quiet = one(body['quiet']) === 'on';
   const change: PreferencesUpdate = {

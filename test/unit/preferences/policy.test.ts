@@ -42,6 +42,16 @@ describe('preference policy', () => {
     assert.equal(matches([{ nodes: [NODE] }], copy({ node: null })), false);
   });
 
+  it('exceptKinds leaves those kinds out and lets every other in, a kind it never heard of too (issue 33)', () => {
+    const off = [{ exceptKinds: ['node-offline' as const] }];
+    assert.equal(matches(off, copy()), false);
+    assert.equal(matches(off, copy({ kind: 'audit-failed' })), true);
+    assert.equal(matches(off, copy({ kind: 'node-welcome' })), true, 'a kind added in a later version stays on');
+    assert.equal(matches([{ kinds: ['node-offline'], exceptKinds: ['node-offline'] }], copy()), false);
+    const stored = prefs({ filters: { email: off } });
+    assert.deepEqual(silenced(stored, { 'node-offline': ['email'], 'audit-failed': ['email'] }, rules.critical), []);
+  });
+
   it('quiet hours, across midnight, in the operator zone', () => {
     const q = { start: '22:00', end: '07:00' };
     assert.equal(quietUntil(q, new Date('2026-03-02T20:59:00Z'), 'Europe/Berlin'), null, '21:59 Berlin');
