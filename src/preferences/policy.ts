@@ -121,8 +121,7 @@ export function kindsRoutedTo(
 function matchesAnyNode(filters: readonly Filter[] | undefined, kind: string, level: LogLevel): boolean {
   if (!filters) return true;
   return filters.some(
-    (f) =>
-      kindMatches(f, kind) && (!f.minLevel || LOG_LEVELS.indexOf(level) >= LOG_LEVELS.indexOf(f.minLevel)),
+    (f) => kindMatches(f, kind) && (!f.minLevel || LOG_LEVELS.indexOf(level) >= LOG_LEVELS.indexOf(f.minLevel)),
   );
 }
 

@@ -48,7 +48,9 @@ for (const target of TARGETS) {
       clock.set('2025-02-04T10:00:00Z');
       await h.svc.dispatch();
       // The operator turns node-offline off by email: the offline notice reaches only the node log.
-      await h.svc.preferences.update('tuesday@example.com', { filters: { email: [{ exceptKinds: ['node-offline'] }] } });
+      await h.svc.preferences.update('tuesday@example.com', {
+        filters: { email: [{ exceptKinds: ['node-offline'] }] },
+      });
       clock.set('2025-02-04T11:00:00Z');
       await h.svc.onUptimeCheck(node, { ok: false });
       await h.svc.dispatch();

@@ -71,7 +71,11 @@ describe('operator web: unsubscribe, preferences, feeds', () => {
       assert.match(await done.text(), /no longer gets &quot;Node offline&quot; notices by email/);
     }
     const email = (await h.svc.preferences.get(op)).filters['email'] ?? [];
-    assert.deepEqual(email, [{ exceptKinds: ['node-offline'] }], 'that kind off by email: every other kind, and any added later, on');
+    assert.deepEqual(
+      email,
+      [{ exceptKinds: ['node-offline'] }],
+      'that kind off by email: every other kind, and any added later, on',
+    );
 
     await h.svc.onUptimeCheck(node, { ok: true });
     const again = await h.svc.onUptimeCheck(node, { ok: false });
