@@ -6,7 +6,7 @@
  * No stack trace reaches the user unless SATNOTIFY_DEBUG=1.
  */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { IANAZone } from 'luxon';
 import { DatabaseError, InvalidConfigError, SatnotifyError } from '../errors.js';
 import { configReference } from './config-reference.js';
@@ -17,6 +17,7 @@ import { showConfig } from './show-config.js';
 import { serve } from './serve.js';
 import { nodeStatus } from './status.js';
 import { history } from './history.js';
+import { operator } from './operator.js';
 import { printTimeline, runTimeline } from './timeline.js';
 
 const VERSION = (
@@ -158,6 +159,23 @@ function buildProgram(io: CliIO): Command {
         io.out(await history(subject, { ...o, env: io.env }));
       },
     );
+
+  program
+    .command('operator')
+    .description(
+      "an operator's data rights: export prints everything kept about them as JSON; erase removes their address from everything satnotify holds (counts kept)",
+    )
+    .addArgument(new Argument('<action>', 'what to do').choices(['export', 'erase']))
+    .argument('<address>', "the operator's email address")
+    .option('--db <dir>', 'embedded database folder (the demo writes .satnotify/demo/db)')
+    .option('--config <file>', 'JSON config file (SATNOTIFY_* variables apply over it)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  satnotify operator export op@example.com > op.json\n  satnotify operator erase op@example.com --config satnotify.json',
+    )
+    .action(async (action: 'export' | 'erase', address: string, o: { db?: string; config?: string }) => {
+      io.out(await operator(action, address, { ...o, env: io.env }));
+    });
 
   program
     .command('send-test')

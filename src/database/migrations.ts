@@ -274,4 +274,15 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       ALTER TABLE satnotify_outbox SET (autovacuum_vacuum_scale_factor = 0.05);`,
   },
+  {
+    version: 15,
+    name: 'erased operators',
+    // An operator whose data was erased, by a hash of the address (never the address): links made
+    // for them before are refused until the satellite notifies that address again.
+    sql: `
+      CREATE TABLE satnotify_erased (
+        address_hash  text        PRIMARY KEY,
+        erased_at     timestamptz NOT NULL
+      );`,
+  },
 ];

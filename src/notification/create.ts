@@ -69,7 +69,7 @@ export interface ServiceOptions extends Omit<Config, 'overlay'>, Seams {
 
 const SEAM_METHODS: Readonly<Record<keyof Seams, readonly string[]>> = {
   overlay: ['get', 'upsert', 'selectPage'],
-  statusStore: ['reserve', 'refund', 'get'],
+  statusStore: ['reserve', 'refund', 'get', 'rename'],
   outbox: [
     'insert',
     'claim',
@@ -90,9 +90,10 @@ const SEAM_METHODS: Readonly<Record<keyof Seams, readonly string[]>> = {
     'compact',
     'pruned',
     'history',
+    'eraseOperator',
   ],
   nodeState: ['record'],
-  preferenceStore: ['getMany', 'put'],
+  preferenceStore: ['getMany', 'put', 'erase', 'erasedAt'],
 };
 
 /**

@@ -47,6 +47,7 @@ import { deliveryOf, firstAttempt, type Delivery } from './delivery.js';
 import { feedPage, type FeedPage, type FeedRequest } from './feed-page.js';
 import type { PruneReport, Retention } from './retention/retention.js';
 import { readHistory, type History, type HistoryOptions, type HistorySubject } from './history.js';
+import { Operators } from './operators.js';
 
 export type { BroadcastResult, Delivery, HookResult };
 export type { ChannelStatus, ChannelStatuses } from './limits/channel-status.js';
@@ -79,6 +80,8 @@ export class NotificationService {
   readonly overlay: OverlayCache;
   /** The operators' own choices: `get(address)`, `update(address, change)`. */
   readonly preferences: OperatorPreferences;
+  /** An operator's data rights: `export(address)`, `erase(address)`. */
+  readonly operators: Operators;
   readonly metrics: Metrics;
   readonly config: ResolvedConfig;
   readonly #p: NotificationServiceParts;
@@ -91,6 +94,7 @@ export class NotificationService {
     this.#p = parts;
     this.overlay = parts.overlay;
     this.preferences = parts.preferences;
+    this.operators = new Operators({ ...parts, channels: parts.channels.names });
     this.metrics = parts.metrics;
     this.config = parts.config;
     this.#logger = parts.logger ?? silentLogger;

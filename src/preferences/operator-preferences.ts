@@ -68,6 +68,24 @@ export class OperatorPreferences {
     return this.#merge((await this.#store.getMany([key])).get(key));
   }
 
+  /** stored is what the operator chose themselves, as kept (null: they changed nothing). */
+  async stored(operator: string): Promise<PreferencesUpdate | null> {
+    const key = operatorKey(operator);
+    return (await this.#store.getMany([key])).get(key) ?? null;
+  }
+
+  /** erase forgets the operator's choices and records that they were erased (PreferenceStore.erase). */
+  async erase(operator: string, at: Date): Promise<void> {
+    const key = operatorKey(operator);
+    await this.#store.erase(key, at);
+    this.#cache.delete(key);
+  }
+
+  /** erasedAt is when the operator's data was last erased, or null. */
+  erasedAt(operator: string): Promise<Date | null> {
+    return this.#store.erasedAt(operatorKey(operator));
+  }
+
   /**
    * update changes some of an operator's preferences; `filters` replaces the lists of the instances
    * it names (an empty list turns an instance off). Throws InvalidInputError naming each bad field,

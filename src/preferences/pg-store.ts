@@ -3,6 +3,7 @@
  * PreferenceStore on PostgreSQL (or PGlite): one row per operator, the choices as JSON.
  */
 import type pg from 'pg';
+import { erasedKey } from './preferences.js';
 import type { PreferencesUpdate } from './preferences.js';
 import type { PreferenceStore } from './store.js';
 
@@ -28,5 +29,22 @@ export class PgPreferenceStore implements PreferenceStore {
        ON CONFLICT (operator) DO UPDATE SET prefs = EXCLUDED.prefs, updated_at = now()`,
       [operator, JSON.stringify(prefs)],
     );
+  }
+
+  async erase(operator: string, at: Date): Promise<void> {
+    await this.#pool.query(
+      `WITH gone AS (DELETE FROM satnotify_preferences WHERE operator = $1)
+       INSERT INTO satnotify_erased (address_hash, erased_at) VALUES ($2, $3)
+       ON CONFLICT (address_hash) DO UPDATE SET erased_at = EXCLUDED.erased_at`,
+      [operator, erasedKey(operator), at],
+    );
+  }
+
+  async erasedAt(operator: string): Promise<Date | null> {
+    const { rows } = await this.#pool.query<{ erased_at: Date }>(
+      'SELECT erased_at FROM satnotify_erased WHERE address_hash = $1',
+      [erasedKey(operator)],
+    );
+    return rows[0]?.erased_at ?? null;
   }
 }

@@ -4,6 +4,7 @@
  * news may reach them, and per channel instance a list of filters — a notification goes to an
  * instance when any of its filters matches, and a filter matches when every field it gives does.
  */
+import { createHash } from 'node:crypto';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { EVENT_KINDS, LOG_LEVELS } from '../kinds.js';
@@ -49,6 +50,14 @@ export type Preferences = z.output<typeof PREFERENCES>;
 /** PREFERENCES_UPDATE is what `update` takes: any subset; `filters` replaces the lists of the instances it names. */
 export const PREFERENCES_UPDATE = PREFERENCES.partial();
 export type PreferencesUpdate = z.input<typeof PREFERENCES_UPDATE>;
+
+/**
+ * erasedKey is how an erased operator is remembered: a hash of the address, so the address itself
+ * is gone (used for the erased list, and for the counters kept under a new name).
+ */
+export function erasedKey(operator: string): string {
+  return createHash('sha256').update(`satnotify-erased:${operator}`).digest('hex');
+}
 
 /** operatorKey is an operator address as preferences, the outbox and links key it: checked, lowercased. */
 export function operatorKey(address: string): string {

@@ -10,4 +10,11 @@ export interface PreferenceStore {
   getMany(operators: readonly string[]): Promise<Map<string, PreferencesUpdate>>;
   /** put replaces an operator's stored choices. */
   put(operator: string, prefs: PreferencesUpdate): Promise<void>;
+  /**
+   * erase deletes an operator's stored choices and records, by a hash of the address (never the
+   * address), that they were erased at `at`.
+   */
+  erase(operator: string, at: Date): Promise<void>;
+  /** erasedAt is when the operator's data was last erased, or null. */
+  erasedAt(operator: string): Promise<Date | null>;
 }

@@ -6,6 +6,7 @@
 import type { HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
 import type { Links } from '../links/links.js';
+import type { Claims, Purpose } from '../links/tokens.js';
 import type { NotificationService } from '../notification/service.js';
 import { message } from './pages.js';
 
@@ -17,6 +18,15 @@ export interface WebContext {
   svc: NotificationService;
   links: Links;
   satellite: string;
+}
+
+/**
+ * claimsOf reads a link's token: well signed, unexpired, for `purpose`, and for an operator whose
+ * links still work (not erased since, see Operators.linksRevoked); null otherwise.
+ */
+export async function claimsOf(ctx: WebContext, token: string | undefined, purpose: Purpose): Promise<Claims | null> {
+  const t = ctx.links.signer.verify(token, purpose);
+  return t && !(await ctx.svc.operators.linksRevoked(t.o)) ? t : null;
 }
 
 /** invalid answers a link that is incomplete, altered or expired, the same way whatever is wrong with it. */

@@ -7,6 +7,7 @@
 import type { Reservation } from '../../src/notification/limits/store.js';
 import type {
   FeedCursor,
+  Erased,
   FeedQuery,
   HistoryQuery,
   HistoryRow,
@@ -185,6 +186,34 @@ export class MemoryOutbox implements Outbox {
       feedItems: victims.filter((v) => v.feedItem).length,
       busy: false,
     });
+  }
+
+  eraseOperator(operator: string, now: Date, reason: string): Promise<Erased> {
+    const done: Erased = { rows: 0, suppressed: 0, inFlight: 0 };
+    const scrub = (s: string): string => s.split(operator).join('[erased]');
+    for (const r of this.#rows.values()) {
+      if (r.operator !== operator) continue;
+      const open = OPEN.has(r.status);
+      if (open && r.leasedUntil !== null && r.leasedUntil >= now) {
+        done.inFlight++;
+        continue;
+      }
+      const { email: _email, links: _links, ...payload } = r.payload;
+      Object.assign(r, {
+        status: open ? 'suppressed' : r.status,
+        reason: open ? reason : r.reason && scrub(r.reason),
+        operator: null,
+        groupKey: `${r.channel}:erased`,
+        title: scrub(r.title),
+        summary: scrub(r.summary),
+        payload: JSON.parse(scrub(JSON.stringify(payload))) as Row['payload'],
+        reservations: null,
+      });
+      done.rows++;
+      if (open) done.suppressed++;
+    }
+    this.#prunedFeed.delete(operator);
+    return Promise.resolve(done);
   }
 
   history(q: HistoryQuery): Promise<HistoryRow[]> {

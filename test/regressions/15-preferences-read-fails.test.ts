@@ -57,6 +57,8 @@ describe('issue 15: a failed preferences read in a pass', () => {
             ? Promise.reject(new Error('timeout exceeded when trying to connect'))
             : Promise.resolve(new Map()),
         put: () => Promise.resolve(),
+        erase: () => Promise.resolve(),
+        erasedAt: () => Promise.resolve(null),
       };
       const outbox = new PgOutbox(db.pool, db.statements);
       const templates = TemplateSet.load();

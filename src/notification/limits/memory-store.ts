@@ -48,6 +48,17 @@ export class MemoryStatusStore implements StatusStore {
     return Promise.resolve(this.#read(key));
   }
 
+  rename(subject: string, to: string): Promise<void> {
+    for (const [k, status] of [...this.#rows]) {
+      const [channel = '', s] = k.split('\u0000');
+      if (s !== subject) continue;
+      this.#rows.delete(k);
+      this.#latest.delete(k);
+      this.#rows.set(keyOf({ subject: to, channel }), status);
+    }
+    return Promise.resolve();
+  }
+
   #read(key: StatusKey): Status {
     return this.#rows.get(keyOf(key)) ?? EMPTY_STATUS;
   }

@@ -100,6 +100,15 @@ WHERE subject = $1 AND channel = $2`;
 
 const SELECT = `SELECT ${COLUMNS} FROM satnotify_status WHERE subject = $1 AND channel = $2`;
 
+/** RENAME moves $1's rows to $2, replacing what $2 had. */
+const RENAME = `
+WITH gone AS (DELETE FROM satnotify_status WHERE subject = $1 RETURNING *)
+INSERT INTO satnotify_status (subject, channel, hr_start, hr_count, day_start, day_count, last_sent, prev_last_sent, reserved_for)
+SELECT $2, channel, hr_start, hr_count, day_start, day_count, last_sent, prev_last_sent, reserved_for FROM gone
+ON CONFLICT (subject, channel) DO UPDATE SET hr_start = EXCLUDED.hr_start, hr_count = EXCLUDED.hr_count,
+  day_start = EXCLUDED.day_start, day_count = EXCLUDED.day_count, last_sent = EXCLUDED.last_sent,
+  prev_last_sent = EXCLUDED.prev_last_sent, reserved_for = EXCLUDED.reserved_for`;
+
 /** The most rows one reservation statement carries. */
 const MAX_BATCH = 500;
 
@@ -139,6 +148,10 @@ export class PgStatusStore implements StatusStore {
   async get(key: StatusKey): Promise<Status> {
     const { rows } = await this.#pool.query<StatusRow>(SELECT, [key.subject, key.channel]);
     return rows[0] ? toStatus(rows[0]) : EMPTY_STATUS;
+  }
+
+  async rename(subject: string, to: string): Promise<void> {
+    await this.#pool.query(RENAME, [subject, to]);
   }
 
   #batcher(limits: LimitOptions): KeyedBatcher<Pending> {

@@ -42,4 +42,10 @@ export interface StatusStore {
   refund(reservation: Reservation): Promise<void>;
   /** get reads the counters as stored (an untouched key reads as EMPTY_STATUS). */
   get(key: StatusKey): Promise<Status>;
+  /**
+   * rename moves a subject's counters, on every channel, to another subject (an erased operator's
+   * address becomes a hash of it): the counts stay, the old name goes. Counters already under the
+   * new name are replaced.
+   */
+  rename(subject: string, to: string): Promise<void>;
 }

@@ -157,6 +157,16 @@ export interface HistoryRow extends OutboxItem {
   digest: { id: string; status: OutboxStatus; sentAt: Date | null } | null;
 }
 
+/** Erased is what erasing an operator's rows did; rows being sent right now are left for a second pass. */
+export interface Erased {
+  /** Rows whose address, links and words naming it were removed (counts and fates kept). */
+  rows: number;
+  /** Of them, open ones ended as suppressed: nothing more goes to the address. */
+  suppressed: number;
+  /** Rows leased by a send in flight, left as they are. */
+  inFlight: number;
+}
+
 /** Outbox is the durable queue of notifications. */
 export interface Outbox {
   /** insert records new items (informNode*, broadcasts) in one statement; resolves with them. */
@@ -217,6 +227,12 @@ export interface Outbox {
   compact(): Promise<void>;
   /** pruned is how many of the operator's notifications retention deleted; null if none. */
   pruned(operator: string): Promise<Pruned | null>;
+  /**
+   * eraseOperator removes the operator's address from their rows (who it was for, the group, the
+   * email and links in the payload, any words naming it) and their pruned count, and ends their
+   * open rows as suppressed with `reason`; a row leased by a send in flight at `now` is left alone.
+   */
+  eraseOperator(operator: string, now: Date, reason: string): Promise<Erased>;
   /** history lists every row kept for a node or an operator (copies and digests included), newest first. */
   history(query: HistoryQuery): Promise<HistoryRow[]>;
 }

@@ -12,6 +12,7 @@ import { FreshStatistics } from '../../database/statistics.js';
 import type { Reservation } from '../limits/store.js';
 import type {
   FeedCursor,
+  Erased,
   FeedQuery,
   HistoryQuery,
   HistoryRow,
@@ -173,6 +174,14 @@ export class PgOutbox implements Outbox {
   async pruned(operator: string): Promise<Pruned | null> {
     const { rows } = await this.#pool.query<{ items: string; through: Date }>(q.pruned(operator));
     return rows[0] ? { items: Number(rows[0].items), through: rows[0].through } : null;
+  }
+
+  async eraseOperator(operator: string, now: Date, reason: string): Promise<Erased> {
+    const { rows } = await this.#pool.query<{ rows: string; suppressed: string; in_flight: string }>(
+      q.eraseOperator(operator, now, reason),
+    );
+    const r = rows[0];
+    return { rows: Number(r?.rows ?? 0), suppressed: Number(r?.suppressed ?? 0), inFlight: Number(r?.in_flight ?? 0) };
   }
 
   async history(query: HistoryQuery): Promise<HistoryRow[]> {

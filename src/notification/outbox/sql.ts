@@ -267,6 +267,38 @@ WHERE ${who} AND ${q.since ? sql`o.created_at >= ${q.since}` : raw('true')}
 ORDER BY o.created_at DESC, o.seq DESC LIMIT ${q.limit}`;
 }
 
+/**
+ * eraseOperator scrubs an operator's rows in one statement (see Outbox.eraseOperator). The address
+ * is matched case-insensitively as a literal (`pattern` is it with every regex character escaped)
+ * in the words kept (title, summary, reason, payload), which then keep their JSON form: an address
+ * has no quote or backslash to escape. Reservations go: a finished row no longer needs them, and
+ * an open one ends here. The pruned count goes with the feed it was for.
+ */
+export function eraseOperator(operator: string, now: Date, reason: string): Query {
+  const pattern = operator.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const scrub = (column: string) => sql`regexp_replace(${raw(column)}, ${pattern}, '[erased]', 'gi')`;
+  return sql`WITH scrubbed AS (
+  UPDATE satnotify_outbox o SET
+    status = CASE WHEN o.status IN ${OPEN} THEN 'suppressed' ELSE o.status END,
+    reason = CASE WHEN o.status IN ${OPEN} THEN ${reason} ELSE ${scrub('o.reason')} END,
+    operator = NULL,
+    group_key = o.channel || ':erased',
+    title = ${scrub('o.title')},
+    summary = ${scrub('o.summary')},
+    payload = ${scrub(`(o.payload - 'email' - 'links')::text`)}::jsonb,
+    reservations = NULL
+  FROM (SELECT id, status FROM satnotify_outbox
+        WHERE operator = ${operator} AND (status NOT IN ${OPEN} OR leased_until IS NULL OR leased_until < ${now})) b
+  WHERE o.id = b.id
+  RETURNING b.status IN ${OPEN} AS was_open
+), feed AS (
+  DELETE FROM satnotify_pruned_feed WHERE operator = ${operator}
+)
+SELECT count(*) AS rows, count(*) FILTER (WHERE was_open) AS suppressed,
+  (SELECT count(*) FROM satnotify_outbox WHERE operator = ${operator} AND status IN ${OPEN} AND leased_until >= ${now}) AS in_flight
+FROM scrubbed`;
+}
+
 /** pruned reads how many of an operator's notifications retention deleted. */
 export function pruned(operator: string): Query {
   return sql`SELECT items, through FROM satnotify_pruned_feed WHERE operator = ${operator}`;

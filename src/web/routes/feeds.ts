@@ -11,7 +11,7 @@ import { resolveLocale } from '../../i18n/catalog.js';
 import { formatWhen } from '../../i18n/format.js';
 import { feedKey, type Links } from '../../links/links.js';
 import type { OutboxItem } from '../../notification/outbox/outbox.js';
-import type { Env, WebContext } from '../context.js';
+import { claimsOf, type Env, type WebContext } from '../context.js';
 import { feedList, renderFeed, type FeedEntry, type FeedFormat } from '../feeds.js';
 import { message, notice } from '../pages.js';
 
@@ -26,12 +26,13 @@ const FEED_TYPES: Record<FeedFormat, string> = {
 const NOT_AUTHORISED = 'This feed needs its full authenticator (the auth=… part of the link you were given).';
 
 /** feedRoutes adds `/feeds.xml`, `/feeds/:key.:format` and `/n/:id`. */
-export function feedRoutes(route: Hono<Env>, { svc, links, satellite }: WebContext): void {
+export function feedRoutes(route: Hono<Env>, ctx: WebContext): void {
+  const { svc, links, satellite } = ctx;
   const localeOf = async (operator: string): Promise<Locale> =>
     resolveLocale((await svc.preferences.get(operator)).language);
 
   route.get('/feeds.xml', async (c) => {
-    const t = links.signer.verify(c.req.query('auth'), 'feed');
+    const t = await claimsOf(ctx, c.req.query('auth'), 'feed');
     if (!t) return c.text(NOT_AUTHORISED, 401);
     const locale = await localeOf(t.o);
     const feeds = FORMATS.map((format) => ({
@@ -44,7 +45,7 @@ export function feedRoutes(route: Hono<Env>, { svc, links, satellite }: WebConte
 
   route.get('/feeds/:file', async (c) => {
     const m = /^([A-Za-z0-9_-]{22})\.(rss|atom|json)$/.exec(c.req.param('file'));
-    const t = links.signer.verify(c.req.query('auth'), 'feed');
+    const t = await claimsOf(ctx, c.req.query('auth'), 'feed');
     // No, short, wrong or another operator's authenticator: one answer, whether or not the operator exists.
     if (!m || !t || feedKey(t.o) !== m[1]) return c.text(NOT_AUTHORISED, 401);
     const format = m[2] as FeedFormat;

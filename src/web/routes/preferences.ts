@@ -8,14 +8,15 @@ import { InvalidInputError } from '../../errors.js';
 import type { NodeInfo } from '../../overlay/db.js';
 import { kindsRoutedTo } from '../../preferences/policy.js';
 import type { PreferencesUpdate } from '../../preferences/preferences.js';
-import { invalid, one, readForm, type Env, type Form, type WebContext } from '../context.js';
+import { claimsOf, invalid, one, readForm, type Env, type Form, type WebContext } from '../context.js';
 import { message, preferencesPage } from '../pages.js';
 
 /** How long a page's form may be sent back, in seconds. */
 const FORM_LIFETIME_S = 7200;
 
 /** preferencesRoutes adds `/preferences`. */
-export function preferencesRoutes(route: Hono<Env>, { svc, links, satellite }: WebContext): void {
+export function preferencesRoutes(route: Hono<Env>, ctx: WebContext): void {
+  const { svc, links, satellite } = ctx;
   const show = async (c: Context<Env>, operator: string, notice?: { ok: boolean; text: string }) => {
     const nodes: NodeInfo[] = [];
     for await (const pageOfNodes of svc.overlay.select({ operator })) nodes.push(...pageOfNodes);
@@ -38,12 +39,12 @@ export function preferencesRoutes(route: Hono<Env>, { svc, links, satellite }: W
     });
     return c.html(page, notice && !notice.ok ? 400 : 200);
   };
-  route.get('/preferences', (c) => {
-    const t = links.signer.verify(c.req.query('token'), 'preferences');
+  route.get('/preferences', async (c) => {
+    const t = await claimsOf(ctx, c.req.query('token'), 'preferences');
     return t ? show(c, t.o) : invalid(c);
   });
   route.post('/preferences', async (c) => {
-    const t = links.signer.verify(c.req.query('token'), 'preferences');
+    const t = await claimsOf(ctx, c.req.query('token'), 'preferences');
     if (!t) return invalid(c);
     const body = await readForm(c);
     if (body instanceof Response) return body;

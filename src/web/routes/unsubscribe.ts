@@ -5,18 +5,19 @@
  */
 import type { Hono } from 'hono';
 import { KIND_INFO, type EventKind } from '../../kinds.js';
-import { invalid, one, readForm, type Env, type WebContext } from '../context.js';
+import { claimsOf, invalid, one, readForm, type Env, type WebContext } from '../context.js';
 import { message, unsubscribeConfirm } from '../pages.js';
 
 /** unsubscribeRoutes adds `/unsubscribe/:token`. */
-export function unsubscribeRoutes(route: Hono<Env>, { svc, links }: WebContext): void {
-  route.get('/unsubscribe/:token', (c) => {
-    const t = links.signer.verify(c.req.param('token'), 'unsubscribe');
+export function unsubscribeRoutes(route: Hono<Env>, ctx: WebContext): void {
+  const { svc } = ctx;
+  route.get('/unsubscribe/:token', async (c) => {
+    const t = await claimsOf(ctx, c.req.param('token'), 'unsubscribe');
     if (!t) return invalid(c);
     return c.html(unsubscribeConfirm(t.o, describe(t.k), t.c ?? 'email'));
   });
   route.post('/unsubscribe/:token', async (c) => {
-    const t = links.signer.verify(c.req.param('token'), 'unsubscribe');
+    const t = await claimsOf(ctx, c.req.param('token'), 'unsubscribe');
     if (!t) return invalid(c);
     const body = await readForm(c);
     if (body instanceof Response) return body;

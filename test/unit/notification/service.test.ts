@@ -73,7 +73,7 @@ describe('a service on ready-made seams', () => {
     );
     await assert.rejects(
       createNotificationService({ statusStore: {} as MemoryStatusStore }),
-      /statusStore: must be an object with reserve, refund, get methods/,
+      /statusStore: must be an object with reserve, refund, get, rename methods/,
     );
   });
 });
