@@ -11,7 +11,11 @@ const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/noti
 const svc = await createNotificationService({
   database: { dataDir: 'memory://' },
   // The first key signs every link; list the previous one after it while its links are still around.
-  web: { baseUrl, secrets: [process.env.SATNOTIFY_WEB_KEY ?? 'an example key, at least 32 characters long'] },
+  web: {
+    baseUrl, // https:// in production: one-click unsubscribe needs it
+    allowInsecureBaseUrl: true, // only because this example serves itself on http://127.0.0.1
+    secrets: [process.env.SATNOTIFY_WEB_KEY ?? 'an example key, at least 32 characters long'],
+  },
   preferences: { critical: ['disqualified', 'audit-failed'] }, // may move, never be silenced everywhere
 });
 handle = createWebHandler(svc);

@@ -11,6 +11,9 @@ const DOMAIN =
   /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 const SELECTOR = /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,62})(?:\.[A-Za-z0-9_-]{1,63})*$/;
 
+/** DEFAULT_FROM is a sender no mail provider accepts (.invalid): fine for .eml files, never for SMTP. */
+export const DEFAULT_FROM = 'Satellite <noreply@satellite.invalid>';
+
 /** SMTP_CONFIG is the `smtp` section: outgoing mail. */
 export const SMTP_CONFIG = section(
   {
@@ -19,7 +22,7 @@ export const SMTP_CONFIG = section(
       'SMTP URL, credentials allowed (`smtps://user:pass@host:465`); empty: `.eml` files in `mail.outboxDir`',
     ),
     from: mailbox()
-      .default('Satellite <noreply@satellite.invalid>')
+      .default(DEFAULT_FROM)
       .describe('The From header of every email: one mailbox with a domain, with or without a display name.'),
     pool: flag(true, 'Reuse connections (nodemailer pool)'),
     maxConnections: count(5, 1, 1000, 'Pooled connections at most'),

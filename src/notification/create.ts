@@ -4,7 +4,7 @@
  * SMTP or .eml files, the channel plugins), or takes ready ones, and wires them into a
  * NotificationService. One of the composition roots: it alone knows every implementation.
  */
-import { resolveConfig, type Config } from '../config.js';
+import { resolveConfig, type Config, type ResolvedConfig } from '../config.js';
 import { InvalidConfigError, type ConfigIssue } from '../errors.js';
 import { openDatabase, type Database } from '../database/connect.js';
 import { silentLogger, type Logger } from '../logger.js';
@@ -12,6 +12,7 @@ import { openChannels } from '../channels/instances.js';
 import { readSecretsFile, type Secrets } from '../secrets.js';
 import type { NodeLogClient } from '../channels/nodelog/client.js';
 import { Links } from '../links/links.js';
+import { DEFAULT_FROM } from '../mailservice/config.js';
 import { TemplateSet } from '../mailservice/templates.js';
 import { OverlayCache } from '../overlay/cache.js';
 import type { OverlayDB } from '../overlay/db.js';
@@ -156,6 +157,7 @@ export async function createNotificationService(options: ServiceOptions = {}): P
     const dispatcher = new Dispatcher({ config, channels, clock, logger, ...parts });
     const retention = new Retention({ outbox: parts.outbox, config: config.retention, clock, logger });
     const cache = new OverlayCache(overlay ?? new PgOverlay(pool(db).pool, pool(db).statements), config.overlay, clock);
+    warnDefaultSender(config, logger);
     logger.info(
       {
         database: db?.description ?? 'none (every store given)',
@@ -184,6 +186,22 @@ export async function createNotificationService(options: ServiceOptions = {}): P
     await db?.close().catch(() => undefined);
     throw err;
   }
+}
+
+/** Whether this process has said that the default sender is in use (once is enough). */
+let warnedDefaultSender = false;
+
+/**
+ * warnDefaultSender says, once per process, that emails leave over SMTP from the placeholder sender:
+ * providers reject or bin mail from a `.invalid` domain, so nothing would arrive.
+ */
+function warnDefaultSender(config: ResolvedConfig, logger: Logger): void {
+  if (warnedDefaultSender || !config.smtp.url || config.smtp.from !== DEFAULT_FROM) return;
+  warnedDefaultSender = true;
+  logger.warn(
+    { from: DEFAULT_FROM },
+    'smtp.from is the placeholder sender: mail providers reject or junk mail from a .invalid domain; set smtp.from to an address of your satellite',
+  );
 }
 
 /** isOverlayDb tells an OverlayDB (it has methods) from the `overlay` config section (plain settings). */

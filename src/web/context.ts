@@ -8,7 +8,8 @@ import type { Context } from 'hono';
 import type { Links } from '../links/links.js';
 import type { Claims, Purpose } from '../links/tokens.js';
 import type { NotificationService } from '../notification/service.js';
-import { message } from './pages.js';
+import { resolveLocale } from '../i18n/catalog.js';
+import { message, type Words } from './pages.js';
 
 /** Env is the hono environment: node:http's request and response. */
 export type Env = { Bindings: HttpBindings };
@@ -27,6 +28,12 @@ export interface WebContext {
 export async function claimsOf(ctx: WebContext, token: string | undefined, purpose: Purpose): Promise<Claims | null> {
   const t = ctx.links.signer.verify(token, purpose);
   return t && !(await ctx.svc.operators.linksRevoked(t.o)) ? t : null;
+}
+
+/** wordsFor is what an operator's pages are written in: their language's messages. */
+export async function wordsFor(ctx: WebContext, operator: string): Promise<Words> {
+  const locale = resolveLocale((await ctx.svc.preferences.get(operator)).language);
+  return { locale, t: (key, values = {}) => ctx.svc.catalog.t(locale, key, values) };
 }
 
 /** invalid answers a link that is incomplete, altered or expired, the same way whatever is wrong with it. */

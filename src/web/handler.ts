@@ -2,7 +2,9 @@
  * @module web/handler
  * createWebHandler(svc): the operator's side of satnotify as a Node request listener (hono on
  * @hono/node-server): one-click unsubscribe (RFC 8058), the preferences page, and private feeds.
- * Every route is rate limited per client address, bodies are bounded, pages carry security
+ * Every route is rate limited per client address (behind `web.trustProxy` proxies, the address
+ * they forward), except one-click unsubscribe POSTs, which mail providers send from shared
+ * addresses: those are limited per link. Bodies are bounded, pages carry security
  * headers, nothing is cached (every answer is one operator's, or says so), and no token is ever
  * logged.
  */
@@ -11,6 +13,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
+import proxyaddr from 'proxy-addr';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { NotificationService } from '../notification/service.js';
 import type { Env } from './context.js';
@@ -25,7 +28,10 @@ const MAX_BODY = 16 * 1024;
 /** createWebHandler serves the operator pages and feeds of `svc`; mount it at `web.baseUrl`. */
 export function createWebHandler(svc: NotificationService): (req: IncomingMessage, res: ServerResponse) => void {
   const links = svc.links;
-  const limiter = new RateLimiterMemory({ points: svc.config.web.requestsPerMinute, duration: 60 });
+  const web = svc.config.web;
+  const perClient = new RateLimiterMemory({ points: web.requestsPerMinute, duration: 60 });
+  const perLink = new RateLimiterMemory({ points: web.oneClickPerMinute, duration: 60 });
+  const trust = typeof web.trustProxy === 'number' ? hops(web.trustProxy) : proxyaddr.compile(web.trustProxy);
   const app = new Hono<Env>();
 
   app.use(
@@ -48,9 +54,10 @@ export function createWebHandler(svc: NotificationService): (req: IncomingMessag
     c.header('Cache-Control', 'private, no-store');
   });
   app.use(async (c, next) => {
-    const who = c.env.incoming.socket.remoteAddress ?? 'unknown';
+    const oneClick = c.req.method === 'POST' && /\/unsubscribe\/[^/]+$/.test(c.req.path);
+    const [limiter, key] = oneClick ? [perLink, c.req.path] : [perClient, clientOf(c.env.incoming, trust)];
     try {
-      await limiter.consume(who);
+      await limiter.consume(key);
     } catch (r) {
       c.header('Retry-After', String(Math.ceil(((r as { msBeforeNext?: number }).msBeforeNext ?? 60_000) / 1000)));
       return c.html(message('Too many requests', 'Please wait a minute and try again.'), 429);
@@ -79,6 +86,16 @@ export function createWebHandler(svc: NotificationService): (req: IncomingMessag
   preferencesRoutes(route, context);
   feedRoutes(route, context);
   return listener(app);
+}
+
+/** hops trusts the `n` proxies nearest the handler: the address the nth of them saw is the client's. */
+function hops(n: number): (address: string, i: number) => boolean {
+  return (_address, i) => i < n;
+}
+
+/** clientOf is the request's client address: the socket's, or what trusted proxies forwarded. */
+function clientOf(req: IncomingMessage, trust: (address: string, i: number) => boolean): string {
+  return req.socket.remoteAddress ? proxyaddr(req, trust) : 'unknown';
 }
 
 /** listener adapts the app to node:http; errors end as the app's own 500 page, so the promise never rejects. */

@@ -6,13 +6,19 @@
  */
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
-import { LOCALES, resolveLocale } from '../i18n/catalog.js';
+import { LOCALES, resolveLocale, type Locale, type MessageValues } from '../i18n/catalog.js';
 import { EVENT_KINDS, KIND_INFO } from '../kinds.js';
 import type { NodeInfo } from '../overlay/db.js';
 import { matches } from '../preferences/policy.js';
 import type { Preferences } from '../preferences/preferences.js';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
+
+/** Words are what a page is written in: the operator's language and the catalog's messages in it. */
+export interface Words {
+  locale: Locale;
+  t: (key: string, values?: MessageValues) => string;
+}
 
 const STYLE = `
   *{box-sizing:border-box} body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1f2937;background:#f9fafb}
@@ -24,10 +30,10 @@ const STYLE = `
   .note{color:#4b5563;font-size:.9rem} .ok{background:#ecfdf5;border:1px solid #10b981;padding:8px 12px;border-radius:6px} .err{background:#fef2f2;border:1px solid #ef4444;padding:8px 12px;border-radius:6px}
   ul.nodes{padding-left:1.2rem;word-break:break-all} code{word-break:break-all}`;
 
-/** page wraps a body in the document every page shares. */
-export function page(title: string, body: Html): Html {
+/** page wraps a body in the document every page shares, in `lang`. */
+export function page(title: string, body: Html, lang: Locale = 'en'): Html {
   return html`<!doctype html>
-    <html lang="en">
+    <html lang="${lang}">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -43,12 +49,16 @@ export function page(title: string, body: Html): Html {
     </html>`;
 }
 
-/** message is a page that only says something (done, invalid link). */
-export function message(title: string, text: string): Html {
+/**
+ * message is a page that only says something: done (in the operator's language), or, before any
+ * operator is known (an invalid link, a limit), in English.
+ */
+export function message(title: string, text: string, lang: Locale = 'en'): Html {
   return page(
     title,
     html`<h1>${title}</h1>
       <p>${text}</p>`,
+    lang,
   );
 }
 
@@ -63,23 +73,23 @@ export function notice(title: string, lines: readonly string[], satellite: strin
 }
 
 /** unsubscribeConfirm is what a GET shows: a button, so that a mail scanner following the link changes nothing. */
-export function unsubscribeConfirm(operator: string, what: string, channel: string): Html {
+export function unsubscribeConfirm(w: Words, operator: string, what: string, channel: string): Html {
+  const button = w.t('web.unsubscribe.button');
   return page(
-    'Unsubscribe',
-    html`<h1>Unsubscribe?</h1>
-      <p>Stop sending <strong>${what}</strong> to <strong>${operator}</strong> by ${channel}.</p>
+    w.t('web.unsubscribe.title'),
+    html`<h1>${w.t('web.unsubscribe.question')}</h1>
+      <p>${w.t('web.unsubscribe.stop', { what, operator, channel })}</p>
       <form method="post">
-        <input type="hidden" name="List-Unsubscribe" value="One-Click" /><button type="submit">Unsubscribe</button>
+        <input type="hidden" name="List-Unsubscribe" value="One-Click" /><button type="submit">${button}</button>
       </form>
-      <p class="note">
-        Other channels and kinds stay as they are. You can change this back on your preferences page (its link is at the
-        bottom of every email).
-      </p>`,
+      <p class="note">${w.t('web.unsubscribe.note')}</p>`,
+    w.locale,
   );
 }
 
 /** PreferencesView is what the preferences page shows. */
 export interface PreferencesView {
+  words: Words;
   operator: string;
   satellite: string;
   prefs: Preferences;
@@ -99,6 +109,9 @@ export interface PreferencesView {
  * cadence, feeds.
  */
 export function preferencesPage(v: PreferencesView): Html {
+  const { t } = v.words;
+  const title = (kind: string): string => t(`kinds.${kind}.title`);
+  const channel = (name: string): string => channelName(v.words, name);
   const kinds = EVENT_KINDS.filter((k) => (v.routes[k] ?? []).length > 0);
   const copy = (channel: string, kind: string) => ({
     channel,
@@ -108,27 +121,24 @@ export function preferencesPage(v: PreferencesView): Html {
     occurredAt: new Date(0),
     facts: {},
   });
-  const cell = (kind: string, channel: string): Html =>
-    (v.routes[kind] ?? []).includes(channel)
+  const cell = (kind: string, channel_: string): Html =>
+    (v.routes[kind] ?? []).includes(channel_)
       ? html`<td class="c">
           <input
             type="checkbox"
-            id="r-${kind}-${channel}"
+            id="r-${kind}-${channel_}"
             name="route"
-            value="${kind}:${channel}"
-            ${matches(v.prefs.filters[channel], copy(channel, kind)) ? 'checked' : ''}
-            aria-label="${KIND_INFO[kind as keyof typeof KIND_INFO].title} by ${channel}"
+            value="${kind}:${channel_}"
+            ${matches(v.prefs.filters[channel_], copy(channel_, kind)) ? 'checked' : ''}
+            aria-label="${t('web.prefs.cell', { kind: title(kind), channel: channel(channel_) })}"
           />
         </td>`
-      : html`<td class="c" aria-label="not offered">–</td>`;
+      : html`<td class="c" aria-label="${t('web.prefs.notOffered')}">–</td>`;
   const q = v.prefs.quietHours;
   return page(
-    `Notifications for ${v.operator}`,
-    html`<h1>Notifications from ${v.satellite}</h1>
-      <p>
-        For <strong>${v.operator}</strong>, the operator address of
-        ${v.nodes.length === 1 ? 'this node' : `these ${v.nodes.length} nodes`}:
-      </p>
+    t('web.prefs.title', { operator: v.operator }),
+    html`<h1>${t('web.prefs.heading', { satellite: v.satellite })}</h1>
+      <p>${t('web.prefs.for', { operator: v.operator, count: v.nodes.length })}</p>
       <ul class="nodes">
         ${v.nodes.map((n) => html`<li><code>${n.id.toString()}</code> (${n.address})</li>`)}
       </ul>
@@ -136,13 +146,13 @@ export function preferencesPage(v: PreferencesView): Html {
       <form method="post">
         <input type="hidden" name="form" value="${v.formToken}" />
         <fieldset>
-          <legend>What reaches you where</legend>
+          <legend>${t('web.prefs.what')}</legend>
           <div class="matrix">
             <table>
               <thead>
                 <tr>
-                  <th scope="col">Kind</th>
-                  ${v.channels.map((c) => html`<th scope="col" class="c">${c}</th>`)}
+                  <th scope="col">${t('web.prefs.kind')}</th>
+                  ${v.channels.map((c) => html`<th scope="col" class="c">${channel(c)}</th>`)}
                 </tr>
               </thead>
               <tbody>
@@ -150,7 +160,7 @@ export function preferencesPage(v: PreferencesView): Html {
                   (k) =>
                     html`<tr>
                       <th scope="row">
-                        ${KIND_INFO[k].title}${v.critical.includes(k) ? html` <span class="note">(keep on at least one)</span>` : ''}
+                        ${title(k)}${v.critical.includes(k) ? html` <span class="note">${t('web.prefs.keepOn')}</span>` : ''}
                       </th>
                       ${v.channels.map((c) => cell(k, c))}
                     </tr>`,
@@ -158,42 +168,32 @@ export function preferencesPage(v: PreferencesView): Html {
               </tbody>
             </table>
           </div>
-          <p class="note">
-            Kinds marked "keep on at least one" tell you your node is at risk of disqualification; you can move them to
-            another channel but not turn them off everywhere. Everything is also in your private feed.
-          </p>
+          <p class="note">${t('web.prefs.keepNote')}</p>
         </fieldset>
         <fieldset>
-          <legend>When</legend>
-          <label><input type="checkbox" name="quiet" value="on" ${q ? 'checked' : ''} /> Quiet hours</label>
-          <label>from <input type="time" name="quietStart" value="${q?.start ?? '22:00'}" /></label>
-          <label>to <input type="time" name="quietEnd" value="${q?.end ?? '07:00'}" /></label>
-          <p class="note">
-            During quiet hours, news waits until they end (not a disqualification, nor an audit failure close to the
-            limit).
-          </p>
+          <legend>${t('web.prefs.when')}</legend>
+          <label><input type="checkbox" name="quiet" value="on" ${q ? 'checked' : ''} /> ${t('web.prefs.quiet')}</label>
+          <label>${t('web.prefs.from')} <input type="time" name="quietStart" value="${q?.start ?? '22:00'}" /></label>
+          <label>${t('web.prefs.to')} <input type="time" name="quietEnd" value="${q?.end ?? '07:00'}" /></label>
+          <p class="note">${t('web.prefs.quietNote')}</p>
           <p>
-            Send news:
+            ${t('web.prefs.send')}
+            ${(['immediate', 'hourly', 'daily'] as const).map(
+              (d) =>
+                html`<label
+                  ><input type="radio" name="digest" value="${d}" ${v.prefs.digest === d ? 'checked' : ''} />
+                  ${t(`web.prefs.${d}`)}</label
+                >`,
+            )}
             <label
-              ><input type="radio" name="digest" value="immediate" ${v.prefs.digest === 'immediate' ? 'checked' : ''} />
-              at once</label
-            >
-            <label
-              ><input type="radio" name="digest" value="hourly" ${v.prefs.digest === 'hourly' ? 'checked' : ''} /> once
-              an hour</label
-            >
-            <label
-              ><input type="radio" name="digest" value="daily" ${v.prefs.digest === 'daily' ? 'checked' : ''} /> once a
-              day at</label
-            >
-            <label
-              ><span class="note">daily time</span> <input type="time" name="digestAt" value="${v.prefs.digestAt}"
+              ><span class="note">${t('web.prefs.dailyTime')}</span>
+              <input type="time" name="digestAt" value="${v.prefs.digestAt}"
             /></label>
           </p>
         </fieldset>
         <fieldset>
-          <legend>Where you are</legend>
-          <label for="timezone">Time zone</label>
+          <legend>${t('web.prefs.where')}</legend>
+          <label for="timezone">${t('web.prefs.zone')}</label>
           <input
             type="text"
             id="timezone"
@@ -204,19 +204,17 @@ export function preferencesPage(v: PreferencesView): Html {
             size="28"
           />
           <datalist id="zones">${v.zones.map((z) => html`<option value="${z}"></option>`)}</datalist>
-          <label for="language">Language of your messages</label>
+          <label for="language">${t('web.prefs.language')}</label>
           <select id="language" name="language">
             ${LOCALES.map((l) => html`<option value="${l}" ${resolveLocale(v.prefs.language) === l ? 'selected' : ''}>${new Intl.DisplayNames([l], { type: 'language' }).of(l) ?? l}</option>`)}
           </select>
         </fieldset>
-        <button type="submit">Save</button>
+        <button type="submit">${t('web.prefs.save')}</button>
       </form>
       ${
         v.feeds
-          ? html`<h2>Your private feed</h2>
-              <p class="note">
-                Everything ${v.satellite} recorded for you, sent or not, for any feed reader. Keep these links private.
-              </p>
+          ? html`<h2>${t('web.prefs.feed')}</h2>
+              <p class="note">${t('web.prefs.feedNote', { satellite: v.satellite })}</p>
               <ul class="nodes">
                 <li><a href="${v.feeds.rss}">RSS</a></li>
                 <li><a href="${v.feeds.atom}">Atom</a></li>
@@ -224,5 +222,11 @@ export function preferencesPage(v: PreferencesView): Html {
               </ul>`
           : ''
       }`,
+    v.words.locale,
   );
+}
+
+/** channelName is how a channel instance reads in the operator's language: the built-in two by name, others as configured. */
+export function channelName(w: Words, name: string): string {
+  return name === 'email' || name === 'log' ? w.t(`web.channels.${name}`) : name;
 }

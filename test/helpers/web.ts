@@ -29,7 +29,10 @@ export async function webHarness(options: HarnessOptions = {}): Promise<WebHarne
   };
   let h: Harness;
   try {
-    h = await harness({ ...options, web: { baseUrl: base, secrets: [WEB_SECRET], ...options.web } });
+    h = await harness({
+      ...options,
+      web: { baseUrl: base, allowInsecureBaseUrl: true, secrets: [WEB_SECRET], ...options.web },
+    });
   } catch (err) {
     await stop();
     throw err;

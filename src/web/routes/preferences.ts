@@ -8,7 +8,7 @@ import { InvalidInputError } from '../../errors.js';
 import type { NodeInfo } from '../../overlay/db.js';
 import { kindsRoutedTo } from '../../preferences/policy.js';
 import type { PreferencesUpdate } from '../../preferences/preferences.js';
-import { claimsOf, invalid, one, readForm, type Env, type Form, type WebContext } from '../context.js';
+import { claimsOf, invalid, one, readForm, wordsFor, type Env, type Form, type WebContext } from '../context.js';
 import { message, preferencesPage } from '../pages.js';
 
 /** How long a page's form may be sent back, in seconds. */
@@ -21,6 +21,7 @@ export function preferencesRoutes(route: Hono<Env>, ctx: WebContext): void {
     const nodes: NodeInfo[] = [];
     for await (const pageOfNodes of svc.overlay.select({ operator })) nodes.push(...pageOfNodes);
     const page = preferencesPage({
+      words: await wordsFor(ctx, operator),
       operator,
       satellite,
       prefs: await svc.preferences.get(operator),
@@ -49,18 +50,18 @@ export function preferencesRoutes(route: Hono<Env>, ctx: WebContext): void {
     const body = await readForm(c);
     if (body instanceof Response) return body;
     const form = links.signer.verify(one(body['form']), 'form');
+    const w = await wordsFor(ctx, t.o);
     if (!form || form.o !== t.o)
-      return c.html(
-        message('Please try again', 'The form expired or did not come from this page. Reload the page and save again.'),
-        403,
-      );
+      return c.html(message(w.t('web.prefs.expiredTitle'), w.t('web.prefs.expired'), w.locale), 403);
     try {
       await svc.preferences.update(t.o, fromForm(body, svc.channels, svc.config.hooks.channels));
     } catch (err) {
       if (!(err instanceof InvalidInputError)) throw err;
-      return show(c, t.o, { ok: false, text: `Not saved: ${err.issues.map((i) => i.message).join('; ')}` });
+      const problems = err.issues.map((i) => i.message).join('; ');
+      return show(c, t.o, { ok: false, text: w.t('web.prefs.notSaved', { problems }) });
     }
-    return show(c, t.o, { ok: true, text: 'Saved. It applies to the next notification.' });
+    // Saved in the language chosen just now, if it changed.
+    return show(c, t.o, { ok: true, text: (await wordsFor(ctx, t.o)).t('web.prefs.saved') });
   });
 }
 

@@ -4,9 +4,9 @@
  * follow links); a POST of `List-Unsubscribe=One-Click`, from the mail provider or the button, acts.
  */
 import type { Hono } from 'hono';
-import { KIND_INFO, type EventKind } from '../../kinds.js';
-import { claimsOf, invalid, one, readForm, type Env, type WebContext } from '../context.js';
-import { message, unsubscribeConfirm } from '../pages.js';
+import { EVENT_KINDS } from '../../kinds.js';
+import { claimsOf, invalid, one, readForm, wordsFor, type Env, type WebContext } from '../context.js';
+import { channelName, message, unsubscribeConfirm, type Words } from '../pages.js';
 
 /** unsubscribeRoutes adds `/unsubscribe/:token`. */
 export function unsubscribeRoutes(route: Hono<Env>, ctx: WebContext): void {
@@ -14,25 +14,33 @@ export function unsubscribeRoutes(route: Hono<Env>, ctx: WebContext): void {
   route.get('/unsubscribe/:token', async (c) => {
     const t = await claimsOf(ctx, c.req.param('token'), 'unsubscribe');
     if (!t) return invalid(c);
-    return c.html(unsubscribeConfirm(t.o, describe(t.k), t.c ?? 'email'));
+    const w = await wordsFor(ctx, t.o);
+    return c.html(unsubscribeConfirm(w, t.o, describe(w, t.k), channelName(w, t.c ?? 'email')));
   });
   route.post('/unsubscribe/:token', async (c) => {
     const t = await claimsOf(ctx, c.req.param('token'), 'unsubscribe');
     if (!t) return invalid(c);
     const body = await readForm(c);
     if (body instanceof Response) return body;
+    const w = await wordsFor(ctx, t.o);
     if (one(body['List-Unsubscribe']) !== 'One-Click')
-      return c.html(message('Unsubscribe', 'Use the button on the unsubscribe page.'), 400);
-    const kept = await svc.preferences.unsubscribe(t.o, t.c ?? 'email', t.k ?? 'all');
+      return c.html(message(w.t('web.unsubscribe.title'), w.t('web.unsubscribe.useButton'), w.locale), 400);
+    const channel = t.c ?? 'email';
+    const kept = await svc.preferences.unsubscribe(t.o, channel, t.k ?? 'all');
+    const done = w.t('web.unsubscribe.done', {
+      operator: t.o,
+      what: describe(w, t.k),
+      channel: channelName(w, channel),
+    });
     const keptText =
-      kept.length > 0
-        ? ` ${kept.map(describe).join(', ')} stays on, because it warns that your node is at risk; move it to another channel on your preferences page if you like.`
-        : '';
-    return c.html(message('Unsubscribed', `${t.o} no longer gets ${describe(t.k)} by ${t.c ?? 'email'}.${keptText}`));
+      kept.length > 0 ? ` ${w.t('web.unsubscribe.kept', { kinds: kept.map((k) => describe(w, k)).join(', ') })}` : '';
+    return c.html(message(w.t('web.unsubscribe.doneTitle'), `${done}${keptText}`, w.locale));
   });
 }
 
-function describe(kind: string | undefined): string {
-  if (!kind || kind === 'all') return 'these emails';
-  return kind in KIND_INFO ? `"${KIND_INFO[kind as EventKind].title}" notices` : `"${kind}" notices`;
+/** describe names what an unsubscribe is for: a kind's notices, or every email (a digest's link). */
+function describe(w: Words, kind: string | undefined): string {
+  if (!kind || kind === 'all') return w.t('web.unsubscribe.all');
+  const title = (EVENT_KINDS as readonly string[]).includes(kind) ? w.t(`kinds.${kind}.title`) : kind;
+  return w.t('web.unsubscribe.kind', { title });
 }

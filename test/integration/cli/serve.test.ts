@@ -17,6 +17,7 @@ describe('satnotify serve', () => {
       ),
       SATNOTIFY_DATABASE_DATADIR: join(dir, 'db'),
       SATNOTIFY_WEB_BASEURL: 'http://127.0.0.1:1/notify',
+      SATNOTIFY_WEB_ALLOWINSECUREBASEURL: 'true',
       SATNOTIFY_WEB_SECRETS: JSON.stringify(['serve-test-key-0123456789abcdef0123']),
     };
     const child = spawn(process.execPath, [BIN, 'serve', '--port', '0'], {

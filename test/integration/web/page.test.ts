@@ -40,7 +40,7 @@ describe('the preferences page in chromium', { skip }, () => {
     watcher = await ircObserver(irc.port, '#ops');
     const routes = ['email', 'log', 'irc'];
     h = await harness({
-      web: { baseUrl: base, secrets: ['page-test-key-0123456789abcdef012345'] },
+      web: { baseUrl: base, allowInsecureBaseUrl: true, secrets: ['page-test-key-0123456789abcdef012345'] },
       channels: {
         irc: {
           plugin: 'irc',
@@ -87,7 +87,7 @@ describe('the preferences page in chromium', { skip }, () => {
     await page.screenshot({ path: join(artifacts, 'preferences-1280.png'), fullPage: true });
 
     await page.getByRole('checkbox', { name: 'Audit failed by email' }).uncheck();
-    await page.getByRole('checkbox', { name: 'Audit failed by log' }).uncheck();
+    await page.getByRole('checkbox', { name: 'Audit failed by node log' }).uncheck();
     await page.getByRole('checkbox', { name: 'Audit failed by irc' }).check();
     await page.getByLabel('Quiet hours').check();
     await page.getByLabel('Time zone').fill('Europe/Berlin');

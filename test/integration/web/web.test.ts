@@ -29,7 +29,7 @@ describe('operator web: unsubscribe, preferences, feeds', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/notify`;
     h = await harness({
-      web: { baseUrl: base, secrets: [SECRET] },
+      web: { baseUrl: base, allowInsecureBaseUrl: true, secrets: [SECRET] },
       grouping: { wait: '0s' },
       limits: { email: { minDelay: '0s', maxHr: 20, maxDay: 50 }, log: { minDelay: '0s' } },
     });
@@ -68,7 +68,7 @@ describe('operator web: unsubscribe, preferences, feeds', () => {
         body: 'List-Unsubscribe=One-Click',
       });
       assert.equal(done.status, 200, 'idempotent');
-      assert.match(await done.text(), /no longer gets &quot;Node offline&quot; notices by email/);
+      assert.match(await done.text(), /no longer gets “Node offline” notices by email/);
     }
     const email = (await h.svc.preferences.get(op)).filters['email'] ?? [];
     assert.deepEqual(
@@ -152,7 +152,7 @@ describe('operator web: unsubscribe, preferences, feeds', () => {
       body: fields.toString(),
     });
     assert.equal(saved.status, 200);
-    assert.match(await saved.text(), /role="status">Saved/);
+    assert.match(await saved.text(), /role="status">Gespeichert/, 'in the language just chosen');
     const p = await h.svc.preferences.get(op);
     assert.deepEqual(
       { tz: p.timezone, lang: p.language, digest: p.digest, at: p.digestAt, quiet: p.quietHours },
@@ -170,7 +170,7 @@ describe('operator web: unsubscribe, preferences, feeds', () => {
       body: fields.toString(),
     });
     assert.equal(refused.status, 400);
-    assert.match(await refused.text(), /role="alert">Not saved: disqualified would reach you on no channel/);
+    assert.match(await refused.text(), /role="alert">Nicht gespeichert: disqualified would reach you on no channel/);
   });
 
   it('private feeds: every notification with what to do, newest first; last_guid; the same 401 for any bad authenticator', async () => {
@@ -228,6 +228,24 @@ describe('operator web: unsubscribe, preferences, feeds', () => {
     assert.equal(new Set(answers).size, 1, answers.join('\n'));
     assert.match(answers[0] ?? '', /^401 /);
     assert.ok(!answers[0]?.includes('reader'), 'nothing private');
+  });
+
+  it('pages speak the operator’s language: German, Polish, English', async () => {
+    const links = h.svc.links;
+    assert.ok(links);
+    const expected = {
+      de: ['Was Sie wo erreicht', 'Abmelden?', 'erhält dann Meldungen „Node offline“ nicht mehr per E-Mail'],
+      pl: ['Co i gdzie do Ciebie trafia', 'Wypisać się?', 'nie będzie już otrzymywać powiadomień „Węzeł offline”'],
+      en: ['What reaches you where', 'Unsubscribe?', 'Stop sending “Node offline” notices to'],
+    } as const;
+    for (const [language, [prefs, question, stop]] of Object.entries(expected)) {
+      await h.svc.preferences.update(op, { language });
+      const page = await (await fetch(links.preferences(op, new Date()))).text();
+      assert.match(page, new RegExp(`<html lang="${language}">`));
+      assert.ok(page.includes(prefs), `${language}: ${prefs}`);
+      const confirm = await (await fetch(links.email(op, 'email', 'node-offline', new Date()).unsubscribe)).text();
+      assert.ok(confirm.includes(question) && confirm.includes(stop), `${language}: ${confirm}`);
+    }
   });
 
   it('every route is rate limited per client address', async () => {
