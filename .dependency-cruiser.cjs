@@ -23,7 +23,6 @@ const AGAINST_THE_GRAIN = [
 const PURE = [
   'backoff',
   'duration',
-  'i18n/format',
   'channels/irc/lines',
   'preferences/policy',
   'notification/limits/(policy|windows|channel-status)',
@@ -32,6 +31,8 @@ const PURE = [
   'notification/dispatch/(outcome|keys)',
   'notification/content/wording',
   'notification/outbox/(tally|sql)',
+  'web/feed-text',
+  'i18n/(format|spans|locale)',
 ];
 const PURE_PATH = `^src/(${PURE.join('|')})[.]ts$`;
 const ORCHESTRATION =

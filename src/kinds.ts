@@ -153,3 +153,10 @@ export const FINAL_STATUSES = [
   'digested',
   'suppressed',
 ] as const satisfies readonly NotificationStatus[];
+
+/**
+ * DISQUALIFICATION_REASONS are the reasons a disqualification message words itself (Storj's:
+ * audit failures, an unknown-audit suspension not cleared in time, downtime through the review
+ * period); its `score` is then the audit, unknown-audit or online score.
+ */
+export const DISQUALIFICATION_REASONS = ['audit-score', 'unknown-audit', 'offline'] as const;

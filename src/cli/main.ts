@@ -11,7 +11,7 @@ import { IANAZone } from 'luxon';
 import { DatabaseError, InvalidConfigError, SatnotifyError } from '../errors.js';
 import { configReference } from './config-reference.js';
 import { demoJson, printDemo, runDemo } from './demo.js';
-import { preview } from './preview.js';
+import { preview, previewAll } from './preview.js';
 import { sendTest } from './send-test.js';
 import { showConfig } from './show-config.js';
 import { serve } from './serve.js';
@@ -92,7 +92,8 @@ function buildProgram(io: CliIO): Command {
     .description(
       "render a kind's email (or a template) with its sample data, or a JSON file laid over it, in a reader's language and zone; `digest` renders a sample day's digest",
     )
-    .argument('<template>', 'kind or template name, e.g. audit-failed, digest')
+    .argument('[template]', 'kind or template name, e.g. audit-failed, digest')
+    .option('--all', 'every kind and the digest, one after another (for reading them all in one go)')
     .option('--data <file>', 'JSON object whose keys replace the sample data')
     .addOption(new Option('--format <format>', 'which part to print').choices(['text', 'html']).default('text'))
     .option('--locale <locale>', "the reader's language: en, de or pl (default: preferences.language)")
@@ -100,22 +101,26 @@ function buildProgram(io: CliIO): Command {
     .option('--config <file>', 'JSON config file (satellite name, links, reputation rules, templates)')
     .addHelpText(
       'after',
-      '\nExamples:\n  satnotify preview node-offline --format html > offline.html\n  satnotify preview digest --locale de --zone Europe/Berlin',
+      '\nExamples:\n  satnotify preview node-offline --format html > offline.html\n  satnotify preview digest --locale de --zone Europe/Berlin\n  satnotify preview --all --locale pl',
     )
     .action(
       (
-        template: string,
-        o: { data?: string; format: 'text' | 'html'; locale?: string; zone?: string; config?: string },
+        template: string | undefined,
+        o: { all?: boolean; data?: string; format: 'text' | 'html'; locale?: string; zone?: string; config?: string },
+        cmd: Command,
       ) => {
-        io.out(
-          preview(template, {
-            format: o.format,
-            ...(o.data && { dataFile: o.data }),
-            ...(o.locale && { locale: o.locale }),
-            ...(o.zone && { zone: o.zone }),
-            ...(o.config && { configFile: o.config }),
-          }),
-        );
+        if (!template === !o.all)
+          cmd.error(
+            `satnotify: ${template ? '--all prints every kind; name no template with it' : 'name a template, or pass --all'}`,
+            { exitCode: 2 },
+          );
+        const options = {
+          format: o.format,
+          ...(o.locale && { locale: o.locale }),
+          ...(o.zone && { zone: o.zone }),
+          ...(o.config && { configFile: o.config }),
+        };
+        io.out(template ? preview(template, { ...options, ...(o.data && { dataFile: o.data }) }) : previewAll(options));
       },
     );
 

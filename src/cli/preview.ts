@@ -8,11 +8,12 @@ import { readFileSync } from 'node:fs';
 import { IANAZone } from 'luxon';
 import { resolveConfig } from '../config.js';
 import { InvalidInputError } from '../errors.js';
-import { LOCALES, resolveLocale } from '../i18n/catalog.js';
-import { BUILT_IN_FIELDS, parseTemplateData } from '../mailservice/template-data.js';
+import { LOCALES, resolveLocale } from '../i18n/locale.js';
+import { EVENT_KINDS } from '../kinds.js';
+import { BUILT_IN_FIELDS } from '../mailservice/template-data.js';
 import { TemplateSet } from '../mailservice/templates.js';
 import { contentFor } from '../notification/content/content.js';
-import { requireTemplate } from '../notification/content/inputs.js';
+import { checkEmail, requireTemplate } from '../notification/content/inputs.js';
 import type { Reader } from '../notification/content/wording.js';
 import { sampleDigest, SAMPLE_NODE } from '../notification/digest/sample-day.js';
 
@@ -27,6 +28,17 @@ export interface PreviewOptions {
   zone?: string;
   /** A config file: its satellite name, links, reputation rules and template folder are used. */
   configFile?: string;
+}
+
+/** PREVIEW_ALL is what `preview --all` prints, in order: every kind, then a sample day's digest. */
+export const PREVIEW_ALL: readonly string[] = [...EVENT_KINDS, 'digest'];
+
+/** previewAll renders every kind and the digest, one after another under a line naming each, for a reviewer to read in one go. */
+export function previewAll(options: Omit<PreviewOptions, 'dataFile'> = {}): string {
+  const locale = options.locale ?? 'default';
+  return PREVIEW_ALL.map(
+    (t) => `===== ${t} (${locale}, ${options.format ?? 'text'}) =====\n${preview(t, options)}\n`,
+  ).join('\n');
 }
 
 /** preview renders `template` and returns the chosen part. */
@@ -58,13 +70,16 @@ function readerOf(o: PreviewOptions, fallback: Reader): Reader {
   return { locale: o.locale ? resolveLocale(o.locale) : fallback.locale, zone: o.zone ?? fallback.zone };
 }
 
-/** sampleData is the template's sample with the file laid over it, checked as a caller's data would be. */
+/**
+ * sampleData is the template's sample with the file laid over it, checked as a caller's message
+ * would be (an announcement's `translations` beside its data).
+ */
 function sampleData(templates: TemplateSet, template: string, dataFile: string | undefined): Record<string, unknown> {
-  const data = { ...templates.sample(template), ...(dataFile ? readJsonObject(dataFile) : {}) };
-  return parseTemplateData(
-    template,
-    Object.fromEntries(Object.entries(data).filter(([k]) => !(BUILT_IN_FIELDS as readonly string[]).includes(k))),
+  const { translations, ...data } = { ...templates.sample(template), ...(dataFile ? readJsonObject(dataFile) : {}) };
+  const own = Object.fromEntries(
+    Object.entries(data).filter(([k]) => !(BUILT_IN_FIELDS as readonly string[]).includes(k)),
   );
+  return checkEmail(templates, { template, data: own, ...(translations !== undefined && { translations }) }).data;
 }
 
 function readJsonObject(file: string): Record<string, unknown> {

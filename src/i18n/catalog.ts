@@ -11,18 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IntlMessageFormat } from 'intl-messageformat';
 import { TemplateError } from '../errors.js';
-
-/** LOCALES are the languages satnotify ships; anything else reads English. */
-export const LOCALES = ['en', 'de', 'pl'] as const;
-export type Locale = (typeof LOCALES)[number];
-
-/**
- * resolveLocale maps an operator's language tag (`de-CH`, `pl`, `fr`) to a shipped locale: its language, else English.
- */
-export function resolveLocale(tag: string | null | undefined): Locale {
-  const language = (tag ?? '').toLowerCase().split(/[-_]/)[0] ?? '';
-  return (LOCALES as readonly string[]).includes(language) ? (language as Locale) : 'en';
-}
+import { LOCALES, type Locale } from './locale.js';
 
 /**
  * loadCatalog loads the catalog beside a template folder (`<dir>/locales`), or the shipped one

@@ -13,10 +13,18 @@ export function formatInstant(d: Date, zone: string, locale = 'en'): string {
   return isUtc(zone) ? t : `${t} (${zone})`;
 }
 
-/** formatWhen: `May 1, 2024, 10:04 CEST`, for lines under a heading that names the zone. */
+/**
+ * formatWhen: `May 1, 2024, 10:04 CEST`, for lines under a heading that names the zone. Polish
+ * dates are in the long form (`1 maja 2024`): its month is in the genitive, which a date after a
+ * preposition needs, where the medium form's `1 maj 2024` reads as a case error.
+ */
 export function formatWhen(d: Date, zone: string, locale = 'en'): string {
-  return zoned('when', dateTimes, { dateStyle: 'medium', timeStyle: 'short' }, d, zone, locale);
+  const form = locale.startsWith('pl') ? LONG_DATE : MEDIUM_DATE;
+  return zoned(form.dateStyle, form.dateStyle === 'long' ? longDateTimes : dateTimes, form, d, zone, locale);
 }
+
+const MEDIUM_DATE = { dateStyle: 'medium', timeStyle: 'short' } as const;
+const LONG_DATE = { dateStyle: 'long', timeStyle: 'short' } as const;
 
 /** formatClock: `10:04 CEST`, for a time within a line that already names the day. */
 export function formatClock(d: Date, zone: string, locale = 'en'): string {
@@ -155,6 +163,7 @@ const MAX_READINGS = 10_000;
 const readings = new Map<string, string>();
 const shortNames = new Map<string, Intl.DateTimeFormat[]>();
 const dateTimes = new Map<string, Intl.DateTimeFormat>();
+const longDateTimes = new Map<string, Intl.DateTimeFormat>();
 const clocks = new Map<string, Intl.DateTimeFormat>();
 const decimals = new Map<string, Intl.NumberFormat>();
 const units = new Map<string, Intl.NumberFormat>();

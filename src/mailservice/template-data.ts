@@ -7,6 +7,7 @@
  * have no schema; their data is checked for JSON safety and size only.
  */
 import { z } from 'zod';
+import { DISQUALIFICATION_REASONS } from '../kinds.js';
 import { InvalidInputError } from '../errors.js';
 import { parseInput } from '../input/parse.js';
 import { lines, oneLine, textProblem } from '../input/text.js';
@@ -56,7 +57,10 @@ const decimal = z
  * TEMPLATE_DATA maps each kind to the schema of its data (what a hook builds, or a caller sends with informNodeEmail).
  */
 export const TEMPLATE_DATA: Readonly<Record<string, z.ZodType<Record<string, unknown>>>> = {
-  'node-offline': z.strictObject({ lastContact: instant.describe('the last successful contact').optional() }),
+  'node-offline': z.strictObject({
+    lastContact: instant.describe('the last successful contact').optional(),
+    onlineScore: decimal.describe('the online score now, 0..1, when the satellite knows it').optional(),
+  }),
   'node-online': z.strictObject({
     offlineSince: instant.describe('when the node went offline'),
     offlineFor: span.describe('how long it was offline'),
@@ -66,17 +70,27 @@ export const TEMPLATE_DATA: Readonly<Record<string, z.ZodType<Record<string, unk
     changes: oneLine(10).describe('how many offline/online changes'),
     window: span.describe('within how long'),
     quietFor: span.describe('how long the node must hold one state before changes are told again'),
+    onlineScore: decimal.describe('the online score now, 0..1, when the satellite knows it').optional(),
   }),
   'audit-failed': z.strictObject({
     score: decimal.describe('audit score, 0..1'),
     threshold: decimal.describe('disqualification threshold, 0..1'),
     distance: decimal.describe('score minus threshold'),
   }),
-  'containment-entered': z.strictObject({}),
+  'containment-entered': z.strictObject({
+    score: decimal.describe('the audit score, 0..1, when the satellite passes it').optional(),
+    threshold: decimal
+      .describe('the disqualification threshold, 0..1 (default: reputation.auditDisqualificationBelow)')
+      .optional(),
+  }),
   'containment-released': z.strictObject({}),
   disqualified: z.strictObject({
-    reason: oneLine(500, 0).describe('why the node was disqualified; empty: not said').optional(),
-    score: decimal.describe('the audit score at the time').optional(),
+    reasonCode: z
+      .enum(DISQUALIFICATION_REASONS)
+      .describe('why, as a code worded in every language: audit-score, unknown-audit, offline')
+      .optional(),
+    reason: oneLine(500, 0).describe("why, in the satellite's own words (shown as given); empty: not said").optional(),
+    score: decimal.describe('the score the reason is about (audit, unknown-audit or online), 0..1').optional(),
   }),
   'version-outdated': z.strictObject({
     version: semverVersion.describe("the node's version"),
@@ -86,8 +100,12 @@ export const TEMPLATE_DATA: Readonly<Record<string, z.ZodType<Record<string, unk
   }),
   'offline-suspended': z.strictObject({ onlineScore: decimal.describe('the online score, 0..1').optional() }),
   'offline-unsuspended': z.strictObject({ onlineScore: decimal.describe('the online score, 0..1').optional() }),
-  'unknown-audit-suspended': z.strictObject({}),
-  'unknown-audit-unsuspended': z.strictObject({}),
+  'unknown-audit-suspended': z.strictObject({
+    unknownScore: decimal.describe('the unknown-audit score, 0..1').optional(),
+  }),
+  'unknown-audit-unsuspended': z.strictObject({
+    unknownScore: decimal.describe('the unknown-audit score, 0..1').optional(),
+  }),
   announcement: z.strictObject({
     title: oneLine(200).describe('one-line headline'),
     paragraphs: z.array(lines(4000)).min(1).max(20).describe('1-20 paragraphs of text'),

@@ -17,6 +17,7 @@ import { parseInput } from '../input/parse.js';
 import { operatorKey } from '../preferences/preferences.js';
 import type { Content } from './content/content.js';
 import type { Catalog } from '../i18n/catalog.js';
+import type { Locale } from '../i18n/locale.js';
 import { LOG_INPUT, type EmailMessage, type LogInput } from './content/inputs.js';
 import type { NewItem, Outbox, OutboxItem } from './outbox/outbox.js';
 import type { StatusStore } from './limits/store.js';
@@ -50,6 +51,15 @@ import { readHistory, type History, type HistoryOptions, type HistorySubject } f
 import { Operators } from './operators.js';
 
 export type { BroadcastResult, Delivery, HookResult };
+
+/** Announcement is what a broadcast said, in one of the languages it was given in (`languages`). */
+export interface Announcement {
+  title: string;
+  lines: string[];
+  occurredAt: Date;
+  language: Locale;
+  languages: Locale[];
+}
 export type { ChannelStatus, ChannelStatuses } from './limits/channel-status.js';
 
 /** NotificationServiceParts are the service's collaborators; createNotificationService wires them. */
@@ -257,15 +267,19 @@ export class NotificationService {
 
   /**
    * announcement is what a broadcast said, by the id of any copy of it: the same words for everyone
-   * it reached (in the default language), so its guid may show it without a login. Null for an id
-   * that is not an announcement's.
+   * it reached, so its guid may show it without a login; in `language` when it was given in that
+   * one, else in the default language. Null for an id that is not an announcement's.
    */
-  async announcement(id: string): Promise<{ title: string; lines: string[]; occurredAt: Date } | null> {
+  async announcement(id: string, language?: string): Promise<Announcement | null> {
     const item = await orDatabaseError(this.#p.outbox.get(id));
     if (!item || item.kind !== 'announcement') return null;
-    const m = this.#p.content.present(item, this.#p.content.defaultReader);
+    const { defaultReader } = this.#p.content;
+    const translations = Object.keys(item.payload.source?.data['translations'] ?? {}) as Locale[];
+    const languages = [...new Set([defaultReader.locale, ...translations])];
+    const locale = languages.find((l) => l === language) ?? defaultReader.locale;
+    const m = this.#p.content.present(item, { ...defaultReader, locale });
     const [, ...lines] = m.text.split('\n');
-    return { title: m.title, lines, occurredAt: item.occurredAt };
+    return { title: m.title, lines, occurredAt: item.occurredAt, language: locale, languages };
   }
 
   /** catalog is the words of every message, per language; the web pages and feeds word with it. */

@@ -8,7 +8,7 @@ import type { Context } from 'hono';
 import type { Links } from '../links/links.js';
 import type { Claims, Purpose } from '../links/tokens.js';
 import type { NotificationService } from '../notification/service.js';
-import { resolveLocale } from '../i18n/catalog.js';
+import { resolveLocale } from '../i18n/locale.js';
 import { message, type Words } from './pages.js';
 
 /** Env is the hono environment: node:http's request and response. */

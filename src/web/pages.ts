@@ -6,7 +6,8 @@
  */
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
-import { LOCALES, resolveLocale, type Locale, type MessageValues } from '../i18n/catalog.js';
+import { type MessageValues } from '../i18n/catalog.js';
+import { LOCALES, resolveLocale, type Locale } from '../i18n/locale.js';
 import { EVENT_KINDS, KIND_INFO } from '../kinds.js';
 import type { NodeInfo } from '../overlay/db.js';
 import { matches } from '../preferences/policy.js';
@@ -63,12 +64,25 @@ export function message(title: string, text: string, lang: Locale = 'en'): Html 
 }
 
 /** notice is a page that shows one announcement: its title, then its paragraphs. */
-export function notice(title: string, lines: readonly string[], satellite: string): Html {
+export function notice(
+  a: { title: string; lines: readonly string[]; language: Locale; languages: readonly Locale[] },
+  satellite: string,
+): Html {
+  const name = (l: Locale): string => new Intl.DisplayNames([l], { type: 'language' }).of(l) ?? l;
+  const others = a.languages.filter((l) => l !== a.language);
   return page(
-    title,
+    a.title,
     html`<p class="note">${satellite}</p>
-      <h1>${title}</h1>
-      ${lines.map((l) => html`<p>${l}</p>`)}`,
+      <h1>${a.title}</h1>
+      ${a.lines.map((l) => html`<p>${l}</p>`)}
+      ${
+        others.length > 0
+          ? html`<p class="note">
+              ${others.map((l, i) => html`${i > 0 ? ' · ' : ''}<a href="?lang=${l}" hreflang="${l}" lang="${l}">${name(l)}</a>`)}
+            </p>`
+          : ''
+      }`,
+    a.language,
   );
 }
 

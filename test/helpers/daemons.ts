@@ -36,8 +36,12 @@ export class Daemon {
     child.stdout?.on('data', (d: Buffer) => (this.#log += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (this.#log += d.toString()));
     child.once('exit', () => running.delete(child));
+    // A missing binary is an 'error' event with no exit: fail at once, naming it.
+    let spawnError: Error | undefined;
+    child.once('error', (err) => (spawnError = err));
     const deadline = Date.now() + 10_000;
     while (!(await accepts(this.port))) {
+      if (spawnError) throw new Error(`server on port ${this.port} did not start: ${spawnError.message}`);
       if (child.exitCode !== null || Date.now() > deadline)
         throw new Error(`server on port ${this.port} did not start:\n${this.#log}`);
       await new Promise((r) => setTimeout(r, 50));

@@ -36,6 +36,10 @@ const score = (def: number, text: string) => z.number().min(0).max(1).default(de
 /** REPUTATION_CONFIG is the `reputation` section: Storj's rules by default. */
 export const REPUTATION_CONFIG = section(
   {
+    auditDisqualificationBelow: score(
+      0.96,
+      'A node whose audit score falls below this is disqualified (quoted when a signal does not carry its own threshold)',
+    ),
     onlineSuspensionBelow: score(0.6, 'A node whose online score falls below this is suspended'),
     onlineWindow: duration('30d', DAY, 365 * DAY, 'The span the online score counts'),
     reviewPeriod: duration(

@@ -6,7 +6,8 @@
  * (digest/build.ts); inputs are checked at the door (inputs.ts). contentFor wires them and checks them once at startup (self-check.ts).
  */
 import type { Audience } from '../../channels/plugin.js';
-import { loadCatalog, resolveLocale, type Catalog } from '../../i18n/catalog.js';
+import { loadCatalog, type Catalog } from '../../i18n/catalog.js';
+import { resolveLocale, type Locale } from '../../i18n/locale.js';
 import type { EventKind } from '../../kinds.js';
 import type { TemplateSet } from '../../mailservice/templates.js';
 import type { NodeInfo } from '../../overlay/db.js';
@@ -76,11 +77,17 @@ export class Content extends Presenter {
    */
   checkEmail(message: unknown): { template: string; data: Record<string, unknown> } {
     const email = checkEmail(this.#templates, message);
-    if (email.template === 'announcement')
-      assertEmailSize(
-        this.render(email.template, email.data, SAMPLE_NODE, 'operator@example.com', new Date(0), this.defaultReader)
-          .html,
-      );
+    if (email.template === 'announcement') {
+      // Each language it carries is rendered: any of them may be the longest.
+      const locales = new Set([this.defaultReader.locale, ...Object.keys(email.data['translations'] ?? {})]);
+      for (const locale of locales)
+        assertEmailSize(
+          this.render(email.template, email.data, SAMPLE_NODE, 'operator@example.com', new Date(0), {
+            ...this.defaultReader,
+            locale: locale as Locale,
+          }).html,
+        );
+    }
     return email;
   }
 

@@ -6,11 +6,12 @@
  */
 import { z } from 'zod';
 import { MAX_MESSAGE_CHARS, MAX_TITLE_CHARS } from '../../channels/nodelog/schema.js';
-import { TemplateError } from '../../errors.js';
+import { InvalidInputError, TemplateError } from '../../errors.js';
 import { parseInput } from '../../input/parse.js';
 import { lines, oneLine } from '../../input/text.js';
 import { EVENT_KINDS, LOG_LEVELS, LOG_TYPES } from '../../kinds.js';
-import { INTERNAL_TEMPLATES, parseTemplateData } from '../../mailservice/template-data.js';
+import { INTERNAL_TEMPLATES, parseTemplateData, TEMPLATE_DATA } from '../../mailservice/template-data.js';
+import { LOCALES } from '../../i18n/locale.js';
 import type { TemplateSet } from '../../mailservice/templates.js';
 import { isKind } from './wording.js';
 
@@ -31,6 +32,11 @@ export const EMAIL_MESSAGE = z.strictObject({
     .max(100)
     .refine((t) => !INTERNAL_TEMPLATES.has(t), 'is built by satnotify itself, not sent by callers'),
   data: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * An announcement in other languages, beside `data` in the default one: each reader gets theirs,
+   * and one whose language is missing gets the default's, told so.
+   */
+  translations: z.partialRecord(z.enum(LOCALES), z.unknown()).optional(),
 });
 export type EmailMessage = z.input<typeof EMAIL_MESSAGE>;
 
@@ -42,9 +48,17 @@ export function checkEmail(
   templates: TemplateSet,
   message: unknown,
 ): { template: string; data: Record<string, unknown> } {
-  const { template, data = {} } = parseInput(EMAIL_MESSAGE, message, 'message');
+  const { template, data = {}, translations } = parseInput(EMAIL_MESSAGE, message, 'message');
   requireTemplate(templates, template);
-  return { template, data: parseTemplateData(template, data) };
+  const parsed = parseTemplateData(template, data);
+  if (!translations) return { template, data: parsed };
+  if (template !== 'announcement')
+    throw new InvalidInputError('message.translations', 'only an announcement carries translations');
+  const own = Object.entries(translations).map(([locale, words]) => [
+    locale,
+    parseInput(TEMPLATE_DATA['announcement'] as z.ZodType, words, `message.translations.${locale}`),
+  ]);
+  return { template, data: { ...parsed, translations: Object.fromEntries(own) } };
 }
 
 /** requireTemplate throws a TemplateError naming what exists unless `name` is a kind or a caller's template. */

@@ -5,7 +5,7 @@
  * a digest with the layout's shared labels and footer added. Pure but for rendering templates.
  */
 import { formatInstant } from '../../i18n/format.js';
-import { resolveLocale } from '../../i18n/catalog.js';
+import { resolveLocale } from '../../i18n/locale.js';
 import type { Message } from '../../channels/plugin.js';
 import type { EventKind } from '../../kinds.js';
 import type { RenderedEmail, TemplateSet } from '../../mailservice/templates.js';
@@ -110,7 +110,11 @@ export class Presenter {
           ...p,
           email: {
             ...p.email,
-            data: { ...p.email.data, s: this.#wording.common(reader, p.email.to), locale: reader.locale },
+            data: {
+              ...p.email.data,
+              s: this.#wording.common(reader, p.email.to, p.digest?.nodes ?? 1),
+              locale: reader.locale,
+            },
           },
         }
       : p;

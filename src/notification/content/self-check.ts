@@ -5,7 +5,7 @@
  * not in front of an operator.
  */
 import { TemplateError } from '../../errors.js';
-import type { Locale } from '../../i18n/catalog.js';
+import type { Locale } from '../../i18n/locale.js';
 import { EVENT_KINDS } from '../../kinds.js';
 import type { TemplateSet } from '../../mailservice/templates.js';
 import { sampleDay, sampleDigest, type SampleDayContent } from '../digest/sample-day.js';

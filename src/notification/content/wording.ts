@@ -5,8 +5,10 @@
  * and settings are read, nothing is written.
  */
 import { DAY } from '../../config-schema.js';
-import type { Catalog, Locale, MessageValues } from '../../i18n/catalog.js';
-import { formatDecimal, formatSpan, formatWhen } from '../../i18n/format.js';
+import { type Catalog, type MessageValues } from '../../i18n/catalog.js';
+import { resolveLocale, type Locale } from '../../i18n/locale.js';
+import { formatDecimal, formatWhen } from '../../i18n/format.js';
+import { spanValues } from '../../i18n/spans.js';
 import { KIND_INFO, type EventKind } from '../../kinds.js';
 import type { SatelliteConfig } from '../../satellite.js';
 import type { StoredMessage } from '../outbox/outbox.js';
@@ -74,7 +76,8 @@ export interface EventText {
 export type Headline = Pick<EventText, 'title' | 'subject'>;
 
 /** How each field of the kinds' data is shown: instants in the reader's zone, spans and decimals in their language. */
-const FIELD_TYPES: Readonly<Record<string, 'instant' | 'span' | 'decimal'>> = {
+const FIELD_TYPES: Readonly<Record<string, 'instant' | 'span' | 'decimal' | 'count'>> = {
+  changes: 'count',
   lastContact: 'instant',
   offlineSince: 'instant',
   deadline: 'instant',
@@ -85,11 +88,14 @@ const FIELD_TYPES: Readonly<Record<string, 'instant' | 'span' | 'decimal'>> = {
   threshold: 'decimal',
   distance: 'decimal',
   onlineScore: 'decimal',
+  unknownScore: 'decimal',
 };
 
 /** WordingSettings are the sections words are made with: who sends, the reputation rules quoted, the help offered. */
 export interface WordingSettings {
   satellite: Pick<SatelliteConfig, 'name'>;
+  /** The language the satellite writes its own words in (an announcement's `data`). */
+  preferences: { language: string };
   reputation: ReputationConfig;
   links: HelpLinksConfig;
 }
@@ -101,10 +107,12 @@ export class Wording {
   readonly satellite: string;
   readonly #reputation: ReputationConfig;
   readonly #links: HelpLinksConfig;
+  readonly #language: Locale;
 
   constructor(catalog: Catalog, settings: WordingSettings) {
     this.catalog = catalog;
     this.satellite = settings.satellite.name;
+    this.#language = resolveLocale(settings.preferences.language);
     this.#reputation = settings.reputation;
     this.#links = settings.links;
   }
@@ -141,30 +149,36 @@ export class Wording {
     const { locale } = reader;
     const v = this.#values(kind, data, node, reader);
     const k = `kinds.${kind}`;
+    // A coded reason already names its score against the bar.
+    const shownElsewhere = kind === 'disqualified' && data['reasonCode'] !== undefined ? 'score' : '';
     const facts = Object.entries(KIND_FACTS[kind] ?? {}).flatMap(([field]) =>
-      typeof v[field] === 'string' && v[field] !== ''
+      field !== shownElsewhere && typeof v[field] === 'string' && v[field] !== ''
         ? [{ label: this.catalog.t(locale, `${k}.facts.${field}`), value: String(v[field]) }]
         : [],
     );
     const { title, subject } = this.#headline(kind, locale, v);
+    const own = kind === 'announcement' ? announcementIn(data, locale) : null;
     const words = {
       title,
       subject,
       line: this.catalog.t(locale, `${k}.line`, v),
       heading: this.catalog.t(locale, `${k}.heading`, v),
-      intro: this.catalog.t(locale, `${k}.intro`, v),
-      paragraphs: kind === 'announcement' && Array.isArray(data['paragraphs']) ? data['paragraphs'].map(String) : [],
+      intro:
+        own && !own.translated && locale !== this.#language
+          ? this.catalog.t(locale, 'kinds.announcement.fallback', { language: languageName(this.#language, locale) })
+          : this.catalog.t(locale, `${k}.intro`, v),
+      paragraphs: own?.paragraphs ?? [],
       facts,
       why: this.catalog.t(locale, `${k}.why`, v),
-      steps: kind === 'announcement' ? [text(data['action'])] : this.catalog.list(locale, `${k}.steps`, v),
+      steps: own ? [own.action] : this.catalog.list(locale, `${k}.steps`, v),
       action: this.catalog.t(locale, `${k}.action`, v),
       buttons: this.buttons(kind, locale),
     };
     return { words, values: v };
   }
 
-  /** common is the shared wording (labels, footer) every email's layout uses. */
-  common(reader: Reader, recipient: string): Record<string, string> {
+  /** common is the shared wording (labels, footer) every email's layout uses; `nodes` is how many nodes it is about. */
+  common(reader: Reader, recipient: string, nodes = 1): Record<string, string> {
     const satellite = this.satellite;
     const keys = [
       'tagline',
@@ -180,7 +194,7 @@ export class Wording {
       'unsubscribe',
     ];
     return Object.fromEntries(
-      keys.map((key) => [key, this.catalog.t(reader.locale, `common.${key}`, { satellite, recipient })]),
+      keys.map((key) => [key, this.catalog.t(reader.locale, `common.${key}`, { satellite, recipient, nodes })]),
     );
   }
 
@@ -219,35 +233,69 @@ export class Wording {
       address: node.address,
       port: node.port,
       bar: formatDecimal(r.onlineSuspensionBelow.toFixed(3), locale),
-      window: formatSpan(r.onlineWindowMs, locale),
-      review: formatSpan(r.reviewPeriodMs, locale),
-      days: formatSpan((1 - r.onlineSuspensionBelow) * r.onlineWindowMs, locale),
+      dqBar: formatDecimal(r.auditDisqualificationBelow.toFixed(3), locale),
       dayCost: formatDecimal((DAY / r.onlineWindowMs).toFixed(3), locale),
       unknownBar: formatDecimal(r.unknownAuditSuspensionBelow.toFixed(3), locale),
-      grace: formatSpan(r.unknownAuditGraceMs, locale),
       lastContact: this.catalog.t(locale, 'common.notRecorded'),
     };
+    const span = (name: string, ms: number): void => void Object.assign(v, spanValues(this.catalog, locale, name, ms));
+    span('window', r.onlineWindowMs);
+    span('review', r.reviewPeriodMs);
+    span('days', (1 - r.onlineSuspensionBelow) * r.onlineWindowMs);
+    span('grace', r.unknownAuditGraceMs);
     for (const [key, value] of Object.entries(data)) {
       if (typeof value !== 'string' && typeof value !== 'number') continue;
-      v[key] = shown(FIELD_TYPES[key], value, zone, locale);
+      if (FIELD_TYPES[key] === 'span' && typeof value === 'number') span(key, value);
+      else v[key] = shown(FIELD_TYPES[key], value, zone, locale);
     }
-    v['hasReason'] = typeof data['reason'] === 'string' && data['reason'] !== '' ? 'yes' : 'no';
-    v['hasDeadline'] = data['deadline'] ? 'yes' : 'no';
-    v['hasLatest'] = data['latest'] ? 'yes' : 'no';
-    if (kind === 'announcement') v['title'] = text(data['title']);
+    // Whether a value is known: a message shows it against its bar, or says plainly that it was not reported.
+    for (const field of ['score', 'threshold', 'onlineScore', 'unknownScore', 'deadline', 'latest', 'lastContact'])
+      v[`has${field[0]?.toUpperCase()}${field.slice(1)}`] =
+        data[field] !== undefined && data[field] !== '' ? 'yes' : 'no';
+    if (typeof data['reasonCode'] === 'string')
+      v['reason'] = this.catalog.t(locale, `kinds.disqualified.reasons.${data['reasonCode']}`, v);
+    else if (typeof data['reason'] === 'string' && data['reason'] !== '')
+      v['reason'] = this.catalog.t(locale, 'kinds.disqualified.reasons.own', { text: data['reason'] });
+    v['hasReason'] = typeof v['reason'] === 'string' && v['reason'] !== '' ? 'yes' : 'no';
+    if (kind === 'announcement') v['title'] = announcementIn(data, locale).title;
     return v;
   }
 }
 
 /** Which data fields each kind shows as labelled facts (the catalog's `facts` names them). */
 const KIND_FACTS: Partial<Record<EventKind, Record<string, true>>> = {
+  'node-offline': { onlineScore: true },
+  'node-online': { onlineScore: true },
+  'node-flapping': { onlineScore: true },
   'audit-failed': { score: true, threshold: true, distance: true },
+  'containment-entered': { score: true, threshold: true },
   disqualified: { reason: true, score: true },
   'version-outdated': { version: true, minimum: true, latest: true, deadline: true },
   'offline-suspended': { onlineScore: true },
   'offline-unsuspended': { onlineScore: true },
-  'node-online': { onlineScore: true },
+  'unknown-audit-suspended': { unknownScore: true },
+  'unknown-audit-unsuspended': { unknownScore: true },
 };
+
+/**
+ * announcementIn is an announcement's words for a reader of `locale`: its translation into that
+ * language when the satellite gave one, else its own (`translated` says which).
+ */
+function announcementIn(
+  data: Readonly<Record<string, unknown>>,
+  locale: Locale,
+): { title: string; paragraphs: string[]; action: string; translated: boolean } {
+  const translations = data['translations'] as Partial<Record<Locale, Record<string, unknown>>> | undefined;
+  const own = translations?.[locale];
+  const from = own ?? data;
+  const paragraphs = Array.isArray(from['paragraphs']) ? from['paragraphs'].map(String) : [];
+  return { title: text(from['title']), paragraphs, action: text(from['action']), translated: own !== undefined };
+}
+
+/** languageName is a language's name in the reader's language (`Englisch`, `angielski`). */
+function languageName(language: Locale, reader: Locale): string {
+  return new Intl.DisplayNames([reader], { type: 'language' }).of(language) ?? language;
+}
 
 /** text is a caller's string field, or nothing. */
 function text(value: unknown): string {
@@ -259,7 +307,7 @@ function shown(
   value: string | number,
   zone: string,
   locale: Locale,
-): string {
+): string | number {
   if (
     type === 'instant' &&
     typeof value === 'string' &&
@@ -267,8 +315,9 @@ function shown(
     !Number.isNaN(Date.parse(value))
   )
     return formatWhen(new Date(value), zone, locale);
-  if (type === 'span' && typeof value === 'number') return formatSpan(value, locale);
   if (type === 'decimal' && /^-?\d+(\.\d+)?$/.test(String(value))) return formatDecimal(value, locale);
+  // A count stays a number, so a message can choose its plural form.
+  if (type === 'count' && /^\d+$/.test(String(value))) return Number(value);
   return String(value);
 }
 

@@ -4,7 +4,8 @@
  * with its headline, why it matters, what to do and its lines; what the line budget left out,
  * counted. Pure: select.ts decided what is listed, the catalog gives the words.
  */
-import { formatClock, formatSpan, formatWhen } from '../../i18n/format.js';
+import { formatClock, formatWhen } from '../../i18n/format.js';
+import { spanValues } from '../../i18n/spans.js';
 import { KIND_INFO } from '../../kinds.js';
 import {
   nodeView,
@@ -51,9 +52,21 @@ export function digestWords(
 ): DigestText {
   const { locale, zone } = reader;
   const { catalog, satellite } = w;
+  // A node this digest lists as offline, and not back: what it later reports of that node is the
+  // last known state, not its state now.
+  const offline = new Map<string, number>();
+  for (const s of d.sections)
+    for (const e of s.entries)
+      if (e.item.kind === 'node-offline' && !e.closedBy && e.item.nodeId)
+        offline.set(e.item.nodeId, e.item.occurredAt.getTime());
   const wordsOf = (item: OutboxItem): EventText | null => {
     const src = sourceOf(item);
-    return src && w.event(src.kind, src.data, src.node, reader);
+    if (!src) return null;
+    const since = item.nodeId ? offline.get(item.nodeId) : undefined;
+    const words = w.worded(src.kind, src.data, src.node, reader);
+    return since !== undefined && since <= item.occurredAt.getTime() && catalog.has(`kinds.${src.kind}.lineLastKnown`)
+      ? { ...words.words, line: catalog.t(locale, `kinds.${src.kind}.lineLastKnown`, words.values) }
+      : words.words;
   };
   const sections = d.sections.map((s) => {
     // The headline quotes the worst entry (a folded pair by its closing half, the section's kind).
@@ -94,7 +107,8 @@ export function digestWords(
   if (sections.length > 3) shown.push(catalog.t(locale, 'digest.more', { count: sections.length - 3 }));
   const worst = sections[0];
   return {
-    subject: `${shown.join(' · ')} — ${satellite}`,
+    // Tagged like every other subject, so one mail filter catches them all.
+    subject: `[${satellite}] ${shown.join(' · ')}`,
     preheader: worst ? `${worst.title}: ${worst.lines[0]?.text ?? ''}` : '',
     heading: catalog.t(locale, 'digest.heading', { count: d.count, nodes: d.nodes }),
     intro: catalog.t(locale, 'digest.intro', { satellite, zone: zone === 'UTC' ? 'UTC' : zone }),
@@ -124,7 +138,7 @@ function line(w: Wording, e: DigestEntry, reader: Reader, text: (item: OutboxIte
     return w.catalog.t(locale, key, {
       from: formatClock(from, zone, locale),
       to: formatClock(to, zone, locale),
-      span: formatSpan(to.getTime() - from.getTime(), locale),
+      ...spanValues(w.catalog, locale, 'span', to.getTime() - from.getTime()),
     });
   }
   return text(e.item)?.line ?? e.item.summary;

@@ -12,7 +12,7 @@ import { semverVersion } from '../../input/version.js';
 import type { NodeInfo } from '../../overlay/db.js';
 import type { NodeId } from '../../overlay/node-id.js';
 import type { FlapRule, Transition, TransitionResult } from './transitions.js';
-import type { EventKind } from '../../kinds.js';
+import { DISQUALIFICATION_REASONS, type EventKind } from '../../kinds.js';
 
 /** HookEvent is a transition and, if it is worth telling the operator, the kind and its template data. */
 export interface HookEvent {
@@ -30,7 +30,12 @@ const unit = z.number().finite().min(0, 'must be from 0 to 1').max(1, 'must be f
 export const SIGNALS = {
   uptime: z.strictObject({ ok: z.boolean(), onlineScore: unit.optional() }),
   audit: z.strictObject({ passed: z.boolean(), score: unit, dqThreshold: unit }),
-  containment: z.strictObject({ contained: z.boolean() }),
+  /** Entering containment may carry the audit score and its threshold, so the message shows both. */
+  containment: z.strictObject({ contained: z.boolean(), score: unit.optional(), dqThreshold: unit.optional() }),
+  /**
+   * A reason is one of DISQUALIFICATION_REASONS (worded in every language, with `score` as the
+   * value against its bar), or the satellite's own words, shown as they are.
+   */
   disqualified: z.strictObject({ reason: oneLine(500, 0), score: unit.optional() }),
   version: z.strictObject({
     version: semverVersion,
@@ -77,10 +82,11 @@ export function uptimeEvent(nodeId: NodeId, s: UptimeSignal, at: Date, rules: Up
       kind: 'node-offline',
       data: (node, prev) =>
         prev.kind === 'node-flapping'
-          ? flapping()
-          : node.lastContactSuccess
-            ? { lastContact: node.lastContactSuccess.toISOString() }
-            : {},
+          ? { ...flapping(), ...score('onlineScore', s.onlineScore) }
+          : {
+              ...(node.lastContactSuccess && { lastContact: node.lastContactSuccess.toISOString() }),
+              ...score('onlineScore', s.onlineScore),
+            },
     };
   }
   return {
@@ -116,7 +122,11 @@ export function auditEvent(nodeId: NodeId, s: AuditSignal, at: Date): HookEvent 
 /** containmentEvent: entering and leaving containment notify once each. */
 export function containmentEvent(nodeId: NodeId, s: ContainmentSignal, at: Date): HookEvent {
   return s.contained
-    ? { transition: { nodeId: nodeId.hex, at, change: 'contained' }, kind: 'containment-entered', data: none }
+    ? {
+        transition: { nodeId: nodeId.hex, at, change: 'contained' },
+        kind: 'containment-entered',
+        data: () => ({ ...score('score', s.score), ...score('threshold', s.dqThreshold) }),
+      }
     : { transition: { nodeId: nodeId.hex, at, change: 'released' }, kind: 'containment-released', data: none };
 }
 
@@ -125,7 +135,12 @@ export function disqualifiedEvent(nodeId: NodeId, s: DisqualifiedSignal, at: Dat
   return {
     transition: { nodeId: nodeId.hex, at, change: 'disqualified' },
     kind: 'disqualified',
-    data: () => ({ reason: s.reason, ...score('score', s.score) }),
+    data: () => ({
+      ...((DISQUALIFICATION_REASONS as readonly string[]).includes(s.reason)
+        ? { reasonCode: s.reason }
+        : { reason: s.reason }),
+      ...score('score', s.score),
+    }),
   };
 }
 
@@ -153,7 +168,7 @@ export function suspensionEvent(nodeId: NodeId, s: SuspensionSignal, at: Date): 
   return {
     transition: { nodeId: nodeId.hex, at, change: s.suspended ? 'suspended' : 'unsuspended', reason: s.reason },
     kind,
-    data: () => (s.reason === 'offline' ? score('onlineScore', s.score) : {}),
+    data: () => score(s.reason === 'offline' ? 'onlineScore' : 'unknownScore', s.score),
   };
 }
 

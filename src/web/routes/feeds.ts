@@ -6,8 +6,9 @@
  */
 import type { Hono } from 'hono';
 import { DAY } from '../../config-schema.js';
-import type { Catalog, Locale } from '../../i18n/catalog.js';
-import { resolveLocale } from '../../i18n/catalog.js';
+import type { Catalog } from '../../i18n/catalog.js';
+import type { Locale } from '../../i18n/locale.js';
+import { resolveLocale } from '../../i18n/locale.js';
 import { formatWhen } from '../../i18n/format.js';
 import { feedKey, type Links } from '../../links/links.js';
 import type { OutboxItem } from '../../notification/outbox/outbox.js';
@@ -93,12 +94,12 @@ export function feedRoutes(route: Hono<Env>, ctx: WebContext): void {
   // A guid's page: an announcement shows itself (it says the same to everyone it reached);
   // anything about one operator's nodes stays in their private feed.
   route.get('/n/:id', async (c) => {
-    const a = await svc.announcement(c.req.param('id'));
+    const a = await svc.announcement(c.req.param('id'), c.req.query('lang'));
     if (!a)
       return c.html(
         message('Notification', 'This notification is listed in your private feed and on your preferences page.'),
       );
-    return c.html(notice(a.title, a.lines, satellite));
+    return c.html(notice(a, satellite));
   });
 }
 

@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { browserSkipReason, launchBrowser } from '../../helpers/browser.js';
 import { resolveConfig } from '../../../src/config.js';
-import { LOCALES } from '../../../src/i18n/catalog.js';
+import { LOCALES } from '../../../src/i18n/locale.js';
 import { TemplateSet } from '../../../src/mailservice/templates.js';
 import { contentFor } from '../../../src/notification/content/content.js';
 import { EVENT_KINDS } from '../../../src/kinds.js';

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { templateReference } from '../../../src/cli/template-reference.js';
+import { checkEmail } from '../../../src/notification/content/inputs.js';
 import { TemplateSet } from '../../../src/mailservice/templates.js';
 import { EVENT_KINDS } from '../../../src/kinds.js';
 import { BUILT_IN_FIELDS, parseTemplateData, TEMPLATE_DATA } from '../../../src/mailservice/template-data.js';
@@ -23,7 +24,14 @@ describe('template data schemas', () => {
         [],
         `${name}'s sample holds only its own data`,
       );
-      assert.doesNotThrow(() => parseTemplateData(name, sample), name);
+      // An announcement's sample carries its translations beside its data, as a caller's message does.
+      const { translations, ...data } = sample;
+      assert.doesNotThrow(() => parseTemplateData(name, data), name);
+      if (translations !== undefined)
+        assert.doesNotThrow(
+          () => checkEmail(templates, { template: name, data, translations }),
+          `${name} translations`,
+        );
     }
   });
 });

@@ -38,12 +38,12 @@ describe('templates', () => {
     const e = sampleEmail('audit-failed');
     const r = mail.render(e.template, e.data);
     for (const s of ['0.961', '0.960', '0.001']) assert.ok(r.text.includes(s) && r.html.includes(s), s);
-    assert.match(r.subject, /DQ below 0\.960/);
-    assert.match(r.text, /Disqualification below: 0\.960/);
+    assert.match(r.subject, /disqualified below 0\.960/);
+    assert.match(r.text, /Disqualified below: 0\.960/);
     assert.doesNotMatch(`${r.subject}${r.text}`, /disqualification at/i);
   });
 
-  it('a disqualification without a reason says nothing about one, and names the score and support', () => {
+  it('a disqualification without a reason says plainly that none was given, and names the score and support', () => {
     const e = CONTENT.emailFor(
       'disqualified',
       { reason: '', score: '0.958' },
@@ -53,9 +53,10 @@ describe('templates', () => {
       CONTENT.defaultReader,
     );
     const r = mail.render(e.template, e.data);
-    assert.doesNotMatch(r.text, /Reason|not given/);
+    assert.doesNotMatch(r.text, /Reason:|not given/);
+    assert.match(r.text, /the satellite gave no reason/);
     assert.match(r.text, /Audit score at the time: 0\.958/);
-    assert.match(r.text, /write to support/);
+    assert.match(r.text, /contact support/);
   });
 
   it('an announcement has no per-node "When"', () => {

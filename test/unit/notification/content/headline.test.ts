@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { resolveConfig } from '../../../../src/config.js';
-import { LOCALES, loadCatalog } from '../../../../src/i18n/catalog.js';
+import { loadCatalog } from '../../../../src/i18n/catalog.js';
+import { LOCALES } from '../../../../src/i18n/locale.js';
 import { TemplateSet } from '../../../../src/mailservice/templates.js';
 import { contentFor } from '../../../../src/notification/content/content.js';
 import type { EventKind } from '../../../../src/kinds.js';
