@@ -47,11 +47,12 @@ function zoned(
   locale: string,
 ): string {
   const read = (): string => {
-    const t = formatter(
+    const f = formatter(
       cache,
       `${locale}|${zone}`,
       () => new Intl.DateTimeFormat(locale, { ...options, hourCycle: 'h23', timeZone: zone }),
-    ).format(d);
+    );
+    const t = form === 'long' ? withCommaBeforeHour(f.formatToParts(d)) : f.format(d);
     return `${t} ${isUtc(zone) ? 'UTC' : zoneAbbreviation(d, zone)}`;
   };
   const t = d.getTime();
@@ -157,6 +158,13 @@ function formatter<F>(cache: Map<string, F>, key: string, make: () => F): F {
   return f;
 }
 
+/** CLDR's long form runs the year into the hour (`1 maja 2024 10:04`); a comma parts them as in the medium form. */
+function withCommaBeforeHour(parts: Intl.DateTimeFormatPart[]): string {
+  const hour = parts.findIndex((p) => p.type === 'hour');
+  return parts
+    .map((p, i) => (i === hour - 1 && p.type === 'literal' && p.value.trim() === '' ? ', ' : p.value))
+    .join('');
+}
 const NAME_LOCALES = ['en-US', 'en-GB'];
 const WHOLE_MINUTE_TRANSITIONS = Date.UTC(1980, 0, 1);
 const MAX_READINGS = 10_000;

@@ -75,7 +75,7 @@ describe('format', () => {
     const d = new Date('2024-05-01T08:04:00Z');
     assert.equal(formatInstant(d, 'Europe/Berlin', 'de'), '01.05.2024, 10:04 CEST (Europe/Berlin)');
     // The long form: its month in the genitive, as a date after a preposition needs (issue 42).
-    assert.equal(formatInstant(d, 'Europe/Warsaw', 'pl'), '1 maja 2024 10:04 CEST (Europe/Warsaw)');
+    assert.equal(formatInstant(d, 'Europe/Warsaw', 'pl'), '1 maja 2024, 10:04 CEST (Europe/Warsaw)');
     assert.equal(formatDecimal('0.961', 'de'), '0,961');
     assert.equal(formatDecimal('0.960', 'en'), '0.960', 'places as given');
     assert.deepEqual(
