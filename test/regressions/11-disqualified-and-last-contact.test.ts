@@ -89,8 +89,8 @@ describe('issue 11: after disqualification, silence; last contact as seen', () =
       (m) => m.envelopeTo.includes('contact@example.com') && /offline/i.test(m.parsed.subject ?? ''),
     );
     assert.equal(offline.length, 2);
-    assert.match(offline[0]?.parsed.text ?? '', /last successful contact was May 3, 2024, 04:53 UTC/);
-    assert.match(offline[1]?.parsed.text ?? '', /last successful contact was May 3, 2024, 09:50 UTC/);
+    assert.match(offline[0]?.parsed.text ?? '', /last successful contact was on May 3, 2024, 04:53 UTC/);
+    assert.match(offline[1]?.parsed.text ?? '', /last successful contact was on May 3, 2024, 09:50 UTC/);
     assert.equal((await h.svc.overlay.get(node)).lastContactSuccess?.toISOString(), '2024-05-03T09:50:00.000Z');
   });
 });

@@ -37,7 +37,7 @@ describe('issue 11: a grouped email of any size leaves', () => {
     assert.equal(listed, MAX_DIGEST_LINES, `${listed} lines listed`);
     assert.match(
       mail.parsed.subject ?? '',
-      new RegExp(`^${NODES.toLocaleString('en')} nodes offline — `),
+      new RegExp(`^\\[test-sat\\] ${NODES.toLocaleString('en')} nodes offline$`),
       'the subject counts every node, listed or not',
     );
     assert.match(

@@ -36,7 +36,7 @@ export function buildDigest(
   const nodeIds = new Set(items.map((i) => i.nodeId));
   const message: StoredMessage = {
     level: d.level,
-    title: words.subject.slice(0, MAX_TITLE_CHARS),
+    title: words.title.slice(0, MAX_TITLE_CHARS),
     text: digestLogText(words, MAX_MESSAGE_CHARS),
     node: nodeIds.size === 1 ? first.payload.node : null,
     facts: {},
@@ -70,7 +70,7 @@ export function buildDigest(
     bypass: false,
     payload: message,
     title: 'Digest',
-    summary: words.subject,
+    summary: words.title,
     dueAt: now,
     occurredAt: (items.at(-1) as OutboxItem).occurredAt,
     createdAt: now,

@@ -20,6 +20,8 @@ import type { Digest, DigestEntry } from './select.js';
 
 /** DigestText is every string of a digest, in one language. */
 export interface DigestText {
+  /** What happened, worst first: the subject without the satellite's tag, for channels that tag it themselves. */
+  title: string;
   subject: string;
   preheader: string;
   heading: string;
@@ -107,6 +109,7 @@ export function digestWords(
   if (sections.length > 3) shown.push(catalog.t(locale, 'digest.more', { count: sections.length - 3 }));
   const worst = sections[0];
   return {
+    title: shown.join(' · '),
     // Tagged like every other subject, so one mail filter catches them all.
     subject: `[${satellite}] ${shown.join(' · ')}`,
     preheader: worst ? `${worst.title}: ${worst.lines[0]?.text ?? ''}` : '',

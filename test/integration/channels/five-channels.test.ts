@@ -145,7 +145,7 @@ describe('one kind on five channel instances', { skip }, () => {
         'the irc digest',
       );
       assert.ok(
-        watcher.lines.some((l) => /^\[test-sat\] WARN Node \w+ offline · Node \w+ back online — test-sat/.test(l)),
+        watcher.lines.some((l) => /^\[test-sat\] WARN Node \w+ offline · Node \w+ back online · node \w+$/.test(l)),
         `the digest's title says what happened, worst first: ${JSON.stringify(watcher.lines)}`,
       );
       const headers = watcher.lines.filter((l) => l.startsWith('[test-sat]'));

@@ -98,9 +98,9 @@ describe('satnotify CLI: commands', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(
       r.stdout,
-      /^Subject: \[Satellite\] Audit failed on node 12EayRS2V1kE: score 0\.961 \(DQ below 0\.960\)/,
+      /^Subject: \[Satellite\] Audit failed on node 12EayRS2V1kE: score 0\.961 \(disqualified below 0\.960\)/,
     );
-    assert.match(r.stdout, /Distance: 0\.001/);
+    assert.match(r.stdout, /Margin: 0\.001/);
   });
 
   it('preview --locale --zone words a kind, and a digest, for that reader', async () => {
@@ -112,7 +112,10 @@ describe('satnotify CLI: commands', () => {
     assert.match(r.stdout, /Zeitpunkt: 01\.05\.2024, 10:04 CEST \(Europe\/Berlin\)/);
     const d = await runCli(['preview', 'digest', '--locale', 'pl', '--zone', 'Europe/Warsaw'], { env: CLEAN_ENV });
     assert.equal(d.code, 0, d.stderr);
-    assert.match(d.stdout, /^Subject: Wynik audytu 0,961 \(DQ poniżej 0,960\) · 2 węzły offline/);
+    assert.match(
+      d.stdout,
+      /^Subject: \[Satellite\] Wynik audytów 0,961 \(dyskwalifikacja poniżej 0,960\) · 2 węzły offline/,
+    );
     assert.match(d.stdout, /8 powiadomień o 3 Twoich węzłach/);
     const bad = await runCli(['preview', 'node-offline', '--locale', 'xx'], { env: CLEAN_ENV });
     assert.equal(bad.code, 1);

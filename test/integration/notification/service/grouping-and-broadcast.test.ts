@@ -29,7 +29,7 @@ describe('operator grouping and broadcast (PGlite, smtp-server, gRPC)', () => {
     await h.svc.dispatch();
     assert.equal(h.sink.received.length, 1);
     const mail = (h.sink.received[0] as (typeof h.sink.received)[number]).parsed;
-    assert.match(mail.subject ?? '', /^5 nodes offline — test-sat$/);
+    assert.match(mail.subject ?? '', /^\[test-sat\] 5 nodes offline$/);
     const { NodeId } = await import('../../../../src/overlay/node-id.js');
     for (const id of nodes) assert.ok(mail.text?.includes(NodeId.parse(id).short), `names ${id}`);
     for (const id of nodes) assert.equal((await h.svc.status(id)).email.hrCounter, 1, 'each node counted once');

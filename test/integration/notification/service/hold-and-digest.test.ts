@@ -55,7 +55,7 @@ for (const target of TARGETS) {
       await h.sink.waitFor(3);
       assert.equal(h.sink.received.length, 3);
       const digest = (h.sink.received[2] as (typeof h.sink.received)[number]).parsed;
-      assert.match(digest.subject ?? '', /^8 announcements — test-sat$/);
+      assert.match(digest.subject ?? '', /^\[test-sat\] 8 announcements$/);
       const order = [...(digest.text ?? '').matchAll(/Notice number (\d)/g)].map((m) => Number(m[1]));
       assert.deepEqual(order, [2, 3, 4, 5, 6, 7, 8, 9]);
       assert.deepEqual((await h.svc.status(node)).email.hrCounter, 1);
@@ -91,7 +91,7 @@ for (const target of TARGETS) {
       await h.svc.dispatch();
       await h.sink.waitFor(sent + 3);
       const digest = (h.sink.received.at(-1) as (typeof h.sink.received)[number]).parsed;
-      assert.match(digest.text ?? '', /offline 09:04 UTC to 09:41 UTC \(37 minutes\), back online/);
+      assert.match(digest.text ?? '', /offline from 09:04 UTC to 09:41 UTC \(37 minutes\), back online/);
       assert.doesNotMatch(digest.text ?? '', /Node back online:/, 'the recovery is folded into the offline line');
       const logged = h.logLines.map((l) => JSON.parse(l) as { node: string; type: string; message: string });
       const mine = logged.filter((l) => l.message.includes('offline') || l.type === 'DIGEST');

@@ -31,14 +31,20 @@ describe('each operator reads in their own language and zone', () => {
         const m = h.sink.received.find((r) => r.envelopeTo.includes(who))?.parsed;
         return { subject: m?.subject ?? '', text: m?.text ?? '' };
       };
-      assert.match(to('de@example.com').subject, /Audit auf Node \w+ fehlgeschlagen: Score 0,961 \(DQ unter 0,960\)/);
+      assert.match(
+        to('de@example.com').subject,
+        /Audit bei Node \w+ fehlgeschlagen: Score 0,961 \(Disqualifikation unter 0,960\)/,
+      );
       assert.match(to('de@example.com').text, /Zeitpunkt: 01\.05\.2024, 10:04 CEST \(Europe\/Berlin\)/);
-      assert.match(to('pl@example.com').subject, /Nieudany audyt węzła \w+: wynik 0,961 \(DQ poniżej 0,960\)/);
-      assert.match(to('pl@example.com').text, /Kiedy: 1 maj 2024, 13:49 GMT\+5:45 \(Asia\/Kathmandu\)/);
+      assert.match(
+        to('pl@example.com').subject,
+        /Nieudany audyt węzła \w+: wynik 0,961 \(dyskwalifikacja poniżej 0,960\)/,
+      );
+      assert.match(to('pl@example.com').text, /Kiedy: 1 maja 2024, 13:49 GMT\+5:45 \(Asia\/Kathmandu\)/);
       assert.match(to('en@example.com').text, /When: May 1, 2024, 08:04 UTC/);
       assert.ok(
         h.logLines.some((l) =>
-          /"message":"test-sat: Audit auf Node \w+ fehlgeschlagen.*Prüfen Sie die Datenplatte/.test(l),
+          /"message":"test-sat: Audit bei Node \w+ fehlgeschlagen.*Prüfen Sie die Festplatte/.test(l),
         ),
         `German node-log text: ${h.logLines.join('\n')}`,
       );
@@ -59,11 +65,11 @@ describe('each operator reads in their own language and zone', () => {
       await h.svc.dispatch();
       await h.sink.waitFor(4);
       const digest = h.sink.received[3]?.parsed;
-      assert.equal(digest?.subject, `Node ${NodeId.parse(de).short} aus Containment entlassen — test-sat`);
+      assert.equal(digest?.subject, `[test-sat] Node ${NodeId.parse(de).short} nicht mehr im Containment`);
       assert.match(digest?.text ?? '', /^2 Benachrichtigungen zu Ihrem Node/m);
       assert.match(
         digest?.text ?? '',
-        /in Containment von 10:04 CEST bis 10:04 CEST \(0 Minuten\), wieder freigegeben/,
+        /im Containment von 10:04 CEST bis 10:04 CEST \(0 Minuten\), jetzt nicht mehr im Containment/,
       );
       assert.match(digest?.text ?? '', /Was zu tun ist:/);
     } finally {

@@ -27,7 +27,7 @@ describe('onSuspension', () => {
       const lifted = await h.svc.onSuspension(node, { reason: 'unknown-audit', suspended: false });
       assert.equal(lifted.notified, true);
       await h.svc.dispatch();
-      assert.match(h.sink.received.at(-1)?.parsed.subject ?? '', /is no longer suspended for audit errors/);
+      assert.match(h.sink.received.at(-1)?.parsed.subject ?? '', /is no longer suspended for unknown audit errors/);
       assert.match(h.logLines.at(-1) ?? '', /UNKNOWN_AUDIT_UNSUSPENDED/);
       assert.match(
         h.logLines.at(-1) ?? '',
