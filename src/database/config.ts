@@ -3,15 +3,27 @@
  * The `database` section: where counters, the outbox and the overlay live.
  */
 import { z } from 'zod';
-import { count, duration, MINUTE, section, url } from '../config-schema.js';
+import { count, duration, MINUTE, section } from '../config-schema.js';
+import { parsePostgresUrl, PostgresUrlError } from './postgres-url.js';
 
 /** DATABASE_CONFIG is the `database` section of the configuration. */
 export const DATABASE_CONFIG = section(
   {
-    url: url(
-      ['postgres', 'postgresql'],
-      'PostgreSQL URL; empty: the embedded PGlite in `dataDir` (`DATABASE_URL` also sets it)',
-    ),
+    url: z
+      .string()
+      .default('')
+      .superRefine((u, ctx) => {
+        if (u === '') return;
+        try {
+          parsePostgresUrl(u);
+        } catch (err) {
+          if (!(err instanceof PostgresUrlError)) throw err;
+          ctx.addIssue({ code: 'custom', message: err.message });
+        }
+      })
+      .describe(
+        'PostgreSQL URL as libpq reads it, host lists and `target_session_attrs=read-write` included (see docs/high-availability.md); empty: the embedded PGlite in `dataDir` (`DATABASE_URL` also sets it).',
+      ),
     dataDir: z
       .string()
       .min(1)

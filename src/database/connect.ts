@@ -13,6 +13,8 @@ import type { DatabaseConfig } from './config.js';
 import { DatabaseError } from '../errors.js';
 import { migrate } from './migrate.js';
 import { seedFromSnapshot } from './snapshot.js';
+import { failoverClient, HostChooser } from './failover-client.js';
+import { parsePostgresUrl } from './postgres-url.js';
 import { BATCH_SESSION, unprepared, type StatementPools } from './statements.js';
 
 /** Database is an open pool plus what is needed to close it and to describe it safely. */
@@ -51,17 +53,22 @@ export function embeddedDatabaseExists(dataDir: string): boolean {
 
 async function openPostgres(config: DatabaseConfig): Promise<Database> {
   const description = redactUrl(config.url);
+  const target = parsePostgresUrl(config.url);
   // Every connection resolves satnotify's tables in its own schema (config validated the name).
   const connect = (settings: readonly string[]): pg.Pool => {
     const options = [`search_path=${config.schema}`, ...settings].map((s) => `-c ${s}`).join(' ');
+    const perHost = target.connectTimeoutMs ?? config.connectTimeoutMs;
+    const chooser = new HostChooser(target, { options, connectionTimeoutMillis: perHost, keepAlive: true });
     const p = new pg.Pool({
-      connectionString: config.url,
+      ...chooser.configFor(target.hosts[0] ?? { host: 'localhost', port: 5432 }),
+      Client: failoverClient(chooser, target.targetSessionAttrs),
       max: config.poolSize,
+      // The bound on getting a connection, a search over every host included.
       connectionTimeoutMillis: config.connectTimeoutMs,
       options,
     });
-    // An idle client dies when the server restarts; the pool replaces it. Without a listener the
-    // 'error' event would crash the satellite.
+    // An idle client dies when the server restarts or fails over; the pool replaces it. Without a
+    // listener the 'error' event would crash the satellite.
     p.on('error', () => undefined);
     return p;
   };
@@ -78,9 +85,9 @@ async function openPostgres(config: DatabaseConfig): Promise<Database> {
     await Promise.all([pool.query('SELECT 1'), batches.query('SELECT 1')]);
   } catch (err) {
     await close().catch(() => undefined);
-    const { hostname, port } = safeHostPort(config.url);
+    const hosts = target.hosts.map(({ host, port }) => `${host}:${port}`).join(',');
     throw new DatabaseError(
-      `cannot connect to PostgreSQL at ${hostname}:${port} (${description}): ${(err as Error).message}`,
+      `cannot connect to PostgreSQL at ${hosts} (${description}): ${redactUrl((err as Error).message)}`,
       { cause: err },
     );
   }
@@ -139,13 +146,4 @@ function keepSessionOnError(pool: pg.Pool): pg.Pool {
   };
   pool.query = query as typeof pool.query;
   return pool;
-}
-
-function safeHostPort(url: string): { hostname: string; port: string } {
-  try {
-    const u = new URL(url);
-    return { hostname: u.hostname || 'localhost', port: u.port || '5432' };
-  } catch {
-    return { hostname: '(unparsable url)', port: '?' };
-  }
 }
