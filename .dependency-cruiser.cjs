@@ -33,6 +33,7 @@ const PURE = [
   'notification/outbox/(tally|sql)',
   'web/feed-text',
   'i18n/(format|spans|locale)',
+  'database/postgres-url',
 ];
 const PURE_PATH = `^src/(${PURE.join('|')})[.]ts$`;
 const ORCHESTRATION =

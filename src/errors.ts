@@ -154,11 +154,41 @@ export class DeliveryError extends SatnotifyError implements DeliveryFailure {
   }
 }
 
-/** DatabaseError is a database that cannot be reached; the message names host and port, never the password. */
+/**
+ * DatabaseError is a database that cannot be reached or refused a statement; the message names
+ * host and port, never the password. `retryable` says the same call may simply be made again: the
+ * connection was lost or refused (a restart, a failover), the wait for one timed out, or the
+ * server gave up on a conflict (serialization failure, deadlock).
+ */
 export class DatabaseError extends SatnotifyError {
-  constructor(message: string, options?: { cause?: unknown }) {
+  readonly retryable: boolean;
+  constructor(message: string, options?: { cause?: unknown; retryable?: boolean }) {
     super('ERR_DATABASE', message, options);
+    this.retryable = options?.retryable ?? isTransientDatabaseFailure(options?.cause);
   }
+}
+
+/** SQLSTATEs and socket errors after which a connection is not worth keeping: read-only, shut down, cut. */
+export function isConnectionLost(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return false;
+  return (
+    code === '25006' || // read_only_sql_transaction: the server became a standby
+    /^57P0[1-3]$/.test(code) || // admin, crash or cannot-connect-now shutdown
+    code.startsWith('08') || // connection exceptions
+    ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH'].includes(code)
+  );
+}
+
+// node-postgres says these in words, without a code.
+const TRANSIENT_MESSAGE = /timeout exceeded when trying to connect|Connection terminated|not queryable|no host gave a/i;
+
+/** isTransientDatabaseFailure: a lost or refused connection, a timed-out wait, or a conflict the server gave up on. */
+export function isTransientDatabaseFailure(err: unknown): boolean {
+  if (isConnectionLost(err)) return true;
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === '40001' || code === '40P01' || code === '53300') return true;
+  return err instanceof Error && TRANSIENT_MESSAGE.test(err.message);
 }
 
 function truncate(s: string): string {

@@ -10,19 +10,8 @@
 import { userInfo } from 'node:os';
 import pg from 'pg';
 import { parseIntoClientConfig } from 'pg-connection-string';
+import { isConnectionLost } from '../errors.js';
 import type { PostgresHost, PostgresTarget, SessionAttrs } from './postgres-url.js';
-
-/** SQLSTATEs after which a connection is not worth keeping: read-only, shut down, cut. */
-export function isConnectionLost(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string') return false;
-  return (
-    code === '25006' || // read_only_sql_transaction: the server became a standby
-    /^57P0[1-3]$/.test(code) || // admin, crash or cannot-connect-now shutdown
-    code.startsWith('08') || // connection exceptions
-    ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH'].includes(code)
-  );
-}
 
 type Ssl = pg.ClientConfig['ssl'];
 

@@ -19,6 +19,7 @@ import { TestClock } from '../helpers/clock.js';
 import { channelSet, RecordingSender } from './channels.js';
 import { MemoryOutbox } from './memory-outbox.js';
 import { MemoryPreferenceStore } from './memory-preferences.js';
+import type { Logger } from '../../src/logger.js';
 
 const templates = TemplateSet.load();
 
@@ -41,7 +42,7 @@ export interface FakeDispatch {
 
 /** fakeDispatch builds one; `config` is laid over a config with no grouping wait and the dispatcher not started. */
 export function fakeDispatch(
-  options: { config?: Config; email?: ChannelSender; log?: ChannelSender; start?: string } = {},
+  options: { config?: Config; email?: ChannelSender; log?: ChannelSender; start?: string; logger?: Logger } = {},
 ): FakeDispatch {
   const config = resolveConfig({
     grouping: { wait: '0s' },
@@ -69,6 +70,7 @@ export function fakeDispatch(
     preferences,
     metrics,
     clock: clock.now,
+    ...(options.logger && { logger: options.logger }),
   });
   let n = 0;
   return {

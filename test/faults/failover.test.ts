@@ -4,8 +4,8 @@
  * names the standby first. Runs with the faults, one at a time.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { SatnotifyError } from '../../src/errors.js';
+import { after, before, describe, it, type TestContext } from 'node:test';
+import { DatabaseError } from '../../src/errors.js';
 import { createNotificationService } from '../../src/notification/create.js';
 import type { NotificationService } from '../../src/notification/service.js';
 import { randomNodeIdHex } from '../helpers/databases.js';
@@ -53,17 +53,21 @@ describe('a pg_auto_failover formation', { skip: formationSkipReason() }, () => 
     }
   });
 
-  it(`a planned failover in the middle of ${N} hooks: every acknowledged hook delivered, errors typed and retried`, async (t) => {
-    const svc = await open(uri, 'planned');
+  /**
+   * runThrough sends N uptime hooks, 10 at a time, with the dispatcher running, sets `trigger` off
+   * after 150, retries what was not acknowledged, and accounts for every one.
+   */
+  async function runThrough(t: TestContext, schema: string, trigger: () => Promise<unknown>): Promise<void> {
+    const svc = await open(uri, schema);
     const ids = Array.from({ length: N }, () => randomNodeIdHex());
-    for (const [i, id] of ids.entries())
-      await svc.overlay.upsertNode({ id, address: '127.0.0.1:1', email: `planned${i}@example.com` });
+    const to = (i: number): string => `${schema}${i}@example.com`;
+    for (const [i, id] of ids.entries()) await svc.overlay.upsertNode({ id, address: '127.0.0.1:1', email: to(i) });
     const acked = new Set<string>();
     const errors: string[] = [];
     let ackedBefore = 0;
-    let failoverAt = 0;
-    let firstAckAfter = 0;
-    let failover: Promise<void> | undefined;
+    let firstError = 0;
+    let backAfterError = 0;
+    let triggered: Promise<unknown> | undefined;
     const dispatching = { on: true };
     const loop = (async () => {
       while (dispatching.on) {
@@ -76,40 +80,57 @@ describe('a pg_auto_failover formation', { skip: formationSkipReason() }, () => 
         try {
           await svc.onUptimeCheck(id, { ok: false });
           acked.add(id);
-          if (failoverAt && !firstAckAfter) firstAckAfter = performance.now();
+          if (firstError && !backAfterError) backAfterError = performance.now();
         } catch (err) {
-          assert.ok(err instanceof SatnotifyError, `a typed error, not ${String(err)}`);
-          errors.push(err.code);
+          assert.ok(err instanceof DatabaseError, `a typed error, not ${String(err)}`);
+          assert.ok(err.retryable, `a retryable one: ${err.message}`);
+          errors.push(err.message.replace(/\d+/g, 'N').slice(0, 80));
+          firstError ||= performance.now();
         }
       };
       for (let i = 0; i < ids.length; i += 10) {
         if (i === 150) {
           ackedBefore = acked.size;
-          failoverAt = performance.now();
-          failover = formation.failover();
+          triggered = trigger();
         }
         await Promise.all(ids.slice(i, i + 10).map(hook));
       }
-      await failover;
-      // The satellite retries what was not acknowledged, as the typed error tells it it may.
+      await triggered;
+      // The satellite retries what was not acknowledged, as the error's `retryable` says it may.
       const retried = ids.filter((id) => !acked.has(id));
       for (const id of retried) await hook(id);
+      for (const id of ids.filter((id) => !acked.has(id))) await hook(id);
       assert.equal(acked.size, N, `every hook acknowledged in the end (${errors.length} typed errors on the way)`);
 
+      const mine = (): string[] => sink.received.map((m) => m.envelopeTo.join()).filter((a) => a.startsWith(schema));
       const deadline = Date.now() + 120_000;
-      const delivered = (): Set<string> =>
-        new Set(sink.received.map((m) => m.envelopeTo.join()).filter((a) => a.startsWith('planned')));
-      while (delivered().size < N && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-      const copies = sink.received.filter((m) => m.envelopeTo.join().startsWith('planned')).length;
+      while (new Set(mine()).size < N && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      const delivered = new Set(mine()).size;
       t.diagnostic(
-        `acknowledged ${ackedBefore} before the failover and ${N - ackedBefore} after; ${errors.length} typed errors (${[...new Set(errors)].join(', ')}), ${retried.length} hooks retried; delivered ${delivered().size}/${N}, doubled ${copies - delivered().size}; first acknowledgement ${((firstAckAfter || performance.now()) - failoverAt).toFixed(0)} ms after the failover began`,
+        `acknowledged ${ackedBefore} before the failover and ${N - ackedBefore} after; ${errors.length} typed retryable errors (${[...new Set(errors)].join(' | ')}), ${retried.length} hooks retried; delivered ${delivered}/${N}, doubled ${mine().length - delivered}; hooks failed for ${firstError ? ((backAfterError || performance.now()) - firstError).toFixed(0) : 0} ms`,
       );
-      assert.equal(delivered().size, N, 'every acknowledged hook delivered');
-      assert.ok(copies - delivered().size <= 4 * 2, 'doubles bounded by what was in flight (two pools of 4)');
+      assert.equal(delivered, N, 'every acknowledged hook delivered');
+      assert.ok(mine().length - delivered <= 4 * 2, 'doubles bounded by what was in flight (two pools of 4)');
     } finally {
       dispatching.on = false;
       await loop;
       await svc.close();
     }
+  }
+
+  it(`a planned failover in the middle of ${N} hooks: every acknowledged hook delivered, errors typed and retried`, (t) =>
+    runThrough(t, 'planned', () => formation.failover()));
+
+  // Last: it leaves the formation with one node.
+  it(`an unplanned one (the primary's machine gone) in the middle of ${N} hooks: the same`, async (t) => {
+    await formation.fastHealthChecks();
+    await runThrough(t, 'unplanned', async () => {
+      const dead = await formation.killPrimary();
+      const t0 = performance.now();
+      const promoted = await formation.waitForPromotion(dead);
+      t.diagnostic(
+        `the monitor promoted 127.0.0.1:${promoted} ${(performance.now() - t0).toFixed(0)} ms after the kill`,
+      );
+    });
   });
 });

@@ -9,6 +9,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { unusedPort } from './grpc.js';
 import { scratchDir } from './scratch.js';
 
@@ -18,9 +19,26 @@ export const PG_AUTOCTL_BIN = `/usr/lib/postgresql/${VERSION}/bin`;
 export const PG_AUTOCTL = '/usr/bin/pg_autoctl';
 
 const running = new Set<ChildProcess>();
+/** Monitor settings (ms) under which a primary that stops answering is replaced in about 5 s. */
+const FAST_HEALTH_CHECKS = {
+  health_check_period: 1000,
+  health_check_timeout: 1000,
+  health_check_max_retries: 1,
+  health_check_retry_delay: 500,
+  node_considered_unhealthy_timeout: 3000,
+};
 process.on('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
+  for (const child of running) killGroup(child);
 });
+
+/** killGroup SIGKILLs a keeper with everything it started (each keeper leads its own process group). */
+function killGroup(child: ChildProcess): void {
+  try {
+    if (child.pid) process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
 
 /** formationSkipReason is undefined when a formation can run here (always under CI, which installs it). */
 export function formationSkipReason(): string | undefined {
@@ -42,6 +60,10 @@ export interface Formation {
   failover(): Promise<void>;
   /** killPrimary SIGKILLs the primary's postmaster (an unplanned failure). */
   killPrimary(): Promise<number>;
+  /** fastHealthChecks makes the monitor call a silent node unhealthy within seconds. */
+  fastHealthChecks(): Promise<void>;
+  /** waitForPromotion resolves once the node on `port` is gone and another reports itself primary. */
+  waitForPromotion(deadPort: number, timeoutMs?: number): Promise<number>;
   /** waitForStates resolves once one node is primary and the other secondary. */
   waitForStates(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -61,9 +83,12 @@ export async function startFormation(options: { sqlDatabase?: string } = {}): Pr
   };
   const asPostgres = { uid: pw.uid, gid: pw.gid, env, cwd: dir };
   const ctl = async (...args: string[]): Promise<string> => (await run(PG_AUTOCTL, args, asPostgres)).stdout;
+  const keepers = new Map<string, ChildProcess>();
   const keep = (pgdata: string): void => {
-    const child = spawn(PG_AUTOCTL, ['run', '--pgdata', pgdata], { ...asPostgres, stdio: 'ignore' });
+    // detached: its own process group, so an unplanned failure can take the keeper and its PostgreSQL at once.
+    const child = spawn(PG_AUTOCTL, ['run', '--pgdata', pgdata], { ...asPostgres, stdio: 'ignore', detached: true });
     running.add(child);
+    keepers.set(pgdata, child);
     child.once('exit', () => running.delete(child));
   };
   const children = (): ChildProcess[] => [...running];
@@ -85,7 +110,7 @@ export async function startFormation(options: { sqlDatabase?: string } = {}): Pr
       await run(join(PG_AUTOCTL_BIN, 'pg_ctl'), ['stop', '-D', pgdata, '-m', 'immediate'], asPostgres).catch(
         () => undefined,
       );
-    for (const child of children()) child.kill('SIGKILL');
+    for (const child of children()) killGroup(child);
   }
   async function states(): Promise<Array<{ port: number; reported: string; assigned: string }>> {
     const out = await ctl('show', 'state', '--pgdata', mon, '--json').catch(() => '[]');
@@ -161,13 +186,47 @@ export async function startFormation(options: { sqlDatabase?: string } = {}): Pr
       await ctl('perform', 'failover', '--pgdata', mon, '--wait', '120');
     },
     async killPrimary() {
+      // The machine is gone: its keeper (which would restart PostgreSQL) and its PostgreSQL, at once.
       const port = await primaryPort();
       const pgdata = nodes[ports.indexOf(port)] as string;
       const pid = Number(readFileSync(join(pgdata, 'postmaster.pid'), 'utf8').split('\n')[0]);
-      process.kill(pid, 'SIGKILL');
+      const keeper = keepers.get(pgdata);
+      if (keeper) killGroup(keeper);
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // it went with its keeper's group
+      }
       return port;
     },
+    async fastHealthChecks() {
+      // The monitor's defaults take about 30 s to call a node unhealthy; a test waits a few.
+      const monitor = new pg.Client({
+        host: '127.0.0.1',
+        port: monPort,
+        user: 'postgres',
+        database: 'pg_auto_failover',
+      });
+      await monitor.connect();
+      try {
+        for (const [name, value] of Object.entries(FAST_HEALTH_CHECKS))
+          await monitor.query(`ALTER SYSTEM SET pgautofailover.${name} = ${value}`);
+        await monitor.query('SELECT pg_reload_conf()');
+      } finally {
+        await monitor.end();
+      }
+    },
     waitForStates,
+    async waitForPromotion(deadPort, timeoutMs = 90_000) {
+      let promoted = 0;
+      await waitFor(async () => {
+        const s = await states();
+        const p = s.find((n) => n.port !== deadPort && ['wait_primary', 'primary', 'single'].includes(n.reported));
+        promoted = p?.port ?? 0;
+        return promoted !== 0;
+      }, timeoutMs);
+      return promoted;
+    },
     stop: stopAll,
   };
 }

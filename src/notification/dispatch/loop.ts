@@ -33,6 +33,8 @@ export class Dispatcher {
   readonly #claiming = pLimit(1);
   #timer: NodeJS.Timeout | undefined;
   #stopped = true;
+  /** Since when background passes have failed, and how many: set by the first failure, cleared by a success. */
+  #outage: { since: number; passes: number } | undefined;
 
   constructor(deps: DispatcherDeps) {
     this.#pass = new DispatchPass(deps);
@@ -70,17 +72,34 @@ export class Dispatcher {
     this.#stopped = false;
     const tick = (): void => {
       void this.#track(this.#backToBack(() => !this.#stopped))
-        .catch((err: unknown) => {
-          // Counted as well as logged: a claim that fails on every pass would otherwise leave work waiting with only a
-          // log line to say so.
-          this.#metrics.dispatchFailures.inc({ stage: 'pass' });
-          this.#logger.error({ err: String(err) }, 'dispatcher pass failed');
-        })
+        .then(
+          () => this.#recovered(),
+          (err: unknown) => {
+            // Counted on every pass, logged once per outage: a database failing over for a minute fails a pass on
+            // every tick, and one line says so as well as six hundred.
+            this.#metrics.dispatchFailures.inc({ stage: 'pass' });
+            if (this.#outage) this.#outage.passes++;
+            else {
+              this.#outage = { since: Date.now(), passes: 1 };
+              this.#logger.error(
+                { err: String(err) },
+                'dispatcher pass failed; passes go on, logged again when one succeeds',
+              );
+            }
+          },
+        )
         .then(() => {
           if (!this.#stopped) this.#timer = setTimeout(tick, this.#intervalMs);
         });
     };
     tick();
+  }
+
+  #recovered(): void {
+    if (!this.#outage) return;
+    const { since, passes } = this.#outage;
+    this.#outage = undefined;
+    this.#logger.info({ failedPasses: passes, failedForMs: Date.now() - since }, 'dispatcher passes succeed again');
   }
 
   /** stop ends the loop and waits for every pass in flight, inline ones too. */

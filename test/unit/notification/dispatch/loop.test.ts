@@ -52,4 +52,34 @@ describe('dispatcher loop (fakes)', () => {
       'and after it was recorded',
     );
   });
+
+  it('a failing pass is logged once per outage, and its end once, while every failure is counted', async () => {
+    const lines: Array<[string, string, Record<string, unknown>]> = [];
+    const logger = {
+      info: (f: Record<string, unknown>, m: string) => void lines.push(['info', m, f]),
+      warn: (f: Record<string, unknown>, m: string) => void lines.push(['warn', m, f]),
+      error: (f: Record<string, unknown>, m: string) => void lines.push(['error', m, f]),
+    };
+    const f = fakeDispatch({
+      logger,
+      config: { dispatcher: { interval: '5ms' }, hooks: { channels: { 'node-offline': ['log'] } } },
+    });
+    const claim = f.outbox.claim.bind(f.outbox);
+    let failures = 0;
+    f.outbox.claim = (o) =>
+      failures < 20 ? (failures++, Promise.reject(new Error('Connection terminated unexpectedly'))) : claim(o);
+    f.dispatcher.start();
+    await f.record(f.node(), 'node-offline');
+    await until(() => (f.log as RecordingSender).sent.length === 1, 5000, 'the send after the outage');
+    await f.dispatcher.stop();
+    assert.equal(failures, 20);
+    assert.deepEqual(
+      lines.filter(([, message]) => message.startsWith('dispatcher')).map(([level, message]) => `${level}: ${message}`),
+      [
+        'error: dispatcher pass failed; passes go on, logged again when one succeeds',
+        'info: dispatcher passes succeed again',
+      ],
+    );
+    assert.equal(lines.find(([, m]) => m === 'dispatcher passes succeed again')?.[2]['failedPasses'], 20);
+  });
 });
