@@ -19,6 +19,7 @@ import { stormBenchmark, type StormResult } from './storm.js';
 import { Profiler } from './cpu-profile.js';
 import { channelBenchmarks } from './channels.js';
 import { embeddedBenchmark, type EmbeddedResult } from './embedded.js';
+import { failoverBenchmark, type FailoverResult } from './failover.js';
 
 const { values } = parseArgs({
   options: {
@@ -57,6 +58,7 @@ if (!postgresUp) say('PostgreSQL on 127.0.0.1:5432 unreachable: skipping its ent
 let embedded: EmbeddedResult | undefined;
 let storm: StormResult | undefined;
 let sequentialHooks: StormResult | undefined;
+let failover: FailoverResult | string | undefined;
 
 /**
  * The sections, in the order they run: the light, allocation-bound comparisons first, before PGlite's WebAssembly heap
@@ -127,6 +129,14 @@ const SECTIONS: Record<string, () => Promise<void>> = {
     );
     say(`  ${hooks(sequentialHooks)}`);
   },
+  failover: async () => {
+    failover = await failoverBenchmark();
+    if (typeof failover === 'string') say(`failover: skipped (${failover})`);
+    else
+      say(
+        `failover (pg_auto_failover, planned): first hook acknowledged on the new primary ${failover.oursMs} ms after perform failover (${failover.failedHooks} retryable errors on the way); psql with the same URL reached it after ${failover.psqlMs} ms; ratio ${failover.ratio} (lower is better; target ≤ 1.5)`,
+      );
+  },
 };
 const only = values.only?.split(',').map((x) => x.trim());
 const unknown = only?.filter((x) => !(x in SECTIONS)) ?? [];
@@ -147,7 +157,7 @@ const seconds = Math.round((performance.now() - started) / 1000);
 say(`done in ${seconds} s`);
 if (values.json) {
   process.stdout.write(
-    `${JSON.stringify({ machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version }, seconds, entries, embedded, storm, sequentialHooks, profiles: profiler.summaries })}\n`,
+    `${JSON.stringify({ machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version }, seconds, entries, embedded, storm, sequentialHooks, failover, profiles: profiler.summaries })}\n`,
   );
 }
 

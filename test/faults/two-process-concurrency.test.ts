@@ -64,7 +64,7 @@ describe('2 processes × 1,000 concurrent informNodeEmail to one node, maxHr 3',
     await later.dispatch();
     await sink.waitFor(4);
     const digest = (sink.received[3] as (typeof sink.received)[number]).parsed;
-    assert.match(digest.subject ?? '', new RegExp(`^${held.toLocaleString('en')} announcements — `));
+    assert.match(digest.subject ?? '', new RegExp(`^\\[Satellite\\] ${held.toLocaleString('en')} announcements$`));
     assert.match(digest.text ?? '', new RegExp(`^${held.toLocaleString('en')} notifications about your node`, 'm'));
     const counts = await later.outboxCounts();
     await later.close();
