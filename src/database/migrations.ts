@@ -285,4 +285,10 @@ export const MIGRATIONS: readonly Migration[] = [
         erased_at     timestamptz NOT NULL
       );`,
   },
+  {
+    version: 16,
+    name: 'offline reminders',
+    // How many reminders a node still offline has been sent; back to 0 when it is online again.
+    sql: `ALTER TABLE satnotify_node_state ADD COLUMN offline_reminders integer NOT NULL DEFAULT 0;`,
+  },
 ];

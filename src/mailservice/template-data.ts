@@ -60,6 +60,10 @@ export const TEMPLATE_DATA: Readonly<Record<string, z.ZodType<Record<string, unk
   'node-offline': z.strictObject({
     lastContact: instant.describe('the last successful contact').optional(),
     onlineScore: decimal.describe('the online score now, 0..1, when the satellite knows it').optional(),
+    reminder: z.number().int().min(1).max(10).describe('which reminder of a node still offline this is').optional(),
+    remindersLeft: z.number().int().min(0).max(10).describe('how many more reminders will follow').optional(),
+    offlineSince: instant.describe('when the node went offline (a reminder)').optional(),
+    offlineFor: span.describe('how long it has been offline (a reminder)').optional(),
   }),
   'node-online': z.strictObject({
     offlineSince: instant.describe('when the node went offline'),

@@ -113,6 +113,7 @@ export class NotificationService {
     this.#uptimeRules = {
       offlineAfterMs: h.offlineAfterMs,
       flap: { changes: h.flapChanges, windowMs: h.flapWindowMs, stableMs: h.flapStableMs },
+      remind: { afterMs: h.remindAfterMs, max: h.reminders },
     };
   }
 

@@ -4,7 +4,7 @@
  * language, with times in the reader's zone and the satellite's real thresholds. Pure: the catalog
  * and settings are read, nothing is written.
  */
-import { DAY } from '../../config-schema.js';
+import { DAY, HOUR } from '../../config-schema.js';
 import { type Catalog, type MessageValues } from '../../i18n/catalog.js';
 import { resolveLocale, type Locale } from '../../i18n/locale.js';
 import { formatDecimal, formatWhen } from '../../i18n/format.js';
@@ -78,6 +78,8 @@ export type Headline = Pick<EventText, 'title' | 'subject'>;
 /** How each field of the kinds' data is shown: instants in the reader's zone, spans and decimals in their language. */
 const FIELD_TYPES: Readonly<Record<string, 'instant' | 'span' | 'decimal' | 'count'>> = {
   changes: 'count',
+  reminder: 'count',
+  remindersLeft: 'count',
   lastContact: 'instant',
   offlineSince: 'instant',
   deadline: 'instant',
@@ -249,7 +251,27 @@ export class Wording {
       else v[key] = shown(FIELD_TYPES[key], value, zone, locale);
     }
     // Whether a value is known: a message shows it against its bar, or says plainly that it was not reported.
-    for (const field of ['score', 'threshold', 'onlineScore', 'unknownScore', 'deadline', 'latest', 'lastContact'])
+    if (typeof data['reminder'] === 'number' && typeof data['offlineFor'] === 'number') {
+      // What is at stake now: about how much longer offline before the online score crosses the bar
+      // (from the score when the satellite passed one, else from a node that was never offline before).
+      const score = Number(data['onlineScore'] ?? 1);
+      const left =
+        (score - r.onlineSuspensionBelow) * r.onlineWindowMs - (data['onlineScore'] ? 0 : data['offlineFor']);
+      v['hasDaysLeft'] = left >= HOUR ? 'yes' : 'no';
+      // "About 9 days", not "about 9 days, 8 hours": an estimate says no more than it knows.
+      if (left >= HOUR)
+        span('daysLeft', left >= 2 * DAY ? Math.round(left / DAY) * DAY : Math.round(left / HOUR) * HOUR);
+    }
+    for (const field of [
+      'score',
+      'threshold',
+      'onlineScore',
+      'unknownScore',
+      'deadline',
+      'latest',
+      'lastContact',
+      'reminder',
+    ])
       v[`has${field[0]?.toUpperCase()}${field.slice(1)}`] =
         data[field] !== undefined && data[field] !== '' ? 'yes' : 'no';
     if (typeof data['reasonCode'] === 'string')

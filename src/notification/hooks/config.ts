@@ -4,7 +4,7 @@
  * grouping.
  */
 import { z } from 'zod';
-import { count, DAY, duration, MINUTE, section } from '../../config-schema.js';
+import { count, DAY, duration, HOUR, MINUTE, section } from '../../config-schema.js';
 import { EVENT_KINDS, type EventKind } from '../../kinds.js';
 
 /** HOOKS_CONFIG is the `hooks` section of the configuration. */
@@ -27,6 +27,18 @@ export const HOOKS_CONFIG = section(
       0,
       7 * DAY,
       'A node is reported offline once its uptime checks have failed for this long; 0: at the first failed check',
+    ),
+    remindAfter: duration(
+      '24h',
+      HOUR,
+      30 * DAY,
+      'A node still offline is reminded of this long after it went offline, and again each time as long (Storj: 24h)',
+    ),
+    reminders: count(
+      2,
+      0,
+      10,
+      'Reminders of a node still offline after the first notice, at most (Storj sends 3 offline emails in all); 0: none',
     ),
     flapChanges: count(
       4,

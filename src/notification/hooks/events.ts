@@ -11,7 +11,7 @@ import { oneLine } from '../../input/text.js';
 import { semverVersion } from '../../input/version.js';
 import type { NodeInfo } from '../../overlay/db.js';
 import type { NodeId } from '../../overlay/node-id.js';
-import type { FlapRule, Transition, TransitionResult } from './transitions.js';
+import type { FlapRule, ReminderRule, Transition, TransitionResult } from './transitions.js';
 import { DISQUALIFICATION_REASONS, type EventKind } from '../../kinds.js';
 
 /** HookEvent is a transition and, if it is worth telling the operator, the kind and its template data. */
@@ -58,10 +58,14 @@ export type SuspensionSignal = z.infer<typeof SIGNALS.suspension>;
 
 const none = (): Record<string, unknown> => ({});
 
-/** UptimeRules are the uptime hook's settings: when a failure streak is offline, and when changes are flapping. */
+/**
+ * UptimeRules are the uptime hook's settings: when a failure streak is offline, when changes are
+ * flapping, and when a node still offline is reminded.
+ */
 export interface UptimeRules {
   offlineAfterMs: number;
   flap: FlapRule;
+  remind: ReminderRule;
 }
 
 /**
@@ -78,7 +82,14 @@ export function uptimeEvent(nodeId: NodeId, s: UptimeSignal, at: Date, rules: Up
   });
   if (!s.ok) {
     return {
-      transition: { nodeId: id, at, change: 'offline', offlineAfterMs: rules.offlineAfterMs, flap: rules.flap },
+      transition: {
+        nodeId: id,
+        at,
+        change: 'offline',
+        offlineAfterMs: rules.offlineAfterMs,
+        flap: rules.flap,
+        remind: rules.remind,
+      },
       kind: 'node-offline',
       data: (node, prev) =>
         prev.kind === 'node-flapping'
@@ -86,6 +97,14 @@ export function uptimeEvent(nodeId: NodeId, s: UptimeSignal, at: Date, rules: Up
           : {
               ...(node.lastContactSuccess && { lastContact: node.lastContactSuccess.toISOString() }),
               ...score('onlineScore', s.onlineScore),
+              // A reminder says for how long, and how many more will come.
+              ...(prev.reminder &&
+                prev.offlineSince && {
+                  reminder: prev.reminder,
+                  remindersLeft: rules.remind.max - prev.reminder,
+                  offlineSince: prev.offlineSince.toISOString(),
+                  offlineFor: at.getTime() - prev.offlineSince.getTime(),
+                }),
             },
     };
   }

@@ -31,6 +31,7 @@ const COLUMNS: Readonly<Record<keyof NodeState, { column: string; type: 'timesta
   versionNotifiedAt: { column: 'version_notified_at', type: 'timestamptz' },
   offlineSuspendedAt: { column: 'offline_suspended_at', type: 'timestamptz' },
   unknownAuditSuspendedAt: { column: 'unknown_audit_suspended_at', type: 'timestamptz' },
+  offlineReminders: { column: 'offline_reminders', type: 'integer' },
 };
 type Field = keyof NodeState;
 const FIELDS = Object.keys(COLUMNS) as Field[];

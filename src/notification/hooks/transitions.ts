@@ -22,6 +22,12 @@ export interface FlapRule {
   stableMs: number;
 }
 
+/** ReminderRule says when a node still offline is told again: every `afterMs` since it went offline, `max` times. */
+export interface ReminderRule {
+  afterMs: number;
+  max: number;
+}
+
 /** Transition is a change of a node's state that a hook reports; it applies at most once. */
 export type Transition =
   | {
@@ -29,7 +35,7 @@ export type Transition =
       at: Date;
       change: 'contained' | 'released' | 'audit-failed' | 'audit-passed' | 'disqualified' | 'version-ok';
     }
-  | { nodeId: string; at: Date; change: 'offline'; offlineAfterMs: number; flap: FlapRule }
+  | { nodeId: string; at: Date; change: 'offline'; offlineAfterMs: number; flap: FlapRule; remind: ReminderRule }
   | { nodeId: string; at: Date; change: 'online'; flap: FlapRule }
   | { nodeId: string; at: Date; change: 'version-outdated'; cooldownMs: number }
   | { nodeId: string; at: Date; change: 'suspended' | 'unsuspended'; reason: 'offline' | 'unknown-audit' };
@@ -43,6 +49,8 @@ export interface TransitionResult {
   disqualified: boolean;
   /** The kind to notify when it is not the hook's usual one (a flapping node, an offline notice after flapping). */
   kind?: EventKind;
+  /** Which reminder this notice is (1, 2 …) when it tells again of a node still offline. */
+  reminder?: number;
 }
 
 /** NodeState is what the hooks last recorded about a node. */
@@ -65,6 +73,8 @@ export interface NodeState {
   /** Since when the node is suspended for a low online score, or for unknown audit errors; null when not. */
   offlineSuspendedAt: Date | null;
   unknownAuditSuspendedAt: Date | null;
+  /** Reminders sent since the node went offline; back to 0 when it is online again. */
+  offlineReminders: number;
 }
 
 /** INITIAL_STATE is a node the hooks have not seen yet (what a new state row holds). */
@@ -81,6 +91,7 @@ export const INITIAL_STATE: NodeState = Object.freeze({
   versionNotifiedAt: null,
   offlineSuspendedAt: null,
   unknownAuditSuspendedAt: null,
+  offlineReminders: 0,
 });
 
 /** StateWrite sets fields of a node's state; each is written only if it still holds what the plan read. */
@@ -99,15 +110,15 @@ export function planTransition(state: NodeState, t: Transition): TransitionPlan 
     containedSince: state.containedSince,
     disqualified: state.disqualifiedAt !== null,
   };
-  const news = (write: StateWrite, kind?: EventKind): TransitionPlan => ({
+  const news = (write: StateWrite, kind?: EventKind, reminder?: number): TransitionPlan => ({
     write,
-    result: { applied: true, ...prev, ...(kind && { kind }) },
+    result: { applied: true, ...prev, ...(kind && { kind }), ...(reminder && { reminder }) },
   });
   const quiet = (write: StateWrite): TransitionPlan => ({ write, result: { applied: false, ...prev } });
   const nothing: TransitionPlan = { write: null, result: { applied: false, ...prev } };
   switch (t.change) {
     case 'offline':
-      return planDown(state, t.at, t.offlineAfterMs, t.flap, news, quiet, nothing);
+      return planDown(state, t, news, quiet, nothing);
     case 'online':
       return planUp(state, t.at, t.flap, news, quiet, nothing);
     case 'contained':
@@ -136,28 +147,35 @@ export function planTransition(state: NodeState, t: Transition): TransitionPlan 
   }
 }
 
-type News = (write: StateWrite, kind?: EventKind) => TransitionPlan;
+type News = (write: StateWrite, kind?: EventKind, reminder?: number) => TransitionPlan;
 type Quiet = (write: StateWrite) => TransitionPlan;
 
-/** A failed check: offline once checks have failed for offlineAfterMs. */
+/**
+ * A failed check: offline once checks have failed for offlineAfterMs; for a node known offline, a
+ * reminder each `remind.afterMs` since it went offline, `remind.max` times (Storj's notifier sends up to three offline
+ * emails a day apart).
+ */
 function planDown(
   state: NodeState,
-  at: Date,
-  offlineAfterMs: number,
-  flap: FlapRule,
+  t: Extract<Transition, { change: 'offline' }>,
   news: News,
   quiet: Quiet,
   nothing: TransitionPlan,
 ): TransitionPlan {
+  const { at, flap, remind } = t;
   if (state.offlineSince !== null) {
     // Known down. If it went down while flapping, no offline notice was sent; once it has stayed
     // down for the stable period, the flapping is over and the operator hears that it is offline.
-    return state.flappingSince !== null && stableFor(state, at) >= flap.stableMs
-      ? news(calm(state), 'node-offline')
+    if (state.flappingSince !== null)
+      return stableFor(state, at) >= flap.stableMs ? news(calm(state), 'node-offline') : nothing;
+    const next = state.offlineReminders + 1;
+    const due = state.offlineSince.getTime() + next * remind.afterMs;
+    return next <= remind.max && remind.afterMs > 0 && at.getTime() >= due
+      ? news({ offlineReminders: next }, 'node-offline', next)
       : nothing;
   }
   const since = state.failingSince ?? at;
-  if (at.getTime() - since.getTime() < offlineAfterMs)
+  if (at.getTime() - since.getTime() < t.offlineAfterMs)
     return state.failingSince === null ? quiet({ failingSince: at }) : nothing;
   return change(state, at, flap, { offlineSince: since, failingSince: null }, 'node-offline', news, quiet);
 }
@@ -172,7 +190,15 @@ function planUp(
   nothing: TransitionPlan,
 ): TransitionPlan {
   if (state.offlineSince !== null)
-    return change(state, at, flap, { offlineSince: null, failingSince: null }, 'node-online', news, quiet);
+    return change(
+      state,
+      at,
+      flap,
+      { offlineSince: null, failingSince: null, ...(state.offlineReminders !== 0 && { offlineReminders: 0 }) },
+      'node-online',
+      news,
+      quiet,
+    );
   if (state.failingSince !== null) return quiet({ failingSince: null });
   // Stable online for long enough: flapping is over, quietly (the node is fine).
   if (state.flappingSince !== null && stableFor(state, at) >= flap.stableMs) return quiet(calm(state));

@@ -76,7 +76,9 @@ describe('statements on PostgreSQL', { skip: postgresSkipReason }, () => {
     for (const [i, change] of (['offline', 'online', 'offline'] as const).entries()) {
       const at = new Date(t0 + i * 60_000);
       await store.record(
-        change === 'offline' ? { nodeId, at, change, offlineAfterMs: 0, flap } : { nodeId, at, change, flap },
+        change === 'offline'
+          ? { nodeId, at, change, offlineAfterMs: 0, flap, remind: { afterMs: 0, max: 0 } }
+          : { nodeId, at, change, flap },
         (result) => (results.push(result), []),
       );
     }

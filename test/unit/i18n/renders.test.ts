@@ -115,23 +115,55 @@ function prose(text: string, locale: Locale): string {
   return s;
 }
 
+/** checkRender fails on what a reader notices first: a placeholder, English in German or Polish, an English decimal. */
+function checkRender(out: string, locale: Locale, format: 'text' | 'html'): void {
+  const text = format === 'html' ? textOf(out) : out;
+  assert.doesNotMatch(text, /\{[A-Za-z][\w]*\}|\{\{|undefined|NaN|\[object /, 'a placeholder or a missing value');
+  if (locale === 'en') return;
+  const body = prose(text, locale);
+  const found = ENGLISH[locale].filter((w) => new RegExp(`(?<![\\p{L}-])${w}(?![\\p{L}-])`, 'iu').test(body));
+  assert.deepEqual(found, [], `English in ${locale}: ${found.join(', ')}`);
+  assert.doesNotMatch(body, /(?<![\w.])\d+\.\d+(?![\w.])/, 'a decimal in the English form');
+}
+
+/** Variants a kind's sample does not show: a reminder of a node still offline, with and without time left. */
+const VARIANTS: Array<{ kind: string; name: string; data: Record<string, unknown> }> = [
+  {
+    kind: 'node-offline',
+    name: 'first reminder',
+    data: { reminder: 1, remindersLeft: 1, offlineSince: '2024-04-30T06:00:00Z', offlineFor: 26 * 3_600_000 },
+  },
+  {
+    kind: 'node-offline',
+    name: 'last reminder, at the bar',
+    data: {
+      reminder: 2,
+      remindersLeft: 0,
+      offlineSince: '2024-04-29T08:00:00Z',
+      offlineFor: 48 * 3_600_000,
+      onlineScore: '0.601',
+    },
+  },
+];
+
 describe('every render in every language', () => {
   for (const locale of LOCALES)
     for (const kind of PREVIEW_ALL)
       for (const format of ['text', 'html'] as const)
-        it(`${kind} (${locale}, ${format}) has no placeholder, no English in another language, no English decimal`, () => {
-          const out = preview(kind, { locale, format });
-          const text = format === 'html' ? textOf(out) : out;
-          assert.doesNotMatch(
-            text,
-            /\{[A-Za-z][\w]*\}|\{\{|undefined|NaN|\[object /,
-            'a placeholder or a missing value',
-          );
-          if (locale === 'en') return;
-          const body = prose(text, locale);
-          const found = ENGLISH[locale].filter((w) => new RegExp(`(?<![\\p{L}-])${w}(?![\\p{L}-])`, 'iu').test(body));
-          assert.deepEqual(found, [], `English in ${locale}: ${found.join(', ')}`);
-          assert.doesNotMatch(body, /(?<![\w.])\d+\.\d+(?![\w.])/, 'a decimal in the English form');
+        it(`${kind} (${locale}, ${format}) has no placeholder, no English in another language, no English decimal`, () =>
+          checkRender(preview(kind, { locale, format }), locale, format));
+
+  for (const { kind, name, data } of VARIANTS)
+    for (const locale of LOCALES)
+      for (const format of ['text', 'html'] as const)
+        it(`${kind}, ${name} (${locale}, ${format}): the same`, () => {
+          const file = join(tmpdir(), `satnotify-variant-${process.pid}.json`);
+          writeFileSync(file, JSON.stringify(data));
+          try {
+            checkRender(preview(kind, { locale, format, dataFile: file }), locale, format);
+          } finally {
+            rmSync(file, { force: true });
+          }
         });
 
   it('an announcement without a translation into the reader’s language says which language it is in', () => {

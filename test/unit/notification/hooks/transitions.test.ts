@@ -14,12 +14,14 @@ const MIN = 60_000;
 const FLAP: FlapRule = { changes: 4, windowMs: 24 * 60 * MIN, stableMs: 6 * 60 * MIN };
 const state = (over: Partial<NodeState> = {}): NodeState => ({ ...INITIAL_STATE, ...over });
 const at = (minutes: number): Date => new Date(AT.getTime() + minutes * MIN);
-const down = (t: Date, offlineAfterMs = 0): Transition => ({
+const NO_REMINDERS = { afterMs: 0, max: 0 };
+const down = (t: Date, offlineAfterMs = 0, remind = NO_REMINDERS): Transition => ({
   nodeId: ID,
   at: t,
   change: 'offline',
   offlineAfterMs,
   flap: FLAP,
+  remind,
 });
 const up = (t: Date): Transition => ({ nodeId: ID, at: t, change: 'online', flap: FLAP });
 
@@ -208,5 +210,48 @@ describe('planTransition', () => {
       planTransition(state({ disqualifiedAt: AT }), { nodeId: ID, at: AT, change: 'disqualified' }).write,
       null,
     );
+  });
+
+  describe('reminders of a node still offline', () => {
+    const DAY = 24 * 60 * MIN;
+    const REMIND = { afterMs: DAY, max: 2 };
+    /** checks every hour for `hours`, down throughout, from minute 0; then one passing check. */
+    const outage = (hours: number, from = state()): { notices: string[]; state: NodeState } => {
+      let s = from;
+      const notices: string[] = [];
+      for (let h = 0; h <= hours; h++) {
+        const plan = planTransition(s, down(at(h * 60), 0, REMIND));
+        if (plan.result.applied)
+          notices.push(`${h}h:${plan.result.reminder ? `reminder ${plan.result.reminder}` : 'offline'}`);
+        if (plan.write) s = { ...s, ...plan.write };
+      }
+      const back = planTransition(s, up(at(hours * 60 + 1)));
+      if (back.write) s = { ...s, ...back.write };
+      return { notices, state: s };
+    };
+
+    it('a three-day outage: the notice, then one reminder a day, twice, then nothing more', () => {
+      assert.deepEqual(outage(72).notices, ['0h:offline', '24h:reminder 1', '48h:reminder 2']);
+    });
+
+    it('the recovery resets the count: the next outage is reminded again', () => {
+      const first = outage(72);
+      assert.equal(first.state.offlineReminders, 0);
+      const later = outage(30, first.state);
+      assert.deepEqual(later.notices, ['0h:offline', '24h:reminder 1']);
+    });
+
+    it('none when reminders are off, and none for a flapping node (its own notice says it)', () => {
+      let s = state();
+      for (let h = 0; h <= 72; h++) {
+        const plan = planTransition(s, down(at(h * 60)));
+        assert.ok(!plan.result.reminder);
+        if (plan.write) s = { ...s, ...plan.write };
+      }
+      const flapping = state({ offlineSince: at(0), flappingSince: at(0), lastChangeAt: at(0) });
+      const plan = planTransition(flapping, down(at(25 * 60), 0, REMIND));
+      assert.equal(plan.result.kind, 'node-offline', 'the flapping is over: it is reported offline');
+      assert.equal(plan.result.reminder, undefined, 'as the notice, not as a reminder');
+    });
   });
 });
