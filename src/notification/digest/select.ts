@@ -2,7 +2,8 @@
  * @module notification/digest/select
  * What one digest lists, decided without words (words.ts words it): held notifications
  * grouped by kind, the most severe kinds first; pairs that cancel inside the hold (offline → online,
- * contained → released) folded into one entry of the closing kind; a budget of lines, past which
+ * contained → released) folded into one entry of the closing kind; one announcement to several of an
+ * operator's nodes is one entry naming them; a budget of lines, past which
  * the rest is counted per kind. Pure.
  */
 import type { OutboxItem } from '../outbox/outbox.js';
@@ -13,6 +14,8 @@ export interface DigestEntry {
   item: OutboxItem;
   /** The notification that ended this one within the hold (back online, released). */
   closedBy?: OutboxItem;
+  /** The same announcement for the operator's other nodes: news for the operator once, naming them. */
+  sameFor?: OutboxItem[];
 }
 
 /** DigestSection is one kind's entries, in time order. */
@@ -71,7 +74,8 @@ export function digestOf(items: readonly OutboxItem[], maxLines = MAX_DIGEST_LIN
     s.entries.push(e);
   }
   for (const s of byKind.values()) {
-    s.total = { entries: s.entries.length, nodes: new Set(s.entries.map((e) => e.item.nodeId)).size };
+    const nodes = s.entries.flatMap((e) => [e.item.nodeId, ...(e.sameFor ?? []).map((i) => i.nodeId)]);
+    s.total = { entries: s.entries.length, nodes: new Set(nodes).size };
     // Audit failures read nearest the disqualification bar first; the rest in time order.
     if (s.kind === 'audit-failed') s.entries.sort((x, y) => scoreOf(x) - scoreOf(y));
   }
@@ -98,9 +102,11 @@ export function digestOf(items: readonly OutboxItem[], maxLines = MAX_DIGEST_LIN
     'info',
   );
   const folded = sections.reduce((n, s) => n + s.entries.filter((e) => e.closedBy).length, 0);
+  // An announcement folded over several nodes is one notification to the operator who reads it.
+  const same = entries.reduce((n, e) => n + (e.sameFor?.length ?? 0), 0);
   return {
     sections,
-    count: items.length,
+    count: items.length - same,
     nodes,
     lines,
     folded,
@@ -109,12 +115,28 @@ export function digestOf(items: readonly OutboxItem[], maxLines = MAX_DIGEST_LIN
   };
 }
 
-/** fold pairs each closing notification with the latest open one of its node, in time order. */
+/**
+ * fold pairs each closing notification with the latest open one of its node, in time order, and
+ * gathers one announcement's copies for several nodes into one entry.
+ */
 function fold(items: readonly OutboxItem[]): DigestEntry[] {
   const sorted = [...items].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
   const entries: DigestEntry[] = [];
   const open = new Map<string, DigestEntry>(); // `${node}|${opening kind}` → its entry
+  const announced = new Map<string, DigestEntry>(); // an announcement's words → its entry
   for (const item of sorted) {
+    if (item.kind === 'announcement') {
+      const words = JSON.stringify(item.payload.source?.data ?? item.summary);
+      const first = announced.get(words);
+      if (first) {
+        (first.sameFor ??= []).push(item);
+        continue;
+      }
+      const entry: DigestEntry = { item };
+      announced.set(words, entry);
+      entries.push(entry);
+      continue;
+    }
     const node = item.nodeId ?? '';
     const opens = CLOSES[item.kind];
     const opened = opens && open.get(`${node}|${opens}`);

@@ -144,8 +144,19 @@ function line(w: Wording, e: DigestEntry, reader: Reader, text: (item: OutboxIte
       ...spanValues(w.catalog, locale, 'span', to.getTime() - from.getTime()),
     });
   }
-  return text(e.item)?.line ?? e.item.summary;
+  const own = text(e.item)?.line ?? e.item.summary;
+  if (!e.sameFor?.length) return own;
+  const others = e.sameFor.map((i) => nodeView(i.payload.node?.id ?? '', '').shortId);
+  const shown = others.slice(0, SAME_FOR_NAMED);
+  return w.catalog.t(locale, 'digest.sameFor', {
+    line: own,
+    count: others.length,
+    nodes: others.length > shown.length ? `${shown.join(', ')} …` : shown.join(', '),
+  });
 }
+
+/** How many of the other nodes an announcement's line names; the count says how many in all. */
+const SAME_FOR_NAMED = 20;
 
 /** worstEntry is the entry a section's headline quotes: the lowest audit score, else the latest. */
 function worstEntry(kind: string, entries: readonly DigestEntry[]): DigestEntry {

@@ -37,6 +37,8 @@ for (const target of TARGETS) {
         limits: { email: { maxHr: 2, maxDay: 50, minDelay: '0s' } },
         retention: { delivered: '30d', feed: '90d', batchSize: 10 },
         grouping: { wait: '0s' },
+        // Bob's node stays offline for months; a reminder would be news, and this test asks only whether its state was kept.
+        hooks: { reminders: 0 },
       });
     });
     after(() => h.close());

@@ -69,4 +69,33 @@ describe('operator grouping and broadcast (PGlite, smtp-server, gRPC)', () => {
     await h.svc.dispatch();
     assert.deepEqual(await counts(), { sent: 1000 });
   });
+
+  it('an announcement to 8 nodes of one operator is news for the operator once, naming the nodes', async () => {
+    clock.set('2024-06-01T15:00:00Z');
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) ids.push(await h.addNode({ email: 'eight@example.com' }));
+    const r = await h.svc.broadcast(
+      { ids },
+      {
+        template: 'announcement',
+        data: { title: 'Disk survey', paragraphs: ['Tell us your disks.'], action: 'Answer it.' },
+      },
+    );
+    assert.equal(r.enqueued, 8);
+    clock.set('2024-06-01T15:06:00Z');
+    await h.svc.dispatch();
+    const mine = (): typeof h.sink.received =>
+      h.sink.received.filter((m) => m.envelopeTo.includes('eight@example.com'));
+    await h.sink.waitFor(h.sink.received.length - mine().length + 1);
+    clock.set('2024-06-01T15:30:00Z');
+    await h.svc.dispatch();
+    assert.equal(mine().length, 1, 'one email');
+    const mail = mine()[0]?.parsed;
+    assert.equal(mail?.subject, '[test-sat] Disk survey', 'the announcement’s title, not "8 announcements"');
+    assert.match(mail?.text ?? '', /^1 notification about 8 of your nodes$/m);
+    assert.match(mail?.text ?? '', /Disk survey \(the same for 7 more of your nodes: /);
+    const { NodeId } = await import('../../../../src/overlay/node-id.js');
+    for (const id of ids) assert.ok(mail?.text?.includes(NodeId.parse(id).short), `names ${id}`);
+    for (const id of ids) assert.equal((await h.svc.status(id)).email.hrCounter, 1, 'each node counted once');
+  });
 });
