@@ -291,4 +291,10 @@ export const MIGRATIONS: readonly Migration[] = [
     // How many reminders a node still offline has been sent; back to 0 when it is online again.
     sql: `ALTER TABLE satnotify_node_state ADD COLUMN offline_reminders integer NOT NULL DEFAULT 0;`,
   },
+  {
+    version: 17,
+    name: 'snooze',
+    // Until when a node's news waits: its operator knows (a planned move, a disk being replaced).
+    sql: `ALTER TABLE satnotify_node_state ADD COLUMN snoozed_until timestamptz;`,
+  },
 ];

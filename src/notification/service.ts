@@ -43,6 +43,7 @@ import {
 import type { Metrics } from './metrics.js';
 import { toChannelStatus, type ChannelStatuses } from './limits/channel-status.js';
 import { runHook, type HookDeps, type HookResult } from './hooks/run.js';
+import { snoozeNode, type SnoozeOptions } from './hooks/snooze.js';
 import { recordBroadcast, type BroadcastResult } from './broadcast.js';
 import { deliveryOf, firstAttempt, type Delivery } from './delivery.js';
 import { feedPage, type FeedPage, type FeedRequest } from './feed-page.js';
@@ -148,6 +149,17 @@ export class NotificationService {
     const after = (node: NodeInfo, s: UptimeSignal, at: Date): Promise<void> =>
       this.overlay.recordContact(node, s.ok, at);
     return runHook(this.#hooks, { name: 'uptime', schema: SIGNALS.uptime, event, after }, nodeId, signal);
+  }
+
+  /**
+   * snooze holds a node's news until `until` (at most hooks.snoozeMax ahead; `null` ends a snooze):
+   * recorded meanwhile, reminders paused, all of it leaving together at the end; a disqualification
+   * is never held (hooks/snooze.ts).
+   */
+  async snooze(nodeId: string | NodeId, options: SnoozeOptions): Promise<{ until: Date | null }> {
+    const done = await snoozeNode(this.#hooks, NodeId.parse(nodeId), options, this.config.hooks.snoozeMaxMs);
+    this.#logger.info({ node: NodeId.parse(nodeId).hex, ...done }, 'node snoozed');
+    return { until: done.until };
   }
 
   /** onAuditResult records an audit; the first failure after passing notifies with score, threshold, distance. */

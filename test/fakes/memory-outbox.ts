@@ -252,12 +252,12 @@ export class MemoryOutbox implements Outbox {
         .map((r) => r.dueAt)
         .sort((a, b) => a.getTime() - b.getTime())[0];
     return items.map((i) => {
-      const { suppressed, ...item } = i;
+      const { suppressed, held, ...item } = i;
       const row: Row = {
         ...item,
-        dueAt: waiting(i) ? (earliest(i.groupKey) ?? i.dueAt) : i.dueAt,
-        status: suppressed ? 'suppressed' : 'pending',
-        reason: suppressed ?? null,
+        dueAt: waiting(i) && !held ? (earliest(i.groupKey) ?? i.dueAt) : i.dueAt,
+        status: suppressed ? 'suppressed' : held ? 'held' : 'pending',
+        reason: suppressed ?? held ?? null,
         attempts: 0,
         ambiguousAttempts: 0,
         sentAt: null,

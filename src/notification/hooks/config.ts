@@ -40,6 +40,7 @@ export const HOOKS_CONFIG = section(
       10,
       'Reminders of a node still offline after the first notice, at most (Storj sends 3 offline emails in all); 0: none',
     ),
+    snoozeMax: duration('7d', HOUR, 30 * DAY, 'The furthest ahead a node may be snoozed (`svc.snooze`)'),
     flapChanges: count(
       4,
       2,

@@ -32,6 +32,7 @@ const COLUMNS: Readonly<Record<keyof NodeState, { column: string; type: 'timesta
   offlineSuspendedAt: { column: 'offline_suspended_at', type: 'timestamptz' },
   unknownAuditSuspendedAt: { column: 'unknown_audit_suspended_at', type: 'timestamptz' },
   offlineReminders: { column: 'offline_reminders', type: 'integer' },
+  snoozedUntil: { column: 'snoozed_until', type: 'timestamptz' },
 };
 type Field = keyof NodeState;
 const FIELDS = Object.keys(COLUMNS) as Field[];

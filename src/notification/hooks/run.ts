@@ -66,7 +66,14 @@ export async function runHook<S extends z.ZodType>(
     const n = await node;
     const kind = prev.kind ?? e.kind;
     if (!prev.applied || !kind) return [];
-    const items = deps.content.event(n, kind, e.data(n, prev), at);
+    const made = deps.content.event(n, kind, e.data(n, prev), at);
+    // A snoozed node's news waits for the snooze to end, then leaves together (one digest); a
+    // disqualification never waits.
+    const held = prev.heldUntil;
+    const items =
+      held && kind !== 'disqualified'
+        ? made.map((i) => ({ ...i, dueAt: held, held: `snoozed until ${held.toISOString()}` }))
+        : made;
     // Once disqualified on this satellite, a node hears nothing more from its hooks: the news is
     // recorded (it is still true, and shows in the operator's feed) but never sent or counted.
     return prev.disqualified && kind !== 'disqualified'
@@ -76,7 +83,10 @@ export async function runHook<S extends z.ZodType>(
   // The node's own record (its last contact) is written beside the outbox's: the notification
   // is built from the node as it was looked up above, so it still says what was true before.
   const [items] = await orDatabaseError(Promise.all([recorded, node.then((n) => hook.after?.(n, s, at))]));
-  for (const i of items) if (i.suppressed) deps.metrics.count(i.channel, i.kind, 'suppressed');
+  for (const i of items) {
+    if (i.suppressed) deps.metrics.count(i.channel, i.kind, 'suppressed');
+    else if (i.held) deps.metrics.count(i.channel, i.kind, 'held');
+  }
   if (e.kind === 'disqualified' && items.length > 0) {
     // What was still waiting to be sent about the node (an offline notice held by a limit) goes quiet too.
     for (const i of await deps.outbox.suppressOpen(id.hex, 'disqualified', DISQUALIFIED))

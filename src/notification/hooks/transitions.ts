@@ -38,7 +38,8 @@ export type Transition =
   | { nodeId: string; at: Date; change: 'offline'; offlineAfterMs: number; flap: FlapRule; remind: ReminderRule }
   | { nodeId: string; at: Date; change: 'online'; flap: FlapRule }
   | { nodeId: string; at: Date; change: 'version-outdated'; cooldownMs: number }
-  | { nodeId: string; at: Date; change: 'suspended' | 'unsuspended'; reason: 'offline' | 'unknown-audit' };
+  | { nodeId: string; at: Date; change: 'suspended' | 'unsuspended'; reason: 'offline' | 'unknown-audit' }
+  | { nodeId: string; at: Date; change: 'snooze'; until: Date | null };
 
 /** TransitionResult says whether the change applied, and what the state was before it. */
 export interface TransitionResult {
@@ -51,6 +52,8 @@ export interface TransitionResult {
   kind?: EventKind;
   /** Which reminder this notice is (1, 2 …) when it tells again of a node still offline. */
   reminder?: number;
+  /** The node is snoozed until then: its news waits (a disqualification never does). */
+  heldUntil?: Date;
 }
 
 /** NodeState is what the hooks last recorded about a node. */
@@ -75,6 +78,8 @@ export interface NodeState {
   unknownAuditSuspendedAt: Date | null;
   /** Reminders sent since the node went offline; back to 0 when it is online again. */
   offlineReminders: number;
+  /** Until when the operator (or the satellite) snoozed the node's news; null when not snoozed. */
+  snoozedUntil: Date | null;
 }
 
 /** INITIAL_STATE is a node the hooks have not seen yet (what a new state row holds). */
@@ -92,6 +97,7 @@ export const INITIAL_STATE: NodeState = Object.freeze({
   offlineSuspendedAt: null,
   unknownAuditSuspendedAt: null,
   offlineReminders: 0,
+  snoozedUntil: null,
 });
 
 /** StateWrite sets fields of a node's state; each is written only if it still holds what the plan read. */
@@ -105,10 +111,12 @@ export interface TransitionPlan {
 
 /** planTransition decides the effect of `t` on `state`. */
 export function planTransition(state: NodeState, t: Transition): TransitionPlan {
+  const snoozed = state.snoozedUntil !== null && state.snoozedUntil.getTime() > t.at.getTime();
   const prev = {
     offlineSince: state.offlineSince,
     containedSince: state.containedSince,
     disqualified: state.disqualifiedAt !== null,
+    ...(snoozed && state.snoozedUntil && { heldUntil: state.snoozedUntil }),
   };
   const news = (write: StateWrite, kind?: EventKind, reminder?: number): TransitionPlan => ({
     write,
@@ -137,6 +145,10 @@ export function planTransition(state: NodeState, t: Transition): TransitionPlan 
         : nothing;
     case 'version-ok':
       return state.versionNotifiedAt !== null ? quiet({ versionNotifiedAt: null }) : nothing;
+    case 'snooze':
+      return (state.snoozedUntil?.getTime() ?? null) === (t.until?.getTime() ?? null)
+        ? nothing
+        : quiet({ snoozedUntil: t.until });
     case 'suspended':
     case 'unsuspended': {
       // Each reason is a state of its own: a suspension and its lifting notify once each.
@@ -168,6 +180,8 @@ function planDown(
     // down for the stable period, the flapping is over and the operator hears that it is offline.
     if (state.flappingSince !== null)
       return stableFor(state, at) >= flap.stableMs ? news(calm(state), 'node-offline') : nothing;
+    // A snoozed node is not reminded: its operator said they know.
+    if (state.snoozedUntil !== null && state.snoozedUntil.getTime() > at.getTime()) return nothing;
     const next = state.offlineReminders + 1;
     const due = state.offlineSince.getTime() + next * remind.afterMs;
     return next <= remind.max && remind.afterMs > 0 && at.getTime() >= due

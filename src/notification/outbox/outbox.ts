@@ -67,7 +67,10 @@ export interface OutboxItem {
   reservations: Reservation[] | null;
 }
 
-/** NewItem is an item as created; it starts `pending` unless it is recorded as `suppressed`, with the reason. */
+/**
+ * NewItem is an item as created; it starts `pending` unless it is recorded as `suppressed` or
+ * `held` (until its due time, then leaving with the rest of its group's backlog as one digest), with the reason.
+ */
 export type NewItem = Pick<
   OutboxItem,
   | 'id'
@@ -84,7 +87,7 @@ export type NewItem = Pick<
   | 'occurredAt'
   | 'createdAt'
   | 'copyOf'
-> & { suppressed?: string };
+> & { suppressed?: string; held?: string };
 
 /** Owned is a new row made already claimed: the worker's lease, and the reservations it sends on (a digest). */
 export interface Owned {

@@ -78,17 +78,18 @@ export function insertItems(items: readonly NewItem[], owned?: readonly Owned[])
   return sql`INSERT INTO satnotify_outbox (id, channel, group_key, node_id, kind, bypass, payload, title, summary,
     due_at, occurred_at, created_at, operator, status, reason, leased_until, reservations, copy_of)
   SELECT v.id, v.channel, v.group_key, v.node_id, v.kind, v.bypass, v.payload, v.title, v.summary,
-         CASE WHEN v.due_at > v.created_at THEN LEAST(
-           min(v.due_at) FILTER (WHERE v.due_at > v.created_at) OVER (PARTITION BY v.group_key), (
+         CASE WHEN v.due_at > v.created_at AND v.held IS NULL THEN LEAST(
+           min(v.due_at) FILTER (WHERE v.due_at > v.created_at AND v.held IS NULL) OVER (PARTITION BY v.group_key), (
            SELECT min(w.due_at) FROM satnotify_outbox w
            WHERE w.group_key = v.group_key AND w.status = 'pending' AND w.due_at > w.created_at)) ELSE v.due_at END,
-         v.occurred_at, v.created_at, v.operator, CASE WHEN v.suppressed IS NULL THEN 'pending' ELSE 'suppressed' END,
-         v.suppressed, v.leased_until, v.reservations, v.copy_of
+         v.occurred_at, v.created_at, v.operator,
+         CASE WHEN v.suppressed IS NOT NULL THEN 'suppressed' WHEN v.held IS NOT NULL THEN 'held' ELSE 'pending' END,
+         coalesce(v.suppressed, v.held), v.leased_until, v.reservations, v.copy_of
   FROM (SELECT r.*, decode(r.node_hex, 'hex') AS node_id
         FROM jsonb_to_recordset(${itemRows(items, owned)}::jsonb) AS r(id text, channel text, group_key text, node_hex text,
              kind text, bypass boolean, payload jsonb, title text, summary text, due_at timestamptz, occurred_at timestamptz,
-             created_at timestamptz, suppressed text, operator text, leased_until timestamptz, reservations jsonb,
-             copy_of text)) AS v`;
+             created_at timestamptz, suppressed text, held text, operator text, leased_until timestamptz,
+             reservations jsonb, copy_of text)) AS v`;
 }
 
 /** DigestWrite is a digest to insert, already leased and owning its reservations, with the items it folds. */
@@ -321,6 +322,7 @@ function itemRows(items: readonly NewItem[], owned?: readonly Owned[]): string {
       occurred_at: i.occurredAt,
       created_at: i.createdAt,
       suppressed: i.suppressed ?? null,
+      held: i.held ?? null,
       operator: i.operator,
       copy_of: i.copyOf,
       leased_until: owned?.[k]?.leaseUntil ?? null,

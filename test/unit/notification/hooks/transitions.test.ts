@@ -254,4 +254,37 @@ describe('planTransition', () => {
       assert.equal(plan.result.reminder, undefined, 'as the notice, not as a reminder');
     });
   });
+
+  describe('snooze', () => {
+    it('a snoozed node’s news is still news, held until the snooze ends; after it, not held', () => {
+      const snoozed = state({ snoozedUntil: at(480) });
+      const plan = planTransition(snoozed, down(at(60)));
+      assert.equal(plan.result.applied, true);
+      assert.deepEqual(plan.result.heldUntil, at(480));
+      assert.equal(planTransition(snoozed, down(at(481))).result.heldUntil, undefined);
+    });
+
+    it('pauses reminders, and is set and ended like any field (once)', () => {
+      const REMIND = { afterMs: 60 * MIN, max: 2 };
+      const offline = state({ offlineSince: at(0), snoozedUntil: at(600) });
+      assert.equal(
+        planTransition(offline, down(at(300), 0, REMIND)).result.applied,
+        false,
+        'no reminder while snoozed',
+      );
+      assert.equal(planTransition(offline, down(at(601), 0, REMIND)).result.reminder, 1, 'reminded once it ends');
+      const set = planTransition(state(), { nodeId: ID, at: at(0), change: 'snooze', until: at(60) });
+      assert.deepEqual(set.write, { snoozedUntil: at(60) });
+      assert.equal(set.result.applied, false, 'a snooze is not news');
+      assert.equal(
+        planTransition(state({ snoozedUntil: at(60) }), { nodeId: ID, at: at(0), change: 'snooze', until: at(60) })
+          .write,
+        null,
+      );
+      assert.deepEqual(
+        planTransition(state({ snoozedUntil: at(60) }), { nodeId: ID, at: at(0), change: 'snooze', until: null }).write,
+        { snoozedUntil: null },
+      );
+    });
+  });
 });

@@ -1,0 +1,57 @@
+/**
+ * @module notification/hooks/snooze
+ * "I know": a node's news held until a time its operator (or the satellite) gives. What its hooks
+ * find meanwhile is recorded and waits (transitions.ts gives each item the snooze's end as its due
+ * time), reminders pause, and at the end it all leaves together, folded into one digest; a
+ * disqualification never waits. A snooze is a field of the node's state, written like any other.
+ */
+import { z } from 'zod';
+import { InvalidInputError, orDatabaseError } from '../../errors.js';
+import { parseInput } from '../../input/parse.js';
+import { oneLine } from '../../input/text.js';
+import type { OverlayCache } from '../../overlay/cache.js';
+import type { NodeId } from '../../overlay/node-id.js';
+import type { NodeStateStore } from './node-state.js';
+
+/** SnoozeOptions: until when (an instant, or null to end a snooze), and why, for the log. */
+export interface SnoozeOptions {
+  until: Date | string | null;
+  reason?: string;
+}
+
+const SNOOZE = z.strictObject({
+  until: z.union([z.date(), z.iso.datetime({ offset: true }).transform((s) => new Date(s)), z.null()]),
+  reason: oneLine(200).optional(),
+});
+
+/** SnoozeDeps are the parts a snooze touches. */
+export interface SnoozeDeps {
+  overlay: Pick<OverlayCache, 'get'>;
+  nodeState: NodeStateStore;
+  clock: () => Date;
+}
+
+/**
+ * snoozeNode holds `id`'s news until `options.until` (no further ahead than `maxMs`), or ends its
+ * snooze (`until: null`; what already waits still leaves when it was due). Bad input is an
+ * InvalidInputError naming the field; an unknown node is the overlay's error.
+ */
+export async function snoozeNode(
+  deps: SnoozeDeps,
+  id: NodeId,
+  options: SnoozeOptions,
+  maxMs: number,
+): Promise<{ until: Date | null; reason?: string }> {
+  const { until, reason } = parseInput(SNOOZE, options, 'options');
+  const now = deps.clock();
+  if (until !== null && !(until.getTime() > now.getTime()))
+    throw new InvalidInputError('options.until', 'must be in the future');
+  if (until !== null && until.getTime() - now.getTime() > maxMs)
+    throw new InvalidInputError(
+      'options.until',
+      `must be at most ${Math.round(maxMs / 3_600_000)} h ahead (hooks.snoozeMax)`,
+    );
+  await deps.overlay.get(id); // an unknown node is refused, not snoozed
+  await orDatabaseError(deps.nodeState.record({ nodeId: id.hex, at: now, change: 'snooze', until }, () => []));
+  return { until, ...(reason !== undefined && { reason }) };
+}

@@ -1,0 +1,88 @@
+/**
+ * Issue 34, item 3 (its core), on real parts (PGlite and PostgreSQL, SMTP, the node log): an
+ * operator moving a node snoozes it for 8 hours; nothing reaches them meanwhile, what happened
+ * leaves in one digest when the snooze ends, reminders pause, a disqualification never waits, and
+ * bad input is refused naming the field.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { InvalidInputError } from '../../../../src/errors.js';
+import { freshPostgresUrl, postgresSkipReason } from '../../../helpers/databases.js';
+import { clockedHarness } from '../../../helpers/service.js';
+
+const HOUR = 3_600_000;
+const targets = [
+  { name: 'PGlite', database: undefined },
+  {
+    name: 'PostgreSQL',
+    database: postgresSkipReason ? undefined : { url: await freshPostgresUrl('satnotify_snooze_test') },
+    skip: postgresSkipReason,
+  },
+];
+
+for (const target of targets)
+  describe(`snooze (${target.name})`, { skip: target.skip }, () => {
+    const { h, clock } = clockedHarness('2024-05-01T00:00:00Z', {
+      ...(target.database && { database: target.database }),
+      grouping: { wait: '0s' },
+      hooks: { offlineAfter: '1h', remindAfter: '2h', reminders: 2 },
+      limits: { email: { maxHr: 100, maxDay: 100, minDelay: '0s' }, log: { maxHr: 100, maxDay: 100, minDelay: '0s' } },
+    });
+    const mail = (to: string): Array<{ subject: string; text: string }> =>
+      h.sink.received
+        .filter((m) => m.envelopeTo.includes(to))
+        .map((m) => ({ subject: m.parsed.subject ?? '', text: m.parsed.text ?? '' }));
+    const at = (hours: number): string => new Date(Date.parse('2024-05-01T00:00:00Z') + hours * HOUR).toISOString();
+    async function check(node: string, hours: number, ok: boolean): Promise<void> {
+      clock.set(at(hours));
+      await h.svc.onUptimeCheck(node, { ok });
+      await h.svc.dispatch();
+    }
+
+    it('a snoozed 8-hour move: no email during it, one digest when it ends, reminders paused', async () => {
+      const node = await h.addNode({ email: 'mover@example.com' });
+      clock.set(at(0));
+      assert.deepEqual(await h.svc.snooze(node, { until: at(8), reason: 'moving the node' }), {
+        until: new Date(at(8)),
+      });
+      for (let hour = 0; hour <= 7; hour++) await check(node, hour, false); // offline at 1 h; reminders would be due at 2 h and 4 h
+      await check(node, 7.5, true);
+      assert.deepEqual(mail('mover@example.com'), [], 'nothing during the snooze');
+      clock.set(at(8));
+      await h.svc.dispatch();
+      await h.sink.waitFor(1);
+      const got = mail('mover@example.com');
+      assert.equal(got.length, 1, got.map((m) => m.subject).join(' | '));
+      assert.match(got[0]?.text ?? '', /offline from 01:00 UTC to 07:30 UTC \(6 hours, 30 minutes\), back online/);
+      assert.doesNotMatch(got[0]?.text ?? '', /has been offline for/, 'no reminder was made while snoozed');
+    });
+
+    it('a disqualification never waits', async () => {
+      const node = await h.addNode({ email: 'dq@example.com' });
+      clock.set(at(20));
+      await h.svc.snooze(node, { until: at(30) });
+      await h.svc.onDisqualified(node, { reason: 'audit-score', score: 0.95 });
+      await h.svc.dispatch();
+      await h.sink.waitFor(1);
+      assert.match(mail('dq@example.com')[0]?.subject ?? '', /disqualified/);
+    });
+
+    it('refuses a time past, too far ahead or not a time, and an unknown node, leaving nothing snoozed', async () => {
+      const node = await h.addNode({ email: 'bad@example.com' });
+      clock.set(at(40));
+      for (const [until, why] of [
+        [at(39), /options\.until: must be in the future/],
+        [at(40 + 24 * 8), /options\.until: must be at most 168 h ahead/],
+        ['tomorrow', /options\.until/],
+      ] as const)
+        await assert.rejects(
+          h.svc.snooze(node, { until }),
+          (e: unknown) => e instanceof InvalidInputError && why.test(e.message),
+        );
+      await assert.rejects(h.svc.snooze('00'.repeat(32), { until: at(41) }));
+      await check(node, 40, false);
+      await check(node, 41, false);
+      await h.sink.waitFor(1);
+      assert.match(mail('bad@example.com')[0]?.subject ?? '', /is offline$/, 'not snoozed: told at once');
+    });
+  });
