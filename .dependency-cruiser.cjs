@@ -29,7 +29,7 @@ const PURE = [
   'notification/hooks/(events|transitions)',
   'notification/digest/(select|words)',
   'notification/dispatch/(outcome|keys)',
-  'notification/content/wording',
+  'notification/content/(wording|fields)',
   'notification/outbox/(tally|sql)',
   'web/feed-text',
   'i18n/(format|spans|locale)',

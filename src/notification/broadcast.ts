@@ -2,8 +2,10 @@
  * @module notification/broadcast
  * An announcement to every node a filter selects: one email item per node with an operator
  * address, recorded page by page as the overlay streams them, due one after another at
- * `broadcast.ratePerSecond`; per-node limits apply as always when they leave.
+ * `broadcast.ratePerSecond`; per-node limits apply as always when they leave. And what a broadcast
+ * said, read back by the id of any copy (its public page).
  */
+import type { Locale } from '../i18n/locale.js';
 import type { NodeFilter, NodeInfo } from '../overlay/db.js';
 import type { Content } from './content/content.js';
 import type { NewItem, Outbox } from './outbox/outbox.js';
@@ -55,4 +57,34 @@ export async function recordBroadcast(
     if (items.length) await parts.outbox.insert(items);
   }
   return result;
+}
+
+/** Announcement is what a broadcast said, in one of the languages it was given in (`languages`). */
+export interface Announcement {
+  title: string;
+  lines: string[];
+  occurredAt: Date;
+  language: Locale;
+  languages: Locale[];
+}
+
+/**
+ * announcementOf is what a broadcast said, by the id of any copy of it: the same words for everyone
+ * it reached, so its guid may show it without a login; in `language` when it was given in that
+ * one, else in the default language. Null for an id that is not an announcement's.
+ */
+export async function announcementOf(
+  parts: { outbox: Pick<Outbox, 'get'>; content: Pick<Content, 'defaultReader' | 'present'> },
+  id: string,
+  language?: string,
+): Promise<Announcement | null> {
+  const item = await parts.outbox.get(id);
+  if (!item || item.kind !== 'announcement') return null;
+  const { defaultReader } = parts.content;
+  const translations = Object.keys(item.payload.source?.data['translations'] ?? {}) as Locale[];
+  const languages = [...new Set([defaultReader.locale, ...translations])];
+  const locale = languages.find((l) => l === language) ?? defaultReader.locale;
+  const m = parts.content.present(item, { ...defaultReader, locale });
+  const [, ...lines] = m.text.split('\n');
+  return { title: m.title, lines, occurredAt: item.occurredAt, language: locale, languages };
 }

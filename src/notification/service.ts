@@ -17,7 +17,6 @@ import { parseInput } from '../input/parse.js';
 import { operatorKey } from '../preferences/preferences.js';
 import type { Content } from './content/content.js';
 import type { Catalog } from '../i18n/catalog.js';
-import type { Locale } from '../i18n/locale.js';
 import { LOG_INPUT, type EmailMessage, type LogInput } from './content/inputs.js';
 import type { NewItem, Outbox, OutboxItem } from './outbox/outbox.js';
 import type { StatusStore } from './limits/store.js';
@@ -44,7 +43,7 @@ import type { Metrics } from './metrics.js';
 import { toChannelStatus, type ChannelStatuses } from './limits/channel-status.js';
 import { runHook, type HookDeps, type HookResult } from './hooks/run.js';
 import { snoozeNode, type SnoozeOptions } from './hooks/snooze.js';
-import { recordBroadcast, type BroadcastResult } from './broadcast.js';
+import { announcementOf, recordBroadcast, type Announcement, type BroadcastResult } from './broadcast.js';
 import { deliveryOf, firstAttempt, type Delivery } from './delivery.js';
 import { feedPage, type FeedPage, type FeedRequest } from './feed-page.js';
 import type { PruneReport, Retention } from './retention/retention.js';
@@ -53,14 +52,7 @@ import { Operators } from './operators.js';
 
 export type { BroadcastResult, Delivery, HookResult };
 
-/** Announcement is what a broadcast said, in one of the languages it was given in (`languages`). */
-export interface Announcement {
-  title: string;
-  lines: string[];
-  occurredAt: Date;
-  language: Locale;
-  languages: Locale[];
-}
+export type { Announcement } from './broadcast.js';
 export type { ChannelStatus, ChannelStatuses } from './limits/channel-status.js';
 
 /** NotificationServiceParts are the service's collaborators; createNotificationService wires them. */
@@ -151,11 +143,7 @@ export class NotificationService {
     return runHook(this.#hooks, { name: 'uptime', schema: SIGNALS.uptime, event, after }, nodeId, signal);
   }
 
-  /**
-   * snooze holds a node's news until `until` (at most hooks.snoozeMax ahead; `null` ends a snooze):
-   * recorded meanwhile, reminders paused, all of it leaving together at the end; a disqualification
-   * is never held (hooks/snooze.ts).
-   */
+  /** snooze holds a node's news until `until` (hooks/snooze.ts); `null` ends a snooze. */
   async snooze(nodeId: string | NodeId, options: SnoozeOptions): Promise<{ until: Date | null }> {
     const done = await snoozeNode(this.#hooks, NodeId.parse(nodeId), options, this.config.hooks.snoozeMaxMs);
     this.#logger.info({ node: NodeId.parse(nodeId).hex, ...done }, 'node snoozed');
@@ -283,16 +271,8 @@ export class NotificationService {
    * it reached, so its guid may show it without a login; in `language` when it was given in that
    * one, else in the default language. Null for an id that is not an announcement's.
    */
-  async announcement(id: string, language?: string): Promise<Announcement | null> {
-    const item = await orDatabaseError(this.#p.outbox.get(id));
-    if (!item || item.kind !== 'announcement') return null;
-    const { defaultReader } = this.#p.content;
-    const translations = Object.keys(item.payload.source?.data['translations'] ?? {}) as Locale[];
-    const languages = [...new Set([defaultReader.locale, ...translations])];
-    const locale = languages.find((l) => l === language) ?? defaultReader.locale;
-    const m = this.#p.content.present(item, { ...defaultReader, locale });
-    const [, ...lines] = m.text.split('\n');
-    return { title: m.title, lines, occurredAt: item.occurredAt, language: locale, languages };
+  announcement(id: string, language?: string): Promise<Announcement | null> {
+    return orDatabaseError(announcementOf(this.#p, id, language));
   }
 
   /** catalog is the words of every message, per language; the web pages and feeds word with it. */

@@ -5,7 +5,7 @@ import pg from 'pg';
 import { createNotificationService } from '../../src/notification/create.js';
 import { PgStatusStore } from '../../src/notification/limits/pg-store.js';
 import { startTs } from '../helpers/child.js';
-import { freshPostgresUrl, postgresSkipReason, randomNodeIdHex, sqlClient } from '../helpers/databases.js';
+import { freshPostgresUrl, postgresSkipReason, randomNodeIdHex, openRows, sqlClient } from '../helpers/databases.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 import { limits } from '../helpers/limits.js';
 
@@ -47,16 +47,8 @@ describe('a dispatcher process killed with SIGKILL mid-batch', { skip: postgresS
     const ids = (): string[] => sink.received.map((m) => m.parsed.messageId ?? '');
     const db = sqlClient(url);
     await db.connect();
-    const open = async (): Promise<number> =>
-      Number(
-        (
-          await db.query<{ n: string }>(
-            `SELECT count(*) AS n FROM satnotify_outbox WHERE status IN ('pending', 'held', 'retry')`,
-          )
-        ).rows[0]?.n,
-      );
     const deadline = Date.now() + 60_000;
-    while ((new Set(ids()).size < N || (await open()) > 0) && Date.now() < deadline)
+    while ((new Set(ids()).size < N || (await openRows(db)) > 0) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 100));
     second.kill('SIGTERM');
     // The takeover sends on the reservations the killed worker wrote onto its rows: no node is
@@ -64,7 +56,7 @@ describe('a dispatcher process killed with SIGKILL mid-batch', { skip: postgresS
     const doubled = await db.query<{ subject: string; day_count: number }>(
       `SELECT subject, day_count FROM satnotify_status WHERE channel = 'email' AND day_count <> 1`,
     );
-    const waiting = await open();
+    const waiting = await openRows(db);
     await db.end();
     assert.deepEqual(doubled.rows, [], 'every node and address counted exactly one send');
     assert.equal(waiting, 0, 'nothing left held or pending');

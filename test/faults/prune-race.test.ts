@@ -12,7 +12,7 @@ import { DAY } from '../../src/config-schema.js';
 import { createNotificationService } from '../../src/notification/create.js';
 import { tallyChannel } from '../../src/notification/outbox/tally.js';
 import { startTs } from '../helpers/child.js';
-import { freshPostgresUrl, postgresSkipReason, randomNodeIdHex, sqlClient } from '../helpers/databases.js';
+import { freshPostgresUrl, postgresSkipReason, randomNodeIdHex, openRows, sqlClient } from '../helpers/databases.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
 
 const WORKER = fileURLToPath(new URL('../helpers/service-worker.ts', import.meta.url));
@@ -64,16 +64,8 @@ describe('retention racing a dispatcher and its takeover', { skip: postgresSkipR
     const ids = (): string[] => sink.received.map((m) => m.parsed.messageId ?? '');
     const db = sqlClient(url);
     await db.connect();
-    const open = async (): Promise<number> =>
-      Number(
-        (
-          await db.query<{ n: string }>(
-            `SELECT count(*) AS n FROM satnotify_outbox WHERE status IN ('pending', 'held', 'retry')`,
-          )
-        ).rows[0]?.n,
-      );
     const deadline = Date.now() + 60_000;
-    while ((new Set(ids()).size < N || (await open()) > 0) && Date.now() < deadline)
+    while ((new Set(ids()).size < N || (await openRows(db)) > 0) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 100));
     second.kill('SIGTERM');
     pruning = false;
@@ -84,7 +76,7 @@ describe('retention racing a dispatcher and its takeover', { skip: postgresSkipR
         `SELECT subject, day_count FROM satnotify_status WHERE channel = 'email' AND day_count <> 1`,
       );
       assert.deepEqual(doubled.rows, [], 'every node and address counted exactly one send');
-      assert.equal(await open(), 0, 'nothing left open');
+      assert.equal(await openRows(db), 0, 'nothing left open');
       const left = await db.query<{ n: string }>(`SELECT count(*) AS n FROM satnotify_outbox`);
       assert.equal(Number(left.rows[0]?.n), 0, 'every finished row pruned');
       assert.equal(deleted, N);

@@ -149,3 +149,27 @@ export function upgradedService(dataDir: string, smtpUrl: string): Promise<Notif
     dispatcher: { autoStart: false },
   });
 }
+
+/**
+ * bothDatabases is a suite's two targets, the embedded PGlite and a fresh PostgreSQL database
+ * (dropped at exit), for a `describe` per target; PostgreSQL's is skipped, with the reason, where
+ * it is unreachable (never under CI).
+ */
+export async function bothDatabases(
+  prefix: string,
+): Promise<Array<{ name: string; database?: { url: string }; skip?: string }>> {
+  return [
+    { name: 'PGlite' },
+    postgresSkipReason
+      ? { name: 'PostgreSQL', skip: postgresSkipReason }
+      : { name: 'PostgreSQL', database: { url: await freshPostgresUrl(prefix) } },
+  ];
+}
+
+/** openRows counts a database's notifications still to go (pending, held or retrying). */
+export async function openRows(db: pg.Client): Promise<number> {
+  const { rows } = await db.query<{ n: string }>(
+    `SELECT count(*) AS n FROM satnotify_outbox WHERE status IN ('pending', 'held', 'retry')`,
+  );
+  return Number(rows[0]?.n);
+}

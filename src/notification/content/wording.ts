@@ -7,12 +7,13 @@
 import { DAY, HOUR } from '../../config-schema.js';
 import { type Catalog, type MessageValues } from '../../i18n/catalog.js';
 import { resolveLocale, type Locale } from '../../i18n/locale.js';
-import { formatDecimal, formatWhen } from '../../i18n/format.js';
+import { formatDecimal } from '../../i18n/format.js';
 import { spanValues } from '../../i18n/spans.js';
 import { KIND_INFO, type EventKind } from '../../kinds.js';
 import type { SatelliteConfig } from '../../satellite.js';
 import type { StoredMessage } from '../outbox/outbox.js';
 import type { HelpLinksConfig, ReputationConfig } from './config.js';
+import { announcementIn, FIELD_TYPES, KIND_FACTS, languageName, shown } from './fields.js';
 
 /** Reader is who a message is for: their language and zone. */
 export interface Reader {
@@ -74,24 +75,6 @@ export interface EventText {
 
 /** Headline is what a recorded notification keeps of its words: the row's title and one-line summary. */
 export type Headline = Pick<EventText, 'title' | 'subject'>;
-
-/** How each field of the kinds' data is shown: instants in the reader's zone, spans and decimals in their language. */
-const FIELD_TYPES: Readonly<Record<string, 'instant' | 'span' | 'decimal' | 'count'>> = {
-  changes: 'count',
-  reminder: 'count',
-  remindersLeft: 'count',
-  lastContact: 'instant',
-  offlineSince: 'instant',
-  deadline: 'instant',
-  offlineFor: 'span',
-  window: 'span',
-  quietFor: 'span',
-  score: 'decimal',
-  threshold: 'decimal',
-  distance: 'decimal',
-  onlineScore: 'decimal',
-  unknownScore: 'decimal',
-};
 
 /** WordingSettings are the sections words are made with: who sends, the reputation rules quoted, the help offered. */
 export interface WordingSettings {
@@ -282,65 +265,6 @@ export class Wording {
     if (kind === 'announcement') v['title'] = announcementIn(data, locale).title;
     return v;
   }
-}
-
-/** Which data fields each kind shows as labelled facts (the catalog's `facts` names them). */
-const KIND_FACTS: Partial<Record<EventKind, Record<string, true>>> = {
-  'node-offline': { onlineScore: true },
-  'node-online': { onlineScore: true },
-  'node-flapping': { onlineScore: true },
-  'audit-failed': { score: true, threshold: true, distance: true },
-  'containment-entered': { score: true, threshold: true },
-  disqualified: { reason: true, score: true },
-  'version-outdated': { version: true, minimum: true, latest: true, deadline: true },
-  'offline-suspended': { onlineScore: true },
-  'offline-unsuspended': { onlineScore: true },
-  'unknown-audit-suspended': { unknownScore: true },
-  'unknown-audit-unsuspended': { unknownScore: true },
-};
-
-/**
- * announcementIn is an announcement's words for a reader of `locale`: its translation into that
- * language when the satellite gave one, else its own (`translated` says which).
- */
-function announcementIn(
-  data: Readonly<Record<string, unknown>>,
-  locale: Locale,
-): { title: string; paragraphs: string[]; action: string; translated: boolean } {
-  const translations = data['translations'] as Partial<Record<Locale, Record<string, unknown>>> | undefined;
-  const own = translations?.[locale];
-  const from = own ?? data;
-  const paragraphs = Array.isArray(from['paragraphs']) ? from['paragraphs'].map(String) : [];
-  return { title: text(from['title']), paragraphs, action: text(from['action']), translated: own !== undefined };
-}
-
-/** languageName is a language's name in the reader's language (`Englisch`, `angielski`). */
-function languageName(language: Locale, reader: Locale): string {
-  return new Intl.DisplayNames([reader], { type: 'language' }).of(language) ?? language;
-}
-
-/** text is a caller's string field, or nothing. */
-function text(value: unknown): string {
-  return typeof value === 'string' ? value : '';
-}
-
-function shown(
-  type: (typeof FIELD_TYPES)[string] | undefined,
-  value: string | number,
-  zone: string,
-  locale: Locale,
-): string | number {
-  if (
-    type === 'instant' &&
-    typeof value === 'string' &&
-    /^\d{4}-\d\d-\d\dT/.test(value) &&
-    !Number.isNaN(Date.parse(value))
-  )
-    return formatWhen(new Date(value), zone, locale);
-  if (type === 'decimal' && /^-?\d+(\.\d+)?$/.test(String(value))) return formatDecimal(value, locale);
-  // A count stays a number, so a message can choose its plural form.
-  if (type === 'count' && /^\d+$/.test(String(value))) return Number(value);
-  return String(value);
 }
 
 /** isKind tells an event kind (worded from the catalog) from a caller's own template name. */

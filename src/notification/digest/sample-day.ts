@@ -54,17 +54,23 @@ export function sampleDay(content: SampleDayContent): OutboxItem[] {
     return content
       .event(sampleNode(NODES[n] as string, n), kind, data, at)
       .filter((i) => i.channel === 'email')
-      .map((i) => ({
-        ...i,
-        status: 'held' as const,
-        reason: null,
-        attempts: 0,
-        ambiguousAttempts: 0,
-        sentAt: null,
-        digestId: null,
-        reservations: null,
-      }));
+      .map(asHeld);
   });
+}
+
+/** asHeld is a new item as a row held by a limit reads, before any attempt: what a digest folds. */
+export function asHeld(item: NewItem): OutboxItem {
+  const { suppressed: _s, held: _h, ...rest } = item;
+  return {
+    ...rest,
+    status: 'held',
+    reason: null,
+    attempts: 0,
+    ambiguousAttempts: 0,
+    sentAt: null,
+    digestId: null,
+    reservations: null,
+  };
 }
 
 /**

@@ -19,6 +19,7 @@ import { TestClock } from '../../helpers/clock.js';
 import { randomNodeIdHex } from '../../helpers/databases.js';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink.js';
 import { webHarness, type WebHarness } from '../../helpers/web.js';
+import { asHeld } from '../../../src/notification/digest/sample-day.js';
 
 const KB100 = 100_000;
 const LONG_HOST = (i: number): string =>
@@ -62,16 +63,7 @@ describe('email size at any fleet size', () => {
           ['audit-failed', { score: '0.970', threshold: '0.960', distance: '0.010' }],
         ] as const)
           for (const item of f.content.event(node, kind, { ...data }, at).filter((x) => x.channel === 'email'))
-            items.push({
-              ...item,
-              status: 'held',
-              reason: null,
-              attempts: 0,
-              ambiguousAttempts: 0,
-              sentAt: null,
-              digestId: null,
-              reservations: null,
-            });
+            items.push(asHeld(item));
       }
       // As the dispatcher words it, for this operator.
       const digest = f.content.digest(

@@ -6,17 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { freshPostgresUrl, postgresSkipReason } from '../../../helpers/databases.js';
+import { bothDatabases } from '../../../helpers/databases.js';
 import { clockedHarness } from '../../../helpers/service.js';
 
-const targets = [
-  { name: 'PGlite', database: undefined },
-  {
-    name: 'PostgreSQL',
-    database: postgresSkipReason ? undefined : { url: await freshPostgresUrl('satnotify_reminders_test') },
-    skip: postgresSkipReason,
-  },
-];
+const targets = await bothDatabases('satnotify_reminders_test');
 
 for (const target of targets)
   describe(`reminders of a node still offline (${target.name})`, { skip: target.skip }, () => {

@@ -7,18 +7,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { InvalidInputError } from '../../../../src/errors.js';
-import { freshPostgresUrl, postgresSkipReason } from '../../../helpers/databases.js';
+import { bothDatabases } from '../../../helpers/databases.js';
 import { clockedHarness } from '../../../helpers/service.js';
 
 const HOUR = 3_600_000;
-const targets = [
-  { name: 'PGlite', database: undefined },
-  {
-    name: 'PostgreSQL',
-    database: postgresSkipReason ? undefined : { url: await freshPostgresUrl('satnotify_snooze_test') },
-    skip: postgresSkipReason,
-  },
-];
+const targets = await bothDatabases('satnotify_snooze_test');
 
 for (const target of targets)
   describe(`snooze (${target.name})`, { skip: target.skip }, () => {

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fakeDispatch } from '../../../fakes/dispatch.js';
 import type { OutboxItem } from '../../../../src/notification/outbox/outbox.js';
+import { asHeld } from '../../../../src/notification/digest/sample-day.js';
 
 function held(f: ReturnType<typeof fakeDispatch>, nodes: number, each: number): OutboxItem[] {
   const items: OutboxItem[] = [];
@@ -19,17 +20,7 @@ function held(f: ReturnType<typeof fakeDispatch>, nodes: number, each: number): 
         { score: '0.970', threshold: '0.960', distance: '0.010' },
         new Date(Date.UTC(2024, 4, 1, 8, 0, i)),
       );
-      if (item)
-        items.push({
-          ...item,
-          status: 'held',
-          reason: null,
-          attempts: 0,
-          ambiguousAttempts: 0,
-          sentAt: null,
-          digestId: null,
-          reservations: null,
-        });
+      if (item) items.push(asHeld(item));
     }
   }
   return items.filter((i) => i.channel === 'email');
