@@ -156,9 +156,10 @@ export class DeliveryError extends SatnotifyError implements DeliveryFailure {
 
 /**
  * DatabaseError is a database that cannot be reached or refused a statement; the message names
- * host and port, never the password. `retryable` says the same call may simply be made again: the
- * connection was lost or refused (a restart, a failover), the wait for one timed out, or the
- * server gave up on a conflict (serialization failure, deadlock).
+ * host and port, never the password. `retryable` says the failure was the database's passing
+ * state, not the call: the connection was lost or refused (a restart, a failover), the wait for
+ * one timed out, or the server gave up on a conflict (serialization failure, deadlock). A hook may
+ * then simply be made again; informNode* and broadcast may have committed, so a retry can record twice.
  */
 export class DatabaseError extends SatnotifyError {
   readonly retryable: boolean;
@@ -181,7 +182,7 @@ export function isConnectionLost(err: unknown): boolean {
 }
 
 // node-postgres says these in words, without a code.
-const TRANSIENT_MESSAGE = /timeout exceeded when trying to connect|Connection terminated|not queryable|no host gave a/i;
+const TRANSIENT_MESSAGE = /timeout exceeded when trying to connect|Connection terminated|not queryable/i;
 
 /** isTransientDatabaseFailure: a lost or refused connection, a timed-out wait, or a conflict the server gave up on. */
 export function isTransientDatabaseFailure(err: unknown): boolean {

@@ -65,7 +65,6 @@ async function openPostgres(config: DatabaseConfig): Promise<Database> {
       max: config.poolSize,
       // The bound on getting a connection, a search over every host included.
       connectionTimeoutMillis: config.connectTimeoutMs,
-      options,
     });
     // An idle client dies when the server restarts or fails over; the pool replaces it. Without a
     // listener the 'error' event would crash the satellite.
@@ -75,8 +74,17 @@ async function openPostgres(config: DatabaseConfig): Promise<Database> {
   // Batch statements run prepared on sessions of their own, which plan them by key; the rest
   // (claims, single rows, pages, counts) on sessions of the default kind. A pool opens a connection
   // only when all its others are busy, so the second rarely holds more than a few.
-  const pool = connect([]);
-  const batches = connect(BATCH_SESSION);
+  let pool: pg.Pool;
+  let batches: pg.Pool;
+  try {
+    pool = connect([]);
+    batches = connect(BATCH_SESSION);
+  } catch (err) {
+    // A URL its own parser reads but node-postgres' cannot (a `#` in a password): said, never quoted.
+    throw new DatabaseError(`cannot use database.url (${description}): ${redactUrl((err as Error).message)}`, {
+      cause: err,
+    });
+  }
   const close = async (): Promise<void> => {
     await Promise.all([pool.end(), batches.end()]);
   };

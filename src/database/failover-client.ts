@@ -60,6 +60,9 @@ export class HostChooser {
 
   async #find(): Promise<HostChoice> {
     const problems: string[] = [];
+    // A server that refused who we are (a password, a database, a role) is not a failover: that
+    // error goes to the caller as it is, not retryable.
+    let refusal: Error | undefined;
     for (const host of this.#target.hosts) {
       for (const ssl of this.#sslAttempts(host)) {
         const probe = new pg.Client({ ...this.configFor(host), ssl });
@@ -67,19 +70,27 @@ export class HostChooser {
         try {
           await probe.connect();
           if (await sessionMatches(probe, this.#target.targetSessionAttrs)) {
-            this.#current = { ...host, ssl };
+            // What the probe used, environment included (PGSSLMODE when the URL says nothing).
+            this.#current = { ...host, ssl: probe.ssl };
             return this.#current;
           }
           problems.push(`${where(host)}: not ${this.#target.targetSessionAttrs}`);
           break; // it answered: the other TLS setting would not make it writable
         } catch (err) {
           problems.push(`${where(host)}: ${(err as Error).message}`);
+          const code = (err as { code?: unknown }).code;
+          if (typeof code === 'string' && /^(28|3D)/.test(code)) refusal ??= err as Error;
         } finally {
           await probe.end().catch(() => undefined);
         }
       }
     }
-    throw new Error(`no host gave a ${this.#target.targetSessionAttrs} session (${problems.join('; ')})`);
+    if (refusal) throw refusal;
+    // None answered as asked (down, or all standby in the middle of a failover): the client could not connect.
+    throw Object.assign(
+      new Error(`no host gave a ${this.#target.targetSessionAttrs} session (${problems.join('; ')})`),
+      { code: '08001' },
+    );
   }
 
   /** libpq's `prefer` tries TLS, then plain; `allow` plain, then TLS; the other modes one way. */
@@ -113,6 +124,9 @@ export function failoverClient(chooser: HostChooser, attrs: SessionAttrs): typeo
 
     constructor(config?: pg.ClientConfig) {
       super(config);
+      // Listened to from the start: a connection cut while its session is checked (before the
+      // pool listens) must not be an unhandled 'error' that ends the process.
+      this.on('error', (err) => this.#check(err));
       // Every statement's error is looked at, by promise or by callback (pg-pool's pool.query).
       const query = super.query.bind(this) as (...args: unknown[]) => unknown;
       this.query = ((...args: unknown[]): unknown => {
@@ -151,8 +165,8 @@ export function failoverClient(chooser: HostChooser, attrs: SessionAttrs): typeo
       this.host = choice.host;
       this.port = choice.port;
       // The client asks for TLS, its connection answers the server's reply: both must agree.
-      (this as unknown as { ssl: Ssl }).ssl = choice.ssl ?? false;
-      (this.connection as unknown as { ssl: Ssl }).ssl = choice.ssl ?? false;
+      (this as unknown as { ssl: Ssl }).ssl = choice.ssl;
+      (this.connection as unknown as { ssl: Ssl }).ssl = choice.ssl;
       try {
         await super.connect();
       } catch (err) {
@@ -164,7 +178,6 @@ export function failoverClient(chooser: HostChooser, attrs: SessionAttrs): typeo
         await this.end().catch(() => undefined);
         throw Object.assign(new Error(`${where(choice)} is no longer ${attrs}`), { code: '25006' });
       }
-      this.on('error', (err) => this.#check(err));
     }
 
     /** check ends this connection, and makes the next choose a host again, when `err` says the host is gone. */

@@ -105,9 +105,10 @@ function listHosts(hostList: string, params: URLSearchParams): PostgresHost[] {
   const entries = hostList === '' ? [''] : splitHosts(hostList);
   if (ports.length > 1 && ports.length !== entries.length)
     throw new PostgresUrlError(`port lists ${ports.length} ports for ${entries.length} hosts`);
+  // As in libpq, `?port=` comes after the host list and replaces its ports.
   return entries.map((entry, i) => {
     const { host, port } = hostAndPort(entry);
-    return { host: host || 'localhost', port: port ?? ports[ports.length > 1 ? i : 0] ?? 5432 };
+    return { host: host || 'localhost', port: ports[ports.length > 1 ? i : 0] ?? port ?? 5432 };
   });
 }
 
@@ -135,11 +136,16 @@ function hostAndPort(entry: string): { host: string; port: number | undefined } 
     if (close < 0) throw new PostgresUrlError('an IPv6 host is missing its closing ]');
     const after = entry.slice(close + 1);
     if (after !== '' && !after.startsWith(':')) throw new PostgresUrlError('text after an IPv6 host must be :port');
-    return { host: entry.slice(1, close), port: after === '' ? undefined : portNumber(after.slice(1)) };
+    return {
+      host: entry.slice(1, close),
+      port: after === '' || after === ':' ? undefined : portNumber(after.slice(1)),
+    };
   }
   const colon = entry.lastIndexOf(':');
   if (colon < 0) return { host: decode(entry), port: undefined };
-  return { host: decode(entry.slice(0, colon)), port: portNumber(entry.slice(colon + 1)) };
+  // An empty port (`h1:`) is the default, as in libpq.
+  const port = entry.slice(colon + 1);
+  return { host: decode(entry.slice(0, colon)), port: port === '' ? undefined : portNumber(port) };
 }
 
 function decode(text: string): string {

@@ -123,6 +123,19 @@ export class MemoryOutbox implements Outbox {
     return Promise.resolve();
   }
 
+  moveHeld(nodeId: string, reasonPrefix: string, dueAt: Date, reason: string): Promise<number> {
+    const now = new Date();
+    const held = [...this.#rows.values()].filter(
+      (r) =>
+        r.nodeId === nodeId &&
+        r.status === 'held' &&
+        (r.reason ?? '').startsWith(reasonPrefix) &&
+        (r.leasedUntil === null || r.leasedUntil < now),
+    );
+    for (const r of held) Object.assign(r, { dueAt, reason });
+    return Promise.resolve(held.length);
+  }
+
   suppressOpen(nodeId: string, except: string, reason: string): Promise<Array<{ channel: string; kind: string }>> {
     const now = new Date();
     const open = [...this.#rows.values()].filter(

@@ -16,6 +16,8 @@ export interface DigestEntry {
   closedBy?: OutboxItem;
   /** The same announcement for the operator's other nodes: news for the operator once, naming them. */
   sameFor?: OutboxItem[];
+  /** Reminders that the node was still offline, folded into the offline notice they repeat. */
+  reminders?: OutboxItem[];
 }
 
 /** DigestSection is one kind's entries, in time order. */
@@ -126,7 +128,8 @@ function fold(items: readonly OutboxItem[]): DigestEntry[] {
   const announced = new Map<string, DigestEntry>(); // an announcement's words → its entry
   for (const item of sorted) {
     if (item.kind === 'announcement') {
-      const words = JSON.stringify(item.payload.source?.data ?? item.summary);
+      // One broadcast's copies share their instant and words; a later broadcast of the same words is news again.
+      const words = `${item.occurredAt.getTime()}|${JSON.stringify(item.payload.source?.data ?? item.summary)}`;
       const first = announced.get(words);
       if (first) {
         (first.sameFor ??= []).push(item);
@@ -138,6 +141,12 @@ function fold(items: readonly OutboxItem[]): DigestEntry[] {
       continue;
     }
     const node = item.nodeId ?? '';
+    const outage = open.get(`${node}|node-offline`);
+    if (item.kind === 'node-offline' && item.payload.source?.data['reminder'] !== undefined && outage) {
+      // A reminder repeats the outage's notice listed above: one line, which its recovery may close.
+      (outage.reminders ??= []).push(item);
+      continue;
+    }
     const opens = CLOSES[item.kind];
     const opened = opens && open.get(`${node}|${opens}`);
     if (opened) {
@@ -157,7 +166,7 @@ function omittedOf(left: readonly DigestEntry[], listed: readonly DigestSection[
   const byKind = new Map<string, number>();
   let events = 0;
   for (const e of left) {
-    const n = e.closedBy ? 2 : 1;
+    const n = (e.closedBy ? 2 : 1) + (e.reminders?.length ?? 0);
     events += n;
     const kind = (e.closedBy ?? e.item).kind;
     byKind.set(kind, (byKind.get(kind) ?? 0) + n);

@@ -85,7 +85,9 @@ export function digestWords(
       headline: worded
         ? catalog.t(locale, `kinds.${s.kind}.headline`, { ...worded.values, count: s.total.entries, nodes })
         : title,
-      count: catalog.t(locale, 'digest.section', { count: s.entries.reduce((n, e) => n + (e.closedBy ? 2 : 1), 0) }),
+      count: catalog.t(locale, 'digest.section', {
+        count: s.entries.reduce((n, e) => n + (e.closedBy ? 2 : 1) + (e.reminders?.length ?? 0), 0),
+      }),
       why: words?.why ?? '',
       steps:
         nodes > 1 && catalog.has(`kinds.${s.kind}.stepsMany`)
@@ -144,7 +146,9 @@ function line(w: Wording, e: DigestEntry, reader: Reader, text: (item: OutboxIte
       ...spanValues(w.catalog, locale, 'span', to.getTime() - from.getTime()),
     });
   }
-  const own = text(e.item)?.line ?? e.item.summary;
+  // An outage still open reads as its latest reminder says: offline for how long by now.
+  const latest = e.reminders?.at(-1) ?? e.item;
+  const own = text(latest)?.line ?? latest.summary;
   if (!e.sameFor?.length) return own;
   const others = e.sameFor.map((i) => nodeView(i.payload.node?.id ?? '', '').shortId);
   const shown = others.slice(0, SAME_FOR_NAMED);

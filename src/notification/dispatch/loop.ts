@@ -33,8 +33,8 @@ export class Dispatcher {
   readonly #claiming = pLimit(1);
   #timer: NodeJS.Timeout | undefined;
   #stopped = true;
-  /** Since when background passes have failed, and how many: set by the first failure, cleared by a success. */
-  #outage: { since: number; passes: number } | undefined;
+  /** Since when background passes have failed, how many, and the last failure logged: cleared by a success. */
+  #outage: { since: number; passes: number; message: string } | undefined;
 
   constructor(deps: DispatcherDeps) {
     this.#pass = new DispatchPass(deps);
@@ -78,14 +78,15 @@ export class Dispatcher {
             // Counted on every pass, logged once per outage: a database failing over for a minute fails a pass on
             // every tick, and one line says so as well as six hundred.
             this.#metrics.dispatchFailures.inc({ stage: 'pass' });
+            const message = String(err);
             if (this.#outage) this.#outage.passes++;
-            else {
-              this.#outage = { since: Date.now(), passes: 1 };
-              this.#logger.error(
-                { err: String(err) },
-                'dispatcher pass failed; passes go on, logged again when one succeeds',
-              );
-            }
+            // Logged again when the failure changes: a new cause in the same outage is news.
+            if (this.#outage?.message === message) return;
+            this.#outage = { since: this.#outage?.since ?? Date.now(), passes: this.#outage?.passes ?? 1, message };
+            this.#logger.error(
+              { err: message },
+              'dispatcher pass failed; passes go on, logged again when one succeeds or the failure changes',
+            );
           },
         )
         .then(() => {

@@ -16,6 +16,7 @@ import type { Metrics } from '../metrics.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { HookEvent, SIGNALS } from './events.js';
 import type { NodeStateStore } from './node-state.js';
+import { snoozedUntil } from './snooze.js';
 
 /**
  * HookResult says whether a hook call notified anyone, and the notifications it recorded (news
@@ -71,9 +72,7 @@ export async function runHook<S extends z.ZodType>(
     // disqualification never waits.
     const held = prev.heldUntil;
     const items =
-      held && kind !== 'disqualified'
-        ? made.map((i) => ({ ...i, dueAt: held, held: `snoozed until ${held.toISOString()}` }))
-        : made;
+      held && kind !== 'disqualified' ? made.map((i) => ({ ...i, dueAt: held, held: snoozedUntil(held) })) : made;
     // Once disqualified on this satellite, a node hears nothing more from its hooks: the news is
     // recorded (it is still true, and shows in the operator's feed) but never sent or counted.
     return prev.disqualified && kind !== 'disqualified'

@@ -11,7 +11,12 @@ import { parseInput } from '../../input/parse.js';
 import { oneLine } from '../../input/text.js';
 import type { OverlayCache } from '../../overlay/cache.js';
 import type { NodeId } from '../../overlay/node-id.js';
+import type { Outbox } from '../outbox/outbox.js';
 import type { NodeStateStore } from './node-state.js';
+
+/** What a held row of a snoozed node says, and how its reason begins (to find the rows a snooze holds). */
+export const SNOOZED = 'snoozed until ';
+export const snoozedUntil = (until: Date): string => `${SNOOZED}${until.toISOString()}`;
 
 /** SnoozeOptions: until when (an instant, or null to end a snooze), and why, for the log. */
 export interface SnoozeOptions {
@@ -28,12 +33,13 @@ const SNOOZE = z.strictObject({
 export interface SnoozeDeps {
   overlay: Pick<OverlayCache, 'get'>;
   nodeState: NodeStateStore;
+  outbox: Pick<Outbox, 'moveHeld'>;
   clock: () => Date;
 }
 
 /**
  * snoozeNode holds `id`'s news until `options.until` (no further ahead than `maxMs`), or ends its
- * snooze (`until: null`; what already waits still leaves when it was due). Bad input is an
+ * snooze (`until: null`); what the snooze already held moves with it (now, when it ended). Bad input is an
  * InvalidInputError naming the field; an unknown node is the overlay's error.
  */
 export async function snoozeNode(
@@ -53,5 +59,8 @@ export async function snoozeNode(
     );
   await deps.overlay.get(id); // an unknown node is refused, not snoozed
   await orDatabaseError(deps.nodeState.record({ nodeId: id.hex, at: now, change: 'snooze', until }, () => []));
+  // What the snooze held so far waits as long as it now lasts: to its new end, or not at all once it ended.
+  const due = until ?? now;
+  await orDatabaseError(deps.outbox.moveHeld(id.hex, SNOOZED, due, snoozedUntil(due)));
   return { until, ...(reason !== undefined && { reason }) };
 }

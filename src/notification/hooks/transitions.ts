@@ -164,7 +164,7 @@ type Quiet = (write: StateWrite) => TransitionPlan;
 
 /**
  * A failed check: offline once checks have failed for offlineAfterMs; for a node known offline, a
- * reminder each `remind.afterMs` since it went offline, `remind.max` times (Storj's notifier sends up to three offline
+ * reminder each `remind.afterMs` after the notice, `remind.max` times (Storj's notifier sends up to three offline
  * emails a day apart).
  */
 function planDown(
@@ -182,10 +182,14 @@ function planDown(
       return stableFor(state, at) >= flap.stableMs ? news(calm(state), 'node-offline') : nothing;
     // A snoozed node is not reminded: its operator said they know.
     if (state.snoozedUntil !== null && state.snoozedUntil.getTime() > at.getTime()) return nothing;
-    const next = state.offlineReminders + 1;
-    const due = state.offlineSince.getTime() + next * remind.afterMs;
-    return next <= remind.max && remind.afterMs > 0 && at.getTime() >= due
-      ? news({ offlineReminders: next }, 'node-offline', next)
+    // Counted from the notice (offlineAfter past the outage's start), one per remindAfter; after a
+    // gap in checks (or a snooze) the count catches up in one reminder, never a burst of them.
+    if (remind.afterMs <= 0) return nothing;
+    const since = at.getTime() - (state.offlineSince.getTime() + t.offlineAfterMs);
+    const due = Math.min(remind.max, Math.floor(since / remind.afterMs));
+    // offlineSince is written unchanged as a guard: a recovery planned from the same read wins.
+    return due > state.offlineReminders
+      ? news({ offlineReminders: due, offlineSince: state.offlineSince }, 'node-offline', due)
       : nothing;
   }
   const since = state.failingSince ?? at;

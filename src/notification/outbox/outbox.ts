@@ -209,6 +209,11 @@ export interface Outbox {
    * carrying a reservation) of every kind but `except` as suppressed with `reason`; returns them.
    */
   suppressOpen(nodeId: string, except: string, reason: string): Promise<Array<{ channel: string; kind: string }>>;
+  /**
+   * moveHeld gives the node's held rows whose reason starts with `reasonPrefix` (not leased) a new
+   * due time and reason; returns how many. A snooze changed or ended moves what it held.
+   */
+  moveHeld(nodeId: string, reasonPrefix: string, dueAt: Date, reason: string): Promise<number>;
   get(id: string): Promise<OutboxItem | null>;
   /**
    * forOperator lists an operator's notifications, one row per notification (not its copies),

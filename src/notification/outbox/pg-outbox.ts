@@ -132,6 +132,10 @@ export class PgOutbox implements Outbox {
     await this.#pool.query(q.markFailed(ids, reason, attempt));
   }
 
+  async moveHeld(nodeId: string, reasonPrefix: string, dueAt: Date, reason: string): Promise<number> {
+    return (await this.#pool.query(q.moveHeld(nodeId, reasonPrefix, dueAt, reason))).rowCount ?? 0;
+  }
+
   async suppressOpen(
     nodeId: string,
     except: string,

@@ -182,6 +182,13 @@ export function suppressOpen(nodeId: string, except: string, reason: string): Qu
   RETURNING channel, kind`;
 }
 
+/** moveHeld re-dues a node's held rows held for one reason (a snooze), unless a worker holds them. */
+export function moveHeld(nodeId: string, reasonPrefix: string, dueAt: Date, reason: string): Query {
+  return sql`UPDATE satnotify_outbox SET due_at = ${dueAt}, reason = ${reason}
+  WHERE node_id = ${Buffer.from(nodeId, 'hex')} AND status = 'held' AND starts_with(reason, ${reasonPrefix})
+    AND (leased_until IS NULL OR leased_until < now())`;
+}
+
 /** get reads one row. */
 export function get(id: string): Query {
   return sql`SELECT * FROM satnotify_outbox WHERE id = ${id}`;

@@ -43,6 +43,8 @@ describe('a PostgreSQL URL, read as libpq reads it', () => {
     assert.equal(t.sslmode, 'prefer');
     assert.deepEqual(hosts('postgresql:///db?host=a,b,c&port=7000'), ['a|7000', 'b|7000', 'c|7000']);
     assert.deepEqual(hosts('postgresql:///db?host=a,b&port=7000,7001'), ['a|7000', 'b|7001']);
+    assert.deepEqual(hosts('postgresql://h1:5433,h2/db?port=6000'), ['h1|6000', 'h2|6000'], '?port= wins, as in libpq');
+    assert.deepEqual(hosts('postgresql://h1:,[::1]:/db'), ['h1|5432', '::1|5432'], 'an empty port is the default');
   });
 
   it('each host gets a URL node-postgres reads with libpq’s sslmode, and nothing satnotify reads itself', () => {

@@ -39,11 +39,11 @@ for (const target of targets)
       const got = subjects('three-days@example.com');
       assert.equal(got.length, 4, got.join(' | '));
       assert.match(got[0] ?? '', /is offline$/);
-      assert.match(got[1] ?? '', /has been offline for 24 hours$/);
-      assert.match(got[2] ?? '', /has been offline for 2 days$/);
+      assert.match(got[1] ?? '', /has been offline for 25 hours$/, 'a day after the notice (at 1 h)');
+      assert.match(got[2] ?? '', /has been offline for 2 days, 1 hour$/);
       assert.match(got[3] ?? '', /back online/);
       const [, first, last] = texts('three-days@example.com');
-      assert.match(first ?? '', /offline for 24 hours, since May 1, 2024, 00:00 UTC/);
+      assert.match(first ?? '', /offline for 25 hours, since May 1, 2024, 00:00 UTC/);
       assert.match(first ?? '', /If it stays offline for about another 9 days, its online score falls below 0\.600/);
       assert.match(first ?? '', /we will remind you once more/);
       assert.match(last ?? '', /This is the last reminder/);
@@ -63,7 +63,7 @@ for (const target of targets)
       const got = subjects('twice@example.com');
       assert.deepEqual(
         got.map((s) => s.replace(/^\[[^\]]+\] Your node \w+ /, '')),
-        ['is offline', 'has been offline for 24 hours', 'is back online', 'is offline', 'is back online'],
+        ['is offline', 'has been offline for 25 hours', 'is back online', 'is offline', 'is back online'],
         got.join(' | '),
       );
     });
@@ -90,7 +90,9 @@ describe('reminders pass the limits like any send (PGlite)', () => {
     await h.svc.dispatch();
     await h.sink.waitFor(2);
     const digest = h.sink.received.filter((m) => m.envelopeTo.includes('limited@example.com'))[1];
-    assert.match(digest?.parsed.text ?? '', /still offline, for 2 hours/);
+    // Both reminders repeat one outage: one line, saying how long by the latest, counting both.
     assert.match(digest?.parsed.text ?? '', /still offline, for 3 hours/);
+    assert.doesNotMatch(digest?.parsed.text ?? '', /still offline, for 2 hours/);
+    assert.match(digest?.parsed.text ?? '', /· 2 notifications ==/);
   });
 });

@@ -50,6 +50,24 @@ for (const target of targets)
       assert.doesNotMatch(got[0]?.text ?? '', /has been offline for/, 'no reminder was made while snoozed');
     });
 
+    it('what a snooze held moves with it: later when extended, at once when ended', async () => {
+      const node = await h.addNode({ email: 'changed@example.com' });
+      clock.set(at(50));
+      await h.svc.snooze(node, { until: at(54) });
+      await check(node, 50, false);
+      await check(node, 51, false); // offline: held until 54 h
+      await h.svc.snooze(node, { until: at(58) }); // extended
+      await check(node, 55, false);
+      assert.deepEqual(mail('changed@example.com'), [], 'not at the first end: the snooze was extended');
+      clock.set(at(56));
+      await h.svc.snooze(node, { until: null }); // ended early
+      await h.svc.dispatch();
+      await h.sink.waitFor(1);
+      const got = mail('changed@example.com');
+      assert.equal(got.length, 1);
+      assert.match(got[0]?.subject ?? '', /is offline$/, 'the held notice leaves when the snooze ends');
+    });
+
     it('a disqualification never waits', async () => {
       const node = await h.addNode({ email: 'dq@example.com' });
       clock.set(at(20));

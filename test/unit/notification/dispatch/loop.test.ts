@@ -76,7 +76,7 @@ describe('dispatcher loop (fakes)', () => {
     assert.deepEqual(
       lines.filter(([, message]) => message.startsWith('dispatcher')).map(([level, message]) => `${level}: ${message}`),
       [
-        'error: dispatcher pass failed; passes go on, logged again when one succeeds',
+        'error: dispatcher pass failed; passes go on, logged again when one succeeds or the failure changes',
         'info: dispatcher passes succeed again',
       ],
     );

@@ -241,6 +241,17 @@ describe('planTransition', () => {
       assert.deepEqual(later.notices, ['0h:offline', '24h:reminder 1']);
     });
 
+    it('counted from the notice: with offlineAfter 48 h the first reminder comes a day after it, not on the next check', () => {
+      let s = state();
+      const notices: string[] = [];
+      for (let h = 0; h <= 100; h++) {
+        const plan = planTransition(s, down(at(h * 60), 48 * 60 * MIN, REMIND));
+        if (plan.result.applied) notices.push(`${h}h:${plan.result.reminder ?? 'offline'}`);
+        if (plan.write) s = { ...s, ...plan.write };
+      }
+      assert.deepEqual(notices, ['48h:offline', '72h:1', '96h:2']);
+    });
+
     it('none when reminders are off, and none for a flapping node (its own notice says it)', () => {
       let s = state();
       for (let h = 0; h <= 72; h++) {
@@ -272,7 +283,9 @@ describe('planTransition', () => {
         false,
         'no reminder while snoozed',
       );
-      assert.equal(planTransition(offline, down(at(601), 0, REMIND)).result.reminder, 1, 'reminded once it ends');
+      const after = planTransition(offline, down(at(601), 0, REMIND));
+      assert.equal(after.result.reminder, 2, 'once it ends, one reminder that catches the count up, not a burst');
+      assert.deepEqual(after.write, { offlineReminders: 2, offlineSince: at(0) }, 'guarded by the outage it is about');
       const set = planTransition(state(), { nodeId: ID, at: at(0), change: 'snooze', until: at(60) });
       assert.deepEqual(set.write, { snoozedUntil: at(60) });
       assert.equal(set.result.applied, false, 'a snooze is not news');
