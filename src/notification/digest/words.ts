@@ -88,7 +88,11 @@ export function digestWords(
       count: catalog.t(locale, 'digest.section', {
         count: s.entries.reduce((n, e) => n + (e.closedBy ? 2 : 1) + (e.reminders?.length ?? 0), 0),
       }),
-      why: words?.why ?? '',
+      // About several nodes, a kind says so where it has the words (whyMany, stepsMany).
+      why:
+        nodes > 1 && worded && catalog.has(`kinds.${s.kind}.whyMany`)
+          ? catalog.t(locale, `kinds.${s.kind}.whyMany`, worded.values)
+          : (words?.why ?? ''),
       steps:
         nodes > 1 && catalog.has(`kinds.${s.kind}.stepsMany`)
           ? catalog.list(locale, `kinds.${s.kind}.stepsMany`)

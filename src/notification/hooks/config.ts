@@ -32,7 +32,7 @@ export const HOOKS_CONFIG = section(
       '24h',
       HOUR,
       30 * DAY,
-      'A node still offline is reminded of this long after it went offline, and again each time as long (Storj: 24h)',
+      'A node still offline is reminded this long after its offline notice, and again each time as long (Storj: 24h)',
     ),
     reminders: count(
       2,

@@ -98,7 +98,7 @@ describe('satnotify CLI: commands', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(
       r.stdout,
-      /^Subject: \[Satellite\] Audit failed on node 12EayRS2V1kE: score 0\.961 \(disqualified below 0\.960\)/,
+      /^Subject: \[Satellite\] Audit failed on node 12EayRS2V1kE: score 0\.961 \(disqualification below 0\.960\)/,
     );
     assert.match(r.stdout, /Margin: 0\.001/);
   });

@@ -21,11 +21,11 @@ const GLOSSARY = JSON.parse(
   readFileSync(new URL('../../../templates/locales/glossary.json', import.meta.url), 'utf8'),
 ) as Glossary;
 
-/** English words no German or Polish sentence has a reason to contain ("to" is Polish too: "this"). */
+/** English words no German or Polish sentence has a reason to contain ("to" and "by" are Polish words too). */
 const COMMON_ENGLISH =
-  'the and your is are with from for this that not has have be by at of it if or when what which please you its than were does check node';
+  'the and your is are with from for this that not has have be at of it if or when what which please you its than were does check node';
 const ENGLISH: Record<'de' | 'pl', readonly string[]> = {
-  de: [...COMMON_ENGLISH.split(' '), 'to'],
+  de: [...COMMON_ENGLISH.split(' '), 'to', 'by'],
   pl: COMMON_ENGLISH.split(' '),
 };
 

@@ -38,7 +38,7 @@ describe('templates', () => {
     const e = sampleEmail('audit-failed');
     const r = mail.render(e.template, e.data);
     for (const s of ['0.961', '0.960', '0.001']) assert.ok(r.text.includes(s) && r.html.includes(s), s);
-    assert.match(r.subject, /disqualified below 0\.960/);
+    assert.match(r.subject, /disqualification below 0\.960/);
     assert.match(r.text, /Disqualified below: 0\.960/);
     assert.doesNotMatch(`${r.subject}${r.text}`, /disqualification at/i);
   });
