@@ -145,8 +145,9 @@ export class NotificationService {
 
   /** snooze holds a node's news until `until` (hooks/snooze.ts); `null` ends a snooze. */
   async snooze(nodeId: string | NodeId, options: SnoozeOptions): Promise<{ until: Date | null }> {
-    const done = await snoozeNode(this.#p, NodeId.parse(nodeId), options, this.config.hooks.snoozeMaxMs);
-    this.#logger.info({ node: NodeId.parse(nodeId).hex, ...done }, 'node snoozed');
+    const id = NodeId.parse(nodeId);
+    const done = await snoozeNode(this.#p, id, options, this.config.hooks.snoozeMaxMs);
+    this.#logger.info({ node: id.hex, ...done }, 'node snoozed');
     return { until: done.until };
   }
 

@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createNotificationService } from '../../src/notification/create.js';
 import { PgStatusStore } from '../../src/notification/limits/pg-store.js';
-import { startTs } from '../helpers/child.js';
-import { freshPostgresUrl, postgresSkipReason, randomNodeIdHex, openRows, sqlClient } from '../helpers/databases.js';
+import { freshPostgresUrl, postgresSkipReason, randomNodeIdHex, openRows } from '../helpers/databases.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
+import { killAndTakeOver } from '../helpers/takeover.js';
 import { limits } from '../helpers/limits.js';
 
-const WORKER = fileURLToPath(new URL('../helpers/service-worker.ts', import.meta.url));
 const N = 400;
 
 describe('a dispatcher process killed with SIGKILL mid-batch', { skip: postgresSkipReason }, () => {
@@ -39,18 +37,7 @@ describe('a dispatcher process killed with SIGKILL mid-batch', { skip: postgresS
     }
     await svc.close();
 
-    const first = await startTs(WORKER, ['dispatch', url, sink.url]);
-    await sink.waitFor(N / 4, 30_000);
-    first.kill('SIGKILL');
-    const atKill = sink.received.length;
-    const second = await startTs(WORKER, ['dispatch', url, sink.url]);
-    const ids = (): string[] => sink.received.map((m) => m.parsed.messageId ?? '');
-    const db = sqlClient(url);
-    await db.connect();
-    const deadline = Date.now() + 60_000;
-    while ((new Set(ids()).size < N || (await openRows(db)) > 0) && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 100));
-    second.kill('SIGTERM');
+    const { atKill, ids, db } = await killAndTakeOver(url, sink, N);
     // The takeover sends on the reservations the killed worker wrote onto its rows: no node is
     // counted twice for its one message, and nothing waits out a MinDelay it never used.
     const doubled = await db.query<{ subject: string; day_count: number }>(

@@ -7,15 +7,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { DAY } from '../../src/config-schema.js';
 import { createNotificationService } from '../../src/notification/create.js';
 import { tallyChannel } from '../../src/notification/outbox/tally.js';
-import { startTs } from '../helpers/child.js';
-import { freshPostgresUrl, postgresSkipReason, randomNodeIdHex, openRows, sqlClient } from '../helpers/databases.js';
+import { freshPostgresUrl, postgresSkipReason, randomNodeIdHex, openRows } from '../helpers/databases.js';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink.js';
+import { killAndTakeOver } from '../helpers/takeover.js';
 
-const WORKER = fileURLToPath(new URL('../helpers/service-worker.ts', import.meta.url));
 const N = 300;
 
 describe('retention racing a dispatcher and its takeover', { skip: postgresSkipReason }, () => {
@@ -57,17 +55,7 @@ describe('retention racing a dispatcher and its takeover', { skip: postgresSkipR
       }
     })();
 
-    const first = await startTs(WORKER, ['dispatch', url, sink.url]);
-    await sink.waitFor(N / 4, 30_000);
-    first.kill('SIGKILL');
-    const second = await startTs(WORKER, ['dispatch', url, sink.url]);
-    const ids = (): string[] => sink.received.map((m) => m.parsed.messageId ?? '');
-    const db = sqlClient(url);
-    await db.connect();
-    const deadline = Date.now() + 60_000;
-    while ((new Set(ids()).size < N || (await openRows(db)) > 0) && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 100));
-    second.kill('SIGTERM');
+    const { ids, db } = await killAndTakeOver(url, sink, N);
     pruning = false;
     await prunes;
     deleted += (await pruner.prune()).deleted;
