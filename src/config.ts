@@ -13,6 +13,7 @@ import { BUILT_IN_CHANNELS, CHANNELS_CONFIG, SECRETS_FILE_CONFIG } from './chann
 import { NODELOG_CONFIG } from './channels/nodelog/config.js';
 import { BROADCAST_CONFIG, DISPATCHER_CONFIG } from './notification/dispatch/config.js';
 import { GROUPING_CONFIG, HOOKS_CONFIG } from './notification/hooks/config.js';
+import { GUARD_CONFIG } from './notification/guard/config.js';
 import { LIMITS_CONFIG } from './notification/limits/config.js';
 import { LINKS_CONFIG, REPUTATION_CONFIG } from './notification/content/config.js';
 import { OVERLAY_CONFIG } from './overlay/config.js';
@@ -42,6 +43,7 @@ const schema = z
     grouping: GROUPING_CONFIG,
     broadcast: BROADCAST_CONFIG,
     hooks: HOOKS_CONFIG,
+    guard: GUARD_CONFIG,
     channels: CHANNELS_CONFIG,
     secretsFile: SECRETS_FILE_CONFIG,
     preferences: PREFERENCES_CONFIG,
@@ -63,6 +65,14 @@ const schema = z
           });
       }
     }
+    // The guard alerts the satellite's own people: an instance of its own, not the operators' email or a node's log.
+    if (c.guard.alert && !Object.keys(c.channels).includes(c.guard.alert))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['guard', 'alert'],
+        message: `names no configured channel instance of the satellite's own (there are: ${Object.keys(c.channels).join(', ') || 'none'})`,
+        input: c.guard.alert,
+      });
     for (const name of Object.keys(c.preferences.filters)) {
       if (!names.includes(name))
         ctx.addIssue({

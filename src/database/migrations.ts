@@ -297,4 +297,20 @@ export const MIGRATIONS: readonly Migration[] = [
     // Until when a node's news waits: its operator knows (a planned move, a disk being replaced).
     sql: `ALTER TABLE satnotify_node_state ADD COLUMN snoozed_until timestamptz;`,
   },
+  {
+    version: 18,
+    name: 'storm guard',
+    // The storm guard's one row: on since when (null: off), the satellite's reason when it holds by
+    // hand, the figures that turned it on, and when it last went off.
+    sql: `
+      CREATE TABLE satnotify_guard (
+        one           boolean     PRIMARY KEY DEFAULT true CHECK (one),
+        active_since  timestamptz,
+        manual        text,
+        checked       integer,
+        offline       integer,
+        last_ended    timestamptz
+      );
+      INSERT INTO satnotify_guard DEFAULT VALUES;`,
+  },
 ];

@@ -22,6 +22,8 @@ import { PgPreferenceStore } from '../preferences/pg-store.js';
 import type { PreferenceStore } from '../preferences/store.js';
 import { contentFor } from './content/content.js';
 import { Dispatcher } from './dispatch/loop.js';
+import { StormGuard } from './guard/guard.js';
+import { PgGuardStore } from './guard/pg-store.js';
 import type { NodeStateStore } from './hooks/node-state.js';
 import { PgNodeStateStore } from './hooks/pg-node-state.js';
 import { PgStatusStore } from './limits/pg-store.js';
@@ -154,7 +156,9 @@ export async function createNotificationService(options: ServiceOptions = {}): P
         channels.names,
       ),
     };
-    const dispatcher = new Dispatcher({ config, channels, clock, logger, ...parts });
+    const guard =
+      db && !outbox && !nodeState ? stormGuard(config, db, !overlay, channels, parts.metrics, clock, logger) : null;
+    const dispatcher = new Dispatcher({ config, channels, clock, logger, ...parts, ...(guard && { guard }) });
     const retention = new Retention({ outbox: parts.outbox, config: config.retention, clock, logger });
     const cache = new OverlayCache(overlay ?? new PgOverlay(pool(db).pool, pool(db).statements), config.overlay, clock);
     warnDefaultSender(config, logger);
@@ -175,6 +179,7 @@ export async function createNotificationService(options: ServiceOptions = {}): P
       clock,
       logger,
       ...parts,
+      guard,
       onClose: () => db?.close() ?? Promise.resolve(),
     });
     if (config.dispatcher.autoStart) {
@@ -186,6 +191,37 @@ export async function createNotificationService(options: ServiceOptions = {}): P
     await db?.close().catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * stormGuard is the guard on the database that holds the outbox and the node states (the one the
+ * service made): it counts offline nodes there, and checked ones in `nodes` when that is the overlay.
+ */
+function stormGuard(
+  config: ResolvedConfig,
+  db: Database,
+  countsChecked: boolean,
+  channels: Awaited<ReturnType<typeof openChannels>>,
+  metrics: Metrics,
+  clock: () => Date,
+  logger: Logger,
+): StormGuard {
+  const alert = config.guard.alert;
+  if (alert && channels.get(alert).audience !== 'node')
+    throw new InvalidConfigError([
+      {
+        path: 'guard.alert',
+        message: "names an operators' channel; the alert needs one of the satellite's own (audience 'node')",
+      },
+    ]);
+  return new StormGuard({
+    store: new PgGuardStore(db.pool, { countsChecked }),
+    config: config.guard,
+    offlineAfterMs: config.hooks.offlineAfterMs,
+    metrics,
+    clock,
+    logger,
+  });
 }
 
 /** Whether this process has said that the default sender is in use (once is enough). */

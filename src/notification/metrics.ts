@@ -2,7 +2,7 @@
  * @module notification/metrics
  * Prometheus counters in a registry of their own, which a satellite can mount on its metrics endpoint.
  */
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Outcome is what happened to one notification in one step. */
 export type Outcome = 'sent' | 'held' | 'digested' | 'failed' | 'retried' | 'suppressed';
@@ -28,6 +28,19 @@ export class Metrics {
     name: 'satnotify_dispatch_failures_total',
     help: 'Dispatch work that broke and is tried again: a background pass that failed (stage "pass": its claim or the database), or a group released for the next pass after its delivery broke (stage "group").',
     labelNames: ['stage'] as const,
+    registers: [this.registry],
+  });
+
+  readonly guardActive = new Gauge({
+    name: 'satnotify_guard_active',
+    help: 'Whether the storm guard is on (1): offline news is held as a presumed fault on the satellite side.',
+    registers: [this.registry],
+  });
+
+  readonly guardStorms = new Counter({
+    name: 'satnotify_guard_storms_total',
+    help: 'Times this process turned the storm guard on, by cause: nodes (more than guard.offlineNodes), share (more than guard.offlineShare), manual (svc.guard.hold).',
+    labelNames: ['cause'] as const,
     registers: [this.registry],
   });
 

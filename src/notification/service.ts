@@ -49,8 +49,23 @@ import { feedPage, type FeedPage, type FeedRequest } from './feed-page.js';
 import type { PruneReport, Retention } from './retention/retention.js';
 import { readHistory, type History, type HistoryOptions, type HistorySubject } from './history.js';
 import { Operators } from './operators.js';
+import type { GuardState, StormGuard } from './guard/guard.js';
+import type { GuardEnd } from './guard/store.js';
 
 export type { BroadcastResult, Delivery, HookResult };
+export type { GuardState } from './guard/guard.js';
+export type { GuardEnd } from './guard/store.js';
+
+/**
+ * GuardControl is `svc.guard`: the satellite's own hand on the storm guard (its maintenance), its
+ * state, and a count on demand (also made by every running dispatcher every `guard.checkEvery`).
+ */
+export interface GuardControl {
+  hold(reason: string): Promise<GuardState>;
+  release(): Promise<GuardEnd | null>;
+  state(): Promise<GuardState>;
+  check(): Promise<GuardState>;
+}
 
 export type { Announcement } from './broadcast.js';
 export type { ChannelStatus, ChannelStatuses } from './limits/channel-status.js';
@@ -74,6 +89,8 @@ export interface NotificationServiceParts {
   metrics: Metrics;
   clock: () => Date;
   logger?: Logger;
+  /** The storm guard; null when every store was given ready-made (it lives on the service's own database). */
+  guard?: StormGuard | null;
   /** Runs after everything else on close (the database pool). */
   onClose?: () => Promise<void>;
 }
@@ -85,6 +102,8 @@ export class NotificationService {
   readonly preferences: OperatorPreferences;
   /** An operator's data rights: `export(address)`, `erase(address)`. */
   readonly operators: Operators;
+  /** The storm guard: `hold(reason)`, `release()`, `state()`, `check()`. */
+  readonly guard: GuardControl;
   readonly metrics: Metrics;
   readonly config: ResolvedConfig;
   readonly #p: NotificationServiceParts;
@@ -102,7 +121,9 @@ export class NotificationService {
     this.config = parts.config;
     this.#logger = parts.logger ?? silentLogger;
     const h = parts.config.hooks;
-    this.#hooks = parts;
+    const { guard, ...hookParts } = parts;
+    this.#hooks = { ...hookParts, ...(guard && { guard }) };
+    this.guard = guardControl(guard ?? null, this.#logger);
     this.#uptimeRules = {
       offlineAfterMs: h.offlineAfterMs,
       flap: { changes: h.flapChanges, windowMs: h.flapWindowMs, stableMs: h.flapStableMs },
@@ -346,4 +367,30 @@ export class NotificationService {
       logger: this.#logger,
     });
   }
+}
+
+/** guardControl is `svc.guard` over the guard, or one that says why there is none. */
+function guardControl(guard: StormGuard | null, logger: Logger): GuardControl {
+  if (!guard) {
+    const none = (): Promise<never> =>
+      Promise.reject(
+        new InvalidConfigError([
+          {
+            path: 'guard',
+            message: 'the storm guard lives on the service’s own database; every store was given ready-made',
+          },
+        ]),
+      );
+    return { hold: none, release: none, state: none, check: none };
+  }
+  return {
+    hold: async (reason) => {
+      const state = await orDatabaseError(guard.hold(reason));
+      logger.info({ reason }, 'storm guard held by hand');
+      return state;
+    },
+    release: () => orDatabaseError(guard.release()),
+    state: () => orDatabaseError(guard.state()),
+    check: async () => (await orDatabaseError(guard.check()), orDatabaseError(guard.state())),
+  };
 }

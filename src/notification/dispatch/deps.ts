@@ -12,6 +12,7 @@ import type { LimitsConfig } from '../limits/config.js';
 import type { StatusStore } from '../limits/store.js';
 import type { Metrics } from '../metrics.js';
 import type { Outbox } from '../outbox/outbox.js';
+import type { StormGuard } from '../guard/guard.js';
 import type { DispatcherConfig } from './config.js';
 
 /** DispatchSettings are the sections a dispatcher reads: its own, the limits, and who is sending. */
@@ -33,4 +34,6 @@ export interface DispatcherDeps {
   metrics: Metrics;
   clock: () => Date;
   logger?: Logger;
+  /** The storm guard, where the database keeps one: counted before claims, its held kinds left out of them. */
+  guard?: Pick<StormGuard, 'beforeClaim' | 'guardedKinds'>;
 }

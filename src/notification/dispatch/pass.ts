@@ -46,16 +46,19 @@ export class DispatchPass {
 
   /**
    * claim leases a batch of due groups, or the one group given, leaving out the groups in `busy`:
-   * those this process is delivering now.
+   * those this process is delivering now. The storm guard counts first, when it is time to.
    */
-  claim(o: { groupKey?: string | undefined; busy: readonly string[] }): Promise<OutboxItem[]> {
+  async claim(o: { groupKey?: string | undefined; busy: readonly string[] }): Promise<OutboxItem[]> {
     const cfg = this.#d.config.dispatcher;
+    const guard = this.#d.guard;
+    await guard?.beforeClaim();
     return this.#d.outbox.claim({
       now: this.#d.clock(),
       leaseUntil: new Date(Date.now() + cfg.leaseMs), // leases run on the wall clock, whatever the simulated one says
       groups: o.groupKey ? 1 : cfg.batchSize,
       ...(o.groupKey && { groupKey: o.groupKey }),
       busy: o.busy,
+      ...(guard && { guarded: guard.guardedKinds }),
     });
   }
 

@@ -17,6 +17,8 @@ import type { Outbox } from '../outbox/outbox.js';
 import type { HookEvent, SIGNALS } from './events.js';
 import type { NodeStateStore } from './node-state.js';
 import { snoozedUntil } from './snooze.js';
+import type { StormGuard } from '../guard/guard.js';
+import { SATELLITE_SIDE } from '../guard/policy.js';
 
 /**
  * HookResult says whether a hook call notified anyone, and the notifications it recorded (news
@@ -38,6 +40,8 @@ export interface HookDeps {
   outbox: Pick<Outbox, 'suppressOpen'>;
   metrics: Metrics;
   clock: () => Date;
+  /** The storm guard, where the database keeps one: a recovery from an outage it held is not news. */
+  guard?: Pick<StormGuard, 'cameBack'>;
 }
 
 /** Hook is one hook's own part: its name, its signal's schema, what the signal means, and what it updates on the node. */
@@ -68,6 +72,13 @@ export async function runHook<S extends z.ZodType>(
     const kind = prev.kind ?? e.kind;
     if (!prev.applied || !kind) return [];
     const made = deps.content.event(n, kind, e.data(n, prev), at);
+    // A recovery from an outage whose news the storm guard held: that news is dropped, and the
+    // operator, who never heard of the outage, hears nothing of its end either.
+    const stormy =
+      kind === 'node-online' && prev.offlineSince !== null && deps.guard
+        ? (await deps.guard.cameBack(id.hex, prev.offlineSince)).held
+        : false;
+    if (stormy) return made.map((i) => ({ ...i, suppressed: SATELLITE_SIDE }));
     // A snoozed node's news waits for the snooze to end, then leaves together (one digest); a
     // disqualification never waits.
     const held = prev.heldUntil;

@@ -177,7 +177,8 @@ export interface Outbox {
   /**
    * claim leases the due, unfinished items of up to `groups` groups (or of the one group given),
    * whole groups at a time, so one worker delivers a group's digest. Expired leases count as free.
-   * Groups in `busy` (the caller is delivering them) are left out whatever their leases say. Items
+   * Groups in `busy` (the caller is delivering them) are left out whatever their leases say, and so
+   * are `guarded` kinds while the storm guard is on. Items
    * come in the order they happened, and were recorded.
    */
   claim(options: {
@@ -186,6 +187,8 @@ export interface Outbox {
     groups: number;
     groupKey?: string;
     busy?: readonly string[];
+    /** Kinds no claim takes while the storm guard is on. */
+    guarded?: readonly string[];
   }): Promise<OutboxItem[]>;
   /**
    * insertDigest inserts a digest already leased by the caller, owning `reservations`, and marks the

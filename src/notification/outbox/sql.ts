@@ -31,6 +31,8 @@ export interface ClaimOptions {
   groups: number;
   groupKey?: string | undefined;
   busy?: readonly string[] | undefined;
+  /** Kinds left out while the storm guard is on (guard/policy.ts): no claim takes them then. */
+  guarded?: readonly string[] | undefined;
 }
 
 /**
@@ -47,7 +49,7 @@ WITH first_rows AS (
   SELECT group_key, due_at FROM satnotify_outbox
   WHERE status IN ${OPEN} AND due_at <= ${o.now} AND (leased_until IS NULL OR leased_until < ${o.now})
     AND (${o.groupKey ?? null}::text IS NULL OR group_key = ${o.groupKey ?? null})
-    AND group_key <> ALL(${o.busy ?? []}::text[])
+    AND group_key <> ALL(${o.busy ?? []}::text[]) AND ${unguarded(o.guarded)}
   ORDER BY due_at LIMIT ${o.groups}::int * ${ROWS_PER_GROUP}
 ), due AS (
   SELECT group_key, min(due_at) AS first_due FROM first_rows GROUP BY group_key ORDER BY first_due LIMIT ${o.groups}
@@ -56,6 +58,7 @@ WITH first_rows AS (
 ), rows AS (
   SELECT o.id FROM satnotify_outbox o JOIN mine USING (group_key)
   WHERE o.status IN ${OPEN} AND o.due_at <= ${o.now} AND (o.leased_until IS NULL OR o.leased_until < ${o.now})
+    AND ${unguarded(o.guarded)}
   FOR UPDATE OF o SKIP LOCKED
 ), claimed AS (
   UPDATE satnotify_outbox o SET leased_until = ${o.leaseUntil}
@@ -63,6 +66,13 @@ WITH first_rows AS (
   RETURNING o.*
 )
 SELECT * FROM claimed ORDER BY occurred_at, created_at, seq`;
+}
+
+/** unguarded leaves out the guarded kinds while the guard's row says it is on (one look per statement). */
+function unguarded(kinds: readonly string[] | undefined): Query {
+  return kinds
+    ? sql`(kind <> ALL(${kinds}::text[]) OR NOT EXISTS (SELECT 1 FROM satnotify_guard WHERE active_since IS NOT NULL))`
+    : sql`true`;
 }
 
 /**
