@@ -43,7 +43,7 @@ export interface Message {
   /** The email an operator-audience plugin renders: recipient, template and its data. */
   email?: { to: string; template: string; data: Record<string, unknown> };
   /** The operator's one-click unsubscribe (RFC 8058) and preferences links, when the web part is set up. */
-  links?: { unsubscribe: string; preferences: string };
+  links?: { unsubscribe: string; preferences: string; snooze?: string };
 }
 
 /** Notification is what `send` gets: the message and where it stands among the others. */

@@ -10,6 +10,8 @@ import { Signer } from './tokens.js';
 export interface EmailLinks {
   unsubscribe: string;
   preferences: string;
+  /** "I'm on it": snooze the node the email is about (warnings and errors, not a disqualification). */
+  snooze?: string;
 }
 
 /** LinkSettings are what links are made from: the `web` section's base URL, signing keys and link lifetime. */
@@ -48,6 +50,12 @@ export class Links {
   preferences(operator: string, now: Date): string {
     const x = Math.floor((now.getTime() + this.#lifetimeMs) / 1000);
     return `${this.#base}/preferences?token=${this.signer.sign({ p: 'preferences', o: operator, x })}`;
+  }
+
+  /** snooze is a link that lets the operator snooze news of `nodeHex`, working for `web.linkLifetime`. */
+  snooze(operator: string, nodeHex: string, now: Date): string {
+    const x = Math.floor((now.getTime() + this.#lifetimeMs) / 1000);
+    return `${this.#base}/snooze/${this.signer.sign({ p: 'snooze', o: operator, n: nodeHex, x })}`;
   }
 
   /** feed is the operator's private feed in `format`, with its authenticator. */

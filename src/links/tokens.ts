@@ -7,7 +7,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** Purpose is what a token allows. */
-export type Purpose = 'unsubscribe' | 'preferences' | 'feed' | 'form';
+export type Purpose = 'unsubscribe' | 'preferences' | 'feed' | 'form' | 'snooze';
 
 /** Claims are what a token carries: its purpose, the operator, and for unsubscribe the kind and channel. */
 export interface Claims {
@@ -17,6 +17,8 @@ export interface Claims {
   /** The kind (`all`: every kind) and the channel instance an unsubscribe is for. */
   k?: string;
   c?: string;
+  /** The node (hex) a snooze is for. */
+  n?: string;
   /** Expiry, in seconds since the epoch. */
   x?: number;
 }

@@ -21,6 +21,7 @@ import { message } from './pages.js';
 import { feedRoutes } from './routes/feeds.js';
 import { preferencesRoutes } from './routes/preferences.js';
 import { unsubscribeRoutes } from './routes/unsubscribe.js';
+import { snoozeRoutes } from './routes/snooze.js';
 
 /** The largest request body any route reads. */
 const MAX_BODY = 16 * 1024;
@@ -83,6 +84,7 @@ export function createWebHandler(svc: NotificationService): (req: IncomingMessag
   const route = app.basePath(new URL(links.base).pathname.replace(/\/+$/, ''));
   const context = { svc, links, satellite: svc.config.satellite.name };
   unsubscribeRoutes(route, context);
+  snoozeRoutes(route, context);
   preferencesRoutes(route, context);
   feedRoutes(route, context);
   return listener(app);

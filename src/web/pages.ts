@@ -29,7 +29,7 @@ const STYLE = `
   button{padding:8px 16px;border:0;border-radius:4px;background:#1a56db;color:#fff;cursor:pointer} button:focus,input:focus,select:focus{outline:3px solid #93c5fd;outline-offset:1px}
   .matrix{overflow-x:auto} table{border-collapse:collapse;width:100%} th,td{padding:6px 4px;border-bottom:1px solid #e5e7eb;text-align:left;font-size:.95rem} td.c,th.c{text-align:center}
   .note{color:#4b5563;font-size:.9rem} .ok{background:#ecfdf5;border:1px solid #10b981;padding:8px 12px;border-radius:6px} .err{background:#fef2f2;border:1px solid #ef4444;padding:8px 12px;border-radius:6px}
-  ul.nodes{padding-left:1.2rem;word-break:break-all} code{word-break:break-all}`;
+  ul.nodes{padding-left:1.2rem;word-break:break-all} code{word-break:break-all} h1,p{overflow-wrap:anywhere}`;
 
 /** page wraps a body in the document every page shares, in `lang`. */
 export function page(title: string, body: Html, lang: Locale = 'en'): Html {

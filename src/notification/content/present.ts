@@ -141,7 +141,17 @@ export class Presenter {
     // A template folder with its own template for this kind keeps it; it gets the same words.
     const template = this.#templates.has(kind) ? kind : 'event';
     const steps = words.steps.map((text, i) => ({ n: i + 1, text }));
-    const m = { ...words, steps, oneStep: steps.length === 1 ? words.steps[0] : '', hideWhen: kind === 'announcement' };
+    // "I'm on it" comes first: it is the one answer the operator can give from the email itself.
+    const buttons = links?.snooze
+      ? [{ label: this.#wording.catalog.t(reader.locale, 'common.snooze'), url: links.snooze }, ...words.buttons]
+      : words.buttons;
+    const m = {
+      ...words,
+      buttons,
+      steps,
+      oneStep: steps.length === 1 ? words.steps[0] : '',
+      hideWhen: kind === 'announcement',
+    };
     return {
       template,
       data: {

@@ -34,6 +34,7 @@ export function assertEmailSize(html: string): void {
 /** EmailLinkMaker makes an operator's unsubscribe and preferences links (links/links.ts). */
 export interface EmailLinkMaker {
   email(operator: string, channel: string, kind: string, now: Date): { unsubscribe: string; preferences: string };
+  snooze(operator: string, nodeHex: string, now: Date): string;
 }
 
 /**
@@ -138,7 +139,12 @@ export class Recorder {
     for (const channel of channels) {
       if (this.#audience(channel) === 'node') items.push(this.#item(channel, node, kind, base, words.subject, at, at));
       else if (to) {
-        const links = this.#links?.email(to.toLowerCase(), channel, kind, at);
+        const links = this.#links && {
+          ...this.#links.email(to.toLowerCase(), channel, kind, at),
+          // Trouble can be snoozed ("I'm on it"); a disqualification is final, and good news needs no answer.
+          ...(KIND_INFO[kind].level !== 'info' &&
+            kind !== 'disqualified' && { snooze: this.#links.snooze(to.toLowerCase(), node.id.hex, at) }),
+        };
         items.push(
           this.#item(
             channel,
