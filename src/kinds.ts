@@ -19,6 +19,10 @@ export const EVENT_KINDS = [
   'unknown-audit-suspended',
   'unknown-audit-unsuspended',
   'announcement',
+  'audit-degrading',
+  'online-degrading',
+  'node-welcome',
+  'node-vetted',
 ] as const;
 
 /** EventKind is one kind of notification. */
@@ -40,6 +44,10 @@ export const LOG_TYPES = [
   'OFFLINE_UNSUSPENDED',
   'UNKNOWN_AUDIT_SUSPENDED',
   'UNKNOWN_AUDIT_UNSUSPENDED',
+  'AUDIT_DEGRADING',
+  'ONLINE_DEGRADING',
+  'NODE_WELCOME',
+  'NODE_VETTED',
 ] as const;
 export type LogType = (typeof LOG_TYPES)[number];
 
@@ -127,6 +135,30 @@ export const KIND_INFO: Readonly<
     action: 'No action is needed now; watch this log for new audit errors.',
   },
   announcement: { title: 'Announcement', logType: 'CUSTOM', level: 'info', action: 'See the message.' },
+  'audit-degrading': {
+    title: 'Audit score falling',
+    logType: 'AUDIT_DEGRADING',
+    level: 'warn',
+    action: 'Check the storage disk and search this log for GET_AUDIT errors before the score reaches its bar.',
+  },
+  'online-degrading': {
+    title: 'Online score falling',
+    logType: 'ONLINE_DEGRADING',
+    level: 'warn',
+    action: 'Keep the node online: find what takes it offline before the online score reaches the suspension bar.',
+  },
+  'node-welcome': {
+    title: 'Node welcome',
+    logType: 'NODE_WELCOME',
+    level: 'info',
+    action: 'No action is needed: this message shows that notifications reach you.',
+  },
+  'node-vetted': {
+    title: 'Node vetted',
+    logType: 'NODE_VETTED',
+    level: 'info',
+    action: 'No action is needed: the node now gets its full share of new data.',
+  },
 };
 
 /** kindOfLogType maps a node-log type back to the kind whose limits it counts against. */

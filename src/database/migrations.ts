@@ -313,4 +313,20 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       INSERT INTO satnotify_guard DEFAULT VALUES;`,
   },
+  {
+    version: 19,
+    name: 'scores and milestones',
+    // Each reputation score's last report while near its bar, and whether its warning was given
+    // (until it is clear again); when the node was first reported unvetted (welcomed), and vetted.
+    sql: `
+      ALTER TABLE satnotify_node_state
+        ADD COLUMN audit_score              double precision,
+        ADD COLUMN audit_degrading          boolean NOT NULL DEFAULT false,
+        ADD COLUMN unknown_audit_score      double precision,
+        ADD COLUMN unknown_audit_degrading  boolean NOT NULL DEFAULT false,
+        ADD COLUMN online_score             double precision,
+        ADD COLUMN online_degrading         boolean NOT NULL DEFAULT false,
+        ADD COLUMN welcomed_at              timestamptz,
+        ADD COLUMN vetted_at                timestamptz;`,
+  },
 ];

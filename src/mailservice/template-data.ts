@@ -110,6 +110,26 @@ export const TEMPLATE_DATA: Readonly<Record<string, z.ZodType<Record<string, unk
   'unknown-audit-unsuspended': z.strictObject({
     unknownScore: decimal.describe('the unknown-audit score, 0..1').optional(),
   }),
+  'audit-degrading': z.strictObject({
+    measure: z
+      .enum(['audit', 'unknown-audit'])
+      .describe('which score: the audit score (disqualification) or the unknown-audit score (suspension)'),
+    score: decimal.describe('the score now, 0..1'),
+    previous: decimal.describe('the report before, 0..1').optional(),
+    threshold: decimal.describe(
+      'the bar below which the node is disqualified (audit) or suspended (unknown-audit), 0..1',
+    ),
+    distance: decimal.describe('score minus threshold'),
+  }),
+  'online-degrading': z.strictObject({
+    measure: z.literal('online').describe('the online score').optional(),
+    score: decimal.describe('the online score now, 0..1'),
+    previous: decimal.describe('the report before, 0..1').optional(),
+    threshold: decimal.describe('the suspension bar, 0..1'),
+    distance: decimal.describe('score minus threshold'),
+  }),
+  'node-welcome': z.strictObject({}),
+  'node-vetted': z.strictObject({}),
   announcement: z.strictObject({
     title: oneLine(200).describe('one-line headline'),
     paragraphs: z.array(lines(4000)).min(1).max(20).describe('1-20 paragraphs of text'),

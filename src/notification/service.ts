@@ -28,6 +28,9 @@ import {
   disqualifiedEvent,
   suspensionEvent,
   uptimeEvent,
+  scoresEvents,
+  type ScoresSignal,
+  type ScoreRules,
   versionEvent,
   type AuditSignal,
   type ContainmentSignal,
@@ -49,23 +52,13 @@ import { feedPage, type FeedPage, type FeedRequest } from './feed-page.js';
 import type { PruneReport, Retention } from './retention/retention.js';
 import { readHistory, type History, type HistoryOptions, type HistorySubject } from './history.js';
 import { Operators } from './operators.js';
-import type { GuardState, StormGuard } from './guard/guard.js';
-import type { GuardEnd } from './guard/store.js';
+import type { StormGuard } from './guard/guard.js';
+import { guardControl, type GuardControl } from './guard/control.js';
 
 export type { BroadcastResult, Delivery, HookResult };
 export type { GuardState } from './guard/guard.js';
 export type { GuardEnd } from './guard/store.js';
-
-/**
- * GuardControl is `svc.guard`: the satellite's own hand on the storm guard (its maintenance), its
- * state, and a count on demand (also made by every running dispatcher every `guard.checkEvery`).
- */
-export interface GuardControl {
-  hold(reason: string): Promise<GuardState>;
-  release(): Promise<GuardEnd | null>;
-  state(): Promise<GuardState>;
-  check(): Promise<GuardState>;
-}
+export type { GuardControl } from './guard/control.js';
 
 export type { Announcement } from './broadcast.js';
 export type { ChannelStatus, ChannelStatuses } from './limits/channel-status.js';
@@ -170,6 +163,28 @@ export class NotificationService {
     const done = await snoozeNode(this.#p, id, options, this.config.hooks.snoozeMaxMs);
     this.#logger.info({ node: id.hex, ...done }, 'node snoozed');
     return { until: done.until };
+  }
+
+  /**
+   * onScores records a reputation update (call it where the satellite updates a node's reputation):
+   * a new node's first report (`vetted: false`) welcomes its operator, the end of vetting is told
+   * once, and a score falling within its warning margin above its bar warns once (hooks/transitions.ts).
+   */
+  async onScores(nodeId: string | NodeId, signal: ScoresSignal): Promise<HookResult> {
+    const id = NodeId.parse(nodeId);
+    const s = parseInput(SIGNALS.scores, signal, 'signal');
+    const r = this.config.reputation;
+    const h = this.config.hooks;
+    const rules: ScoreRules = {
+      audit: { bar: r.auditDisqualificationBelow, margin: h.auditWarnMargin },
+      'unknown-audit': { bar: r.unknownAuditSuspensionBelow, margin: h.suspensionWarnMargin },
+      online: { bar: r.onlineSuspensionBelow, margin: h.onlineWarnMargin },
+    };
+    const results: HookResult[] = [];
+    // One part after another: each is a transition of its own, and they all change the same node's state.
+    for (const e of scoresEvents(id, s, this.#p.clock(), rules))
+      results.push(await runHook(this.#hooks, { name: 'scores', schema: SIGNALS.scores, event: () => e }, id, s));
+    return { notified: results.some((x) => x.notified), ids: results.flatMap((x) => x.ids) };
   }
 
   /** onAuditResult records an audit; the first failure after passing notifies with score, threshold, distance. */
@@ -367,30 +382,4 @@ export class NotificationService {
       logger: this.#logger,
     });
   }
-}
-
-/** guardControl is `svc.guard` over the guard, or one that says why there is none. */
-function guardControl(guard: StormGuard | null, logger: Logger): GuardControl {
-  if (!guard) {
-    const none = (): Promise<never> =>
-      Promise.reject(
-        new InvalidConfigError([
-          {
-            path: 'guard',
-            message: 'the storm guard lives on the service’s own database; every store was given ready-made',
-          },
-        ]),
-      );
-    return { hold: none, release: none, state: none, check: none };
-  }
-  return {
-    hold: async (reason) => {
-      const state = await orDatabaseError(guard.hold(reason));
-      logger.info({ reason }, 'storm guard held by hand');
-      return state;
-    },
-    release: () => orDatabaseError(guard.release()),
-    state: () => orDatabaseError(guard.state()),
-    check: async () => (await orDatabaseError(guard.check()), orDatabaseError(guard.state())),
-  };
 }

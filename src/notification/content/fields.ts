@@ -21,6 +21,7 @@ export const FIELD_TYPES: Readonly<Record<string, 'instant' | 'span' | 'decimal'
   quietFor: 'span',
   score: 'decimal',
   threshold: 'decimal',
+  previous: 'decimal',
   distance: 'decimal',
   onlineScore: 'decimal',
   unknownScore: 'decimal',
@@ -39,6 +40,8 @@ export const KIND_FACTS: Partial<Record<EventKind, Record<string, true>>> = {
   'offline-unsuspended': { onlineScore: true },
   'unknown-audit-suspended': { unknownScore: true },
   'unknown-audit-unsuspended': { unknownScore: true },
+  'audit-degrading': { score: true, previous: true, threshold: true, distance: true },
+  'online-degrading': { score: true, previous: true, threshold: true, distance: true },
 };
 
 /**

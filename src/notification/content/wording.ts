@@ -254,6 +254,7 @@ export class Wording {
       'latest',
       'lastContact',
       'reminder',
+      'previous',
     ])
       v[`has${field[0]?.toUpperCase()}${field.slice(1)}`] =
         data[field] !== undefined && data[field] !== '' ? 'yes' : 'no';

@@ -195,14 +195,18 @@ const URGENCY: readonly EventKind[] = [
   'offline-suspended',
   'audit-failed',
   'containment-entered',
+  'audit-degrading',
   'node-offline',
   'node-flapping',
+  'online-degrading',
   'version-outdated',
   'announcement',
   'node-online',
   'containment-released',
   'offline-unsuspended',
   'unknown-audit-unsuspended',
+  'node-vetted',
+  'node-welcome',
 ];
 
 function rank(kind: string): number {

@@ -40,6 +40,30 @@ export const HOOKS_CONFIG = section(
       10,
       'Reminders of a node still offline after the first notice, at most (Storj sends 3 offline emails in all); 0: none',
     ),
+    auditWarnMargin: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.01)
+      .describe(
+        '`svc.onScores`: an audit score this close above its bar (reputation.auditDisqualificationBelow) and falling warns once (audit-degrading); 0: never (0–1).',
+      ),
+    suspensionWarnMargin: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.1)
+      .describe(
+        '`svc.onScores`: an unknown-audit score this close above its suspension bar and falling warns once (audit-degrading); 0: never (0–1).',
+      ),
+    onlineWarnMargin: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.1)
+      .describe(
+        '`svc.onScores`: an online score this close above its suspension bar and falling warns once (online-degrading); 0: never (0–1).',
+      ),
     snoozeMax: duration('7d', HOUR, 30 * DAY, 'The furthest ahead a node may be snoozed (`svc.snooze`)'),
     flapChanges: count(
       4,

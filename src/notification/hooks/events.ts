@@ -11,7 +11,7 @@ import { oneLine } from '../../input/text.js';
 import { semverVersion } from '../../input/version.js';
 import type { NodeInfo } from '../../overlay/db.js';
 import type { NodeId } from '../../overlay/node-id.js';
-import type { FlapRule, ReminderRule, Transition, TransitionResult } from './transitions.js';
+import type { FlapRule, Measure, ReminderRule, ScoreRule, Transition, TransitionResult } from './transitions.js';
 import { DISQUALIFICATION_REASONS, type EventKind } from '../../kinds.js';
 
 /** HookEvent is a transition and, if it is worth telling the operator, the kind and its template data. */
@@ -48,6 +48,15 @@ export const SIGNALS = {
     suspended: z.boolean(),
     score: unit.optional(),
   }),
+  /** A reputation update: any of the scores (suspension: the unknown-audit score) and whether vetting is over. */
+  scores: z
+    .strictObject({
+      audit: unit.optional(),
+      online: unit.optional(),
+      suspension: unit.optional(),
+      vetted: z.boolean().optional(),
+    })
+    .refine((s) => Object.values(s).some((v) => v !== undefined), 'must carry audit, online, suspension or vetted'),
 };
 export type UptimeSignal = z.infer<typeof SIGNALS.uptime>;
 export type AuditSignal = z.infer<typeof SIGNALS.audit>;
@@ -55,6 +64,7 @@ export type ContainmentSignal = z.infer<typeof SIGNALS.containment>;
 export type DisqualifiedSignal = z.infer<typeof SIGNALS.disqualified>;
 export type VersionSignal = z.infer<typeof SIGNALS.version>;
 export type SuspensionSignal = z.infer<typeof SIGNALS.suspension>;
+export type ScoresSignal = z.infer<typeof SIGNALS.scores>;
 
 const none = (): Record<string, unknown> => ({});
 
@@ -189,6 +199,45 @@ export function suspensionEvent(nodeId: NodeId, s: SuspensionSignal, at: Date): 
     kind,
     data: () => score(s.reason === 'offline' ? 'onlineScore' : 'unknownScore', s.score),
   };
+}
+
+/** ScoreRules are each measure's bar (the `reputation` section) and warning margin (the `hooks` section). */
+export type ScoreRules = Record<Measure, ScoreRule>;
+
+/**
+ * scoresEvents: a reputation update's news, one event per part of it: the milestones (a new node's
+ * welcome, vetting finished), then each score falling near its bar (transitions.ts says when).
+ */
+export function scoresEvents(nodeId: NodeId, s: ScoresSignal, at: Date, rules: ScoreRules): HookEvent[] {
+  const id = nodeId.hex;
+  const out: HookEvent[] = [];
+  if (s.vetted !== undefined)
+    out.push({
+      transition: { nodeId: id, at, change: 'vetting', vetted: s.vetted },
+      kind: s.vetted ? 'node-vetted' : 'node-welcome',
+      data: none,
+    });
+  const measures: Array<[Measure, number | undefined]> = [
+    ['audit', s.audit],
+    ['unknown-audit', s.suspension],
+    ['online', s.online],
+  ];
+  for (const [measure, value] of measures) {
+    if (value === undefined) continue;
+    const rule = rules[measure];
+    out.push({
+      transition: { nodeId: id, at, change: 'score', measure, score: value, rule },
+      kind: measure === 'online' ? 'online-degrading' : 'audit-degrading',
+      data: (_node, prev) => ({
+        measure,
+        score: value.toFixed(3),
+        ...(prev.previousScore !== undefined && { previous: prev.previousScore.toFixed(3) }),
+        threshold: rule.bar.toFixed(3),
+        distance: Math.max(0, value - rule.bar).toFixed(3),
+      }),
+    });
+  }
+  return out;
 }
 
 /** score is a 0..1 score as a kind's data carries it (three places), or nothing when the satellite did not pass one. */

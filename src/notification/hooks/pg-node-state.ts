@@ -18,7 +18,9 @@ import type { BuildItems, NodeStateStore } from './node-state.js';
 import { INITIAL_STATE, planTransition, type NodeState, type StateWrite, type Transition } from './transitions.js';
 
 /** Each state field's column and SQL type: the one place the table's columns are spelled. */
-const COLUMNS: Readonly<Record<keyof NodeState, { column: string; type: 'timestamptz' | 'integer' | 'boolean' }>> = {
+const COLUMNS: Readonly<
+  Record<keyof NodeState, { column: string; type: 'timestamptz' | 'integer' | 'boolean' | 'float8' }>
+> = {
   offlineSince: { column: 'offline_since', type: 'timestamptz' },
   failingSince: { column: 'failing_since', type: 'timestamptz' },
   flapCount: { column: 'flap_count', type: 'integer' },
@@ -33,6 +35,14 @@ const COLUMNS: Readonly<Record<keyof NodeState, { column: string; type: 'timesta
   unknownAuditSuspendedAt: { column: 'unknown_audit_suspended_at', type: 'timestamptz' },
   offlineReminders: { column: 'offline_reminders', type: 'integer' },
   snoozedUntil: { column: 'snoozed_until', type: 'timestamptz' },
+  auditScore: { column: 'audit_score', type: 'float8' },
+  auditDegrading: { column: 'audit_degrading', type: 'boolean' },
+  unknownAuditScore: { column: 'unknown_audit_score', type: 'float8' },
+  unknownAuditDegrading: { column: 'unknown_audit_degrading', type: 'boolean' },
+  onlineScore: { column: 'online_score', type: 'float8' },
+  onlineDegrading: { column: 'online_degrading', type: 'boolean' },
+  welcomedAt: { column: 'welcomed_at', type: 'timestamptz' },
+  vettedAt: { column: 'vetted_at', type: 'timestamptz' },
 };
 type Field = keyof NodeState;
 const FIELDS = Object.keys(COLUMNS) as Field[];

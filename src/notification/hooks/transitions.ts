@@ -28,6 +28,19 @@ export interface ReminderRule {
   max: number;
 }
 
+/** Measure is a reputation score that can warn before its bar: audit (DQ), unknown-audit and online (suspension). */
+export type Measure = 'audit' | 'unknown-audit' | 'online';
+
+/**
+ * ScoreRule says when a score is news: within `margin` above its `bar` and lower than the report
+ * before it (one dip into the margin is not news; a second, lower report is), and once only,
+ * until the score is back at `margin` twice over above the bar.
+ */
+export interface ScoreRule {
+  bar: number;
+  margin: number;
+}
+
 /** Transition is a change of a node's state that a hook reports; it applies at most once. */
 export type Transition =
   | {
@@ -39,7 +52,9 @@ export type Transition =
   | { nodeId: string; at: Date; change: 'online'; flap: FlapRule }
   | { nodeId: string; at: Date; change: 'version-outdated'; cooldownMs: number }
   | { nodeId: string; at: Date; change: 'suspended' | 'unsuspended'; reason: 'offline' | 'unknown-audit' }
-  | { nodeId: string; at: Date; change: 'snooze'; until: Date | null };
+  | { nodeId: string; at: Date; change: 'snooze'; until: Date | null }
+  | { nodeId: string; at: Date; change: 'score'; measure: Measure; score: number; rule: ScoreRule }
+  | { nodeId: string; at: Date; change: 'vetting'; vetted: boolean };
 
 /** TransitionResult says whether the change applied, and what the state was before it. */
 export interface TransitionResult {
@@ -52,6 +67,8 @@ export interface TransitionResult {
   kind?: EventKind;
   /** Which reminder this notice is (1, 2 …) when it tells again of a node still offline. */
   reminder?: number;
+  /** The score reported before this one (a degrading score's news says from what it fell). */
+  previousScore?: number;
   /** The node is snoozed until then: its news waits (a disqualification never does). */
   heldUntil?: Date;
 }
@@ -80,6 +97,16 @@ export interface NodeState {
   offlineReminders: number;
   /** Until when the operator (or the satellite) snoozed the node's news; null when not snoozed. */
   snoozedUntil: Date | null;
+  /** Each score's last report while near its bar (null above it), and whether its warning was given. */
+  auditScore: number | null;
+  auditDegrading: boolean;
+  unknownAuditScore: number | null;
+  unknownAuditDegrading: boolean;
+  onlineScore: number | null;
+  onlineDegrading: boolean;
+  /** When the node was first reported unvetted (and welcomed), and when it was first reported vetted. */
+  welcomedAt: Date | null;
+  vettedAt: Date | null;
 }
 
 /** INITIAL_STATE is a node the hooks have not seen yet (what a new state row holds). */
@@ -98,6 +125,14 @@ export const INITIAL_STATE: NodeState = Object.freeze({
   unknownAuditSuspendedAt: null,
   offlineReminders: 0,
   snoozedUntil: null,
+  auditScore: null,
+  auditDegrading: false,
+  unknownAuditScore: null,
+  unknownAuditDegrading: false,
+  onlineScore: null,
+  onlineDegrading: false,
+  welcomedAt: null,
+  vettedAt: null,
 });
 
 /** StateWrite sets fields of a node's state; each is written only if it still holds what the plan read. */
@@ -149,6 +184,17 @@ export function planTransition(state: NodeState, t: Transition): TransitionPlan 
       return (state.snoozedUntil?.getTime() ?? null) === (t.until?.getTime() ?? null)
         ? nothing
         : quiet({ snoozedUntil: t.until });
+    case 'score':
+      return planScore(state, t, news, quiet, nothing);
+    case 'vetting':
+      // A node first seen unvetted is new: welcomed once. Vetted is news only for a node seen
+      // unvetted before (one seen vetted first was vetted before satnotify knew it).
+      if (!t.vetted)
+        return state.welcomedAt === null && state.vettedAt === null
+          ? news({ welcomedAt: t.at }, 'node-welcome')
+          : nothing;
+      if (state.vettedAt !== null) return nothing;
+      return state.welcomedAt !== null ? news({ vettedAt: t.at }, 'node-vetted') : quiet({ vettedAt: t.at });
     case 'suspended':
     case 'unsuspended': {
       // Each reason is a state of its own: a suspension and its lifting notify once each.
@@ -255,4 +301,40 @@ function calm(state: NodeState): StateWrite {
 
 function stableFor(state: NodeState, at: Date): number {
   return at.getTime() - (state.lastChangeAt ?? state.flappingSince ?? at).getTime();
+}
+
+/** Each measure's fields in the node's state. */
+const SCORE_FIELDS = {
+  audit: { score: 'auditScore', warned: 'auditDegrading' },
+  'unknown-audit': { score: 'unknownAuditScore', warned: 'unknownAuditDegrading' },
+  online: { score: 'onlineScore', warned: 'onlineDegrading' },
+} as const satisfies Record<Measure, { score: keyof NodeState; warned: keyof NodeState }>;
+
+/**
+ * A reported score: kept while within twice the margin above its bar (above that the node is
+ * fine, and the warning may come again); news when within the margin and lower than the report
+ * before, once until it is clear again.
+ */
+function planScore(
+  state: NodeState,
+  t: Extract<Transition, { change: 'score' }>,
+  news: News,
+  quiet: Quiet,
+  nothing: TransitionPlan,
+): TransitionPlan {
+  const f = SCORE_FIELDS[t.measure];
+  const previous = state[f.score];
+  const warned = state[f.warned];
+  const { bar, margin } = t.rule;
+  if (margin <= 0) return nothing;
+  if (t.score >= bar + 2 * margin)
+    return previous === null && !warned ? nothing : quiet({ [f.score]: null, [f.warned]: false });
+  if (!warned && t.score < bar + margin && previous !== null && t.score < previous) {
+    const plan = news(
+      { [f.score]: t.score, [f.warned]: true },
+      t.measure === 'online' ? 'online-degrading' : 'audit-degrading',
+    );
+    return { ...plan, result: { ...plan.result, previousScore: previous } };
+  }
+  return previous === t.score ? nothing : quiet({ [f.score]: t.score });
 }

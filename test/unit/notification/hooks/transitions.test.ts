@@ -301,3 +301,51 @@ describe('planTransition', () => {
     });
   });
 });
+
+describe('scores near their bars, and vetting', () => {
+  const RULE = { bar: 0.96, margin: 0.01 };
+  /** scores runs audit reports through the planner, applying each write; returns the news, in order. */
+  function scores(values: number[], rule = RULE): { news: string[]; state: NodeState } {
+    let s = state();
+    const news: string[] = [];
+    for (const [i, score] of values.entries()) {
+      const plan = planTransition(s, { nodeId: ID, at: at(i), change: 'score', measure: 'audit', score, rule });
+      if (plan.write) s = { ...s, ...plan.write };
+      if (plan.result.applied) news.push(`${plan.result.kind} ${score} from ${plan.result.previousScore}`);
+    }
+    return { news, state: s };
+  }
+
+  it('warns when a score within the margin falls below the report before it; once until clear', () => {
+    assert.deepEqual(scores([0.99, 0.968, 0.965, 0.961]).news, ['audit-degrading 0.965 from 0.968']);
+    assert.deepEqual(scores([0.968]).news, [], 'one report in the margin is not news');
+    assert.deepEqual(scores([0.968, 0.969, 0.969]).news, [], 'rising or level is not news');
+    assert.deepEqual(scores([0.975, 0.972]).news, [], 'falling, but above the margin');
+    assert.deepEqual(
+      scores([0.968, 0.965, 0.975, 0.968, 0.966, 0.981, 0.968, 0.966]).news,
+      ['audit-degrading 0.965 from 0.968', 'audit-degrading 0.966 from 0.968'],
+      'only a score back at twice the margin re-arms the warning',
+    );
+    assert.deepEqual(scores([0.968, 0.965], { bar: 0.96, margin: 0 }).news, [], 'margin 0: never');
+  });
+
+  it('writes nothing for a healthy node', () => {
+    const { state: s } = scores([1, 0.999, 0.99]);
+    assert.deepEqual(s, state());
+  });
+
+  it('welcomes a node first seen unvetted, once; tells vetting only to a node seen unvetted', () => {
+    const vetting = (s: NodeState, vetted: boolean, minute: number) =>
+      planTransition(s, { nodeId: ID, at: at(minute), change: 'vetting', vetted });
+    const welcome = vetting(state(), false, 0);
+    assert.equal(welcome.result.kind, 'node-welcome');
+    const welcomed = { ...state(), ...welcome.write };
+    assert.equal(vetting(welcomed, false, 1).write, null, 'once');
+    const vetted = vetting(welcomed, true, 2);
+    assert.equal(vetted.result.kind, 'node-vetted');
+    assert.equal(vetting({ ...welcomed, ...vetted.write }, true, 3).write, null, 'once');
+    const old = vetting(state(), true, 0);
+    assert.deepEqual([old.result.applied, old.write], [false, { vettedAt: at(0) }], 'vetted before satnotify knew it');
+    assert.equal(vetting({ ...state(), ...old.write }, false, 1).write, null, 'not welcomed afterwards');
+  });
+});
