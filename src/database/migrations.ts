@@ -329,4 +329,10 @@ export const MIGRATIONS: readonly Migration[] = [
         ADD COLUMN welcomed_at              timestamptz,
         ADD COLUMN vetted_at                timestamptz;`,
   },
+  {
+    version: 20,
+    name: 'snooze until back',
+    // A snooze that ends when the node is back online (at most at snoozed_until).
+    sql: `ALTER TABLE satnotify_node_state ADD COLUMN snooze_until_back boolean NOT NULL DEFAULT false;`,
+  },
 ];

@@ -157,12 +157,12 @@ export class NotificationService {
     return runHook(this.#hooks, { name: 'uptime', schema: SIGNALS.uptime, event, after }, nodeId, signal);
   }
 
-  /** snooze holds a node's news until `until` (hooks/snooze.ts); `null` ends a snooze. */
-  async snooze(nodeId: string | NodeId, options: SnoozeOptions): Promise<{ until: Date | null }> {
+  /** snooze holds a node's news until `until`, or (`'back'`) until it is back online (hooks/snooze.ts); `null` ends a snooze. */
+  async snooze(nodeId: string | NodeId, options: SnoozeOptions): Promise<{ until: Date | null; untilBack: boolean }> {
     const id = NodeId.parse(nodeId);
     const done = await snoozeNode(this.#p, id, options, this.config.hooks.snoozeMaxMs);
     this.#logger.info({ node: id.hex, ...done }, 'node snoozed');
-    return { until: done.until };
+    return { until: done.until, untilBack: done.untilBack };
   }
 
   /**

@@ -35,6 +35,7 @@ const COLUMNS: Readonly<
   unknownAuditSuspendedAt: { column: 'unknown_audit_suspended_at', type: 'timestamptz' },
   offlineReminders: { column: 'offline_reminders', type: 'integer' },
   snoozedUntil: { column: 'snoozed_until', type: 'timestamptz' },
+  snoozeUntilBack: { column: 'snooze_until_back', type: 'boolean' },
   auditScore: { column: 'audit_score', type: 'float8' },
   auditDegrading: { column: 'audit_degrading', type: 'boolean' },
   unknownAuditScore: { column: 'unknown_audit_score', type: 'float8' },

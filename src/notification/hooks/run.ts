@@ -16,7 +16,7 @@ import type { Metrics } from '../metrics.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { HookEvent, SIGNALS } from './events.js';
 import type { NodeStateStore } from './node-state.js';
-import { snoozedUntil } from './snooze.js';
+import { SNOOZED, snoozedUntil } from './snooze.js';
 import type { StormGuard } from '../guard/guard.js';
 import { SATELLITE_SIDE } from '../guard/policy.js';
 
@@ -37,7 +37,7 @@ export interface HookDeps {
   overlay: OverlayCache;
   nodeState: NodeStateStore;
   content: Content;
-  outbox: Pick<Outbox, 'suppressOpen'>;
+  outbox: Pick<Outbox, 'suppressOpen' | 'moveHeld'>;
   metrics: Metrics;
   clock: () => Date;
   /** The storm guard, where the database keeps one: a recovery from an outage it held is not news. */
@@ -67,7 +67,9 @@ export async function runHook<S extends z.ZodType>(
   // The node's state is read while the overlay looks the node up; the notification is
   // built (and anything written) only once the node is known.
   const node = deps.overlay.get(id);
+  let snoozeEnded = false;
   const recorded = deps.nodeState.record(e.transition, async (prev) => {
+    snoozeEnded = prev.snoozeEnded === true;
     const n = await node;
     const kind = prev.kind ?? e.kind;
     if (!prev.applied || !kind) return [];
@@ -96,6 +98,12 @@ export async function runHook<S extends z.ZodType>(
   for (const i of items) {
     if (i.suppressed) deps.metrics.count(i.channel, i.kind, 'suppressed');
     else if (i.held) deps.metrics.count(i.channel, i.kind, 'held');
+  }
+  const ended = await snoozeEnded;
+  if (ended) {
+    // Back from a snooze "until it is back": what it held leaves with the recovery, as one digest.
+    const due = new Date(Math.max(at.getTime(), ...items.map((i) => i.dueAt.getTime())));
+    await orDatabaseError(deps.outbox.moveHeld(id.hex, SNOOZED, due, snoozedUntil(due)));
   }
   if (e.kind === 'disqualified' && items.length > 0) {
     // What was still waiting to be sent about the node (an offline notice held by a limit) goes quiet too.

@@ -18,14 +18,22 @@ import type { NodeStateStore } from './node-state.js';
 export const SNOOZED = 'snoozed until ';
 export const snoozedUntil = (until: Date): string => `${SNOOZED}${until.toISOString()}`;
 
-/** SnoozeOptions: until when (an instant, or null to end a snooze), and why, for the log. */
+/**
+ * SnoozeOptions: until when (an instant; `'back'`: until the node is back online, at most
+ * `hooks.snoozeMax`; null ends a snooze), and why, for the log.
+ */
 export interface SnoozeOptions {
   until: Date | string | null;
   reason?: string;
 }
 
 const SNOOZE = z.strictObject({
-  until: z.union([z.date(), z.iso.datetime({ offset: true }).transform((s) => new Date(s)), z.null()]),
+  until: z.union([
+    z.date(),
+    z.literal('back'),
+    z.iso.datetime({ offset: true }).transform((s) => new Date(s)),
+    z.null(),
+  ]),
   reason: oneLine(200).optional(),
 });
 
@@ -47,9 +55,12 @@ export async function snoozeNode(
   id: NodeId,
   options: SnoozeOptions,
   maxMs: number,
-): Promise<{ until: Date | null; reason?: string }> {
-  const { until, reason } = parseInput(SNOOZE, options, 'options');
+): Promise<{ until: Date | null; untilBack: boolean; reason?: string }> {
+  const parsed = parseInput(SNOOZE, options, 'options');
+  const { reason } = parsed;
   const now = deps.clock();
+  const untilBack = parsed.until === 'back';
+  const until = parsed.until === 'back' ? new Date(now.getTime() + maxMs) : parsed.until;
   if (until !== null && !(until.getTime() > now.getTime()))
     throw new InvalidInputError('options.until', 'must be in the future');
   if (until !== null && until.getTime() - now.getTime() > maxMs)
@@ -58,9 +69,11 @@ export async function snoozeNode(
       `must be at most ${Math.round(maxMs / 3_600_000)} h ahead (hooks.snoozeMax)`,
     );
   await deps.overlay.get(id); // an unknown node is refused, not snoozed
-  await orDatabaseError(deps.nodeState.record({ nodeId: id.hex, at: now, change: 'snooze', until }, () => []));
+  await orDatabaseError(
+    deps.nodeState.record({ nodeId: id.hex, at: now, change: 'snooze', until, untilBack }, () => []),
+  );
   // What the snooze held so far waits as long as it now lasts: to its new end, or not at all once it ended.
   const due = until ?? now;
   await orDatabaseError(deps.outbox.moveHeld(id.hex, SNOOZED, due, snoozedUntil(due)));
-  return { until, ...(reason !== undefined && { reason }) };
+  return { until, untilBack, ...(reason !== undefined && { reason }) };
 }

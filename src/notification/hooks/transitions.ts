@@ -52,7 +52,7 @@ export type Transition =
   | { nodeId: string; at: Date; change: 'online'; flap: FlapRule }
   | { nodeId: string; at: Date; change: 'version-outdated'; cooldownMs: number }
   | { nodeId: string; at: Date; change: 'suspended' | 'unsuspended'; reason: 'offline' | 'unknown-audit' }
-  | { nodeId: string; at: Date; change: 'snooze'; until: Date | null }
+  | { nodeId: string; at: Date; change: 'snooze'; until: Date | null; untilBack: boolean }
   | { nodeId: string; at: Date; change: 'score'; measure: Measure; score: number; rule: ScoreRule }
   | { nodeId: string; at: Date; change: 'vetting'; vetted: boolean };
 
@@ -71,6 +71,8 @@ export interface TransitionResult {
   previousScore?: number;
   /** The node is snoozed until then: its news waits (a disqualification never does). */
   heldUntil?: Date;
+  /** This change ended a snooze "until it is back": what the snooze held leaves now, with this news. */
+  snoozeEnded?: boolean;
 }
 
 /** NodeState is what the hooks last recorded about a node. */
@@ -97,6 +99,8 @@ export interface NodeState {
   offlineReminders: number;
   /** Until when the operator (or the satellite) snoozed the node's news; null when not snoozed. */
   snoozedUntil: Date | null;
+  /** The snooze lasts until the node is back online (at most until `snoozedUntil`). */
+  snoozeUntilBack: boolean;
   /** Each score's last report while near its bar (null above it), and whether its warning was given. */
   auditScore: number | null;
   auditDegrading: boolean;
@@ -125,6 +129,7 @@ export const INITIAL_STATE: NodeState = Object.freeze({
   unknownAuditSuspendedAt: null,
   offlineReminders: 0,
   snoozedUntil: null,
+  snoozeUntilBack: false,
   auditScore: null,
   auditDegrading: false,
   unknownAuditScore: null,
@@ -163,7 +168,9 @@ export function planTransition(state: NodeState, t: Transition): TransitionPlan 
     case 'offline':
       return planDown(state, t, news, quiet, nothing);
     case 'online':
-      return planUp(state, t.at, t.flap, news, quiet, nothing);
+      return snoozed && state.snoozeUntilBack
+        ? endSnooze(planUp(state, t.at, t.flap, news, quiet, nothing))
+        : planUp(state, t.at, t.flap, news, quiet, nothing);
     case 'contained':
       return state.containedSince === null ? news({ containedSince: t.at }) : nothing;
     case 'released':
@@ -181,9 +188,10 @@ export function planTransition(state: NodeState, t: Transition): TransitionPlan 
     case 'version-ok':
       return state.versionNotifiedAt !== null ? quiet({ versionNotifiedAt: null }) : nothing;
     case 'snooze':
-      return (state.snoozedUntil?.getTime() ?? null) === (t.until?.getTime() ?? null)
+      return (state.snoozedUntil?.getTime() ?? null) === (t.until?.getTime() ?? null) &&
+        state.snoozeUntilBack === t.untilBack
         ? nothing
-        : quiet({ snoozedUntil: t.until });
+        : quiet({ snoozedUntil: t.until, snoozeUntilBack: t.untilBack });
     case 'score':
       return planScore(state, t, news, quiet, nothing);
     case 'vetting':
@@ -337,4 +345,17 @@ function planScore(
     return { ...plan, result: { ...plan.result, previousScore: previous } };
   }
   return previous === t.score ? nothing : quiet({ [f.score]: t.score });
+}
+
+/**
+ * endSnooze: a node snoozed "until it is back" that is back ends its snooze with this check. Its
+ * recovery is not held, and what the snooze held leaves with it (hooks/run.ts moves it).
+ */
+function endSnooze(plan: TransitionPlan): TransitionPlan {
+  if (!plan.write) return plan; // online already: a check that changes nothing ends nothing
+  const { heldUntil: _held, ...result } = plan.result;
+  return {
+    write: { ...plan.write, snoozedUntil: null, snoozeUntilBack: false },
+    result: { ...result, snoozeEnded: true },
+  };
 }

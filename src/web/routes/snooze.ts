@@ -2,7 +2,8 @@
  * @module web/routes/snooze
  * "I'm on it": the link in a warning's email lets its operator snooze that node's news. The GET
  * shows the choices and changes nothing (mail scanners follow links); a POST with `until` (a
- * duration such as `24h`, or an ISO 8601 instant) snoozes, as `svc.snooze` does. The link is
+ * duration such as `24h`, an ISO 8601 instant, or `back`: until the node is back online) snoozes,
+ * as `svc.snooze` does. The link is
  * signed for one operator and one node, and works only while the node still has that operator.
  */
 import type { Hono } from 'hono';
@@ -40,7 +41,8 @@ export function snoozeRoutes(route: Hono<Env>, ctx: WebContext): void {
     if (!node)
       return c.html(message(w.t('web.snooze.doneTitle'), w.t('web.snooze.notYours', { operator: t.o }), w.locale), 409);
     const hours = CHOICES.filter((h) => h * HOUR <= svc.config.hooks.snoozeMaxMs);
-    return c.html(snoozeChoices(w, node.toString(), ctx.satellite, hours));
+    const maxHours = Math.floor(svc.config.hooks.snoozeMaxMs / HOUR);
+    return c.html(snoozeChoices(w, node.toString(), ctx.satellite, hours, maxHours));
   });
   route.post('/snooze/:token', async (c) => {
     const t = await claimsOf(ctx, c.req.param('token'), 'snooze');
@@ -51,14 +53,16 @@ export function snoozeRoutes(route: Hono<Env>, ctx: WebContext): void {
     const node = await nodeOf(t.o, t.n);
     if (!node)
       return c.html(message(w.t('web.snooze.doneTitle'), w.t('web.snooze.notYours', { operator: t.o }), w.locale), 409);
-    const until = untilOf(one(body['until']), svc.config.hooks.snoozeMaxMs, new Date());
+    const choice = one(body['until']);
+    const until = choice === 'back' ? 'back' : untilOf(choice, svc.config.hooks.snoozeMaxMs, new Date());
     if (!until)
       return c.html(
         message(w.t('web.snooze.title', { node: node.toString() }), w.t('web.snooze.badChoice'), w.locale),
         400,
       );
+    let snoozed: { until: Date | null; untilBack: boolean };
     try {
-      await svc.snooze(node, { until, reason: 'snoozed by its operator from an email link' });
+      snoozed = await svc.snooze(node, { until, reason: 'snoozed by its operator from an email link' });
     } catch (err) {
       if (err instanceof InvalidInputError)
         return c.html(
@@ -68,7 +72,11 @@ export function snoozeRoutes(route: Hono<Env>, ctx: WebContext): void {
       throw err;
     }
     const zone = (await svc.preferences.get(t.o)).timezone;
-    const done = w.t('web.snooze.done', { node: node.toString(), until: formatInstant(until, zone, w.locale) });
+    const shown = formatInstant(snoozed.until ?? new Date(), zone, w.locale);
+    const done = w.t(snoozed.untilBack ? 'web.snooze.doneBack' : 'web.snooze.done', {
+      node: node.toString(),
+      until: shown,
+    });
     return c.html(message(w.t('web.snooze.doneTitle'), done, w.locale));
   });
 }
@@ -86,7 +94,13 @@ function untilOf(value: string | undefined, maxMs: number, now: Date): Date | nu
 }
 
 /** snoozeChoices is what the GET shows: how long, and a button. */
-function snoozeChoices(w: Words, node: string, satellite: string, hours: readonly number[]): ReturnType<typeof page> {
+function snoozeChoices(
+  w: Words,
+  node: string,
+  satellite: string,
+  hours: readonly number[],
+  maxHours: number,
+): ReturnType<typeof page> {
   return page(
     w.t('web.snooze.title', { node }),
     html`<h1>${w.t('web.snooze.question', { node })}</h1>
@@ -101,6 +115,9 @@ function snoozeChoices(w: Words, node: string, satellite: string, hours: readonl
                 ${w.t('web.snooze.hours', { hours: h })}</label
               >`,
           )}
+          <label
+            ><input type="radio" name="until" value="back" /> ${w.t('web.snooze.untilBack', { hours: maxHours })}</label
+          >
         </fieldset>
         <button type="submit">${w.t('web.snooze.button')}</button>
       </form>

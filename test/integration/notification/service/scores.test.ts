@@ -70,7 +70,7 @@ for (const target of targets)
       const text = h.sink.received.at(-1)?.parsed.text ?? '';
       assert.match(
         text,
-        /reports an audit score of 0\.965 for your storage node, down from 0\.969: 0\.005 above 0\.960/,
+        /reports an audit score of 0\.965 for your storage node, down from 0\.969\. That is 0\.005 above 0\.960/,
       );
       assert.deepEqual(await report(node, { audit: 0.985 }), [], 'clear again');
       assert.deepEqual(await report(node, { audit: 0.969 }), []);
@@ -91,7 +91,7 @@ for (const target of targets)
         .join('\n');
       assert.match(
         text,
-        /reports an online score of 0\.660 for your storage node, down from 0\.690: 0\.060 above 0\.600/,
+        /reports an online score of 0\.660 for your storage node, down from 0\.690\. That is 0\.060 above 0\.600/,
       );
       assert.match(text, /reports an unknown-audit score of 0\.650 for your storage node, down from 0\.680/);
       await report(node, { online: 0.63, suspension: 0.62 });

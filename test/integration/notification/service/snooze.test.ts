@@ -37,6 +37,7 @@ for (const target of targets)
       clock.set(at(0));
       assert.deepEqual(await h.svc.snooze(node, { until: at(8), reason: 'moving the node' }), {
         until: new Date(at(8)),
+        untilBack: false,
       });
       for (let hour = 0; hour <= 7; hour++) await check(node, hour, false); // offline at 1 h; reminders would be due at 2 h and 4 h
       await check(node, 7.5, true);
@@ -66,6 +67,32 @@ for (const target of targets)
       const got = mail('changed@example.com');
       assert.equal(got.length, 1);
       assert.match(got[0]?.subject ?? '', /is offline$/, 'the held notice leaves when the snooze ends');
+    });
+
+    it('"until it is back": held while down; the recovery ends it, and all leaves as one digest', async () => {
+      const node = await h.addNode({ email: 'back@example.com' });
+      clock.set(at(100));
+      const s = await h.svc.snooze(node, { until: 'back', reason: 'replacing the disk' });
+      assert.deepEqual(s, { until: new Date(at(100 + 24 * 7)), untilBack: true }, 'at most hooks.snoozeMax');
+      for (let hour = 100; hour <= 104; hour++) await check(node, hour, false); // offline at 101 h, a reminder at 103 h paused
+      assert.deepEqual(mail('back@example.com'), [], 'nothing while it is down');
+      await check(node, 105, true);
+      await h.sink.waitFor(1);
+      const got = mail('back@example.com');
+      assert.equal(got.length, 1, got.map((m) => m.subject).join(' | '));
+      assert.match(
+        got[0]?.text ?? '',
+        /offline from .* to .*, back online/,
+        'the outage and its end, in one line of one email',
+      );
+      await check(node, 106, false);
+      await check(node, 107, false);
+      await h.sink.waitFor(2);
+      assert.match(
+        mail('back@example.com')[1]?.subject ?? '',
+        /is offline$/,
+        'the snooze ended: the next outage is told',
+      );
     });
 
     it('a disqualification never waits', async () => {

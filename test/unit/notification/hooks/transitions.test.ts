@@ -286,17 +286,28 @@ describe('planTransition', () => {
       const after = planTransition(offline, down(at(601), 0, REMIND));
       assert.equal(after.result.reminder, 2, 'once it ends, one reminder that catches the count up, not a burst');
       assert.deepEqual(after.write, { offlineReminders: 2, offlineSince: at(0) }, 'guarded by the outage it is about');
-      const set = planTransition(state(), { nodeId: ID, at: at(0), change: 'snooze', until: at(60) });
-      assert.deepEqual(set.write, { snoozedUntil: at(60) });
+      const set = planTransition(state(), { nodeId: ID, at: at(0), change: 'snooze', until: at(60), untilBack: false });
+      assert.deepEqual(set.write, { snoozedUntil: at(60), snoozeUntilBack: false });
       assert.equal(set.result.applied, false, 'a snooze is not news');
       assert.equal(
-        planTransition(state({ snoozedUntil: at(60) }), { nodeId: ID, at: at(0), change: 'snooze', until: at(60) })
-          .write,
+        planTransition(state({ snoozedUntil: at(60) }), {
+          nodeId: ID,
+          at: at(0),
+          change: 'snooze',
+          until: at(60),
+          untilBack: false,
+        }).write,
         null,
       );
       assert.deepEqual(
-        planTransition(state({ snoozedUntil: at(60) }), { nodeId: ID, at: at(0), change: 'snooze', until: null }).write,
-        { snoozedUntil: null },
+        planTransition(state({ snoozedUntil: at(60) }), {
+          nodeId: ID,
+          at: at(0),
+          change: 'snooze',
+          until: null,
+          untilBack: false,
+        }).write,
+        { snoozedUntil: null, snoozeUntilBack: false },
       );
     });
   });
