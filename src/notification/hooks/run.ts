@@ -67,7 +67,8 @@ export async function runHook<S extends z.ZodType>(
   // The node's state is read while the overlay looks the node up; the notification is
   // built (and anything written) only once the node is known.
   const node = deps.overlay.get(id);
-  let snoozeEnded = false;
+  // Set by the build below (a closure: as written by its last attempt).
+  let snoozeEnded = false as boolean;
   const recorded = deps.nodeState.record(e.transition, async (prev) => {
     snoozeEnded = prev.snoozeEnded === true;
     const n = await node;
@@ -99,8 +100,7 @@ export async function runHook<S extends z.ZodType>(
     if (i.suppressed) deps.metrics.count(i.channel, i.kind, 'suppressed');
     else if (i.held) deps.metrics.count(i.channel, i.kind, 'held');
   }
-  const ended = await snoozeEnded;
-  if (ended) {
+  if (snoozeEnded) {
     // Back from a snooze "until it is back": what it held leaves with the recovery, as one digest.
     const due = new Date(Math.max(at.getTime(), ...items.map((i) => i.dueAt.getTime())));
     await orDatabaseError(deps.outbox.moveHeld(id.hex, SNOOZED, due, snoozedUntil(due)));
