@@ -311,7 +311,10 @@ export const MIGRATIONS: readonly Migration[] = [
         offline       integer,
         last_ended    timestamptz
       );
-      INSERT INTO satnotify_guard DEFAULT VALUES;`,
+      INSERT INTO satnotify_guard DEFAULT VALUES;
+      -- The guard counts nodes gone offline since an instant: only nodes down are in this index.
+      CREATE INDEX satnotify_node_state_down_idx ON satnotify_node_state ((coalesce(failing_since, offline_since)))
+        WHERE failing_since IS NOT NULL OR offline_since IS NOT NULL;`,
   },
   {
     version: 19,
@@ -327,7 +330,11 @@ export const MIGRATIONS: readonly Migration[] = [
         ADD COLUMN online_score             double precision,
         ADD COLUMN online_degrading         boolean NOT NULL DEFAULT false,
         ADD COLUMN welcomed_at              timestamptz,
-        ADD COLUMN vetted_at                timestamptz;`,
+        ADD COLUMN vetted_at                timestamptz;
+      -- The nodes known before are not new: none is welcomed as if it had just checked in, nor told
+      -- of a vetting that may have ended long ago (a node still in vetting then is not told either).
+      INSERT INTO satnotify_node_state (node_id, welcomed_at, vetted_at) SELECT id, now(), now() FROM nodes
+        ON CONFLICT (node_id) DO UPDATE SET welcomed_at = now(), vetted_at = now();`,
   },
   {
     version: 20,

@@ -20,6 +20,9 @@ import type { ChannelKind, GuardEnd, GuardReading, GuardRow, GuardStore } from '
 /** The kind of the satellite's own alert row (it is about no node and in no operator's feed). */
 export const GUARD_ALERT_KIND = 'storm-guard';
 
+/** How long after an end a count still sweeps what a racing hold may have left held. */
+const SWEEP_AFTER_END_MS = 10 * 60_000;
+
 /** Held rows wait for the guard's end, not a time: their due time is past any real one. */
 const UNTIL_RELEASED = new Date('9999-12-31T00:00:00Z');
 
@@ -88,16 +91,18 @@ export class StormGuard {
     this.#countedAt = performance.now();
     const { config } = this.#d;
     const now = this.#d.clock();
-    let r = await this.#read(now);
-    const s = config.enabled ? storm(r, { ...config, windowMs: config.windowMs }) : { storm: false as const };
+    // Off, the guard counts nothing (two scans): only a hold by hand can be on.
+    let r = config.enabled ? await this.#read(now) : { ...(await this.#rowNow()), checked: 0, offline: 0 };
+    const s = config.enabled ? storm(r, config) : { storm: false as const };
     if (!r.activeSince && s.storm) {
       await this.#begin(now, r, null, s.cause);
       r = await this.#read(now);
     } else if (r.activeSince && !r.manual && !s.storm) {
-      await this.#end(now);
+      await this.#end(now, r.activeSince);
       r = await this.#read(now);
     }
     if (r.activeSince) await this.#hold(r.activeSince);
+    else if (r.lastEnded && now.getTime() - r.lastEnded.getTime() <= SWEEP_AFTER_END_MS) await this.#sweep(now);
     return r;
   }
 
@@ -106,17 +111,23 @@ export class StormGuard {
     const why = parseInput(REASON, reason, 'reason');
     if (why === '') throw new InvalidInputError('reason', 'must say why (it is in the alert and the log)');
     const now = this.#d.clock();
-    const r = await this.#read(now);
-    // On already (a storm): it is now held by hand too, so it lasts until release(), not until the count falls.
-    if (!(await this.#begin(now, r, why, 'manual'))) await this.#d.store.holdByHand(why);
-    const after = await this.#read(now);
-    if (after.activeSince) await this.#hold(after.activeSince);
-    return stateOf(after);
+    // On already (a storm): it is now held by hand too, so it lasts until release(), not until the
+    // count falls. A count may end the storm between the two steps: then turn it on again.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const r = await this.#read(now);
+      if (!(await this.#begin(now, r, why, 'manual'))) await this.#d.store.holdByHand(why);
+      const after = await this.#read(now);
+      if (after.activeSince && after.manual) {
+        await this.#hold(after.activeSince);
+        return stateOf(after);
+      }
+    }
+    throw new Error('satnotify: the storm guard kept changing; it could not be held by hand');
   }
 
   /** release turns the guard off (a storm's count may turn it on again); null when it was off. */
   async release(): Promise<GuardEnd | null> {
-    return this.#end(this.#d.clock());
+    return this.#end(this.#d.clock(), null);
   }
 
   /** state is the guard's row with a fresh count. */
@@ -177,13 +188,21 @@ export class StormGuard {
   }
 
   async #hold(since: Date): Promise<void> {
-    const held = await this.#d.store.hold(GUARDED_KINDS, heldByGuard(since), UNTIL_RELEASED);
+    const held = await this.#d.store.hold(
+      GUARDED_KINDS,
+      heldByGuard(since),
+      UNTIL_RELEASED,
+      since,
+      this.#d.config.windowMs,
+    );
     this.#count(held, 'held');
   }
 
-  async #end(now: Date): Promise<GuardEnd | null> {
+  /** #end ends the guard on since `seen` (a count's), or whichever is on (`null`: release()). */
+  async #end(now: Date, seen: Date | null): Promise<GuardEnd | null> {
     const due = new Date(now.getTime() + this.#d.offlineAfterMs);
-    const ended = await this.#d.store.end(now, due, heldAfterGuard(due));
+    const options = { seen, kinds: GUARDED_KINDS, windowMs: this.#d.config.windowMs };
+    const ended = await this.#d.store.end(now, due, heldAfterGuard(due), options);
     if (!ended) return null;
     this.#count(ended.suppressed, 'suppressed');
     this.#d.metrics.guardActive.set(0);
@@ -192,6 +211,27 @@ export class StormGuard {
       'storm guard off: held notices of nodes that are back dropped; those still offline then are sent',
     );
     return ended;
+  }
+
+  /** #sweep moves what a hold that raced the end left held, as the end moved the rest. */
+  async #sweep(now: Date): Promise<void> {
+    const due = new Date(now.getTime() + this.#d.offlineAfterMs);
+    const options = { seen: null, kinds: GUARDED_KINDS, windowMs: this.#d.config.windowMs };
+    const swept = await this.#d.store.sweep(due, heldAfterGuard(due), options);
+    this.#count(swept.suppressed, 'suppressed');
+    if (swept.suppressed.length + swept.waiting > 0)
+      this.#logger.warn(
+        { suppressed: swept.suppressed.length, waiting: swept.waiting },
+        'storm guard: rows held as the guard ended were moved as its end moved the rest',
+      );
+  }
+
+  /** #rowNow reads the guard's row (no count), for a guard whose automatic count is off. */
+  async #rowNow(): Promise<GuardRow> {
+    const row = await this.#d.store.row();
+    this.#known = { at: performance.now(), row };
+    this.#d.metrics.guardActive.set(row.activeSince ? 1 : 0);
+    return row;
   }
 
   #count(rows: readonly ChannelKind[], outcome: 'held' | 'suppressed'): void {

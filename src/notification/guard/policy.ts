@@ -14,7 +14,13 @@
 import type { EventKind } from '../../kinds.js';
 
 /** GUARDED_KINDS are what a storm holds: an offline notice and what follows from one. */
-export const GUARDED_KINDS: readonly EventKind[] = ['node-offline', 'node-flapping', 'offline-suspended'];
+export const GUARDED_KINDS: readonly EventKind[] = [
+  'node-offline',
+  'node-flapping',
+  'offline-suspended',
+  // The satellite's outage lowers online scores too: their warnings are the same false wave.
+  'online-degrading',
+];
 
 /** Held rows' reasons start with these (to find what the guard holds); the rest says when and why. */
 export const GUARD_HELD = 'storm guard: ';

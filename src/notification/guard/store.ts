@@ -34,6 +34,13 @@ export interface GuardEnd {
   waiting: number;
 }
 
+/** EndOptions: the guard to end (the one read; null: whichever is on), its kinds and window. */
+export interface EndOptions {
+  seen: Date | null;
+  kinds: readonly string[];
+  windowMs: number;
+}
+
 /** GuardStore keeps the guard's state and moves what it holds. */
 export interface GuardStore {
   /** row reads the guard's row alone (no count). */
@@ -47,13 +54,20 @@ export interface GuardStore {
   begin(at: Date, figures: GuardFigures, manual: string | null, alert: NewItem | null): Promise<boolean>;
   /** holdByHand marks an active guard as the satellite's own, with its reason (unless it already was): only release() ends it. */
   holdByHand(reason: string): Promise<void>;
-  /** hold marks the open, unleased rows of `kinds` (pending, or held by a limit) held with `reason` until `until`. */
-  hold(kinds: readonly string[], reason: string, until: Date): Promise<ChannelKind[]>;
   /**
-   * end turns the guard off: what it held of nodes that are back ends suppressed, the rest waits
-   * until `due` with `reason`; null when it was off already.
+   * hold marks the storm's open, unleased rows of `kinds` (pending, or held by a limit; recorded
+   * since the window before `since`) held with `reason` until `until`, if the guard is still the
+   * one on since `since`; returns the rows newly held.
    */
-  end(at: Date, due: Date, reason: string): Promise<GuardEnd | null>;
+  hold(kinds: readonly string[], reason: string, until: Date, since: Date, windowMs: number): Promise<ChannelKind[]>;
+  /**
+   * end turns the guard off (only the one on since `seen` and not held by hand, when given): what
+   * it held (and its storm's news not yet held) of nodes that are back ends suppressed, the rest
+   * waits until `due` with `reason`; null when it was off already, or not the one seen.
+   */
+  end(at: Date, due: Date, reason: string, options: EndOptions): Promise<GuardEnd | null>;
+  /** sweep moves, as end did, anything still held by the guard while it is off (a hold that raced its end). */
+  sweep(due: Date, reason: string, options: EndOptions): Promise<GuardEnd>;
   /**
    * cameBack suppresses what the guard holds (or held past its end) of a node that is back, and
    * says whether the guard held this outage's news (suppressed now, or before, since `since`).

@@ -71,16 +71,16 @@ export async function runHook<S extends z.ZodType>(
   let snoozeEnded = false as boolean;
   const recorded = deps.nodeState.record(e.transition, async (prev) => {
     snoozeEnded = prev.snoozeEnded === true;
+    // A recovery (told, or quiet while flapping) from an outage whose news the storm guard held:
+    // that news is dropped, and the operator, who never heard of the outage, hears nothing of its end either.
+    const stormy =
+      e.transition.change === 'online' && prev.offlineSince !== null && deps.guard
+        ? (await deps.guard.cameBack(id.hex, prev.offlineSince)).held
+        : false;
     const n = await node;
     const kind = prev.kind ?? e.kind;
     if (!prev.applied || !kind) return [];
     const made = deps.content.event(n, kind, e.data(n, prev), at);
-    // A recovery from an outage whose news the storm guard held: that news is dropped, and the
-    // operator, who never heard of the outage, hears nothing of its end either.
-    const stormy =
-      kind === 'node-online' && prev.offlineSince !== null && deps.guard
-        ? (await deps.guard.cameBack(id.hex, prev.offlineSince)).held
-        : false;
     if (stormy) return made.map((i) => ({ ...i, suppressed: SATELLITE_SIDE }));
     // A snoozed node's news waits for the snooze to end, then leaves together (one digest); a
     // disqualification never waits.

@@ -69,9 +69,15 @@ export async function snoozeNode(
       `must be at most ${Math.round(maxMs / 3_600_000)} h ahead (hooks.snoozeMax)`,
     );
   await deps.overlay.get(id); // an unknown node is refused, not snoozed
+  let written = false;
   await orDatabaseError(
-    deps.nodeState.record({ nodeId: id.hex, at: now, change: 'snooze', until, untilBack }, () => []),
+    deps.nodeState.record({ nodeId: id.hex, at: now, change: 'snooze', until, untilBack }, () => {
+      written = true;
+      return [];
+    }),
   );
+  if (untilBack && !written)
+    throw new InvalidInputError('options.until', "'back' is for a node that is offline now; give a time instead");
   // What the snooze held so far waits as long as it now lasts: to its new end, or not at all once it ended.
   const due = until ?? now;
   await orDatabaseError(deps.outbox.moveHeld(id.hex, SNOOZED, due, snoozedUntil(due)));

@@ -188,6 +188,8 @@ export function planTransition(state: NodeState, t: Transition): TransitionPlan 
     case 'version-ok':
       return state.versionNotifiedAt !== null ? quiet({ versionNotifiedAt: null }) : nothing;
     case 'snooze':
+      // "Until it is back" is for a node that is down; snoozing one that is up would hold all its news for days.
+      if (t.untilBack && state.offlineSince === null && state.failingSince === null) return nothing;
       return (state.snoozedUntil?.getTime() ?? null) === (t.until?.getTime() ?? null) &&
         state.snoozeUntilBack === t.untilBack
         ? nothing
@@ -337,7 +339,8 @@ function planScore(
   if (margin <= 0) return nothing;
   if (t.score >= bar + 2 * margin)
     return previous === null && !warned ? nothing : quiet({ [f.score]: null, [f.warned]: false });
-  if (!warned && t.score < bar + margin && previous !== null && t.score < previous) {
+  // Below the bar is no longer a warning: the satellite suspends or disqualifies, and says so.
+  if (!warned && t.score >= bar && t.score < bar + margin && previous !== null && t.score < previous) {
     const plan = news(
       { [f.score]: t.score, [f.warned]: true },
       t.measure === 'online' ? 'online-degrading' : 'audit-degrading',

@@ -64,6 +64,20 @@ export function snoozeRoutes(route: Hono<Env>, ctx: WebContext): void {
     try {
       snoozed = await svc.snooze(node, { until, reason: 'snoozed by its operator from an email link' });
     } catch (err) {
+      if (err instanceof UnknownNodeError)
+        return c.html(
+          message(w.t('web.snooze.doneTitle'), w.t('web.snooze.notYours', { operator: t.o }), w.locale),
+          409,
+        );
+      if (err instanceof InvalidInputError && until === 'back')
+        return c.html(
+          message(
+            w.t('web.snooze.title', { node: node.toString() }),
+            w.t('web.snooze.notDown', { node: node.toString() }),
+            w.locale,
+          ),
+          400,
+        );
       if (err instanceof InvalidInputError)
         return c.html(
           message(w.t('web.snooze.title', { node: node.toString() }), w.t('web.snooze.badChoice'), w.locale),

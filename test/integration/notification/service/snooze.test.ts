@@ -71,7 +71,7 @@ for (const target of targets)
 
     it('"until it is back": held while down; the recovery ends it, and all leaves as one digest', async () => {
       const node = await h.addNode({ email: 'back@example.com' });
-      clock.set(at(100));
+      await check(node, 100, false); // its checks fail: the operator knows why
       const s = await h.svc.snooze(node, { until: 'back', reason: 'replacing the disk' });
       assert.deepEqual(s, { until: new Date(at(100 + 24 * 7)), untilBack: true }, 'at most hooks.snoozeMax');
       for (let hour = 100; hour <= 104; hour++) await check(node, hour, false); // offline at 101 h, a reminder at 103 h paused
@@ -93,6 +93,20 @@ for (const target of targets)
         /is offline$/,
         'the snooze ended: the next outage is told',
       );
+    });
+
+    it('"until it is back" is refused for a node that is online, naming the field, and snoozes nothing', async () => {
+      const node = await h.addNode({ email: 'up@example.com' });
+      clock.set(at(200));
+      await assert.rejects(
+        h.svc.snooze(node, { until: 'back' }),
+        (e: unknown) =>
+          e instanceof InvalidInputError && /options\.until: 'back' is for a node that is offline now/.test(e.message),
+      );
+      await check(node, 201, false);
+      await check(node, 202, false);
+      await h.sink.waitFor(1);
+      assert.match(mail('up@example.com')[0]?.subject ?? '', /is offline$/, 'not snoozed');
     });
 
     it('a disqualification never waits', async () => {

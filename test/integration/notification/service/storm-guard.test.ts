@@ -293,6 +293,41 @@ for (const target of await bothDatabases('satnotify_guard_hold_test'))
       ]);
     });
 
+    it('an outage told before the guard goes on is reminded and its recovery told; news recorded after the last hold is moved at the end', async () => {
+      const before = await h.addNode({ email: 'before@example.com' });
+      const late = await h.addNode({ email: 'late@example.com' });
+      at(100);
+      await h.svc.onUptimeCheck(before, { ok: false });
+      at(111);
+      await h.svc.onUptimeCheck(before, { ok: false }); // offline notice at 111 min
+      await h.svc.dispatch();
+      await h.sink.waitFor(1);
+      at(120);
+      await h.svc.guard.hold('moving the checker');
+      at(121);
+      await h.svc.onUptimeCheck(late, { ok: false });
+      at(132);
+      await h.svc.onUptimeCheck(late, { ok: false }); // its notice is recorded after the last hold ...
+      await h.svc.guard.release(); // ... and the end moves it with the rest
+      await h.svc.dispatch();
+      const lateRows = (await h.svc.history({ nodeId: late })).entries.filter((e) => e.channel === 'email');
+      assert.deepEqual(
+        lateRows.map((e) => [e.status, (e.reason ?? '').slice(0, 23)]),
+        [['held', 'after the storm guard: ']],
+      );
+      at(133);
+      await h.svc.onUptimeCheck(before, { ok: true });
+      await h.svc.dispatch();
+      await h.sink.waitFor(2);
+      assert.deepEqual(
+        h.sink.received
+          .filter((m) => m.envelopeTo.includes('before@example.com'))
+          .map((m) => /back online/.test(m.parsed.subject ?? '')),
+        [false, true],
+        'told of the outage before the guard, so told of its end',
+      );
+    });
+
     it('refuses a hold without a reason, naming the field, and leaves the guard off', async () => {
       await assert.rejects(
         h.svc.guard.hold(''),

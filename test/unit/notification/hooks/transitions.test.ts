@@ -338,6 +338,7 @@ describe('scores near their bars, and vetting', () => {
       'only a score back at twice the margin re-arms the warning',
     );
     assert.deepEqual(scores([0.968, 0.965], { bar: 0.96, margin: 0 }).news, [], 'margin 0: never');
+    assert.deepEqual(scores([0.962, 0.955]).news, [], 'below the bar is no warning: the satellite acts and says so');
   });
 
   it('writes nothing for a healthy node', () => {
