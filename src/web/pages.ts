@@ -114,6 +114,8 @@ export interface PreferencesView {
   critical: readonly string[];
   zones: readonly string[];
   formToken: string;
+  /** The node's "I'm on it" link (the same page as the emails' button). */
+  snooze: (node: NodeInfo) => string;
   feeds: { rss: string; atom: string; json: string } | null;
   notice?: { ok: boolean; text: string };
 }
@@ -154,7 +156,12 @@ export function preferencesPage(v: PreferencesView): Html {
     html`<h1>${t('web.prefs.heading', { satellite: v.satellite })}</h1>
       <p>${t('web.prefs.for', { operator: v.operator, count: v.nodes.length })}</p>
       <ul class="nodes">
-        ${v.nodes.map((n) => html`<li><code>${n.id.toString()}</code> (${n.address})</li>`)}
+        ${v.nodes.map(
+          (n) =>
+            html`<li>
+              <code>${n.id.toString()}</code> (${n.address}) · <a href="${v.snooze(n)}">${t('web.prefs.snooze')}</a>
+            </li>`,
+        )}
       </ul>
       ${v.notice ? html`<p class="${v.notice.ok ? 'ok' : 'err'}" role="${v.notice.ok ? 'status' : 'alert'}">${v.notice.text}</p>` : ''}
       <form method="post">

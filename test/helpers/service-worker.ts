@@ -1,6 +1,7 @@
 /**
  * A child process running a NotificationService on a shared PostgreSQL, for the multi-process
- * fault tests. argv: mode url smtpUrl [args…]
+ * fault tests. argv: mode url smtpUrl [args…]; SATNOTIFY_TEST_GUARD: JSON of the `guard` and
+ * `channels` options (default: the guard's count off)
  *   dispatch            run the background dispatcher until killed (prints "ready")
  *   inform NODE N START fire N concurrent informNodeEmail for NODE at START (epoch ms); print the tally of statuses and
  * retryAt
@@ -16,6 +17,8 @@ const svc = await createNotificationService({
   limits: JSON.parse(process.env['SATNOTIFY_TEST_LIMITS'] ?? '{}') as Record<string, never>,
   grouping: { wait: '0s' },
   dispatcher: { autoStart: mode === 'dispatch', interval: '10ms', lease: '3s', concurrency: 8 },
+  // The storm guard (and the channel it alerts), for the test that runs it in several processes.
+  ...(JSON.parse(process.env['SATNOTIFY_TEST_GUARD'] ?? '{"guard":{"enabled":false}}') as Record<string, never>),
 });
 
 if (mode === 'dispatch') {

@@ -31,6 +31,7 @@ export function preferencesRoutes(route: Hono<Env>, ctx: WebContext): void {
       critical: svc.config.preferences.critical,
       zones: Intl.supportedValuesOf('timeZone'),
       formToken: links.signer.sign({ p: 'form', o: operator, x: Math.floor(Date.now() / 1000) + FORM_LIFETIME_S }),
+      snooze: (n) => links.snooze(operator, n.id.hex, new Date()),
       feeds: {
         rss: links.feed(operator, 'rss'),
         atom: links.feed(operator, 'atom'),

@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { webHarness, type WebHarness } from '../../helpers/web.js';
+import { Links } from '../../../src/links/links.js';
+import { WEB_SECRET, webHarness, type WebHarness } from '../../helpers/web.js';
 
 describe('snooze link: "I\'m on it" from a warning email', () => {
   let w: WebHarness;
@@ -73,6 +74,25 @@ describe('snooze link: "I\'m on it" from a warning email', () => {
     assert.match(body, /Wstrzymać powiadomienia o węźle/);
     assert.match(body, /24 godziny/);
     assert.match(body, /168 godzin/);
+  });
+
+  it('the preferences page offers the same link for each of the operator’s nodes', async () => {
+    const op = 'page@example.com';
+    const nodes = [await w.h.addNode({ email: op }), await w.h.addNode({ email: op })];
+    const links = new Links({ baseUrl: w.base, secrets: [WEB_SECRET], linkLifetimeMs: 3_600_000 });
+    const page = await (await fetch(links.preferences(op, new Date()))).text();
+    const hrefs = [...page.matchAll(/href="([^"]*\/snooze\/[^"]+)">snooze its news</g)].map((m) => m[1] ?? '');
+    assert.equal(hrefs.length, 2, 'one per node');
+    const done = await fetch(hrefs[1] as string, { method: 'POST', body: new URLSearchParams({ until: '12h' }) });
+    assert.equal(done.status, 200);
+    await w.h.svc.onUptimeCheck(nodes[1] as string, { ok: false });
+    await w.h.svc.dispatch();
+    const held = (await w.h.svc.history({ nodeId: nodes[1] as string })).entries.filter((e) => e.channel === 'email');
+    assert.deepEqual(
+      held.map((e) => e.status),
+      ['held'],
+      'the node snoozed from the page holds its news',
+    );
   });
 
   it('an altered link, a node whose operator changed, and a bad choice change nothing', async () => {

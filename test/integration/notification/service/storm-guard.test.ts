@@ -95,11 +95,14 @@ describe('storm guard: 25,000 nodes, 40% offline within two minutes (PostgreSQL)
   let h: Harness;
   let hook: Awaited<ReturnType<typeof receiver>>;
   let url: string;
+  const logs: string[] = [];
   before(async () => {
     hook = await receiver();
     url = await freshPostgresUrl('satnotify_storm_test');
+    const line = (f: Record<string, unknown>, m: string): void => void logs.push(`${m} ${JSON.stringify(f)}`);
     h = await harness({
       ...ops(hook.url),
+      logger: { info: line, warn: line, error: line },
       clock: clock.now,
       database: { url },
       grouping: { wait: '0s' }, // nothing waits: only the guard stands between a storm and 10,000 emails
@@ -155,6 +158,15 @@ describe('storm guard: 25,000 nodes, 40% offline within two minutes (PostgreSQL)
     const state = await h.svc.guard.state();
     assert.equal(state.active, true);
     assert.equal(state.manual, null);
+    const metric = async (name: string): Promise<string[]> =>
+      (await h.svc.metrics.registry.metrics()).split('\n').filter((l) => l.startsWith(name));
+    assert.deepEqual(await metric('satnotify_guard_active'), ['satnotify_guard_active 1']);
+    assert.deepEqual(await metric('satnotify_guard_storms_total{'), ['satnotify_guard_storms_total{cause="share"} 1']);
+    assert.equal(logs.filter((l) => l.startsWith('storm guard on')).length, 1, 'one log line says so');
+    assert.match(
+      logs.find((l) => l.startsWith('storm guard on')) ?? '',
+      /"cause":"share","checked":25000,"offline":\d+,"share":"\d+%"/,
+    );
 
     // The satellite's checker is back: all but 50 of the nodes answer.
     at(30);
@@ -167,6 +179,8 @@ describe('storm guard: 25,000 nodes, 40% offline within two minutes (PostgreSQL)
     await checkAll(h, stillDown, false);
     await dispatch();
     assert.equal((await h.svc.guard.state()).active, false, 'the storm ended when its nodes were back');
+    assert.deepEqual(await metric('satnotify_guard_active'), ['satnotify_guard_active 0']);
+    assert.match(logs.find((l) => l.startsWith('storm guard off')) ?? '', /"suppressed":0,"waiting":100/);
     assert.equal(h.sink.received.length, 0, 'still nothing: nodes still offline wait offlineAfter past the end');
     at(31);
     await checkAll(h, stillDown, false);
