@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Links } from '../../../src/links/links.js';
+import { NodeId } from '../../../src/overlay/node-id.js';
 import { WEB_SECRET, webHarness, type WebHarness } from '../../helpers/web.js';
 
 describe('snooze link: "I\'m on it" from a warning email', () => {
@@ -81,9 +82,16 @@ describe('snooze link: "I\'m on it" from a warning email', () => {
     const nodes = [await w.h.addNode({ email: op }), await w.h.addNode({ email: op })];
     const links = new Links({ baseUrl: w.base, secrets: [WEB_SECRET], linkLifetimeMs: 3_600_000 });
     const page = await (await fetch(links.preferences(op, new Date()))).text();
-    const hrefs = [...page.matchAll(/href="([^"]*\/snooze\/[^"]+)">snooze its news</g)].map((m) => m[1] ?? '');
-    assert.equal(hrefs.length, 2, 'one per node');
-    const done = await fetch(hrefs[1] as string, { method: 'POST', body: new URLSearchParams({ until: '12h' }) });
+    const byNode = new Map(
+      [...page.matchAll(/<code>(\w+)<\/code>[^<]*<a href="([^"]*\/snooze\/[^"]+)">snooze its news</g)].map((m) => [
+        m[1] ?? '',
+        m[2] ?? '',
+      ]),
+    );
+    assert.equal(byNode.size, 2, 'one per node');
+    const href = byNode.get(NodeId.parse(nodes[1] as string).toString());
+    assert.ok(href);
+    const done = await fetch(href, { method: 'POST', body: new URLSearchParams({ until: '12h' }) });
     assert.equal(done.status, 200);
     await w.h.svc.onUptimeCheck(nodes[1] as string, { ok: false });
     await w.h.svc.dispatch();
