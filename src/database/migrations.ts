@@ -342,4 +342,13 @@ export const MIGRATIONS: readonly Migration[] = [
     // A snooze that ends when the node is back online (at most at snoozed_until).
     sql: `ALTER TABLE satnotify_node_state ADD COLUMN snooze_until_back boolean NOT NULL DEFAULT false;`,
   },
+  {
+    version: 21,
+    name: 'suspension reminders',
+    // How many reminders each suspension has been sent; back to 0 when it is lifted.
+    sql: `
+      ALTER TABLE satnotify_node_state
+        ADD COLUMN offline_suspension_reminders        integer NOT NULL DEFAULT 0,
+        ADD COLUMN unknown_audit_suspension_reminders  integer NOT NULL DEFAULT 0;`,
+  },
 ];

@@ -56,6 +56,20 @@ const decimal = z
 /**
  * TEMPLATE_DATA maps each kind to the schema of its data (what a hook builds, or a caller sends with informNodeEmail).
  */
+/** What a reminder of a suspension carries (`hooks.reminders`). */
+const SUSPENSION_REMINDER = {
+  reminder: z
+    .number()
+    .int()
+    .min(1)
+    .max(10)
+    .describe('which reminder of a suspension still in force this is')
+    .optional(),
+  remindersLeft: z.number().int().min(0).max(10).describe('how many more reminders will follow').optional(),
+  suspendedSince: instant.describe('when the node was suspended (a reminder)').optional(),
+  suspendedFor: span.describe('how long it has been suspended (a reminder)').optional(),
+};
+
 export const TEMPLATE_DATA: Readonly<Record<string, z.ZodType<Record<string, unknown>>>> = {
   'node-offline': z.strictObject({
     lastContact: instant.describe('the last successful contact').optional(),
@@ -102,10 +116,14 @@ export const TEMPLATE_DATA: Readonly<Record<string, z.ZodType<Record<string, unk
     latest: semverVersion.describe('the latest release').optional(),
     deadline: instant.describe('from when a node below the minimum gets no new data').optional(),
   }),
-  'offline-suspended': z.strictObject({ onlineScore: decimal.describe('the online score, 0..1').optional() }),
+  'offline-suspended': z.strictObject({
+    onlineScore: decimal.describe('the online score, 0..1').optional(),
+    ...SUSPENSION_REMINDER,
+  }),
   'offline-unsuspended': z.strictObject({ onlineScore: decimal.describe('the online score, 0..1').optional() }),
   'unknown-audit-suspended': z.strictObject({
     unknownScore: decimal.describe('the unknown-audit score, 0..1').optional(),
+    ...SUSPENSION_REMINDER,
   }),
   'unknown-audit-unsuspended': z.strictObject({
     unknownScore: decimal.describe('the unknown-audit score, 0..1').optional(),

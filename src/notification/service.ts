@@ -46,6 +46,7 @@ import type { Metrics } from './metrics.js';
 import { toChannelStatus, type ChannelStatuses } from './limits/channel-status.js';
 import { runHook, type HookDeps, type HookResult } from './hooks/run.js';
 import { snoozeNode, type SnoozeOptions } from './hooks/snooze.js';
+import { reminderRule } from './hooks/config.js';
 import { announcementOf, recordBroadcast, type Announcement, type BroadcastResult } from './broadcast.js';
 import { deliveryOf, firstAttempt, type Delivery } from './delivery.js';
 import { feedPage, type FeedPage, type FeedRequest } from './feed-page.js';
@@ -120,7 +121,7 @@ export class NotificationService {
     this.#uptimeRules = {
       offlineAfterMs: h.offlineAfterMs,
       flap: { changes: h.flapChanges, windowMs: h.flapWindowMs, stableMs: h.flapStableMs },
-      remind: { afterMs: h.remindAfterMs, max: h.reminders },
+      remind: reminderRule(h, 'node-offline'),
     };
   }
 
@@ -219,14 +220,14 @@ export class NotificationService {
     return runHook(this.#hooks, { name: 'version', schema: SIGNALS.version, event }, nodeId, signal);
   }
 
-  /** onSuspension records a suspension (`offline` or `unknown-audit`) or its lifting; each notifies once. */
+  /**
+   * onSuspension records a suspension (`offline` or `unknown-audit`) or its lifting; each notifies
+   * once. Call it on each reputation update: a suspension reported again is reminded (`hooks.reminders`).
+   */
   onSuspension(nodeId: string | NodeId, signal: SuspensionSignal): Promise<HookResult> {
-    return runHook(
-      this.#hooks,
-      { name: 'suspension', schema: SIGNALS.suspension, event: suspensionEvent },
-      nodeId,
-      signal,
-    );
+    const event = (id: NodeId, s: SuspensionSignal, at: Date): HookEvent =>
+      suspensionEvent(id, s, at, reminderRule(this.config.hooks, `${s.reason}-suspended`));
+    return runHook(this.#hooks, { name: 'suspension', schema: SIGNALS.suspension, event }, nodeId, signal);
   }
 
   /**

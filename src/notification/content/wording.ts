@@ -234,7 +234,14 @@ export class Wording {
       else v[key] = shown(FIELD_TYPES[key], value, zone, locale);
     }
     // Whether a value is known: a message shows it against its bar, or says plainly that it was not reported.
-    if (typeof data['reminder'] === 'number' && typeof data['offlineFor'] === 'number') {
+    if (typeof data['reminder'] === 'number' && typeof data['suspendedFor'] === 'number') {
+      // A suspension's reminder: about how much of its review period (or grace) is left.
+      const period = kind === 'offline-suspended' ? r.reviewPeriodMs : r.unknownAuditGraceMs;
+      const left = period - data['suspendedFor'];
+      v['hasDaysLeft'] = left >= HOUR ? 'yes' : 'no';
+      if (left >= HOUR)
+        span('daysLeft', left >= 2 * DAY ? Math.round(left / DAY) * DAY : Math.round(left / HOUR) * HOUR);
+    } else if (typeof data['reminder'] === 'number' && typeof data['offlineFor'] === 'number') {
       // What is at stake now: about how much longer offline before the online score crosses the bar
       // (from the score when the satellite passed one, else from a node that was never offline before).
       const score = Number(data['onlineScore'] ?? 1);

@@ -6,6 +6,11 @@
 import { z } from 'zod';
 import { count, DAY, duration, HOUR, MINUTE, section } from '../../config-schema.js';
 import { EVENT_KINDS, type EventKind } from '../../kinds.js';
+import type { ReminderRule } from './transitions.js';
+
+/** REMINDED_KINDS are the kinds whose trouble lasts, and is reminded while it does. */
+export const REMINDED_KINDS = ['node-offline', 'offline-suspended', 'unknown-audit-suspended'] as const;
+export type RemindedKind = (typeof REMINDED_KINDS)[number];
 
 /** HOOKS_CONFIG is the `hooks` section of the configuration. */
 export const HOOKS_CONFIG = section(
@@ -28,17 +33,26 @@ export const HOOKS_CONFIG = section(
       7 * DAY,
       'A node is reported offline once its uptime checks have failed for this long; 0: at the first failed check',
     ),
+    reminders: z
+      .union([
+        count(2, 0, 10, 'Older form: reminders of a node still offline, at most, `remindAfter` apart'),
+        z.partialRecord(
+          z.enum(REMINDED_KINDS),
+          z.strictObject({
+            after: duration('24h', HOUR, 30 * DAY, 'Reminded this long after the notice, and again each time as long'),
+            max: count(2, 0, 10, 'Reminders after the notice, at most; 0: none'),
+          }),
+        ),
+      ])
+      .default({})
+      .describe(
+        'Reminders while a kind\'s trouble lasts, per kind: `{ "node-offline": { "after": "24h", "max": 2 } }` (also `offline-suspended`, `unknown-audit-suspended`); a kind left out keeps the default, after 24h and at most 2 more (Storj sends 3 offline emails in all). A number is the older form: node-offline\'s `max`, `remindAfter` apart.',
+      ),
     remindAfter: duration(
       '24h',
       HOUR,
       30 * DAY,
-      'A node still offline is reminded this long after its offline notice, and again each time as long (Storj: 24h)',
-    ),
-    reminders: count(
-      2,
-      0,
-      10,
-      'Reminders of a node still offline after the first notice, at most (Storj sends 3 offline emails in all); 0: none',
+      'With the older number form of `reminders`: how far apart node-offline reminders are',
     ),
     auditWarnMargin: z
       .number()
@@ -97,5 +111,13 @@ export const GROUPING_CONFIG = section(
 
 /** HooksConfig is the resolved `hooks` section. */
 export type HooksConfig = z.output<typeof HOOKS_CONFIG>;
+
+/** reminderRule is how `kind` is reminded: the configured rule, else the default (after 24h, at most 2). */
+export function reminderRule(h: Pick<HooksConfig, 'reminders' | 'remindAfterMs'>, kind: RemindedKind): ReminderRule {
+  if (typeof h.reminders === 'number')
+    return kind === 'node-offline' ? { afterMs: h.remindAfterMs, max: h.reminders } : { afterMs: DAY, max: 2 };
+  const r = h.reminders[kind];
+  return r ? { afterMs: r.after, max: r.max } : { afterMs: DAY, max: 2 };
+}
 /** GroupingConfig is the resolved `grouping` section. */
 export type GroupingConfig = z.output<typeof GROUPING_CONFIG>;

@@ -190,14 +190,31 @@ export function versionEvent(nodeId: NodeId, s: VersionSignal, at: Date, cooldow
 }
 
 /**
- * suspensionEvent: a suspension (for a low online score, or for unknown audit errors) and its lifting notify once each.
+ * suspensionEvent: a suspension (for a low online score, or for unknown audit errors) and its
+ * lifting notify once each; a suspension reported again is reminded by `remind`.
  */
-export function suspensionEvent(nodeId: NodeId, s: SuspensionSignal, at: Date): HookEvent {
+export function suspensionEvent(nodeId: NodeId, s: SuspensionSignal, at: Date, remind: ReminderRule): HookEvent {
   const kind = `${s.reason}-${s.suspended ? 'suspended' : 'unsuspended'}` as const;
   return {
-    transition: { nodeId: nodeId.hex, at, change: s.suspended ? 'suspended' : 'unsuspended', reason: s.reason },
+    transition: {
+      nodeId: nodeId.hex,
+      at,
+      change: s.suspended ? 'suspended' : 'unsuspended',
+      reason: s.reason,
+      ...(s.suspended && { remind }),
+    },
     kind,
-    data: () => score(s.reason === 'offline' ? 'onlineScore' : 'unknownScore', s.score),
+    data: (_node, prev) => ({
+      ...score(s.reason === 'offline' ? 'onlineScore' : 'unknownScore', s.score),
+      // A reminder says for how long, and how many more will come.
+      ...(prev.reminder &&
+        prev.suspendedSince && {
+          reminder: prev.reminder,
+          remindersLeft: remind.max - prev.reminder,
+          suspendedSince: prev.suspendedSince.toISOString(),
+          suspendedFor: at.getTime() - prev.suspendedSince.getTime(),
+        }),
+    }),
   };
 }
 

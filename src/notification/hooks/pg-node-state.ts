@@ -34,6 +34,8 @@ const COLUMNS: Readonly<
   offlineSuspendedAt: { column: 'offline_suspended_at', type: 'timestamptz' },
   unknownAuditSuspendedAt: { column: 'unknown_audit_suspended_at', type: 'timestamptz' },
   offlineReminders: { column: 'offline_reminders', type: 'integer' },
+  offlineSuspensionReminders: { column: 'offline_suspension_reminders', type: 'integer' },
+  unknownAuditSuspensionReminders: { column: 'unknown_audit_suspension_reminders', type: 'integer' },
   snoozedUntil: { column: 'snoozed_until', type: 'timestamptz' },
   snoozeUntilBack: { column: 'snooze_until_back', type: 'boolean' },
   auditScore: { column: 'audit_score', type: 'float8' },

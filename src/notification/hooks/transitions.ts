@@ -51,7 +51,14 @@ export type Transition =
   | { nodeId: string; at: Date; change: 'offline'; offlineAfterMs: number; flap: FlapRule; remind: ReminderRule }
   | { nodeId: string; at: Date; change: 'online'; flap: FlapRule }
   | { nodeId: string; at: Date; change: 'version-outdated'; cooldownMs: number }
-  | { nodeId: string; at: Date; change: 'suspended' | 'unsuspended'; reason: 'offline' | 'unknown-audit' }
+  | {
+      nodeId: string;
+      at: Date;
+      change: 'suspended' | 'unsuspended';
+      reason: 'offline' | 'unknown-audit';
+      /** A node reported suspended again is reminded by this rule (none when absent). */
+      remind?: ReminderRule;
+    }
   | { nodeId: string; at: Date; change: 'snooze'; until: Date | null; untilBack: boolean }
   | { nodeId: string; at: Date; change: 'score'; measure: Measure; score: number; rule: ScoreRule }
   | { nodeId: string; at: Date; change: 'vetting'; vetted: boolean };
@@ -67,6 +74,8 @@ export interface TransitionResult {
   kind?: EventKind;
   /** Which reminder this notice is (1, 2 …) when it tells again of a node still offline. */
   reminder?: number;
+  /** Since when the node is suspended, for a reminder of a suspension. */
+  suspendedSince?: Date;
   /** The score reported before this one (a degrading score's news says from what it fell). */
   previousScore?: number;
   /** The node is snoozed until then: its news waits (a disqualification never does). */
@@ -97,6 +106,9 @@ export interface NodeState {
   unknownAuditSuspendedAt: Date | null;
   /** Reminders sent since the node went offline; back to 0 when it is online again. */
   offlineReminders: number;
+  /** Reminders sent during each suspension; back to 0 when it is lifted. */
+  offlineSuspensionReminders: number;
+  unknownAuditSuspensionReminders: number;
   /** Until when the operator (or the satellite) snoozed the node's news; null when not snoozed. */
   snoozedUntil: Date | null;
   /** The snooze lasts until the node is back online (at most until `snoozedUntil`). */
@@ -128,6 +140,8 @@ export const INITIAL_STATE: NodeState = Object.freeze({
   offlineSuspendedAt: null,
   unknownAuditSuspendedAt: null,
   offlineReminders: 0,
+  offlineSuspensionReminders: 0,
+  unknownAuditSuspensionReminders: 0,
   snoozedUntil: null,
   snoozeUntilBack: false,
   auditScore: null,
@@ -207,10 +221,19 @@ export function planTransition(state: NodeState, t: Transition): TransitionPlan 
       return state.welcomedAt !== null ? news({ vettedAt: t.at }, 'node-vetted') : quiet({ vettedAt: t.at });
     case 'suspended':
     case 'unsuspended': {
-      // Each reason is a state of its own: a suspension and its lifting notify once each.
+      // Each reason is a state of its own: a suspension and its lifting notify once each, and a
+      // suspension reported again is reminded (as an outage is), never while snoozed.
       const field = t.reason === 'offline' ? 'offlineSuspendedAt' : 'unknownAuditSuspendedAt';
-      if (t.change === 'suspended') return state[field] === null ? news({ [field]: t.at }) : nothing;
-      return state[field] !== null ? news({ [field]: null }) : nothing;
+      const count = t.reason === 'offline' ? 'offlineSuspensionReminders' : 'unknownAuditSuspensionReminders';
+      const since = state[field];
+      if (t.change === 'unsuspended') return since !== null ? news({ [field]: null, [count]: 0 }) : nothing;
+      if (since === null) return news({ [field]: t.at });
+      if (!t.remind || t.remind.afterMs <= 0 || snoozed) return nothing;
+      const due = Math.min(t.remind.max, Math.floor((t.at.getTime() - since.getTime()) / t.remind.afterMs));
+      if (due <= state[count]) return nothing;
+      // The suspension is written unchanged as a guard: a lifting planned from the same read wins.
+      const plan = news({ [count]: due, [field]: since }, undefined, due);
+      return { ...plan, result: { ...plan.result, suspendedSince: since } };
     }
   }
 }

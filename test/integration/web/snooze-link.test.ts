@@ -1,6 +1,6 @@
 /**
  * Issue 34, item 3, the operator's side, on real parts (PGlite, the SMTP sink, HTTP on loopback):
- * every warning's email carries "I'm on it: snooze this node"; the link's GET offers the choices
+ * every warning's email carries "I'm on it: snooze notifications for this node"; the link's GET offers the choices
  * and changes nothing, its POST snoozes (the node's next news is held), in the operator's language;
  * an altered link, a link whose node changed operator and a bad choice change nothing.
  */
@@ -23,7 +23,7 @@ describe('snooze link: "I\'m on it" from a warning email', () => {
   /** The snooze link of the newest email to `to` (from its text part), if it has one. */
   const linkIn = (to: string): string | undefined => {
     const mail = w.h.sink.received.filter((m) => m.envelopeTo.includes(to)).at(-1)?.parsed;
-    return /I'm on it: snooze this node: (\S+)/.exec(mail?.text ?? '')?.[1];
+    return /I'm on it: snooze notifications for this node: (\S+)/.exec(mail?.text ?? '')?.[1];
   };
   const heldReasons = async (node: string): Promise<string[]> =>
     (await w.h.svc.history({ nodeId: node })).entries
@@ -39,7 +39,10 @@ describe('snooze link: "I\'m on it" from a warning email', () => {
     const link = linkIn(op);
     assert.ok(link?.startsWith(`${w.base}/snooze/`), 'the offline email has the snooze link');
     const html = String(w.h.sink.received.at(-1)?.parsed.html);
-    assert.match(html, /<a href="[^"]*\/snooze\/[^"]+"[^>]*>I(&#x27;|&#39;|')m on it: snooze this node<\/a>/);
+    assert.match(
+      html,
+      /<a href="[^"]*\/snooze\/[^"]+"[^>]*>I(&#x27;|&#39;|')m on it: snooze notifications for this node<\/a>/,
+    );
 
     const page = await fetch(link as string);
     assert.equal(page.status, 200);
@@ -53,7 +56,7 @@ describe('snooze link: "I\'m on it" from a warning email', () => {
 
     const done = await fetch(link as string, { method: 'POST', body: new URLSearchParams({ until: '24h' }) });
     assert.equal(done.status, 200);
-    assert.match(await done.text(), /is held until .*; then it reaches you in one email/);
+    assert.match(await done.text(), /are held until .*; then you get them in one email/);
     await w.h.svc.onUptimeCheck(node, { ok: false });
     await w.h.svc.dispatch();
     assert.equal(w.h.sink.received.length, 2, 'the next offline notice waits');
@@ -83,10 +86,9 @@ describe('snooze link: "I\'m on it" from a warning email', () => {
     const links = new Links({ baseUrl: w.base, secrets: [WEB_SECRET], linkLifetimeMs: 3_600_000 });
     const page = await (await fetch(links.preferences(op, new Date()))).text();
     const byNode = new Map(
-      [...page.matchAll(/<code>(\w+)<\/code>[^<]*<a href="([^"]*\/snooze\/[^"]+)">snooze its news</g)].map((m) => [
-        m[1] ?? '',
-        m[2] ?? '',
-      ]),
+      [...page.matchAll(/<code>(\w+)<\/code>[^<]*<a href="([^"]*\/snooze\/[^"]+)">snooze its notifications</g)].map(
+        (m) => [m[1] ?? '', m[2] ?? ''],
+      ),
     );
     assert.equal(byNode.size, 2, 'one per node');
     const href = byNode.get(NodeId.parse(nodes[1] as string).toString());

@@ -16,7 +16,11 @@ for (const target of targets)
     const { h, clock } = clockedHarness('2024-05-01T00:00:00Z', {
       ...(target.database && { database: target.database }),
       grouping: { wait: '0s' },
-      hooks: { offlineAfter: '1h', remindAfter: '24h', reminders: 2 },
+      // The contract's form, per kind (the older `reminders: 2, remindAfter` form is the snooze test's).
+      hooks: {
+        offlineAfter: '1h',
+        reminders: { 'node-offline': { after: '24h', max: 2 }, 'unknown-audit-suspended': { max: 0 } },
+      },
       limits: { email: { maxHr: 100, maxDay: 100, minDelay: '0s' }, log: { maxHr: 100, maxDay: 100, minDelay: '0s' } },
     });
     const subjects = (to: string): string[] =>
@@ -66,6 +70,41 @@ for (const target of targets)
         ['is offline', 'has been offline for 25 hours', 'is back online', 'is offline', 'is back online'],
         got.join(' | '),
       );
+    });
+
+    it('a suspension reported again is reminded a day apart, twice, saying how much time is left; the lifting resets it', async () => {
+      const node = await h.addNode({ email: 'suspended@example.com' });
+      const day = async (
+        d: number,
+        suspended: boolean,
+        reason: 'offline' | 'unknown-audit' = 'offline',
+      ): Promise<void> => {
+        clock.set(new Date(Date.UTC(2024, 5, 1) + d * 86_400_000).toISOString());
+        await h.svc.onSuspension(node, { reason, suspended, score: 0.55 });
+        await h.svc.dispatch();
+      };
+      for (const d of [0, 0.5, 1, 1.5, 2, 3, 4]) await day(d, true);
+      await day(5, false);
+      await h.sink.waitFor(4);
+      assert.deepEqual(
+        subjects('suspended@example.com').map((s) => s.replace(/^\[[^\]]+\] Your node \w+ /, '')),
+        [
+          'is suspended: online score below 0.600',
+          'has been suspended for 1 day: online score below 0.600',
+          'has been suspended for 2 days: online score below 0.600',
+          'is no longer suspended for downtime',
+        ],
+      );
+      const [, first, last] = texts('suspended@example.com');
+      assert.match(
+        first ?? '',
+        /About 29 days of the review period are left\. If it stays suspended, we will remind you once more\./,
+      );
+      assert.match(last ?? '', /About 28 days of the review period are left\. This is the last reminder/);
+      // A kind whose reminders are off (max 0) is told once.
+      for (const d of [10, 11, 12]) await day(d, true, 'unknown-audit');
+      await h.sink.waitFor(5);
+      assert.equal(subjects('suspended@example.com').length, 5);
     });
   });
 

@@ -201,6 +201,7 @@ describe('planTransition', () => {
     );
     assert.deepEqual(planTransition(state({ unknownAuditSuspendedAt: AT }), t('unsuspended', 'unknown-audit')).write, {
       unknownAuditSuspendedAt: null,
+      unknownAuditSuspensionReminders: 0,
     });
   });
 
@@ -359,5 +360,43 @@ describe('scores near their bars, and vetting', () => {
     const old = vetting(state(), true, 0);
     assert.deepEqual([old.result.applied, old.write], [false, { vettedAt: at(0) }], 'vetted before satnotify knew it');
     assert.equal(vetting({ ...state(), ...old.write }, false, 1).write, null, 'not welcomed afterwards');
+  });
+});
+
+describe('reminders of a suspension still in force', () => {
+  const DAY = 24 * 60 * MIN;
+  const RULE = { afterMs: DAY, max: 2 };
+  const report = (s: NodeState, days: number, suspended = true) =>
+    planTransition(s, {
+      nodeId: ID,
+      at: new Date(AT.getTime() + days * DAY),
+      change: suspended ? 'suspended' : 'unsuspended',
+      reason: 'offline',
+      remind: RULE,
+    });
+
+  it('a day apart, at most max, counted from the suspension; a gap catches up in one; the lifting resets', () => {
+    let s = state();
+    const told: string[] = [];
+    for (const [d, on] of [
+      [0, true],
+      [0.5, true],
+      [1, true],
+      [1.2, true],
+      [5, true],
+      [6, true],
+      [7, false],
+    ] as const) {
+      const plan = report(s, d, on);
+      if (plan.write) s = { ...s, ...plan.write };
+      if (plan.result.applied) told.push(`${d}:${plan.result.reminder ?? 'notice'}`);
+    }
+    assert.deepEqual(told, ['0:notice', '1:1', '5:2', '7:notice']);
+    assert.equal(s.offlineSuspensionReminders, 0, 'reset by the lifting');
+  });
+
+  it('never while snoozed', () => {
+    const suspended = state({ offlineSuspendedAt: AT, snoozedUntil: new Date(AT.getTime() + 3 * DAY) });
+    assert.equal(report(suspended, 2).write, null);
   });
 });
