@@ -90,7 +90,7 @@ for (const target of targets)
         subjects('suspended@example.com').map((s) => s.replace(/^\[[^\]]+\] Your node \w+ /, '')),
         [
           'is suspended: online score below 0.600',
-          'has been suspended for 1 day: online score below 0.600',
+          'has been suspended for 24 hours: online score below 0.600',
           'has been suspended for 2 days: online score below 0.600',
           'is no longer suspended for downtime',
         ],
