@@ -188,6 +188,11 @@ export class NotificationService {
     return { notified: results.some((x) => x.notified), ids: results.flatMap((x) => x.ids) };
   }
 
+  /** unsnooze ends a node's snooze: what it held leaves now (as `snooze(nodeId, { until: null })`). */
+  async unsnooze(nodeId: string | NodeId): Promise<void> {
+    await this.snooze(nodeId, { until: null });
+  }
+
   /** onAuditResult records an audit; the first failure after passing notifies with score, threshold, distance. */
   onAuditResult(nodeId: string | NodeId, signal: AuditSignal): Promise<HookResult> {
     return runHook(this.#hooks, { name: 'audit', schema: SIGNALS.audit, event: auditEvent }, nodeId, signal);

@@ -61,7 +61,7 @@ for (const target of targets)
       await check(node, 55, false);
       assert.deepEqual(mail('changed@example.com'), [], 'not at the first end: the snooze was extended');
       clock.set(at(56));
-      await h.svc.snooze(node, { until: null }); // ended early
+      await h.svc.unsnooze(node); // ended early
       await h.svc.dispatch();
       await h.sink.waitFor(1);
       const got = mail('changed@example.com');
