@@ -159,6 +159,15 @@ export async function runDemo(
     await at('16:00', 'the satellite broadcasts an announcement to the nodes below 1.68.0', () =>
       svc.broadcast({ versionBelow: '1.68.0' }, { template: 'announcement', data: UPDATE_NOTICE }),
     );
+    // Reputation updates (svc.onScores): one report inside the warning margin is not news; a second, lower one is.
+    await at(
+      '16:30',
+      `reputation update: the audit scores of the ${nodes(auditing.length)} are just above the bar`,
+      () => each(auditing, (id) => svc.onScores(id, { audit: 0.968 })),
+    );
+    await at('16:45', `the next update: their audit scores are falling (an early warning, once)`, () =>
+      each(auditing, (id) => svc.onScores(id, { audit: 0.965 })),
+    );
     for (const t of ['17:00', '20:00'])
       await at(t, 'nothing new is reported; the dispatcher sends what the limits allow again', () => Promise.resolve());
     now = now.plus({ days: 1 });
