@@ -234,19 +234,9 @@ export class Wording {
       else v[key] = shown(FIELD_TYPES[key], value, zone, locale);
     }
     // Whether a value is known: a message shows it against its bar, or says plainly that it was not reported.
-    if (typeof data['reminder'] === 'number' && typeof data['suspendedFor'] === 'number') {
-      // A suspension's reminder: about how much of its review period (or grace) is left.
-      const period = kind === 'offline-suspended' ? r.reviewPeriodMs : r.unknownAuditGraceMs;
-      const left = period - data['suspendedFor'];
-      v['hasDaysLeft'] = left >= HOUR ? 'yes' : 'no';
-      if (left >= HOUR)
-        span('daysLeft', left >= 2 * DAY ? Math.round(left / DAY) * DAY : Math.round(left / HOUR) * HOUR);
-    } else if (typeof data['reminder'] === 'number' && typeof data['offlineFor'] === 'number') {
-      // What is at stake now: about how much longer offline before the online score crosses the bar
-      // (from the score when the satellite passed one, else from a node that was never offline before).
-      const score = Number(data['onlineScore'] ?? 1);
-      const left =
-        (score - r.onlineSuspensionBelow) * r.onlineWindowMs - (data['onlineScore'] ? 0 : data['offlineFor']);
+    // What is at stake in a reminder: about how much time is left.
+    const left = timeLeft(kind, data, r);
+    if (left !== null) {
       v['hasDaysLeft'] = left >= HOUR ? 'yes' : 'no';
       // "About 9 days", not "about 9 days, 8 hours": an estimate says no more than it knows.
       if (left >= HOUR)
@@ -273,6 +263,21 @@ export class Wording {
     if (kind === 'announcement') v['title'] = announcementIn(data, locale).title;
     return v;
   }
+}
+
+/**
+ * timeLeft is what a reminder says is at stake, in ms: for a suspension, what is left of its review
+ * period (or grace); for an outage, about how much longer offline before the online score crosses
+ * the bar (from the score when the satellite passed one, else from a node never offline before).
+ * Null for anything but a reminder.
+ */
+function timeLeft(kind: EventKind, data: Readonly<Record<string, unknown>>, r: ReputationConfig): number | null {
+  if (typeof data['reminder'] !== 'number') return null;
+  if (typeof data['suspendedFor'] === 'number')
+    return (kind === 'offline-suspended' ? r.reviewPeriodMs : r.unknownAuditGraceMs) - data['suspendedFor'];
+  if (typeof data['offlineFor'] !== 'number') return null;
+  const score = Number(data['onlineScore'] ?? 1);
+  return (score - r.onlineSuspensionBelow) * r.onlineWindowMs - (data['onlineScore'] ? 0 : data['offlineFor']);
 }
 
 /** isKind tells an event kind (worded from the catalog) from a caller's own template name. */

@@ -5,7 +5,7 @@
  */
 import { InvalidConfigError, orDatabaseError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import type { GuardState, StormGuard } from './guard.js';
+import { stateOf, type GuardState, type StormGuard } from './guard.js';
 import type { GuardEnd } from './store.js';
 
 /**
@@ -41,6 +41,6 @@ export function guardControl(guard: StormGuard | null, logger: Logger): GuardCon
     },
     release: () => orDatabaseError(guard.release()),
     state: () => orDatabaseError(guard.state()),
-    check: async () => (await orDatabaseError(guard.check()), orDatabaseError(guard.state())),
+    check: async () => stateOf(await orDatabaseError(guard.check())),
   };
 }

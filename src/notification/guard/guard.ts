@@ -15,7 +15,7 @@ import type { Metrics } from '../metrics.js';
 import type { NewItem } from '../outbox/outbox.js';
 import type { GuardConfig } from './config.js';
 import { alertText, GUARDED_KINDS, heldAfterGuard, heldByGuard, share, storm, type GuardFigures } from './policy.js';
-import type { ChannelKind, GuardEnd, GuardReading, GuardRow, GuardStore } from './store.js';
+import type { ChannelKind, EndOptions, GuardEnd, GuardReading, GuardRow, GuardStore } from './store.js';
 
 /** The kind of the satellite's own alert row (it is about no node and in no operator's feed). */
 export const GUARD_ALERT_KIND = 'storm-guard';
@@ -94,12 +94,13 @@ export class StormGuard {
     // Off, the guard counts nothing (two scans): only a hold by hand can be on.
     let r = config.enabled ? await this.#read(now) : { ...(await this.#rowNow()), checked: 0, offline: 0 };
     const s = config.enabled ? storm(r, config) : { storm: false as const };
+    // After a turn, the row is read again (whichever process turned it); the count just made stands.
     if (!r.activeSince && s.storm) {
       await this.#begin(now, r, null, s.cause);
-      r = await this.#read(now);
+      r = { ...r, ...(await this.#rowNow()) };
     } else if (r.activeSince && !r.manual && !s.storm) {
       await this.#end(now, r.activeSince);
-      r = await this.#read(now);
+      r = { ...r, ...(await this.#rowNow()) };
     }
     if (r.activeSince) await this.#hold(r.activeSince);
     else if (r.lastEnded && now.getTime() - r.lastEnded.getTime() <= SWEEP_AFTER_END_MS) await this.#sweep(now);
@@ -116,7 +117,7 @@ export class StormGuard {
     for (let attempt = 0; attempt < 3; attempt++) {
       const r = await this.#read(now);
       if (!(await this.#begin(now, r, why, 'manual'))) await this.#d.store.holdByHand(why);
-      const after = await this.#read(now);
+      const after = { ...r, ...(await this.#rowNow()) };
       if (after.activeSince && after.manual) {
         await this.#hold(after.activeSince);
         return stateOf(after);
@@ -157,10 +158,7 @@ export class StormGuard {
     if (this.#known && performance.now() - this.#known.at <= this.#d.config.checkEveryMs) return this.#known.row;
     this.#reading ??= this.#d.store
       .row()
-      .then((row) => {
-        this.#known = { at: performance.now(), row };
-        return row;
-      })
+      .then((row) => this.#remember(row))
       .finally(() => {
         this.#reading = null;
       });
@@ -168,11 +166,14 @@ export class StormGuard {
   }
 
   async #read(now: Date): Promise<GuardReading> {
-    const windowMs = this.#d.config.windowMs;
-    const reading = await this.#d.store.read(now, windowMs, new Date(now.getTime() - windowMs));
-    this.#known = { at: performance.now(), row: reading };
-    this.#d.metrics.guardActive.set(reading.activeSince ? 1 : 0);
-    return reading;
+    return this.#remember(await this.#d.store.read(now, this.#d.config.windowMs));
+  }
+
+  /** #remember keeps the row as the hooks' last reading and the gauge says whether the guard is on. */
+  #remember<R extends GuardRow>(row: R): R {
+    this.#known = { at: performance.now(), row };
+    this.#d.metrics.guardActive.set(row.activeSince ? 1 : 0);
+    return row;
   }
 
   async #begin(now: Date, f: GuardFigures, manual: string | null, cause: string): Promise<boolean> {
@@ -200,9 +201,8 @@ export class StormGuard {
 
   /** #end ends the guard on since `seen` (a count's), or whichever is on (`null`: release()). */
   async #end(now: Date, seen: Date | null): Promise<GuardEnd | null> {
-    const due = new Date(now.getTime() + this.#d.offlineAfterMs);
-    const options = { seen, kinds: GUARDED_KINDS, windowMs: this.#d.config.windowMs };
-    const ended = await this.#d.store.end(now, due, heldAfterGuard(due), options);
+    const { due, reason, options } = this.#afterwards(now, seen);
+    const ended = await this.#d.store.end(now, due, reason, options);
     if (!ended) return null;
     this.#count(ended.suppressed, 'suppressed');
     this.#d.metrics.guardActive.set(0);
@@ -215,9 +215,8 @@ export class StormGuard {
 
   /** #sweep moves what a hold that raced the end left held, as the end moved the rest. */
   async #sweep(now: Date): Promise<void> {
-    const due = new Date(now.getTime() + this.#d.offlineAfterMs);
-    const options = { seen: null, kinds: GUARDED_KINDS, windowMs: this.#d.config.windowMs };
-    const swept = await this.#d.store.sweep(due, heldAfterGuard(due), options);
+    const { due, reason, options } = this.#afterwards(now, null);
+    const swept = await this.#d.store.sweep(due, reason, options);
     this.#count(swept.suppressed, 'suppressed');
     if (swept.suppressed.length + swept.waiting > 0)
       this.#logger.warn(
@@ -226,12 +225,19 @@ export class StormGuard {
       );
   }
 
+  /** #afterwards is where what the guard held goes when it ends (or a sweep finds it): `offlineAfter` on. */
+  #afterwards(now: Date, seen: Date | null): { due: Date; reason: string; options: EndOptions } {
+    const due = new Date(now.getTime() + this.#d.offlineAfterMs);
+    return {
+      due,
+      reason: heldAfterGuard(due),
+      options: { seen, kinds: GUARDED_KINDS, windowMs: this.#d.config.windowMs },
+    };
+  }
+
   /** #rowNow reads the guard's row (no count), for a guard whose automatic count is off. */
   async #rowNow(): Promise<GuardRow> {
-    const row = await this.#d.store.row();
-    this.#known = { at: performance.now(), row };
-    this.#d.metrics.guardActive.set(row.activeSince ? 1 : 0);
-    return row;
+    return this.#remember(await this.#d.store.row());
   }
 
   #count(rows: readonly ChannelKind[], outcome: 'held' | 'suppressed'): void {
@@ -268,7 +274,8 @@ export class StormGuard {
   }
 }
 
-function stateOf(r: GuardReading): GuardState {
+/** stateOf is a reading as `svc.guard` tells it. */
+export function stateOf(r: GuardReading): GuardState {
   return {
     active: r.activeSince !== null,
     since: r.activeSince,

@@ -46,7 +46,8 @@ export class PgGuardStore implements GuardStore {
     return { activeSince: r.active_since, manual: r.manual, lastEnded: r.last_ended };
   }
 
-  async read(now: Date, windowMs: number, checkedFrom: Date): Promise<GuardReading> {
+  async read(now: Date, windowMs: number): Promise<GuardReading> {
+    const checkedFrom = new Date(now.getTime() - windowMs);
     // Gone offline: the streak's first failed check, reported or not, since the window before now
     // (or, during a storm, before the storm began) and still down.
     const checked = this.#countsChecked

@@ -45,8 +45,11 @@ export interface EndOptions {
 export interface GuardStore {
   /** row reads the guard's row alone (no count). */
   row(): Promise<GuardRow>;
-  /** read counts the nodes checked since `checkedFrom` and those gone offline since the guard's own counting start. */
-  read(now: Date, windowMs: number, checkedFrom: Date): Promise<GuardReading>;
+  /**
+   * read counts the nodes checked within the window before `now`, and those gone offline since the
+   * window before `now` (or, while the guard is on, before it began).
+   */
+  read(now: Date, windowMs: number): Promise<GuardReading>;
   /**
    * begin turns the guard on, unless it is, with `alert` (if any) recorded in the same statement;
    * resolves true if this call turned it on.

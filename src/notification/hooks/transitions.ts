@@ -228,14 +228,24 @@ export function planTransition(state: NodeState, t: Transition): TransitionPlan 
       const since = state[field];
       if (t.change === 'unsuspended') return since !== null ? news({ [field]: null, [count]: 0 }) : nothing;
       if (since === null) return news({ [field]: t.at });
-      if (!t.remind || t.remind.afterMs <= 0 || snoozed) return nothing;
-      const due = Math.min(t.remind.max, Math.floor((t.at.getTime() - since.getTime()) / t.remind.afterMs));
-      if (due <= state[count]) return nothing;
+      const due = !t.remind || snoozed ? null : reminderDue(t.remind, t.at.getTime() - since.getTime(), state[count]);
+      if (due === null) return nothing;
       // The suspension is written unchanged as a guard: a lifting planned from the same read wins.
       const plan = news({ [count]: due, [field]: since }, undefined, due);
       return { ...plan, result: { ...plan.result, suspendedSince: since } };
     }
   }
+}
+
+/**
+ * reminderDue is which reminder is due `elapsedMs` after the notice, `sent` of them sent: one per
+ * `afterMs`, at most `max`; after a gap in reports (or a snooze) the count catches up in one
+ * reminder, never a burst of them. Null when none is due.
+ */
+function reminderDue(rule: ReminderRule, elapsedMs: number, sent: number): number | null {
+  if (rule.afterMs <= 0) return null;
+  const due = Math.min(rule.max, Math.floor(elapsedMs / rule.afterMs));
+  return due > sent ? due : null;
 }
 
 type News = (write: StateWrite, kind?: EventKind, reminder?: number) => TransitionPlan;
@@ -261,13 +271,11 @@ function planDown(
       return stableFor(state, at) >= flap.stableMs ? news(calm(state), 'node-offline') : nothing;
     // A snoozed node is not reminded: its operator said they know.
     if (state.snoozedUntil !== null && state.snoozedUntil.getTime() > at.getTime()) return nothing;
-    // Counted from the notice (offlineAfter past the outage's start), one per remindAfter; after a
-    // gap in checks (or a snooze) the count catches up in one reminder, never a burst of them.
-    if (remind.afterMs <= 0) return nothing;
+    // Counted from the notice (offlineAfter past the outage's start).
     const since = at.getTime() - (state.offlineSince.getTime() + t.offlineAfterMs);
-    const due = Math.min(remind.max, Math.floor(since / remind.afterMs));
+    const due = reminderDue(remind, since, state.offlineReminders);
     // offlineSince is written unchanged as a guard: a recovery planned from the same read wins.
-    return due > state.offlineReminders
+    return due !== null
       ? news({ offlineReminders: due, offlineSince: state.offlineSince }, 'node-offline', due)
       : nothing;
   }

@@ -6,7 +6,7 @@
  * as `svc.snooze` does. The link is
  * signed for one operator and one node, and works only while the node still has that operator.
  */
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import { html } from 'hono/html';
 import { parseDurationMs } from '../../duration.js';
 import { InvalidInputError, UnknownNodeError } from '../../errors.js';
@@ -33,59 +33,48 @@ export function snoozeRoutes(route: Hono<Env>, ctx: WebContext): void {
       throw err;
     }
   };
-  route.get('/snooze/:token', async (c) => {
+  /**
+   * opened is a link's operator, their words and its node; or the answer when the link cannot be
+   * used (altered or expired: 404; its node no longer has that operator: 409).
+   */
+  const opened = async (c: Context<Env>): Promise<{ o: string; w: Words; node: NodeId } | Response> => {
     const t = await claimsOf(ctx, c.req.param('token'), 'snooze');
     if (!t) return invalid(c);
     const w = await wordsFor(ctx, t.o);
     const node = await nodeOf(t.o, t.n);
-    if (!node)
-      return c.html(message(w.t('web.snooze.doneTitle'), w.t('web.snooze.notYours', { operator: t.o }), w.locale), 409);
+    return node ? { o: t.o, w, node } : notYours(c, w, t.o);
+  };
+  route.get('/snooze/:token', async (c) => {
+    const link = await opened(c);
+    if (link instanceof Response) return link;
     const hours = CHOICES.filter((h) => h * HOUR <= svc.config.hooks.snoozeMaxMs);
     const maxHours = Math.floor(svc.config.hooks.snoozeMaxMs / HOUR);
-    return c.html(snoozeChoices(w, node.toString(), ctx.satellite, hours, maxHours));
+    return c.html(snoozeChoices(link.w, link.node.toString(), ctx.satellite, hours, maxHours));
   });
   route.post('/snooze/:token', async (c) => {
-    const t = await claimsOf(ctx, c.req.param('token'), 'snooze');
-    if (!t) return invalid(c);
+    const link = await opened(c);
+    if (link instanceof Response) return link;
+    const { o, w, node } = link;
     const body = await readForm(c);
     if (body instanceof Response) return body;
-    const w = await wordsFor(ctx, t.o);
-    const node = await nodeOf(t.o, t.n);
-    if (!node)
-      return c.html(message(w.t('web.snooze.doneTitle'), w.t('web.snooze.notYours', { operator: t.o }), w.locale), 409);
-    const choice = one(body['until']);
-    const until = choice === 'back' ? 'back' : untilOf(choice, svc.config.hooks.snoozeMaxMs, new Date());
-    if (!until)
-      return c.html(
-        message(w.t('web.snooze.title', { node: node.toString() }), w.t('web.snooze.badChoice'), w.locale),
+    const refused = (key: string): Response | Promise<Response> =>
+      c.html(
+        message(w.t('web.snooze.title', { node: node.toString() }), w.t(key, { node: node.toString() }), w.locale),
         400,
       );
+    const choice = one(body['until']);
+    const until = choice === 'back' ? 'back' : untilOf(choice, svc.config.hooks.snoozeMaxMs, new Date());
+    if (!until) return refused('web.snooze.badChoice');
     let snoozed: { until: Date | null; untilBack: boolean };
     try {
       snoozed = await svc.snooze(node, { until, reason: 'snoozed by its operator from an email link' });
     } catch (err) {
-      if (err instanceof UnknownNodeError)
-        return c.html(
-          message(w.t('web.snooze.doneTitle'), w.t('web.snooze.notYours', { operator: t.o }), w.locale),
-          409,
-        );
-      if (err instanceof InvalidInputError && until === 'back')
-        return c.html(
-          message(
-            w.t('web.snooze.title', { node: node.toString() }),
-            w.t('web.snooze.notDown', { node: node.toString() }),
-            w.locale,
-          ),
-          400,
-        );
+      if (err instanceof UnknownNodeError) return notYours(c, w, o);
       if (err instanceof InvalidInputError)
-        return c.html(
-          message(w.t('web.snooze.title', { node: node.toString() }), w.t('web.snooze.badChoice'), w.locale),
-          400,
-        );
+        return refused(until === 'back' ? 'web.snooze.notDown' : 'web.snooze.badChoice');
       throw err;
     }
-    const zone = (await svc.preferences.get(t.o)).timezone;
+    const zone = (await svc.preferences.get(o)).timezone;
     const shown = formatInstant(snoozed.until ?? new Date(), zone, w.locale);
     const done = w.t(snoozed.untilBack ? 'web.snooze.doneBack' : 'web.snooze.done', {
       node: node.toString(),
@@ -93,6 +82,11 @@ export function snoozeRoutes(route: Hono<Env>, ctx: WebContext): void {
     });
     return c.html(message(w.t('web.snooze.doneTitle'), done, w.locale));
   });
+}
+
+/** notYours answers a link whose node no longer has the link's operator. */
+function notYours(c: Context<Env>, w: Words, operator: string): Response | Promise<Response> {
+  return c.html(message(w.t('web.snooze.doneTitle'), w.t('web.snooze.notYours', { operator }), w.locale), 409);
 }
 
 /**

@@ -25,6 +25,14 @@ describe('snooze link: "I\'m on it" from a warning email', () => {
     const mail = w.h.sink.received.filter((m) => m.envelopeTo.includes(to)).at(-1)?.parsed;
     return /I'm on it: snooze notifications for this node: (\S+)/.exec(mail?.text ?? '')?.[1];
   };
+  /** offline adds a node of `op` whose checks fail: its offline email (the `received`th) and that email's snooze link. */
+  const offline = async (op: string, received: number): Promise<{ node: string; link: string | undefined }> => {
+    const node = await w.h.addNode({ email: op });
+    await w.h.svc.onUptimeCheck(node, { ok: false });
+    await w.h.svc.dispatch();
+    await w.h.sink.waitFor(received);
+    return { node, link: linkIn(op) };
+  };
   const heldReasons = async (node: string): Promise<string[]> =>
     (await w.h.svc.history({ nodeId: node })).entries
       .filter((e) => e.channel === 'email' && e.status === 'held')
@@ -32,11 +40,7 @@ describe('snooze link: "I\'m on it" from a warning email', () => {
 
   it('a warning carries the link; GET changes nothing; POST until=24h holds the node’s next news', async () => {
     const op = 'mover@example.com';
-    const node = await w.h.addNode({ email: op });
-    await w.h.svc.onUptimeCheck(node, { ok: false });
-    await w.h.svc.dispatch();
-    await w.h.sink.waitFor(1);
-    const link = linkIn(op);
+    const { node, link } = await offline(op, 1);
     assert.ok(link?.startsWith(`${w.base}/snooze/`), 'the offline email has the snooze link');
     const html = String(w.h.sink.received.at(-1)?.parsed.html);
     assert.match(
@@ -107,11 +111,7 @@ describe('snooze link: "I\'m on it" from a warning email', () => {
 
   it('an altered link, a node whose operator changed, and a bad choice change nothing', async () => {
     const op = 'former@example.com';
-    const node = await w.h.addNode({ email: op });
-    await w.h.svc.onUptimeCheck(node, { ok: false });
-    await w.h.svc.dispatch();
-    await w.h.sink.waitFor(4);
-    const link = linkIn(op) as string;
+    const { node, link = '' } = await offline(op, 4);
     const altered = `${link.slice(0, -3)}${link.endsWith('AAA') ? 'BBB' : 'AAA'}`;
     assert.equal((await fetch(altered, { method: 'POST', body: new URLSearchParams({ until: '24h' }) })).status, 404);
     for (const until of ['', '0h', '-5h', '9000h', 'soon', '1970-01-01T00:00:00Z'])
