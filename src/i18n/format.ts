@@ -145,6 +145,15 @@ function unit(locale: string, name: 'minute' | 'hour' | 'day', display: 'long' |
   ).format(n);
 }
 
+/** formatList joins names as the language does: "us1, eu1 and ap1", "us1, eu1 und ap1", "us1, eu1 i ap1". */
+export function formatList(names: readonly string[], locale: string): string {
+  return formatter(
+    conjunctions,
+    locale,
+    () => new Intl.ListFormat(locale, { type: 'conjunction', style: 'long' }),
+  ).format(names);
+}
+
 function join(locale: string, parts: string[]): string {
   return formatter(lists, locale, () => new Intl.ListFormat(locale, { type: 'unit', style: 'narrow' })).format(
     parts.filter(Boolean),
@@ -176,3 +185,4 @@ const clocks = new Map<string, Intl.DateTimeFormat>();
 const decimals = new Map<string, Intl.NumberFormat>();
 const units = new Map<string, Intl.NumberFormat>();
 const lists = new Map<string, Intl.ListFormat>();
+const conjunctions = new Map<string, Intl.ListFormat>();

@@ -9,6 +9,7 @@ import { InvalidConfigError, type ConfigIssue } from '../errors.js';
 import { openDatabase, type Database } from '../database/connect.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { openChannels } from '../channels/instances.js';
+import type { Audience } from '../channels/plugin.js';
 import { readSecretsFile, type Secrets } from '../secrets.js';
 import type { NodeLogClient } from '../channels/nodelog/client.js';
 import { Links } from '../links/links.js';
@@ -20,8 +21,9 @@ import { PgOverlay } from '../overlay/pg-overlay.js';
 import { OperatorPreferences } from '../preferences/operator-preferences.js';
 import { PgPreferenceStore } from '../preferences/pg-store.js';
 import type { PreferenceStore } from '../preferences/store.js';
-import { contentFor } from './content/content.js';
+import { contentFor, type Content } from './content/content.js';
 import { Dispatcher } from './dispatch/loop.js';
+import { openFleetMail } from './fleet/open.js';
 import { StormGuard } from './guard/guard.js';
 import { PgGuardStore } from './guard/pg-store.js';
 import type { NodeStateStore } from './hooks/node-state.js';
@@ -136,6 +138,7 @@ export async function createNotificationService(options: ServiceOptions = {}): P
   const needsDatabase = !overlay || !statusStore || !outbox || !nodeState || !preferenceStore;
   const db: Database | null = needsDatabase ? await openDatabase(config.database) : null;
   // Whatever fails from here on, the database opened above is closed before the error leaves.
+  let fleet: Awaited<ReturnType<typeof openFleetMail>> = null;
   try {
     const channels = await openChannels(config, {
       templates,
@@ -144,12 +147,13 @@ export async function createNotificationService(options: ServiceOptions = {}): P
       ...(nodeLogClient && { nodeLogClient }),
     });
     const links = Links.create(config.web);
+    const audience = (name: string): Audience => channels.get(name).audience;
     const parts = {
       outbox: outbox ?? new PgOutbox(pool(db).pool, pool(db).statements),
       nodeState: nodeState ?? new PgNodeStateStore(pool(db).pool, pool(db).statements),
       status: statusStore ?? new PgStatusStore(pool(db).pool, pool(db).statements),
       metrics: new Metrics(),
-      content: contentFor(templates, config, (name) => channels.get(name).audience, links),
+      content: contentFor(templates, config, audience, links),
       preferences: new OperatorPreferences(
         preferenceStore ?? new PgPreferenceStore(pool(db).pool),
         config,
@@ -158,7 +162,35 @@ export async function createNotificationService(options: ServiceOptions = {}): P
     };
     const guard =
       db && !outbox && !nodeState ? stormGuard(config, db, !overlay, channels, parts.metrics, clock, logger) : null;
-    const dispatcher = new Dispatcher({ config, channels, clock, logger, ...parts, ...(guard && { guard }) });
+    // A fleet's email from another satellite is worded as that satellite says it: one Content per name.
+    const contents = new Map([[config.satellite.name, parts.content]]);
+    const contentOf = (name: string): Content => {
+      let content = contents.get(name);
+      if (!content)
+        contents.set(
+          name,
+          (content = contentFor(templates, { ...config, satellite: { ...config.satellite, name } }, audience, links)),
+        );
+      return content;
+    };
+    fleet = await openFleetMail(config, outbox ? null : db, {
+      config,
+      channels,
+      preferences: parts.preferences,
+      metrics: parts.metrics,
+      clock,
+      logger,
+      contentOf,
+    });
+    const dispatcher = new Dispatcher({
+      config,
+      channels,
+      clock,
+      logger,
+      ...parts,
+      ...(guard && { guard }),
+      ...(fleet && { fleet: fleet.mail }),
+    });
     const retention = new Retention({ outbox: parts.outbox, config: config.retention, clock, logger });
     const cache = new OverlayCache(overlay ?? new PgOverlay(pool(db).pool, pool(db).statements), config.overlay, clock);
     warnDefaultSender(config, logger);
@@ -180,7 +212,10 @@ export async function createNotificationService(options: ServiceOptions = {}): P
       logger,
       ...parts,
       guard,
-      onClose: () => db?.close() ?? Promise.resolve(),
+      onClose: async () => {
+        await fleet?.close();
+        await db?.close();
+      },
     });
     if (config.dispatcher.autoStart) {
       dispatcher.start();
@@ -188,6 +223,7 @@ export async function createNotificationService(options: ServiceOptions = {}): P
     }
     return service;
   } catch (err) {
+    await fleet?.close().catch(() => undefined);
     await db?.close().catch(() => undefined);
     throw err;
   }

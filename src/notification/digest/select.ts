@@ -18,6 +18,8 @@ export interface DigestEntry {
   sameFor?: OutboxItem[];
   /** Reminders that the node was still offline, folded into the offline notice they repeat. */
   reminders?: OutboxItem[];
+  /** The same news of the node from the fleet's other satellites: one line, naming them. */
+  alsoOn?: OutboxItem[];
 }
 
 /** DigestSection is one kind's entries, in time order. */
@@ -43,6 +45,8 @@ export interface Digest {
   /** What the line budget left out, per kind; null when everything is listed. */
   omitted: { nodes: number; events: number; byKind: Array<{ kind: string; count: number }> } | null;
   level: LogLevel;
+  /** On a fleet's mail: the fleet, and the satellites whose news it lists, in the order they first appear. */
+  fleet: { name: string; satellites: string[] } | null;
 }
 
 /** Pairs whose second kind ends the first. */
@@ -63,7 +67,7 @@ export const MAX_DIGEST_LINES = 400;
  * fill `maxLines` (MAX_DIGEST_LINES unless fewer fit an email's byte budget) in that order; the rest is counted.
  */
 export function digestOf(items: readonly OutboxItem[], maxLines = MAX_DIGEST_LINES): Digest {
-  const entries = fold(items);
+  const entries = acrossFleet(fold(items));
   const byKind = new Map<string, DigestSection>();
   for (const e of entries) {
     const kind = (e.closedBy ?? e.item).kind;
@@ -105,8 +109,10 @@ export function digestOf(items: readonly OutboxItem[], maxLines = MAX_DIGEST_LIN
   );
   const folded = sections.reduce((n, s) => n + s.entries.filter((e) => e.closedBy).length, 0);
   // An announcement folded over several nodes is one notification to the operator who reads it.
-  const same = entries.reduce((n, e) => n + (e.sameFor?.length ?? 0), 0);
+  const same = entries.reduce((n, e) => n + (e.sameFor?.length ?? 0) + (e.alsoOn?.length ?? 0), 0);
+  const fleet = items.find((i) => i.payload.fleet)?.payload.fleet;
   return {
+    fleet: fleet ? { name: fleet.name, satellites: [...new Set(items.map(satelliteOf).filter(Boolean))] } : null,
     sections,
     count: items.length - same,
     nodes,
@@ -140,7 +146,8 @@ function fold(items: readonly OutboxItem[]): DigestEntry[] {
       entries.push(entry);
       continue;
     }
-    const node = item.nodeId ?? '';
+    // A fleet's satellites each tell their own outage: their pairs and reminders fold apart.
+    const node = `${item.nodeId ?? ''}|${satelliteOf(item)}`;
     const outage = open.get(`${node}|node-offline`);
     if (item.kind === 'node-offline' && item.payload.source?.data['reminder'] !== undefined && outage) {
       // A reminder repeats the outage's notice listed above: one line, which its recovery may close.
@@ -159,6 +166,37 @@ function fold(items: readonly OutboxItem[]): DigestEntry[] {
     if (Object.values(CLOSES).includes(item.kind as EventKind)) open.set(`${node}|${item.kind}`, entry);
   }
   return entries;
+}
+
+/**
+ * acrossFleet makes one entry of a node's same news from several satellites of a fleet ("offline
+ * on us1, eu1 and ap1"): entries still open, of one kind, each satellite once. A pair or a
+ * reminder keeps its own satellite's times, so it keeps its line.
+ */
+function acrossFleet(entries: readonly DigestEntry[]): DigestEntry[] {
+  const out: DigestEntry[] = [];
+  const first = new Map<string, DigestEntry>(); // `${node}|${kind}` → the entry the others join
+  for (const e of entries) {
+    const satellite = satelliteOf(e.item);
+    if (!satellite || e.closedBy || e.sameFor || e.reminders) {
+      out.push(e);
+      continue;
+    }
+    const key = `${e.item.nodeId ?? ''}|${e.item.kind}`;
+    const joined = first.get(key);
+    if (joined && ![joined.item, ...(joined.alsoOn ?? [])].some((i) => satelliteOf(i) === satellite)) {
+      (joined.alsoOn ??= []).push(e.item);
+      continue;
+    }
+    if (!joined) first.set(key, e);
+    out.push(e);
+  }
+  return out;
+}
+
+/** satelliteOf is the satellite a fleet's mail came from ('' for a satellite's own). */
+export function satelliteOf(item: OutboxItem): string {
+  return item.payload.fleet?.satellite.name ?? '';
 }
 
 function omittedOf(left: readonly DigestEntry[], listed: readonly DigestSection[]): NonNullable<Digest['omitted']> {

@@ -4,7 +4,7 @@
  * with its headline, why it matters, what to do and its lines; what the line budget left out,
  * counted. Pure: select.ts decided what is listed, the catalog gives the words.
  */
-import { formatClock, formatWhen } from '../../i18n/format.js';
+import { formatClock, formatList, formatWhen } from '../../i18n/format.js';
 import { spanValues } from '../../i18n/spans.js';
 import { KIND_INFO } from '../../kinds.js';
 import {
@@ -16,7 +16,7 @@ import {
   type Wording,
 } from '../content/wording.js';
 import type { OutboxItem } from '../outbox/outbox.js';
-import type { Digest, DigestEntry } from './select.js';
+import { satelliteOf, type Digest, type DigestEntry } from './select.js';
 
 /** DigestText is every string of a digest, in one language. */
 export interface DigestText {
@@ -53,7 +53,12 @@ export function digestWords(
   sourceOf: (item: OutboxItem) => EventSource | null,
 ): DigestText {
   const { locale, zone } = reader;
-  const { catalog, satellite } = w;
+  const { catalog } = w;
+  // One email across a fleet's satellites names each line's satellites, and is signed by the fleet.
+  const acrossSatellites = (d.fleet?.satellites.length ?? 0) > 1;
+  const satellite = acrossSatellites
+    ? (d.fleet as NonNullable<Digest['fleet']>).name
+    : (d.fleet?.satellites[0] ?? w.satellite);
   // A node this digest lists as offline, and not back: what it later reports of that node is the
   // last known state, not its state now.
   const offline = new Map<string, number>();
@@ -106,7 +111,7 @@ export function digestWords(
           node: node.shortId,
           address: node.address,
           when: formatWhen(e.item.occurredAt, zone, locale),
-          text: line(w, e, reader, wordsOf),
+          text: onSatellites(w, e, reader, line(w, e, reader, wordsOf), acrossSatellites),
         };
       }),
     };
@@ -120,7 +125,13 @@ export function digestWords(
     subject: `[${satellite}] ${shown.join(' · ')}`,
     preheader: worst ? `${worst.title}: ${worst.lines[0]?.text ?? ''}` : '',
     heading: catalog.t(locale, 'digest.heading', { count: d.count, nodes: d.nodes }),
-    intro: catalog.t(locale, 'digest.intro', { satellite, zone: zone === 'UTC' ? 'UTC' : zone }),
+    intro: acrossSatellites
+      ? catalog.t(locale, 'digest.fleetIntro', {
+          satellites: formatList(d.fleet?.satellites ?? [], locale),
+          count: d.fleet?.satellites.length ?? 0,
+          zone,
+        })
+      : catalog.t(locale, 'digest.intro', { satellite, zone }),
     folded: d.folded > 0 ? catalog.t(locale, 'digest.folded', { lines: d.lines }) : '',
     sections,
     omitted: d.omitted && {
@@ -160,6 +171,18 @@ function line(w: Wording, e: DigestEntry, reader: Reader, text: (item: OutboxIte
     line: own,
     count: others.length,
     nodes: others.length > shown.length ? `${shown.join(', ')} …` : shown.join(', '),
+  });
+}
+
+/** onSatellites adds to a line of a fleet's email the satellites whose news it is ("on us1, eu1 and ap1"). */
+function onSatellites(w: Wording, e: DigestEntry, reader: Reader, text: string, fleet: boolean): string {
+  if (!fleet) return text;
+  const names = [e.item, ...(e.alsoOn ?? [])].map(satelliteOf).filter(Boolean);
+  if (names.length === 0) return text;
+  return w.catalog.t(reader.locale, 'digest.onSatellites', {
+    line: text,
+    satellites: formatList(names, reader.locale),
+    count: names.length,
   });
 }
 

@@ -13,6 +13,7 @@ import type { StatusStore } from '../limits/store.js';
 import type { Metrics } from '../metrics.js';
 import type { Outbox } from '../outbox/outbox.js';
 import type { StormGuard } from '../guard/guard.js';
+import type { FleetMail } from '../fleet/mail-room.js';
 import type { DispatcherConfig } from './config.js';
 
 /** DispatchSettings are the sections a dispatcher reads: its own, the limits, and who is sending. */
@@ -36,4 +37,6 @@ export interface DispatcherDeps {
   logger?: Logger;
   /** The storm guard, where the database keeps one: counted before claims, its held kinds left out of them. */
   guard?: Pick<StormGuard, 'beforeClaim' | 'guardedKinds'>;
+  /** The fleet's mail (`grouping.fleet`): operators' emails are handed to it, and it is sent after each run of passes. */
+  fleet?: Pick<FleetMail, 'takes' | 'handOver' | 'drain'>;
 }

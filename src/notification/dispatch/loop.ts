@@ -19,6 +19,7 @@ export class Dispatcher {
   readonly #intervalMs: number;
   readonly #logger: Logger;
   readonly #metrics: DispatcherDeps['metrics'];
+  readonly #fleet: DispatcherDeps['fleet'];
   /** Passes in flight, background and inline, so stop() can wait for all of them. */
   readonly #inFlight = new Set<Promise<number>>();
   /** The pass in flight for each group passed on demand: a caller joins it rather than start another. */
@@ -41,6 +42,7 @@ export class Dispatcher {
     this.#intervalMs = deps.config.dispatcher.intervalMs;
     this.#logger = deps.logger ?? silentLogger;
     this.#metrics = deps.metrics;
+    this.#fleet = deps.fleet;
   }
 
   /**
@@ -147,6 +149,8 @@ export class Dispatcher {
           items = await this.#claim();
         }
       }
+      // What this run handed over, and the other satellites' mail now due, leaves as the fleet's.
+      if (this.#fleet) total += await this.#fleet.drain();
     } finally {
       // A failed claim fails the run, but only once the passes under way have finished.
       await Promise.allSettled(passes);

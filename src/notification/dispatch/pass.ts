@@ -117,8 +117,11 @@ export class DispatchPass {
 
     const granted: Reservation[] = [];
     const ready: OutboxItem[] = [];
+    // A fleet's email leaves with the other satellites' news to the address: handed over, not sent.
+    const fleet = this.#d.fleet?.takes((fresh[0] as OutboxItem).channel) ? this.#d.fleet : undefined;
     try {
-      if (!(await this.#reservations.reserve(fresh, now, granted, ready))) return;
+      if (!(await this.#reservations.reserve(fresh, now, granted, ready, !fleet))) return;
+      if (fleet) return await fleet.handOver(ready, granted, now);
     } catch (err) {
       await this.#reservations.refund(granted); // whatever broke, nothing was sent on these
       throw err;

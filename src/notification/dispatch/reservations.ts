@@ -28,12 +28,14 @@ export class Reservations {
    * reserve takes the node (and, for an operator's channel, the address) reservations for `fresh`
    * items, holding what a limit denies; it fills `granted` and `ready` as it goes, so a caller
    * whose call breaks half-way refunds exactly what was granted. False: nothing is ready to send.
+   * `perAddress` false leaves the address to the fleet's mail, which counts it for the whole fleet.
    */
   async reserve(
     fresh: readonly OutboxItem[],
     now: Date,
     granted: Reservation[],
     ready: OutboxItem[],
+    perAddress = true,
   ): Promise<boolean> {
     const channel = (fresh[0] as OutboxItem).channel;
     const later: OutboxItem[] = [];
@@ -64,7 +66,7 @@ export class Reservations {
     for (const { nodeItems, r } of answered) if (!r.granted) await this.hold(nodeItems, r.retryAt, r.reason);
     if (later.length > 0) await this.#d.outbox.release(later.map((i) => i.id));
     if (ready.length === 0) return false;
-    if (this.#d.channels.get(channel).audience === 'operator') {
+    if (perAddress && this.#d.channels.get(channel).audience === 'operator') {
       const r = await this.#reserveFor(addressKey, ready[0] as OutboxItem, now, this.#limits('perAddress', channel));
       if (!r.granted) {
         await this.refund(granted.splice(0));

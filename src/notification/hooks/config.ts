@@ -105,6 +105,19 @@ export const GROUPING_CONFIG = section(
       DAY,
       'Emails to one address within this wait leave as one email (Storj: 5m); 0: no grouping',
     ),
+    fleet: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be a lower-case name (letters, digits, _; up to 40)')
+      .optional()
+      .describe(
+        "A fleet's name: satellites on one PostgreSQL that share it send an operator one email for their news together (the schema `satnotify_fleet_<name>` holds the fleet's mail and its per-address limits). Needs `database.url`.",
+      ),
+    fleetWait: duration(
+      '5m',
+      0,
+      DAY,
+      "How long the fleet's mail to an address waits, after a satellite hands it over, for the other satellites' news to the same address",
+    ),
   },
   'Operator grouping of hook emails.',
 );

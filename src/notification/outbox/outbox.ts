@@ -23,6 +23,14 @@ export type OutboxStatus = NotificationStatus;
 export interface StoredMessage extends Message {
   /** What satnotify worded this message from (an event kind and its data); absent for a caller's own text. */
   source?: { kind: string; data: Record<string, unknown> };
+  /** On a fleet's mail (fleet/mail-room.ts): the fleet, and the satellite whose news this is. */
+  fleet?: FleetSource;
+}
+
+/** FleetSource is where a fleet's mail came from: the fleet's name, and the satellite that handed it over. */
+export interface FleetSource {
+  name: string;
+  satellite: { id: string; name: string; schema: string };
 }
 
 /** OutboxItem is one durable notification (or digest) on one channel instance. */

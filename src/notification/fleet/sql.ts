@@ -1,0 +1,83 @@
+/**
+ * @module notification/fleet/sql
+ * The fleet's statements. Satellites of one fleet keep their own schemas on one PostgreSQL; the
+ * fleet's mail lives in a schema of its own. A hand-over and its settling each cross schemas in
+ * one statement, so a satellite's row and the fleet's copy of it never disagree, whatever crashes
+ * between statements. Pure: it builds statements and runs none.
+ */
+import sql, { join, raw, type Sql } from 'sql-template-tag';
+import type { Reservation } from '../limits/store.js';
+import type { FleetSource } from '../outbox/outbox.js';
+
+/** A lease no claim ever sees run out: a satellite's row is the fleet's until the fleet settles it. */
+const WITH_THE_FLEET = raw(`'infinity'::timestamptz`);
+
+/** schemaOf is a schema's name as SQL, checked again here because it is written into the text. */
+export function schemaOf(name: string): Sql {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`not a schema name: ${JSON.stringify(name)}`);
+  return raw(`"${name}"`);
+}
+
+/** HandOver is one satellite's due email rows for one address, as they go to the fleet's mail. */
+export interface HandOver {
+  /** The satellite's rows, each with the node reservations its send was granted (shared rows: none). */
+  rows: ReadonlyArray<{ id: string; reservations: readonly Reservation[] }>;
+  source: FleetSource;
+  now: Date;
+  /** When the fleet's mail to the address leaves, unless mail to it already waits and leaves sooner. */
+  dueAt: Date;
+  reason: string;
+}
+
+/**
+ * handOver marks a satellite's rows as the fleet's (leased for good, their reservations on them)
+ * and copies them into the fleet's outbox, joining the mail already waiting for the address: run
+ * on the satellite's own connection, whose search path is its schema.
+ */
+export function handOver(fleetSchema: string, h: HandOver): Sql {
+  const fleet = schemaOf(fleetSchema);
+  return sql`WITH given AS (
+  SELECT * FROM jsonb_to_recordset(${JSON.stringify(h.rows)}::jsonb) AS g(id text, reservations jsonb)
+), moved AS (
+  UPDATE satnotify_outbox o SET status = 'pending', leased_until = ${WITH_THE_FLEET}, reason = ${h.reason},
+    reservations = g.reservations
+  FROM given g WHERE o.id = g.id
+  RETURNING o.*
+)
+INSERT INTO ${fleet}.satnotify_outbox (id, channel, group_key, node_id, kind, bypass, payload, title, summary,
+  due_at, occurred_at, created_at, operator, status)
+SELECT m.id, m.channel, m.group_key, m.node_id, m.kind, m.bypass,
+  m.payload || jsonb_build_object('fleet', ${JSON.stringify(h.source)}::jsonb), m.title, m.summary,
+  LEAST(${h.dueAt}::timestamptz, (SELECT min(w.due_at) FROM ${fleet}.satnotify_outbox w
+    WHERE w.group_key = m.group_key AND w.status = 'pending' AND w.leased_until IS NULL AND w.due_at > w.created_at)),
+  m.occurred_at, ${h.now}, m.operator, 'pending'
+FROM moved m
+ON CONFLICT (id) DO NOTHING`;
+}
+
+/** sourcesOf lists the satellites' rows a fleet send carries: the rows themselves, or those folded into a digest. */
+export function sourcesOf(ids: readonly string[]): Sql {
+  return sql`SELECT id, payload->'fleet'->'satellite'->>'schema' AS schema FROM satnotify_outbox
+WHERE (id = ANY(${ids}::text[]) AND kind <> 'digest') OR digest_id = ANY(${ids}::text[])`;
+}
+
+/** Settled is how the satellites' rows end once the fleet's send is decided. */
+export type Settled =
+  { outcome: 'sent'; at: Date; reason: string } | { outcome: 'given back'; at: Date; reason: string };
+
+/**
+ * settle records the fleet's outcome (`fleetUpdate`, an UPDATE of the fleet's own rows) and, in
+ * the same statement, on every satellite's rows it carried: sent, or given back to their
+ * satellite, due now and still owning their reservations, which then sends them itself.
+ */
+export function settle(fleetUpdate: Sql, sources: ReadonlyMap<string, readonly string[]>, s: Settled): Sql {
+  const members = [...sources].map(([schema, ids], i) => {
+    const set =
+      s.outcome === 'sent'
+        ? sql`status = 'sent', sent_at = ${s.at}, attempts = attempts + 1, leased_until = NULL, reservations = NULL, reason = ${s.reason}`
+        : sql`status = 'pending', due_at = ${s.at}, leased_until = NULL, reason = ${s.reason}`;
+    return sql`, m${raw(String(i))} AS (UPDATE ${schemaOf(schema)}.satnotify_outbox SET ${set}
+  WHERE id = ANY(${ids}::text[]) AND leased_until = ${WITH_THE_FLEET})`;
+  });
+  return sql`WITH fleet AS (${fleetUpdate})${members.length > 0 ? join(members, '') : raw('')} SELECT 1`;
+}
