@@ -220,6 +220,7 @@ export async function createNotificationService(options: ServiceOptions = {}): P
     if (config.dispatcher.autoStart) {
       dispatcher.start();
       retention.start();
+      fleet?.retention.start();
     }
     return service;
   } catch (err) {

@@ -1,7 +1,8 @@
 /**
  * A child process running a NotificationService on a shared PostgreSQL, for the multi-process
  * fault tests. argv: mode url smtpUrl [args…]; SATNOTIFY_TEST_GUARD: JSON of the `guard` and
- * `channels` options (default: the guard's count off)
+ * `channels` options (default: the guard's count off); SATNOTIFY_TEST_OPTIONS: JSON of further
+ * options (a fleet's satellite: its `satellite`, `grouping`, `hooks` and `database.schema`)
  *   dispatch            run the background dispatcher until killed (prints "ready")
  *   inform NODE N START fire N concurrent informNodeEmail for NODE at START (epoch ms); print the tally of statuses and
  * retryAt
@@ -10,15 +11,19 @@ import { createNotificationService } from '../../src/notification/create.js';
 
 const [mode, url, smtpUrl, ...rest] = process.argv.slice(2) as [string, string, string, ...string[]];
 const fixedNow = process.env['SATNOTIFY_TEST_NOW'];
+const { database, ...options } = JSON.parse(process.env['SATNOTIFY_TEST_OPTIONS'] ?? '{}') as {
+  database?: { schema?: string };
+};
 const svc = await createNotificationService({
   ...(fixedNow && { clock: () => new Date(fixedNow) }),
-  database: { url, poolSize: 10 },
+  database: { url, poolSize: 10, ...database },
   smtp: { url: smtpUrl, maxConnections: 4 },
   limits: JSON.parse(process.env['SATNOTIFY_TEST_LIMITS'] ?? '{}') as Record<string, never>,
   grouping: { wait: '0s' },
   dispatcher: { autoStart: mode === 'dispatch', interval: '10ms', lease: '3s', concurrency: 8 },
   // The storm guard (and the channel it alerts), for the test that runs it in several processes.
   ...(JSON.parse(process.env['SATNOTIFY_TEST_GUARD'] ?? '{"guard":{"enabled":false}}') as Record<string, never>),
+  ...(options as Record<string, never>),
 });
 
 if (mode === 'dispatch') {
