@@ -212,6 +212,7 @@ export async function createNotificationService(options: ServiceOptions = {}): P
       logger,
       ...parts,
       guard,
+      fleet: fleet?.mail ?? null,
       onClose: async () => {
         await fleet?.close();
         await db?.close();

@@ -12,8 +12,10 @@ import type { OperatorPreferences } from '../preferences/operator-preferences.js
 import { erasedKey, operatorKey, type Preferences, type PreferencesUpdate } from '../preferences/preferences.js';
 import type { Content } from './content/content.js';
 import { toChannelStatus, type ChannelStatus } from './limits/channel-status.js';
-import type { StatusStore } from './limits/store.js';
+import type { StatusKey, StatusStore } from './limits/store.js';
+import type { Status } from './limits/policy.js';
 import type { Erased, Outbox, OutboxStatus, Pruned } from './outbox/outbox.js';
+import type { FleetMail } from './fleet/mail-room.js';
 
 /** Why an erased operator's open notifications end unsent. */
 export const ERASED = "the operator's data was erased at their request";
@@ -62,6 +64,8 @@ export interface OperatorsDeps {
   content: Content;
   channels: readonly string[];
   clock: () => Date;
+  /** The fleet's mail (`grouping.fleet`): it keeps the address too, and the per-address counters of the channels it takes. */
+  fleet?: Pick<FleetMail, 'takes' | 'addressStatus' | 'eraseOperator'> | undefined;
 }
 
 /** Operators answers an operator's requests about their data. */
@@ -86,7 +90,7 @@ export class Operators {
         Promise.all(
           d.channels.map(async (c): Promise<[string, ChannelStatus]> => [
             c,
-            toChannelStatus(await d.status.get({ subject: `addr:${key}`, channel: c })),
+            toChannelStatus(await this.#addressStatus({ subject: `addr:${key}`, channel: c })),
           ]),
         ),
       ]),
@@ -138,6 +142,8 @@ export class Operators {
     await orDatabaseError(d.preferences.erase(key, now));
     const nodes = await this.#nodes(key);
     for (const n of nodes) await d.overlay.upsertNode({ id: n.id, address: n.address, email: '' });
+    // The fleet first: what it holds for the address comes back, and is erased below with the rest.
+    await orDatabaseError(d.fleet?.eraseOperator(key, now, ERASED, `addr:${erasedKey(key)}`) ?? Promise.resolve());
     const [erased] = await orDatabaseError(
       Promise.all([d.outbox.eraseOperator(key, now, ERASED), d.status.rename(`addr:${key}`, `addr:${erasedKey(key)}`)]),
     );
@@ -154,6 +160,12 @@ export class Operators {
     if (!at) return false;
     const since = await orDatabaseError(this.#d.outbox.history({ operator: key, since: at, limit: 1 }));
     return since.length === 0;
+  }
+
+  /** #addressStatus is an address's counters on a channel: the fleet's, for the channels whose mail it sends. */
+  #addressStatus(key: StatusKey): Promise<Status> {
+    const fleet = this.#d.fleet;
+    return fleet?.takes(key.channel) ? fleet.addressStatus(key) : this.#d.status.get(key);
   }
 
   async #nodes(operator: string): Promise<NodeInfo[]> {

@@ -51,6 +51,7 @@ import { announcementOf, recordBroadcast, type Announcement, type BroadcastResul
 import { deliveryOf, firstAttempt, type Delivery } from './delivery.js';
 import { feedPage, type FeedPage, type FeedRequest } from './feed-page.js';
 import type { PruneReport, Retention } from './retention/retention.js';
+import type { FleetMail } from './fleet/mail-room.js';
 import { readHistory, type History, type HistoryOptions, type HistorySubject } from './history.js';
 import { Operators } from './operators.js';
 import type { StormGuard } from './guard/guard.js';
@@ -85,6 +86,8 @@ export interface NotificationServiceParts {
   logger?: Logger;
   /** The storm guard; null when every store was given ready-made (it lives on the service's own database). */
   guard?: StormGuard | null;
+  /** The fleet's mail (`grouping.fleet`), when the satellite is in a fleet. */
+  fleet?: FleetMail | null;
   /** Runs after everything else on close (the database pool). */
   onClose?: () => Promise<void>;
 }
@@ -110,7 +113,7 @@ export class NotificationService {
     this.#p = parts;
     this.overlay = parts.overlay;
     this.preferences = parts.preferences;
-    this.operators = new Operators({ ...parts, channels: parts.channels.names });
+    this.operators = new Operators({ ...parts, channels: parts.channels.names, fleet: parts.fleet ?? undefined });
     this.metrics = parts.metrics;
     this.config = parts.config;
     this.#logger = parts.logger ?? silentLogger;

@@ -15,7 +15,8 @@ import { silentLogger, type Logger } from '../../logger.js';
 import type { ChannelSet } from '../../channels/instances.js';
 import type { OperatorPreferences } from '../../preferences/operator-preferences.js';
 import type { Content } from '../content/content.js';
-import type { Reservation, StatusStore } from '../limits/store.js';
+import type { Reservation, StatusKey, StatusStore } from '../limits/store.js';
+import type { Status } from '../limits/policy.js';
 import type { Metrics } from '../metrics.js';
 import type { FleetSource, NewItem, Outbox, OutboxItem } from '../outbox/outbox.js';
 import type { DispatchSettings } from '../dispatch/deps.js';
@@ -90,6 +91,30 @@ export class FleetMail {
     let total = 0;
     for (let n = await this.#pass(); n > 0; n = await this.#pass()) total += n;
     return total;
+  }
+
+  /**
+   * eraseOperator removes an operator from the fleet's mail, as Operators.erase does from the
+   * satellite's rows, and before them: open mail ends (each satellite's own news goes back to it:
+   * this satellite's is then erased with the rest, the others send theirs), the address leaves
+   * every row, and the fleet's per-address counters move to `erasedSubject`.
+   */
+  async eraseOperator(operator: string, now: Date, reason: string, erasedSubject: string): Promise<void> {
+    await this.#d.store.releaseOperator(
+      operator,
+      { now, wall: new Date() },
+      {
+        fleet: reason,
+        satellites: `the operator asked the fleet ${this.#d.fleet.name}'s satellite ${this.#d.satellite.name} to erase their data; this satellite sends its own news`,
+      },
+    );
+    await this.#d.outbox.eraseOperator(operator, now, reason);
+    await this.#d.status.rename(`addr:${operator}`, erasedSubject);
+  }
+
+  /** addressStatus is an operator's per-address counters on a channel the fleet takes: the fleet's. */
+  addressStatus(key: StatusKey): Promise<Status> {
+    return this.#d.status.get(key);
   }
 
   /** #pass claims due addresses' mail and sends each address's as one email. */

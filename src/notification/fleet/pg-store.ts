@@ -5,7 +5,7 @@
  */
 import type pg from 'pg';
 import { markFailed, markSent } from '../outbox/sql.js';
-import { handOver, settle, sourcesOf, type HandOver, type Settled } from './sql.js';
+import { handOver, releaseOperator, schemasOf, settle, sourcesOf, type HandOver, type Settled } from './sql.js';
 import type { FleetOutcome, FleetStore } from './store.js';
 
 /** PgFleetStore writes the fleet's mail and its satellites' rows on one PostgreSQL. */
@@ -34,5 +34,16 @@ export class PgFleetStore implements FleetStore {
         ? markSent(ids.map((id) => ({ id, at: outcome.sent })))
         : markFailed(ids, outcome.failed, { ambiguous: outcome.ambiguous });
     await this.#fleet.query(settle(own, bySchema, s));
+  }
+
+  async releaseOperator(
+    operator: string,
+    at: { now: Date; wall: Date },
+    reasons: { fleet: string; satellites: string },
+  ): Promise<number> {
+    const { rows } = await this.#fleet.query<{ schema: string }>(schemasOf(operator));
+    const schemas = rows.map((r) => r.schema);
+    const ended = await this.#fleet.query<{ n: number }>(releaseOperator(operator, schemas, at, reasons));
+    return ended.rows[0]?.n ?? 0;
   }
 }

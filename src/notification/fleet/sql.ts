@@ -81,3 +81,34 @@ export function settle(fleetUpdate: Sql, sources: ReadonlyMap<string, readonly s
   });
   return sql`WITH fleet AS (${fleetUpdate})${members.length > 0 ? join(members, '') : raw('')} SELECT 1`;
 }
+
+/**
+ * releaseOperator ends the fleet's open mail to an erased operator (suppressed, unless a send has
+ * it leased now) and, in the same statement, gives what it carried back to the satellites in
+ * `schemas`: the one that erases suppresses its own with the rest of the operator's rows, the
+ * others send their own news. A fleet row's id is its satellite row's. Leases run on the wall
+ * clock (`at.wall`), what is given back is due at the service's `at.now`. Returns how many it ended.
+ */
+export function releaseOperator(
+  operator: string,
+  schemas: readonly string[],
+  at: { now: Date; wall: Date },
+  r: { fleet: string; satellites: string },
+): Sql {
+  const back = schemas.map(
+    (schema, i) => sql`, m${raw(String(i))} AS (UPDATE ${schemaOf(schema)}.satnotify_outbox
+  SET status = 'pending', due_at = ${at.now}, leased_until = NULL, reason = ${r.satellites}
+  WHERE leased_until = ${WITH_THE_FLEET} AND (id IN (SELECT id FROM ended)
+    OR id IN (SELECT x.id FROM satnotify_outbox x JOIN ended ON x.digest_id = ended.id)))`,
+  );
+  return sql`WITH ended AS (UPDATE satnotify_outbox SET status = 'suppressed', reason = ${r.fleet}, leased_until = NULL
+  WHERE operator = ${operator} AND status IN ('pending', 'held', 'retry') AND (leased_until IS NULL OR leased_until < ${at.wall})
+  RETURNING id)${back.length > 0 ? join(back, '') : raw('')}
+SELECT count(*)::int AS n FROM ended`;
+}
+
+/** schemasOf lists the schemas of the satellites whose mail to `operator` the fleet has kept. */
+export function schemasOf(operator: string): Sql {
+  return sql`SELECT DISTINCT payload->'fleet'->'satellite'->>'schema' AS schema FROM satnotify_outbox
+WHERE operator = ${operator} AND kind <> 'digest'`;
+}

@@ -17,4 +17,13 @@ export interface FleetStore {
    * they carried (the rows themselves, or those folded into a digest among them).
    */
   settle(ids: readonly string[], outcome: FleetOutcome, s: Settled): Promise<void>;
+  /**
+   * releaseOperator ends the fleet's open mail to `operator` (its data is being erased) and gives
+   * what it carried back to its satellites, together; returns how many rows it ended.
+   */
+  releaseOperator(
+    operator: string,
+    at: { now: Date; wall: Date },
+    reasons: { fleet: string; satellites: string },
+  ): Promise<number>;
 }

@@ -12,7 +12,7 @@ import type { NotificationService } from '../../../../src/notification/service.j
 import { NodeLogServer } from '../../../../src/node/node-log-server.js';
 import { InvalidConfigError } from '../../../../src/errors.js';
 import { TestClock } from '../../../helpers/clock.js';
-import { freshPostgresUrl, postgresSkipReason, randomNodeIdHex } from '../../../helpers/databases.js';
+import { freshPostgresUrl, postgresSkipReason, randomNodeIdHex, sqlClient } from '../../../helpers/databases.js';
 import { startSmtpSink, type Received, type SmtpSink } from '../../../helpers/smtp-sink.js';
 
 const SATELLITES = ['us1', 'eu1', 'ap1'] as const;
@@ -25,12 +25,13 @@ describe('one email across a fleet of three satellites on one PostgreSQL', { ski
   let address: string;
   const logLines: string[] = [];
   const fleet: NotificationService[] = [];
+  let url: string;
 
   before(async () => {
     sink = await startSmtpSink();
     nodeLog = new NodeLogServer({ sink: (l) => logLines.push(l) });
     address = `127.0.0.1:${await nodeLog.listen()}`;
-    const url = await freshPostgresUrl('satnotify_fleet_test');
+    url = await freshPostgresUrl('satnotify_fleet_test');
     for (const name of SATELLITES)
       fleet.push(
         await createNotificationService({
@@ -147,6 +148,41 @@ describe('one email across a fleet of three satellites on one PostgreSQL', { ski
       const email = (await svc.history({ nodeId: id })).entries.find((e) => e.channel === 'email');
       assert.equal(email?.status, 'sent');
     }
+  });
+
+  it("an operator erased at us1 while their mail is with the fleet: gone from the fleet's rows, eu1 and ap1 send their own", async () => {
+    const to = 'erase-me@example.com';
+    const id = await node(to);
+    for (const svc of fleet) await svc.onUptimeCheck(id, { ok: false });
+    clock.advance(5 * MINUTE);
+    await drainAll(); // handed over; the fleet's mail waits
+    const report = await fleet[0]?.operators.erase(to);
+    assert.equal(report?.inFlight, 0, "us1's row came back from the fleet and was erased with the rest");
+    const db = sqlClient(url);
+    await db.connect();
+    try {
+      const kept = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM satnotify_fleet_storj.satnotify_outbox
+         WHERE operator = $1 OR group_key LIKE '%' || $1 || '%' OR payload::text LIKE '%' || $1 || '%'`,
+        [to],
+      );
+      assert.equal(kept.rows[0]?.n, 0, "the address is nowhere in the fleet's mail");
+      const us1 = await db.query<{ status: string }>(
+        `SELECT status FROM satnotify_us1.satnotify_outbox WHERE node_id = decode($1, 'hex') AND channel = 'email'`,
+        [id],
+      );
+      assert.deepEqual(
+        us1.rows.map((r) => r.status),
+        ['suppressed'],
+      );
+    } finally {
+      await db.end();
+    }
+    await drainAll(); // eu1 and ap1 send what came back
+    clock.advance(5 * MINUTE);
+    await drainAll();
+    const mails = emailsTo(to);
+    assert.deepEqual(mails.map((m) => /^\[(\w+)\]/.exec(m.parsed.subject ?? '')?.[1]).sort(), ['ap1', 'eu1']);
   });
 });
 
