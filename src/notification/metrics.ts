@@ -4,15 +4,15 @@
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-/** Outcome is what happened to one notification in one step. */
-export type Outcome = 'sent' | 'held' | 'digested' | 'failed' | 'retried' | 'suppressed';
+/** Outcome is what happened to one notification in one step (`handed`: to the fleet's mail, which sends it). */
+export type Outcome = 'sent' | 'held' | 'digested' | 'handed' | 'failed' | 'retried' | 'suppressed';
 
 /** Metrics holds satnotify's counters; labels carry no node ids or addresses (cardinality, privacy). */
 export class Metrics {
   readonly registry = new Registry();
   readonly notifications = new Counter({
     name: 'satnotify_notifications_total',
-    help: 'Notifications by channel, kind and outcome (sent, held, digested, failed, retried, suppressed).',
+    help: 'Notifications by channel, kind and outcome (sent, held, digested, handed to the fleet, failed, retried, suppressed).',
     labelNames: ['channel', 'kind', 'outcome'] as const,
     registers: [this.registry],
   });

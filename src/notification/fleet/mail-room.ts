@@ -83,7 +83,7 @@ export class FleetMail {
       dueAt: new Date(now.getTime() + this.#d.fleet.waitMs),
       reason: `with the fleet ${this.#d.fleet.name}'s mail: leaves with the other satellites' news to this address`,
     });
-    for (const i of items) this.#d.metrics.count(i.channel, i.kind, 'digested');
+    for (const i of items) this.#d.metrics.count(i.channel, i.kind, 'handed');
   }
 
   /** drain sends the fleet's mail that is due, pass after pass, until none is; returns items claimed. */

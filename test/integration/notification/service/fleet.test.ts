@@ -109,6 +109,11 @@ describe('one email across a fleet of three satellites on one PostgreSQL', { ski
       assert.match(email?.reason ?? '', /in one email across the fleet storj/);
     }
     assert.equal(logLines.length, 3, 'nothing more in the node log');
+    for (const svc of fleet)
+      assert.match(
+        await svc.metrics.registry.getSingleMetricAsString('satnotify_notifications_total'),
+        /\{channel="email",kind="node-offline",outcome="handed"\} 1\n/,
+      );
   });
 
   it("limits per operator address are the fleet's: a second email in the hour waits for the next", async () => {
