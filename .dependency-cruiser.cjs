@@ -32,6 +32,7 @@ const PURE = [
   'notification/content/(wording|fields)',
   'notification/outbox/(tally|sql)',
   'notification/guard/policy',
+  'notification/fleet/sql',
   'web/feed-text',
   'i18n/(format|spans|locale)',
   'database/postgres-url',

@@ -20,6 +20,7 @@ import { OVERLAY_CONFIG } from './overlay/config.js';
 import { PREFERENCES_CONFIG } from './preferences/config.js';
 import { RETENTION_CONFIG } from './notification/retention/config.js';
 import { WEB_CONFIG } from './web/config.js';
+import { API_CONFIG } from './api/config.js';
 import { SATELLITE_CONFIG } from './satellite.js';
 import { redactedViews, redactSecrets, redactUrl } from './redact.js';
 
@@ -50,6 +51,7 @@ const schema = z
     web: WEB_CONFIG,
     links: LINKS_CONFIG,
     reputation: REPUTATION_CONFIG,
+    api: API_CONFIG,
   })
   .superRefine((c, ctx) => {
     // Hooks route kinds to instance names; each must be one that exists.

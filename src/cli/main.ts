@@ -230,17 +230,25 @@ function buildProgram(io: CliIO): Command {
     )
     .addOption(new Option('--port <port>', 'port to listen on').default(8080).argParser(wholeNumber(0, 65535)))
     .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--api <host:port>', 'also serve the gRPC API a satellite calls (api.listen), e.g. 127.0.0.1:7778')
     .option(
       '--config <file>',
       'JSON config file (SATNOTIFY_* variables apply over it); web.baseUrl and web.secrets belong there',
     )
     .addHelpText(
       'after',
-      '\nExample:\n  SATNOTIFY_WEB_BASEURL=https://sat.example/notify satnotify serve --port 8080 --config satnotify.json',
+      '\nExamples:\n  SATNOTIFY_WEB_BASEURL=https://sat.example/notify satnotify serve --port 8080 --config satnotify.json\n  satnotify serve --api 127.0.0.1:7778 --config satnotify.json   # api.tokens in the config, their values in the secrets file',
     )
-    .action(async (o: { port: number; host: string; config?: string }) => {
-      await serve({ port: o.port, host: o.host, env: io.env, ...(o.config && { configFile: o.config }) }, (line) =>
-        io.out(`${line}\n`),
+    .action(async (o: { port: number; host: string; config?: string; api?: string }) => {
+      await serve(
+        {
+          port: o.port,
+          host: o.host,
+          env: io.env,
+          ...(o.config && { configFile: o.config }),
+          ...(o.api && { api: o.api }),
+        },
+        (line) => io.out(`${line}\n`),
       );
     });
 
