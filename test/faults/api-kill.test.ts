@@ -23,7 +23,7 @@ function startServe(dir: string, url: string): Promise<{ child: ChildProcess; po
     const child = spawn(
       process.execPath,
       [BIN, 'serve', '--port', '0', '--api', '127.0.0.1:0', '--config', join(dir, 'satnotify.json')],
-      { env: { ...process.env, DATABASE_URL: url, SATNOTIFY_API_TOKEN: API_TOKEN }, stdio: ['ignore', 'pipe', 'pipe'] },
+      { env: { ...process.env, DATABASE_URL: url, KILL_TEST_API_TOKEN: API_TOKEN }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let err = '';
     child.stderr.on('data', (b: Buffer) => (err += b.toString()));
@@ -44,11 +44,11 @@ describe('the API killed mid-batch', { skip: postgresSkipReason }, () => {
     writeFileSync(
       join(dir, 'satnotify.json'),
       JSON.stringify({
-        api: { tokens: [{ env: 'SATNOTIFY_API_TOKEN' }] },
+        api: { tokens: [{ env: 'KILL_TEST_API_TOKEN' }] },
         hooks: { offlineAfter: '0s' },
         guard: { enabled: false },
         mail: { outboxDir: join(dir, 'mail') },
-        nodeLog: { timeout: '200ms' },
+        nodeLog: { deadline: '200ms' },
       }),
     );
   });
