@@ -20,6 +20,7 @@ import { Profiler } from './cpu-profile.js';
 import { channelBenchmarks } from './channels.js';
 import { embeddedBenchmark, type EmbeddedResult } from './embedded.js';
 import { failoverBenchmark, type FailoverResult } from './failover.js';
+import { apiHookBenchmark } from './api.js';
 
 const { values } = parseArgs({
   options: {
@@ -128,6 +129,14 @@ const SECTIONS: Record<string, () => Promise<void>> = {
       profiler,
     );
     say(`  ${hooks(sequentialHooks)}`);
+  },
+  api: async () => {
+    if (!postgresUp) return;
+    const r = await apiHookBenchmark(await freshPostgresUrl('satnotify_bench_api'), Math.round(4000 * scale));
+    add(r.comparison);
+    say(
+      `  over the API p50 ${r.api.p50Ms} ms, p99 ${r.api.p99Ms} ms; in-process p50 ${r.inProcess.p50Ms} ms, p99 ${r.inProcess.p99Ms} ms`,
+    );
   },
   failover: async () => {
     failover = await failoverBenchmark();
