@@ -44,6 +44,7 @@ export const API_CONFIG = section(
       .describe('TLS for the API; null: plain text (loopback only).'),
     maxMessageBytes: count(4 * 1024 * 1024, 1024, 64 * 1024 * 1024, 'Largest request the API accepts, in bytes'),
     maxBatch: count(10_000, 1, 100_000, 'Most items in one batch call'),
+    maxInFlight: count(256, 1, 100_000, 'Most calls whose work runs at once; more are RESOURCE_EXHAUSTED'),
     timeout: duration('30s', 100, 10 * MINUTE, "Longest a call may run, whatever the caller's deadline"),
   },
   'The gRPC API a satellite in any language calls (proto/satnotify/v1/satellite.proto).',

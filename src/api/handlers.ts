@@ -14,6 +14,7 @@ import type { Delivery } from '../notification/delivery.js';
 import { SIGNALS } from '../notification/hooks/events.js';
 import type { NotificationService } from '../notification/service.js';
 import { NodeId } from '../overlay/node-id.js';
+import { NODE_INPUT } from '../overlay/db.js';
 import type { Preferences } from '../preferences/preferences.js';
 import type * as m from './schema.js';
 import { ApiError, statusOf } from './status.js';
@@ -85,23 +86,17 @@ export function handlersOf(svc: NotificationService, maxBatch: number): Record<s
     UpsertNodes: async (r: { nodes: m.NodeMessage[] }) => {
       if (r.nodes.length > maxBatch)
         throw new ApiError(status.INVALID_ARGUMENT, `nodes: at most ${maxBatch} items in one call`);
-      // Each node is checked by the overlay as it is written; the first bad one stops the rest, naming its index.
-      for (const [i, n] of r.nodes.entries()) {
-        try {
-          await svc.overlay.upsertNode({
-            id: n.node_id,
-            address: n.address,
-            ...(n.email && { email: n.email }),
-            ...(n.version && { version: n.version }),
-            ...(n.wallet && { wallet: n.wallet }),
-          });
-        } catch (err) {
-          if (err instanceof InvalidInputError)
-            throw new InvalidInputError(err.issues.map((x) => ({ ...x, path: `nodes[${i}].${x.path}` })));
-          throw err;
-        }
-      }
-      return { upserted: r.nodes.length };
+      const nodes = r.nodes.map((n) => ({
+        id: n.node_id,
+        address: n.address,
+        ...(n.email && { email: n.email }),
+        ...(n.version && { version: n.version }),
+        ...(n.wallet && { wallet: n.wallet }),
+      }));
+      // Every node is checked before any is written: a bad one refuses the call, naming its index.
+      nodes.forEach((n, i) => parseInput(NODE_INPUT, n, `nodes[${i}]`));
+      for (const n of nodes) await svc.overlay.upsertNode(n);
+      return { upserted: nodes.length };
     },
     UptimeCheck: (r: m.UptimeCheckRequest) => svc.onUptimeCheck(r.node_id, uptime(r)),
     AuditResult: (r: m.AuditResultRequest) => svc.onAuditResult(r.node_id, audit(r)),
@@ -151,7 +146,8 @@ export function handlersOf(svc: NotificationService, maxBatch: number): Record<s
     },
     GetDelivery: async (r: { id: string }) => {
       const d = await svc.delivery(r.id);
-      return d ? deliveryMessage(d) : { id: r.id, status: 'pending', reason: '', retry_at: null };
+      if (!d) throw new ApiError(status.NOT_FOUND, 'no notification with this id (never recorded, or pruned)');
+      return deliveryMessage(d);
     },
     GetStatus: async (r: { node_id: string }) => {
       const statuses = await svc.status(r.node_id);
@@ -223,7 +219,7 @@ const MASKABLE: Record<string, keyof Preferences> = {
 function changeOf(p: m.PreferencesMessage | null, mask: { paths: string[] } | null): Record<string, unknown> {
   const paths = mask?.paths ?? [];
   if (paths.length === 0) throw new InvalidInputError('update_mask', 'must name the fields to change');
-  const bad = paths.find((x) => !(x in MASKABLE));
+  const bad = paths.find((x) => !Object.hasOwn(MASKABLE, x));
   if (bad !== undefined)
     throw new InvalidInputError(
       'update_mask',

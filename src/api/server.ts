@@ -20,7 +20,7 @@ import { silentLogger, type Logger } from '../logger.js';
 import type { NotificationService } from '../notification/service.js';
 import { TokenCheck } from './auth.js';
 import type { ApiConfig } from './config.js';
-import { handlersOf, type Handler } from './handlers.js';
+import { handlersOf } from './handlers.js';
 import { API_PACKAGE, API_SERVICE, SERVICE_NAME } from './schema.js';
 import { ApiError, statusOf } from './status.js';
 
@@ -39,10 +39,14 @@ export class ApiServer {
   /** The port it listens on (the one asked for, or the one given for port 0). */
   readonly port: number;
 
-  private constructor(server: Server, health: HealthImplementation, port: number) {
+  /** Calls whose work is still running, answered or not: close waits for them before the service may close. */
+  readonly #running: ReadonlySet<Promise<unknown>>;
+
+  private constructor(server: Server, health: HealthImplementation, port: number, running: Set<Promise<unknown>>) {
     this.#server = server;
     this.#health = health;
     this.port = port;
+    this.#running = running;
   }
 
   /** start listens on `config.listen` and serves until close(). */
@@ -54,10 +58,26 @@ export class ApiServer {
       'grpc.max_send_message_length': config.maxMessageBytes,
     });
     const auth = new TokenCheck(o.tokens, o.tokens.length === 0 && Boolean(config.tls?.clientCa));
+    const running = new Set<Promise<unknown>>();
     const impl: UntypedServiceImplementation = {};
     for (const [method, handler] of Object.entries(handlersOf(o.svc, config.maxBatch)))
       impl[method] = (call: ServerUnaryCall<unknown, unknown>, done: sendUnaryData<unknown>) => {
-        void answer(method, handler, call, auth, config.timeoutMs, logger).then(
+        // Work goes on past a call's answer (a timeout cuts only the answer): bounded, so callers that retry cannot pile it up.
+        if (running.size >= config.maxInFlight) {
+          done({
+            code: status.RESOURCE_EXHAUSTED,
+            details: `more than api.maxInFlight (${config.maxInFlight}) calls at once`,
+          });
+          return;
+        }
+        const work = Promise.resolve().then(() => {
+          auth.check(call.metadata);
+          return handler(call.request as never);
+        });
+        running.add(work);
+        const forget = (): void => void running.delete(work);
+        work.then(forget, forget);
+        void answer(method, work, config.timeoutMs, logger).then(
           (reply) => done(null, reply),
           (err: unknown) => {
             const s = statusOf(err);
@@ -74,10 +94,13 @@ export class ApiServer {
       server.bindAsync(config.listen, credentialsOf(config), (err, p) => (err ? reject(err) : resolve(p))),
     );
     logger.info({ listen: config.listen, port, tls: Boolean(config.tls) }, 'API listening');
-    return new ApiServer(server, health, port);
+    return new ApiServer(server, health, port, running);
   }
 
-  /** close stops taking calls, and waits up to `graceMs` for those in flight before cutting them. */
+  /**
+   * close stops taking calls, waits up to `graceMs` for those in flight before cutting them, then
+   * for their work to end (a hook records to its end), so the service can close after it.
+   */
   async close(graceMs = 5_000): Promise<void> {
     this.#health.setStatus('', 'NOT_SERVING');
     this.#health.setStatus(SERVICE_NAME, 'NOT_SERVING');
@@ -91,22 +114,15 @@ export class ApiServer {
         resolve();
       });
     });
+    await Promise.allSettled([...this.#running]);
   }
 }
 
 /**
- * answer runs one call: authenticated first, then the method, bounded by `timeoutMs` whatever the
+ * answer is a call's answer: its work's result, or DEADLINE_EXCEEDED past `timeoutMs` whatever the
  * caller's deadline (the work goes on to its end; only the answer is cut short).
  */
-async function answer(
-  method: string,
-  handler: Handler,
-  call: ServerUnaryCall<unknown, unknown>,
-  auth: TokenCheck,
-  timeoutMs: number,
-  logger: Logger,
-): Promise<unknown> {
-  auth.check(call.metadata);
+async function answer(method: string, work: Promise<unknown>, timeoutMs: number, logger: Logger): Promise<unknown> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -115,7 +131,7 @@ async function answer(
     );
   });
   try {
-    return await Promise.race([handler(call.request as never), late]);
+    return await Promise.race([work, late]);
   } catch (err) {
     if (err instanceof ApiError && err.code === status.DEADLINE_EXCEEDED) logger.warn({ method }, err.message);
     throw err;

@@ -170,19 +170,29 @@ function fold(items: readonly OutboxItem[]): DigestEntry[] {
 
 /**
  * acrossFleet makes one entry of a node's same news from several satellites of a fleet ("offline
- * on us1, eu1 and ap1"): entries still open, of one kind, each satellite once. A pair or a
- * reminder keeps its own satellite's times, so it keeps its line.
+ * on us1, eu1 and ap1"): entries still open, of one event kind and score, each satellite once. A
+ * pair or a reminder keeps its own satellite's times, and an announcement its own words, so each
+ * keeps its line.
  */
 function acrossFleet(entries: readonly DigestEntry[]): DigestEntry[] {
   const out: DigestEntry[] = [];
   const first = new Map<string, DigestEntry>(); // `${node}|${kind}` → the entry the others join
   for (const e of entries) {
     const satellite = satelliteOf(e.item);
-    if (!satellite || e.closedBy || e.sameFor || e.reminders) {
+    // A caller's own words (an announcement, its own template) are each satellite's to say.
+    if (
+      !satellite ||
+      e.closedBy ||
+      e.sameFor ||
+      e.reminders ||
+      !isEvent(e.item.kind) ||
+      e.item.kind === 'announcement'
+    ) {
       out.push(e);
       continue;
     }
-    const key = `${e.item.nodeId ?? ''}|${e.item.kind}`;
+    // The same news: of the node, of its kind, and with the same score where it carries one.
+    const key = `${e.item.nodeId ?? ''}|${e.item.kind}|${JSON.stringify(e.item.payload.source?.data['score'] ?? null)}`;
     const joined = first.get(key);
     if (joined && ![joined.item, ...(joined.alsoOn ?? [])].some((i) => satelliteOf(i) === satellite)) {
       (joined.alsoOn ??= []).push(e.item);
@@ -216,6 +226,10 @@ function omittedOf(left: readonly DigestEntry[], listed: readonly DigestSection[
 function scoreOf(e: DigestEntry): number {
   const score = Number(e.item.payload.source?.data['score']);
   return Number.isFinite(score) ? score : Infinity;
+}
+
+function isEvent(kind: string): kind is EventKind {
+  return kind in KIND_INFO;
 }
 
 function levelOf(item: OutboxItem): LogLevel {

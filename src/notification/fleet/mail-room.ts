@@ -26,6 +26,12 @@ import { persist } from '../dispatch/persist.js';
 import type { Settled } from './sql.js';
 import type { FleetOutcome, FleetStore } from './store.js';
 
+/** How long a group whose pass broke waits before the fleet tries it again. */
+const RETRY_BROKEN_MS = 30_000;
+
+/** Unbuildable is a digest that cannot be made of its items: trying again would fail again. */
+class Unbuildable extends Error {}
+
 /** FleetMailDeps are the mail room's parts: this satellite's, and the fleet's schema's. */
 export interface FleetMailDeps {
   fleet: { name: string; schema: string; waitMs: number };
@@ -86,11 +92,21 @@ export class FleetMail {
     for (const i of items) this.#d.metrics.count(i.channel, i.kind, 'handed');
   }
 
-  /** drain sends the fleet's mail that is due, pass after pass, until none is; returns items claimed. */
+  /**
+   * drain settles what the fleet finished with but left unsettled here, then sends the fleet's
+   * mail that is due, pass after pass, while passes get somewhere; returns items claimed.
+   */
   async drain(): Promise<number> {
+    await this.#d.store.reconcile(this.#d.clock(), {
+      sent: `in one email across the fleet ${this.#d.fleet.name}`,
+      back: `the fleet ${this.#d.fleet.name} did not send it; this satellite sends it itself`,
+    });
     let total = 0;
-    for (let n = await this.#pass(); n > 0; n = await this.#pass()) total += n;
-    return total;
+    for (;;) {
+      const { claimed, broken } = await this.#pass();
+      total += claimed;
+      if (claimed === broken) return total; // nothing claimed, or every group broke: the next run tries again
+    }
   }
 
   /**
@@ -117,27 +133,42 @@ export class FleetMail {
     return this.#d.status.get(key);
   }
 
-  /** #pass claims due addresses' mail and sends each address's as one email. */
-  async #pass(): Promise<number> {
+  /** #pass claims due addresses' mail and sends each address's as one email; says how many items it claimed, and of them broke. */
+  async #pass(): Promise<{ claimed: number; broken: number }> {
     const cfg = this.#d.config.dispatcher;
     const items = await this.#d.outbox.claim({
       now: this.#d.clock(),
       leaseUntil: new Date(Date.now() + cfg.leaseMs),
       groups: cfg.batchSize,
     });
+    let broken = 0;
     await pMap(
       groupBy(items, (i) => i.groupKey).values(),
-      (g) => this.#group(g).catch((err: unknown) => this.#broken(g, err)),
+      (g) =>
+        this.#group(g).catch((err: unknown) => {
+          broken += g.length;
+          return this.#broken(g, err);
+        }),
       { concurrency: cfg.concurrency },
     );
-    return items.length;
+    return { claimed: items.length, broken };
   }
 
-  /** #broken releases a group whose pass broke (the database went away): the next pass takes it. */
+  /**
+   * #broken holds a group whose pass broke (the database went away) for a while rather than
+   * releasing it at once, so a failure that repeats costs a try per RETRY_BROKEN_MS, not a busy loop.
+   */
   async #broken(items: readonly OutboxItem[], err: unknown): Promise<void> {
     this.#d.metrics.dispatchFailures.inc({ stage: 'group' });
-    this.#logger.error({ fleet: this.#d.fleet.name, err: String(err) }, 'fleet mail failed; retried on the next pass');
-    await persist(() => this.#d.outbox.release(items.map((i) => i.id))).catch(() => undefined);
+    this.#logger.error({ fleet: this.#d.fleet.name, err: String(err) }, 'fleet mail failed; tried again shortly');
+    const at = new Date(this.#d.clock().getTime() + RETRY_BROKEN_MS);
+    await persist(() =>
+      this.#d.outbox.markHeld(
+        items.map((i) => i.id),
+        at,
+        `the fleet's pass broke (${String(err)}); tried again`,
+      ),
+    ).catch(() => undefined); // its lease ends anyway
   }
 
   /**
@@ -146,8 +177,17 @@ export class FleetMail {
    */
   async #group(claimed: readonly OutboxItem[]): Promise<void> {
     const now = this.#d.clock();
-    for (const item of claimed) if (item.reservations) await this.#deliver(item, item.reservations);
-    const fresh = claimed.filter((i) => !i.reservations);
+    // Mail of an instance this satellite does not send operators' email through goes back to its satellites.
+    const foreign = claimed.filter((i) => !this.takes(i.channel));
+    if (foreign.length > 0)
+      await this.#giveBack(
+        foreign.map((i) => i.id),
+        now,
+        `satellite ${this.#d.satellite.name} has no operators' email instance ${foreign[0]?.channel ?? ''}`,
+      );
+    const mine = claimed.filter((i) => this.takes(i.channel));
+    for (const item of mine) if (item.reservations) await this.#deliver(item, item.reservations);
+    const fresh = mine.filter((i) => !i.reservations);
     const first = fresh[0];
     if (!first) return;
     const limits = { ...this.#d.config.limits.perAddress, timezone: this.#d.config.limits.timezone };
@@ -159,10 +199,11 @@ export class FleetMail {
           r.retryAt,
           `per-address ${r.reason}, across the fleet ${this.#d.fleet.name}`,
         );
-      return this.#giveBack(
+      // A limit of 0 means never: what the satellites sent themselves would not honour it either.
+      return this.#end(
         fresh.map((i) => i.id),
-        now,
-        `the fleet's per-address limit is 0`,
+        `per-address ${r.reason}: the limit is 0, so the fleet never sends`,
+        false,
       );
     }
     let carrier: OutboxItem;
@@ -170,7 +211,13 @@ export class FleetMail {
       carrier = await this.#carrier(fresh, r.reservation, now);
     } catch (err) {
       await persist(() => this.#d.status.refund(r.reservation));
-      throw err;
+      if (!(err instanceof Unbuildable)) throw err;
+      // A digest that cannot be built never will be: each satellite sends its own news instead.
+      return this.#giveBack(
+        fresh.map((i) => i.id),
+        now,
+        err.message,
+      );
     }
     await this.#deliver(carrier, [r.reservation]);
   }
@@ -184,7 +231,13 @@ export class FleetMail {
     }
     const signer = this.#signerOf(fresh);
     const content = this.#d.contentOf(signer);
-    const digest: NewItem = content.digest(fresh, now, content.readerOf(await this.#readerOf(first.operator)));
+    const reader = content.readerOf(await this.#readerOf(first.operator));
+    let digest: NewItem;
+    try {
+      digest = content.digest(fresh, now, reader);
+    } catch (err) {
+      throw new Unbuildable(`could not build the fleet's digest: ${err instanceof Error ? err.message : String(err)}`);
+    }
     // It leaves worded as it was made: by its one satellite, or by the fleet for several.
     digest.payload.fleet = { name: this.#d.fleet.name, satellite: { ...this.#d.satellite, name: signer } };
     const leaseUntil = new Date(Date.now() + this.#d.config.dispatcher.leaseMs);
@@ -213,15 +266,20 @@ export class FleetMail {
       return this.#failed(item, reservations, err);
     }
     const at = this.#d.clock();
-    await this.#settle(
-      [item.id],
-      { sent: at },
-      {
-        outcome: 'sent',
-        at,
-        reason: `in one email across the fleet ${this.#d.fleet.name} (${item.id})`,
-      },
-    );
+    try {
+      await this.#settle(
+        [item.id],
+        { sent: at },
+        { outcome: 'sent', at, reason: `in one email across the fleet ${this.#d.fleet.name} (${item.id})` },
+      );
+    } catch (err) {
+      // It left: it must not leave again. The fleet's row says so alone; each satellite's row settles later (drain).
+      this.#logger.error(
+        { fleet: this.#d.fleet.name, id: item.id, err: String(err) },
+        "fleet email sent, but the satellites' rows could not be settled; they settle on a later run",
+      );
+      await persist(() => this.#d.outbox.markSent(item.id, at));
+    }
     this.#d.metrics.count(item.channel, item.kind, 'sent');
     this.#logger.info({ id: item.id, fleet: this.#d.fleet.name, kind: item.kind }, 'fleet email sent');
   }
@@ -249,19 +307,31 @@ export class FleetMail {
       return;
     }
     if (o.refund) for (const r of reservations) await persist(() => this.#d.status.refund(r));
-    await this.#giveBack([item.id], this.#d.clock(), o.reason, delivery?.ambiguous === true);
+    // What may have arrived is not sent again by every satellite: it ends failed, with the reason.
+    if (delivery?.ambiguous === true || item.ambiguousAttempts > 0) await this.#end([item.id], o.reason, true);
+    else await this.#giveBack([item.id], this.#d.clock(), o.reason);
     this.#d.metrics.count(item.channel, item.kind, 'failed');
   }
 
+  /** #end ends fleet rows as failed with `reason`, and the satellites' rows they carried too. */
+  async #end(ids: readonly string[], reason: string, ambiguous: boolean): Promise<void> {
+    this.#logger.warn({ fleet: this.#d.fleet.name, items: ids.length, reason }, 'fleet email failed for good');
+    await this.#settle(
+      ids,
+      { failed: reason, ambiguous },
+      { outcome: 'failed', at: this.#d.clock(), reason: `the fleet ${this.#d.fleet.name}'s email failed: ${reason}` },
+    );
+  }
+
   /** #giveBack ends fleet rows as failed and gives what they carried back to the satellites, due now. */
-  async #giveBack(ids: readonly string[], at: Date, reason: string, ambiguous = false): Promise<void> {
+  async #giveBack(ids: readonly string[], at: Date, reason: string): Promise<void> {
     this.#logger.warn(
       { fleet: this.#d.fleet.name, items: ids.length, reason },
       'fleet email failed for good; each satellite sends its own news',
     );
     await this.#settle(
       ids,
-      { failed: reason, ambiguous },
+      { failed: reason, ambiguous: false },
       {
         outcome: 'given back',
         at,

@@ -5,7 +5,16 @@
  */
 import type pg from 'pg';
 import { markFailed, markSent } from '../outbox/sql.js';
-import { handOver, releaseOperator, schemasOf, settle, sourcesOf, type HandOver, type Settled } from './sql.js';
+import {
+  handOver,
+  reconcile,
+  releaseOperator,
+  schemasOf,
+  settle,
+  sourcesOf,
+  type HandOver,
+  type Settled,
+} from './sql.js';
 import type { FleetOutcome, FleetStore } from './store.js';
 
 /** PgFleetStore writes the fleet's mail and its satellites' rows on one PostgreSQL. */
@@ -45,5 +54,9 @@ export class PgFleetStore implements FleetStore {
     const schemas = rows.map((r) => r.schema);
     const ended = await this.#fleet.query<{ n: number }>(releaseOperator(operator, schemas, at, reasons));
     return ended.rows[0]?.n ?? 0;
+  }
+
+  async reconcile(at: Date, reasons: { sent: string; back: string }): Promise<void> {
+    await this.#own.query(reconcile(this.#schema, at, reasons));
   }
 }

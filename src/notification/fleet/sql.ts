@@ -30,9 +30,10 @@ export interface HandOver {
 }
 
 /**
- * handOver marks a satellite's rows as the fleet's (leased for good, their reservations on them)
- * and copies them into the fleet's outbox, joining the mail already waiting for the address: run
- * on the satellite's own connection, whose search path is its schema.
+ * handOver marks a satellite's rows as the fleet's (leased for good, their reservations on
+ * them) and copies them into the fleet's outbox, joining the mail already waiting for the address:
+ * run on the satellite's own connection, whose search path is its schema. A row already handed over
+ * or ended (a worker that outlived its lease, the row taken over meanwhile) is left as it is.
  */
 export function handOver(fleetSchema: string, h: HandOver): Sql {
   const fleet = schemaOf(fleetSchema);
@@ -41,7 +42,7 @@ export function handOver(fleetSchema: string, h: HandOver): Sql {
 ), moved AS (
   UPDATE satnotify_outbox o SET status = 'pending', leased_until = ${WITH_THE_FLEET}, reason = ${h.reason},
     reservations = g.reservations
-  FROM given g WHERE o.id = g.id
+  FROM given g WHERE o.id = g.id AND o.status IN ('pending', 'held', 'retry') AND o.leased_until <> ${WITH_THE_FLEET}
   RETURNING o.*
 )
 INSERT INTO ${fleet}.satnotify_outbox (id, channel, group_key, node_id, kind, bypass, payload, title, summary,
@@ -61,9 +62,22 @@ export function sourcesOf(ids: readonly string[]): Sql {
 WHERE (id = ANY(${ids}::text[]) AND kind <> 'digest') OR digest_id = ANY(${ids}::text[])`;
 }
 
-/** Settled is how the satellites' rows end once the fleet's send is decided. */
+/**
+ * Settled is how the satellites' rows end once the fleet's send is decided: sent; failed (it may
+ * have arrived, or can never leave: sending it again is not theirs to do); or given back.
+ */
 export type Settled =
-  { outcome: 'sent'; at: Date; reason: string } | { outcome: 'given back'; at: Date; reason: string };
+  | { outcome: 'sent'; at: Date; reason: string }
+  | { outcome: 'failed'; at: Date; reason: string }
+  | { outcome: 'given back'; at: Date; reason: string };
+
+/** What each outcome writes on a satellite's row. */
+const SETTLED: Record<Settled['outcome'], (s: Settled) => Sql> = {
+  sent: (s) =>
+    sql`status = 'sent', sent_at = ${s.at}, attempts = attempts + 1, leased_until = NULL, reservations = NULL, reason = ${s.reason}`,
+  failed: (s) => sql`status = 'failed', leased_until = NULL, reservations = NULL, reason = ${s.reason}`,
+  'given back': (s) => sql`status = 'pending', due_at = ${s.at}, leased_until = NULL, reason = ${s.reason}`,
+};
 
 /**
  * settle records the fleet's outcome (`fleetUpdate`, an UPDATE of the fleet's own rows) and, in
@@ -72,10 +86,7 @@ export type Settled =
  */
 export function settle(fleetUpdate: Sql, sources: ReadonlyMap<string, readonly string[]>, s: Settled): Sql {
   const members = [...sources].map(([schema, ids], i) => {
-    const set =
-      s.outcome === 'sent'
-        ? sql`status = 'sent', sent_at = ${s.at}, attempts = attempts + 1, leased_until = NULL, reservations = NULL, reason = ${s.reason}`
-        : sql`status = 'pending', due_at = ${s.at}, leased_until = NULL, reason = ${s.reason}`;
+    const set = SETTLED[s.outcome](s);
     return sql`, m${raw(String(i))} AS (UPDATE ${schemaOf(schema)}.satnotify_outbox SET ${set}
   WHERE id = ANY(${ids}::text[]) AND leased_until = ${WITH_THE_FLEET})`;
   });
@@ -111,4 +122,28 @@ SELECT count(*)::int AS n FROM ended`;
 export function schemasOf(operator: string): Sql {
   return sql`SELECT DISTINCT payload->'fleet'->'satellite'->>'schema' AS schema FROM satnotify_outbox
 WHERE operator = ${operator} AND kind <> 'digest'`;
+}
+
+/**
+ * reconcile settles a satellite's own rows that the fleet has finished with but whose settling did
+ * not happen (a settle that failed after its send, an erase that ended the fleet's copy): sent as
+ * the fleet sent them, else given back, due now. Run on the satellite's own connection.
+ */
+export function reconcile(fleetSchema: string, at: Date, reasons: { sent: string; back: string }): Sql {
+  const fleet = schemaOf(fleetSchema);
+  return sql`WITH done AS (
+  SELECT o.id, coalesce(d.status, f.status) AS status, coalesce(d.sent_at, f.sent_at) AS sent_at
+  FROM satnotify_outbox o JOIN ${fleet}.satnotify_outbox f ON f.id = o.id
+  LEFT JOIN ${fleet}.satnotify_outbox d ON d.id = f.digest_id
+  WHERE o.status = 'pending' AND o.leased_until = ${WITH_THE_FLEET}
+    AND coalesce(d.status, f.status) IN ('sent', 'failed', 'suppressed')
+)
+UPDATE satnotify_outbox o SET
+  status = CASE WHEN done.status = 'sent' THEN 'sent' ELSE 'pending' END,
+  sent_at = CASE WHEN done.status = 'sent' THEN done.sent_at END,
+  due_at = CASE WHEN done.status = 'sent' THEN o.due_at ELSE ${at}::timestamptz END,
+  reservations = CASE WHEN done.status = 'sent' THEN NULL ELSE o.reservations END,
+  reason = CASE WHEN done.status = 'sent' THEN ${reasons.sent}::text ELSE ${reasons.back}::text END,
+  leased_until = NULL
+FROM done WHERE o.id = done.id`;
 }

@@ -26,4 +26,9 @@ export interface FleetStore {
     at: { now: Date; wall: Date },
     reasons: { fleet: string; satellites: string },
   ): Promise<number>;
+  /**
+   * reconcile settles this satellite's rows the fleet finished with but did not settle (sent as it
+   * sent them, else given back, due `at`), on the satellite's own database.
+   */
+  reconcile(at: Date, reasons: { sent: string; back: string }): Promise<void>;
 }

@@ -141,9 +141,10 @@ FROM unnest(${batch.map((c) => c.id)}::text[], ${batch.map((c) => c.at)}::timest
 WHERE o.id = v.id`;
 }
 
-/** release gives up the lease on rows without changing them. */
+/** release gives up the lease on rows without changing them; rows a fleet holds (leased for good) stay its. */
 export function release(ids: readonly string[]): Query {
-  return sql`UPDATE satnotify_outbox SET leased_until = NULL WHERE id = ANY(${ids}::text[])`;
+  return sql`UPDATE satnotify_outbox SET leased_until = NULL
+WHERE id = ANY(${ids}::text[]) AND leased_until <> 'infinity'::timestamptz`;
 }
 
 /** markHeld holds rows until `dueAt`, with the reason. */

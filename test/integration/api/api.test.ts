@@ -161,6 +161,17 @@ describe('the gRPC API', { skip: postgresSkipReason }, () => {
       status.INVALID_ARGUMENT,
       /timezone/,
     );
+    await refused(
+      c.call('UpsertNodes', {
+        nodes: [
+          { node_id: randomNodeIdHex(), address: h.nodeLogAddress, email: 'fine@example.com' },
+          { node_id: randomNodeIdHex(), address: 'no port here', email: 'fine@example.com' },
+        ],
+      }),
+      status.INVALID_ARGUMENT,
+      /nodes\[1\]\.address/,
+    );
+    await refused(c.call('GetDelivery', { id: 'no-such-notification' }), status.NOT_FOUND);
     assert.deepEqual(await rowsOf(h.url), before_, 'nothing recorded by any refused call');
   });
 
@@ -183,6 +194,34 @@ describe('the gRPC API', { skip: postgresSkipReason }, () => {
     assert.equal(reply.status, 'SERVING');
     const services = await reflectedServices(h.api.port);
     assert.ok(services.includes('satnotify.v1.SatelliteNotifications'), services.join(', '));
+  });
+});
+
+describe('the gRPC API bounds a call', { skip: postgresSkipReason }, () => {
+  let h: ApiHarness;
+  let c: ReturnType<typeof apiClient>;
+  before(async () => {
+    h = await startApiHarness({ api: { timeout: '100ms', maxBatch: 500 } });
+    c = apiClient(h.api.port);
+  });
+  after(async () => {
+    c.close();
+    await h.close();
+  });
+
+  it('in items (maxBatch) and in time (timeout), whatever the caller asks', async () => {
+    const before_ = await rowsOf(h.url);
+    await refused(
+      c.call('UptimeChecks', {
+        checks: Array.from({ length: 501 }, () => ({ node_id: randomNodeIdHex(), ok: false })),
+      }),
+      status.INVALID_ARGUMENT,
+      /checks: at most 500 items/,
+    );
+    assert.deepEqual(await rowsOf(h.url), before_);
+    // 500 nodes written one by one take longer than 100 ms: the caller hears so, though it allowed 20 s.
+    const nodes = Array.from({ length: 500 }, () => ({ node_id: randomNodeIdHex(), address: '127.0.0.1:1' }));
+    await refused(c.call('UpsertNodes', { nodes }), status.DEADLINE_EXCEEDED, /ran past api\.timeout/);
   });
 });
 

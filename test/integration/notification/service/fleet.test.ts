@@ -191,6 +191,42 @@ describe('one email across a fleet of three satellites on one PostgreSQL', { ski
   });
 });
 
+describe('a fleet mends what it left unsettled', { skip: postgresSkipReason }, () => {
+  it('a satellite row whose fleet copy ended unsent (an erase raced it) is given back and sent by its satellite', async () => {
+    const clock = new TestClock('2026-03-02T10:00:00Z');
+    const sink = await startSmtpSink();
+    const url = await freshPostgresUrl('satnotify_fleet_mend_test');
+    const svc = await createNotificationService({
+      clock: clock.now,
+      database: { url, schema: 'satnotify_mend1' },
+      smtp: { url: sink.url, from: 'Storj <noreply@sat.example>' },
+      satellite: { name: 'mend1' },
+      grouping: { wait: '0s', fleet: 'mend', fleetWait: '5m' },
+      hooks: { offlineAfter: '0s', channels: { 'node-offline': ['email'] } },
+      guard: { enabled: false },
+      dispatcher: { autoStart: false },
+    });
+    const db = sqlClient(url);
+    await db.connect();
+    try {
+      const id = randomNodeIdHex();
+      await svc.overlay.upsertNode({ id, address: '127.0.0.1:1', email: 'mend@example.com' });
+      const [emailId] = (await svc.onUptimeCheck(id, { ok: false })).ids;
+      await svc.dispatch(); // handed over; the fleet's mail waits 5 minutes
+      await db.query(`UPDATE satnotify_fleet_mend.satnotify_outbox SET status = 'suppressed' WHERE id = $1`, [emailId]);
+      await svc.dispatch(); // the drain finds it ended in the fleet, unsettled here: given back, then sent
+      await svc.dispatch();
+      assert.equal(sink.received.length, 1);
+      assert.match(sink.received[0]?.parsed.subject ?? '', /^\[mend1\] /);
+      assert.equal((await svc.delivery(emailId as string))?.status, 'sent');
+    } finally {
+      await db.end();
+      await svc.close();
+      await sink.close();
+    }
+  });
+});
+
 describe('grouping.fleet needs PostgreSQL', () => {
   it('on the embedded database it is refused, naming the field', async () => {
     await assert.rejects(
