@@ -47,7 +47,7 @@ const IMPLEMENTATIONS =
   '^src/(notification/(outbox/pg-outbox|hooks/pg-node-state|limits/(pg-store|memory-store))|preferences/pg-store|channels/(?!plugin[.]ts$)|overlay/pg-overlay|mailservice/(smtp-sender|file-sender)|database/connect)';
 const PLUGINS = '^src/channels/(email|nodelog|webhook|irc|mqtt)/';
 const PG_EDGES =
-  '^src/(database/|notification/(outbox/pg-outbox|limits/pg-store|hooks/pg-node-state|guard/pg-store|fleet/pg-store)[.]ts$|preferences/pg-store[.]ts$|overlay/pg-overlay[.]ts$|entries/)';
+  '^src/(database/|notification/(outbox/pg-outbox|limits/pg-store|hooks/pg-node-state|guard/pg-store|fleet/pg-store|usage/pg-store)[.]ts$|preferences/pg-store[.]ts$|overlay/pg-overlay[.]ts$|entries/)';
 const OPTIONAL = { 'irc-framework': 'irc', mqtt: 'mqtt' };
 
 const grain = (to) => AGAINST_THE_GRAIN.filter((e) => e.to === to).map((e) => e.from);

@@ -31,7 +31,10 @@ export type {
   DisqualifiedSignal,
   VersionSignal,
   SuspensionSignal,
+  ScoresSignal,
 } from './notification/hooks/events.js';
+export type { UsageSignal, UsageDay } from './notification/usage/signal.js';
+export type { UsageReport } from './notification/usage/usage.js';
 export type { EmailMessage, LogInput } from './notification/content/inputs.js';
 export type { Metrics } from './notification/metrics.js';
 export type { StatusStore } from './notification/limits/store.js';

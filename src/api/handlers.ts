@@ -124,6 +124,16 @@ export function handlersOf(svc: NotificationService, maxBatch: number): Record<s
       batch('checks', r.checks, checked(SIGNALS.version, version), (c) => svc.onVersionCheck(c.node_id, version(c))),
     ScoresBatch: (r: { scores: m.ScoresRequest[] }) =>
       batch('scores', r.scores, checked(SIGNALS.scores, scores), (c) => svc.onScores(c.node_id, scores(c))),
+    Usage: async (r: m.UsageRequest) => {
+      await svc.onUsage(r.node_id, usageOf(r));
+      return { recorded: 1 };
+    },
+    Usages: async (r: { reports: m.UsageRequest[] }) => {
+      if (r.reports.length > maxBatch)
+        throw new ApiError(status.INVALID_ARGUMENT, `reports: at most ${maxBatch} items in one call`);
+      await svc.onUsages(r.reports.map((x) => ({ nodeId: x.node_id, ...usageOf(x) })));
+      return { recorded: r.reports.length };
+    },
     InformNodeEmail: async (r: m.InformNodeEmailRequest) =>
       deliveryMessage(
         await svc.informNodeEmail(r.node_id, { template: r.template, data: jsonAt(r.data_json, 'data_json') }),
@@ -170,6 +180,17 @@ export function handlersOf(svc: NotificationService, maxBatch: number): Record<s
       preferences: m.PreferencesMessage | null;
       update_mask: { paths: string[] } | null;
     }) => preferencesMessage(await svc.preferences.update(r.operator, changeOf(r.preferences, r.update_mask))),
+  };
+}
+
+/** usageOf is a usage report as the library takes it: 64-bit counts as numbers (the library bounds them). */
+function usageOf(r: m.UsageRequest): Parameters<NotificationService['onUsage']>[1] {
+  return {
+    storedBytes: Number(r.stored_bytes),
+    ...(r.free_bytes && { freeBytes: Number(r.free_bytes.value) }),
+    ...(r.egress_bytes !== '0' && { egressBytes: Number(r.egress_bytes) }),
+    ...(r.ingress_bytes !== '0' && { ingressBytes: Number(r.ingress_bytes) }),
+    ...(r.at && { at: dateOf(r.at) as Date }),
   };
 }
 

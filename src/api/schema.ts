@@ -115,3 +115,11 @@ export interface PreferencesMessage {
   digest_at: string;
   filters: Record<string, { filters: FilterMessage[] }>;
 }
+export interface UsageRequest {
+  node_id: string;
+  stored_bytes: string;
+  free_bytes: Wrapped<string>;
+  egress_bytes: string;
+  ingress_bytes: string;
+  at: Timestamp;
+}

@@ -351,4 +351,22 @@ export const MIGRATIONS: readonly Migration[] = [
         ADD COLUMN offline_suspension_reminders        integer NOT NULL DEFAULT 0,
         ADD COLUMN unknown_audit_suspension_reminders  integer NOT NULL DEFAULT 0;`,
   },
+  {
+    version: 22,
+    name: 'usage per node and day',
+    // What the satellite reports of each node's usage: per calendar day in its zone, the last
+    // stored and free values and the summed traffic (reports read them; retention prunes by day).
+    sql: `
+      CREATE TABLE satnotify_usage (
+        node_id        bytea       NOT NULL,
+        day            date        NOT NULL,
+        stored_bytes   bigint      NOT NULL,
+        free_bytes     bigint,
+        egress_bytes   bigint      NOT NULL DEFAULT 0,
+        ingress_bytes  bigint      NOT NULL DEFAULT 0,
+        reported_at    timestamptz NOT NULL,
+        PRIMARY KEY (node_id, day)
+      );
+      CREATE INDEX satnotify_usage_day_idx ON satnotify_usage (day);`,
+  },
 ];

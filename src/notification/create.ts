@@ -34,6 +34,7 @@ import { Metrics } from './metrics.js';
 import type { Outbox } from './outbox/outbox.js';
 import { PgOutbox } from './outbox/pg-outbox.js';
 import { Retention } from './retention/retention.js';
+import { PgUsageStore } from './usage/pg-store.js';
 import { NotificationService } from './service.js';
 
 /** Seams are the parts a satellite may bring ready-made; each one left out is made on the configured database. */
@@ -191,7 +192,15 @@ export async function createNotificationService(options: ServiceOptions = {}): P
       ...(guard && { guard }),
       ...(fleet && { fleet: fleet.mail }),
     });
-    const retention = new Retention({ outbox: parts.outbox, config: config.retention, clock, logger });
+    const usage = db && !outbox ? new PgUsageStore(db.pool) : null;
+    const retention = new Retention({
+      outbox: parts.outbox,
+      ...(usage && { usage }),
+      config: config.retention,
+      zone: config.limits.timezone,
+      clock,
+      logger,
+    });
     const cache = new OverlayCache(overlay ?? new PgOverlay(pool(db).pool, pool(db).statements), config.overlay, clock);
     warnDefaultSender(config, logger);
     logger.info(
@@ -213,6 +222,7 @@ export async function createNotificationService(options: ServiceOptions = {}): P
       ...parts,
       guard,
       fleet: fleet?.mail ?? null,
+      usage,
       onClose: async () => {
         await fleet?.close();
         await db?.close();

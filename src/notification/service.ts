@@ -52,6 +52,9 @@ import { deliveryOf, firstAttempt, type Delivery } from './delivery.js';
 import { feedPage, type FeedPage, type FeedRequest } from './feed-page.js';
 import type { PruneReport, Retention } from './retention/retention.js';
 import type { FleetMail } from './fleet/mail-room.js';
+import { Usage, type UsageReport } from './usage/usage.js';
+import type { UsageDay, UsageSignal } from './usage/signal.js';
+import type { UsageStore } from './usage/store.js';
 import { readHistory, type History, type HistoryOptions, type HistorySubject } from './history.js';
 import { Operators } from './operators.js';
 import type { StormGuard } from './guard/guard.js';
@@ -86,6 +89,8 @@ export interface NotificationServiceParts {
   logger?: Logger;
   /** The storm guard; null when every store was given ready-made (it lives on the service's own database). */
   guard?: StormGuard | null;
+  /** Each node's usage per day (`onUsage`); null when every store was given ready-made. */
+  usage?: UsageStore | null;
   /** The fleet's mail (`grouping.fleet`), when the satellite is in a fleet. */
   fleet?: FleetMail | null;
   /** Runs after everything else on close (the database pool). */
@@ -101,6 +106,7 @@ export class NotificationService {
   readonly operators: Operators;
   /** The storm guard: `hold(reason)`, `release()`, `state()`, `check()`. */
   readonly guard: GuardControl;
+  readonly #usage: Usage | null;
   readonly metrics: Metrics;
   readonly config: ResolvedConfig;
   readonly #p: NotificationServiceParts;
@@ -112,6 +118,14 @@ export class NotificationService {
   constructor(parts: NotificationServiceParts) {
     this.#p = parts;
     this.overlay = parts.overlay;
+    this.#usage = parts.usage
+      ? new Usage({
+          store: parts.usage,
+          overlay: parts.overlay,
+          zone: parts.config.limits.timezone,
+          clock: parts.clock,
+        })
+      : null;
     this.preferences = parts.preferences;
     this.operators = new Operators({ ...parts, channels: parts.channels.names, fleet: parts.fleet ?? undefined });
     this.metrics = parts.metrics;
@@ -194,6 +208,37 @@ export class NotificationService {
   /** unsnooze ends a node's snooze: what it held leaves now (as `snooze(nodeId, { until: null })`). */
   async unsnooze(nodeId: string | NodeId): Promise<void> {
     await this.snooze(nodeId, { until: null });
+  }
+
+  /**
+   * onUsage records what the satellite knows of a node's usage: the data it stores (and has free)
+   * now, and the traffic since its last report. Kept per calendar day in `limits.timezone`: a day
+   * holds its latest stored and free values and its summed traffic. Returns once it is durable.
+   */
+  async onUsage(nodeId: string | NodeId, usage: UsageSignal): Promise<void> {
+    await this.#usageOrThrow().record([{ ...usage, nodeId }], 'usage');
+  }
+
+  /** onUsages records many nodes' usage at once, in one statement: a bad report refuses them all, naming its index. */
+  async onUsages(reports: readonly UsageReport[]): Promise<void> {
+    await this.#usageOrThrow().record(reports, 'reports');
+  }
+
+  /** usage reads a node's kept days of usage since `since` (default: 31 days ago), oldest first. */
+  usage(nodeId: string | NodeId, options: { since?: Date } = {}): Promise<UsageDay[]> {
+    const since = options.since ?? new Date(this.#p.clock().getTime() - 31 * 24 * 3600_000);
+    return this.#usageOrThrow().days(nodeId, since);
+  }
+
+  #usageOrThrow(): Usage {
+    if (!this.#usage)
+      throw new InvalidConfigError([
+        {
+          path: 'database',
+          message: 'usage is kept in the database, and this service was given every store ready-made',
+        },
+      ]);
+    return this.#usage;
   }
 
   /** onAuditResult records an audit; the first failure after passing notifies with score, threshold, distance. */

@@ -23,6 +23,12 @@ export const RETENTION_CONFIG = section(
       YEARS_10,
       "How long a notification stays in its operator's feed, the support view and the export (with the digest that carried it); at least `delivered`",
     ),
+    usage: duration(
+      '400d',
+      DAY,
+      YEARS_10,
+      "How long each node's daily usage (`onUsage`) is kept: reports look back at most a month, a year's comparison a year",
+    ),
     every: duration(
       '1h',
       0,

@@ -9,6 +9,8 @@
 import { silentLogger, type Logger } from '../../logger.js';
 import type { Outbox, PruneRequest } from '../outbox/outbox.js';
 import type { RetentionConfig } from './config.js';
+import { dayOf } from '../usage/signal.js';
+import type { UsageStore } from '../usage/store.js';
 
 /** PruneReport is what one round of retention did. */
 export interface PruneReport {
@@ -24,10 +26,16 @@ export interface PruneReport {
   feedBefore: Date;
   /** Copies no feed shows recorded before this went (the `delivered` horizon). */
   deliveredBefore: Date;
+  /** Days of usage deleted (older than `retention.usage`). */
+  usageDays: number;
 }
 
 export interface RetentionDeps {
   outbox: Pick<Outbox, 'prune' | 'compact'>;
+  /** Usage per node and day, pruned by `retention.usage`; absent when the service keeps none. */
+  usage?: Pick<UsageStore, 'prune'>;
+  /** The zone usage days are counted in. */
+  zone?: string;
   config: RetentionConfig;
   clock: () => Date;
   logger?: Logger;
@@ -86,7 +94,10 @@ export class Retention {
       busy: false,
       feedBefore: new Date(now - config.feedMs),
       deliveredBefore: new Date(now - config.deliveredMs),
+      usageDays: 0,
     };
+    if (this.#deps.usage)
+      report.usageDays = await this.#deps.usage.prune(dayOf(new Date(now - config.usageMs), this.#deps.zone ?? 'UTC'));
     // Each pass reads, through an index of its own, only rows it deletes: a batch is the oldest of them.
     await this.#batches(report, { scope: 'everything', before: report.feedBefore, limit: config.batchSize });
     if (!report.busy)

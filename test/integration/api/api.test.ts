@@ -99,6 +99,24 @@ describe('the gRPC API', { skip: postgresSkipReason }, () => {
     assert.deepEqual([prefs.timezone, prefs.language], ['Europe/Warsaw', 'pl']);
     const read = await c.call<{ language: string }>('GetPreferences', { operator: 'day-0@example.com' });
     assert.equal(read.language, 'pl');
+    const usage = await c.call<{ recorded: number }>('Usages', {
+      reports: ids.map((id, i) => ({
+        node_id: id,
+        stored_bytes: String((i + 1) * 1e12),
+        free_bytes: { value: '5000000000' },
+      })),
+    });
+    assert.equal(usage.recorded, 3);
+    const days = await h.svc.usage(ids[2] as string);
+    assert.deepEqual(
+      days.map((d) => [d.storedBytes, d.freeBytes]),
+      [[3e12, 5e9]],
+    );
+    await refused(
+      c.call('Usage', { node_id: ids[0], stored_bytes: '18446744073709551615' }),
+      status.INVALID_ARGUMENT,
+      /usage\.storedBytes/,
+    );
     const sent = await c.call<{ status: string }>('InformNodeLog', {
       node_id: ids[2],
       type: 'CUSTOM',
