@@ -147,11 +147,17 @@ export function handlersOf(svc: NotificationService, maxBatch: number): Record<s
           ...(r.title && { title: r.title }),
         }),
       ),
-    Broadcast: async (r: { filter: m.NodeFilterMessage | null; template: string; data_json: string }) => {
-      const result = await svc.broadcast(filterOf(r.filter), {
-        template: r.template,
-        data: jsonAt(r.data_json, 'data_json'),
-      });
+    Broadcast: async (r: {
+      filter: m.NodeFilterMessage | null;
+      template: string;
+      data_json: string;
+      public: boolean;
+    }) => {
+      const result = await svc.broadcast(
+        filterOf(r.filter),
+        { template: r.template, data: jsonAt(r.data_json, 'data_json') },
+        { public: r.public },
+      );
       return { nodes: result.nodes, enqueued: result.enqueued, skipped: result.skipped.length };
     },
     GetDelivery: async (r: { id: string }) => {

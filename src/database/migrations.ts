@@ -369,4 +369,16 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX satnotify_usage_day_idx ON satnotify_usage (day);`,
   },
+  {
+    version: 23,
+    name: 'public news',
+    // Announcements made public (the public news feed): the same words for everyone, nothing private.
+    sql: `
+      CREATE TABLE satnotify_news (
+        id           text        PRIMARY KEY,
+        recorded_at  timestamptz NOT NULL,
+        data         jsonb       NOT NULL
+      );
+      CREATE INDEX satnotify_news_recent_idx ON satnotify_news (recorded_at DESC);`,
+  },
 ];

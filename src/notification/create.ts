@@ -35,6 +35,7 @@ import type { Outbox } from './outbox/outbox.js';
 import { PgOutbox } from './outbox/pg-outbox.js';
 import { Retention } from './retention/retention.js';
 import { PgUsageStore } from './usage/pg-store.js';
+import { PgNewsStore } from './news/pg-store.js';
 import { NotificationService } from './service.js';
 
 /** Seams are the parts a satellite may bring ready-made; each one left out is made on the configured database. */
@@ -223,6 +224,7 @@ export async function createNotificationService(options: ServiceOptions = {}): P
       guard,
       fleet: fleet?.mail ?? null,
       usage,
+      news: db && !outbox ? new PgNewsStore(db.pool) : null,
       onClose: async () => {
         await fleet?.close();
         await db?.close();

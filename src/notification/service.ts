@@ -11,7 +11,9 @@ import type { OperatorPreferences } from '../preferences/operator-preferences.js
 import type { Links } from '../links/links.js';
 import type { OverlayCache } from '../overlay/cache.js';
 import type { NodeFilter, NodeInfo } from '../overlay/db.js';
-import { InvalidConfigError, orDatabaseError } from '../errors.js';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { InvalidConfigError, InvalidInputError, orDatabaseError } from '../errors.js';
 import { NodeId } from '../overlay/node-id.js';
 import { parseInput } from '../input/parse.js';
 import { operatorKey } from '../preferences/preferences.js';
@@ -53,6 +55,8 @@ import { feedPage, type FeedPage, type FeedRequest } from './feed-page.js';
 import type { PruneReport, Retention } from './retention/retention.js';
 import type { FleetMail } from './fleet/mail-room.js';
 import { Usage, type UsageReport } from './usage/usage.js';
+import { newsText, type NewsItem, type NewsText } from './news/news.js';
+import type { NewsStore } from './news/store.js';
 import type { UsageDay, UsageSignal } from './usage/signal.js';
 import type { UsageStore } from './usage/store.js';
 import { readHistory, type History, type HistoryOptions, type HistorySubject } from './history.js';
@@ -67,6 +71,9 @@ export type { GuardControl } from './guard/control.js';
 
 export type { Announcement } from './broadcast.js';
 export type { ChannelStatus, ChannelStatuses } from './limits/channel-status.js';
+
+/** BROADCAST_OPTIONS are a broadcast's options: `public` also lists it on the public news feed. */
+const BROADCAST_OPTIONS = z.strictObject({ public: z.boolean().optional() });
 
 /** NotificationServiceParts are the service's collaborators; createNotificationService wires them. */
 export interface NotificationServiceParts {
@@ -89,6 +96,8 @@ export interface NotificationServiceParts {
   logger?: Logger;
   /** The storm guard; null when every store was given ready-made (it lives on the service's own database). */
   guard?: StormGuard | null;
+  /** The public news (`broadcast(…, { public: true })`); null when every store was given ready-made. */
+  news?: NewsStore | null;
   /** Each node's usage per day (`onUsage`); null when every store was given ready-made. */
   usage?: UsageStore | null;
   /** The fleet's mail (`grouping.fleet`), when the satellite is in a fleet. */
@@ -287,16 +296,33 @@ export class NotificationService {
    * broadcast emails every node matching `filter`, streaming the overlay in pages. Sends are spread
    * at `broadcast.ratePerSecond` by their due times, and per-node limits apply as always.
    */
-  async broadcast(filter: NodeFilter, message: EmailMessage): Promise<BroadcastResult> {
+  async broadcast(
+    filter: NodeFilter,
+    message: EmailMessage,
+    options: { public?: boolean } = {},
+  ): Promise<BroadcastResult> {
     // The message is the same for every node: a bad one fails here, before anything is recorded.
     const { template, data } = this.#p.content.checkEmail(message);
+    const isPublic = parseInput(BROADCAST_OPTIONS, options, 'options').public === true;
+    // Only an announcement says the same to everyone: a caller's own template may carry what is not for the public.
+    if (isPublic && template !== 'announcement')
+      throw new InvalidInputError('options.public', 'only an announcement can be public');
+    if (isPublic && !this.#p.news)
+      throw new InvalidConfigError([
+        {
+          path: 'database',
+          message: 'the public news is kept in the database, and this service was given every store ready-made',
+        },
+      ]);
     const parts = {
       select: (f: NodeFilter) => this.overlay.select(f),
       content: this.#p.content,
       outbox: this.#p.outbox,
       ratePerSecond: this.config.broadcast.ratePerSecond,
     };
-    const result = await orDatabaseError(recordBroadcast(parts, filter, template, data, this.#p.clock()));
+    const at = this.#p.clock();
+    const result = await orDatabaseError(recordBroadcast(parts, filter, template, data, at));
+    if (isPublic) await orDatabaseError((this.#p.news as NewsStore).add({ id: randomUUID(), recordedAt: at, data }));
     this.#logger.info(
       { nodes: result.nodes, enqueued: result.enqueued, skipped: result.skipped.length },
       'broadcast recorded',
@@ -362,6 +388,18 @@ export class NotificationService {
    * it reached, so its guid may show it without a login; in `language` when it was given in that
    * one, else in the default language. Null for an id that is not an announcement's.
    */
+  /** news is the public news, newest first: announcements broadcast with `{ public: true }`. */
+  async news(options: { limit?: number } = {}): Promise<NewsItem[]> {
+    if (!this.#p.news) return [];
+    return orDatabaseError(this.#p.news.latest(Math.min(Math.max(options.limit ?? 100, 1), 1000)));
+  }
+
+  /** newsItem is one public announcement in `language` (when it was given in it), or null. */
+  async newsItem(id: string, language?: string): Promise<(NewsText & { recordedAt: Date }) | null> {
+    const item = this.#p.news ? await orDatabaseError(this.#p.news.get(id)) : null;
+    return item && { ...newsText(item, language, this.#p.content.defaultReader.locale), recordedAt: item.recordedAt };
+  }
+
   announcement(id: string, language?: string): Promise<Announcement | null> {
     return orDatabaseError(announcementOf(this.#p, id, language));
   }

@@ -22,6 +22,7 @@ import { feedRoutes } from './routes/feeds.js';
 import { preferencesRoutes } from './routes/preferences.js';
 import { unsubscribeRoutes } from './routes/unsubscribe.js';
 import { snoozeRoutes } from './routes/snooze.js';
+import { newsRoutes } from './routes/news.js';
 
 /** The largest request body any route reads. */
 const MAX_BODY = 16 * 1024;
@@ -87,6 +88,7 @@ export function createWebHandler(svc: NotificationService): (req: IncomingMessag
   snoozeRoutes(route, context);
   preferencesRoutes(route, context);
   feedRoutes(route, context);
+  newsRoutes(route, context);
   return listener(app);
 }
 

@@ -15,6 +15,7 @@ import type { OutboxItem } from '../../notification/outbox/outbox.js';
 import { claimsOf, type Env, type WebContext } from '../context.js';
 import { feedList, renderFeed, type FeedEntry, type FeedFormat } from '../feeds.js';
 import { message, notice } from '../pages.js';
+import { newsUrl } from './news.js';
 
 /** How many notifications one page of a feed holds. */
 export const FEED_PAGE = 100;
@@ -36,11 +37,19 @@ export function feedRoutes(route: Hono<Env>, ctx: WebContext): void {
     const t = await claimsOf(ctx, c.req.query('auth'), 'feed');
     if (!t) return c.text(NOT_AUTHORISED, 401);
     const locale = await localeOf(t.o);
-    const feeds = FORMATS.map((format) => ({
-      url: links.feed(t.o, format),
-      name: svc.catalog.t(locale, 'feed.listName', { satellite, format }),
-      private: true,
-    }));
+    const feeds = FORMATS.flatMap((format) => [
+      {
+        url: links.feed(t.o, format),
+        name: svc.catalog.t(locale, 'feed.listName', { satellite, format }),
+        private: true,
+      },
+      // Beside the private feed, the public news (BOINC's "Project news").
+      {
+        url: newsUrl(links.base, format),
+        name: svc.catalog.t(locale, 'feed.newsListName', { satellite, format }),
+        private: false,
+      },
+    ]);
     return c.body(feedList(feeds), 200, { 'content-type': 'application/xml; charset=utf-8' });
   });
 

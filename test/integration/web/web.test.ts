@@ -208,7 +208,7 @@ describe('operator web: unsubscribe, preferences, feeds', () => {
 
     const list = await (await fetch(h.svc.links?.feedList(op) ?? '')).text();
     assert.match(list, /<notification_feeds>[\s\S]*<private>1<\/private>/);
-    assert.equal([...list.matchAll(/<url>/g)].length, 3);
+    assert.equal([...list.matchAll(/<url>/g)].length, 6, 'its three private feeds, and the three of the public news');
 
     const key = /\/feeds\/([\w-]+)\.rss/.exec(rss)?.[1];
     const auth = new URL(rss).searchParams.get('auth') ?? '';
