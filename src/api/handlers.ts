@@ -27,6 +27,12 @@ export type Handler = (request: never) => Promise<unknown>;
 
 /** handlersOf maps every method to the library's call on `svc`; `maxBatch` bounds a batch's items. */
 export function handlersOf(svc: NotificationService, maxBatch: number): Record<string, Handler> {
+  /** bounded refuses a batch of more than `maxBatch` items, naming its field. */
+  const bounded = <T>(field: string, items: readonly T[]): readonly T[] => {
+    if (items.length > maxBatch)
+      throw new ApiError(status.INVALID_ARGUMENT, `${field}: at most ${maxBatch} items in one call`);
+    return items;
+  };
   /** batch checks every item (`check` throws with the item's path), then runs each, each with its outcome. */
   const batch = async <T>(
     field: string,
@@ -34,9 +40,7 @@ export function handlersOf(svc: NotificationService, maxBatch: number): Record<s
     check: (item: T, path: string) => void,
     run: (item: T) => Promise<HookResult>,
   ): Promise<{ outcomes: unknown[] }> => {
-    if (items.length > maxBatch)
-      throw new ApiError(status.INVALID_ARGUMENT, `${field}: at most ${maxBatch} items in one call`);
-    items.forEach((item, i) => check(item, `${field}[${i}]`));
+    bounded(field, items).forEach((item, i) => check(item, `${field}[${i}]`));
     const outcomes = await pMap(
       items,
       async (item) => {
@@ -84,9 +88,7 @@ export function handlersOf(svc: NotificationService, maxBatch: number): Record<s
 
   return {
     UpsertNodes: async (r: { nodes: m.NodeMessage[] }) => {
-      if (r.nodes.length > maxBatch)
-        throw new ApiError(status.INVALID_ARGUMENT, `nodes: at most ${maxBatch} items in one call`);
-      const nodes = r.nodes.map((n) => ({
+      const nodes = bounded('nodes', r.nodes).map((n) => ({
         id: n.node_id,
         address: n.address,
         ...(n.email && { email: n.email }),
@@ -129,9 +131,7 @@ export function handlersOf(svc: NotificationService, maxBatch: number): Record<s
       return { recorded: 1 };
     },
     Usages: async (r: { reports: m.UsageRequest[] }) => {
-      if (r.reports.length > maxBatch)
-        throw new ApiError(status.INVALID_ARGUMENT, `reports: at most ${maxBatch} items in one call`);
-      await svc.onUsages(r.reports.map((x) => ({ nodeId: x.node_id, ...usageOf(x) })));
+      await svc.onUsages(bounded('reports', r.reports).map((x) => ({ nodeId: x.node_id, ...usageOf(x) })));
       return { recorded: r.reports.length };
     },
     InformNodeEmail: async (r: m.InformNodeEmailRequest) =>

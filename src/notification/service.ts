@@ -72,6 +72,17 @@ export type { GuardControl } from './guard/control.js';
 export type { Announcement } from './broadcast.js';
 export type { ChannelStatus, ChannelStatuses } from './limits/channel-status.js';
 
+/**
+ * storedIn is a part that lives on the service's own database, or an InvalidConfigError saying
+ * `what` is kept there when every store was given ready-made.
+ */
+function storedIn<T>(part: T | null | undefined, what: string): T {
+  if (part) return part;
+  throw new InvalidConfigError([
+    { path: 'database', message: `${what} is kept in the database, and this service was given every store ready-made` },
+  ]);
+}
+
 /** BROADCAST_OPTIONS are a broadcast's options: `public` also lists it on the public news feed. */
 const BROADCAST_OPTIONS = z.strictObject({ public: z.boolean().optional() });
 
@@ -225,29 +236,18 @@ export class NotificationService {
    * holds its latest stored and free values and its summed traffic. Returns once it is durable.
    */
   async onUsage(nodeId: string | NodeId, usage: UsageSignal): Promise<void> {
-    await this.#usageOrThrow().record([{ ...usage, nodeId }], 'usage');
+    await storedIn(this.#usage, 'usage').record([{ ...usage, nodeId }], () => 'usage');
   }
 
   /** onUsages records many nodes' usage at once, in one statement: a bad report refuses them all, naming its index. */
   async onUsages(reports: readonly UsageReport[]): Promise<void> {
-    await this.#usageOrThrow().record(reports, 'reports');
+    await storedIn(this.#usage, 'usage').record(reports, (i) => `reports[${i}]`);
   }
 
   /** usage reads a node's kept days of usage since `since` (default: 31 days ago), oldest first. */
   usage(nodeId: string | NodeId, options: { since?: Date } = {}): Promise<UsageDay[]> {
     const since = options.since ?? new Date(this.#p.clock().getTime() - 31 * 24 * 3600_000);
-    return this.#usageOrThrow().days(nodeId, since);
-  }
-
-  #usageOrThrow(): Usage {
-    if (!this.#usage)
-      throw new InvalidConfigError([
-        {
-          path: 'database',
-          message: 'usage is kept in the database, and this service was given every store ready-made',
-        },
-      ]);
-    return this.#usage;
+    return storedIn(this.#usage, 'usage').days(nodeId, since);
   }
 
   /** onAuditResult records an audit; the first failure after passing notifies with score, threshold, distance. */
@@ -307,13 +307,7 @@ export class NotificationService {
     // Only an announcement says the same to everyone: a caller's own template may carry what is not for the public.
     if (isPublic && template !== 'announcement')
       throw new InvalidInputError('options.public', 'only an announcement can be public');
-    if (isPublic && !this.#p.news)
-      throw new InvalidConfigError([
-        {
-          path: 'database',
-          message: 'the public news is kept in the database, and this service was given every store ready-made',
-        },
-      ]);
+    const news = isPublic ? storedIn(this.#p.news, 'the public news') : null;
     const parts = {
       select: (f: NodeFilter) => this.overlay.select(f),
       content: this.#p.content,
@@ -322,7 +316,7 @@ export class NotificationService {
     };
     const at = this.#p.clock();
     const result = await orDatabaseError(recordBroadcast(parts, filter, template, data, at));
-    if (isPublic) await orDatabaseError((this.#p.news as NewsStore).add({ id: randomUUID(), recordedAt: at, data }));
+    if (news) await orDatabaseError(news.add({ id: randomUUID(), recordedAt: at, data }));
     this.#logger.info(
       { nodes: result.nodes, enqueued: result.enqueued, skipped: result.skipped.length },
       'broadcast recorded',

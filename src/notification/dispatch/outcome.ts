@@ -6,6 +6,7 @@
  */
 import { retryDelayMs } from '../../backoff.js';
 import { DAY } from '../../config-schema.js';
+import { DeliveryError } from '../../errors.js';
 
 /** RetryRules are the dispatcher's retry settings. */
 export interface RetryRules {
@@ -26,6 +27,18 @@ export interface Failure {
   /** The receiver asked for a pause (Retry-After). */
   retryAfterMs?: number | undefined;
   reason: string;
+}
+
+/** failureOf is what a send's error says: a channel's DeliveryError as it classified it, anything else permanent. */
+export function failureOf(err: unknown): Failure {
+  const delivery = err instanceof DeliveryError ? err : undefined;
+  return {
+    delivery: delivery !== undefined,
+    permanent: delivery?.permanent ?? true,
+    ambiguous: delivery?.ambiguous === true,
+    retryAfterMs: delivery?.retryAfterMs,
+    reason: err instanceof Error ? err.message : String(err),
+  };
 }
 
 /** Attempted is what the row counted before this attempt. */

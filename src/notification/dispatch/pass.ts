@@ -6,16 +6,15 @@
  */
 import pLimit, { type LimitFunction } from 'p-limit';
 import pMap from 'p-map';
-import { DeliveryError } from '../../errors.js';
 import { silentLogger, type Logger } from '../../logger.js';
-import type { Notification } from '../../channels/plugin.js';
 import type { NewItem, OutboxItem } from '../outbox/outbox.js';
 import type { Reservation } from '../limits/store.js';
 import type { Reader } from '../content/wording.js';
 import { groupBy, redactGroup } from './keys.js';
 import { Reservations } from './reservations.js';
-import { outcomeOf } from './outcome.js';
+import { failureOf, outcomeOf } from './outcome.js';
 import { persist } from './persist.js';
+import { sendItem, unsent } from './send.js';
 import { byPreference } from './by-preference.js';
 import type { DispatcherDeps } from './deps.js';
 
@@ -174,16 +173,7 @@ export class DispatchPass {
       throw err;
     }
     for (const i of ready) this.#d.metrics.count(i.channel, i.kind, 'digested');
-    return {
-      ...digest,
-      status: 'pending',
-      reason: null,
-      attempts: 0,
-      ambiguousAttempts: 0,
-      sentAt: null,
-      digestId: null,
-      reservations: [...granted],
-    };
+    return unsent(digest, granted);
   }
 
   /** #single delivers a bypass kind: MaxHr/MaxDay do not apply, MinDelay does. */
@@ -223,18 +213,8 @@ export class DispatchPass {
    * end.
    */
   async #failed(item: OutboxItem, reservations: readonly Reservation[], err: unknown): Promise<void> {
-    const delivery = err instanceof DeliveryError ? err : undefined;
-    const o = outcomeOf(
-      item,
-      {
-        delivery: delivery !== undefined,
-        permanent: delivery?.permanent ?? true,
-        ambiguous: delivery?.ambiguous === true,
-        retryAfterMs: delivery?.retryAfterMs,
-        reason: err instanceof Error ? err.message : String(err),
-      },
-      this.#d.config.dispatcher,
-    );
+    const failure = failureOf(err);
+    const o = outcomeOf(item, failure, this.#d.config.dispatcher);
     if (o.action === 'retry') {
       const due = new Date(this.#d.clock().getTime() + o.waitMs);
       await persist(() =>
@@ -255,7 +235,7 @@ export class DispatchPass {
       return;
     }
     if (o.refund) await this.#reservations.refund(reservations);
-    await persist(() => this.#d.outbox.markFailed([item.id], o.reason, { ambiguous: delivery?.ambiguous === true }));
+    await persist(() => this.#d.outbox.markFailed([item.id], o.reason, { ambiguous: failure.ambiguous }));
     this.#d.metrics.count(item.channel, item.kind, 'failed');
     this.#logger.error(
       { id: item.id, channel: item.channel, kind: item.kind, reason: o.reason },
@@ -273,17 +253,7 @@ export class DispatchPass {
       item.kind === 'digest'
         ? this.#d.content.presentDigest(item.payload)
         : this.#d.content.present(item, await this.#reader(item.operator));
-    const notification: Notification = {
-      ...payload,
-      id: item.id,
-      channel: item.channel,
-      kind: item.kind,
-      satellite: { id: satellite.id, name: satellite.name },
-      occurredAt: item.occurredAt,
-      createdAt: item.createdAt,
-      sentAt: this.#d.clock(),
-    };
-    await this.#d.channels.get(item.channel).sender.send(notification);
+    await sendItem(this.#d.channels, item, payload, satellite, this.#d.clock());
   }
 
   /**

@@ -10,7 +10,6 @@
  * on the reservations they own. Node-log messages never come here: each satellite keeps its own.
  */
 import pMap from 'p-map';
-import { DeliveryError } from '../../errors.js';
 import { silentLogger, type Logger } from '../../logger.js';
 import type { ChannelSet } from '../../channels/instances.js';
 import type { OperatorPreferences } from '../../preferences/operator-preferences.js';
@@ -21,8 +20,9 @@ import type { Metrics } from '../metrics.js';
 import type { FleetSource, NewItem, Outbox, OutboxItem } from '../outbox/outbox.js';
 import type { DispatchSettings } from '../dispatch/deps.js';
 import { addressKey, groupBy } from '../dispatch/keys.js';
-import { outcomeOf } from '../dispatch/outcome.js';
+import { failureOf, outcomeOf } from '../dispatch/outcome.js';
 import { persist } from '../dispatch/persist.js';
+import { sendItem, unsent } from '../dispatch/send.js';
 import type { Settled } from './sql.js';
 import type { FleetOutcome, FleetStore } from './store.js';
 
@@ -246,16 +246,7 @@ export class FleetMail {
       fresh.map((i) => i.id),
       { leaseUntil, reservations: [reservation] },
     );
-    return {
-      ...digest,
-      status: 'pending',
-      reason: null,
-      attempts: 0,
-      ambiguousAttempts: 0,
-      sentAt: null,
-      digestId: null,
-      reservations: [reservation],
-    };
+    return unsent(digest, [reservation]);
   }
 
   /** #deliver sends one email and settles it, on the fleet's rows and the satellites' alike. */
@@ -286,18 +277,8 @@ export class FleetMail {
 
   /** #failed retries a transient failure; a permanent one gives the rows back to their satellites. */
   async #failed(item: OutboxItem, reservations: readonly Reservation[], err: unknown): Promise<void> {
-    const delivery = err instanceof DeliveryError ? err : undefined;
-    const o = outcomeOf(
-      item,
-      {
-        delivery: delivery !== undefined,
-        permanent: delivery?.permanent ?? true,
-        ambiguous: delivery?.ambiguous === true,
-        retryAfterMs: delivery?.retryAfterMs,
-        reason: err instanceof Error ? err.message : String(err),
-      },
-      this.#d.config.dispatcher,
-    );
+    const failure = failureOf(err);
+    const o = outcomeOf(item, failure, this.#d.config.dispatcher);
     if (o.action === 'retry') {
       const dueAt = new Date(this.#d.clock().getTime() + o.waitMs);
       await persist(() =>
@@ -308,7 +289,7 @@ export class FleetMail {
     }
     if (o.refund) for (const r of reservations) await persist(() => this.#d.status.refund(r));
     // What may have arrived is not sent again by every satellite: it ends failed, with the reason.
-    if (delivery?.ambiguous === true || item.ambiguousAttempts > 0) await this.#end([item.id], o.reason, true);
+    if (failure.ambiguous || item.ambiguousAttempts > 0) await this.#end([item.id], o.reason, true);
     else await this.#giveBack([item.id], this.#d.clock(), o.reason);
     this.#d.metrics.count(item.channel, item.kind, 'failed');
   }
@@ -353,16 +334,7 @@ export class FleetMail {
       item.kind === 'digest'
         ? content.presentDigest(item.payload)
         : content.present(item, content.readerOf(await this.#readerOf(item.operator)));
-    await this.#d.channels.get(item.channel).sender.send({
-      ...payload,
-      id: item.id,
-      channel: item.channel,
-      kind: item.kind,
-      satellite: { id: from.id, name: from.name },
-      occurredAt: item.occurredAt,
-      createdAt: item.createdAt,
-      sentAt: this.#d.clock(),
-    });
+    await sendItem(this.#d.channels, item, payload, from, this.#d.clock());
   }
 
   /** #signerOf is who a digest of `items` is from: their one satellite, or the fleet when they are several's. */

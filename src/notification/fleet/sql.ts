@@ -85,12 +85,23 @@ const SETTLED: Record<Settled['outcome'], (s: Settled) => Sql> = {
  * satellite, due now and still owning their reservations, which then sends them itself.
  */
 export function settle(fleetUpdate: Sql, sources: ReadonlyMap<string, readonly string[]>, s: Settled): Sql {
-  const members = [...sources].map(([schema, ids], i) => {
-    const set = SETTLED[s.outcome](s);
-    return sql`, m${raw(String(i))} AS (UPDATE ${schemaOf(schema)}.satnotify_outbox SET ${set}
-  WHERE id = ANY(${ids}::text[]) AND leased_until = ${WITH_THE_FLEET})`;
-  });
-  return sql`WITH fleet AS (${fleetUpdate})${members.length > 0 ? join(members, '') : raw('')} SELECT 1`;
+  const members = onMembers(
+    [...sources].map(([schema, ids]) => [schema, sql`id = ANY(${ids}::text[])`]),
+    SETTLED[s.outcome](s),
+  );
+  return sql`WITH fleet AS (${fleetUpdate})${members} SELECT 1`;
+}
+
+/**
+ * onMembers is one more CTE per satellite schema, each setting `set` on that satellite's rows the
+ * fleet holds (leased for good) that its condition picks; nothing when there are none.
+ */
+function onMembers(members: ReadonlyArray<readonly [schema: string, which: Sql]>, set: Sql): Sql {
+  const ctes = members.map(
+    ([schema, which], i) => sql`, m${raw(String(i))} AS (UPDATE ${schemaOf(schema)}.satnotify_outbox SET ${set}
+  WHERE leased_until = ${WITH_THE_FLEET} AND ${which})`,
+  );
+  return ctes.length > 0 ? join(ctes, '') : raw('');
 }
 
 /**
@@ -106,15 +117,15 @@ export function releaseOperator(
   at: { now: Date; wall: Date },
   r: { fleet: string; satellites: string },
 ): Sql {
-  const back = schemas.map(
-    (schema, i) => sql`, m${raw(String(i))} AS (UPDATE ${schemaOf(schema)}.satnotify_outbox
-  SET status = 'pending', due_at = ${at.now}, leased_until = NULL, reason = ${r.satellites}
-  WHERE leased_until = ${WITH_THE_FLEET} AND (id IN (SELECT id FROM ended)
-    OR id IN (SELECT x.id FROM satnotify_outbox x JOIN ended ON x.digest_id = ended.id)))`,
+  const carried = sql`(id IN (SELECT id FROM ended)
+    OR id IN (SELECT x.id FROM satnotify_outbox x JOIN ended ON x.digest_id = ended.id))`;
+  const back = onMembers(
+    schemas.map((schema) => [schema, carried]),
+    SETTLED['given back']({ outcome: 'given back', at: at.now, reason: r.satellites }),
   );
   return sql`WITH ended AS (UPDATE satnotify_outbox SET status = 'suppressed', reason = ${r.fleet}, leased_until = NULL
   WHERE operator = ${operator} AND status IN ('pending', 'held', 'retry') AND (leased_until IS NULL OR leased_until < ${at.wall})
-  RETURNING id)${back.length > 0 ? join(back, '') : raw('')}
+  RETURNING id)${back}
 SELECT count(*)::int AS n FROM ended`;
 }
 

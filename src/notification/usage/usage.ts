@@ -34,16 +34,16 @@ export class Usage {
   }
 
   /**
-   * record checks every report (a bad one refuses the call, naming `name[i].field`, before anything is
-   * written), checks every node is known, and folds them all in one statement.
+   * record checks every report (a bad one refuses the call, naming `pathOf(i).field`, before anything
+   * is written), checks every node is known, and folds them all in one statement.
    */
-  async record(reports: readonly UsageReport[], name: string): Promise<void> {
-    const checked = reports.map((r, i) => {
-      const { nodeId, ...signal } = r;
-      const path = reports.length === 1 && name === 'usage' ? 'usage' : `${name}[${i}]`;
-      return { id: NodeId.parse(nodeId), s: parseInput(USAGE, signal, path) };
-    });
-    for (const { id } of checked) await this.#d.overlay.get(id);
+  async record(reports: readonly UsageReport[], pathOf: (i: number) => string): Promise<void> {
+    const checked = reports.map(({ nodeId, ...signal }, i) => ({
+      id: NodeId.parse(nodeId),
+      s: parseInput(USAGE, signal, pathOf(i)),
+    }));
+    // Asked together, the overlay's loader reads them in batches rather than one round trip each.
+    await Promise.all(checked.map(({ id }) => this.#d.overlay.get(id)));
     const now = this.#d.clock();
     const days: UsageDay[] = checked.map(({ id, s }) => {
       const at = s.at ?? now;

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -307,26 +307,11 @@ describe('the gRPC API over mutual TLS', { skip: postgresSkipReason }, () => {
 /** makeCertificates writes a CA, a server and a client certificate it signed, and a stranger's self-signed one. */
 function makeCertificates(dir: string): void {
   const ssl = (...args: string[]): void => void execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-  ssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.crt',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=satnotify test CA',
-  );
-  for (const name of ['server', 'client']) {
+  // A new P-256 key into `<name>.key`, and a request (or, with -x509, a self-signed certificate) for `cn`.
+  const keyAnd = (name: string, cn: string, ...out: string[]): void =>
     ssl(
       'req',
+      ...out,
       '-newkey',
       'ec',
       '-pkeyopt',
@@ -334,11 +319,16 @@ function makeCertificates(dir: string): void {
       '-nodes',
       '-keyout',
       `${name}.key`,
-      '-out',
-      `${name}.csr`,
       '-subj',
-      `/CN=${name === 'server' ? 'localhost' : 'satellite'}`,
+      `/CN=${cn}`,
     );
+  keyAnd('ca', 'satnotify test CA', '-x509', '-days', '2', '-out', 'ca.crt');
+  writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  for (const [name, cn] of [
+    ['server', 'localhost'],
+    ['client', 'satellite'],
+  ] as const) {
+    keyAnd(name, cn, '-out', `${name}.csr`);
     ssl(
       'x509',
       '-req',
@@ -353,30 +343,8 @@ function makeCertificates(dir: string): void {
       `${name}.crt`,
       '-days',
       '2',
-      ...(name === 'server' ? ['-extfile', writeSan(dir)] : []),
+      ...(name === 'server' ? ['-extfile', 'san.ext'] : []),
     );
   }
-  ssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    'stranger.key',
-    '-out',
-    'stranger.crt',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=stranger',
-  );
-}
-
-function writeSan(dir: string): string {
-  const file = join(dir, 'san.ext');
-  execFileSync('sh', ['-c', `printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\\n' > ${JSON.stringify(file)}`]);
-  return file;
+  keyAnd('stranger', 'stranger', '-x509', '-days', '2', '-out', 'stranger.crt');
 }
