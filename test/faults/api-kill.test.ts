@@ -16,6 +16,8 @@ import { BIN } from '../helpers/child.js';
 import { freshPostgresUrl, postgresSkipReason, randomNodeIdHex, sqlClient } from '../helpers/databases.js';
 
 const BATCH = 50;
+// The server reads SATNOTIFY_* variables as configuration: a test runner's own (SATNOTIFY_TEST_…) stay out.
+const CHILD_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SATNOTIFY_')));
 
 /** startServe runs `satnotify serve --api` and resolves with the child and the API's port once it listens. */
 function startServe(dir: string, url: string): Promise<{ child: ChildProcess; port: number }> {
@@ -23,7 +25,7 @@ function startServe(dir: string, url: string): Promise<{ child: ChildProcess; po
     const child = spawn(
       process.execPath,
       [BIN, 'serve', '--port', '0', '--api', '127.0.0.1:0', '--config', join(dir, 'satnotify.json')],
-      { env: { ...process.env, DATABASE_URL: url, KILL_TEST_API_TOKEN: API_TOKEN }, stdio: ['ignore', 'pipe', 'pipe'] },
+      { env: { ...CHILD_ENV, DATABASE_URL: url, KILL_TEST_API_TOKEN: API_TOKEN }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let err = '';
     child.stderr.on('data', (b: Buffer) => (err += b.toString()));
