@@ -35,6 +35,7 @@ const PURE = [
   'notification/fleet/sql',
   'notification/news/news',
   'notification/usage/signal',
+  'notification/reports/(period|figures|words|network|sample)',
   'web/feed-text',
   'i18n/(format|spans|locale)',
   'database/postgres-url',
@@ -49,7 +50,7 @@ const IMPLEMENTATIONS =
   '^src/(notification/(outbox/pg-outbox|hooks/pg-node-state|limits/(pg-store|memory-store))|preferences/pg-store|channels/(?!plugin[.]ts$)|overlay/pg-overlay|mailservice/(smtp-sender|file-sender)|database/connect)';
 const PLUGINS = '^src/channels/(email|nodelog|webhook|irc|mqtt)/';
 const PG_EDGES =
-  '^src/(database/|notification/(outbox/pg-outbox|limits/pg-store|hooks/pg-node-state|guard/pg-store|fleet/pg-store|usage/pg-store|news/pg-store)[.]ts$|preferences/pg-store[.]ts$|overlay/pg-overlay[.]ts$|entries/)';
+  '^src/(database/|notification/(outbox/pg-outbox|limits/pg-store|hooks/pg-node-state|guard/pg-store|fleet/pg-store|usage/pg-store|news/pg-store|reports/pg-store)[.]ts$|preferences/pg-store[.]ts$|overlay/pg-overlay[.]ts$|entries/)';
 const OPTIONAL = { 'irc-framework': 'irc', mqtt: 'mqtt' };
 
 const grain = (to) => AGAINST_THE_GRAIN.filter((e) => e.to === to).map((e) => e.from);

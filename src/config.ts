@@ -19,6 +19,7 @@ import { LINKS_CONFIG, REPUTATION_CONFIG } from './notification/content/config.j
 import { OVERLAY_CONFIG } from './overlay/config.js';
 import { PREFERENCES_CONFIG } from './preferences/config.js';
 import { RETENTION_CONFIG } from './notification/retention/config.js';
+import { REPORTS_CONFIG } from './notification/reports/config.js';
 import { WEB_CONFIG } from './web/config.js';
 import { API_CONFIG } from './api/config.js';
 import { SATELLITE_CONFIG } from './satellite.js';
@@ -52,6 +53,7 @@ const schema = z
     links: LINKS_CONFIG,
     reputation: REPUTATION_CONFIG,
     api: API_CONFIG,
+    reports: REPORTS_CONFIG,
   })
   .superRefine((c, ctx) => {
     // Hooks route kinds to instance names; each must be one that exists.
@@ -75,6 +77,15 @@ const schema = z
         message: `names no configured channel instance of the satellite's own (there are: ${Object.keys(c.channels).join(', ') || 'none'})`,
         input: c.guard.alert,
       });
+    // The network's report is the satellite's own message: on its own instances, never the operators' email.
+    for (const [i, name] of c.reports.network.instances.entries())
+      if (!Object.keys(c.channels).includes(name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['reports', 'network', 'instances', i],
+          message: `names no configured channel instance of the satellite's own (there are: ${Object.keys(c.channels).join(', ') || 'none'})`,
+          input: name,
+        });
     for (const name of Object.keys(c.preferences.filters)) {
       if (!names.includes(name))
         ctx.addIssue({

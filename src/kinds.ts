@@ -28,6 +28,16 @@ export const EVENT_KINDS = [
 /** EventKind is one kind of notification. */
 export type EventKind = (typeof EVENT_KINDS)[number];
 
+/**
+ * REPORT_KIND is an operator's periodic report, NETWORK_REPORT_KIND the network's: not events
+ * (no node, no trouble), each at most once per period, neither folded into a digest nor counted
+ * against the limits.
+ */
+export const REPORT_KIND = 'report';
+export const NETWORK_REPORT_KIND = 'network-report';
+/** UNCOUNTED_KINDS leave on their own, without a limit reservation. */
+export const UNCOUNTED_KINDS: readonly string[] = [REPORT_KIND, NETWORK_REPORT_KIND];
+
 /** LOG_TYPES are the node-log message types, named as in `proto/notification.proto`. */
 export const LOG_TYPES = [
   'CUSTOM',

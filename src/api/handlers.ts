@@ -240,6 +240,7 @@ const MASKABLE: Record<string, keyof Preferences> = {
   digest: 'digest',
   digest_at: 'digestAt',
   filters: 'filters',
+  reports: 'reports',
 };
 
 /** changeOf is the library's change from a Preferences message and the fields its mask names. */
@@ -258,6 +259,7 @@ function changeOf(p: m.PreferencesMessage | null, mask: { paths: string[] } | nu
     quietHours: p?.quiet_hours ?? null,
     digest: p?.digest ?? '',
     digestAt: p?.digest_at ?? '',
+    reports: p?.reports ?? '',
     filters: Object.fromEntries(
       Object.entries(p?.filters ?? {}).map(([instance, list]) => [
         instance,
@@ -285,6 +287,7 @@ function preferencesMessage(p: Preferences): m.PreferencesMessage {
     quiet_hours: p.quietHours,
     digest: p.digest,
     digest_at: p.digestAt,
+    reports: p.reports,
     filters: Object.fromEntries(
       Object.entries(p.filters).map(([instance, list]) => [
         instance,

@@ -113,6 +113,7 @@ export interface PreferencesMessage {
   quiet_hours: { start: string; end: string } | null;
   digest: string;
   digest_at: string;
+  reports: string;
   filters: Record<string, { filters: FilterMessage[] }>;
 }
 export interface UsageRequest {

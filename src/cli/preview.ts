@@ -2,14 +2,17 @@
  * @module cli/preview
  * `satnotify preview <template> [--data FILE] [--format html|text] [--locale L] [--zone Z]`: renders
  * a kind's email (or a template's) from its sample data, or a JSON file laid over it, as an operator
- * reading in that language and zone gets it; `digest` renders a digest of a sample day.
+ * reading in that language and zone gets it; `digest` renders a digest of a sample day, `report`
+ * an operator's report of a sample week, `network-report` the network's report of a sample day.
  */
 import { readFileSync } from 'node:fs';
 import { IANAZone } from 'luxon';
 import { resolveConfig } from '../config.js';
 import { InvalidInputError } from '../errors.js';
 import { LOCALES, resolveLocale } from '../i18n/locale.js';
-import { EVENT_KINDS } from '../kinds.js';
+import { EVENT_KINDS, NETWORK_REPORT_KIND, REPORT_KIND } from '../kinds.js';
+import { networkWords } from '../notification/reports/network.js';
+import { sampleNetwork, sampleReport } from '../notification/reports/sample.js';
 import { BUILT_IN_FIELDS } from '../mailservice/template-data.js';
 import { TemplateSet } from '../mailservice/templates.js';
 import { contentFor } from '../notification/content/content.js';
@@ -30,8 +33,8 @@ export interface PreviewOptions {
   configFile?: string;
 }
 
-/** PREVIEW_ALL is what `preview --all` prints, in order: every kind, then a sample day's digest. */
-export const PREVIEW_ALL: readonly string[] = [...EVENT_KINDS, 'digest'];
+/** PREVIEW_ALL is what `preview --all` prints, in order: every kind, a sample day's digest, a sample week's report and the network's. */
+export const PREVIEW_ALL: readonly string[] = [...EVENT_KINDS, 'digest', REPORT_KIND, NETWORK_REPORT_KIND];
 
 /** previewAll renders every kind and the digest, one after another under a line naming each, for a reviewer to read in one go. */
 export function previewAll(options: Omit<PreviewOptions, 'dataFile'> = {}): string {
@@ -47,18 +50,30 @@ export function preview(template: string, options: PreviewOptions = {}): string 
   const templates = TemplateSet.load(config.mail.templatesDir || undefined);
   const content = contentFor(templates, config);
   const reader = readerOf(options, content.defaultReader);
+  if (template === NETWORK_REPORT_KIND) {
+    const w = networkWords(
+      content.catalog,
+      config.satellite.name,
+      sampleNetwork(reader.zone),
+      reader.locale,
+      reader.zone,
+    );
+    return [w.title, '', ...w.paragraphs, '', w.action].join('\n');
+  }
   if (template !== 'digest') requireTemplate(templates, template);
   const r =
-    template === 'digest'
-      ? sampleDigest(content, templates, reader)
-      : content.render(
-          template,
-          sampleData(templates, template, options.dataFile),
-          SAMPLE_NODE,
-          'operator@example.com',
-          new Date('2024-05-01T08:04:00Z'),
-          reader,
-        );
+    template === REPORT_KIND
+      ? content.renderReport(sampleReport(reader.zone), 'operator@example.com', reader)
+      : template === 'digest'
+        ? sampleDigest(content, templates, reader)
+        : content.render(
+            template,
+            sampleData(templates, template, options.dataFile),
+            SAMPLE_NODE,
+            'operator@example.com',
+            new Date('2024-05-01T08:04:00Z'),
+            reader,
+          );
   return options.format === 'html' ? r.html : `Subject: ${r.subject}\n\n${r.text}`;
 }
 

@@ -381,4 +381,29 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX satnotify_news_recent_idx ON satnotify_news (recorded_at DESC);`,
   },
+  {
+    version: 24,
+    name: 'reports',
+    // Each node's latest reputation scores as the satellite reported them (a report shows them
+    // against their bars), and the periods already reported: one row per subject (a hash of the
+    // operator's address, or 'network') and period, written with the report's outbox row, so a
+    // period is reported once whatever the number of processes.
+    sql: `
+      CREATE TABLE satnotify_scores (
+        node_id        bytea             PRIMARY KEY,
+        audit          double precision,
+        unknown_audit  double precision,
+        online         double precision,
+        vetted         boolean,
+        reported_at    timestamptz       NOT NULL
+      );
+      CREATE TABLE satnotify_report_periods (
+        subject      text        NOT NULL,
+        period       text        NOT NULL,
+        item_id      text        NOT NULL,
+        recorded_at  timestamptz NOT NULL,
+        PRIMARY KEY (subject, period)
+      );
+      CREATE INDEX satnotify_outbox_node_occurred_idx ON satnotify_outbox (node_id, occurred_at) WHERE copy_of IS NULL;`,
+  },
 ];

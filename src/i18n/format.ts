@@ -133,6 +133,52 @@ function decimalOf(text: string, locale: string): string {
   ).format(Number(text));
 }
 
+/**
+ * formatDays names a stretch of calendar days (YYYY-MM-DD, both included) as the language writes a
+ * range: `May 5, 2024`, `Apr 29 – May 5, 2024`, `29. Apr. – 5. Mai 2024`, `29 kwietnia – 5 maja 2024`
+ * (Polish in the long form, as formatWhen).
+ */
+export function formatDays(first: string, last: string, locale = 'en'): string {
+  const style = locale.startsWith('pl') ? 'long' : 'medium';
+  const f = formatter(
+    ranges,
+    `${locale}|${style}`,
+    () => new Intl.DateTimeFormat(locale, { dateStyle: style, timeZone: 'UTC' }),
+  );
+  const [a, b] = [new Date(`${first}T12:00:00Z`), new Date(`${last}T12:00:00Z`)];
+  return first === last ? f.format(a) : f.formatRange(a, b);
+}
+
+/** The decimal units of a byte count, as Storj's dashboard shows them (1 TB = 10^12 bytes). */
+const BYTE_UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB'] as const;
+
+/**
+ * formatBytes: `4.20 TB`, `4,20 TB`, `980 B`; two decimals from kB on, in the largest unit the
+ * count reaches. `signed` puts a sign before any change (`+0.10 TB`, `−1.05 GB`).
+ */
+export function formatBytes(bytes: number, locale = 'en', signed = false): string {
+  const size = Math.abs(bytes);
+  const power = size < 1000 ? 0 : Math.min(Math.floor(Math.log10(size) / 3), BYTE_UNITS.length - 1);
+  const value = size / 1000 ** power;
+  const places = power === 0 ? 0 : 2;
+  const n = formatter(
+    decimals,
+    `${locale}|bytes|${places}`,
+    () => new Intl.NumberFormat(locale, { minimumFractionDigits: places, maximumFractionDigits: places }),
+  ).format(value);
+  const sign = !signed ? (bytes < 0 ? '−' : '') : bytes > 0 ? '+' : bytes < 0 ? '−' : '±';
+  return `${sign}${n}\u00a0${BYTE_UNITS[power] as string}`;
+}
+
+/** formatShare: `99.2%`, `99,2 %`, `99,2%` (a share of 0–1 as the language writes a percentage, one decimal). */
+export function formatShare(share: number, locale = 'en'): string {
+  return formatter(
+    decimals,
+    `${locale}|percent`,
+    () => new Intl.NumberFormat(locale, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }),
+  ).format(share);
+}
+
 function isUtc(zone: string): boolean {
   return zone === 'UTC' || zone === 'Etc/UTC';
 }
@@ -183,6 +229,7 @@ const dateTimes = new Map<string, Intl.DateTimeFormat>();
 const longDateTimes = new Map<string, Intl.DateTimeFormat>();
 const clocks = new Map<string, Intl.DateTimeFormat>();
 const decimals = new Map<string, Intl.NumberFormat>();
+const ranges = new Map<string, Intl.DateTimeFormat>();
 const units = new Map<string, Intl.NumberFormat>();
 const lists = new Map<string, Intl.ListFormat>();
 const conjunctions = new Map<string, Intl.ListFormat>();

@@ -36,6 +36,8 @@ import { PgOutbox } from './outbox/pg-outbox.js';
 import { Retention } from './retention/retention.js';
 import { PgUsageStore } from './usage/pg-store.js';
 import { PgNewsStore } from './news/pg-store.js';
+import { PgReportStore } from './reports/pg-store.js';
+import { Reports } from './reports/reports.js';
 import { NotificationService } from './service.js';
 
 /** Seams are the parts a satellite may bring ready-made; each one left out is made on the configured database. */
@@ -194,15 +196,18 @@ export async function createNotificationService(options: ServiceOptions = {}): P
       ...(fleet && { fleet: fleet.mail }),
     });
     const usage = db && !outbox ? new PgUsageStore(db.pool) : null;
+    const reportStore = db && !outbox ? new PgReportStore(db.pool) : null;
     const retention = new Retention({
       outbox: parts.outbox,
       ...(usage && { usage }),
+      ...(reportStore && { reports: reportStore }),
       config: config.retention,
       zone: config.limits.timezone,
       clock,
       logger,
     });
     const cache = new OverlayCache(overlay ?? new PgOverlay(pool(db).pool, pool(db).statements), config.overlay, clock);
+    const reports = reportStore && reportsChore(config, reportStore, cache, parts, links, clock, logger);
     warnDefaultSender(config, logger);
     logger.info(
       {
@@ -224,6 +229,8 @@ export async function createNotificationService(options: ServiceOptions = {}): P
       guard,
       fleet: fleet?.mail ?? null,
       usage,
+      reports,
+      reportStore,
       news: db && !outbox ? new PgNewsStore(db.pool) : null,
       onClose: async () => {
         await fleet?.close();
@@ -233,6 +240,7 @@ export async function createNotificationService(options: ServiceOptions = {}): P
     if (config.dispatcher.autoStart) {
       dispatcher.start();
       retention.start();
+      reports?.start();
       fleet?.retention.start();
     }
     return service;
@@ -269,6 +277,39 @@ function stormGuard(
     config: config.guard,
     offlineAfterMs: config.hooks.offlineAfterMs,
     metrics,
+    clock,
+    logger,
+  });
+}
+
+/** reportsChore is the reports' schedule, reading the service's overlay and database. */
+function reportsChore(
+  config: ResolvedConfig,
+  store: PgReportStore,
+  overlay: OverlayCache,
+  parts: { content: Content; preferences: OperatorPreferences },
+  links: Links | null,
+  clock: () => Date,
+  logger: Logger,
+): Reports {
+  const r = config.reputation;
+  const h = config.hooks;
+  return new Reports({
+    config: config.reports,
+    store,
+    overlay,
+    preferences: parts.preferences,
+    content: parts.content,
+    links,
+    satellite: config.satellite.name,
+    zone: config.limits.timezone,
+    bars: {
+      audit: r.auditDisqualificationBelow,
+      unknownAudit: r.unknownAuditSuspensionBelow,
+      online: r.onlineSuspensionBelow,
+    },
+    margins: { audit: h.auditWarnMargin, unknownAudit: h.suspensionWarnMargin, online: h.onlineWarnMargin },
+    onlineWindowMs: config.overlay.onlineWindowMs,
     clock,
     logger,
   });

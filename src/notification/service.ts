@@ -61,6 +61,8 @@ import type { UsageDay, UsageSignal } from './usage/signal.js';
 import type { UsageStore } from './usage/store.js';
 import { readHistory, type History, type HistoryOptions, type HistorySubject } from './history.js';
 import { Operators } from './operators.js';
+import type { Reports, ReportsRun } from './reports/reports.js';
+import type { ReportStore } from './reports/store.js';
 import type { StormGuard } from './guard/guard.js';
 import { guardControl, type GuardControl } from './guard/control.js';
 
@@ -111,6 +113,10 @@ export interface NotificationServiceParts {
   news?: NewsStore | null;
   /** Each node's usage per day (`onUsage`); null when every store was given ready-made. */
   usage?: UsageStore | null;
+  /** The reports' schedule (`reports`); null when every store was given ready-made. */
+  reports?: Reports | null;
+  /** The latest scores and the reported periods; null when every store was given ready-made. */
+  reportStore?: ReportStore | null;
   /** The fleet's mail (`grouping.fleet`), when the satellite is in a fleet. */
   fleet?: FleetMail | null;
   /** Runs after everything else on close (the database pool). */
@@ -220,7 +226,15 @@ export class NotificationService {
     };
     const results: HookResult[] = [];
     // One part after another: each is a transition of its own, and they all change the same node's state.
-    for (const e of scoresEvents(id, s, this.#p.clock(), rules))
+    await this.overlay.get(id); // an unknown node is refused before anything is kept
+    const at = this.#p.clock();
+    // The scores as reported, for the operator's report: kept before the news they may make.
+    await orDatabaseError(
+      this.#p.reportStore?.recordScores([
+        { nodeHex: id.hex, audit: s.audit, unknownAudit: s.suspension, online: s.online, vetted: s.vetted, at },
+      ]) ?? Promise.resolve(),
+    );
+    for (const e of scoresEvents(id, s, at, rules))
       results.push(await runHook(this.#hooks, { name: 'scores', schema: SIGNALS.scores, event: () => e }, id, s));
     return { notified: results.some((x) => x.notified), ids: results.flatMap((x) => x.ids) };
   }
@@ -382,6 +396,15 @@ export class NotificationService {
    * it reached, so its guid may show it without a login; in `language` when it was given in that
    * one, else in the default language. Null for an id that is not an announcement's.
    */
+  /**
+   * runReports records the reports whose periods have ended and are not recorded yet (the
+   * operators' and the network's; reports/reports.ts). A running dispatcher does this every
+   * `reports.every`; call it to make them now (a test's moved clock, a CLI).
+   */
+  async runReports(): Promise<ReportsRun> {
+    return orDatabaseError(storedIn(this.#p.reports, 'the reports').run());
+  }
+
   /** news is the public news, newest first: announcements broadcast with `{ public: true }`. */
   async news(options: { limit?: number } = {}): Promise<NewsItem[]> {
     if (!this.#p.news) return [];
@@ -451,7 +474,7 @@ export class NotificationService {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    await Promise.all([this.#p.retention.stop(), this.#p.dispatcher.stop()]);
+    await Promise.all([this.#p.retention.stop(), this.#p.dispatcher.stop(), this.#p.reports?.stop()]);
     try {
       await this.#p.channels.close();
     } finally {

@@ -16,6 +16,7 @@ import {
   type Filter,
   type Preferences,
   type PreferencesUpdate,
+  type ReportCadence,
 } from './preferences.js';
 import type { PreferenceStore } from './store.js';
 
@@ -30,6 +31,7 @@ export interface PreferenceSettings {
   preferences: PreferencesConfig;
   limits: { timezone: string };
   hooks: { channels: Readonly<Partial<Record<EventKind, readonly string[]>>> };
+  reports: { operator: { cadence: ReportCadence } };
 }
 
 /** OperatorPreferences is `svc.preferences`. */
@@ -58,6 +60,7 @@ export class OperatorPreferences {
       quietHours: null,
       digest: p.digest,
       digestAt: p.digestAt,
+      reports: this.#config.reports.operator.cadence,
       filters: p.filters,
     };
   }
@@ -126,6 +129,11 @@ export class OperatorPreferences {
    */
   async unsubscribe(operator: string, channel: string, kind: string): Promise<string[]> {
     const current = await this.get(operator);
+    // A report's one-click unsubscribe ends the reports (they come on email only).
+    if (kind === 'report') {
+      await this.update(operator, { reports: 'none' });
+      return [];
+    }
     const off = EVENT_KINDS.find((k) => k === kind);
     if (!off && kind !== 'all') return []; // a kind this version does not know: nothing of it to turn off
     const base = current.filters[channel] ?? [{}];
@@ -154,6 +162,11 @@ export class OperatorPreferences {
   async readerFor(operator: string | null): Promise<Pick<Preferences, 'language' | 'timezone'>> {
     const p = operator ? await this.#cached(operator) : this.defaults;
     return { language: p.language, timezone: p.timezone };
+  }
+
+  /** inEffect is the operator's preferences as the dispatcher reads them (cached; prefetch reads many at once). */
+  inEffect(operator: string): Promise<Preferences> {
+    return this.#cached(operator);
   }
 
   /** prefetch reads the preferences of every operator not cached, in one query (a dispatch pass's claimed items). */

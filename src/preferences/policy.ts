@@ -50,6 +50,14 @@ export function isUrgent(c: Copy, rules: Rules): boolean {
  * verdict applies filters, then (unless the copy is urgent) quiet hours and the digest cadence, in the operator's zone.
  */
 export function verdict(prefs: Preferences, c: Copy, now: Date, rules: Rules): Verdict {
+  // A report is chosen by its own setting, and waits only for quiet hours: it is its own digest.
+  if (c.kind === 'report') {
+    if (prefs.reports === 'none') return { action: 'suppress', reason: 'the operator chose no reports' };
+    const until = quietUntil(prefs.quietHours, now, prefs.timezone);
+    return until
+      ? { action: 'hold', until, reason: `quiet hours until ${prefs.quietHours?.end} (${prefs.timezone})` }
+      : { action: 'send' };
+  }
   if (!matches(prefs.filters[c.channel], c))
     return { action: 'suppress', reason: `the operator's preferences leave ${c.kind} out of ${c.channel}` };
   if (isUrgent(c, rules)) return { action: 'send' };

@@ -13,6 +13,10 @@ import { NodeId } from '../overlay/node-id.js';
 
 const CLOCK = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day as HH:MM, e.g. 22:00');
 
+/** REPORT_CADENCES an operator may choose for their report of usage and health. */
+export const REPORT_CADENCES = ['none', 'daily', 'weekly', 'monthly'] as const;
+export type ReportCadence = (typeof REPORT_CADENCES)[number];
+
 /** FILTER is one FMN filter: each given field must match; an empty filter matches everything. */
 export const FILTER = z.strictObject({
   kinds: z.array(z.enum(EVENT_KINDS)).min(1).max(EVENT_KINDS.length).optional(),
@@ -39,6 +43,8 @@ export const PREFERENCES = z.strictObject({
   digest: z.enum(['immediate', 'hourly', 'daily']),
   /** When a daily digest leaves, in the operator's zone. */
   digestAt: CLOCK,
+  /** How often their report of usage and health comes (`reports.operator`); none: never. */
+  reports: z.enum(REPORT_CADENCES),
   /** Per channel instance; an instance not listed takes the defaults', and one not there either gets everything. */
   filters: z.record(
     z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'must be a channel instance name'),

@@ -11,6 +11,9 @@ import type { EventKind } from '../../kinds.js';
 import type { RenderedEmail, TemplateSet } from '../../mailservice/templates.js';
 import type { OutboxItem, StoredMessage } from '../outbox/outbox.js';
 import { requireTemplate } from './inputs.js';
+import { REPORT_KIND } from '../../kinds.js';
+import type { ReportData } from '../reports/figures.js';
+import { reportWords, type ReportText } from '../reports/words.js';
 import { isKind, sourceOf, type EventText, type NodeView, type Reader, type Wording } from './wording.js';
 
 /** Presenter makes the message a plugin gets from what a row keeps. */
@@ -25,6 +28,7 @@ export class Presenter {
 
   /** present is `item`'s message for `reader`. */
   present(item: OutboxItem, reader: Reader): Message {
+    if (item.kind === REPORT_KIND) return this.#report(item.payload, reader);
     const { source: _source, ...p } = item.payload;
     const source = sourceOf(item.payload);
     if (!source) return this.#withCommon(p, reader);
@@ -54,6 +58,7 @@ export class Presenter {
 
   /** title is `item`'s title for `reader`, without the rest of its message. */
   title(item: OutboxItem, reader: Reader): string {
+    if (item.kind === REPORT_KIND) return this.#report(item.payload, reader).title;
     const source = sourceOf(item.payload);
     return source
       ? titleOf(source.kind, this.#wording.event(source.kind, source.data, source.node, reader))
@@ -102,6 +107,54 @@ export class Presenter {
   render(...email: Parameters<Presenter['emailFor']>): RenderedEmail {
     const e = this.emailFor(...email);
     return this.#templates.render(e.template, e.data);
+  }
+
+  /**
+   * reportEmail is an operator's report as its email: the template and its whole data, worded
+   * for `reader` (reports/words.ts).
+   */
+  reportEmail(
+    data: ReportData,
+    recipient: string,
+    reader: Reader,
+    links: Message['links'] | null,
+  ): { template: string; data: Record<string, unknown>; words: ReportText } {
+    const words = reportWords(this.#wording.catalog, this.#wording.satellite, data, reader);
+    return {
+      template: REPORT_KIND,
+      words,
+      data: {
+        satellite: { name: this.#wording.satellite },
+        recipient,
+        timezone: reader.zone,
+        locale: reader.locale,
+        s: { ...this.#wording.common(reader, recipient, data.totals.nodes), footerLimits: words.footer },
+        links,
+        preheader: words.preheader,
+        r: words,
+      },
+    };
+  }
+
+  /** renderReport renders reportEmail's email (preview, the startup check, tests). */
+  renderReport(data: ReportData, recipient: string, reader: Reader): RenderedEmail {
+    const { template, data: d } = this.reportEmail(data, recipient, reader, null);
+    return this.#templates.render(template, d);
+  }
+
+  /** #report is a report's message: worded when it leaves, like an event, from the figures its row keeps. */
+  #report(p: StoredMessage, reader: Reader): Message {
+    const { source, ...rest } = p;
+    const data = source?.data as unknown as ReportData;
+    const to = p.email?.to ?? '';
+    const { words, ...email } = this.reportEmail(data, to, reader, p.links ?? null);
+    return {
+      ...rest,
+      title: words.title,
+      text: words.logText,
+      actions: words.first ? [words.first.text] : [],
+      ...(p.email && { email: { to, ...email } }),
+    };
   }
 
   #withCommon(p: Message, reader: Reader): Message {

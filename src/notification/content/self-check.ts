@@ -6,14 +6,15 @@
  */
 import { TemplateError } from '../../errors.js';
 import type { Locale } from '../../i18n/locale.js';
-import { EVENT_KINDS } from '../../kinds.js';
+import { EVENT_KINDS, REPORT_KIND } from '../../kinds.js';
+import { sampleReport } from '../reports/sample.js';
 import type { TemplateSet } from '../../mailservice/templates.js';
 import { sampleDay, sampleDigest, type SampleDayContent } from '../digest/sample-day.js';
 import type { Presenter } from './present.js';
 import { SAMPLE_NODE } from './wording.js';
 
 /** Checked is what the check needs of Content (structural: Content runs it on itself when made). */
-type Checked = SampleDayContent & Pick<Presenter, 'render'>;
+type Checked = SampleDayContent & Pick<Presenter, 'render' | 'renderReport'>;
 
 /** checkContent throws a TemplateError (or the catalog's) for the first kind or language that does not render. */
 export function checkContent(content: Checked, templates: TemplateSet, locales: readonly Locale[]): void {
@@ -26,5 +27,6 @@ export function checkContent(content: Checked, templates: TemplateSet, locales: 
       if (templates.hasSample(kind))
         content.render(kind, templates.sample(kind), SAMPLE_NODE, 'operator@example.com', new Date(0), reader);
     if (day.length > 1) sampleDigest(content, templates, reader, day);
+    if (templates.has(REPORT_KIND)) content.renderReport(sampleReport(), 'operator@example.com', reader);
   }
 }

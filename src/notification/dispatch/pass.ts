@@ -6,6 +6,7 @@
  */
 import pLimit, { type LimitFunction } from 'p-limit';
 import pMap from 'p-map';
+import { UNCOUNTED_KINDS } from '../../kinds.js';
 import { silentLogger, type Logger } from '../../logger.js';
 import type { NewItem, OutboxItem } from '../outbox/outbox.js';
 import type { Reservation } from '../limits/store.js';
@@ -109,6 +110,8 @@ export class DispatchPass {
     for (const item of items) {
       // A row that owns reservations (a retry, or one a crashed worker had reserved) goes out on them.
       if (item.reservations) await this.#deliver(item, item.reservations, recording);
+      // A report is not trouble: it counts against no limit, and leaves alone, never in a digest.
+      else if (UNCOUNTED_KINDS.includes(item.kind)) await this.#deliver(item, [], recording);
       else if (item.bypass) await this.#single(item, now, recording);
       else fresh.push(item);
     }

@@ -11,6 +11,7 @@ import type { Outbox, PruneRequest } from '../outbox/outbox.js';
 import type { RetentionConfig } from './config.js';
 import { dayOf } from '../usage/signal.js';
 import type { UsageStore } from '../usage/store.js';
+import type { ReportStore } from '../reports/store.js';
 
 /** PruneReport is what one round of retention did. */
 export interface PruneReport {
@@ -28,12 +29,16 @@ export interface PruneReport {
   deliveredBefore: Date;
   /** Days of usage deleted (older than `retention.usage`). */
   usageDays: number;
+  /** Reported periods forgotten (older than `retention.usage`: long past any report's grace). */
+  reportPeriods: number;
 }
 
 export interface RetentionDeps {
   outbox: Pick<Outbox, 'prune' | 'compact'>;
   /** Usage per node and day, pruned by `retention.usage`; absent when the service keeps none. */
   usage?: Pick<UsageStore, 'prune'>;
+  /** The reported periods, forgotten with the usage they were made of. */
+  reports?: Pick<ReportStore, 'prune'>;
   /** The zone usage days are counted in. */
   zone?: string;
   config: RetentionConfig;
@@ -95,9 +100,11 @@ export class Retention {
       feedBefore: new Date(now - config.feedMs),
       deliveredBefore: new Date(now - config.deliveredMs),
       usageDays: 0,
+      reportPeriods: 0,
     };
     if (this.#deps.usage)
       report.usageDays = await this.#deps.usage.prune(dayOf(new Date(now - config.usageMs), this.#deps.zone ?? 'UTC'));
+    if (this.#deps.reports) report.reportPeriods = await this.#deps.reports.prune(new Date(now - config.usageMs));
     // Each pass reads, through an index of its own, only rows it deletes: a batch is the oldest of them.
     await this.#batches(report, { scope: 'everything', before: report.feedBefore, limit: config.batchSize });
     if (!report.busy)

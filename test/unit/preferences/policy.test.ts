@@ -18,6 +18,7 @@ const prefs = (over: Partial<Preferences> = {}): Preferences => ({
   language: 'en',
   quietHours: null,
   digest: 'immediate',
+  reports: 'weekly',
   digestAt: '08:00',
   filters: {},
   ...over,
