@@ -27,7 +27,7 @@ export const REPORTS_CONFIG = section(
           "When a period ends and its report leaves, in the operator's zone (HH:MM); a monthly one on the 1st.",
         ),
         maxNodes: count(
-          100,
+          50,
           1,
           10_000,
           'Nodes a report lists one by one (those with something to do first); the rest are counted in the totals',

@@ -63,6 +63,7 @@ export interface ReportInputs {
   /** Usage days of these nodes from the day before the period (the baseline) to its last day. */
   usage: readonly UsageDay[];
   scores: ReadonlyMap<string, Scores>;
+  /** What was recorded of these nodes up to the period's end (episodes that began before it count where they overlap). */
   recorded: readonly Recorded[];
   /** Nodes offline at the period's end, since when. */
   offlineSince: ReadonlyMap<string, Date>;
@@ -168,6 +169,8 @@ export function reportFigures(inputs: ReportInputs): ReportData | null {
     const start = DateTime.fromISO(day, { zone });
     return { day, start: start.toMillis(), end: start.plus({ days: 1 }).toMillis() };
   });
+  // The report covers its calendar days whole: what happened on them, and how much of them each node was online.
+  const span = { from: (dayBounds[0] as { start: number }).start, to: (dayBounds.at(-1) as { end: number }).end };
   const usageOf = groupByNode(inputs.usage);
   const recordedOf = groupByNode(inputs.recorded);
   const nodes = inputs.nodes.map((n) => {
@@ -175,10 +178,10 @@ export function reportFigures(inputs: ReportInputs): ReportData | null {
     const within = days.filter((d) => inPeriod.has(d.day));
     const last = within.at(-1);
     const before = days.filter((d) => d.day < (period.days[0] as string)).at(-1) ?? within[0];
-    const episodes = offlineEpisodes(recordedOf.get(n.hex) ?? [], inputs.offlineSince.get(n.hex), period);
+    const episodes = offlineEpisodes(recordedOf.get(n.hex) ?? [], inputs.offlineSince.get(n.hex), span);
     const perDay = dayBounds.map((b) => 1 - overlap(episodes, b.start, b.end) / (b.end - b.start));
     const scores = inputs.scores.get(n.hex) ?? null;
-    const incidents = incidentsOf(recordedOf.get(n.hex) ?? [], episodes);
+    const incidents = incidentsOf(recordedOf.get(n.hex) ?? [], episodes, span);
     const figures: NodeFigures = {
       id: n.id,
       address: n.address,
@@ -244,12 +247,17 @@ interface Episode {
   url: string | null;
 }
 
+/** Span is the stretch of time a report's days cover, in epoch milliseconds. */
+interface Span {
+  from: number;
+  to: number;
+}
+
 /**
- * offlineEpisodes are the node's offline stretches that touch the period: each node-online
- * recorded says how long it had been offline; a node still offline at the end is offline since then.
+ * offlineEpisodes are the node's offline stretches that touch the span: each node-online recorded
+ * says how long it had been offline; a node still offline is offline since then, to the span's end.
  */
-function offlineEpisodes(recorded: readonly Recorded[], since: Date | undefined, period: Period): Episode[] {
-  const [from, to] = [period.start.getTime(), period.end.getTime()];
+function offlineEpisodes(recorded: readonly Recorded[], since: Date | undefined, { from, to }: Span): Episode[] {
   const episodes: Episode[] = [];
   for (const r of recorded)
     if (r.kind === 'node-online' && r.offlineForMs !== null)
@@ -267,7 +275,7 @@ function overlap(episodes: readonly Episode[], from: number, to: number): number
   return sum(episodes.map((e) => Math.max(0, Math.min(e.end, to) - Math.max(e.start, from))));
 }
 
-function incidentsOf(recorded: readonly Recorded[], episodes: readonly Episode[]): Incident[] {
+function incidentsOf(recorded: readonly Recorded[], episodes: readonly Episode[], span: Span): Incident[] {
   const offline: Incident[] = episodes.map((e) => ({
     kind: 'offline',
     at: new Date(e.start).toISOString(),
@@ -276,7 +284,9 @@ function incidentsOf(recorded: readonly Recorded[], episodes: readonly Episode[]
     url: e.url,
   }));
   const events: Incident[] = recorded.flatMap((r) =>
-    r.kind === 'node-offline' || r.kind === 'node-online' ? [] : [{ kind: r.kind, at: r.at.toISOString(), url: r.url }],
+    r.kind === 'node-offline' || r.kind === 'node-online' || r.at.getTime() < span.from || r.at.getTime() >= span.to
+      ? []
+      : [{ kind: r.kind, at: r.at.toISOString(), url: r.url }],
   );
   return [...offline, ...events].sort((a, b) => (a.at < b.at ? -1 : 1));
 }

@@ -159,10 +159,7 @@ export class Reports {
       nodes: mine.map((n) => ({ id: n.id.toString(), hex: n.id.hex, address: n.address })),
       usage,
       scores,
-      // Episodes that began before the period still count where they overlap it; events only in it.
-      recorded: recorded
-        .filter((r) => r.at >= period.start || (r.kind === 'node-online' && r.offlineForMs !== null))
-        .map((r) => ({ ...r, url: links ? links.guid(r.id) : null })),
+      recorded: recorded.map((r) => ({ ...r, url: links ? links.guid(r.id) : null })),
       offlineSince: states.offlineSince,
       bars: this.#d.bars,
       margins: this.#d.margins,

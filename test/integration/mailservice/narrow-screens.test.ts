@@ -18,6 +18,7 @@ import { contentFor } from '../../../src/notification/content/content.js';
 import { EVENT_KINDS } from '../../../src/kinds.js';
 import { sampleDigest, SAMPLE_NODE } from '../../../src/notification/digest/sample-day.js';
 import { scratchDir } from '../../helpers/scratch.js';
+import { sampleReport } from '../../../src/notification/reports/sample.js';
 
 const skip = browserSkipReason;
 const ZONES = { en: 'America/New_York', de: 'Europe/Berlin', pl: 'Europe/Warsaw' } as const;
@@ -102,4 +103,53 @@ describe('emails on narrow screens, in every language', { skip }, () => {
       assert.deepEqual(wide, []);
     },
   );
+
+  it(
+    "an operator's report × en, de, pl at 375 and 1280 px, light and dark: no horizontal scroll, dark text on no light box",
+    { timeout: 120_000 },
+    async () => {
+      const content = contentFor(TemplateSet.load(), resolveConfig({ satellite: { name: 'us1.storj.io' } }));
+      const problems: string[] = [];
+      for (const locale of LOCALES) {
+        const html = content.renderReport(sampleReport(ZONES[locale]), 'operator@example.com', {
+          locale,
+          zone: ZONES[locale],
+        }).html;
+        const file = join(pages, `report-${locale}.html`);
+        writeFileSync(file, html);
+        for (const width of [375, 1280]) {
+          for (const colorScheme of ['light', 'dark'] as const) {
+            const page = await browser.newPage({ viewport: { width, height: 800 }, colorScheme });
+            await page.goto(pathToFileURL(file).href);
+            const [scroll, client] = await page.evaluate<[number, number]>(
+              '[document.documentElement.scrollWidth, document.documentElement.clientWidth]',
+            );
+            if (scroll > client)
+              problems.push(`report ${locale} at ${width} px (${colorScheme}): ${scroll} > ${client}`);
+            // The first-thing-to-do box: its text must contrast with its background in either scheme.
+            const [fg, bg] = await page.evaluate<[string, string]>(
+              `(() => { const s = getComputedStyle(document.querySelector('.callout')); return [s.color, s.backgroundColor]; })()`,
+            );
+            if (luminance(fg) > 0.5 === luminance(bg) > 0.5)
+              problems.push(`report ${locale} ${colorScheme}: callout text ${fg} on ${bg}`);
+            // Every day has its bars: one row per day of the week.
+            const rows = await page.evaluate<number>(`document.querySelectorAll('td.d').length`);
+            if (rows !== 7) problems.push(`report ${locale}: ${rows} day rows`);
+            await page.screenshot({
+              path: join(artifacts, `report-${locale}-${width}-${colorScheme}.png`),
+              fullPage: true,
+            });
+            await page.close();
+          }
+        }
+      }
+      assert.deepEqual(problems, []);
+    },
+  );
 });
+
+/** luminance is a CSS rgb() colour's relative lightness (0 black, 1 white), roughly. */
+function luminance(rgb: string): number {
+  const [r = 0, g = 0, b = 0] = (rgb.match(/\d+/g) ?? []).map(Number);
+  return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+}
