@@ -20,12 +20,12 @@ import type { Received } from '../../../helpers/smtp-sink.js';
 const [pglite, postgres] = await bothDatabases('satnotify_reports_test');
 const HOUR = 3_600_000;
 const ZONES = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Tokyo'] as const;
-const CHOICES = ['none', 'daily', 'weekly', 'monthly'] as const;
+type Choice = 'none' | 'daily' | 'weekly' | 'monthly';
 const START = '2026-11-01T00:00:00Z';
 const END = '2026-12-01T23:00:00Z';
 
 /** choiceOf spreads twenty operators over the choices: 1 daily, 8 weekly, 6 monthly, 5 none. */
-function choiceOf(k: number): (typeof CHOICES)[number] {
+function choiceOf(k: number): Choice {
   return k === 0 ? 'daily' : k <= 8 ? 'weekly' : k <= 14 ? 'monthly' : 'none';
 }
 
@@ -44,7 +44,7 @@ function usageOf(
 }
 
 /** The period ends an operator's choice implies between the run's start and end, in their zone (luxon, not the library). */
-function expectedEnds(choice: (typeof CHOICES)[number], zone: string): DateTime[] {
+function expectedEnds(choice: Choice, zone: string): DateTime[] {
   const ends: DateTime[] = [];
   for (
     let t = DateTime.fromISO(START, { zone }).startOf('day').set({ hour: 9 });
