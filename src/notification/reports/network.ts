@@ -54,7 +54,7 @@ export function networkFigures(period: Period, nodes: readonly NetworkNode[]): N
   for (const n of nodes) if (n.version) byVersion.set(n.version, (byVersion.get(n.version) ?? 0) + 1);
   const versions = [...byVersion]
     .map(([version, count]) => ({ version, nodes: count }))
-    .sort((a, b) => b.nodes - a.nodes || (a.version < b.version ? 1 : -1));
+    .sort((a, b) => b.nodes - a.nodes || b.version.localeCompare(a.version, 'en', { numeric: true }));
   const named = versions.slice(0, VERSIONS_NAMED);
   return {
     cadence: period.cadence,

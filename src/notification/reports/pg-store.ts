@@ -140,15 +140,21 @@ export class PgReportStore implements ReportStore {
       offline_since: Date | null;
       welcomed_at: Date | null;
       suspended_at: Date | null;
+      disqualified_at: Date | null;
     }>(
       `SELECT encode(node_id, 'hex') AS node_hex, offline_since, welcomed_at,
-         least(offline_suspended_at, unknown_audit_suspended_at) AS suspended_at
+         least(offline_suspended_at, unknown_audit_suspended_at) AS suspended_at, disqualified_at
        FROM satnotify_node_state WHERE node_id = ANY (SELECT decode(h, 'hex') FROM unnest($1::text[]) AS h)`,
       [ids(nodeHexes)],
     );
-    const pick = (k: 'offline_since' | 'welcomed_at' | 'suspended_at'): Map<string, Date> =>
+    const pick = (k: 'offline_since' | 'welcomed_at' | 'suspended_at' | 'disqualified_at'): Map<string, Date> =>
       new Map(rows.flatMap((r) => (r[k] ? [[r.node_hex, r[k]] as const] : [])));
-    return { offlineSince: pick('offline_since'), welcomedAt: pick('welcomed_at'), suspendedAt: pick('suspended_at') };
+    return {
+      offlineSince: pick('offline_since'),
+      welcomedAt: pick('welcomed_at'),
+      suspendedAt: pick('suspended_at'),
+      disqualifiedAt: pick('disqualified_at'),
+    };
   }
 
   async reported(keys: readonly string[]): Promise<Set<string>> {

@@ -226,20 +226,24 @@ export class Reports {
     const onlineSince = period.end.getTime() - this.#d.onlineWindowMs;
     const f = networkFigures(
       period,
-      nodes.map((n) => ({
-        hex: n.id.hex,
-        version: n.version,
-        online:
-          n.disqualified === null &&
-          !states.offlineSince.has(n.id.hex) &&
-          (n.lastContactSuccess?.getTime() ?? -Infinity) >= onlineSince,
-        disqualified: n.disqualified,
-        welcomedAt: states.welcomedAt.get(n.id.hex) ?? null,
-        suspendedAt: states.suspendedAt.get(n.id.hex) ?? null,
-        storedBefore: then.get(n.id.hex)?.stored ?? null,
-        storedNow: lastDay.get(n.id.hex)?.stored ?? null,
-        freeNow: lastDay.get(n.id.hex)?.free ?? null,
-      })),
+      nodes.map((n) => {
+        // The overlay's column, or what the disqualification hook was told.
+        const disqualified = n.disqualified ?? states.disqualifiedAt.get(n.id.hex) ?? null;
+        return {
+          hex: n.id.hex,
+          version: n.version,
+          online:
+            disqualified === null &&
+            !states.offlineSince.has(n.id.hex) &&
+            (n.lastContactSuccess?.getTime() ?? -Infinity) >= onlineSince,
+          disqualified,
+          welcomedAt: states.welcomedAt.get(n.id.hex) ?? null,
+          suspendedAt: states.suspendedAt.get(n.id.hex) ?? null,
+          storedBefore: then.get(n.id.hex)?.stored ?? null,
+          storedNow: lastDay.get(n.id.hex)?.stored ?? null,
+          freeNow: lastDay.get(n.id.hex)?.free ?? null,
+        };
+      }),
     );
     const words = this.#words(f, this.#d.content.defaultReader.locale);
     const items = net.instances.map((channel) => networkItem(channel, f, words, period, now));

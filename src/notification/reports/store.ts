@@ -36,6 +36,8 @@ export interface NodeStates {
   welcomedAt: Map<string, Date>;
   /** When each node's suspensions began, if it is suspended. */
   suspendedAt: Map<string, Date>;
+  /** When each disqualified node was disqualified (as the hooks were told). */
+  disqualifiedAt: Map<string, Date>;
 }
 
 /** ReportStore reads what reports are made of, and records them once per period. */
