@@ -15,6 +15,7 @@ import { limitBenchmarks } from './limits.js';
 import type { Comparison } from './measure.js';
 import { nodeLogBenchmark } from './nodelog.js';
 import { renderBenchmarkIsolated } from './render.js';
+import { reportsBenchmarkIsolated } from './reports.js';
 import { stormBenchmark, type StormResult } from './storm.js';
 import { Profiler } from './cpu-profile.js';
 import { channelBenchmarks } from './channels.js';
@@ -73,6 +74,7 @@ const SECTIONS: Record<string, () => Promise<void>> = {
     );
   },
   render: async () => add(await renderBenchmarkIsolated(Math.round(20_000 * scale))),
+  reports: async () => add(await reportsBenchmarkIsolated(values.quick ? 5 : 9)),
   'node log': async () => add(await nodeLogBenchmark(Math.round(2500 * scale))),
   email: async () => add(await emailBenchmark(Math.round(1000 * scale))),
   channels: async () => {

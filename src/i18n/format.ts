@@ -139,14 +139,32 @@ function decimalOf(text: string, locale: string): string {
  * (Polish in the long form, as formatWhen).
  */
 export function formatDays(first: string, last: string, locale = 'en'): string {
-  const style = locale.startsWith('pl') ? 'long' : 'medium';
-  const f = formatter(
-    ranges,
-    `${locale}|${style}`,
-    () => new Intl.DateTimeFormat(locale, { dateStyle: style, timeZone: 'UTC' }),
+  return remembered(`days|${locale}|${first}|${last}`, () => {
+    const style = locale.startsWith('pl') ? 'long' : 'medium';
+    const f = formatter(
+      ranges,
+      `${locale}|${style}`,
+      () => new Intl.DateTimeFormat(locale, { dateStyle: style, timeZone: 'UTC' }),
+    );
+    const [a, b] = [noonOf(first), noonOf(last)];
+    return first === last ? f.format(a) : f.formatRange(a, b);
+  });
+}
+
+/** formatDay names a calendar day (YYYY-MM-DD) short, without its year: `Apr 29`, `29. Apr.`, `29 kwi`. */
+export function formatDay(day: string, locale = 'en'): string {
+  return remembered(`day|${locale}|${day}`, () =>
+    formatter(
+      ranges,
+      `${locale}|day`,
+      () => new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', timeZone: 'UTC' }),
+    ).format(noonOf(day)),
   );
-  const [a, b] = [new Date(`${first}T12:00:00Z`), new Date(`${last}T12:00:00Z`)];
-  return first === last ? f.format(a) : f.formatRange(a, b);
+}
+
+/** noonOf is a calendar day's noon in UTC: the instant that names that day in a UTC formatter. */
+function noonOf(day: string): Date {
+  return new Date(`${day}T12:00:00Z`);
 }
 
 /** The decimal units of a byte count, as Storj's dashboard shows them (1 TB = 10^12 bytes). */
@@ -154,29 +172,84 @@ const BYTE_UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB'] as const;
 
 /**
  * formatBytes: `4.20 TB`, `4,20 TB`, `980 B`; two decimals from kB on, in the largest unit the
- * count reaches. `signed` puts a sign before any change (`+0.10 TB`, `−1.05 GB`).
+ * count reaches (`999.999 GB` is `1.00 TB`, not `1,000.00 GB`). `signed` puts a sign before any
+ * change (`+0.10 TB`, `−1.05 GB`).
  */
 export function formatBytes(bytes: number, locale = 'en', signed = false): string {
   const size = Math.abs(bytes);
-  const power = size < 1000 ? 0 : Math.min(Math.floor(Math.log10(size) / 3), BYTE_UNITS.length - 1);
-  const value = size / 1000 ** power;
-  const places = power === 0 ? 0 : 2;
-  const n = formatter(
-    decimals,
-    `${locale}|bytes|${places}`,
-    () => new Intl.NumberFormat(locale, { minimumFractionDigits: places, maximumFractionDigits: places }),
-  ).format(value);
+  let power = size < 1000 ? 0 : Math.min(Math.floor(Math.log10(size) / 3), BYTE_UNITS.length - 1);
+  let fixed = (size / 1000 ** power).toFixed(power === 0 ? 0 : 2);
+  if (Number(fixed) >= 1000 && power < BYTE_UNITS.length - 1) fixed = (size / 1000 ** ++power).toFixed(2);
   const sign = !signed ? (bytes < 0 ? '−' : '') : bytes > 0 ? '+' : bytes < 0 ? '−' : '±';
-  return `${sign}${n}\u00a0${BYTE_UNITS[power] as string}`;
+  return `${sign}${numberIn(fixed, locale)}\u00a0${BYTE_UNITS[power] as string}`;
 }
 
 /** formatShare: `99.2%`, `99,2 %`, `99,2%` (a share of 0–1 as the language writes a percentage, one decimal). */
 export function formatShare(share: number, locale = 'en'): string {
-  return formatter(
-    decimals,
-    `${locale}|percent`,
-    () => new Intl.NumberFormat(locale, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }),
-  ).format(share);
+  const s = shapeOf(locale);
+  return s.latin
+    ? `${s.percentBefore}${numberIn((share * 100).toFixed(1), locale)}${s.percentAfter}`
+    : (s.percent as Intl.NumberFormat).format(share);
+}
+
+/**
+ * Shape is how a language writes a number below 1000 and a percentage, read once from Intl: its
+ * decimal sign and what stands around a percentage. Reports write hundreds of figures; putting a
+ * toFixed() into that shape is a string operation where Intl's format() costs a microsecond each.
+ */
+interface Shape {
+  /** Whether Intl writes this language's numbers in ASCII digits (else numbers go through Intl). */
+  latin: boolean;
+  decimal: string;
+  percentBefore: string;
+  percentAfter: string;
+  plain: Intl.NumberFormat | null;
+  percent: Intl.NumberFormat | null;
+}
+const shapes = new Map<string, Shape>();
+
+function shapeOf(locale: string): Shape {
+  let s = shapes.get(locale);
+  if (s) return s;
+  const plain = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, useGrouping: false });
+  const percent = new Intl.NumberFormat(locale, {
+    style: 'percent',
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+  });
+  const parts = percent.formatToParts(0.125);
+  const at = parts.findIndex((p) => p.type === 'integer');
+  const end = parts.findIndex((p) => p.type === 'fraction');
+  const latin = plain.format(12.5).replace(/[^0-9]/g, '') === '125';
+  s = {
+    latin,
+    decimal: plain.formatToParts(1.5).find((p) => p.type === 'decimal')?.value ?? '.',
+    percentBefore: parts
+      .slice(0, at)
+      .map((p) => p.value)
+      .join(''),
+    percentAfter: parts
+      .slice(end + 1)
+      .map((p) => p.value)
+      .join(''),
+    plain: latin ? null : plain,
+    percent: latin ? null : percent,
+  };
+  shapes.set(locale, s);
+  return s;
+}
+
+/** numberIn writes a plain decimal (`12.50`, no grouping) as `locale` does: `12,50`. */
+function numberIn(fixed: string, locale: string): string {
+  const s = shapeOf(locale);
+  if (!s.latin) {
+    const places = fixed.length - fixed.indexOf('.') - 1;
+    return new Intl.NumberFormat(locale, {
+      minimumFractionDigits: fixed.includes('.') ? places : 0,
+      useGrouping: false,
+    }).format(Number(fixed));
+  }
+  return s.decimal === '.' ? fixed : fixed.replace('.', s.decimal);
 }
 
 function isUtc(zone: string): boolean {

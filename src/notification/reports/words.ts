@@ -5,9 +5,16 @@
  * the share online, and each listed node with its figures, scores against their bars, vetting and
  * incidents; plus the compact table the text part shows. Pure: figures.ts decided the numbers.
  */
-import { DateTime } from 'luxon';
 import type { Catalog } from '../../i18n/catalog.js';
-import { formatBytes, formatDays, formatDecimal, formatShare, formatSpan, formatWhen } from '../../i18n/format.js';
+import {
+  formatBytes,
+  formatDay,
+  formatDays,
+  formatDecimal,
+  formatShare,
+  formatSpan,
+  formatWhen,
+} from '../../i18n/format.js';
 import type { Reader } from '../content/wording.js';
 import { nodeView } from '../content/wording.js';
 import type { Incident, NodeFigures, ReportData } from './figures.js';
@@ -58,17 +65,38 @@ export interface ReportText {
   logText: string;
 }
 
+/** The most recurring words kept per catalog before the memo starts again. */
+const MAX_MEMO = 10_000;
+const memos = new WeakMap<Catalog, Map<string, string>>();
+
+/** memoOf is the catalog's memo of recurring words, by language, key and values. */
+function memoOf(catalog: Catalog): Map<string, string> {
+  let m = memos.get(catalog);
+  if (!m) memos.set(catalog, (m = new Map()));
+  return m;
+}
+
 /** reportWords words `r` for `reader`, from `satellite`. */
 export function reportWords(catalog: Catalog, satellite: string, r: ReportData, reader: Reader): ReportText {
   const { locale, zone } = reader;
   const t = (key: string, values: Record<string, string | number> = {}): string =>
     catalog.t(locale, `report.${key}`, values);
+  // Labels and the words that recur (a score against its bar, "nothing to do") are worded once.
+  const memo = memoOf(catalog);
+  const once = (key: string, values: Record<string, string | number> = {}): string => {
+    const k = `${locale}|${key}|${Object.values(values).join('|')}`;
+    let s = memo.get(k);
+    if (s === undefined) {
+      if (memo.size >= MAX_MEMO) memo.clear();
+      memo.set(k, (s = t(key, values)));
+    }
+    return s;
+  };
   const bytes = (n: number | null, signed = false): string =>
-    n === null ? t('noData') : formatBytes(n, locale, signed);
-  const day = (iso: string): string =>
-    DateTime.fromISO(iso, { zone }).setLocale(locale).toLocaleString({ month: 'short', day: 'numeric' });
-  // The period ends at an instant; the last day it covers is the day before (its end opens the next).
-  const lastDay = DateTime.fromISO(r.end, { zone }).minus({ days: 1 }).toISODate() as string;
+    n === null ? once('noData') : formatBytes(n, locale, signed);
+  const day = (iso: string): string => formatDay(iso, locale);
+  const firstDay = (r.days[0] as { day: string }).day;
+  const lastDay = (r.days.at(-1) as { day: string }).day;
   const stored = formatBytes(r.totals.storedBytes, locale);
   const values = {
     cadence: r.cadence,
@@ -77,16 +105,16 @@ export function reportWords(catalog: Catalog, satellite: string, r: ReportData, 
     satellite,
     zone,
     todo: r.first ? 'some' : 'none',
-    days: formatDays(DateTime.fromISO(r.start, { zone }).toISODate() as string, lastDay, locale),
+    days: formatDays(firstDay, lastDay, locale),
   };
   const title = t('title', values);
   const firstNode = r.first && r.nodes.find((n) => n.id === r.first?.node);
-  const first = r.first ? { label: t('first'), text: todoText(r.first.todo, firstNode?.id ?? r.first.node) } : null;
+  const first = r.first ? { label: once('first'), text: todoText(r.first.todo, firstNode?.id ?? r.first.node) } : null;
   function todoText(todo: string, id: string): string {
     return t(`todo.${todo}`, { node: nodeView(id, '').shortId });
   }
   const largest = Math.max(1, ...r.days.map((d) => d.storedBytes ?? 0));
-  const label = (k: string): string => t(`label.${k}`);
+  const label = (k: string): string => once(`label.${k}`);
   const share = (s: number): string => formatShare(s, locale);
   const figuresOf = (
     n: Pick<NodeFigures, 'storedBytes' | 'storedChange' | 'freeBytes' | 'egressBytes' | 'ingressBytes' | 'onlineShare'>,
@@ -99,9 +127,9 @@ export function reportWords(catalog: Catalog, satellite: string, r: ReportData, 
     { label: label('online'), value: share(n.onlineShare) },
   ];
   const score = (v: number | null | undefined, bar: number): string => {
-    if (v === null || v === undefined) return t('unknown');
+    if (v === null || v === undefined) return once('unknown');
     const gap = Math.abs(v - bar);
-    return t('score', {
+    return once('score', {
       score: formatDecimal(v.toFixed(3), locale),
       bar: formatDecimal(bar.toFixed(3), locale),
       gap: formatDecimal(gap.toFixed(3), locale),
@@ -129,10 +157,11 @@ export function reportWords(catalog: Catalog, satellite: string, r: ReportData, 
         { label: label('onlineScore'), value: score(n.scores?.online, r.bars.online) },
         {
           label: label('vetting'),
-          value: n.scores?.vetted === true ? t('vetted') : n.scores?.vetted === false ? t('vetting') : t('unknown'),
+          value:
+            n.scores?.vetted === true ? once('vetted') : n.scores?.vetted === false ? once('vetting') : once('unknown'),
         },
       ],
-      todo: n.todo ? todoText(n.todo, n.id) : t('nodeNothing'),
+      todo: n.todo ? todoText(n.todo, n.id) : once('nodeNothing'),
       incidents: n.incidents.map((i) => ({ text: incidentText(i), url: i.url })),
     };
   });
@@ -150,23 +179,24 @@ export function reportWords(catalog: Catalog, satellite: string, r: ReportData, 
       .trimEnd(),
   );
   const subject = t('subject', values);
-  const heading = t('heading', values);
+  // Every operator in a zone shares the period: its heading and intro recur, run after run.
+  const heading = once('heading', { nodes: values.nodes, days: values.days });
   return {
     title,
     subject,
-    preheader: first ? `${first.label}: ${first.text}` : t('nothing'),
+    preheader: first ? `${first.label}: ${first.text}` : once('nothing'),
     heading,
-    intro: t('intro', values),
+    intro: once('intro', { cadence: values.cadence, satellite, zone }),
     first,
-    nothing: t('nothing'),
-    totalsHeading: t('totals'),
+    nothing: once('nothing'),
+    totalsHeading: once('totals'),
     totals: [
       { label: label('nodes'), value: String(r.totals.nodes) },
       ...figuresOf(r.totals),
       { label: label('incidents'), value: String(r.totals.incidents) },
     ],
     perDay: {
-      heading: t('perDay'),
+      heading: once('perDay'),
       storedLabel: label('stored'),
       onlineLabel: label('online'),
       dayLabel: label('day'),
@@ -178,12 +208,17 @@ export function reportWords(catalog: Catalog, satellite: string, r: ReportData, 
         onlineWidth: Math.round(d.onlineShare * 100),
       })),
     },
-    nodesHeading: t('perNode'),
+    nodesHeading: once('perNode'),
     nodes,
-    labels: { todo: label('todo'), happened: label('happened'), history: t('history'), noIncidents: t('noIncidents') },
-    footer: t('footer', { cadence: r.cadence }),
+    labels: {
+      todo: label('todo'),
+      happened: label('happened'),
+      history: once('history'),
+      noIncidents: once('noIncidents'),
+    },
+    footer: once('footer', { cadence: r.cadence }),
     omitted: r.omitted > 0 ? t('omitted', { count: r.omitted }) : '',
     table: [['', ...columns].map((c, i) => (i === 0 ? c.padEnd(13) : c.padStart(12))).join(' '), ...table],
-    logText: [`${satellite}: ${title}`, first ? `${first.label}: ${first.text}` : t('nothing')].join('\n'),
+    logText: [`${satellite}: ${title}`, first ? `${first.label}: ${first.text}` : once('nothing')].join('\n'),
   };
 }

@@ -9,6 +9,8 @@
  * services on one database.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { DateTime } from 'luxon';
 import { formatBytes, formatShare } from '../../../../src/i18n/format.js';
@@ -201,6 +203,22 @@ function checkFigures(
   }
 }
 
+const SPAMASSASSIN = '/usr/bin/spamassassin';
+
+/** spamScore is SpamAssassin's score for a raw message, on its local rules only (-L: no DNS or network checks). */
+async function spamScore(raw: string): Promise<number> {
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = execFile(SPAMASSASSIN, ['-L', '-t'], { timeout: 120_000, maxBuffer: 10e6 }, (err, stdout) =>
+      err ? reject(err) : resolve(stdout),
+    );
+    child.stdin?.end(raw);
+  });
+  const m = /^X-Spam-Status: \w+, score=(-?[\d.]+)/m.exec(out);
+  console.log(`# ${/^X-Spam-Status:[^]*?(?=\n\S)/m.exec(out)?.[0].replace(/\s+/g, ' ')}`); // the score and the rules hit
+  assert.ok(m, 'SpamAssassin adds its status header');
+  return Number(m[1]);
+}
+
 function sumOf<K extends string>(rows: ReadonlyArray<Record<K, number>>, key: K): number {
   return rows.reduce((s, r) => s + r[key], 0);
 }
@@ -239,6 +257,11 @@ describe('operator reports: preferences and once per period (PGlite)', { skip: p
     const raw = report?.raw.toString() ?? '';
     assert.match(raw, /^List-Unsubscribe:\s+<https:\/\/sat\.example\/notify\/unsubscribe\/[\w.-]+>/m);
     assert.match(raw, /^List-Unsubscribe-Post: List-Unsubscribe=One-Click/m);
+    // SpamAssassin's local rules (no network tests) find nothing to hold against it.
+    if (existsSync(SPAMASSASSIN)) {
+      const score = await spamScore(raw);
+      assert.ok(score <= 1, `SpamAssassin score ${score}`);
+    } else if (process.env['CI']) assert.fail(`${SPAMASSASSIN} is missing (Debian package spamassassin)`);
     // A second run of the same period records nothing.
     assert.equal((await h.svc.runReports()).operators, 0);
     // One click on the report's List-Unsubscribe ends the reports.
