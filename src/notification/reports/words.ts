@@ -72,7 +72,7 @@ const memos = new WeakMap<Catalog, Map<string, string>>();
 /** memoOf is the catalog's memo of recurring words, by language, key and values. */
 function memoOf(catalog: Catalog): Map<string, string> {
   let m = memos.get(catalog);
-  if (!m) memos.set(catalog, (m = new Map()));
+  if (!m) memos.set(catalog, (m = new Map<string, string>()));
   return m;
 }
 

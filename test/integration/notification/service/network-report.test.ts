@@ -72,7 +72,7 @@ describe("the network's report on IRC and the public news", { skip }, () => {
         });
         nodes.push(id);
       }
-      const [a, b, c, d, e] = nodes as [string, string, string, string, string];
+      const [a, b, c, _d, e] = nodes as [string, string, string, string, string]; // d stops reporting data
       // Nov 9: all five store data; on Nov 10 (the reported day) d stops reporting: it left.
       for (const id of nodes)
         await svc.onUsage(id, { storedBytes: 2e12, freeBytes: 1e12, at: new Date('2026-11-09T20:00:00Z') });

@@ -209,7 +209,7 @@ const SPAMASSASSIN = '/usr/bin/spamassassin';
 async function spamScore(raw: string): Promise<number> {
   const out = await new Promise<string>((resolve, reject) => {
     const child = execFile(SPAMASSASSIN, ['-L', '-t'], { timeout: 120_000, maxBuffer: 10e6 }, (err, stdout) =>
-      err ? reject(err) : resolve(stdout),
+      err ? reject(new Error(`spamassassin: ${err.message}`)) : resolve(stdout),
     );
     child.stdin?.end(raw);
   });
