@@ -35,6 +35,8 @@ export type {
 } from './notification/hooks/events.js';
 export type { UsageSignal, UsageDay } from './notification/usage/signal.js';
 export type { UsageReport } from './notification/usage/usage.js';
+export type { ReportsRun } from './notification/reports/reports.js';
+export type { ReportData, NodeFigures, Incident, Todo } from './notification/reports/figures.js';
 export type { EmailMessage, LogInput } from './notification/content/inputs.js';
 export type { Metrics } from './notification/metrics.js';
 export type { StatusStore } from './notification/limits/store.js';

@@ -32,6 +32,8 @@ export interface DemoReport {
   databaseDir: string;
   /** An email to open first: a digest if one left, else any. */
   sampleEmail: string | null;
+  /** The operator's report the day ended with, if it left. */
+  reportEmail: string | null;
   nodeIds: string[];
   steps: DemoStep[];
   byKind: Array<{ channel: string; kind: string; sent: number; held: number; failed: number; suppressed: number }>;
@@ -114,6 +116,7 @@ export function printDemo(r: DemoReport, write: (line: string) => void): void {
     `${shown(r.outboxDir)} (${count(r.emails.messages, '.eml file')}; any mail client or text editor opens them)`,
   );
   if (r.sampleEmail) next('e.g. a digest', shown(r.sampleEmail));
+  if (r.reportEmail) next("an operator's report", shown(r.reportEmail));
   next('a template', 'npx satnotify preview audit-failed   (--format html for the HTML part)');
   if (r.nodeIds[0]) next("a node's counters", `npx satnotify status ${r.nodeIds[0]} --db ${shown(r.databaseDir)}`);
   next('the limiter, a day', 'npx satnotify timeline --zone Europe/Berlin');

@@ -168,13 +168,36 @@ export async function runDemo(
     await at('16:45', `the next update: their audit scores are falling (an early warning, once)`, () =>
       each(auditing, (id) => svc.onScores(id, { audit: 0.965 })),
     );
-    for (const t of ['17:00', '20:00'])
-      await at(t, 'nothing new is reported; the dispatcher sends what the limits allow again', () => Promise.resolve());
+    await at('17:00', 'nothing new is reported; the dispatcher sends what the limits allow again', () =>
+      Promise.resolve(),
+    );
+    // The satellite's tally loop reports each node's usage; one operator wants a report every day.
+    await at(
+      '20:00',
+      `the satellite reports the day's usage of all ${nodes(ids.length)}; operator0@example.com chose a daily report`,
+      async () => {
+        await svc.preferences.update('operator0@example.com', { reports: 'daily' });
+        await svc.onUsages(
+          ids.map((id, i) => ({
+            nodeId: id,
+            storedBytes: 2e12 + i * 3.7e10,
+            freeBytes: 1.5e12 - i * 1e10,
+            egressBytes: 4e10 + i * 1e9,
+            ingressBytes: 6e9,
+          })),
+        );
+      },
+    );
     now = now.plus({ days: 1 });
     for (const t of ['00:00', '06:00'])
       await at(t, 'next day: the daily limits start again; what is still held leaves as one digest per node', () =>
         Promise.resolve(),
       );
+    await at(
+      '09:00',
+      "operator0's day has ended at 09:00 in their zone: one report of their nodes, counted against no limit",
+      () => svc.runReports(),
+    );
     return await report(svc, { nodes: count, operators, dir, outboxDir, ids, steps, server: nodeLog, logLines });
   } finally {
     await svc.close();
@@ -243,7 +266,10 @@ async function report(svc: NotificationService, o: ReportInput): Promise<DemoRep
   }
   const files = existsSync(o.outboxDir) ? readdirSync(o.outboxDir).filter((f) => f.endsWith('.eml')) : [];
   const messageIds = files.map((f) => f.replace(/^[0-9TZ-]+-/, ''));
-  const digest = files.find((f) => readFileSync(join(o.outboxDir, f), 'utf8').includes('X-Satnotify-Kind: digest'));
+  const ofKind = (kind: string): string | undefined =>
+    files.find((f) => readFileSync(join(o.outboxDir, f), 'utf8').includes(`X-Satnotify-Kind: ${kind}`));
+  const digest = ofKind('digest');
+  const reportFile = ofKind('report');
   const sample = digest ?? files[0];
   return {
     nodes: o.nodes,
@@ -255,6 +281,7 @@ async function report(svc: NotificationService, o: ReportInput): Promise<DemoRep
     outboxDir: o.outboxDir,
     databaseDir: join(o.dir, 'db'),
     sampleEmail: sample ? join(o.outboxDir, sample) : null,
+    reportEmail: reportFile ? join(o.outboxDir, reportFile) : null,
     nodeIds: o.ids,
     steps: o.steps,
     byKind: [...kinds.values()],

@@ -90,10 +90,10 @@ function buildProgram(io: CliIO): Command {
   program
     .command('preview')
     .description(
-      "render a kind's email (or a template) with its sample data, or a JSON file laid over it, in a reader's language and zone; `digest` renders a sample day's digest",
+      "render a kind's email (or a template) with its sample data, or a JSON file laid over it, in a reader's language and zone; `digest` renders a sample day's digest, `report` an operator's report of a sample week, `network-report` the network's report of a sample day",
     )
-    .argument('[template]', 'kind or template name, e.g. audit-failed, digest')
-    .option('--all', 'every kind and the digest, one after another (for reading them all in one go)')
+    .argument('[template]', 'kind or template name, e.g. audit-failed, digest, report, network-report')
+    .option('--all', 'every kind, the digest and the reports, one after another (for reading them all in one go)')
     .option('--data <file>', 'JSON object whose keys replace the sample data')
     .addOption(new Option('--format <format>', 'which part to print').choices(['text', 'html']).default('text'))
     .option('--locale <locale>', "the reader's language: en, de or pl (default: preferences.language)")
@@ -101,7 +101,7 @@ function buildProgram(io: CliIO): Command {
     .option('--config <file>', 'JSON config file (satellite name, links, reputation rules, templates)')
     .addHelpText(
       'after',
-      '\nExamples:\n  satnotify preview node-offline --format html > offline.html\n  satnotify preview digest --locale de --zone Europe/Berlin\n  satnotify preview --all --locale pl',
+      '\nExamples:\n  satnotify preview node-offline --format html > offline.html\n  satnotify preview digest --locale de --zone Europe/Berlin\n  satnotify preview report --locale pl --format html > report.html\n  satnotify preview --all --locale pl',
     )
     .action(
       (

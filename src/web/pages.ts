@@ -11,7 +11,7 @@ import { LOCALES, resolveLocale, type Locale } from '../i18n/locale.js';
 import { EVENT_KINDS, KIND_INFO } from '../kinds.js';
 import type { NodeInfo } from '../overlay/db.js';
 import { matches } from '../preferences/policy.js';
-import type { Preferences } from '../preferences/preferences.js';
+import { REPORT_CADENCES, type Preferences } from '../preferences/preferences.js';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -211,6 +211,17 @@ export function preferencesPage(v: PreferencesView): Html {
               <input type="time" name="digestAt" value="${v.prefs.digestAt}"
             /></label>
           </p>
+          <p>
+            ${t('web.prefs.reports')}
+            ${REPORT_CADENCES.map(
+              (c) =>
+                html`<label
+                  ><input type="radio" name="reports" value="${c}" ${v.prefs.reports === c ? 'checked' : ''} />
+                  ${t(`web.prefs.reports_${c}`)}</label
+                >`,
+            )}
+          </p>
+          <p class="note">${t('web.prefs.reportsNote')}</p>
         </fieldset>
         <fieldset>
           <legend>${t('web.prefs.where')}</legend>

@@ -88,7 +88,7 @@ function fromForm(
     filters,
     quietHours: quiet ? { start: one(body['quietStart']) ?? '', end: one(body['quietEnd']) ?? '' } : null,
   };
-  for (const key of ['timezone', 'language', 'digest', 'digestAt'] as const) {
+  for (const key of ['timezone', 'language', 'digest', 'digestAt', 'reports'] as const) {
     const v = one(body[key]);
     if (v !== undefined) (change as Record<string, unknown>)[key] = v;
   }

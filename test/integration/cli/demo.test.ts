@@ -69,5 +69,9 @@ describe('satnotify demo', () => {
     const digest = /^ {2}e\.g\. a digest +(\S+)$/m.exec(out)?.[1];
     assert.ok(digest && written.includes(digest.split('/').at(-1) as string), `the sample email exists: ${digest}`);
     assert.match(out, /npx satnotify status \S+ --db \.satnotify\/demo\/db/);
+    // The day ends with one operator's report, a file like the others.
+    const report = /^ {2}an operator's report +(\S+)$/m.exec(out)?.[1];
+    assert.ok(report && written.includes(report.split('/').at(-1) as string), `the report exists: ${report}`);
+    assert.match(out, /operator0's day has ended at 09:00[^\n]*\n\s+→ 1 new notification \(1 by email/);
   });
 });

@@ -122,11 +122,13 @@ describe('operator web: unsubscribe, preferences, feeds', () => {
     const html = await (await fetch(pageUrl)).text();
     const form = /name="form" value="([^"]+)"/.exec(html)?.[1];
     assert.ok(form);
+    assert.match(html, /<input type="radio" name="reports" value="weekly" checked/, 'the default report cadence');
     const fields = new URLSearchParams({
       timezone: 'Europe/Berlin',
       language: 'de',
       digest: 'daily',
       digestAt: '09:30',
+      reports: 'monthly',
       quiet: 'on',
       quietStart: '23:00',
       quietEnd: '06:30',
@@ -155,8 +157,15 @@ describe('operator web: unsubscribe, preferences, feeds', () => {
     assert.match(await saved.text(), /role="status">Gespeichert/, 'in the language just chosen');
     const p = await h.svc.preferences.get(op);
     assert.deepEqual(
-      { tz: p.timezone, lang: p.language, digest: p.digest, at: p.digestAt, quiet: p.quietHours },
-      { tz: 'Europe/Berlin', lang: 'de', digest: 'daily', at: '09:30', quiet: { start: '23:00', end: '06:30' } },
+      { tz: p.timezone, lang: p.language, digest: p.digest, at: p.digestAt, quiet: p.quietHours, reports: p.reports },
+      {
+        tz: 'Europe/Berlin',
+        lang: 'de',
+        digest: 'daily',
+        at: '09:30',
+        quiet: { start: '23:00', end: '06:30' },
+        reports: 'monthly',
+      },
     );
     assert.deepEqual(
       p.filters['email'],
