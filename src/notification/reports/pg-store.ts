@@ -9,6 +9,7 @@ import { insertItems } from '../outbox/sql.js';
 import type { NewsItem } from '../news/news.js';
 import type { NewItem } from '../outbox/outbox.js';
 import type { UsageDay } from '../usage/signal.js';
+import { USAGE_COLUMNS, usageDayOf, type UsageRow } from '../usage/pg-store.js';
 import { INCIDENT_KINDS, type IncidentKind, type Scores } from './figures.js';
 import type { NodeStates, RecordedRow, ReportStore, ScoreReport } from './store.js';
 
@@ -81,30 +82,12 @@ export class PgReportStore implements ReportStore {
   }
 
   async usage(nodeHexes: readonly string[], from: string, to: string): Promise<UsageDay[]> {
-    const { rows } = await this.#pool.query<{
-      node_hex: string;
-      day: string;
-      stored_bytes: string;
-      free_bytes: string | null;
-      egress_bytes: string;
-      ingress_bytes: string;
-      reported_at: Date;
-    }>(
-      `SELECT encode(node_id, 'hex') AS node_hex, to_char(day, 'YYYY-MM-DD') AS day, stored_bytes, free_bytes,
-         egress_bytes, ingress_bytes, reported_at
-       FROM satnotify_usage
+    const { rows } = await this.#pool.query<UsageRow>(
+      `SELECT ${USAGE_COLUMNS} FROM satnotify_usage
        WHERE node_id = ANY (SELECT decode(h, 'hex') FROM unnest($1::text[]) AS h) AND day BETWEEN $2::date AND $3::date`,
       [ids(nodeHexes), from, to],
     );
-    return rows.map((r) => ({
-      nodeId: r.node_hex,
-      day: r.day,
-      storedBytes: Number(r.stored_bytes),
-      freeBytes: r.free_bytes === null ? null : Number(r.free_bytes),
-      egressBytes: Number(r.egress_bytes),
-      ingressBytes: Number(r.ingress_bytes),
-      reportedAt: r.reported_at,
-    }));
+    return rows.map(usageDayOf);
   }
 
   async recorded(nodeHexes: readonly string[], from: Date, to: Date): Promise<RecordedRow[]> {

@@ -7,7 +7,8 @@ import type pg from 'pg';
 import type { UsageDay } from './signal.js';
 import type { UsageStore } from './store.js';
 
-interface UsageRow {
+/** UsageRow is a `satnotify_usage` row as USAGE_COLUMNS reads it. */
+export interface UsageRow {
   node_hex: string;
   day: string;
   stored_bytes: string;
@@ -40,6 +41,23 @@ ON CONFLICT (node_id, day) DO UPDATE SET
   ingress_bytes = u.ingress_bytes + EXCLUDED.ingress_bytes,
   reported_at = greatest(u.reported_at, EXCLUDED.reported_at)`;
 
+/** USAGE_COLUMNS reads a `satnotify_usage` row as a UsageRow. */
+export const USAGE_COLUMNS = `encode(node_id, 'hex') AS node_hex, to_char(day, 'YYYY-MM-DD') AS day, stored_bytes,
+  free_bytes, egress_bytes, ingress_bytes, reported_at`;
+
+/** usageDayOf is a row as a UsageDay (bigints arrive as strings; bytes fit a double exactly). */
+export function usageDayOf(r: UsageRow): UsageDay {
+  return {
+    nodeId: r.node_hex,
+    day: r.day,
+    storedBytes: Number(r.stored_bytes),
+    freeBytes: r.free_bytes === null ? null : Number(r.free_bytes),
+    egressBytes: Number(r.egress_bytes),
+    ingressBytes: Number(r.ingress_bytes),
+    reportedAt: r.reported_at,
+  };
+}
+
 /** PgUsageStore keeps usage in `satnotify_usage`. */
 export class PgUsageStore implements UsageStore {
   readonly #pool: pg.Pool;
@@ -64,20 +82,10 @@ export class PgUsageStore implements UsageStore {
 
   async days(nodeId: string, since: string): Promise<UsageDay[]> {
     const { rows } = await this.#pool.query<UsageRow>(
-      `SELECT encode(node_id, 'hex') AS node_hex, to_char(day, 'YYYY-MM-DD') AS day, stored_bytes, free_bytes,
-         egress_bytes, ingress_bytes, reported_at
-       FROM satnotify_usage WHERE node_id = decode($1, 'hex') AND day >= $2::date ORDER BY day`,
+      `SELECT ${USAGE_COLUMNS} FROM satnotify_usage WHERE node_id = decode($1, 'hex') AND day >= $2::date ORDER BY day`,
       [nodeId, since],
     );
-    return rows.map((r) => ({
-      nodeId: r.node_hex,
-      day: r.day,
-      storedBytes: Number(r.stored_bytes),
-      freeBytes: r.free_bytes === null ? null : Number(r.free_bytes),
-      egressBytes: Number(r.egress_bytes),
-      ingressBytes: Number(r.ingress_bytes),
-      reportedAt: r.reported_at,
-    }));
+    return rows.map(usageDayOf);
   }
 
   async prune(before: string): Promise<number> {

@@ -7,18 +7,13 @@
  * private feed; newsboat reads it.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { InvalidInputError } from '../../../src/errors.js';
 import { daemonSkipReason } from '../../helpers/daemons.js';
-import { scratchDir } from '../../helpers/scratch.js';
+import { newsboatTitles } from '../../helpers/newsboat.js';
 import { webHarness, type WebHarness } from '../../helpers/web.js';
 import { parseFeeds } from '../../helpers/xml.js';
 
-const run = promisify(execFile);
 const HOSTILE = `Maintenance <b>"&'</b> ]]> 🛰️ done`;
 
 async function fetchText(url: string): Promise<{ status: number; type: string; body: string }> {
@@ -105,22 +100,7 @@ describe('public news', () => {
   });
 
   it('newsboat reads the public feed', { skip: daemonSkipReason('/usr/bin/newsboat', 'newsboat') }, async () => {
-    const dir = scratchDir('newsboat-news');
-    writeFileSync(join(dir, 'urls'), `${w.base}/news.rss\n`);
-    writeFileSync(join(dir, 'config'), '');
-    await run(
-      'newsboat',
-      ['-u', join(dir, 'urls'), '-c', join(dir, 'cache.db'), '-C', join(dir, 'config'), '-x', 'reload'],
-      {
-        timeout: 60_000,
-      },
-    );
-    const { stdout } = await run('python3', [
-      '-c',
-      'import sqlite3,sys,json; print(json.dumps([r[0] for r in sqlite3.connect(sys.argv[1]).execute("select title from rss_item")]))',
-      join(dir, 'cache.db'),
-    ]);
-    const titles = JSON.parse(stdout) as string[];
+    const titles = await newsboatTitles(`${w.base}/news.rss`, 'newsboat-news');
     assert.equal(titles.length, 1);
     assert.match(titles[0] ?? '', /^Maintenance/);
   });
