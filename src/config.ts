@@ -77,6 +77,14 @@ const schema = z
         message: `names no configured channel instance of the satellite's own (there are: ${Object.keys(c.channels).join(', ') || 'none'})`,
         input: c.guard.alert,
       });
+    // A reported period is remembered at least as long as it may still be reported.
+    if (c.retention.usageMs <= c.reports.graceMs)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['retention', 'usage'],
+        message: 'must be longer than reports.grace: a period forgotten within its grace would be reported again',
+        input: c.retention.usageMs,
+      });
     // The network's report is the satellite's own message: on its own instances, never the operators' email.
     for (const [i, name] of c.reports.network.instances.entries())
       if (!Object.keys(c.channels).includes(name))

@@ -51,13 +51,7 @@ export function preview(template: string, options: PreviewOptions = {}): string 
   const content = contentFor(templates, config);
   const reader = readerOf(options, content.defaultReader);
   if (template === NETWORK_REPORT_KIND) {
-    const w = networkWords(
-      content.catalog,
-      config.satellite.name,
-      sampleNetwork(reader.zone),
-      reader.locale,
-      reader.zone,
-    );
+    const w = networkWords(content.catalog, config.satellite.name, sampleNetwork(reader.zone), reader.locale);
     return [w.title, '', ...w.paragraphs, '', w.action].join('\n');
   }
   if (template !== 'digest') requireTemplate(templates, template);

@@ -9,6 +9,7 @@ import { orDatabaseError } from '../errors.js';
 import type { OverlayCache } from '../overlay/cache.js';
 import type { NodeInfo } from '../overlay/db.js';
 import type { OperatorPreferences } from '../preferences/operator-preferences.js';
+import type { ReportStore } from './reports/store.js';
 import { erasedKey, operatorKey, type Preferences, type PreferencesUpdate } from '../preferences/preferences.js';
 import type { Content } from './content/content.js';
 import { toChannelStatus, type ChannelStatus } from './limits/channel-status.js';
@@ -66,6 +67,8 @@ export interface OperatorsDeps {
   clock: () => Date;
   /** The fleet's mail (`grouping.fleet`): it keeps the address too, and the per-address counters of the channels it takes. */
   fleet?: Pick<FleetMail, 'takes' | 'addressStatus' | 'eraseOperator'> | undefined;
+  /** The reported periods, kept under a hash of the address: forgotten with the rest. */
+  reportStore?: Pick<ReportStore, 'forget'> | null | undefined;
 }
 
 /** Operators answers an operator's requests about their data. */
@@ -145,7 +148,11 @@ export class Operators {
     // The fleet first: what it holds for the address comes back, and is erased below with the rest.
     await orDatabaseError(d.fleet?.eraseOperator(key, now, ERASED, `addr:${erasedKey(key)}`) ?? Promise.resolve());
     const [erased] = await orDatabaseError(
-      Promise.all([d.outbox.eraseOperator(key, now, ERASED), d.status.rename(`addr:${key}`, `addr:${erasedKey(key)}`)]),
+      Promise.all([
+        d.outbox.eraseOperator(key, now, ERASED),
+        d.status.rename(`addr:${key}`, `addr:${erasedKey(key)}`),
+        d.reportStore?.forget(key),
+      ]),
     );
     return { address: key, preferences: 'erased', nodes: nodes.length, ...erased };
   }

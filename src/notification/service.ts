@@ -153,7 +153,12 @@ export class NotificationService {
         })
       : null;
     this.preferences = parts.preferences;
-    this.operators = new Operators({ ...parts, channels: parts.channels.names, fleet: parts.fleet ?? undefined });
+    this.operators = new Operators({
+      ...parts,
+      channels: parts.channels.names,
+      fleet: parts.fleet ?? undefined,
+      reportStore: parts.reportStore,
+    });
     this.metrics = parts.metrics;
     this.config = parts.config;
     this.#logger = parts.logger ?? silentLogger;

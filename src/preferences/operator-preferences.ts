@@ -164,9 +164,18 @@ export class OperatorPreferences {
     return { language: p.language, timezone: p.timezone };
   }
 
-  /** inEffect is the operator's preferences as the dispatcher reads them (cached; prefetch reads many at once). */
-  inEffect(operator: string): Promise<Preferences> {
-    return this.#cached(operator);
+  /**
+   * inEffectFor is many operators' preferences in effect, read in batches and left out of the
+   * dispatcher's cache (a reports run reads every operator; it would push out the ones in use).
+   */
+  async inEffectFor(operators: readonly string[]): Promise<Map<string, Preferences>> {
+    const out = new Map<string, Preferences>();
+    for (let i = 0; i < operators.length; i += 1000) {
+      const batch = operators.slice(i, i + 1000);
+      const stored = await this.#store.getMany(batch);
+      for (const o of batch) out.set(o, this.#merge(stored.get(o)));
+    }
+    return out;
   }
 
   /** prefetch reads the preferences of every operator not cached, in one query (a dispatch pass's claimed items). */

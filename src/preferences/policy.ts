@@ -50,6 +50,8 @@ export function isUrgent(c: Copy, rules: Rules): boolean {
  * verdict applies filters, then (unless the copy is urgent) quiet hours and the digest cadence, in the operator's zone.
  */
 export function verdict(prefs: Preferences, c: Copy, now: Date, rules: Rules): Verdict {
+  // The network's report is the satellite's own message on its own instances: no operator's choices apply.
+  if (c.kind === 'network-report') return { action: 'send' };
   // A report is chosen by its own setting, and waits only for quiet hours: it is its own digest.
   if (c.kind === 'report') {
     if (prefs.reports === 'none') return { action: 'suppress', reason: 'the operator chose no reports' };

@@ -28,6 +28,14 @@ describe('resolveConfig', () => {
     assert.equal(c.limits.timezone, 'UTC');
   });
 
+  it("reports: the network's instances are the satellite's own, and a reported period outlives its grace", () => {
+    const e = configError(() =>
+      resolveConfig({ reports: { network: { instances: ['email'] }, grace: '2d' }, retention: { usage: '1d' } }),
+    );
+    assert.deepEqual(e.issues.map((i) => i.path).sort(), ['reports.network.instances.0', 'retention.usage']);
+    assert.equal(resolveConfig().reports.operator.cadence, 'weekly');
+  });
+
   it('accepts durations as strings or milliseconds', () => {
     assert.equal(resolveConfig({ limits: { email: { minDelay: '90s' } } }).limits.email.minDelayMs, 90_000);
     assert.equal(resolveConfig({ limits: { email: { minDelay: '1h30m' } } }).limits.email.minDelayMs, 5_400_000);

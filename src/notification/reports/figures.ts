@@ -89,6 +89,9 @@ export type Todo =
   | 'suspended-offline'
   | 'suspended-audit'
   | 'offline'
+  | 'audit-below'
+  | 'suspension-below'
+  | 'online-below'
   | 'audit-near'
   | 'online-near'
   | 'audit-failed'
@@ -151,6 +154,9 @@ const TODO_ORDER: readonly Todo[] = [
   'suspended-offline',
   'suspended-audit',
   'offline',
+  'audit-below',
+  'suspension-below',
+  'online-below',
   'audit-near',
   'suspension-near',
   'online-near',
@@ -259,9 +265,17 @@ interface Span {
  */
 function offlineEpisodes(recorded: readonly Recorded[], since: Date | undefined, { from, to }: Span): Episode[] {
   const episodes: Episode[] = [];
-  for (const r of recorded)
-    if (r.kind === 'node-online' && r.offlineForMs !== null)
-      episodes.push({ start: r.at.getTime() - r.offlineForMs, end: r.at.getTime(), open: false, url: r.url });
+  // A node-online says how long the node was offline; one without (after a flapping notice) closes
+  // the node-offline before it.
+  let wentOffline: Recorded | null = null;
+  for (const r of [...recorded].sort((a, b) => a.at.getTime() - b.at.getTime())) {
+    if (r.kind === 'node-offline') wentOffline = r;
+    if (r.kind !== 'node-online') continue;
+    const start = r.offlineForMs !== null ? r.at.getTime() - r.offlineForMs : wentOffline?.at.getTime();
+    if (start !== undefined)
+      episodes.push({ start, end: r.at.getTime(), open: false, url: r.url ?? wentOffline?.url ?? null });
+    wentOffline = null;
+  }
   if (since && since.getTime() < to) {
     const start = since.getTime();
     const url = recorded.find((r) => r.kind === 'node-offline' && Math.abs(r.at.getTime() - start) < 60_000)?.url;
@@ -294,12 +308,17 @@ function incidentsOf(recorded: readonly Recorded[], episodes: readonly Episode[]
 /** todoOf is the one thing to do first on a node, or null: nothing to do. */
 function todoOf(n: NodeFigures, offlineNow: boolean, bars: Bars, margins: Bars): Todo | null {
   const kinds = new Set(n.incidents.map((i) => i.kind));
+  const below = (score: number | null | undefined, bar: number): boolean =>
+    score !== null && score !== undefined && score < bar;
   const near = (score: number | null | undefined, bar: number, margin: number): boolean =>
-    score !== null && score !== undefined && score - bar < margin;
+    score !== null && score !== undefined && score >= bar && score - bar < margin;
   if (kinds.has('disqualified')) return 'disqualified';
   if (kinds.has('offline-suspended')) return 'suspended-offline';
   if (kinds.has('unknown-audit-suspended')) return 'suspended-audit';
   if (offlineNow) return 'offline';
+  if (below(n.scores?.audit, bars.audit)) return 'audit-below';
+  if (below(n.scores?.unknownAudit, bars.unknownAudit)) return 'suspension-below';
+  if (below(n.scores?.online, bars.online)) return 'online-below';
   if (near(n.scores?.audit, bars.audit, margins.audit)) return 'audit-near';
   if (near(n.scores?.unknownAudit, bars.unknownAudit, margins.unknownAudit)) return 'suspension-near';
   if (near(n.scores?.online, bars.online, margins.online)) return 'online-near';

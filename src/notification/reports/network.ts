@@ -6,7 +6,6 @@
  * (the public news keeps them all). Pure.
  */
 import type { Catalog } from '../../i18n/catalog.js';
-import { DateTime } from 'luxon';
 import { formatBytes, formatDays } from '../../i18n/format.js';
 import type { Locale } from '../../i18n/locale.js';
 import type { Period } from './period.js';
@@ -31,6 +30,9 @@ export interface NetworkFigures {
   cadence: Period['cadence'];
   start: string;
   end: string;
+  /** The calendar days the period covers, the first and the last (YYYY-MM-DD). */
+  firstDay: string;
+  lastDay: string;
   nodes: number;
   online: number;
   joined: number;
@@ -60,6 +62,8 @@ export function networkFigures(period: Period, nodes: readonly NetworkNode[]): N
     cadence: period.cadence,
     start: period.start.toISOString(),
     end: period.end.toISOString(),
+    firstDay: period.days[0] as string,
+    lastDay: period.days.at(-1) as string,
     nodes: nodes.length,
     online: nodes.filter((n) => n.online).length,
     joined: nodes.filter((n) => within(n.welcomedAt)).length,
@@ -80,20 +84,12 @@ export interface NetworkWords {
   action: string;
 }
 
-/** networkWords words the figures in `locale`, dates in `zone`. */
-export function networkWords(
-  catalog: Catalog,
-  satellite: string,
-  f: NetworkFigures,
-  locale: Locale,
-  zone: string,
-): NetworkWords {
+/** networkWords words the figures in `locale` (its days are calendar days of the satellite's zone). */
+export function networkWords(catalog: Catalog, satellite: string, f: NetworkFigures, locale: Locale): NetworkWords {
   const t = (key: string, values: Record<string, string | number> = {}): string =>
     catalog.t(locale, `networkReport.${key}`, values);
-  const day = (instant: number): string => DateTime.fromMillis(instant, { zone }).toISODate() as string;
   const number = (n: number): string => new Intl.NumberFormat(locale).format(n);
-  // The period ends at an instant that opens the next: its last day is the day before.
-  const days = formatDays(day(Date.parse(f.start)), day(Date.parse(f.end) - 86_400_000), locale);
+  const days = formatDays(f.firstDay, f.lastDay, locale);
   const spread = f.versions.map((v) => t('version', { version: v.version, nodes: v.nodes }));
   if (f.otherVersions > 0) spread.push(t('otherVersions', { nodes: f.otherVersions }));
   return {

@@ -11,7 +11,7 @@ import type { NewItem } from '../outbox/outbox.js';
 import type { UsageDay } from '../usage/signal.js';
 import { USAGE_COLUMNS, usageDayOf, type UsageRow } from '../usage/pg-store.js';
 import { INCIDENT_KINDS, type IncidentKind, type Scores } from './figures.js';
-import type { NodeStates, RecordedRow, ReportStore, ScoreReport } from './store.js';
+import { reportSubject, type NodeStates, type RecordedRow, type ReportStore, type ScoreReport } from './store.js';
 
 // A batch's reports of one node are folded first (an upsert cannot touch a row twice): each field
 // keeps its latest reported value.
@@ -140,14 +140,19 @@ export class PgReportStore implements ReportStore {
     };
   }
 
-  async reported(keys: readonly string[]): Promise<Set<string>> {
-    if (keys.length === 0) return new Set();
+  async reported(periods: ReadonlyArray<{ subject: string; period: string }>): Promise<Set<string>> {
+    if (periods.length === 0) return new Set();
+    // By the primary key: the pairs asked, not a scan of every period ever reported.
     const { rows } = await this.#pool.query<{ key: string }>(
-      `SELECT subject || '|' || period AS key FROM satnotify_report_periods
-       WHERE subject || '|' || period = ANY ($1::text[])`,
-      [[...keys]],
+      `SELECT p.subject || '|' || p.period AS key FROM satnotify_report_periods p
+       JOIN unnest($1::text[], $2::text[]) AS q(subject, period) ON p.subject = q.subject AND p.period = q.period`,
+      [periods.map((p) => p.subject), periods.map((p) => p.period)],
     );
     return new Set(rows.map((r) => r.key));
+  }
+
+  async forget(operator: string): Promise<void> {
+    await this.#pool.query(`DELETE FROM satnotify_report_periods WHERE subject = $1`, [reportSubject(operator)]);
   }
 
   async record(

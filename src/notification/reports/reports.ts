@@ -7,7 +7,7 @@
  * process, or ended longer than `reports.grace` ago, is left alone; an operator none of whose nodes
  * reported usage in the period gets nothing.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { NETWORK_REPORT_KIND, REPORT_KIND } from '../../kinds.js';
 import type { Catalog } from '../../i18n/catalog.js';
 import type { Locale } from '../../i18n/locale.js';
@@ -23,7 +23,7 @@ import type { ReportsConfig } from './config.js';
 import { reportFigures, type Bars, type ReportData } from './figures.js';
 import { networkFigures, networkWords, type NetworkFigures, type NetworkWords } from './network.js';
 import { lastEnded, type Period } from './period.js';
-import type { ReportStore } from './store.js';
+import { reportSubject, type ReportStore } from './store.js';
 import { DateTime } from 'luxon';
 
 /** ReportsDeps are what the chore reads and writes. */
@@ -31,7 +31,7 @@ export interface ReportsDeps {
   config: ReportsConfig;
   store: ReportStore;
   overlay: Pick<OverlayCache, 'select'>;
-  preferences: Pick<OperatorPreferences, 'prefetch' | 'inEffect'>;
+  preferences: Pick<OperatorPreferences, 'inEffectFor'>;
   content: Pick<Content, 'defaultReader' | 'catalog'>;
   links: Links | null;
   satellite: string;
@@ -49,8 +49,10 @@ export interface ReportsDeps {
 export interface ReportsRun {
   /** Operators whose report of a period was recorded now. */
   operators: number;
-  /** Operators whose period ended with no usage reported: nothing to report. */
+  /** Operators whose period ended with no usage reported (yet): nothing recorded. */
   empty: number;
+  /** Operators whose report could not be made this run (logged; tried again next run). */
+  failed: number;
   /** Whether the network's report of a period was recorded now. */
   network: boolean;
 }
@@ -94,14 +96,20 @@ export class Reports {
     const now = this.#d.clock();
     const nodes: NodeInfo[] = [];
     for await (const page of this.#d.overlay.select({ all: true })) nodes.push(...page);
-    const result: ReportsRun = { operators: 0, empty: 0, network: false };
+    const result: ReportsRun = { operators: 0, empty: 0, failed: 0, network: false };
     await this.#operators(nodes, now, result);
-    result.network = await this.#network(nodes, now);
+    result.network = await this.#network(nodes, now).catch((err: unknown) => {
+      this.#logger.error({ err: String(err) }, "the network's report could not be made; tried again next run");
+      return false;
+    });
     if (result.operators > 0 || result.network) this.#logger.info({ ...result }, 'reports recorded');
     return result;
   }
 
-  /** #operators records each operator's report of their last period, when it is due and not yet recorded. */
+  /**
+   * #operators records each operator's report of their last period, once it is due and not yet
+   * recorded. One operator's failure is logged and leaves the others (and the next run) to go on.
+   */
   async #operators(nodes: readonly NodeInfo[], now: Date, result: ReportsRun): Promise<void> {
     const { config, preferences, store } = this.#d;
     const byOperator = new Map<string, NodeInfo[]>();
@@ -112,32 +120,49 @@ export class Reports {
       list.push(n);
       byOperator.set(key, list);
     }
-    await preferences.prefetch(byOperator.keys());
-    const due: Array<{ operator: string; key: string; period: Period; zone: string }> = [];
-    for (const operator of byOperator.keys()) {
-      const p = await preferences.inEffect(operator);
+    const chosen = await preferences.inEffectFor([...byOperator.keys()]);
+    const due: Array<{ operator: string; subject: string; period: Period; zone: string }> = [];
+    for (const [operator, p] of chosen) {
       if (p.reports === 'none') continue;
-      const rule = { ...config.operator, cadence: p.reports, zone: p.timezone };
-      const period = lastEnded(rule, now);
-      if (now.getTime() - period.end.getTime() > config.graceMs) continue;
-      due.push({ operator, key: `${subjectOf(operator)}|${period.key}`, period, zone: p.timezone });
+      const period = lastEnded({ ...config.operator, cadence: p.reports, zone: p.timezone }, now);
+      if (now < this.#dueAt(period) || now.getTime() - period.end.getTime() > config.graceMs) continue;
+      due.push({ operator, subject: reportSubject(operator), period, zone: p.timezone });
     }
-    const done = await store.reported(due.map((d) => d.key));
+    const done = await store.reported(due.map((d) => ({ subject: d.subject, period: d.period.key })));
     for (const d of due) {
-      if (done.has(d.key)) continue;
+      if (done.has(`${d.subject}|${d.period.key}`)) continue;
       const mine = byOperator.get(d.operator) as NodeInfo[];
-      const data = await this.#figures(mine, d.period, d.zone);
-      // An empty period is remembered too, so the next run does not read it again.
-      const items = data ? [this.#item(d.operator, (mine[0] as NodeInfo).email, data, d.period, now)] : [];
-      if (await store.record(subjectOf(d.operator), d.period.key, items, now)) {
-        if (data) result.operators++;
-        else result.empty++;
+      try {
+        const data = await this.#figures(mine, d.period, d.zone, now);
+        // No usage yet: nothing is recorded, so a later run within the grace reports it once usage arrives.
+        if (!data) {
+          result.empty++;
+          continue;
+        }
+        const item = this.#item(d.operator, (mine[0] as NodeInfo).email, data, d.period, now);
+        if (await store.record(d.subject, d.period.key, [item], now)) result.operators++;
+      } catch (err) {
+        result.failed++;
+        this.#logger.error(
+          { period: d.period.key, err: String(err) },
+          "an operator's report could not be made; tried again next run",
+        );
       }
     }
   }
 
+  /**
+   * #dueAt is when a period can be reported: at its end, and not before the satellite's own day of
+   * the same date as the period's last day has ended (usage is kept by the satellite's calendar days;
+   * an operator east of it ends their day first).
+   */
+  #dueAt(period: Period): Date {
+    const usageDayEnds = DateTime.fromISO(period.days.at(-1) as string, { zone: this.#d.zone }).plus({ days: 1 });
+    return new Date(Math.max(period.end.getTime(), usageDayEnds.toMillis()));
+  }
+
   /** #figures reads what one operator's report of `period` is made of, and makes its figures. */
-  async #figures(mine: readonly NodeInfo[], period: Period, zone: string): Promise<ReportData | null> {
+  async #figures(mine: readonly NodeInfo[], period: Period, zone: string, now: Date): Promise<ReportData | null> {
     const { store } = this.#d;
     const hexes = mine.map((n) => n.id.hex);
     const before = DateTime.fromISO(period.days[0] as string, { zone })
@@ -149,7 +174,8 @@ export class Reports {
     const [usage, scores, recorded, states] = await Promise.all([
       store.usage(hexes, from, to),
       store.scores(hexes),
-      store.recorded(hexes, new Date(period.start.getTime() - 31 * 86_400_000), period.end),
+      // Up to now: an outage that ended after the period but before this run still counts in it.
+      store.recorded(hexes, new Date(period.start.getTime() - 31 * 86_400_000), now),
       store.nodeStates(hexes),
     ]);
     const links = this.#d.links;
@@ -212,8 +238,8 @@ export class Reports {
     if (net.instances.length === 0) return false;
     const period = lastEnded({ ...net, zone }, now);
     if (now.getTime() - period.end.getTime() > config.graceMs) return false;
-    const key = `network|${period.key}`;
-    if ((await store.reported([key])).has(key)) return false;
+    if (now < this.#dueAt(period)) return false;
+    if ((await store.reported([{ subject: 'network', period: period.key }])).size > 0) return false;
     const hexes = nodes.map((n) => n.id.hex);
     const before = DateTime.fromISO(period.days[0] as string, { zone })
       .minus({ days: 1 })
@@ -251,7 +277,7 @@ export class Reports {
   }
 
   #words(f: NetworkFigures, locale: Locale): NetworkWords {
-    return networkWords(this.#d.content.catalog, this.#d.satellite, f, locale, this.#d.zone);
+    return networkWords(this.#d.content.catalog, this.#d.satellite, f, locale);
   }
 
   /**
@@ -310,9 +336,4 @@ function networkItem(channel: string, f: NetworkFigures, words: NetworkWords, pe
     occurredAt: period.end,
     createdAt: now,
   };
-}
-
-/** subjectOf names an operator among the reported periods without keeping their address. */
-function subjectOf(operator: string): string {
-  return createHash('sha256').update(`satnotify-report:${operator}`).digest('base64url').slice(0, 22);
 }

@@ -4,10 +4,19 @@
  * the latest scores, what was recorded of each node, who is offline now, who joined), and the
  * record of the periods already reported, written with the report's outbox rows.
  */
+import { createHash } from 'node:crypto';
 import type { NewsItem } from '../news/news.js';
 import type { NewItem } from '../outbox/outbox.js';
 import type { UsageDay } from '../usage/signal.js';
 import type { IncidentKind, Scores } from './figures.js';
+
+/**
+ * reportSubject names an operator among the reported periods without keeping their address (the
+ * address is not recoverable from it without guessing it; erase deletes the rows too).
+ */
+export function reportSubject(operator: string): string {
+  return createHash('sha256').update(`satnotify-report:${operator}`).digest('base64url').slice(0, 22);
+}
 
 /** ScoreReport is one node's reputation update as kept: fields not reported keep their last value. */
 export interface ScoreReport {
@@ -50,13 +59,15 @@ export interface ReportStore {
   /** recorded is the notifications (not copies) of incident kinds about the nodes, in [from, to). */
   recorded(nodeHexes: readonly string[], from: Date, to: Date): Promise<RecordedRow[]>;
   nodeStates(nodeHexes: readonly string[]): Promise<NodeStates>;
-  /** reported tells which of `keys` (`subject|period`) were reported already. */
-  reported(keys: readonly string[]): Promise<Set<string>>;
+  /** reported tells which of `periods` were reported already, as `subject|period`. */
+  reported(periods: ReadonlyArray<{ subject: string; period: string }>): Promise<Set<string>>;
   /**
    * record records `items` as the report of `subject`'s `period`, unless another process did first:
    * then nothing is written and it returns false. `news` goes on the public news with them.
    */
   record(subject: string, period: string, items: readonly NewItem[], at: Date, news?: NewsItem): Promise<boolean>;
+  /** forget deletes an operator's reported periods (their data is erased). */
+  forget(operator: string): Promise<void>;
   /** prune forgets the reported periods recorded before `before`. */
   prune(before: Date): Promise<number>;
 }

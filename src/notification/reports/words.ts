@@ -128,11 +128,13 @@ export function reportWords(catalog: Catalog, satellite: string, r: ReportData, 
   ];
   const score = (v: number | null | undefined, bar: number): string => {
     if (v === null || v === undefined) return once('unknown');
-    const gap = Math.abs(v - bar);
+    // Three decimals, more where three would round a score just below its bar onto it.
+    let places = 3;
+    while (places < 6 && v !== bar && v.toFixed(places) === bar.toFixed(places)) places++;
     return once('score', {
-      score: formatDecimal(v.toFixed(3), locale),
-      bar: formatDecimal(bar.toFixed(3), locale),
-      gap: formatDecimal(gap.toFixed(3), locale),
+      score: formatDecimal(v.toFixed(places), locale),
+      bar: formatDecimal(bar.toFixed(places), locale),
+      gap: formatDecimal(Math.abs(Number(v.toFixed(places)) - Number(bar.toFixed(places))).toFixed(places), locale),
       distance: v >= bar ? 'above' : 'below',
     });
   };

@@ -34,6 +34,7 @@ describe('operator preferences', () => {
         quietHours: null,
         digest: 'hourly',
         digestAt: '08:00',
+        reports: 'weekly',
         filters: {},
       });
       await assert.rejects(

@@ -98,6 +98,50 @@ describe('operator report figures and words', () => {
     );
   });
 
+  it('a score below its bar is named as below it, a score rounding onto its bar gets more places, a flapping outage counts', () => {
+    const nodes = [0, 1].map((i) => ({ id: idOf(i), hex: hexOf(i), address: `n${i}:28967` }));
+    const r = reportFigures(
+      inputs({
+        nodes,
+        usage: [...usage(0, period.days, () => 1e12), ...usage(1, period.days, () => 1e12)],
+        scores: new Map([
+          [hexOf(0), { audit: 0.9599, unknownAudit: 1, online: 0.99, vetted: true }],
+          [hexOf(1), { audit: 1, unknownAudit: 1, online: 0.55, vetted: true }],
+        ]),
+        // Node 1 flapped: its node-online after the flapping notice says no length; its node-offline opens the episode.
+        recorded: [
+          {
+            nodeHex: hexOf(1),
+            kind: 'node-offline',
+            at: new Date('2026-11-24T10:00:00Z'),
+            url: 'u1',
+            offlineForMs: null,
+          },
+          {
+            nodeHex: hexOf(1),
+            kind: 'node-online',
+            at: new Date('2026-11-24T16:00:00Z'),
+            url: null,
+            offlineForMs: null,
+          },
+        ],
+      }),
+    );
+    assert.ok(r);
+    assert.deepEqual(
+      r.nodes.map((n) => n.todo),
+      ['audit-below', 'online-below'],
+    );
+    assert.deepEqual(
+      r.nodes[1]?.incidents.map((i) => [i.kind, i.durationMs, i.url]),
+      [['offline', 6 * HOUR, 'u1']],
+    );
+    const content = contentFor(TemplateSet.load(), resolveConfig());
+    const text = content.renderReport(r, 'op@example.com', { locale: 'en', zone: 'UTC' }).text;
+    assert.match(text, /Audit score: 0\.9599 \(0\.0001 below the bar of 0\.9600\)/);
+    assert.match(text, /is below the disqualification bar/);
+  });
+
   it('1,000 nodes, each with an incident: the HTML stays under 100 KB, the rest counted; hostile text stays text', () => {
     const nodes = Array.from({ length: 1000 }, (_, i) => ({
       id: idOf(i),
