@@ -37,7 +37,7 @@ const PURE = [
   'notification/usage/signal',
   'notification/reports/(period|figures|words|network|sample)',
   'web/feed-text',
-  'i18n/(format|spans|locale)',
+  'i18n/(format|spans|locale|fast-format)',
   'database/postgres-url',
 ];
 const PURE_PATH = `^src/(${PURE.join('|')})[.]ts$`;

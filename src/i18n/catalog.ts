@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IntlMessageFormat } from 'intl-messageformat';
 import { TemplateError } from '../errors.js';
+import { compileMessage } from './fast-format.js';
 import { LOCALES, type Locale } from './locale.js';
 
 /**
@@ -27,7 +28,17 @@ const SHIPPED_LOCALES = fileURLToPath(new URL('../../templates/locales/', import
 /** MessageValues are the arguments of one message; numbers take plural rules, strings are shown as given. */
 export type MessageValues = Readonly<Record<string, string | number>>;
 
-type Entry = IntlMessageFormat | IntlMessageFormat[];
+/** Message is one compiled message: the fast form where it has one (fast-format.ts), else intl-messageformat's. */
+interface Message {
+  format(values: MessageValues): string;
+}
+type Entry = Message | Message[];
+
+function messageOf(source: string, locale: Locale): Message {
+  const m = new IntlMessageFormat(source, locale);
+  const fast = compileMessage(m.getAst(), locale, source);
+  return fast ? { format: fast } : { format: (values) => String(m.format(values)) };
+}
 
 /** Catalog holds every locale's messages, compiled. */
 export class Catalog {
@@ -50,12 +61,7 @@ export class Catalog {
       const flat = new Map<string, Entry>();
       flatten(JSON.parse(readFileSync(join(dir, file), 'utf8')) as unknown, '', (key, message) => {
         try {
-          flat.set(
-            key,
-            Array.isArray(message)
-              ? message.map((m) => new IntlMessageFormat(m, locale))
-              : new IntlMessageFormat(message, locale),
-          );
+          flat.set(key, Array.isArray(message) ? message.map((m) => messageOf(m, locale)) : messageOf(message, locale));
         } catch (err) {
           throw new TemplateError(`locales/${file}`, `${key} does not parse: ${(err as Error).message}`, {
             cause: err,
@@ -102,7 +108,7 @@ export class Catalog {
   }
 }
 
-function format(m: IntlMessageFormat, locale: Locale, key: string, values: MessageValues): string {
+function format(m: Message, locale: Locale, key: string, values: MessageValues): string {
   try {
     return String(m.format(values));
   } catch (err) {

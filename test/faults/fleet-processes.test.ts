@@ -69,7 +69,14 @@ describe('one email across a fleet: three satellite processes on one PostgreSQL'
       );
       await sink.waitFor(OPERATORS, 30_000);
       await new Promise((r) => setTimeout(r, 2_000)); // time for a second email, if there were to be one
-      assert.equal(sink.received.length, OPERATORS, 'one email per operator');
+      // On a failure, say which operator got more than one and whether it was the same message again
+      // (one Message-ID: a send retried after a lease ran out) or two messages (two rows).
+      const seen = new Map<string, string[]>();
+      for (const m of sink.received)
+        for (const to of m.envelopeTo)
+          seen.set(to, [...(seen.get(to) ?? []), `${m.parsed.messageId} ${m.parsed.subject}`]);
+      const twice = [...seen].filter(([, ms]) => ms.length > 1);
+      assert.equal(sink.received.length, OPERATORS, `one email per operator; more than one: ${JSON.stringify(twice)}`);
       const recipients = sink.received.flatMap((m) => m.envelopeTo);
       assert.equal(new Set(recipients).size, OPERATORS, 'no operator twice');
       for (const m of sink.received) {
