@@ -90,6 +90,15 @@ export class PgReportStore implements ReportStore {
     return rows.map(usageDayOf);
   }
 
+  async nodesWithUsage(nodeHexes: readonly string[], from: string, to: string): Promise<Set<string>> {
+    const { rows } = await this.#pool.query<{ node_hex: string }>(
+      `SELECT DISTINCT encode(node_id, 'hex') AS node_hex FROM satnotify_usage
+       WHERE node_id = ANY (SELECT decode(h, 'hex') FROM unnest($1::text[]) AS h) AND day BETWEEN $2::date AND $3::date`,
+      [ids(nodeHexes), from, to],
+    );
+    return new Set(rows.map((r) => r.node_hex));
+  }
+
   async recorded(nodeHexes: readonly string[], from: Date, to: Date): Promise<RecordedRow[]> {
     // The notification itself (not its copies); news a storm guard judged the satellite's own fault is not the node's.
     const { rows } = await this.#pool.query<{

@@ -129,9 +129,24 @@ export class Reports {
       due.push({ operator, subject: reportSubject(operator), period, zone: p.timezone });
     }
     const done = await store.reported(due.map((d) => ({ subject: d.subject, period: d.period.key })));
-    for (const d of due) {
-      if (done.has(`${d.subject}|${d.period.key}`)) continue;
+    const waiting = due.filter((d) => !done.has(`${d.subject}|${d.period.key}`));
+    // One query says whose nodes reported any usage in these periods: the others (every operator of
+    // a satellite that reports none) are skipped without reading their figures, run after run.
+    const days = waiting.flatMap((d) => [d.period.days[0] as string, d.period.days.at(-1) as string]).sort();
+    const reporting =
+      waiting.length === 0
+        ? new Set<string>()
+        : await store.nodesWithUsage(
+            waiting.flatMap((d) => (byOperator.get(d.operator) as NodeInfo[]).map((n) => n.id.hex)),
+            days[0] as string,
+            days.at(-1) as string,
+          );
+    for (const d of waiting) {
       const mine = byOperator.get(d.operator) as NodeInfo[];
+      if (!mine.some((n) => reporting.has(n.id.hex))) {
+        result.empty++;
+        continue;
+      }
       try {
         const data = await this.#figures(mine, d.period, d.zone, now);
         // No usage yet: nothing is recorded, so a later run within the grace reports it once usage arrives.

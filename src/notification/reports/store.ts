@@ -56,6 +56,8 @@ export interface ReportStore {
   scores(nodeHexes: readonly string[]): Promise<Map<string, Scores>>;
   /** usage is the nodes' days from `from` to `to` (YYYY-MM-DD, both included). */
   usage(nodeHexes: readonly string[], from: string, to: string): Promise<UsageDay[]>;
+  /** nodesWithUsage is which of the nodes have usage kept on any day from `from` to `to` (YYYY-MM-DD). */
+  nodesWithUsage(nodeHexes: readonly string[], from: string, to: string): Promise<Set<string>>;
   /** recorded is the notifications (not copies) of incident kinds about the nodes, in [from, to). */
   recorded(nodeHexes: readonly string[], from: Date, to: Date): Promise<RecordedRow[]>;
   nodeStates(nodeHexes: readonly string[]): Promise<NodeStates>;
