@@ -4,7 +4,7 @@
  * config defaults), checked at the door and against the safety rule, and the verdict the
  * dispatcher asks for before it reserves any limit.
  */
-import { EVENT_KINDS, type EventKind } from '../kinds.js';
+import { EVENT_KINDS, REPORT_KIND, type EventKind } from '../kinds.js';
 import type { PreferencesConfig } from './config.js';
 import { InvalidInputError } from '../errors.js';
 import { parseInput } from '../input/parse.js';
@@ -130,7 +130,7 @@ export class OperatorPreferences {
   async unsubscribe(operator: string, channel: string, kind: string): Promise<string[]> {
     const current = await this.get(operator);
     // A report's one-click unsubscribe ends the reports (they come on email only).
-    if (kind === 'report') {
+    if (kind === REPORT_KIND) {
       await this.update(operator, { reports: 'none' });
       return [];
     }

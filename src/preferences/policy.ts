@@ -4,7 +4,15 @@
  * leave it out), or hold it (quiet hours, or a digest cadence) until a given instant. Pure.
  */
 import { DateTime } from 'luxon';
-import { EVENT_KINDS, KIND_INFO, LOG_LEVELS, type EventKind, type LogLevel } from '../kinds.js';
+import {
+  EVENT_KINDS,
+  KIND_INFO,
+  LOG_LEVELS,
+  NETWORK_REPORT_KIND,
+  REPORT_KIND,
+  type EventKind,
+  type LogLevel,
+} from '../kinds.js';
 import type { Filter, Preferences } from './preferences.js';
 
 /** Copy is what the policy needs to know of one notification on one channel instance. */
@@ -51,9 +59,9 @@ export function isUrgent(c: Copy, rules: Rules): boolean {
  */
 export function verdict(prefs: Preferences, c: Copy, now: Date, rules: Rules): Verdict {
   // The network's report is the satellite's own message on its own instances: no operator's choices apply.
-  if (c.kind === 'network-report') return { action: 'send' };
+  if (c.kind === NETWORK_REPORT_KIND) return { action: 'send' };
   // A report is chosen by its own setting, and waits only for quiet hours: it is its own digest.
-  if (c.kind === 'report') {
+  if (c.kind === REPORT_KIND) {
     if (prefs.reports === 'none') return { action: 'suppress', reason: 'the operator chose no reports' };
     const until = quietUntil(prefs.quietHours, now, prefs.timezone);
     return until

@@ -6,6 +6,7 @@
  * score signals said and what was recorded; worded later, in the reader's language (words.ts). Pure.
  */
 import { DateTime } from 'luxon';
+import { groupBy } from '../dispatch/keys.js';
 import type { UsageDay } from '../usage/signal.js';
 import type { Period } from './period.js';
 
@@ -177,8 +178,8 @@ export function reportFigures(inputs: ReportInputs): ReportData | null {
   });
   // The report covers its calendar days whole: what happened on them, and how much of them each node was online.
   const span = { from: (dayBounds[0] as { start: number }).start, to: (dayBounds.at(-1) as { end: number }).end };
-  const usageOf = groupByNode(inputs.usage);
-  const recordedOf = groupByNode(inputs.recorded);
+  const usageOf = groupBy(inputs.usage, (u) => u.nodeId);
+  const recordedOf = groupBy(inputs.recorded, (r) => r.nodeHex);
   const nodes = inputs.nodes.map((n) => {
     const days = (usageOf.get(n.hex) ?? []).slice().sort((a, b) => (a.day < b.day ? -1 : 1));
     const within = days.filter((d) => inPeriod.has(d.day));
@@ -328,17 +329,6 @@ function todoOf(n: NodeFigures, offlineNow: boolean, bars: Bars, margins: Bars):
 
 function rank(todo: Todo | null): number {
   return todo === null ? TODO_ORDER.length : TODO_ORDER.indexOf(todo);
-}
-
-function groupByNode<T extends { nodeHex?: string; nodeId?: string }>(rows: readonly T[]): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const r of rows) {
-    const key = (r.nodeHex ?? r.nodeId) as string;
-    const list = m.get(key) ?? [];
-    list.push(r);
-    m.set(key, list);
-  }
-  return m;
 }
 
 function sum(xs: readonly number[]): number {

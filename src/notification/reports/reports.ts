@@ -17,6 +17,7 @@ import type { NodeInfo } from '../../overlay/db.js';
 import type { OverlayCache } from '../../overlay/cache.js';
 import type { OperatorPreferences } from '../../preferences/operator-preferences.js';
 import type { Content } from '../content/content.js';
+import { groupBy } from '../dispatch/keys.js';
 import type { NewsItem } from '../news/news.js';
 import type { NewItem } from '../outbox/outbox.js';
 import type { ReportsConfig } from './config.js';
@@ -112,14 +113,10 @@ export class Reports {
    */
   async #operators(nodes: readonly NodeInfo[], now: Date, result: ReportsRun): Promise<void> {
     const { config, preferences, store } = this.#d;
-    const byOperator = new Map<string, NodeInfo[]>();
-    for (const n of nodes) {
-      if (!n.email) continue;
-      const key = n.email.toLowerCase();
-      const list = byOperator.get(key) ?? [];
-      list.push(n);
-      byOperator.set(key, list);
-    }
+    const byOperator = groupBy(
+      nodes.filter((n) => n.email),
+      (n) => n.email.toLowerCase(),
+    );
     const chosen = await preferences.inEffectFor([...byOperator.keys()]);
     const due: Array<{ operator: string; subject: string; period: Period; zone: string }> = [];
     for (const [operator, p] of chosen) {
