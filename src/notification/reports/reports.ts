@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { NETWORK_REPORT_KIND, REPORT_KIND } from '../../kinds.js';
 import type { Catalog } from '../../i18n/catalog.js';
+import { formatBytes } from '../../i18n/format.js';
 import type { Locale } from '../../i18n/locale.js';
 import type { Links } from '../../links/links.js';
 import { silentLogger, type Logger } from '../../logger.js';
@@ -211,7 +212,7 @@ export class Reports {
     const title = this.#d.content.catalog.t(reader.locale, 'report.title', {
       cadence: data.cadence,
       nodes: data.totals.nodes,
-      stored: String(data.totals.storedBytes),
+      stored: formatBytes(data.totals.storedBytes, reader.locale),
     });
     const links = this.#d.links?.email(operator, 'email', REPORT_KIND, now);
     return {
