@@ -49,7 +49,16 @@ export class MemoryOutbox implements Outbox {
       .filter((r) => (o.groupKey === undefined || r.groupKey === o.groupKey) && !(o.busy ?? []).includes(r.groupKey))
       .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime() || a.seq - b.seq);
     const groups = [...new Set(due.map((r) => r.groupKey))].slice(0, o.groups);
-    const claimed = due.filter((r) => groups.includes(r.groupKey));
+    // A claimed group takes its rows still waiting for grouping too, as PgOutbox's claim does.
+    const waiting = [...this.#rows.values()].filter(
+      (r) =>
+        r.status === 'pending' &&
+        r.dueAt > o.now &&
+        r.dueAt > r.createdAt &&
+        (r.leasedUntil === null || r.leasedUntil < o.now) &&
+        groups.includes(r.groupKey),
+    );
+    const claimed = [...due.filter((r) => groups.includes(r.groupKey)), ...waiting];
     for (const r of claimed) r.leasedUntil = o.leaseUntil;
     return Promise.resolve(
       claimed
@@ -260,8 +269,8 @@ export class MemoryOutbox implements Outbox {
   #add(items: readonly NewItem[]): Row[] {
     const waiting = (r: Pick<NewItem, 'dueAt' | 'createdAt'>): boolean => r.dueAt > r.createdAt;
     const earliest = (groupKey: string): Date | undefined =>
-      [...this.#rows.values(), ...items.map((i) => ({ ...i, status: 'pending' }))]
-        .filter((r) => r.groupKey === groupKey && r.status === 'pending' && waiting(r))
+      [...this.#rows.values(), ...items.map((i) => ({ ...i, status: 'pending', leasedUntil: null }))]
+        .filter((r) => r.groupKey === groupKey && r.status === 'pending' && r.leasedUntil === null && waiting(r))
         .map((r) => r.dueAt)
         .sort((a, b) => a.getTime() - b.getTime())[0];
     return items.map((i) => {

@@ -4,6 +4,8 @@
  * `channels` options (default: the guard's count off); SATNOTIFY_TEST_OPTIONS: JSON of further
  * options (a fleet's satellite: its `satellite`, `grouping`, `hooks` and `database.schema`)
  *   dispatch            run the background dispatcher until killed (prints "ready")
+ *   dispatch-when-told  as dispatch, but passes start only on SIGUSR2: processes that start apart
+ *                       (tsx, migrations) begin dispatching together
  *   inform NODE N START fire N concurrent informNodeEmail for NODE at START (epoch ms); print the tally of statuses and
  * retryAt
  */
@@ -29,6 +31,22 @@ const svc = await createNotificationService({
 if (mode === 'dispatch') {
   process.stdout.write('ready\n');
   process.on('SIGTERM', () => void svc.close().then(() => process.exit(0)));
+} else if (mode === 'dispatch-when-told') {
+  let stopped = false;
+  let passes: Promise<void> = Promise.resolve();
+  process.once('SIGUSR2', () => {
+    passes = (async () => {
+      while (!stopped) {
+        await svc.dispatch().catch((err: unknown) => process.stderr.write(`dispatch: ${String(err)}\n`));
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
+  });
+  process.stdout.write('ready\n');
+  process.on('SIGTERM', () => {
+    stopped = true;
+    void passes.then(() => svc.close()).then(() => process.exit(0));
+  });
 } else if (mode === 'inform') {
   const [node, n, start] = rest as [string, string, string];
   await new Promise((r) => setTimeout(r, Math.max(0, Number(start) - Date.now())));

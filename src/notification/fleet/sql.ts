@@ -8,6 +8,7 @@
 import sql, { join, raw, type Sql } from 'sql-template-tag';
 import type { Reservation } from '../limits/store.js';
 import type { FleetSource } from '../outbox/outbox.js';
+import { groupingWait } from '../outbox/sql.js';
 
 /** A lease no claim ever sees run out: a satellite's row is the fleet's until the fleet settles it. */
 const WITH_THE_FLEET = raw(`'infinity'::timestamptz`);
@@ -50,7 +51,7 @@ INSERT INTO ${fleet}.satnotify_outbox (id, channel, group_key, node_id, kind, by
 SELECT m.id, m.channel, m.group_key, m.node_id, m.kind, m.bypass,
   m.payload || jsonb_build_object('fleet', ${JSON.stringify(h.source)}::jsonb), m.title, m.summary,
   LEAST(${h.dueAt}::timestamptz, (SELECT min(w.due_at) FROM ${fleet}.satnotify_outbox w
-    WHERE w.group_key = m.group_key AND w.status = 'pending' AND w.leased_until IS NULL AND w.due_at > w.created_at)),
+    WHERE w.group_key = m.group_key AND ${groupingWait('w')} AND w.leased_until IS NULL)),
   m.occurred_at, ${h.now}, m.operator, 'pending'
 FROM moved m
 ON CONFLICT (id) DO NOTHING`;

@@ -21,6 +21,11 @@ const FINAL = raw(`(${FINAL_STATUSES.map((s) => `'${s}'`).join(', ')})`);
 /** COPIES is what no feed shows, as the copies index's predicate says it. */
 export const COPIES = raw(`kind <> 'digest' AND (copy_of IS NOT NULL OR operator IS NULL)`);
 
+/** groupingWait says a row (`alias`) waits for its group's other rows, not for a hold or a retry. */
+export function groupingWait(alias: string): Sql {
+  return raw(`(${alias}.status = 'pending' AND ${alias}.due_at > ${alias}.created_at)`);
+}
+
 /** How many due rows a pass reads per group it may claim (an operator's group holds a few). */
 const ROWS_PER_GROUP = 4;
 
@@ -42,6 +47,9 @@ export interface ClaimOptions {
  * index, so a pass costs what it claims, not the whole backlog. A group's first row is its oldest,
  * so these are still the oldest groups; when older groups hold many rows, a pass just takes fewer
  * groups. Rows come back in the order they happened, and were recorded (seq) at one instant.
+ * A claimed group takes its rows still waiting for grouping too (pending, due after they were
+ * recorded): two inserts that ran at once cannot see each other's row, so each may set its own
+ * wait, a few milliseconds apart, and the later one must not leave alone as a second message.
  */
 export function claim(o: ClaimOptions): Query {
   return sql`
@@ -57,7 +65,8 @@ WITH first_rows AS (
   SELECT group_key FROM due WHERE pg_try_advisory_xact_lock(hashtextextended(group_key, 0))
 ), rows AS (
   SELECT o.id FROM satnotify_outbox o JOIN mine USING (group_key)
-  WHERE o.status IN ${OPEN} AND o.due_at <= ${o.now} AND (o.leased_until IS NULL OR o.leased_until < ${o.now})
+  WHERE o.status IN ${OPEN} AND (o.due_at <= ${o.now} OR ${groupingWait('o')})
+    AND (o.leased_until IS NULL OR o.leased_until < ${o.now})
     AND ${unguarded(o.guarded)}
   FOR UPDATE OF o SKIP LOCKED
 ), claimed AS (
@@ -91,7 +100,7 @@ export function insertItems(items: readonly NewItem[], owned?: readonly Owned[])
          CASE WHEN v.due_at > v.created_at AND v.held IS NULL THEN LEAST(
            min(v.due_at) FILTER (WHERE v.due_at > v.created_at AND v.held IS NULL) OVER (PARTITION BY v.group_key), (
            SELECT min(w.due_at) FROM satnotify_outbox w
-           WHERE w.group_key = v.group_key AND w.status = 'pending' AND w.due_at > w.created_at)) ELSE v.due_at END,
+           WHERE w.group_key = v.group_key AND ${groupingWait('w')} AND w.leased_until IS NULL)) ELSE v.due_at END,
          v.occurred_at, v.created_at, v.operator,
          CASE WHEN v.suppressed IS NOT NULL THEN 'suppressed' WHEN v.held IS NOT NULL THEN 'held' ELSE 'pending' END,
          coalesce(v.suppressed, v.held), v.leased_until, v.reservations, v.copy_of
