@@ -29,6 +29,24 @@ export interface NodeView {
   port: string;
 }
 
+/** The layout's shared words (common.* in the catalogs). */
+const COMMON_KEYS = [
+  'tagline',
+  'nodeId',
+  'address',
+  'when',
+  'why',
+  'todo',
+  'footer',
+  'footerLimits',
+  'manage',
+  'manageWhat',
+  'unsubscribe',
+] as const;
+
+/** How many (language, node count) pairs of common words are kept; counts beyond a few are rare. */
+const MAX_COMMONS = 256;
+
 /** nodeView is a node as messages show it, from its id's string form and its address. */
 export function nodeView(id: string, address: string): NodeView {
   // shortId is NodeId.short: the first 12 characters of the string form.
@@ -93,6 +111,8 @@ export class Wording {
   readonly #reputation: ReputationConfig;
   readonly #links: HelpLinksConfig;
   readonly #language: Locale;
+  /** The common words per language and node count (see #commonOf). */
+  readonly #commons = new Map<string, { shared: Record<string, string>; perRecipient: string[] }>();
 
   constructor(catalog: Catalog, settings: WordingSettings) {
     this.catalog = catalog;
@@ -164,23 +184,35 @@ export class Wording {
 
   /** common is the shared wording (labels, footer) every email's layout uses; `nodes` is how many nodes it is about. */
   common(reader: Reader, recipient: string, nodes = 1): Record<string, string> {
-    const satellite = this.satellite;
-    const keys = [
-      'tagline',
-      'nodeId',
-      'address',
-      'when',
-      'why',
-      'todo',
-      'footer',
-      'footerLimits',
-      'manage',
-      'manageWhat',
-      'unsubscribe',
-    ];
-    return Object.fromEntries(
-      keys.map((key) => [key, this.catalog.t(reader.locale, `common.${key}`, { satellite, recipient, nodes })]),
-    );
+    const { shared, perRecipient } = this.#commonOf(reader.locale, nodes);
+    const out = { ...shared };
+    const values = { satellite: this.satellite, recipient, nodes };
+    for (const key of perRecipient) out[key] = this.catalog.t(reader.locale, `common.${key}`, values);
+    return out;
+  }
+
+  /**
+   * #commonOf is the common words that are alike for every recipient in one language, worded once,
+   * and the keys worded per recipient: those whose words change with the address (the footer
+   * names it). Which those are is read off the words, so a translation naming the address elsewhere
+   * is still right.
+   */
+  #commonOf(locale: Locale, nodes: number): { shared: Record<string, string>; perRecipient: string[] } {
+    const id = `${locale}|${nodes}`;
+    let c = this.#commons.get(id);
+    if (c) return c;
+    const word = (key: string, recipient: string): string =>
+      this.catalog.t(locale, `common.${key}`, { satellite: this.satellite, recipient, nodes });
+    const shared: Record<string, string> = {};
+    const perRecipient: string[] = [];
+    for (const key of COMMON_KEYS) {
+      const a = word(key, 'a@example.invalid');
+      if (a === word(key, 'b@example.invalid')) shared[key] = a;
+      else perRecipient.push(key);
+    }
+    if (this.#commons.size >= MAX_COMMONS) this.#commons.clear();
+    this.#commons.set(id, (c = { shared, perRecipient }));
+    return c;
   }
 
   /**

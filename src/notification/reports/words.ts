@@ -67,160 +67,254 @@ export interface ReportText {
 
 /** The most recurring words kept per catalog before the memo starts again. */
 const MAX_MEMO = 10_000;
-const memos = new WeakMap<Catalog, Map<string, string>>();
 
-/** memoOf is the catalog's memo of recurring words, by language, key and values. */
-function memoOf(catalog: Catalog): Map<string, string> {
-  let m = memos.get(catalog);
-  if (!m) memos.set(catalog, (m = new Map<string, string>()));
-  return m;
+/**
+ * Fixed is what every report in one language says alike: its labels and set phrases, worded once
+ * per catalog and language (a run words hundreds of reports in a handful of languages).
+ */
+interface Fixed {
+  label: Record<(typeof LABELS)[number], string>;
+  noData: string;
+  unknown: string;
+  vetted: string;
+  vetting: string;
+  nodeNothing: string;
+  first: string;
+  nothing: string;
+  totals: string;
+  perDay: string;
+  perNode: string;
+  history: string;
+  noIncidents: string;
+  /** The text table's header line. */
+  columns: string;
+}
+
+const LABELS = [
+  'stored',
+  'change',
+  'free',
+  'egress',
+  'ingress',
+  'online',
+  'audit',
+  'unknownAudit',
+  'onlineScore',
+  'vetting',
+  'nodes',
+  'incidents',
+  'day',
+  'todo',
+  'happened',
+] as const;
+
+/** Words is one catalog's fixed words per language, and its memo of the words that recur with values. */
+interface Words {
+  fixed: Map<string, Fixed>;
+  memo: Map<string, string>;
+}
+const words = new WeakMap<Catalog, Words>();
+
+function wordsOf(catalog: Catalog): Words {
+  let w = words.get(catalog);
+  if (!w) words.set(catalog, (w = { fixed: new Map(), memo: new Map() }));
+  return w;
+}
+
+function fixedOf(catalog: Catalog, w: Words, locale: Reader['locale']): Fixed {
+  let f = w.fixed.get(locale);
+  if (f) return f;
+  const t = (key: string): string => catalog.t(locale, `report.${key}`);
+  const label = Object.fromEntries(LABELS.map((k) => [k, t(`label.${k}`)])) as Fixed['label'];
+  const header = ['', label.stored, label.change, label.free, label.online];
+  f = {
+    label,
+    noData: t('noData'),
+    unknown: t('unknown'),
+    vetted: t('vetted'),
+    vetting: t('vetting'),
+    nodeNothing: t('nodeNothing'),
+    first: t('first'),
+    nothing: t('nothing'),
+    totals: t('totals'),
+    perDay: t('perDay'),
+    perNode: t('perNode'),
+    history: t('history'),
+    noIncidents: t('noIncidents'),
+    columns: header.map((c, i) => (i === 0 ? c.padEnd(13) : c.padStart(12))).join(' '),
+  };
+  w.fixed.set(locale, f);
+  return f;
+}
+
+/** Context is what wording one report needs at hand: the catalog, the reader, and their fixed words. */
+interface Context {
+  catalog: Catalog;
+  memo: Map<string, string>;
+  locale: Reader['locale'];
+  zone: string;
+  fixed: Fixed;
+}
+
+/** t words a report message with values. */
+function t(c: Context, key: string, values: Record<string, string | number> = {}): string {
+  return c.catalog.t(c.locale, `report.${key}`, values);
+}
+
+/** recurring is a message whose values recur across reports (`id` names them), worded once. */
+function recurring(c: Context, id: string, word: () => string): string {
+  const k = `${c.locale}|${id}`;
+  let s = c.memo.get(k);
+  if (s === undefined) {
+    if (c.memo.size >= MAX_MEMO) c.memo.clear();
+    c.memo.set(k, (s = word()));
+  }
+  return s;
+}
+
+function bytes(c: Context, n: number | null, signed = false): string {
+  return n === null ? c.fixed.noData : formatBytes(n, c.locale, signed);
+}
+
+function figuresOf(
+  c: Context,
+  n: Pick<NodeFigures, 'storedBytes' | 'storedChange' | 'freeBytes' | 'egressBytes' | 'ingressBytes' | 'onlineShare'>,
+): Figure[] {
+  const l = c.fixed.label;
+  return [
+    { label: l.stored, value: bytes(c, n.storedBytes) },
+    { label: l.change, value: bytes(c, n.storedChange, true) },
+    { label: l.free, value: bytes(c, n.freeBytes) },
+    { label: l.egress, value: bytes(c, n.egressBytes) },
+    { label: l.ingress, value: bytes(c, n.ingressBytes) },
+    { label: l.online, value: formatShare(n.onlineShare, c.locale) },
+  ];
+}
+
+/** score is a score against its bar; the same pair recurs across nodes, so it is worded once. */
+function score(c: Context, v: number | null | undefined, bar: number): string {
+  if (v === null || v === undefined) return c.fixed.unknown;
+  return recurring(c, `score|${v}|${bar}`, () => {
+    // Three decimals, more where three would round a score just below its bar onto it.
+    let places = 3;
+    while (places < 6 && v !== bar && v.toFixed(places) === bar.toFixed(places)) places++;
+    return t(c, 'score', {
+      score: formatDecimal(v.toFixed(places), c.locale),
+      bar: formatDecimal(bar.toFixed(places), c.locale),
+      gap: formatDecimal(Math.abs(Number(v.toFixed(places)) - Number(bar.toFixed(places))).toFixed(places), c.locale),
+      distance: v >= bar ? 'above' : 'below',
+    });
+  });
+}
+
+function todoText(c: Context, todo: string, id: string): string {
+  return t(c, `todo.${todo}`, { node: nodeView(id, '').shortId });
+}
+
+function incidentText(c: Context, i: Incident): string {
+  const when = formatWhen(new Date(i.at), c.zone, c.locale);
+  if (i.kind === 'offline')
+    return i.open
+      ? t(c, 'incident.offlineOpen', { when })
+      : t(c, 'incident.offline', { when, span: formatSpan(i.durationMs ?? 0, c.locale) });
+  return t(c, `incident.${i.kind}`, { when });
+}
+
+function vettingOf(c: Context, vetted: boolean | null | undefined): string {
+  return vetted === true ? c.fixed.vetted : vetted === false ? c.fixed.vetting : c.fixed.unknown;
 }
 
 /** reportWords words `r` for `reader`, from `satellite`. */
 export function reportWords(catalog: Catalog, satellite: string, r: ReportData, reader: Reader): ReportText {
   const { locale, zone } = reader;
-  const t = (key: string, values: Record<string, string | number> = {}): string =>
-    catalog.t(locale, `report.${key}`, values);
-  // Labels and the words that recur (a score against its bar, "nothing to do") are worded once.
-  const memo = memoOf(catalog);
-  const once = (key: string, values: Record<string, string | number> = {}): string => {
-    const k = `${locale}|${key}|${Object.values(values).join('|')}`;
-    let s = memo.get(k);
-    if (s === undefined) {
-      if (memo.size >= MAX_MEMO) memo.clear();
-      memo.set(k, (s = t(key, values)));
-    }
-    return s;
-  };
-  const bytes = (n: number | null, signed = false): string =>
-    n === null ? once('noData') : formatBytes(n, locale, signed);
-  const day = (iso: string): string => formatDay(iso, locale);
+  const w = wordsOf(catalog);
+  const fixed = fixedOf(catalog, w, locale);
+  const c: Context = { catalog, memo: w.memo, locale, zone, fixed };
+  const l = fixed.label;
   const firstDay = (r.days[0] as { day: string }).day;
   const lastDay = (r.days.at(-1) as { day: string }).day;
-  const stored = formatBytes(r.totals.storedBytes, locale);
+  const days = formatDays(firstDay, lastDay, locale);
   const values = {
     cadence: r.cadence,
     nodes: r.totals.nodes,
-    stored,
+    stored: formatBytes(r.totals.storedBytes, locale),
     satellite,
     zone,
     todo: r.first ? 'some' : 'none',
-    days: formatDays(firstDay, lastDay, locale),
+    days,
   };
-  const title = t('title', values);
+  const title = t(c, 'title', values);
   const firstNode = r.first && r.nodes.find((n) => n.id === r.first?.node);
-  const first = r.first ? { label: once('first'), text: todoText(r.first.todo, firstNode?.id ?? r.first.node) } : null;
-  function todoText(todo: string, id: string): string {
-    return t(`todo.${todo}`, { node: nodeView(id, '').shortId });
-  }
-  const largest = Math.max(1, ...r.days.map((d) => d.storedBytes ?? 0));
-  const label = (k: string): string => once(`label.${k}`);
-  const share = (s: number): string => formatShare(s, locale);
-  const figuresOf = (
-    n: Pick<NodeFigures, 'storedBytes' | 'storedChange' | 'freeBytes' | 'egressBytes' | 'ingressBytes' | 'onlineShare'>,
-  ): Figure[] => [
-    { label: label('stored'), value: bytes(n.storedBytes) },
-    { label: label('change'), value: bytes(n.storedChange, true) },
-    { label: label('free'), value: bytes(n.freeBytes) },
-    { label: label('egress'), value: bytes(n.egressBytes) },
-    { label: label('ingress'), value: bytes(n.ingressBytes) },
-    { label: label('online'), value: share(n.onlineShare) },
-  ];
-  const score = (v: number | null | undefined, bar: number): string => {
-    if (v === null || v === undefined) return once('unknown');
-    // Three decimals, more where three would round a score just below its bar onto it.
-    let places = 3;
-    while (places < 6 && v !== bar && v.toFixed(places) === bar.toFixed(places)) places++;
-    return once('score', {
-      score: formatDecimal(v.toFixed(places), locale),
-      bar: formatDecimal(bar.toFixed(places), locale),
-      gap: formatDecimal(Math.abs(Number(v.toFixed(places)) - Number(bar.toFixed(places))).toFixed(places), locale),
-      distance: v >= bar ? 'above' : 'below',
-    });
-  };
-  const incidentText = (i: Incident): string => {
-    const when = formatWhen(new Date(i.at), zone, locale);
-    if (i.kind === 'offline')
-      return i.open
-        ? t('incident.offlineOpen', { when })
-        : t('incident.offline', { when, span: formatSpan(i.durationMs ?? 0, locale) });
-    return t(`incident.${i.kind}`, { when });
-  };
-  const nodes = r.nodes.map((n) => {
-    const v = nodeView(n.id, n.address);
-    return {
-      shortId: v.shortId,
+  const first = r.first ? { label: fixed.first, text: todoText(c, r.first.todo, firstNode?.id ?? r.first.node) } : null;
+  let largest = 1;
+  for (const d of r.days) if ((d.storedBytes ?? 0) > largest) largest = d.storedBytes ?? 0;
+  const nodes: ReportText['nodes'] = [];
+  const table: string[] = [fixed.columns];
+  for (const n of r.nodes) {
+    const shortId = nodeView(n.id, '').shortId;
+    nodes.push({
+      shortId,
       id: n.id,
       address: n.address,
-      figures: figuresOf(n),
+      figures: figuresOf(c, n),
       scores: [
-        { label: label('audit'), value: score(n.scores?.audit, r.bars.audit) },
-        { label: label('unknownAudit'), value: score(n.scores?.unknownAudit, r.bars.unknownAudit) },
-        { label: label('onlineScore'), value: score(n.scores?.online, r.bars.online) },
-        {
-          label: label('vetting'),
-          value:
-            n.scores?.vetted === true ? once('vetted') : n.scores?.vetted === false ? once('vetting') : once('unknown'),
-        },
+        { label: l.audit, value: score(c, n.scores?.audit, r.bars.audit) },
+        { label: l.unknownAudit, value: score(c, n.scores?.unknownAudit, r.bars.unknownAudit) },
+        { label: l.onlineScore, value: score(c, n.scores?.online, r.bars.online) },
+        { label: l.vetting, value: vettingOf(c, n.scores?.vetted) },
       ],
-      todo: n.todo ? todoText(n.todo, n.id) : once('nodeNothing'),
-      incidents: n.incidents.map((i) => ({ text: incidentText(i), url: i.url })),
-    };
-  });
-  const columns = [label('stored'), label('change'), label('free'), label('online')];
-  const table = r.nodes.map((n) =>
-    [
-      nodeView(n.id, '').shortId,
-      bytes(n.storedBytes),
-      bytes(n.storedChange, true),
-      bytes(n.freeBytes),
-      share(n.onlineShare),
-    ]
-      .map((c, i) => (i === 0 ? c.padEnd(13) : c.padStart(12)))
-      .join(' ')
-      .trimEnd(),
-  );
-  const subject = t('subject', values);
-  // Every operator in a zone shares the period: its heading and intro recur, run after run.
-  const heading = once('heading', { nodes: values.nodes, days: values.days });
+      todo: n.todo ? todoText(c, n.todo, n.id) : fixed.nodeNothing,
+      incidents: n.incidents.map((i) => ({ text: incidentText(c, i), url: i.url })),
+    });
+    table.push(
+      [
+        shortId.padEnd(13),
+        bytes(c, n.storedBytes).padStart(12),
+        bytes(c, n.storedChange, true).padStart(12),
+        bytes(c, n.freeBytes).padStart(12),
+        formatShare(n.onlineShare, locale).padStart(12),
+      ]
+        .join(' ')
+        .trimEnd(),
+    );
+  }
+  const firstLine = first ? `${first.label}: ${first.text}` : fixed.nothing;
   return {
     title,
-    subject,
-    preheader: first ? `${first.label}: ${first.text}` : once('nothing'),
-    heading,
-    intro: once('intro', { cadence: values.cadence, satellite, zone }),
+    subject: t(c, 'subject', values),
+    preheader: firstLine,
+    // Every operator in a zone shares the period: its heading and intro recur, run after run.
+    heading: recurring(c, `heading|${values.nodes}|${days}`, () => t(c, 'heading', { nodes: values.nodes, days })),
+    intro: recurring(c, `intro|${r.cadence}|${satellite}|${zone}`, () =>
+      t(c, 'intro', { cadence: r.cadence, satellite, zone }),
+    ),
     first,
-    nothing: once('nothing'),
-    totalsHeading: once('totals'),
+    nothing: fixed.nothing,
+    totalsHeading: fixed.totals,
     totals: [
-      { label: label('nodes'), value: String(r.totals.nodes) },
-      ...figuresOf(r.totals),
-      { label: label('incidents'), value: String(r.totals.incidents) },
+      { label: l.nodes, value: String(r.totals.nodes) },
+      ...figuresOf(c, r.totals),
+      { label: l.incidents, value: String(r.totals.incidents) },
     ],
     perDay: {
-      heading: once('perDay'),
-      storedLabel: label('stored'),
-      onlineLabel: label('online'),
-      dayLabel: label('day'),
+      heading: fixed.perDay,
+      storedLabel: l.stored,
+      onlineLabel: l.online,
+      dayLabel: l.day,
       rows: r.days.map((d) => ({
-        day: day(d.day),
-        stored: bytes(d.storedBytes),
+        day: formatDay(d.day, locale),
+        stored: bytes(c, d.storedBytes),
         storedWidth: d.storedBytes === null ? 0 : Math.max(1, Math.round((d.storedBytes / largest) * 100)),
-        online: share(d.onlineShare),
+        online: formatShare(d.onlineShare, locale),
         onlineWidth: Math.round(d.onlineShare * 100),
       })),
     },
-    nodesHeading: once('perNode'),
+    nodesHeading: fixed.perNode,
     nodes,
-    labels: {
-      todo: label('todo'),
-      happened: label('happened'),
-      history: once('history'),
-      noIncidents: once('noIncidents'),
-    },
-    footer: once('footer', { cadence: r.cadence }),
-    omitted: r.omitted > 0 ? t('omitted', { count: r.omitted }) : '',
-    table: [['', ...columns].map((c, i) => (i === 0 ? c.padEnd(13) : c.padStart(12))).join(' '), ...table],
-    logText: [`${satellite}: ${title}`, first ? `${first.label}: ${first.text}` : once('nothing')].join('\n'),
+    labels: { todo: l.todo, happened: l.happened, history: fixed.history, noIncidents: fixed.noIncidents },
+    footer: recurring(c, `footer|${r.cadence}`, () => t(c, 'footer', { cadence: r.cadence })),
+    omitted: r.omitted > 0 ? t(c, 'omitted', { count: r.omitted }) : '',
+    table,
+    logText: `${satellite}: ${title}\n${firstLine}`,
   };
 }
