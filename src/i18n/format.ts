@@ -169,6 +169,8 @@ function noonOf(day: string): Date {
 
 /** The decimal units of a byte count, as Storj's dashboard shows them (1 TB = 10^12 bytes). */
 const BYTE_UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB'] as const;
+/** Each unit's size in bytes. */
+const UNIT_SIZES = BYTE_UNITS.map((_, i) => 1000 ** i);
 
 /**
  * formatBytes: `4.20 TB`, `4,20 TB`, `980 B`; two decimals from kB on, in the largest unit the
@@ -176,19 +178,45 @@ const BYTE_UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB'] as const;
  * change (`+0.10 TB`, `−1.05 GB`).
  */
 export function formatBytes(bytes: number, locale = 'en', signed = false): string {
-  const size = Math.abs(bytes);
-  let power = size < 1000 ? 0 : Math.min(Math.floor(Math.log10(size) / 3), BYTE_UNITS.length - 1);
-  let fixed = (size / 1000 ** power).toFixed(power === 0 ? 0 : 2);
-  if (Number(fixed) >= 1000 && power < BYTE_UNITS.length - 1) fixed = (size / 1000 ** ++power).toFixed(2);
-  const sign = !signed ? (bytes < 0 ? '−' : '') : bytes > 0 ? '+' : bytes < 0 ? '−' : '±';
-  return `${sign}${numberIn(fixed, locale)}\u00a0${BYTE_UNITS[power] as string}`;
+  return bytesIn(bytes, shapeOf(locale), signed);
 }
 
 /** formatShare: `99.2%`, `99,2 %`, `99,2%` (a share of 0–1 as the language writes a percentage, one decimal). */
 export function formatShare(share: number, locale = 'en'): string {
-  const s = shapeOf(locale);
+  return shareIn(share, shapeOf(locale));
+}
+
+/** Numbers writes byte counts and shares in one language (formatBytes, formatShare), its shape read once. */
+export interface Numbers {
+  bytes(bytes: number, signed?: boolean): string;
+  share(share: number): string;
+}
+const numbers = new Map<string, Numbers>();
+
+/** numbersIn is formatBytes and formatShare for one language: a report writes dozens of each. */
+export function numbersIn(locale: string): Numbers {
+  let n = numbers.get(locale);
+  if (!n) {
+    const s = shapeOf(locale);
+    numbers.set(locale, (n = { bytes: (b, signed = false) => bytesIn(b, s, signed), share: (x) => shareIn(x, s) }));
+  }
+  return n;
+}
+
+function bytesIn(bytes: number, s: Shape, signed: boolean): string {
+  const size = Math.abs(bytes);
+  let power = size < 1000 ? 0 : Math.min(Math.floor(Math.log10(size) / 3), BYTE_UNITS.length - 1);
+  let fixed = (size / (UNIT_SIZES[power] as number)).toFixed(power === 0 ? 0 : 2);
+  // Rounded up to 1000 of its unit ("1000" or "1000.00"): the next unit's 1.00.
+  if (fixed.length === (power === 0 ? 4 : 7) && power < BYTE_UNITS.length - 1)
+    fixed = (size / (UNIT_SIZES[++power] as number)).toFixed(2);
+  const sign = !signed ? (bytes < 0 ? '−' : '') : bytes > 0 ? '+' : bytes < 0 ? '−' : '±';
+  return `${sign}${numberIn(fixed, s)}\u00a0${BYTE_UNITS[power] as string}`;
+}
+
+function shareIn(share: number, s: Shape): string {
   return s.latin
-    ? `${s.percentBefore}${numberIn((share * 100).toFixed(1), locale)}${s.percentAfter}`
+    ? `${s.percentBefore}${numberIn((share * 100).toFixed(1), s)}${s.percentAfter}`
     : (s.percent as Intl.NumberFormat).format(share);
 }
 
@@ -198,6 +226,7 @@ export function formatShare(share: number, locale = 'en'): string {
  * toFixed() into that shape is a string operation where Intl's format() costs a microsecond each.
  */
 interface Shape {
+  locale: string;
   /** Whether Intl writes this language's numbers in ASCII digits (else numbers go through Intl). */
   latin: boolean;
   decimal: string;
@@ -222,6 +251,7 @@ function shapeOf(locale: string): Shape {
   const end = parts.findIndex((p) => p.type === 'fraction');
   const latin = plain.format(12.5).replace(/[^0-9]/g, '') === '125';
   s = {
+    locale,
     latin,
     decimal: plain.formatToParts(1.5).find((p) => p.type === 'decimal')?.value ?? '.',
     percentBefore: parts
@@ -239,12 +269,11 @@ function shapeOf(locale: string): Shape {
   return s;
 }
 
-/** numberIn writes a plain decimal (`12.50`, no grouping) as `locale` does: `12,50`. */
-function numberIn(fixed: string, locale: string): string {
-  const s = shapeOf(locale);
+/** numberIn writes a plain decimal (`12.50`, no grouping) as the shape's language does: `12,50`. */
+function numberIn(fixed: string, s: Shape): string {
   if (!s.latin) {
     const places = fixed.length - fixed.indexOf('.') - 1;
-    return new Intl.NumberFormat(locale, {
+    return new Intl.NumberFormat(s.locale, {
       minimumFractionDigits: fixed.includes('.') ? places : 0,
       useGrouping: false,
     }).format(Number(fixed));

@@ -120,6 +120,9 @@ export class Presenter {
     links: Message['links'] | null,
   ): { template: string; data: Record<string, unknown>; words: ReportText } {
     const words = reportWords(this.#wording.catalog, this.#wording.satellite, data, reader);
+    // A report's footer says what reports are, not the limits a trouble notice names.
+    const s = this.#wording.common(reader, recipient, data.totals.nodes);
+    s['footerLimits'] = words.footer;
     return {
       template: REPORT_KIND,
       words,
@@ -128,7 +131,7 @@ export class Presenter {
         recipient,
         timezone: reader.zone,
         locale: reader.locale,
-        s: { ...this.#wording.common(reader, recipient, data.totals.nodes), footerLimits: words.footer },
+        s,
         links,
         preheader: words.preheader,
         r: words,

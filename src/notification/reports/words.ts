@@ -7,13 +7,13 @@
  */
 import type { Catalog } from '../../i18n/catalog.js';
 import {
-  formatBytes,
   formatDay,
   formatDays,
   formatDecimal,
-  formatShare,
   formatSpan,
   formatWhen,
+  numbersIn,
+  type Numbers,
 } from '../../i18n/format.js';
 import type { Reader } from '../content/wording.js';
 import { nodeView } from '../content/wording.js';
@@ -88,6 +88,10 @@ interface Fixed {
   noIncidents: string;
   /** The text table's header line. */
   columns: string;
+  /** Scores against their bars as worded, by bar, then score: the same pairs recur across nodes. */
+  scores: Map<number, Map<number, string>>;
+  /** A period's words by its first and last day: its span, and each day's short name. */
+  periods: Map<string, { span: string; days: string[] }>;
 }
 
 const LABELS = [
@@ -142,6 +146,8 @@ function fixedOf(catalog: Catalog, w: Words, locale: Reader['locale']): Fixed {
     history: t('history'),
     noIncidents: t('noIncidents'),
     columns: header.map((c, i) => (i === 0 ? c.padEnd(13) : c.padStart(12))).join(' '),
+    scores: new Map(),
+    periods: new Map(),
   };
   w.fixed.set(locale, f);
   return f;
@@ -154,6 +160,7 @@ interface Context {
   locale: Reader['locale'];
   zone: string;
   fixed: Fixed;
+  num: Numbers;
 }
 
 /** t words a report message with values. */
@@ -173,7 +180,7 @@ function recurring(c: Context, id: string, word: () => string): string {
 }
 
 function bytes(c: Context, n: number | null, signed = false): string {
-  return n === null ? c.fixed.noData : formatBytes(n, c.locale, signed);
+  return n === null ? c.fixed.noData : c.num.bytes(n, signed);
 }
 
 function figuresOf(
@@ -187,24 +194,46 @@ function figuresOf(
     { label: l.free, value: bytes(c, n.freeBytes) },
     { label: l.egress, value: bytes(c, n.egressBytes) },
     { label: l.ingress, value: bytes(c, n.ingressBytes) },
-    { label: l.online, value: formatShare(n.onlineShare, c.locale) },
+    { label: l.online, value: c.num.share(n.onlineShare) },
   ];
 }
 
 /** score is a score against its bar; the same pair recurs across nodes, so it is worded once. */
 function score(c: Context, v: number | null | undefined, bar: number): string {
   if (v === null || v === undefined) return c.fixed.unknown;
-  return recurring(c, `score|${v}|${bar}`, () => {
+  let byScore = c.fixed.scores.get(bar);
+  if (!byScore) c.fixed.scores.set(bar, (byScore = new Map<number, string>()));
+  let s = byScore.get(v);
+  if (s === undefined) {
+    if (byScore.size >= MAX_MEMO) byScore.clear();
     // Three decimals, more where three would round a score just below its bar onto it.
     let places = 3;
     while (places < 6 && v !== bar && v.toFixed(places) === bar.toFixed(places)) places++;
-    return t(c, 'score', {
-      score: formatDecimal(v.toFixed(places), c.locale),
-      bar: formatDecimal(bar.toFixed(places), c.locale),
-      gap: formatDecimal(Math.abs(Number(v.toFixed(places)) - Number(bar.toFixed(places))).toFixed(places), c.locale),
-      distance: v >= bar ? 'above' : 'below',
-    });
-  });
+    byScore.set(
+      v,
+      (s = t(c, 'score', {
+        score: formatDecimal(v.toFixed(places), c.locale),
+        bar: formatDecimal(bar.toFixed(places), c.locale),
+        gap: formatDecimal(Math.abs(Number(v.toFixed(places)) - Number(bar.toFixed(places))).toFixed(places), c.locale),
+        distance: v >= bar ? 'above' : 'below',
+      })),
+    );
+  }
+  return s;
+}
+
+/** periodOf is the period's span and day names; every report of a period shares them. */
+function periodOf(c: Context, r: ReportData): { span: string; days: string[] } {
+  const first = (r.days[0] as { day: string }).day;
+  const last = (r.days.at(-1) as { day: string }).day;
+  const id = `${first}|${last}`;
+  let p = c.fixed.periods.get(id);
+  if (!p) {
+    if (c.fixed.periods.size >= MAX_MEMO) c.fixed.periods.clear();
+    const days = r.days.map((d) => formatDay(d.day, c.locale));
+    c.fixed.periods.set(id, (p = { span: formatDays(first, last, c.locale), days }));
+  }
+  return p;
 }
 
 function todoText(c: Context, todo: string, id: string): string {
@@ -229,15 +258,15 @@ export function reportWords(catalog: Catalog, satellite: string, r: ReportData, 
   const { locale, zone } = reader;
   const w = wordsOf(catalog);
   const fixed = fixedOf(catalog, w, locale);
-  const c: Context = { catalog, memo: w.memo, locale, zone, fixed };
+  const num = numbersIn(locale);
+  const c: Context = { catalog, memo: w.memo, locale, zone, fixed, num };
   const l = fixed.label;
-  const firstDay = (r.days[0] as { day: string }).day;
-  const lastDay = (r.days.at(-1) as { day: string }).day;
-  const days = formatDays(firstDay, lastDay, locale);
+  const period = periodOf(c, r);
+  const days = period.span;
   const values = {
     cadence: r.cadence,
     nodes: r.totals.nodes,
-    stored: formatBytes(r.totals.storedBytes, locale),
+    stored: num.bytes(r.totals.storedBytes),
     satellite,
     zone,
     todo: r.first ? 'some' : 'none',
@@ -272,7 +301,7 @@ export function reportWords(catalog: Catalog, satellite: string, r: ReportData, 
         bytes(c, n.storedBytes).padStart(12),
         bytes(c, n.storedChange, true).padStart(12),
         bytes(c, n.freeBytes).padStart(12),
-        formatShare(n.onlineShare, locale).padStart(12),
+        num.share(n.onlineShare).padStart(12),
       ]
         .join(' ')
         .trimEnd(),
@@ -301,11 +330,11 @@ export function reportWords(catalog: Catalog, satellite: string, r: ReportData, 
       storedLabel: l.stored,
       onlineLabel: l.online,
       dayLabel: l.day,
-      rows: r.days.map((d) => ({
-        day: formatDay(d.day, locale),
+      rows: r.days.map((d, i) => ({
+        day: period.days[i] as string,
         stored: bytes(c, d.storedBytes),
         storedWidth: d.storedBytes === null ? 0 : Math.max(1, Math.round((d.storedBytes / largest) * 100)),
-        online: formatShare(d.onlineShare, locale),
+        online: num.share(d.onlineShare),
         onlineWidth: Math.round(d.onlineShare * 100),
       })),
     },
