@@ -47,6 +47,18 @@ const COMMON_KEYS = [
 /** How many (language, node count) pairs of common words are kept; counts beyond a few are rare. */
 const MAX_COMMONS = 256;
 
+/** A stand-in for the address, which no address or message contains. */
+const RECIPIENT = '\u0000recipient\u0000';
+
+/**
+ * Common is one language's common words for one node count: those alike for every recipient, and
+ * the keys that name the address, each as the text around it (null: worded per recipient).
+ */
+interface Common {
+  shared: Record<string, string>;
+  perRecipient: Array<[key: string, around: string[] | null]>;
+}
+
 /** nodeView is a node as messages show it, from its id's string form and its address. */
 export function nodeView(id: string, address: string): NodeView {
   // shortId is NodeId.short: the first 12 characters of the string form.
@@ -112,7 +124,7 @@ export class Wording {
   readonly #links: HelpLinksConfig;
   readonly #language: Locale;
   /** The common words per language and node count (see #commonOf). */
-  readonly #commons = new Map<string, { shared: Record<string, string>; perRecipient: string[] }>();
+  readonly #commons = new Map<string, Common>();
 
   constructor(catalog: Catalog, settings: WordingSettings) {
     this.catalog = catalog;
@@ -186,29 +198,37 @@ export class Wording {
   common(reader: Reader, recipient: string, nodes = 1): Record<string, string> {
     const { shared, perRecipient } = this.#commonOf(reader.locale, nodes);
     const out = { ...shared };
-    const values = { satellite: this.satellite, recipient, nodes };
-    for (const key of perRecipient) out[key] = this.catalog.t(reader.locale, `common.${key}`, values);
+    for (const [key, around] of perRecipient)
+      out[key] = around
+        ? around.join(recipient)
+        : this.catalog.t(reader.locale, `common.${key}`, { satellite: this.satellite, recipient, nodes });
     return out;
   }
 
   /**
    * #commonOf is the common words that are alike for every recipient in one language, worded once,
-   * and the keys worded per recipient: those whose words change with the address (the footer
-   * names it). Which those are is read off the words, so a translation naming the address elsewhere
-   * is still right.
+   * and those that name the address (the footer does): each worded once around a stand-in for it,
+   * so the address is put in its place without formatting the message again, unless the message
+   * does more with the address than show it. Both are read off the words, so a translation naming
+   * the address elsewhere is still right.
    */
-  #commonOf(locale: Locale, nodes: number): { shared: Record<string, string>; perRecipient: string[] } {
+  #commonOf(locale: Locale, nodes: number): Common {
     const id = `${locale}|${nodes}`;
     let c = this.#commons.get(id);
     if (c) return c;
     const word = (key: string, recipient: string): string =>
       this.catalog.t(locale, `common.${key}`, { satellite: this.satellite, recipient, nodes });
     const shared: Record<string, string> = {};
-    const perRecipient: string[] = [];
+    const perRecipient: Common['perRecipient'] = [];
     for (const key of COMMON_KEYS) {
-      const a = word(key, 'a@example.invalid');
-      if (a === word(key, 'b@example.invalid')) shared[key] = a;
-      else perRecipient.push(key);
+      const [a, b] = [word(key, 'a@example.invalid'), word(key, 'b@example.invalid')];
+      if (a === b) {
+        shared[key] = a;
+        continue;
+      }
+      const around = word(key, RECIPIENT).split(RECIPIENT);
+      const plain = around.join('a@example.invalid') === a && around.join('b@example.invalid') === b;
+      perRecipient.push([key, plain ? around : null]);
     }
     if (this.#commons.size >= MAX_COMMONS) this.#commons.clear();
     this.#commons.set(id, (c = { shared, perRecipient }));

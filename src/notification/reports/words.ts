@@ -281,11 +281,12 @@ export function reportWords(catalog: Catalog, satellite: string, r: ReportData, 
   const table: string[] = [fixed.columns];
   for (const n of r.nodes) {
     const shortId = nodeView(n.id, '').shortId;
+    const figures = figuresOf(c, n);
     nodes.push({
       shortId,
       id: n.id,
       address: n.address,
-      figures: figuresOf(c, n),
+      figures,
       scores: [
         { label: l.audit, value: score(c, n.scores?.audit, r.bars.audit) },
         { label: l.unknownAudit, value: score(c, n.scores?.unknownAudit, r.bars.unknownAudit) },
@@ -295,16 +296,10 @@ export function reportWords(catalog: Catalog, satellite: string, r: ReportData, 
       todo: n.todo ? todoText(c, n.todo, n.id) : fixed.nodeNothing,
       incidents: n.incidents.map((i) => ({ text: incidentText(c, i), url: i.url })),
     });
+    // The table's columns (stored, change, free, online) are the figures' own words.
+    const [stored, change, free, , , online] = figures as [Figure, Figure, Figure, Figure, Figure, Figure];
     table.push(
-      [
-        shortId.padEnd(13),
-        bytes(c, n.storedBytes).padStart(12),
-        bytes(c, n.storedChange, true).padStart(12),
-        bytes(c, n.freeBytes).padStart(12),
-        num.share(n.onlineShare).padStart(12),
-      ]
-        .join(' ')
-        .trimEnd(),
+      `${shortId.padEnd(13)} ${stored.value.padStart(12)} ${change.value.padStart(12)} ${free.value.padStart(12)} ${online.value.padStart(12)}`.trimEnd(),
     );
   }
   const firstLine = first ? `${first.label}: ${first.text}` : fixed.nothing;
