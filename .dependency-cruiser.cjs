@@ -6,7 +6,7 @@
 const LAYERS = [
   '^src/((kinds|errors|duration|redact|logger|backoff|config-schema)[.]ts$|input/)',
   '^src/(satellite[.]ts$|i18n/|database/|overlay/|mailservice/|links/)',
-  '^src/(channels|preferences|node)/',
+  '^src/(channels|preferences|node|destinations)/',
   '^src/notification/(?!create[.]ts$)',
   '^src/(web|api)/',
 ];
@@ -39,6 +39,7 @@ const PURE = [
   'web/feed-text',
   'i18n/(format|spans|locale|fast-format)',
   'database/postgres-url',
+  'destinations/words',
 ];
 const PURE_PATH = `^src/(${PURE.join('|')})[.]ts$`;
 const ORCHESTRATION =
@@ -50,7 +51,7 @@ const IMPLEMENTATIONS =
   '^src/(notification/(outbox/pg-outbox|hooks/pg-node-state|limits/(pg-store|memory-store))|preferences/pg-store|channels/(?!plugin[.]ts$)|overlay/pg-overlay|mailservice/(smtp-sender|file-sender)|database/connect)';
 const PLUGINS = '^src/channels/(email|nodelog|webhook|irc|mqtt)/';
 const PG_EDGES =
-  '^src/(database/|notification/(outbox/pg-outbox|limits/pg-store|hooks/pg-node-state|guard/pg-store|fleet/pg-store|usage/pg-store|news/pg-store|reports/pg-store)[.]ts$|preferences/pg-store[.]ts$|overlay/pg-overlay[.]ts$|entries/)';
+  '^src/(database/|notification/(outbox/pg-outbox|limits/pg-store|hooks/pg-node-state|guard/pg-store|fleet/pg-store|usage/pg-store|news/pg-store|reports/pg-store)[.]ts$|preferences/pg-store[.]ts$|destinations/pg-store[.]ts$|overlay/pg-overlay[.]ts$|entries/)';
 const OPTIONAL = { 'irc-framework': 'irc', mqtt: 'mqtt' };
 
 const grain = (to) => AGAINST_THE_GRAIN.filter((e) => e.to === to).map((e) => e.from);

@@ -22,6 +22,7 @@ import { RETENTION_CONFIG } from './notification/retention/config.js';
 import { REPORTS_CONFIG } from './notification/reports/config.js';
 import { WEB_CONFIG } from './web/config.js';
 import { API_CONFIG } from './api/config.js';
+import { DESTINATIONS_CONFIG } from './destinations/config.js';
 import { SATELLITE_CONFIG } from './satellite.js';
 import { redactedViews, redactSecrets, redactUrl } from './redact.js';
 
@@ -54,8 +55,16 @@ const schema = z
     reputation: REPUTATION_CONFIG,
     api: API_CONFIG,
     reports: REPORTS_CONFIG,
+    destinations: DESTINATIONS_CONFIG,
   })
   .superRefine((c, ctx) => {
+    // Operators' destinations hold private delivery data, sealed at rest: no kinds without a key.
+    if (c.destinations.kinds.length > 0 && c.destinations.encryptionKey === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['destinations', 'encryptionKey'],
+        message: 'is required when destinations.kinds is not empty: give it as { "secret": "name" }',
+      });
     // Hooks route kinds to instance names; each must be one that exists.
     const names = [...Object.keys(BUILT_IN_CHANNELS), ...Object.keys(c.channels)];
     for (const [kind, routed] of Object.entries(c.hooks.channels)) {

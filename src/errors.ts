@@ -155,6 +155,26 @@ export class DeliveryError extends SatnotifyError implements DeliveryFailure {
 }
 
 /**
+ * UnsafeAddressError is a request to an operator-supplied URL refused before anything was sent:
+ * its host is, or resolves at connect time to, an address that is not public (loopback, private,
+ * link-local, metadata, multicast …), or the URL is not https. Permanent. The message names the
+ * kind of address, never the URL or the host: those are the operator's private delivery data.
+ */
+export class UnsafeAddressError extends DeliveryError {
+  /** What the address is (`loopback`, `private`, `linkLocal` … as ipaddr.js names ranges), or `insecure`. */
+  readonly range: string;
+  constructor(channel: string, range: string) {
+    super(
+      { channel, permanent: true, command: 'CONNECT' },
+      range === 'insecure'
+        ? "refused: an operator's URL must be https"
+        : `refused: the destination's host is a ${range} address; operators' destinations must be public`,
+    );
+    this.range = range;
+  }
+}
+
+/**
  * DatabaseError is a database that cannot be reached or refused a statement; the message names
  * host and port, never the password. `retryable` says the failure was the database's passing
  * state, not the call: the connection was lost or refused (a restart, a failover), the wait for

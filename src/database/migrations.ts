@@ -406,4 +406,27 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX satnotify_outbox_node_occurred_idx ON satnotify_outbox (node_id, occurred_at) WHERE copy_of IS NULL;`,
   },
+  {
+    version: 25,
+    name: "operators' destinations",
+    // Destinations operators add of their own: their delivery data sealed (never stored in the
+    // clear), a pending verification code only as its MAC, and their health.
+    sql: `
+      CREATE TABLE satnotify_destinations (
+        id               text        PRIMARY KEY,
+        operator         text        NOT NULL,
+        kind             text        NOT NULL,
+        label            text        NOT NULL,
+        sealed           text        NOT NULL,
+        status           text        NOT NULL,
+        code_mac         text,
+        code_expires_at  timestamptz,
+        code_attempts    integer     NOT NULL DEFAULT 0,
+        failures         integer     NOT NULL DEFAULT 0,
+        last_error       text,
+        created_at       timestamptz NOT NULL,
+        verified_at      timestamptz
+      );
+      CREATE INDEX satnotify_destinations_operator_idx ON satnotify_destinations (operator);`,
+  },
 ];

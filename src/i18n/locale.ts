@@ -7,6 +7,12 @@
 export const LOCALES = ['en', 'de', 'pl'] as const;
 export type Locale = (typeof LOCALES)[number];
 
+/** Reader is who a message is for: their language and zone. */
+export interface Reader {
+  locale: Locale;
+  zone: string;
+}
+
 /**
  * resolveLocale maps an operator's language tag (`de-CH`, `pl`, `fr`) to a shipped locale: its language, else English.
  */

@@ -10,7 +10,11 @@ import { openDatabase, type Database } from '../database/connect.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { openChannels } from '../channels/instances.js';
 import type { Audience } from '../channels/plugin.js';
-import { readSecretsFile, type Secrets } from '../secrets.js';
+import { fillSecrets, readSecretsFile, type Secrets } from '../secrets.js';
+import { Destinations } from '../destinations/destinations.js';
+import { PgDestinationStore } from '../destinations/pg-store.js';
+import type { Resolver } from '../destinations/safe-request.js';
+import { MIN_KEY_LENGTH, Sealer } from '../destinations/sealed.js';
 import type { NodeLogClient } from '../channels/nodelog/client.js';
 import { Links } from '../links/links.js';
 import { DEFAULT_FROM } from '../mailservice/config.js';
@@ -74,6 +78,8 @@ export interface ServiceOptions extends Omit<Config, 'overlay'>, Seams {
   configFile?: string;
   /** Replace the built-in `log` instance's gRPC client (e.g. with TLS credentials of a private CA). */
   nodeLogClient?: NodeLogClient;
+  /** Resolves the host names in operators' own destinations (tests and labs); node:dns by default. */
+  destinationResolver?: Resolver;
 }
 
 const SEAM_METHODS: Readonly<Record<keyof Seams, readonly string[]>> = {
@@ -125,6 +131,7 @@ export async function createNotificationService(options: ServiceOptions = {}): P
     env,
     configFile,
     nodeLogClient,
+    destinationResolver,
     overlay: overlayOption,
     statusStore,
     outbox,
@@ -144,10 +151,11 @@ export async function createNotificationService(options: ServiceOptions = {}): P
   // Whatever fails from here on, the database opened above is closed before the error leaves.
   let fleet: Awaited<ReturnType<typeof openFleetMail>> = null;
   try {
+    const secrets = secretsOf(config.secretsFile, env);
     const channels = await openChannels(config, {
       templates,
       logger,
-      secrets: secretsOf(config.secretsFile, env),
+      secrets,
       ...(nodeLogClient && { nodeLogClient }),
     });
     const links = Links.create(config.web);
@@ -232,6 +240,22 @@ export async function createNotificationService(options: ServiceOptions = {}): P
       reports,
       reportStore,
       news: db && !outbox ? new PgNewsStore(db.pool) : null,
+      destinations:
+        db && !outbox
+          ? new Destinations({
+              config: config.destinations,
+              store: new PgDestinationStore(db.pool),
+              sealer: sealerOf(config, secrets),
+              channels,
+              overlay: cache,
+              content: parts.content,
+              preferences: parts.preferences,
+              satellite: config.satellite,
+              clock,
+              logger,
+              ...(destinationResolver && { resolver: destinationResolver }),
+            })
+          : null,
       onClose: async () => {
         await fleet?.close();
         await db?.close();
@@ -249,6 +273,23 @@ export async function createNotificationService(options: ServiceOptions = {}): P
     await db?.close().catch(() => undefined);
     throw err;
   }
+}
+
+/** sealerOf is the key ring destinations' delivery data is sealed with, or null when no key is configured. */
+function sealerOf(config: ResolvedConfig, secrets: Secrets): Sealer | null {
+  const key = config.destinations.encryptionKey;
+  if (key === undefined) return null;
+  const value = fillSecrets({ encryptionKey: key }, 'destinations', secrets)['encryptionKey'] as string | string[];
+  const filled = Array.isArray(value) ? value : [value];
+  const short = filled.findIndex((k) => k.length < MIN_KEY_LENGTH);
+  if (short >= 0)
+    throw new InvalidConfigError([
+      {
+        path: `destinations.encryptionKey${Array.isArray(key) ? `.${short}` : ''}`,
+        message: `must be at least ${MIN_KEY_LENGTH} characters`,
+      },
+    ]);
+  return new Sealer(filled);
 }
 
 /**

@@ -5,6 +5,7 @@
  * `erase` removes their address from everything satnotify holds while keeping the counts the
  * limits and tallies need. Both are by address, case-insensitively.
  */
+import type { Destination, Destinations } from '../destinations/destinations.js';
 import { orDatabaseError } from '../errors.js';
 import type { OverlayCache } from '../overlay/cache.js';
 import type { NodeInfo } from '../overlay/db.js';
@@ -47,12 +48,16 @@ export interface OperatorExport {
   counters: Record<string, ChannelStatus>;
   /** Older notifications retention already deleted. */
   pruned: { items: number; through: string } | null;
+  /** The destinations they added of their own, with their delivery data (never a webhook's secret). */
+  destinations: Destination[];
 }
 
 /** EraseReport says what an erase did; with `inFlight` above 0, run it again once those sends end. */
 export interface EraseReport extends Erased {
   address: string;
   preferences: 'erased';
+  /** Their own destinations, removed. */
+  destinations: number;
   /** Nodes whose operator address was cleared in the overlay. */
   nodes: number;
 }
@@ -69,6 +74,8 @@ export interface OperatorsDeps {
   fleet?: Pick<FleetMail, 'takes' | 'addressStatus' | 'eraseOperator'> | undefined;
   /** The reported periods, kept under a hash of the address: forgotten with the rest. */
   reportStore?: Pick<ReportStore, 'forget'> | null | undefined;
+  /** The destinations operators added of their own. */
+  destinations?: Pick<Destinations, 'list' | 'eraseOperator'> | null | undefined;
 }
 
 /** Operators answers an operator's requests about their data. */
@@ -83,7 +90,7 @@ export class Operators {
   async export(address: string): Promise<OperatorExport> {
     const key = operatorKey(address);
     const d = this.#d;
-    const [chosen, inEffect, nodes, rows, pruned, counters] = await orDatabaseError(
+    const [chosen, inEffect, nodes, rows, pruned, counters, destinations] = await orDatabaseError(
       Promise.all([
         d.preferences.stored(key),
         d.preferences.get(key),
@@ -96,6 +103,7 @@ export class Operators {
             toChannelStatus(await this.#addressStatus({ subject: `addr:${key}`, channel: c })),
           ]),
         ),
+        d.destinations?.list(key) ?? Promise.resolve([]),
       ]),
     );
     const reader = d.content.readerOf(inEffect);
@@ -127,6 +135,8 @@ export class Operators {
       }),
       counters: Object.fromEntries(counters),
       pruned: pruned && exportPruned(pruned),
+      // Their own export: delivery data shown, as on their page (only the signing secret never is).
+      destinations: destinations.map((x) => ({ ...x, params: { ...x.params } })),
     };
   }
 
@@ -143,6 +153,7 @@ export class Operators {
     const d = this.#d;
     const now = d.clock();
     await orDatabaseError(d.preferences.erase(key, now));
+    const destinations = await orDatabaseError(d.destinations?.eraseOperator(key) ?? Promise.resolve(0));
     const nodes = await this.#nodes(key);
     for (const n of nodes) await d.overlay.upsertNode({ id: n.id, address: n.address, email: '' });
     // The fleet first: what it holds for the address comes back, and is erased below with the rest.
@@ -154,7 +165,7 @@ export class Operators {
         d.reportStore?.forget(key),
       ]),
     );
-    return { address: key, preferences: 'erased', nodes: nodes.length, ...erased };
+    return { address: key, preferences: 'erased', destinations, nodes: nodes.length, ...erased };
   }
 
   /**

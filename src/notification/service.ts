@@ -4,6 +4,7 @@
  * notifications in the durable outbox, and lets the dispatcher decide and deliver. It owns no SQL,
  * SMTP or gRPC; those live behind the interfaces it is given.
  */
+import type { Destinations } from '../destinations/destinations.js';
 import type { ResolvedConfig } from '../config.js';
 import { silentLogger, type Logger } from '../logger.js';
 import type { ChannelSet } from '../channels/instances.js';
@@ -119,6 +120,8 @@ export interface NotificationServiceParts {
   reportStore?: ReportStore | null;
   /** The fleet's mail (`grouping.fleet`), when the satellite is in a fleet. */
   fleet?: FleetMail | null;
+  /** The destinations operators add of their own; null when every store was given ready-made. */
+  destinations?: Destinations | null;
   /** Runs after everything else on close (the database pool). */
   onClose?: () => Promise<void>;
 }
@@ -132,6 +135,11 @@ export class NotificationService {
   readonly operators: Operators;
   /** The storm guard: `hold(reason)`, `release()`, `state()`, `check()`. */
   readonly guard: GuardControl;
+  /**
+   * Operators' own destinations: `add`, `sendCode`, `verify`, `test`, `pause`, `resume`,
+   * `remove`, `list`. Null when the service was given every store ready-made (they live on its database).
+   */
+  readonly destinations: Destinations | null;
   readonly #usage: Usage | null;
   readonly metrics: Metrics;
   readonly config: ResolvedConfig;
@@ -158,7 +166,9 @@ export class NotificationService {
       channels: parts.channels.names,
       fleet: parts.fleet ?? undefined,
       reportStore: parts.reportStore,
+      destinations: parts.destinations,
     });
+    this.destinations = parts.destinations ?? null;
     this.metrics = parts.metrics;
     this.config = parts.config;
     this.#logger = parts.logger ?? silentLogger;

@@ -4,6 +4,7 @@
  * in their language and zone, its email ready to render; a caller's own text as it was recorded;
  * a digest with the layout's shared labels and footer added. Pure but for rendering templates.
  */
+import type { DestinationText } from '../../destinations/words.js';
 import { formatInstant } from '../../i18n/format.js';
 import { resolveLocale } from '../../i18n/locale.js';
 import type { Message } from '../../channels/plugin.js';
@@ -135,6 +136,33 @@ export class Presenter {
         links,
         preheader: words.preheader,
         r: words,
+      },
+    };
+  }
+
+  /**
+   * destinationEmail is a message to an operator's own address (its verification code, a test):
+   * the template and its data. Its footer says why this address gets it, not the node's.
+   */
+  destinationEmail(
+    c: DestinationText,
+    recipient: string,
+    reader: Reader,
+  ): { template: string; data: Record<string, unknown> } {
+    const s = this.#wording.common(reader, recipient);
+    s['footer'] = c.footer;
+    s['footerLimits'] = '';
+    return {
+      template: 'destination',
+      data: {
+        satellite: { name: this.#wording.satellite },
+        recipient,
+        timezone: reader.zone,
+        locale: reader.locale,
+        s,
+        links: null,
+        preheader: c.heading,
+        c,
       },
     };
   }

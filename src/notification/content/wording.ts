@@ -13,13 +13,10 @@ import { KIND_INFO, type EventKind } from '../../kinds.js';
 import type { SatelliteConfig } from '../../satellite.js';
 import type { StoredMessage } from '../outbox/outbox.js';
 import type { HelpLinksConfig, ReputationConfig } from './config.js';
+import type { Reader } from '../../i18n/locale.js';
 import { announcementIn, FIELD_TYPES, KIND_FACTS, languageName, shown } from './fields.js';
 
-/** Reader is who a message is for: their language and zone. */
-export interface Reader {
-  locale: Locale;
-  zone: string;
-}
+export type { Reader } from '../../i18n/locale.js';
 
 /** NodeView is a node as messages show it. */
 export interface NodeView {

@@ -15,8 +15,8 @@ function withNode(field: 'shortId' | 'address', value: string): () => unknown {
 }
 
 describe('templates', () => {
-  it('ships the event, digest and report templates; every kind renders subject, HTML and text from its sample', () => {
-    assert.deepEqual(TEMPLATES.names(), ['digest', 'event', 'report']);
+  it('ships the event, digest, report and destination templates; every kind renders subject, HTML and text from its sample', () => {
+    assert.deepEqual(TEMPLATES.names(), ['destination', 'digest', 'event', 'report']);
     for (const kind of EVENT_KINDS) {
       const e = sampleEmail(kind);
       const r = mail.render(e.template, e.data);

@@ -1,0 +1,57 @@
+/**
+ * @module destinations/store
+ * The DestinationStore seam: operators' own destinations, their private delivery data sealed
+ * (sealed.ts), their verification state and health.
+ */
+import type { DestinationKind } from './config.js';
+
+/** DESTINATION_STATUSES: a destination receives nothing but its code until `active`. */
+export const DESTINATION_STATUSES = ['unverified', 'active', 'paused'] as const;
+export type DestinationStatus = (typeof DESTINATION_STATUSES)[number];
+
+/** DestinationRow is one destination as stored. */
+export interface DestinationRow {
+  id: string;
+  /** The operator's address, lowercased. */
+  operator: string;
+  kind: DestinationKind;
+  /** The operator's own name for it. */
+  label: string;
+  /** Its delivery data (URL, signing secret, address …) as sealed JSON. */
+  sealed: string;
+  status: DestinationStatus;
+  /** The pending verification code's MAC, its expiry and the wrong tries made at it. */
+  codeMac: string | null;
+  codeExpiresAt: Date | null;
+  codeAttempts: number;
+  /** Permanent failures in a row, and the last one's reason. */
+  failures: number;
+  lastError: string | null;
+  createdAt: Date;
+  verifiedAt: Date | null;
+}
+
+/** DestinationPatch is what an update may change. */
+export type DestinationPatch = Partial<
+  Pick<
+    DestinationRow,
+    'status' | 'codeMac' | 'codeExpiresAt' | 'codeAttempts' | 'failures' | 'lastError' | 'verifiedAt' | 'sealed'
+  >
+>;
+
+/** DestinationStore keeps the destinations. */
+export interface DestinationStore {
+  /** insert adds a destination unless the operator has `max` already; says whether it did. */
+  insert(row: DestinationRow, max: number): Promise<boolean>;
+  get(operator: string, id: string): Promise<DestinationRow | null>;
+  /** list is the operator's destinations, oldest first. */
+  list(operator: string): Promise<DestinationRow[]>;
+  /**
+   * update changes a destination of the operator's; with `expect`, only while its status is that
+   * one (two tries at one code cannot both count as the last), saying whether it changed.
+   */
+  update(operator: string, id: string, patch: DestinationPatch, expect?: { codeAttempts: number }): Promise<boolean>;
+  remove(operator: string, id: string): Promise<boolean>;
+  /** eraseOperator removes every destination of the operator; returns how many. */
+  eraseOperator(operator: string): Promise<number>;
+}
