@@ -22,7 +22,7 @@ import { RETENTION_CONFIG } from './notification/retention/config.js';
 import { REPORTS_CONFIG } from './notification/reports/config.js';
 import { WEB_CONFIG } from './web/config.js';
 import { API_CONFIG } from './api/config.js';
-import { DESTINATIONS_CONFIG } from './destinations/config.js';
+import { DESTINATION_ID, DESTINATIONS_CONFIG } from './destinations/config.js';
 import { SATELLITE_CONFIG } from './satellite.js';
 import { redactedViews, redactSecrets, redactUrl } from './redact.js';
 
@@ -58,6 +58,14 @@ const schema = z
     destinations: DESTINATIONS_CONFIG,
   })
   .superRefine((c, ctx) => {
+    // An operator's destination is an instance named by its id: config's own names never look like one.
+    for (const name of Object.keys(c.channels))
+      if (DESTINATION_ID.test(name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['channels', name],
+          message: "has the shape of an operator's destination id (d and 24 hex digits); choose another name",
+        });
     // Operators' destinations hold private delivery data, sealed at rest: no kinds without a key.
     if (c.destinations.kinds.length > 0 && c.destinations.encryptionKey === undefined)
       ctx.addIssue({

@@ -27,12 +27,27 @@ export interface ChannelInstance {
   sender: ChannelSender;
 }
 
+/**
+ * OwnInstances are channel instances that are not in config: the destinations operators add of
+ * their own, each an instance named by its id, made when first asked for.
+ */
+export interface OwnInstances {
+  /** instanceFor is the instance `name` names, or undefined when it names none of these. */
+  instanceFor(name: string): ChannelInstance | undefined;
+}
+
 /** ChannelSet holds a service's channel instances by name. */
 export class ChannelSet {
   readonly #byName: ReadonlyMap<string, ChannelInstance>;
+  #own: OwnInstances | undefined;
 
   constructor(instances: readonly ChannelInstance[]) {
     this.#byName = new Map(instances.map((i) => [i.name, i]));
+  }
+
+  /** addOwn adds the operators' own instances (their destinations), which `names` does not list. */
+  addOwn(own: OwnInstances): void {
+    this.#own = own;
   }
 
   /** names lists the instances, built-in ones first. */
@@ -40,9 +55,12 @@ export class ChannelSet {
     return [...this.#byName.keys()];
   }
 
-  /** get is the instance `name`; config validation guarantees hooks only name existing ones. */
+  /**
+   * get is the instance `name`: a configured one (config validation guarantees hooks only name
+   * existing ones) or an operator's own destination.
+   */
   get(name: string): ChannelInstance {
-    const i = this.#byName.get(name);
+    const i = this.#byName.get(name) ?? this.#own?.instanceFor(name);
     if (!i) throw new Error(`no channel instance ${JSON.stringify(name)}`);
     return i;
   }

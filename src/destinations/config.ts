@@ -12,6 +12,12 @@ import { SECRET_REF } from '../secrets.js';
 export const DESTINATION_KINDS = ['webhook', 'email'] as const;
 export type DestinationKind = (typeof DESTINATION_KINDS)[number];
 
+/**
+ * A destination's id, which is its channel instance's name: `d` and 96 random bits in hex, a
+ * name filters accept and config refuses for its own instances.
+ */
+export const DESTINATION_ID = /^d[0-9a-f]{24}$/;
+
 /** DESTINATIONS_CONFIG is the `destinations` section of the configuration. */
 export const DESTINATIONS_CONFIG = section(
   {

@@ -9,7 +9,8 @@
  */
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
-import type { ChannelSet } from '../channels/instances.js';
+import type { ChannelInstance, ChannelSet } from '../channels/instances.js';
+import type { Limit } from '../config-schema.js';
 import type { Notification } from '../channels/plugin.js';
 import { webhookSigner } from '../channels/webhook/signature.js';
 import { webhookBody } from '../channels/webhook/plugin.js';
@@ -20,12 +21,16 @@ import { assertEmailAddress } from '../mailservice/input.js';
 import type { Reader } from '../i18n/locale.js';
 import type { OverlayDB } from '../overlay/db.js';
 import { NodeId } from '../overlay/node-id.js';
-import { DESTINATION_KINDS, type DestinationKind, type DestinationsConfig } from './config.js';
+import { DESTINATION_ID, DESTINATION_KINDS, type DestinationKind, type DestinationsConfig } from './config.js';
 import { checkUrl, safePost, type Resolver } from './safe-request.js';
 import type { Sealer } from './sealed.js';
 import type { DestinationRow, DestinationStatus, DestinationStore } from './store.js';
 import { codeText, testText, type DestinationText } from './words.js';
 
+/** How long the view of active destinations is used before it is read again. */
+const ACTIVE_TTL_MS = 30_000;
+/** Destinations' instances kept made at once. */
+const MAX_INSTANCES = 10_000;
 /** The least time between two codes sent to one destination: a code is a message to someone. */
 const CODE_INTERVAL_MS = 60_000;
 /** The longest label an operator may give a destination. */
@@ -78,6 +83,8 @@ export interface DestinationsDeps {
   };
   preferences: { readerFor(operator: string): Promise<{ language: string; timezone: string }> };
   satellite: { id: string; name: string };
+  /** A destination's limits per node: those of the operator's email. */
+  limits: Limit;
   clock: () => Date;
   logger?: Logger;
   /** Resolves operators' host names (tests give their own); node:dns by default. */
@@ -88,6 +95,9 @@ export interface DestinationsDeps {
 export class Destinations {
   readonly #d: DestinationsDeps;
   readonly #logger: Logger;
+  /** Every active destination's id by operator, as last read (activeIds). */
+  #active: { at: number; byOperator: Map<string, string[]> } | null = null;
+  readonly #instances = new Map<string, ChannelInstance>();
 
   constructor(deps: DestinationsDeps) {
     this.#d = deps;
@@ -114,7 +124,7 @@ export class Destinations {
     const secret = kind === 'webhook' ? `whsec_${randomBytes(32).toString('base64')}` : undefined;
     const now = this.#d.clock();
     const row: DestinationRow = {
-      id: randomUUID(),
+      id: `d${randomBytes(12).toString('hex')}`,
       operator: owner,
       kind,
       label,
@@ -225,6 +235,7 @@ export class Destinations {
       { codeAttempts: row.codeAttempts },
     );
     if (!changed) throw new InvalidInputError('code', 'was being checked twice at once; try again');
+    this.#active = null;
     this.#logger.info({ destination: row.id }, 'destination verified');
     return this.#view({ ...row, status: 'active', verifiedAt: now, failures: 0, lastError: null }, this.#paramsIn(row));
   }
@@ -246,6 +257,7 @@ export class Destinations {
   async pause(operator: string, id: string): Promise<void> {
     const row = await this.#row(operator, id);
     if (row.status === 'active') await this.#d.store.update(row.operator, row.id, { status: 'paused' });
+    this.#active = null;
   }
 
   /** resume sends to a paused destination again; one never verified needs its code first. */
@@ -254,15 +266,18 @@ export class Destinations {
     if (row.status !== 'paused') return;
     if (!row.verifiedAt) throw new InvalidInputError('id', 'was never verified: send it a code');
     await this.#d.store.update(row.operator, row.id, { status: 'active', failures: 0, lastError: null });
+    this.#active = null;
   }
 
   /** remove deletes a destination; says whether there was one. */
   async remove(operator: string, id: string): Promise<boolean> {
+    this.#active = null;
     return this.#d.store.remove(operatorOf(operator), id);
   }
 
   /** eraseOperator removes every destination of the operator (their data is being erased). */
   eraseOperator(operator: string): Promise<number> {
+    this.#active = null;
     return this.#d.store.eraseOperator(operatorOf(operator));
   }
 
@@ -279,20 +294,89 @@ export class Destinations {
 
   /** #deliver sends one message to the destination by its kind, and keeps its health. */
   async #deliver(row: DestinationRow, words: DestinationText, reader: Reader, kind: string, now: Date): Promise<void> {
-    const params = this.#paramsIn(row);
+    const n = this.#notification(kind, words, null, now);
+    if (row.kind === 'email') {
+      const to = this.#paramsIn(row)['address'] as string;
+      n.email = { to, ...this.#d.content.destinationEmail(words, to, reader) };
+    }
+    await this.#send(row, n);
+  }
+
+  /**
+   * deliverTo sends a notification to the active destination `id` names (the dispatcher, through
+   * instanceFor's sender). One paused or removed since its copy was recorded gets nothing: a
+   * permanent failure, with the reason.
+   */
+  async deliverTo(id: string, n: Notification): Promise<void> {
+    const row = await this.#d.store.byId(id);
+    const fail = (why: string): DeliveryError =>
+      new DeliveryError({ channel: `destination ${id}`, permanent: true }, why);
+    if (!row) throw fail('its operator removed the destination');
+    if (row.status !== 'active') throw fail(`the destination is ${row.status}`);
+    if (row.kind === 'email') {
+      if (!n.email) throw fail('the notification has no email to send');
+      // The operator's email, to their other address.
+      n = { ...n, email: { ...n.email, to: this.#paramsIn(row)['address'] as string } };
+    }
+    await this.#send(row, n);
+  }
+
+  /** #send sends by the destination's kind, and keeps its health. */
+  async #send(row: DestinationRow, n: Notification): Promise<void> {
     try {
-      if (row.kind === 'email') {
-        const email = this.#d.content.destinationEmail(words, params['address'] as string, reader);
-        await this.#d.channels.get('email').sender.send({
-          ...this.#notification(kind, words, null, now),
-          email: { to: params['address'] as string, ...email },
-        });
-      } else await this.#webhook(row, params, this.#notification(kind, words, null, now));
+      if (row.kind === 'email') await this.#d.channels.get('email').sender.send(n);
+      else await this.#webhook(row, this.#paramsIn(row), n);
     } catch (err) {
       await this.#failed(row, err);
       throw err;
     }
     if (row.failures > 0) await this.#d.store.update(row.operator, row.id, { failures: 0, lastError: null });
+  }
+
+  /**
+   * activeIds are the operator's active destinations, from a view of all of them refreshed every
+   * ACTIVE_TTL_MS (and at once on this process's own changes): recording a hook's copies costs no
+   * query, and a destination verified in another process gets its copies within that time.
+   */
+  async activeIds(operator: string | null): Promise<readonly string[]> {
+    if (!operator || this.#d.config.kinds.length === 0) return [];
+    const now = Date.now();
+    if (!this.#active || now - this.#active.at > ACTIVE_TTL_MS) {
+      const byOperator = new Map<string, string[]>();
+      for (const r of await this.#d.store.active())
+        byOperator.set(r.operator, [...(byOperator.get(r.operator) ?? []), r.id]);
+      this.#active = { at: now, byOperator };
+    }
+    return this.#active.byOperator.get(operator) ?? [];
+  }
+
+  /**
+   * instanceFor is the channel instance of the destination `name` is the id of: limited per node
+   * as the operator's email is, its sender the destination's kind. Made without a query; what it
+   * is sent is checked against the destination when it is sent.
+   */
+  instanceFor(name: string): ChannelInstance | undefined {
+    if (!DESTINATION_ID.test(name) || this.#d.config.kinds.length === 0) return undefined;
+    let i = this.#instances.get(name);
+    if (!i) {
+      if (this.#instances.size >= MAX_INSTANCES) this.#instances.clear();
+      i = {
+        name,
+        plugin: 'destination',
+        audience: 'operator',
+        limits: this.#d.limits,
+        sender: { description: `destination ${name}`, send: (n) => this.deliverTo(name, n), close: async () => {} },
+      };
+      this.#instances.set(name, i);
+    }
+    return i;
+  }
+
+  /** ownsAll says whether every one of `names` is a destination of the operator's (filters may name them). */
+  async ownsAll(operator: string, names: readonly string[]): Promise<boolean> {
+    if (names.length === 0) return true;
+    const ids = new Set((await this.#d.store.list(operatorOf(operator))).map((r) => r.id));
+    return names.every((n) => ids.has(n));
   }
 
   /** #webhook POSTs a notification to the operator's own Standard Webhooks endpoint, signed with its secret. */
@@ -338,7 +422,10 @@ export class Destinations {
       lastError: err.message,
       ...(pause && { status: 'paused' as const }),
     });
-    if (pause) this.#logger.warn({ destination: row.id, failures }, 'destination paused after permanent failures');
+    if (pause) {
+      this.#active = null;
+      this.#logger.warn({ destination: row.id, failures }, 'destination paused after permanent failures');
+    }
   }
 
   #notification(

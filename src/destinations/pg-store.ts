@@ -76,6 +76,18 @@ export class PgDestinationStore implements DestinationStore {
     return rows[0] ? toRow(rows[0]) : null;
   }
 
+  async byId(id: string): Promise<DestinationRow | null> {
+    const { rows } = await this.#pool.query<Row>('SELECT * FROM satnotify_destinations WHERE id = $1', [id]);
+    return rows[0] ? toRow(rows[0]) : null;
+  }
+
+  async active(): Promise<Array<{ id: string; operator: string }>> {
+    const { rows } = await this.#pool.query<{ id: string; operator: string }>(
+      "SELECT id, operator FROM satnotify_destinations WHERE status = 'active' ORDER BY created_at, id",
+    );
+    return rows;
+  }
+
   async list(operator: string): Promise<DestinationRow[]> {
     const { rows } = await this.#pool.query<Row>(
       'SELECT * FROM satnotify_destinations WHERE operator = $1 ORDER BY created_at, id',

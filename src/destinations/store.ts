@@ -44,6 +44,10 @@ export interface DestinationStore {
   /** insert adds a destination unless the operator has `max` already; says whether it did. */
   insert(row: DestinationRow, max: number): Promise<boolean>;
   get(operator: string, id: string): Promise<DestinationRow | null>;
+  /** byId is a destination whoever's it is (a send names it by its id alone), or null. */
+  byId(id: string): Promise<DestinationRow | null>;
+  /** active lists every active destination's id by operator, for recording their copies. */
+  active(): Promise<Array<{ id: string; operator: string }>>;
   /** list is the operator's destinations, oldest first. */
   list(operator: string): Promise<DestinationRow[]>;
   /**

@@ -215,6 +215,28 @@ export async function createNotificationService(options: ServiceOptions = {}): P
       logger,
     });
     const cache = new OverlayCache(overlay ?? new PgOverlay(pool(db).pool, pool(db).statements), config.overlay, clock);
+    const destinations =
+      db && !outbox
+        ? new Destinations({
+            config: config.destinations,
+            store: new PgDestinationStore(db.pool),
+            sealer: sealerOf(config, secrets),
+            channels,
+            overlay: cache,
+            content: parts.content,
+            preferences: parts.preferences,
+            satellite: config.satellite,
+            limits: config.limits.email,
+            clock,
+            logger,
+            ...(destinationResolver && { resolver: destinationResolver }),
+          })
+        : null;
+    if (destinations) {
+      // Their copies go out as instances of their own, and their filters may name them.
+      channels.addOwn(destinations);
+      parts.preferences.allowOwn((operator, names) => destinations.ownsAll(operator, names));
+    }
     const reports = reportStore && reportsChore(config, reportStore, cache, parts, links, clock, logger);
     warnDefaultSender(config, logger);
     logger.info(
@@ -240,22 +262,7 @@ export async function createNotificationService(options: ServiceOptions = {}): P
       reports,
       reportStore,
       news: db && !outbox ? new PgNewsStore(db.pool) : null,
-      destinations:
-        db && !outbox
-          ? new Destinations({
-              config: config.destinations,
-              store: new PgDestinationStore(db.pool),
-              sealer: sealerOf(config, secrets),
-              channels,
-              overlay: cache,
-              content: parts.content,
-              preferences: parts.preferences,
-              satellite: config.satellite,
-              clock,
-              logger,
-              ...(destinationResolver && { resolver: destinationResolver }),
-            })
-          : null,
+      destinations,
       onClose: async () => {
         await fleet?.close();
         await db?.close();

@@ -39,6 +39,8 @@ export class OperatorPreferences {
   readonly #store: PreferenceStore;
   readonly #config: PreferenceSettings;
   readonly #channels: readonly string[];
+  /** Whether names are all the operator's own destinations (set when destinations are kept). */
+  #owns: ((operator: string, names: readonly string[]) => Promise<boolean>) | undefined;
   readonly #rules: Rules;
   readonly #cache = new Map<string, { at: number; prefs: Preferences }>();
 
@@ -84,6 +86,11 @@ export class OperatorPreferences {
     this.#cache.delete(key);
   }
 
+  /** allowOwn lets filters name the operator's own destinations, as `owns` tells them. */
+  allowOwn(owns: (operator: string, names: readonly string[]) => Promise<boolean>): void {
+    this.#owns = owns;
+  }
+
   /** erasedAt is when the operator's data was last erased, or null. */
   erasedAt(operator: string): Promise<Date | null> {
     return this.#store.erasedAt(operatorKey(operator));
@@ -97,7 +104,9 @@ export class OperatorPreferences {
   async update(operator: string, change: unknown): Promise<Preferences> {
     const key = operatorKey(operator);
     const parsed = parseInput(PREFERENCES_UPDATE, change, 'preferences');
-    const unknown = Object.keys(parsed.filters ?? {}).filter((c) => !this.#channels.includes(c));
+    let unknown = Object.keys(parsed.filters ?? {}).filter((c) => !this.#channels.includes(c));
+    // Filters may also name the operator's own destinations.
+    if (unknown.length > 0 && this.#owns && (await this.#owns(key, unknown))) unknown = [];
     if (unknown.length > 0)
       throw new InvalidInputError(
         unknown.map((c) => ({

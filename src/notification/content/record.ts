@@ -234,3 +234,24 @@ function factsOf(data: Record<string, unknown>): Record<string, Fact> {
     Object.entries(data).filter((e): e is [string, Fact] => ['string', 'number', 'boolean'].includes(typeof e[1])),
   );
 }
+
+/**
+ * withOwnCopies adds to an event's items a copy of its operator's email for each of their own
+ * destinations (`ids`, the destinations' instance names): grouped by the address on each, so each
+ * gets its own digests, limits and filters. An event no email is made of gets none.
+ */
+export function withOwnCopies(items: NewItem[], ids: readonly string[]): NewItem[] {
+  const email = items.find((i) => i.payload.email && i.operator);
+  if (!email || ids.length === 0) return items;
+  const feed = (items[0] as NewItem).id;
+  return [
+    ...items,
+    ...ids.map((id) => ({
+      ...email,
+      id: randomUUID(),
+      channel: id,
+      groupKey: `${id}:addr:${email.operator as string}`,
+      copyOf: feed,
+    })),
+  ];
+}

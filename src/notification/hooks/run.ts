@@ -5,6 +5,8 @@
  * of (one write, node-state.ts), and count it. A node disqualified on this satellite hears nothing
  * more from its hooks: the news is recorded, suppressed.
  */
+import type { Destinations } from '../../destinations/destinations.js';
+import { withOwnCopies } from '../content/record.js';
 import type { z } from 'zod';
 import { orDatabaseError } from '../../errors.js';
 import { parseInput } from '../../input/parse.js';
@@ -42,6 +44,8 @@ export interface HookDeps {
   clock: () => Date;
   /** The storm guard, where the database keeps one: a recovery from an outage it held is not news. */
   guard?: Pick<StormGuard, 'cameBack'>;
+  /** The operators' own destinations: each active one gets a copy of what their email gets. */
+  destinations?: Pick<Destinations, 'activeIds'> | null;
 }
 
 /** Hook is one hook's own part: its name, its signal's schema, what the signal means, and what it updates on the node. */
@@ -80,7 +84,10 @@ export async function runHook<S extends z.ZodType>(
     const n = await node;
     const kind = prev.kind ?? e.kind;
     if (!prev.applied || !kind) return [];
-    const made = deps.content.event(n, kind, e.data(n, prev), at);
+    const event = deps.content.event(n, kind, e.data(n, prev), at);
+    const made = deps.destinations
+      ? withOwnCopies(event, await deps.destinations.activeIds(n.email?.toLowerCase() ?? null))
+      : event;
     if (stormy) return made.map((i) => ({ ...i, suppressed: SATELLITE_SIDE }));
     // A snoozed node's news waits for the snooze to end, then leaves together (one digest); a
     // disqualification never waits.

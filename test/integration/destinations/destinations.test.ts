@@ -244,6 +244,70 @@ describe("operators' own destinations, on PostgreSQL", { skip: postgresSkipReaso
     }
   });
 
+  it("an active destination gets a copy of what its operator's email gets, through the outbox, filtered as an instance is", async () => {
+    const d = destinationsOf(h);
+    const owner = 'fan@example.com';
+    const added = await d.add(owner, { kind: 'webhook', params: { url: hook.url } });
+    const node = await h.addNode({ email: owner });
+    // Unverified: the outage reaches the email alone.
+    await h.svc.onUptimeCheck(node, { ok: false });
+    now += 3_600_000; // past the grouping wait
+    await h.svc.dispatch();
+    const before = hook.requests.length;
+    await d.sendCode(owner, added.id);
+    const code = codeIn(
+      String(
+        (
+          verified(added.secret as string, hook.requests.at(-1) as Receiver['requests'][number])['data'] as Record<
+            string,
+            string
+          >
+        )['text'],
+      ),
+    );
+    assert.equal(hook.requests.length, before + 1, 'the code, and nothing of the first outage');
+    await d.verify(owner, added.id, code);
+    await h.svc.onUptimeCheck(node, { ok: true });
+    await h.svc.onUptimeCheck(node, { ok: false });
+    now += 3_600_000; // past the grouping wait
+    await h.svc.dispatch();
+    const kinds = hook.requests
+      .slice(before + 1)
+      .map((r) => verified(added.secret as string, r))
+      .map((b) => [b['type'], (b['data'] as Record<string, unknown>)['nodeId']]);
+    // The recovery and the new outage, due together, leave as one digest there, as by email.
+    assert.ok(
+      kinds.some(([type]) => type === 'satnotify.node-offline' || type === 'satnotify.digest'),
+      JSON.stringify(kinds),
+    );
+    assert.ok(kinds.every(([, id]) => typeof id === 'string' && id.length > 0));
+    const history = await h.svc.history({ address: owner });
+    assert.ok(
+      history.entries.some((i) => i.channel === added.id && i.status === 'sent'),
+      'recorded on its own instance',
+    );
+
+    // Filters name it as they name an instance: off for outages, it gets no copy of the next one.
+    await h.svc.preferences.update(owner, { filters: { [added.id]: [{ kinds: ['node-online'] }] } });
+    await assert.rejects(
+      h.svc.preferences.update(owner, { filters: { 'not-theirs': [] } }),
+      (err: unknown) => err instanceof InvalidInputError && /filters\.not-theirs/.test(err.message),
+    );
+    const seen = hook.requests.length;
+    await h.svc.onUptimeCheck(node, { ok: true });
+    now += 3_600_000; // past the grouping wait
+    await h.svc.dispatch();
+    await h.svc.onUptimeCheck(node, { ok: false });
+    now += 3_600_000; // past the grouping wait
+    await h.svc.dispatch();
+    const after = hook.requests.slice(seen).map((r) => verified(added.secret as string, r)['type']);
+    assert.ok(!after.includes('satnotify.node-offline') && !after.includes('satnotify.digest'), JSON.stringify(after));
+    const suppressed = (await h.svc.history({ address: owner })).entries.filter(
+      (i) => i.channel === added.id && i.status === 'suppressed',
+    );
+    assert.ok(suppressed.length >= 1, 'the filtered copy is recorded as suppressed, not lost');
+  });
+
   it('an erased operator loses their destinations; an export lists them without the signing secret', async () => {
     const d = destinationsOf(h);
     const exported = await h.svc.operators.export(OPERATOR);
