@@ -466,6 +466,11 @@ export class Destinations {
     return row;
   }
 
+  /** readerOf is how the operator reads: their language and zone. */
+  readerOf(operator: string): Promise<Reader> {
+    return this.#readerOf(operatorOf(operator));
+  }
+
   async #readerOf(operator: string): Promise<Reader> {
     return this.#d.content.readerOf(await this.#d.preferences.readerFor(operator).catch(() => null));
   }

@@ -24,7 +24,7 @@ export interface Words {
 const STYLE = `
   *{box-sizing:border-box} body{font:16px/1.5 system-ui,sans-serif;margin:0;color:#1f2937;background:#f9fafb}
   main{max-width:760px;margin:0 auto;padding:16px} h1{font-size:1.4rem;margin:.5rem 0 1rem} h2{font-size:1.1rem;margin:1.5rem 0 .5rem}
-  fieldset{border:1px solid #d1d5db;border-radius:6px;padding:12px;margin:0 0 16px;background:#fff} legend{font-weight:600;padding:0 4px}
+  fieldset{border:1px solid #d1d5db;border-radius:6px;padding:12px;margin:0 0 16px;background:#fff;min-width:0} legend{font-weight:600;padding:0 4px}
   label{display:inline-block;margin:4px 12px 4px 0} input,select,button{font:inherit} input[type=text],input[type=time],select{padding:6px;border:1px solid #9ca3af;border-radius:4px;max-width:100%}
   button{padding:8px 16px;border:0;border-radius:4px;background:#1a56db;color:#fff;cursor:pointer} button:focus,input:focus,select:focus{outline:3px solid #93c5fd;outline-offset:1px}
   .matrix{overflow-x:auto} table{border-collapse:collapse;width:100%} th,td{padding:6px 4px;border-bottom:1px solid #e5e7eb;text-align:left;font-size:.95rem} td.c,th.c{text-align:center}
@@ -118,6 +118,20 @@ export interface PreferencesView {
   snooze: (node: NodeInfo) => string;
   feeds: { rss: string; atom: string; json: string } | null;
   notice?: { ok: boolean; text: string };
+  /** Where the preferences form posts (the page's own URL when absent). */
+  formAction?: string;
+  /** The operator's own destinations and the kinds they may add; null when the satellite offers none. */
+  destinations?: { kinds: readonly string[]; list: readonly DestinationView[]; action: string } | null;
+}
+
+/** DestinationView is one of the operator's own destinations as their page shows it. */
+export interface DestinationView {
+  id: string;
+  kind: string;
+  label: string;
+  status: string;
+  target: string;
+  lastError: string | null;
 }
 
 /**
@@ -164,7 +178,7 @@ export function preferencesPage(v: PreferencesView): Html {
         )}
       </ul>
       ${v.notice ? html`<p class="${v.notice.ok ? 'ok' : 'err'}" role="${v.notice.ok ? 'status' : 'alert'}">${v.notice.text}</p>` : ''}
-      <form method="post">
+      <form method="post" ${v.formAction ? html`action="${v.formAction}"` : ''}>
         <input type="hidden" name="form" value="${v.formToken}" />
         <fieldset>
           <legend>${t('web.prefs.what')}</legend>
@@ -243,6 +257,7 @@ export function preferencesPage(v: PreferencesView): Html {
         </fieldset>
         <button type="submit">${t('web.prefs.save')}</button>
       </form>
+      ${v.destinations ? destinationsSection(v, v.destinations) : ''}
       ${
         v.feeds
           ? html`<h2>${t('web.prefs.feed')}</h2>
@@ -261,4 +276,79 @@ export function preferencesPage(v: PreferencesView): Html {
 /** channelName is how a channel instance reads in the operator's language: the built-in two by name, others as configured. */
 export function channelName(w: Words, name: string): string {
   return name === 'email' || name === 'log' ? w.t(`web.channels.${name}`) : name;
+}
+
+/**
+ * destinationsSection lists the operator's own destinations, each with what can be done with it
+ * now (send a code and confirm it, test, pause or resume, remove), and a form to add one. Every
+ * form posts to `action` with the page's form token.
+ */
+function destinationsSection(v: PreferencesView, d: NonNullable<PreferencesView['destinations']>): Html {
+  const { t } = v.words;
+  const form = (id: string, body: Html): Html =>
+    html`<form method="post" action="${d.action}">
+      <input type="hidden" name="form" value="${v.formToken}" /><input type="hidden" name="id" value="${id}" />${body}
+    </form>`;
+  const button = (action: string, label: string): Html =>
+    html`<button type="submit" name="action" value="${action}">${label}</button>`;
+  return html`<h2 id="destinations">${t('web.dest.heading')}</h2>
+    <p class="note">${t('web.dest.note', { satellite: v.satellite })}</p>
+    ${d.list.length === 0 ? html`<p>${t('web.dest.none')}</p>` : ''}
+    ${d.list.map(
+      (x) =>
+        html`<fieldset class="dest" data-status="${x.status}">
+          <legend>${x.label} · ${t(`web.dest.status_${x.status}`)}</legend>
+          <p><code>${x.target}</code></p>
+          ${x.lastError ? html`<p class="note">${t('web.dest.lastError', { error: x.lastError })}</p>` : ''}
+          ${
+            x.status === 'unverified'
+              ? html`${form(
+                  x.id,
+                  html`<label
+                      >${t('web.dest.via')}
+                      <select name="via">
+                        <option value="destination">${t('web.dest.viaDestination')}</option>
+                        ${v.nodes.map(
+                          (n) =>
+                            html`<option value="${n.id.toString()}">
+                              ${t('web.dest.viaNode', { node: n.id.toString().slice(0, 12) })}
+                            </option>`,
+                        )}
+                      </select></label
+                    >
+                    ${button('code', t('web.dest.sendCode'))}`,
+                )}
+                ${form(
+                  x.id,
+                  html`<label
+                      >${t('web.dest.code')}
+                      <input type="text" name="code" inputmode="numeric" autocomplete="one-time-code" size="8"
+                    /></label>
+                    ${button('verify', t('web.dest.confirm'))}`,
+                )}`
+              : ''
+          }
+          ${form(
+            x.id,
+            html`${x.status === 'active' ? html`${button('test', t('web.dest.test'))} ${button('pause', t('web.dest.pause'))}` : ''}
+            ${x.status === 'paused' ? button('resume', t('web.dest.resume')) : ''}
+            ${button('remove', t('web.dest.remove'))}`,
+          )}
+        </fieldset>`,
+    )}
+    ${form(
+      '',
+      html`<fieldset>
+        <legend>${t('web.dest.add')}</legend>
+        <label
+          >${t('web.dest.kind')}
+          <select name="kind">
+            ${d.kinds.map((k) => html`<option value="${k}">${t(`web.dest.kind_${k}`)}</option>`)}
+          </select></label
+        >
+        <label>${t('web.dest.target')} <input type="text" name="target" size="34" autocomplete="off" /></label>
+        <label>${t('web.dest.label')} <input type="text" name="label" size="16" maxlength="80" /></label>
+        ${button('add', t('web.dest.addButton'))}
+      </fieldset>`,
+    )}`;
 }

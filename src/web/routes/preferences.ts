@@ -4,12 +4,14 @@
  * cadence, and their feeds. The form carries a signed token of its own (CSRF), valid two hours.
  */
 import type { Context, Hono } from 'hono';
-import { InvalidInputError } from '../../errors.js';
+import type { Destinations } from '../../destinations/destinations.js';
+import { DeliveryError, InvalidInputError } from '../../errors.js';
+import { formatWhen } from '../../i18n/format.js';
 import type { NodeInfo } from '../../overlay/db.js';
 import { kindsRoutedTo } from '../../preferences/policy.js';
 import type { PreferencesUpdate } from '../../preferences/preferences.js';
 import { claimsOf, invalid, one, readForm, wordsFor, type Env, type Form, type WebContext } from '../context.js';
-import { message, preferencesPage } from '../pages.js';
+import { message, preferencesPage, type PreferencesView } from '../pages.js';
 
 /** How long a page's form may be sent back, in seconds. */
 const FORM_LIFETIME_S = 7200;
@@ -38,8 +40,29 @@ export function preferencesRoutes(route: Hono<Env>, ctx: WebContext): void {
         json: links.feed(operator, 'json'),
       },
       ...(notice && { notice }),
+      // Absolute form targets: after a destination's form the page is shown at another path.
+      formAction: links.preferences(operator, new Date()),
+      destinations: await destinationsOf(operator),
     });
     return c.html(page, notice && !notice.ok ? 400 : 200);
+  };
+  const destinationsOf = async (operator: string): Promise<PreferencesView['destinations']> => {
+    const d = svc.destinations;
+    if (!d || d.kinds.length === 0) return null;
+    const action = new URL(links.preferences(operator, new Date()));
+    action.pathname += '/destinations';
+    return {
+      kinds: d.kinds,
+      action: action.href,
+      list: (await d.list(operator)).map((x) => ({
+        id: x.id,
+        kind: x.kind,
+        label: x.label,
+        status: x.status,
+        target: x.params['url'] ?? x.params['address'] ?? '',
+        lastError: x.lastError,
+      })),
+    };
   };
   route.get('/preferences', async (c) => {
     const t = await claimsOf(ctx, c.req.query('token'), 'preferences');
@@ -64,6 +87,78 @@ export function preferencesRoutes(route: Hono<Env>, ctx: WebContext): void {
     // Saved in the language chosen just now, if it changed.
     return show(c, t.o, { ok: true, text: (await wordsFor(ctx, t.o)).t('web.prefs.saved') });
   });
+  // The operator's own destinations: one form per action, each with the page's form token.
+  route.post('/preferences/destinations', async (c) => {
+    const t = await claimsOf(ctx, c.req.query('token'), 'preferences');
+    const d = svc.destinations;
+    if (!t || !d) return invalid(c);
+    const body = await readForm(c);
+    if (body instanceof Response) return body;
+    const form = links.signer.verify(one(body['form']), 'form');
+    const w = await wordsFor(ctx, t.o);
+    if (!form || form.o !== t.o)
+      return c.html(message(w.t('web.prefs.expiredTitle'), w.t('web.prefs.expired'), w.locale), 403);
+    const id = one(body['id']) ?? '';
+    try {
+      const done = await destinationAction(d, t.o, one(body['action']) ?? '', id, body, w);
+      return show(c, t.o, { ok: true, text: done });
+    } catch (err) {
+      if (!(err instanceof InvalidInputError) && !(err instanceof DeliveryError)) throw err;
+      const problems =
+        err instanceof InvalidInputError ? err.issues.map((i) => `${i.path}: ${i.message}`).join('; ') : err.message;
+      return show(c, t.o, { ok: false, text: w.t('web.dest.failed', { problems }) });
+    }
+  });
+}
+
+/** destinationAction does what one of the page's destination forms asks, and says so in the operator's words. */
+async function destinationAction(
+  d: Destinations,
+  operator: string,
+  action: string,
+  id: string,
+  body: Form,
+  w: Awaited<ReturnType<typeof wordsFor>>,
+): Promise<string> {
+  switch (action) {
+    case 'add': {
+      const kind = one(body['kind']) ?? '';
+      const target = (one(body['target']) ?? '').trim();
+      const added = await d.add(operator, {
+        kind,
+        params: kind === 'email' ? { address: target } : { url: target },
+        label: (one(body['label']) ?? '').trim(),
+      });
+      return added.secret ? w.t('web.dest.addedSecret', { secret: added.secret }) : w.t('web.dest.added');
+    }
+    case 'code': {
+      const via = one(body['via']) ?? 'destination';
+      const { expiresAt } = await d.sendCode(
+        operator,
+        id,
+        via === 'destination' ? { via: 'destination' } : { via: 'node-log', nodeId: via },
+      );
+      const zone = (await d.readerOf(operator)).zone;
+      return w.t('web.dest.codeSent', { when: formatWhen(expiresAt, zone, w.locale) });
+    }
+    case 'verify':
+      await d.verify(operator, id, one(body['code']) ?? '');
+      return w.t('web.dest.verified');
+    case 'test':
+      await d.test(operator, id);
+      return w.t('web.dest.tested');
+    case 'pause':
+      await d.pause(operator, id);
+      return w.t('web.dest.paused');
+    case 'resume':
+      await d.resume(operator, id);
+      return w.t('web.dest.resumed');
+    case 'remove':
+      await d.remove(operator, id);
+      return w.t('web.dest.removed');
+    default:
+      throw new InvalidInputError('action', 'must be add, code, verify, test, pause, resume or remove');
+  }
 }
 
 /** fromForm turns the page's fields into a preferences change: the matrix becomes one filter per channel. */
