@@ -5,7 +5,7 @@
  * paused, and the key its private delivery data is sealed with at rest.
  */
 import { z } from 'zod';
-import { count, DAY, duration, flag, MINUTE, section, SECOND } from '../config-schema.js';
+import { count, DAY, duration, flag, limit, MINUTE, section, SECOND } from '../config-schema.js';
 import { SECRET_REF } from '../secrets.js';
 
 /** DESTINATION_KINDS are the kinds of destination an operator may own. */
@@ -39,6 +39,9 @@ export const DESTINATIONS_CONFIG = section(
       ),
     codeTtl: duration('15m', MINUTE, DAY, 'How long a verification code stays valid'),
     codeAttempts: count(5, 1, 20, 'Wrong codes a destination may be given before it needs a new one'),
+    codes: limit(5, 20, '0s', 'on verification codes sent per operator, and per destination address or host').prefault(
+      {},
+    ),
     maxPerOperator: count(10, 1, 100, 'Destinations one operator may have'),
     pauseAfter: count(
       3,

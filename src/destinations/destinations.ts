@@ -7,14 +7,14 @@
  * the node). Codes are kept only as MACs, expire, and allow a few wrong tries; nothing of a code
  * appears in an error or a log. Delivery data is sealed at rest and shown to its operator alone.
  */
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { inspect } from 'node:util';
 import type { ChannelInstance, ChannelSet } from '../channels/instances.js';
 import type { Limit } from '../config-schema.js';
 import type { Notification } from '../channels/plugin.js';
 import { webhookSigner } from '../channels/webhook/signature.js';
 import { webhookBody } from '../channels/webhook/plugin.js';
-import { DeliveryError, InvalidConfigError, InvalidInputError } from '../errors.js';
+import { DeliveryError, InvalidConfigError, InvalidInputError, UnknownNodeError } from '../errors.js';
 import type { Catalog } from '../i18n/catalog.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { assertEmailAddress } from '../mailservice/input.js';
@@ -35,6 +35,15 @@ const MAX_INSTANCES = 10_000;
 const CODE_INTERVAL_MS = 60_000;
 /** The longest label an operator may give a destination. */
 const MAX_LABEL = 80;
+
+/** CodeBudgets counts codes as the limits' store counts sends: atomically, in calendar windows. */
+export interface CodeBudgets {
+  reserve(
+    key: { subject: string; channel: string },
+    now: Date,
+    limits: Limit & { timezone: string },
+  ): Promise<{ granted: true } | { granted: false; reason: string; retryAt: Date | null }>;
+}
 
 /** Destination is one destination as its operator sees it; `params` is its private delivery data. */
 export interface Destination {
@@ -67,6 +76,8 @@ export type CodeRoute = { via: 'destination' } | { via: 'node-log'; nodeId: stri
 export interface DestinationsDeps {
   config: DestinationsConfig;
   store: DestinationStore;
+  /** Where codes are counted against their budgets (`destinations.codes`), across processes: the limits' store. */
+  status: CodeBudgets;
   /** Null when no `encryptionKey` is configured: then no kind is offered either (config checks). */
   sealer: Sealer | null;
   /** The satellite's own instances: `email` sends to addresses, `log` into nodes' logs. */
@@ -118,6 +129,7 @@ export class Destinations {
   /** add adds an unverified destination; a webhook's signing secret is in the answer, this once. */
   async add(operator: string, input: NewDestination): Promise<AddedDestination> {
     const owner = operatorOf(operator);
+    if (typeof input !== 'object' || input === null) throw new InvalidInputError('destination', 'must be an object');
     const kind = this.#kindOf(input.kind);
     const label = labelOf(input.label, kind);
     const params = this.#paramsOf(kind, input.params);
@@ -148,18 +160,29 @@ export class Destinations {
   /** list is the operator's destinations, with their delivery data (for their own page only). */
   async list(operator: string): Promise<Destination[]> {
     const rows = await this.#d.store.list(operatorOf(operator));
-    return rows.map((r) => this.#view(r, this.#paramsIn(r)));
+    return rows.map((r) => this.#readable(r));
+  }
+
+  /** #readable is a destination as listed; one whose data no configured key opens shows none, and says why. */
+  #readable(r: DestinationRow): Destination {
+    try {
+      return this.#view(r, this.#paramsIn(r));
+    } catch (err) {
+      return this.#view({ ...r, lastError: `its delivery data cannot be opened: ${(err as Error).message}` }, {});
+    }
   }
 
   /** get is one destination of the operator's, or null. */
   async get(operator: string, id: string): Promise<Destination | null> {
     const r = await this.#d.store.get(operatorOf(operator), id);
-    return r ? this.#view(r, this.#paramsIn(r)) : null;
+    return r ? this.#readable(r) : null;
   }
 
   /**
    * sendCode sends a new verification code (the last one stops counting) to the destination, or
-   * into the log of one of the operator's nodes; resolves with when it expires.
+   * into the log of one of the operator's nodes; resolves with when it expires. Codes are limited
+   * per destination (one a minute), and per operator and per address or host (`destinations.codes`,
+   * counted across processes and across removing and adding again): a code is a message to someone.
    */
   async sendCode(
     operator: string,
@@ -168,18 +191,26 @@ export class Destinations {
   ): Promise<{ expiresAt: Date }> {
     const row = await this.#row(operator, id);
     if (row.status === 'active') throw new InvalidInputError('id', 'is verified already');
+    const via = route ?? { via: 'destination' };
+    const node = via.via === 'node-log' ? await this.#nodeOf(row.operator, via.nodeId) : null;
     const now = this.#d.clock();
-    if (row.codeExpiresAt && row.codeExpiresAt.getTime() - this.#d.config.codeTtlMs + CODE_INTERVAL_MS > now.getTime())
+    const { codeTtlMs } = this.#d.config;
+    const ready =
+      row.codeExpiresAt === null || row.codeExpiresAt.getTime() <= now.getTime() - CODE_INTERVAL_MS + codeTtlMs;
+    if (!ready)
       throw new InvalidInputError('id', 'was sent a code less than a minute ago; wait before asking for another');
-    const node = route.via === 'node-log' ? await this.#nodeOf(row.operator, route.nodeId) : null;
+    const params = this.#paramsIn(row);
+    await this.#spendCode(row.operator, node ? `node:${node.id}` : (params['url'] ?? params['address'] ?? row.id), now);
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-    const expiresAt = new Date(now.getTime() + this.#d.config.codeTtlMs);
+    const expiresAt = new Date(now.getTime() + codeTtlMs);
     // The code counts from before it leaves: a code that arrived is one that can be entered.
-    await this.#d.store.update(row.operator, row.id, {
-      codeMac: this.#sealer().mac(code),
-      codeExpiresAt: expiresAt,
-      codeAttempts: 0,
+    const started = await this.#d.store.startCode(row.operator, row.id, {
+      mac: this.#sealer().mac(code),
+      expiresAt,
+      lastExpiryBy: new Date(now.getTime() - CODE_INTERVAL_MS + codeTtlMs),
     });
+    if (!started)
+      throw new InvalidInputError('id', 'was sent a code less than a minute ago; wait before asking for another');
     const reader = await this.#readerOf(row.operator);
     const words = codeText(this.#d.content.catalog, reader, {
       satellite: this.#d.satellite.name,
@@ -190,8 +221,22 @@ export class Destinations {
     });
     if (node) await this.#d.channels.get('log').sender.send(this.#notification('destination-code', words, node, now));
     else await this.#deliver(row, words, reader, 'destination-code', now);
-    this.#logger.info({ destination: row.id, via: route.via }, 'destination code sent');
+    this.#logger.info({ destination: row.id, via: via.via }, 'destination code sent');
     return { expiresAt };
+  }
+
+  /** #spendCode counts a code against the operator's and the target's budgets, or refuses it. */
+  async #spendCode(operator: string, target: string, now: Date): Promise<void> {
+    const limits = { ...this.#d.config.codes, timezone: 'UTC' };
+    const hash = (v: string): string => createHash('sha256').update(v).digest('hex').slice(0, 32);
+    for (const subject of [`codes:${hash(operator)}`, `codes-to:${hash(target.toLowerCase())}`]) {
+      const r = await this.#d.status.reserve({ subject, channel: 'destination-code' }, now, limits);
+      if (!r.granted)
+        throw new InvalidInputError(
+          'id',
+          `has been sent too many codes (${r.reason}); try again${r.retryAt ? ` after ${r.retryAt.toISOString()}` : ' later'}`,
+        );
+    }
   }
 
   /** verify checks a code; the right one makes the destination active. Wrong, late or exhausted: InvalidInputError. */
@@ -199,42 +244,28 @@ export class Destinations {
     const row = await this.#row(operator, id);
     if (row.status === 'active') return this.#view(row, this.#paramsIn(row));
     const now = this.#d.clock();
-    if (!row.codeMac || !row.codeExpiresAt) throw new InvalidInputError('code', 'none was sent; ask for a code first');
-    if (row.codeExpiresAt <= now) throw new InvalidInputError('code', 'has expired; ask for a new one');
-    if (row.codeAttempts >= this.#d.config.codeAttempts)
+    const max = this.#d.config.codeAttempts;
+    // The try is counted before the code is compared: concurrent guesses each spend one.
+    const mac = await this.#d.store.tryCode(row.operator, row.id, now, max);
+    if (!mac) {
+      if (!row.codeMac || !row.codeExpiresAt)
+        throw new InvalidInputError('code', 'none was sent; ask for a code first');
+      if (row.codeExpiresAt <= now) throw new InvalidInputError('code', 'has expired; ask for a new one');
       throw new InvalidInputError('code', 'was entered wrong too often; ask for a new one');
-    const given = typeof code === 'string' ? code.replace(/\s+/g, '') : '';
-    if (!this.#sealer().macMatches(given, row.codeMac)) {
-      // Counted only if no other try counted meanwhile: two at once cannot both be the last.
-      const counted = await this.#d.store.update(
-        row.operator,
-        row.id,
-        { codeAttempts: row.codeAttempts + 1 },
-        { codeAttempts: row.codeAttempts },
-      );
-      const left = this.#d.config.codeAttempts - row.codeAttempts - 1;
+    }
+    const given = typeof code === 'string' || typeof code === 'number' ? String(code).replace(/\s+/g, '') : '';
+    if (!this.#sealer().macMatches(given, mac)) {
+      const left = max - row.codeAttempts - 1;
       throw new InvalidInputError(
         'code',
-        counted && left > 0
-          ? `does not match (${left} ${left === 1 ? 'try' : 'tries'} left)`
+        left > 0
+          ? `does not match (at most ${left} ${left === 1 ? 'try' : 'tries'} left)`
           : 'does not match; ask for a new one',
       );
     }
-    const changed = await this.#d.store.update(
-      row.operator,
-      row.id,
-      {
-        status: 'active',
-        verifiedAt: now,
-        codeMac: null,
-        codeExpiresAt: null,
-        codeAttempts: 0,
-        failures: 0,
-        lastError: null,
-      },
-      { codeAttempts: row.codeAttempts },
-    );
-    if (!changed) throw new InvalidInputError('code', 'was being checked twice at once; try again');
+    // Only the code it was: one replaced meanwhile by a new code is not confirmed by the old one.
+    if (!(await this.#d.store.activate(row.operator, row.id, mac, now)))
+      throw new InvalidInputError('code', 'was replaced by a newer one; enter that one');
     this.#active = null;
     this.#logger.info({ destination: row.id }, 'destination verified');
     return this.#view({ ...row, status: 'active', verifiedAt: now, failures: 0, lastError: null }, this.#paramsIn(row));
@@ -305,32 +336,58 @@ export class Destinations {
   /**
    * deliverTo sends a notification to the active destination `id` names (the dispatcher, through
    * instanceFor's sender). One paused or removed since its copy was recorded gets nothing: a
-   * permanent failure, with the reason.
+   * permanent failure, with the reason. The database failing meanwhile is a transient one.
    */
   async deliverTo(id: string, n: Notification): Promise<void> {
-    const row = await this.#d.store.byId(id);
-    const fail = (why: string): DeliveryError =>
-      new DeliveryError({ channel: `destination ${id}`, permanent: true }, why);
+    const channel = `destination ${id}`;
+    const fail = (why: string): DeliveryError => new DeliveryError({ channel, permanent: true }, why);
+    let row: DestinationRow | null;
+    try {
+      row = await this.#d.store.byId(id);
+    } catch (err) {
+      throw new DeliveryError({ channel, permanent: false }, 'could not read the destination', { cause: err });
+    }
     if (!row) throw fail('its operator removed the destination');
     if (row.status !== 'active') throw fail(`the destination is ${row.status}`);
+    if (!this.#d.config.kinds.includes(row.kind)) throw fail(`the satellite no longer offers ${row.kind} destinations`);
     if (row.kind === 'email') {
       if (!n.email) throw fail('the notification has no email to send');
       // The operator's email, to their other address.
-      n = { ...n, email: { ...n.email, to: this.#paramsIn(row)['address'] as string } };
+      n = { ...n, email: { ...n.email, to: this.#open(row)['address'] as string } };
     }
     await this.#send(row, n);
   }
 
-  /** #send sends by the destination's kind, and keeps its health. */
+  /**
+   * #send sends by the destination's kind, and keeps its health (best effort: the send's outcome
+   * stands whatever the bookkeeping does). An email's failure leaves with a message of its own:
+   * a mail server's reply quotes the address, which is the operator's private delivery data.
+   */
   async #send(row: DestinationRow, n: Notification): Promise<void> {
     try {
       if (row.kind === 'email') await this.#d.channels.get('email').sender.send(n);
-      else await this.#webhook(row, this.#paramsIn(row), n);
+      else await this.#webhook(row, this.#open(row), n);
     } catch (err) {
-      await this.#failed(row, err);
+      await this.#failed(row, err).catch((e: unknown) =>
+        this.#logger.error({ destination: row.id, err: String(e) }, 'could not record a destination failure'),
+      );
+      if (row.kind === 'email' && err instanceof DeliveryError)
+        throw new DeliveryError(
+          {
+            channel: `destination ${row.id}`,
+            permanent: err.permanent,
+            ambiguous: err.ambiguous,
+            ...(err.responseCode !== undefined && { responseCode: err.responseCode }),
+            ...(err.retryAfterMs !== undefined && { retryAfterMs: err.retryAfterMs }),
+          },
+          err.permanent ? 'the mail server refused the address' : 'the mail server did not take the message',
+        );
       throw err;
     }
-    if (row.failures > 0) await this.#d.store.update(row.operator, row.id, { failures: 0, lastError: null });
+    if (row.failures > 0)
+      await this.#d.store
+        .update(row.operator, row.id, { failures: 0, lastError: null })
+        .catch((e: unknown) => this.#logger.error({ destination: row.id, err: String(e) }, 'could not reset failures'));
   }
 
   /**
@@ -412,19 +469,38 @@ export class Destinations {
     throw fail(true, `answered ${res.status}`);
   }
 
-  /** #failed counts a permanent failure; enough in a row pause the destination. */
+  /**
+   * #failed counts a permanent failure that is the destination's own (a refused address, a URL
+   * that is gone or unsafe; not the satellite's mail server refusing its login): enough in a row
+   * pause it. The count is kept in the database, so concurrent failures all count.
+   */
   async #failed(row: DestinationRow, err: unknown): Promise<void> {
     if (!(err instanceof DeliveryError) || !err.permanent) return;
-    const failures = row.failures + 1;
-    const pause = row.status === 'active' && failures >= this.#d.config.pauseAfter;
-    await this.#d.store.update(row.operator, row.id, {
-      failures,
-      lastError: err.message,
-      ...(pause && { status: 'paused' as const }),
-    });
-    if (pause) {
+    const code = err.responseCode;
+    const theirs =
+      row.kind === 'webhook' ||
+      (code !== undefined && code >= 550 && code <= 553) ||
+      /recipient|mailbox|user unknown/i.test(err.message);
+    if (!theirs) return;
+    const after = await this.#d.store.countFailure(row.operator, row.id, err.message, this.#d.config.pauseAfter);
+    if (after?.status === 'paused' && row.status === 'active') {
       this.#active = null;
-      this.#logger.warn({ destination: row.id, failures }, 'destination paused after permanent failures');
+      this.#logger.warn(
+        { destination: row.id, failures: after.failures },
+        'destination paused after permanent failures',
+      );
+    }
+  }
+
+  /** #open is a destination's delivery data; one that cannot be opened (a key no longer configured) fails for good. */
+  #open(row: DestinationRow): Record<string, string> {
+    try {
+      return this.#paramsIn(row);
+    } catch (err) {
+      throw new DeliveryError(
+        { channel: `destination ${row.id}`, permanent: true },
+        `its delivery data cannot be opened: ${(err as Error).message}`,
+      );
     }
   }
 
@@ -454,7 +530,11 @@ export class Destinations {
   /** #nodeOf is a node of the operator's, as the node log dials it; another's node is refused. */
   async #nodeOf(operator: string, nodeId: string): Promise<{ id: string; address: string }> {
     const id = NodeId.parse(nodeId);
-    const node = await this.#d.overlay.get(id);
+    // An unknown node is refused as another's would be: whether it exists is not the caller's to learn.
+    const node = await this.#d.overlay.get(id).catch((err: unknown) => {
+      if (err instanceof UnknownNodeError) return null;
+      throw err;
+    });
     if (!node || node.email?.toLowerCase() !== operator)
       throw new InvalidInputError('nodeId', "is not a node of this operator's");
     return { id: id.toString(), address: node.address };

@@ -42,30 +42,90 @@ export class PgDestinationStore implements DestinationStore {
   }
 
   async insert(r: DestinationRow, max: number): Promise<boolean> {
-    // One statement: two adds at once cannot both pass the count.
+    // The operator's adds one at a time (an advisory lock on the address), so two cannot both pass the count.
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 7))', [r.operator]);
+      const res = await client.query(
+        `INSERT INTO satnotify_destinations (id, operator, kind, label, sealed, status, code_mac, code_expires_at,
+           code_attempts, failures, last_error, created_at, verified_at)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13
+         WHERE (SELECT count(*) FROM satnotify_destinations WHERE operator = $2) < $14`,
+        [
+          r.id,
+          r.operator,
+          r.kind,
+          r.label,
+          r.sealed,
+          r.status,
+          r.codeMac,
+          r.codeExpiresAt,
+          r.codeAttempts,
+          r.failures,
+          r.lastError,
+          r.createdAt,
+          r.verifiedAt,
+          max,
+        ],
+      );
+      await client.query('COMMIT');
+      return (res.rowCount ?? 0) === 1;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async startCode(
+    operator: string,
+    id: string,
+    code: { mac: string; expiresAt: Date; lastExpiryBy: Date },
+  ): Promise<boolean> {
     const res = await this.#pool.query(
-      `INSERT INTO satnotify_destinations (id, operator, kind, label, sealed, status, code_mac, code_expires_at,
-         code_attempts, failures, last_error, created_at, verified_at)
-       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13
-       WHERE (SELECT count(*) FROM satnotify_destinations WHERE operator = $2) < $14`,
-      [
-        r.id,
-        r.operator,
-        r.kind,
-        r.label,
-        r.sealed,
-        r.status,
-        r.codeMac,
-        r.codeExpiresAt,
-        r.codeAttempts,
-        r.failures,
-        r.lastError,
-        r.createdAt,
-        r.verifiedAt,
-        max,
-      ],
+      `UPDATE satnotify_destinations SET code_mac = $3, code_expires_at = $4, code_attempts = 0
+       WHERE operator = $1 AND id = $2 AND status <> 'active' AND (code_expires_at IS NULL OR code_expires_at <= $5)`,
+      [operator, id, code.mac, code.expiresAt, code.lastExpiryBy],
     );
     return (res.rowCount ?? 0) === 1;
+  }
+
+  async tryCode(operator: string, id: string, now: Date, max: number): Promise<string | null> {
+    const { rows } = await this.#pool.query<{ code_mac: string }>(
+      `UPDATE satnotify_destinations SET code_attempts = code_attempts + 1
+       WHERE operator = $1 AND id = $2 AND code_mac IS NOT NULL AND code_expires_at > $3 AND code_attempts < $4
+       RETURNING code_mac`,
+      [operator, id, now, max],
+    );
+    return rows[0]?.code_mac ?? null;
+  }
+
+  async activate(operator: string, id: string, mac: string, now: Date): Promise<boolean> {
+    const res = await this.#pool.query(
+      `UPDATE satnotify_destinations SET status = 'active', verified_at = $4, code_mac = NULL, code_expires_at = NULL,
+         code_attempts = 0, failures = 0, last_error = NULL
+       WHERE operator = $1 AND id = $2 AND code_mac = $3`,
+      [operator, id, mac, now],
+    );
+    return (res.rowCount ?? 0) === 1;
+  }
+
+  async countFailure(
+    operator: string,
+    id: string,
+    error: string,
+    pauseAfter: number,
+  ): Promise<{ failures: number; status: DestinationStatus } | null> {
+    const { rows } = await this.#pool.query<{ failures: number; status: string }>(
+      `UPDATE satnotify_destinations SET failures = failures + 1, last_error = $3,
+         status = CASE WHEN status = 'active' AND failures + 1 >= $4 THEN 'paused' ELSE status END
+       WHERE operator = $1 AND id = $2 RETURNING failures, status`,
+      [operator, id, error, pauseAfter],
+    );
+    const r = rows[0];
+    return r ? { failures: r.failures, status: r.status as DestinationStatus } : null;
   }
 
   async get(operator: string, id: string): Promise<DestinationRow | null> {
@@ -96,22 +156,14 @@ export class PgDestinationStore implements DestinationStore {
     return rows.map(toRow);
   }
 
-  async update(
-    operator: string,
-    id: string,
-    patch: DestinationPatch,
-    expect?: { codeAttempts: number },
-  ): Promise<boolean> {
+  async update(operator: string, id: string, patch: DestinationPatch): Promise<boolean> {
     const entries = Object.entries(patch) as Array<[keyof DestinationPatch, unknown]>;
     if (entries.length === 0) return true;
     const sets = entries.map(([k], i) => `${COLUMNS[k]} = $${i + 3}`);
-    const values: unknown[] = [operator, id, ...entries.map(([, v]) => v)];
-    let where = 'operator = $1 AND id = $2';
-    if (expect) {
-      values.push(expect.codeAttempts);
-      where += ` AND code_attempts = $${values.length}`;
-    }
-    const res = await this.#pool.query(`UPDATE satnotify_destinations SET ${sets.join(', ')} WHERE ${where}`, values);
+    const res = await this.#pool.query(
+      `UPDATE satnotify_destinations SET ${sets.join(', ')} WHERE operator = $1 AND id = $2`,
+      [operator, id, ...entries.map(([, v]) => v)],
+    );
     return (res.rowCount ?? 0) === 1;
   }
 

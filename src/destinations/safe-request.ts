@@ -47,9 +47,23 @@ export function rangeOf(address: string): string {
   return parsed.range();
 }
 
-/** isPublic says whether an address may be reached by operators' destinations: ordinary unicast only. */
+/** GLOBAL_UNICAST is IPv6's global unicast space (2000::/3); ipaddr.js calls more than that unicast (::7f00:1). */
+const GLOBAL_UNICAST = ipaddr.parseCIDR('2000::/3');
+
+/**
+ * isPublic says whether an address may be reached by operators' destinations: ordinary unicast
+ * only, and for IPv6 only in the global unicast space (not IPv4-compatible ::a.b.c.d and the like).
+ */
 export function isPublic(address: string): boolean {
-  return rangeOf(address) === 'unicast';
+  if (rangeOf(address) !== 'unicast') return false;
+  const parsed = ipaddr.parse(address);
+  return parsed.kind() === 'ipv4' || (parsed as ipaddr.IPv6).isIPv4MappedAddress() || parsed.match(GLOBAL_UNICAST);
+}
+
+/** unsafeRange names why an address is not public: its range, or `reserved` for unicast outside 2000::/3. */
+function unsafeRange(address: string): string {
+  const range = rangeOf(address);
+  return range === 'unicast' ? 'reserved' : range;
 }
 
 /**
@@ -61,7 +75,7 @@ export function checkUrl(url: URL, o: Pick<SafeRequestOptions, 'channel' | 'allo
   if (o.allowPrivate) return;
   if (url.protocol !== 'https:') throw new UnsafeAddressError(o.channel, 'insecure');
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (isIP(host) && !isPublic(host)) throw new UnsafeAddressError(o.channel, rangeOf(host));
+  if (isIP(host) && !isPublic(host)) throw new UnsafeAddressError(o.channel, unsafeRange(host));
 }
 
 /** safePost POSTs `body` to `url` with `headers`, under the rules above. */
@@ -81,7 +95,7 @@ export async function safePost(
       (addresses) => {
         const unsafe = o.allowPrivate ? undefined : addresses.find((a) => !isPublic(a.address));
         if (unsafe) {
-          refused = new UnsafeAddressError(o.channel, rangeOf(unsafe.address));
+          refused = new UnsafeAddressError(o.channel, unsafeRange(unsafe.address));
           return callback(refused, '', 4);
         }
         const wanted = options.family === 4 || options.family === 6 ? options.family : 0;

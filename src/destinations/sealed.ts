@@ -67,7 +67,7 @@ export class Sealer {
     const key = this.#keys.find((k) => k.id === id);
     if (!key) throw new SealError(`sealed with a key that is not configured (key id ${id})`);
     try {
-      const decipher = createDecipheriv('aes-256-gcm', key.bytes, Buffer.from(iv, 'base64url'));
+      const decipher = createDecipheriv('aes-256-gcm', key.bytes, Buffer.from(iv, 'base64url'), { authTagLength: 16 });
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
       return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
     } catch (err) {

@@ -50,11 +50,32 @@ export interface DestinationStore {
   active(): Promise<Array<{ id: string; operator: string }>>;
   /** list is the operator's destinations, oldest first. */
   list(operator: string): Promise<DestinationRow[]>;
+  /** update changes a destination of the operator's, saying whether there was one. */
+  update(operator: string, id: string, patch: DestinationPatch): Promise<boolean>;
   /**
-   * update changes a destination of the operator's; with `expect`, only while its status is that
-   * one (two tries at one code cannot both count as the last), saying whether it changed.
+   * startCode makes `mac` the pending code (tries reset, valid until `expiresAt`) of a destination
+   * not yet active, unless its last code was made after `notBefore`'s window (a pending code that
+   * expires after `lastExpiryBy`); says whether it did. One statement: two at once cannot both pass.
    */
-  update(operator: string, id: string, patch: DestinationPatch, expect?: { codeAttempts: number }): Promise<boolean>;
+  startCode(operator: string, id: string, code: { mac: string; expiresAt: Date; lastExpiryBy: Date }): Promise<boolean>;
+  /**
+   * tryCode counts one try at the pending code, if it is still valid at `now` and has tries left
+   * (`max`), and returns its MAC to compare with; null when there is none to try. The try counts
+   * before the comparison, so concurrent guesses each spend one.
+   */
+  tryCode(operator: string, id: string, now: Date, max: number): Promise<string | null>;
+  /** activate makes the destination active, if `mac` is still its pending code; says whether it did. */
+  activate(operator: string, id: string, mac: string, now: Date): Promise<boolean>;
+  /**
+   * countFailure counts one permanent failure more and keeps `error` as the last, pausing an active
+   * destination at `pauseAfter` in a row; returns the count and the status after.
+   */
+  countFailure(
+    operator: string,
+    id: string,
+    error: string,
+    pauseAfter: number,
+  ): Promise<{ failures: number; status: DestinationStatus } | null>;
   remove(operator: string, id: string): Promise<boolean>;
   /** eraseOperator removes every destination of the operator; returns how many. */
   eraseOperator(operator: string): Promise<number>;

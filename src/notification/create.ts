@@ -220,6 +220,7 @@ export async function createNotificationService(options: ServiceOptions = {}): P
         ? new Destinations({
             config: config.destinations,
             store: new PgDestinationStore(db.pool),
+            status: parts.status,
             sealer: sealerOf(config, secrets),
             channels,
             overlay: cache,

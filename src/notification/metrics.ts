@@ -2,6 +2,7 @@
  * @module notification/metrics
  * Prometheus counters in a registry of their own, which a satellite can mount on its metrics endpoint.
  */
+import { DESTINATION_ID } from '../destinations/config.js';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** Outcome is what happened to one notification in one step (`handed`: to the fleet's mail, which sends it). */
@@ -45,6 +46,7 @@ export class Metrics {
   });
 
   count(channel: string, kind: string, outcome: Outcome, n = 1): void {
-    this.notifications.inc({ channel, kind, outcome }, n);
+    // An operator's own destination counts under one label, not one series per destination.
+    this.notifications.inc({ channel: DESTINATION_ID.test(channel) ? 'destination' : channel, kind, outcome }, n);
   }
 }

@@ -244,10 +244,13 @@ export function withOwnCopies(items: NewItem[], ids: readonly string[]): NewItem
   const email = items.find((i) => i.payload.email && i.operator);
   if (!email || ids.length === 0) return items;
   const feed = (items[0] as NewItem).id;
+  // The email's links unsubscribe from and manage the email: not what a copy elsewhere should offer.
+  const { links: _links, ...payload } = email.payload;
   return [
     ...items,
     ...ids.map((id) => ({
       ...email,
+      payload,
       id: randomUUID(),
       channel: id,
       groupKey: `${id}:addr:${email.operator as string}`,

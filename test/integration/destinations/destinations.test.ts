@@ -181,9 +181,10 @@ describe("operators' own destinations, on PostgreSQL", { skip: postgresSkipReaso
     await h.sink.waitFor(1, 10_000);
     const m = h.sink.received.at(-1);
     assert.deepEqual(m?.envelopeTo, ['second@example.net']);
-    assert.match(m?.parsed.subject ?? '', /^\[test-sat\] Your code for test-sat's notifications: \d{6}$/);
+    // The code is in the body, never the subject (a subject is what mail logs keep).
+    assert.equal(m?.parsed.subject, "[test-sat] Your code for test-sat's notifications");
     assert.match(m?.parsed.text ?? '', /op@example\.com asked test-sat/);
-    const code = codeIn(m?.parsed.subject ?? '');
+    const code = codeIn(m?.parsed.text ?? '');
     assert.match(String(m?.parsed.html), new RegExp(code));
 
     now += 2 * 60_000;
@@ -204,7 +205,25 @@ describe("operators' own destinations, on PostgreSQL", { skip: postgresSkipReaso
     assert.match(h.sink.received.at(-1)?.parsed.subject ?? '', /Test notification from test-sat/);
   });
 
+  it('codes are budgeted per operator, across removing and adding again: a code is a message to someone', async () => {
+    const d = destinationsOf(h);
+    const owner = 'budget@example.com';
+    for (let i = 0; i < 5; i++) {
+      const x = await d.add(owner, { kind: 'webhook', params: { url: `${hook.url}?n=${i}` } });
+      await d.sendCode(owner, x.id);
+      await d.remove(owner, x.id);
+    }
+    const sixth = await d.add(owner, { kind: 'webhook', params: { url: `${hook.url}?n=6` } });
+    const sent = hook.requests.length;
+    await assert.rejects(d.sendCode(owner, sixth.id), /too many codes \(max-hour\)/);
+    assert.equal(hook.requests.length, sent, 'refused before anything was sent');
+    now += 3_600_000; // the next calendar hour
+    await d.sendCode(owner, sixth.id);
+    await d.remove(owner, sixth.id);
+  });
+
   it('a destination that keeps failing for good is paused with its last error; resume makes it active again', async () => {
+    now += 3_600_000; // a fresh hour of code budget for the operator
     const d = destinationsOf(h);
     const added = await d.add(OPERATOR, { kind: 'webhook', params: { url: hook.url } });
     await d.sendCode(OPERATOR, added.id);
@@ -374,6 +393,11 @@ describe("operators' URLs are untrusted, on PGlite: non-public addresses are ref
       ['https://169.254.169.254/latest/meta-data/', /linkLocal/],
       [`https://[::ffff:127.0.0.1]:${port}/hook`, /loopback/],
       ['https://[::1]/hook', /loopback/],
+      ['https://2130706433/hook', /loopback/], // 127.0.0.1 written as one number
+      ['https://0x7f.1/hook', /loopback/],
+      ['https://[::127.0.0.1]/hook', /reserved/], // IPv4-compatible IPv6: unicast to ipaddr.js, not global
+      ['https://100.64.0.1/hook', /carrierGradeNat/],
+      ['https://[fd00:ec2::254]/latest/', /uniqueLocal/], // a cloud's IPv6 metadata address
       ['http://hooks.example/hook', /must be https/],
       ['ftp://hooks.example/', /must be https/],
       ['https://user:pw@hooks.example/', /user or password/],
