@@ -23,6 +23,7 @@ import { preferencesRoutes } from './routes/preferences.js';
 import { unsubscribeRoutes } from './routes/unsubscribe.js';
 import { snoozeRoutes } from './routes/snooze.js';
 import { newsRoutes } from './routes/news.js';
+import { eventsRoutes } from './routes/events.js';
 
 /** The largest request body any route reads. */
 const MAX_BODY = 16 * 1024;
@@ -41,6 +42,9 @@ export function createWebHandler(svc: NotificationService): (req: IncomingMessag
       contentSecurityPolicy: {
         defaultSrc: ["'none'"],
         styleSrc: ["'unsafe-inline'"],
+        // The page's live list: its own script, and the stream it opens.
+        scriptSrc: ["'self'"],
+        connectSrc: ["'self'"],
         formAction: ["'self'"],
         frameAncestors: ["'none'"],
         baseUri: ["'none'"],
@@ -89,6 +93,7 @@ export function createWebHandler(svc: NotificationService): (req: IncomingMessag
   preferencesRoutes(route, context);
   feedRoutes(route, context);
   newsRoutes(route, context);
+  eventsRoutes(route, context);
   return listener(app);
 }
 

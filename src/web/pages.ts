@@ -118,6 +118,8 @@ export interface PreferencesView {
   snooze: (node: NodeInfo) => string;
   feeds: { rss: string; atom: string; json: string } | null;
   notice?: { ok: boolean; text: string };
+  /** The live list's stream and script (`/events`, `/live.js`); absent, the page has no live list. */
+  live?: { events: string; script: string };
   /** Where the preferences form posts (the page's own URL when absent). */
   formAction?: string;
   /** The operator's own destinations and the kinds they may add; null when the satellite offers none. */
@@ -257,6 +259,14 @@ export function preferencesPage(v: PreferencesView): Html {
         </fieldset>
         <button type="submit">${t('web.prefs.save')}</button>
       </form>
+      ${
+        v.live
+          ? html`<h2>${t('web.live.heading')}</h2>
+              <p class="note">${t('web.live.note')}</p>
+              <ul id="live" class="nodes" data-events="${v.live.events}" aria-live="polite"></ul>
+              <script src="${v.live.script}" defer></script>`
+          : ''
+      }
       ${v.destinations ? destinationsSection(v, v.destinations) : ''}
       ${
         v.feeds

@@ -42,18 +42,28 @@ export function preferencesRoutes(route: Hono<Env>, ctx: WebContext): void {
       ...(notice && { notice }),
       // Absolute form targets: after a destination's form the page is shown at another path.
       formAction: links.preferences(operator, new Date()),
+      live: beside(operator, { events: 'events', script: 'live.js' }),
       destinations: await destinationsOf(operator),
     });
     return c.html(page, notice && !notice.ok ? 400 : 200);
   };
+  // URLs beside the page's own (the same base, the same token), whatever path the page is shown at.
+  const beside = <T extends Record<string, string>>(operator: string, paths: T): T => {
+    const page = new URL(links.preferences(operator, new Date()));
+    const at = (path: string): string => {
+      const u = new URL(page);
+      u.pathname = page.pathname.replace(/preferences$/, path);
+      if (path.endsWith('.js')) u.search = '';
+      return u.href;
+    };
+    return Object.fromEntries(Object.entries(paths).map(([k, p]) => [k, at(p)])) as T;
+  };
   const destinationsOf = async (operator: string): Promise<PreferencesView['destinations']> => {
     const d = svc.destinations;
     if (!d || d.kinds.length === 0) return null;
-    const action = new URL(links.preferences(operator, new Date()));
-    action.pathname += '/destinations';
     return {
       kinds: d.kinds,
-      action: action.href,
+      action: beside(operator, { action: 'preferences/destinations' }).action,
       list: (await d.list(operator)).map((x) => ({
         id: x.id,
         kind: x.kind,
