@@ -25,7 +25,7 @@ import { DESTINATION_ID, DESTINATION_KINDS, type DestinationKind, type Destinati
 import { checkUrl, safePost, type Resolver } from './safe-request.js';
 import type { Sealer } from './sealed.js';
 import type { DestinationRow, DestinationStatus, DestinationStore } from './store.js';
-import { codeText, testText, type DestinationText } from './words.js';
+import { codeText, pausedText, testText, type DestinationText } from './words.js';
 
 /** How long the view of active destinations is used before it is read again. */
 const ACTIVE_TTL_MS = 30_000;
@@ -489,7 +489,34 @@ export class Destinations {
         { destination: row.id, failures: after.failures },
         'destination paused after permanent failures',
       );
+      await this.#tellPaused(row, after.failures, err);
     }
+  }
+
+  /**
+   * #tellPaused tells the operator at their own address (the nodes' email) that a destination was
+   * paused: they would otherwise learn it only from the silence there. Best effort, and logged.
+   */
+  async #tellPaused(row: DestinationRow, failures: number, err: DeliveryError): Promise<void> {
+    const reader = await this.#readerOf(row.operator);
+    const words = pausedText(this.#d.content.catalog, reader, {
+      satellite: this.#d.satellite.name,
+      operator: row.operator,
+      label: row.label,
+      failures,
+      reason: row.kind === 'email' ? 'the mail server refused the address' : err.message.replace(/^.*?: /, ''),
+    });
+    const n = this.#notification('destination-paused', words, null, this.#d.clock());
+    n.email = { to: row.operator, ...this.#d.content.destinationEmail(words, row.operator, reader) };
+    await this.#d.channels
+      .get('email')
+      .sender.send(n)
+      .catch((e: unknown) =>
+        this.#logger.error(
+          { destination: row.id, err: String(e) },
+          'could not tell the operator a destination was paused',
+        ),
+      );
   }
 
   /** #open is a destination's delivery data; one that cannot be opened (a key no longer configured) fails for good. */

@@ -66,3 +66,21 @@ export function testText(
     line: text,
   };
 }
+
+/** pausedText tells an operator, elsewhere, that one of their destinations was paused, and why. */
+export function pausedText(
+  catalog: Catalog,
+  reader: Reader,
+  f: Pick<CodeFacts, 'satellite' | 'operator' | 'label'> & { failures: number; reason: string },
+): DestinationText {
+  const values = {
+    satellite: f.satellite,
+    operator: f.operator,
+    label: f.label,
+    failures: f.failures,
+    reason: f.reason,
+  };
+  const text = catalog.t(reader.locale, 'destinations.pausedText', values);
+  const title = catalog.t(reader.locale, 'destinations.pausedTitle', values);
+  return { subject: title, heading: title, text, code: '', expires: '', footer: '', line: text };
+}

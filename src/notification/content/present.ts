@@ -150,7 +150,7 @@ export class Presenter {
     reader: Reader,
   ): { template: string; data: Record<string, unknown> } {
     const s = this.#wording.common(reader, recipient);
-    s['footer'] = c.footer;
+    if (c.footer) s['footer'] = c.footer; // an address not on the nodes: why it gets this
     s['footerLimits'] = '';
     return {
       template: 'destination',

@@ -18,6 +18,7 @@ import { InvalidInputError, UnsafeAddressError } from '../../../src/errors.js';
 import type { Destinations } from '../../../src/destinations/destinations.js';
 import { freshPostgresUrl, postgresSkipReason, sqlClient } from '../../helpers/databases.js';
 import { harness, type Harness } from '../../helpers/service.js';
+import { until } from '../../helpers/wait.js';
 
 const KEY_A = 'a'.repeat(24) + '-destinations-key-one';
 const KEY_B = 'b'.repeat(24) + '-destinations-key-two';
@@ -244,6 +245,16 @@ describe("operators' own destinations, on PostgreSQL", { skip: postgresSkipReaso
     assert.equal(paused?.status, 'paused');
     assert.equal(paused?.failures, 3);
     assert.match(paused?.lastError ?? '', /answered 410/);
+    // The operator hears of it at their own address, without the URL.
+    await until(
+      () => h.sink.received.some((m) => /A destination of yours was paused/.test(m.parsed.subject ?? '')),
+      10_000,
+      'the pause notice',
+    );
+    const notice = h.sink.received.find((m) => /A destination of yours was paused/.test(m.parsed.subject ?? ''));
+    assert.deepEqual(notice?.envelopeTo, [OPERATOR]);
+    assert.match(notice?.parsed.text ?? '', /after 3 failures in a row \(answered 410\)/);
+    assert.ok(!(notice?.parsed.text ?? '').includes(hook.url));
     hook.status = 204;
     await d.resume(OPERATOR, added.id);
     assert.equal((await d.get(OPERATOR, added.id))?.status, 'active');
