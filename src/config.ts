@@ -66,6 +66,13 @@ const schema = z
           path: ['channels', name],
           message: "has the shape of an operator's destination id (d and 24 hex digits); choose another name",
         });
+    // An operator's nick is messaged over one of the satellite's own irc instances.
+    if (c.destinations.kinds.includes('irc') && !Object.keys(c.channels).includes(c.destinations.irc.instance))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['destinations', 'irc', 'instance'],
+        message: `must name the irc instance of the satellite's own that messages operators' nicks (there are: ${Object.keys(c.channels).join(', ') || 'none'})`,
+      });
     // Operators' destinations hold private delivery data, sealed at rest: no kinds without a key.
     if (c.destinations.kinds.length > 0 && c.destinations.encryptionKey === undefined)
       ctx.addIssue({

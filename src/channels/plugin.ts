@@ -74,6 +74,12 @@ export interface ChannelSender {
    * unconfirmed, `retryAfterMs` when the receiver asked for a pause.
    */
   send(notification: Notification): Promise<void>;
+  /**
+   * sendTo, where a plugin offers it, delivers to someone other than the instance's own target over
+   * the instance's connection: an IRC instance's private message to an operator's nick (their own
+   * destination). A recipient the server does not know is a permanent DeliveryError.
+   */
+  sendTo?(recipient: string, notification: Notification): Promise<void>;
   /** close waits for sends in flight, then releases connections. */
   close(): Promise<void>;
 }

@@ -9,7 +9,7 @@ import { count, DAY, duration, flag, limit, MINUTE, section, SECOND } from '../c
 import { SECRET_REF } from '../secrets.js';
 
 /** DESTINATION_KINDS are the kinds of destination an operator may own. */
-export const DESTINATION_KINDS = ['webhook', 'email'] as const;
+export const DESTINATION_KINDS = ['webhook', 'email', 'irc'] as const;
 export type DestinationKind = (typeof DESTINATION_KINDS)[number];
 
 /**
@@ -37,6 +37,15 @@ export const DESTINATIONS_CONFIG = section(
       .describe(
         'The key destinations\' private delivery data (URLs, secrets, addresses) is sealed with at rest, as `{ "secret": "name" }` (at least 32 characters); a list rotates: the first seals, every one opens. Required when kinds is not empty.',
       ),
+    irc: section(
+      {
+        instance: z
+          .string()
+          .default('')
+          .describe("The satellite's irc instance whose connection carries private messages to operators' nicks."),
+      },
+      "Operators' nicks on the satellite's IRC network (kind irc).",
+    ),
     codeTtl: duration('15m', MINUTE, DAY, 'How long a verification code stays valid'),
     codeAttempts: count(5, 1, 20, 'Wrong codes a destination may be given before it needs a new one'),
     codes: limit(5, 20, '0s', 'on verification codes sent per operator, and per destination address or host').prefault(

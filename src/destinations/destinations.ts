@@ -23,6 +23,7 @@ import type { OverlayDB } from '../overlay/db.js';
 import { NodeId } from '../overlay/node-id.js';
 import { DESTINATION_ID, DESTINATION_KINDS, type DestinationKind, type DestinationsConfig } from './config.js';
 import { checkUrl, safePost, type Resolver } from './safe-request.js';
+import { NICK } from '../channels/irc/lines.js';
 import type { Sealer } from './sealed.js';
 import type { DestinationRow, DestinationStatus, DestinationStore } from './store.js';
 import { codeText, pausedText, testText, type DestinationText } from './words.js';
@@ -200,7 +201,11 @@ export class Destinations {
     if (!ready)
       throw new InvalidInputError('id', 'was sent a code less than a minute ago; wait before asking for another');
     const params = this.#paramsIn(row);
-    await this.#spendCode(row.operator, node ? `node:${node.id}` : (params['url'] ?? params['address'] ?? row.id), now);
+    await this.#spendCode(
+      row.operator,
+      node ? `node:${node.id}` : (params['url'] ?? params['address'] ?? `irc:${params['nick'] ?? row.id}`),
+      now,
+    );
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const expiresAt = new Date(now.getTime() + codeTtlMs);
     // The code counts from before it leaves: a code that arrived is one that can be entered.
@@ -366,6 +371,7 @@ export class Destinations {
   async #send(row: DestinationRow, n: Notification): Promise<void> {
     try {
       if (row.kind === 'email') await this.#d.channels.get('email').sender.send(n);
+      else if (row.kind === 'irc') await this.#irc(this.#open(row), n);
       else await this.#webhook(row, this.#open(row), n);
     } catch (err) {
       await this.#failed(row, err).catch((e: unknown) =>
@@ -436,6 +442,14 @@ export class Destinations {
     return names.every((n) => ids.has(n));
   }
 
+  /** #irc messages the operator's nick privately, over the satellite's irc instance's connection. */
+  async #irc(params: Record<string, string>, n: Notification): Promise<void> {
+    const sender = this.#d.channels.get(this.#d.config.irc.instance).sender;
+    if (!sender.sendTo)
+      throw new InvalidConfigError([{ path: 'destinations.irc.instance', message: 'is not an irc instance' }]);
+    await sender.sendTo(params['nick'] as string, n);
+  }
+
   /** #webhook POSTs a notification to the operator's own Standard Webhooks endpoint, signed with its secret. */
   async #webhook(row: DestinationRow, params: Record<string, string>, n: Notification): Promise<void> {
     const channel = `destination ${row.id}`;
@@ -479,6 +493,7 @@ export class Destinations {
     const code = err.responseCode;
     const theirs =
       row.kind === 'webhook' ||
+      (row.kind === 'irc' && code === 401) ||
       (code !== undefined && code >= 550 && code <= 553) ||
       /recipient|mailbox|user unknown/i.test(err.message);
     if (!theirs) return;
@@ -595,6 +610,15 @@ export class Destinations {
   #paramsOf(kind: DestinationKind, params: Record<string, unknown>): Record<string, string> {
     if (typeof params !== 'object' || params === null) throw new InvalidInputError('params', 'must be an object');
     if (kind === 'email') return { address: assertEmailAddress(params['address'], 'params.address').toLowerCase() };
+    if (kind === 'irc') {
+      const nick = params['nick'];
+      if (typeof nick !== 'string' || !NICK.test(nick))
+        throw new InvalidInputError(
+          'params.nick',
+          'must be an IRC nickname (a letter or one of []\\`_^{|}, then up to 29 of those, digits or -)',
+        );
+      return { nick };
+    }
     const url = params['url'];
     if (typeof url !== 'string' || !URL.canParse(url) || url.length > 2048)
       throw new InvalidInputError('params.url', 'must be a URL of at most 2048 characters');

@@ -86,14 +86,14 @@ export class IrcConnection {
    * rejects: with UnconfirmedError when the lines were written but the server never answered.
    * Senders wait for the connection side by side; then they write one at a time.
    */
-  async say(lines: readonly string[], readyMs: number, confirmMs: number): Promise<void> {
+  async say(lines: readonly string[], readyMs: number, confirmMs: number, target = this.#o.target): Promise<void> {
     await this.ready(readyMs);
-    const run = this.#queue.then(() => this.#say(lines, confirmMs));
+    const run = this.#queue.then(() => this.#say(lines, confirmMs, target));
     this.#queue = run.catch(() => undefined);
     return run;
   }
 
-  async #say(lines: readonly string[], confirmMs: number): Promise<void> {
+  async #say(lines: readonly string[], confirmMs: number, target: string): Promise<void> {
     if (!this.#state.ready) throw new Error(this.#state.why); // it went down while this waited its turn
     const token = `satnotify-${++this.#pings}-${Date.now()}`;
     const c = this.#client;
@@ -109,9 +109,9 @@ export class IrcConnection {
       };
       // The server answers a PRIVMSG it will not relay (no such nick, cannot send to channel) before the PONG.
       const refused = (e: { error: string; reason?: string; nick?: string; channel?: string }): void => {
-        if ((e.channel ?? e.nick ?? '').toLowerCase() !== this.#o.target.toLowerCase()) return;
+        if ((e.channel ?? e.nick ?? '').toLowerCase() !== target.toLowerCase()) return;
         settle();
-        reject(new Error(`the server refused the message: ${e.error}${e.reason ? ` (${e.reason})` : ''}`));
+        reject(new RefusedError(`the server refused the message: ${e.error}${e.reason ? ` (${e.reason})` : ''}`));
       };
       const timer = setTimeout(() => {
         settle();
@@ -127,7 +127,7 @@ export class IrcConnection {
       c.on('socket close', lost);
       c.on('irc error', refused);
     });
-    for (const line of lines) c.say(this.#o.target, line);
+    for (const line of lines) c.say(target, line);
     c.ping(token);
     await confirmed;
   }
@@ -173,6 +173,9 @@ export class IrcConnection {
 
 /** UnconfirmedError is lines written that the server never confirmed: they may have been relayed. */
 export class UnconfirmedError extends Error {}
+
+/** RefusedError is the server saying it will not relay the lines (no such nick, cannot send to channel). */
+export class RefusedError extends Error {}
 
 function isChannel(target: string): boolean {
   return target.startsWith('#') || target.startsWith('&');

@@ -6,6 +6,9 @@
  */
 import type { Notification } from '../plugin.js';
 
+/** An RFC 2812 nickname, as servers accept it. */
+export const NICK = /^[A-Za-z[\]\\`_^{|}][A-Za-z0-9[\]\\`_^{|}-]{0,29}$/;
+
 /** Bytes of text per PRIVMSG line: 512 less CR LF, `PRIVMSG <target> :` and the relayed `:nick!user@host ` prefix. */
 export const MAX_LINE_BYTES = 350;
 

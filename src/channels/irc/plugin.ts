@@ -6,11 +6,10 @@
 import { z } from 'zod';
 import { DAY, duration, MINUTE, section } from '../../config-schema.js';
 import type { ChannelPlugin, Notification } from '../plugin.js';
-import { IrcConnection, UnconfirmedError } from './connection.js';
-import { ircLines } from './lines.js';
+import { IrcConnection, RefusedError, UnconfirmedError } from './connection.js';
+import { ircLines, NICK } from './lines.js';
 
-// RFC 2812 nicknames and channel names, as servers accept them.
-const NICK = /^[A-Za-z[\]\\`_^{|}][A-Za-z0-9[\]\\`_^{|}-]{0,29}$/;
+// RFC 2812 channel names, as servers accept them.
 // eslint-disable-next-line no-control-regex -- BEL is one of the characters a channel name may not hold
 const CHANNEL = /^[#&][^\s,\u0007]{1,49}$/;
 
@@ -89,6 +88,25 @@ export const IRC_PLUGIN: ChannelPlugin<typeof IRC_PARAMS> = {
           throw context.fail(
             `${where}: ${(err as Error).message}`,
             { permanent: false, ambiguous, command: 'PRIVMSG' },
+            { cause: err },
+          );
+        }
+      },
+      // An operator's own nick, privately: the nick is theirs to keep private, so no error names it.
+      async sendTo(nick: string, n: Notification): Promise<void> {
+        if (!NICK.test(nick)) throw context.fail('not an IRC nickname', { permanent: true, command: 'PRIVMSG' });
+        try {
+          await connection.say(ircLines(n, params.maxLines), params.connectWaitMs, params.confirmWaitMs, nick);
+        } catch (err) {
+          const refused = err instanceof RefusedError;
+          throw context.fail(
+            refused ? 'the server has no such nick now' : (err as Error).message,
+            {
+              permanent: refused,
+              ambiguous: err instanceof UnconfirmedError,
+              command: 'PRIVMSG',
+              ...(refused && { responseCode: 401 }),
+            },
             { cause: err },
           );
         }

@@ -69,7 +69,7 @@ export function preferencesRoutes(route: Hono<Env>, ctx: WebContext): void {
         kind: x.kind,
         label: x.label,
         status: x.status,
-        target: x.params['url'] ?? x.params['address'] ?? '',
+        target: x.params['url'] ?? x.params['address'] ?? x.params['nick'] ?? '',
         lastError: x.lastError,
       })),
     };
@@ -121,6 +121,9 @@ export function preferencesRoutes(route: Hono<Env>, ctx: WebContext): void {
   });
 }
 
+/** The actions that only name a destination, and what the page says once each is done. */
+const PLAIN_ACTIONS = { test: 'tested', pause: 'paused', resume: 'resumed', remove: 'removed' } as const;
+
 /** destinationAction does what one of the page's destination forms asks, and says so in the operator's words. */
 async function destinationAction(
   d: Destinations,
@@ -130,13 +133,18 @@ async function destinationAction(
   body: Form,
   w: Awaited<ReturnType<typeof wordsFor>>,
 ): Promise<string> {
+  const plain = PLAIN_ACTIONS[action as keyof typeof PLAIN_ACTIONS];
+  if (plain) {
+    await d[action as keyof typeof PLAIN_ACTIONS](operator, id);
+    return w.t(`web.dest.${plain}`);
+  }
   switch (action) {
     case 'add': {
       const kind = one(body['kind']) ?? '';
       const target = (one(body['target']) ?? '').trim();
       const added = await d.add(operator, {
         kind,
-        params: kind === 'email' ? { address: target } : { url: target },
+        params: kind === 'email' ? { address: target } : kind === 'irc' ? { nick: target } : { url: target },
         label: (one(body['label']) ?? '').trim(),
       });
       return added.secret ? w.t('web.dest.addedSecret', { secret: added.secret }) : w.t('web.dest.added');
@@ -154,18 +162,6 @@ async function destinationAction(
     case 'verify':
       await d.verify(operator, id, one(body['code']) ?? '');
       return w.t('web.dest.verified');
-    case 'test':
-      await d.test(operator, id);
-      return w.t('web.dest.tested');
-    case 'pause':
-      await d.pause(operator, id);
-      return w.t('web.dest.paused');
-    case 'resume':
-      await d.resume(operator, id);
-      return w.t('web.dest.resumed');
-    case 'remove':
-      await d.remove(operator, id);
-      return w.t('web.dest.removed');
     default:
       throw new InvalidInputError('action', 'must be add, code, verify, test, pause, resume or remove');
   }

@@ -60,6 +60,12 @@ function verified(secret: string, req: { headers: IncomingHttpHeaders; body: str
   return new Webhook(secret).verify(req.body, headers) as Record<string, unknown>;
 }
 
+/** codeSentTo is the code in a request a webhook destination got, its signature checked with `secret`. */
+function codeSentTo(secret: string | undefined, req: Receiver['requests'][number] | undefined): string {
+  assert.ok(secret && req);
+  return codeIn(String((verified(secret, req)['data'] as Record<string, unknown>)['text']));
+}
+
 /** codeIn is the six-digit code in a message's text. */
 function codeIn(text: string): string {
   const m = /\b(\d{6})\b/.exec(text);
@@ -144,31 +150,13 @@ describe("operators' own destinations, on PostgreSQL", { skip: postgresSkipReaso
     const before = hook.requests.length;
     await d.sendCode(OPERATOR, added.id);
     await assert.rejects(d.sendCode(OPERATOR, added.id), /less than a minute ago/);
-    const code = codeIn(
-      String(
-        (
-          verified(added.secret as string, hook.requests[before] as Receiver['requests'][number])['data'] as Record<
-            string,
-            string
-          >
-        )['text'],
-      ),
-    );
+    const code = codeSentTo(added.secret, hook.requests[before]);
     const wrong = code === '111111' ? '222222' : '111111';
     for (let i = 0; i < 5; i++) await assert.rejects(d.verify(OPERATOR, added.id, wrong), InvalidInputError);
     await assert.rejects(d.verify(OPERATOR, added.id, code), /too often; ask for a new one/);
     now += 2 * 60_000;
     await d.sendCode(OPERATOR, added.id);
-    const fresh = codeIn(
-      String(
-        (
-          verified(added.secret as string, hook.requests.at(-1) as Receiver['requests'][number])['data'] as Record<
-            string,
-            string
-          >
-        )['text'],
-      ),
-    );
+    const fresh = codeSentTo(added.secret, hook.requests.at(-1));
     now += 16 * 60_000;
     await assert.rejects(d.verify(OPERATOR, added.id, fresh), /has expired/);
     assert.equal((await d.get(OPERATOR, added.id))?.status, 'unverified');
@@ -228,16 +216,7 @@ describe("operators' own destinations, on PostgreSQL", { skip: postgresSkipReaso
     const d = destinationsOf(h);
     const added = await d.add(OPERATOR, { kind: 'webhook', params: { url: hook.url } });
     await d.sendCode(OPERATOR, added.id);
-    const code = codeIn(
-      String(
-        (
-          verified(added.secret as string, hook.requests.at(-1) as Receiver['requests'][number])['data'] as Record<
-            string,
-            string
-          >
-        )['text'],
-      ),
-    );
+    const code = codeSentTo(added.secret, hook.requests.at(-1));
     await d.verify(OPERATOR, added.id, code);
     hook.status = 410;
     for (let i = 0; i < 3; i++) await assert.rejects(d.test(OPERATOR, added.id), /answered 410/);
@@ -285,16 +264,7 @@ describe("operators' own destinations, on PostgreSQL", { skip: postgresSkipReaso
     await h.svc.dispatch();
     const before = hook.requests.length;
     await d.sendCode(owner, added.id);
-    const code = codeIn(
-      String(
-        (
-          verified(added.secret as string, hook.requests.at(-1) as Receiver['requests'][number])['data'] as Record<
-            string,
-            string
-          >
-        )['text'],
-      ),
-    );
+    const code = codeSentTo(added.secret, hook.requests.at(-1));
     assert.equal(hook.requests.length, before + 1, 'the code, and nothing of the first outage');
     await d.verify(owner, added.id, code);
     await h.svc.onUptimeCheck(node, { ok: true });

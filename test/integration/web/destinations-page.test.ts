@@ -59,7 +59,7 @@ describe("the operator's own destinations on their page, in chromium", { skip: b
     await page.getByText('You have added no destination of your own.').waitFor();
 
     await page.getByLabel('Kind').selectOption('webhook');
-    await page.getByLabel('URL or address').fill(hookUrl);
+    await page.getByLabel('URL, address or nick').fill(hookUrl);
     await page.getByLabel('Name (optional)').fill('home assistant');
     await page.getByRole('button', { name: 'Add' }).click();
     const added = await page.getByRole('status').innerText();
@@ -87,7 +87,7 @@ describe("the operator's own destinations on their page, in chromium", { skip: b
 
     // A second address, its code read from the node's log.
     await page.getByLabel('Kind').selectOption('email');
-    await page.getByLabel('URL or address').fill('pager@example.net');
+    await page.getByLabel('URL, address or nick').fill('pager@example.net');
     await page.getByRole('button', { name: 'Add' }).click();
     const second = page.locator('fieldset.dest[data-status="unverified"]');
     await second.getByLabel('Send the code').selectOption({ index: 1 });
@@ -113,7 +113,7 @@ describe("the operator's own destinations on their page, in chromium", { skip: b
 
     // A wrong code on a fresh destination is refused in place and says why.
     await page.getByLabel('Kind').selectOption('webhook');
-    await page.getByLabel('URL or address').fill('http://10.0.0.1/');
+    await page.getByLabel('URL, address or nick').fill('http://10.0.0.1/');
     await page.getByRole('button', { name: 'Add' }).click();
     await page.getByRole('status').waitFor();
     const third = page.locator('fieldset.dest[data-status="unverified"]');
