@@ -11,7 +11,7 @@ import type { NodeInfo } from '../../overlay/db.js';
 import { kindsRoutedTo } from '../../preferences/policy.js';
 import type { PreferencesUpdate } from '../../preferences/preferences.js';
 import { claimsOf, invalid, one, readForm, wordsFor, type Env, type Form, type WebContext } from '../context.js';
-import { message, preferencesPage, type PreferencesView } from '../pages.js';
+import { message, preferencesPage, type PreferencesView, type Words } from '../pages.js';
 
 /** How long a page's form may be sent back, in seconds. */
 const FORM_LIFETIME_S = 7200;
@@ -78,7 +78,11 @@ export function preferencesRoutes(route: Hono<Env>, ctx: WebContext): void {
     const t = await claimsOf(ctx, c.req.query('token'), 'preferences');
     return t ? show(c, t.o) : invalid(c);
   });
-  route.post('/preferences', async (c) => {
+  /**
+   * submitted is a form posted from the page: the page's token and the form's own (CSRF) checked,
+   * read in the operator's words; or the answer when either fails.
+   */
+  const submitted = async (c: Context<Env>): Promise<{ t: { o: string }; body: Form; w: Words } | Response> => {
     const t = await claimsOf(ctx, c.req.query('token'), 'preferences');
     if (!t) return invalid(c);
     const body = await readForm(c);
@@ -87,6 +91,12 @@ export function preferencesRoutes(route: Hono<Env>, ctx: WebContext): void {
     const w = await wordsFor(ctx, t.o);
     if (!form || form.o !== t.o)
       return c.html(message(w.t('web.prefs.expiredTitle'), w.t('web.prefs.expired'), w.locale), 403);
+    return { t, body, w };
+  };
+  route.post('/preferences', async (c) => {
+    const posted = await submitted(c);
+    if (posted instanceof Response) return posted;
+    const { t, body, w } = posted;
     try {
       await svc.preferences.update(t.o, fromForm(body, svc.channels, svc.config.hooks.channels));
     } catch (err) {
@@ -99,15 +109,11 @@ export function preferencesRoutes(route: Hono<Env>, ctx: WebContext): void {
   });
   // The operator's own destinations: one form per action, each with the page's form token.
   route.post('/preferences/destinations', async (c) => {
-    const t = await claimsOf(ctx, c.req.query('token'), 'preferences');
     const d = svc.destinations;
-    if (!t || !d) return invalid(c);
-    const body = await readForm(c);
-    if (body instanceof Response) return body;
-    const form = links.signer.verify(one(body['form']), 'form');
-    const w = await wordsFor(ctx, t.o);
-    if (!form || form.o !== t.o)
-      return c.html(message(w.t('web.prefs.expiredTitle'), w.t('web.prefs.expired'), w.locale), 403);
+    if (!d) return invalid(c);
+    const posted = await submitted(c);
+    if (posted instanceof Response) return posted;
+    const { t, body, w } = posted;
     const id = one(body['id']) ?? '';
     try {
       const done = await destinationAction(d, t.o, one(body['action']) ?? '', id, body, w);
@@ -131,7 +137,7 @@ async function destinationAction(
   action: string,
   id: string,
   body: Form,
-  w: Awaited<ReturnType<typeof wordsFor>>,
+  w: Words,
 ): Promise<string> {
   const plain = PLAIN_ACTIONS[action as keyof typeof PLAIN_ACTIONS];
   if (plain) {
