@@ -6,7 +6,7 @@
  * (they are in its process group and get SIGKILL at exit).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
@@ -74,11 +74,17 @@ export async function startFormation(options: { sqlDatabase?: string } = {}): Pr
   const dir = scratchDir('formation');
   const pw = postgresIds();
   chownSync(dir, pw.uid, pw.gid);
+  // pg_autoctl keeps its pid and state files in XDG_RUNTIME_DIR when it exists, else under
+  // /tmp/pg_autoctl, which would outlive the formation's folder.
+  const runtime = join(dir, 'run');
+  mkdirSync(runtime);
+  chownSync(runtime, pw.uid, pw.gid);
   const env = {
     PATH: `${PG_AUTOCTL_BIN}:/usr/bin:/bin`,
     HOME: dir,
     XDG_CONFIG_HOME: join(dir, 'config'),
     XDG_DATA_HOME: join(dir, 'data'),
+    XDG_RUNTIME_DIR: runtime,
     PG_AUTOCTL_DEBUG: '',
   };
   const asPostgres = { uid: pw.uid, gid: pw.gid, env, cwd: dir };
