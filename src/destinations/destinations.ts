@@ -196,10 +196,12 @@ export class Destinations {
     const node = via.via === 'node-log' ? await this.#nodeOf(row.operator, via.nodeId) : null;
     const now = this.#d.clock();
     const { codeTtlMs } = this.#d.config;
-    const ready =
-      row.codeExpiresAt === null || row.codeExpiresAt.getTime() <= now.getTime() - CODE_INTERVAL_MS + codeTtlMs;
-    if (!ready)
-      throw new InvalidInputError('id', 'was sent a code less than a minute ago; wait before asking for another');
+    // A code made less than CODE_INTERVAL_MS ago expires after this: checked here, before any budget
+    // is spent, and again by the store as it replaces the code, so two at once cannot both pass.
+    const lastExpiryBy = new Date(now.getTime() - CODE_INTERVAL_MS + codeTtlMs);
+    const tooSoon = (): InvalidInputError =>
+      new InvalidInputError('id', 'was sent a code less than a minute ago; wait before asking for another');
+    if (row.codeExpiresAt !== null && row.codeExpiresAt > lastExpiryBy) throw tooSoon();
     const params = this.#paramsIn(row);
     await this.#spendCode(
       row.operator,
@@ -212,10 +214,9 @@ export class Destinations {
     const started = await this.#d.store.startCode(row.operator, row.id, {
       mac: this.#sealer().mac(code),
       expiresAt,
-      lastExpiryBy: new Date(now.getTime() - CODE_INTERVAL_MS + codeTtlMs),
+      lastExpiryBy,
     });
-    if (!started)
-      throw new InvalidInputError('id', 'was sent a code less than a minute ago; wait before asking for another');
+    if (!started) throw tooSoon();
     const reader = await this.#readerOf(row.operator);
     const words = codeText(this.#d.content.catalog, reader, {
       satellite: this.#d.satellite.name,
@@ -330,12 +331,12 @@ export class Destinations {
 
   /** #deliver sends one message to the destination by its kind, and keeps its health. */
   async #deliver(row: DestinationRow, words: DestinationText, reader: Reader, kind: string, now: Date): Promise<void> {
-    const n = this.#notification(kind, words, null, now);
-    if (row.kind === 'email') {
-      const to = this.#paramsIn(row)['address'] as string;
-      n.email = { to, ...this.#d.content.destinationEmail(words, to, reader) };
-    }
-    await this.#send(row, n);
+    await this.#send(
+      row,
+      row.kind === 'email'
+        ? this.#emailOf(kind, words, this.#paramsIn(row)['address'] as string, reader, now)
+        : this.#notification(kind, words, null, now),
+    );
   }
 
   /**
@@ -521,11 +522,9 @@ export class Destinations {
       failures,
       reason: row.kind === 'email' ? 'the mail server refused the address' : err.message.replace(/^.*?: /, ''),
     });
-    const n = this.#notification('destination-paused', words, null, this.#d.clock());
-    n.email = { to: row.operator, ...this.#d.content.destinationEmail(words, row.operator, reader) };
     await this.#d.channels
       .get('email')
-      .sender.send(n)
+      .sender.send(this.#emailOf('destination-paused', words, row.operator, reader, this.#d.clock()))
       .catch((e: unknown) =>
         this.#logger.error(
           { destination: row.id, err: String(e) },
@@ -544,6 +543,14 @@ export class Destinations {
         `its delivery data cannot be opened: ${(err as Error).message}`,
       );
     }
+  }
+
+  /** #emailOf is a message of the destinations' own (a code, a test, a pause) as an email to `to`. */
+  #emailOf(kind: string, words: DestinationText, to: string, reader: Reader, now: Date): Notification {
+    return {
+      ...this.#notification(kind, words, null, now),
+      email: { to, ...this.#d.content.destinationEmail(words, to, reader) },
+    };
   }
 
   #notification(

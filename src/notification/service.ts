@@ -174,7 +174,9 @@ export class NotificationService {
     this.#logger = parts.logger ?? silentLogger;
     const h = parts.config.hooks;
     const { guard, ...hookParts } = parts;
-    this.#hooks = { ...hookParts, ...(guard && { guard }) };
+    // The hooks look up operators' destinations only where the satellite offers any: no work per event otherwise.
+    const offered = parts.config.destinations.kinds.length > 0 ? (parts.destinations ?? null) : null;
+    this.#hooks = { ...hookParts, destinations: offered, ...(guard && { guard }) };
     this.guard = guardControl(guard ?? null, this.#logger);
     this.#uptimeRules = {
       offlineAfterMs: h.offlineAfterMs,
