@@ -62,7 +62,8 @@ export function testText(
     text,
     code: '',
     expires: '',
-    footer: t('footer'),
+    // Already confirmed: its footer says so, and how to stop it.
+    footer: t('testFooter'),
     line: text,
   };
 }
